@@ -1,0 +1,144 @@
+package dev.vstream.stream;
+
+import java.util.List;
+import java.util.Objects;
+
+import binlogdata.Binlogdata.ShardGtid;
+import binlogdata.Binlogdata.TableLastPK;
+import binlogdata.Binlogdata.VGtid;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+
+/**
+ * An immutable position in a VStream: vtgate's {@code VGtid}, one entry per keyspace and shard,
+ * including the copy phase's last primary keys ({@code table_p_ks}). Resuming a stream from a
+ * position delivers exactly the changes after it.
+ *
+ * <p>The JSON form ({@link #toJson()} / {@link #fromJson(String)}) is protobuf's canonical JSON
+ * mapping of {@code VGtid}, so stored positions stay readable and survive proto field additions.
+ */
+public final class StreamPosition {
+
+	private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+
+	private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+
+	private final VGtid vgtid;
+
+	private StreamPosition(VGtid vgtid) {
+		this.vgtid = Objects.requireNonNull(vgtid, "vgtid");
+	}
+
+	/**
+	 * Wrap a VGtid received from vtgate.
+	 * @param vgtid the vtgate position
+	 * @return the position
+	 */
+	public static StreamPosition of(VGtid vgtid) {
+		return new StreamPosition(vgtid);
+	}
+
+	/**
+	 * Parse the JSON form written by {@link #toJson()}.
+	 * @param json the stored JSON
+	 * @return the position
+	 * @throws IllegalArgumentException if the text is not a stored VGtid
+	 */
+	public static StreamPosition fromJson(String json) {
+		if (json == null || json.isBlank()) {
+			throw new IllegalArgumentException("Stored position is empty");
+		}
+		try {
+			VGtid.Builder builder = VGtid.newBuilder();
+			PARSER.merge(json, builder);
+			VGtid parsed = builder.build();
+			if (parsed.getShardGtidsCount() == 0) {
+				throw new IllegalArgumentException("Stored position has no shard positions: " + abbreviate(json));
+			}
+			for (ShardGtid shardGtid : parsed.getShardGtidsList()) {
+				if (shardGtid.getKeyspace().isEmpty()) {
+					throw new IllegalArgumentException("Stored position has a shard without keyspace: " + abbreviate(json));
+				}
+			}
+			return new StreamPosition(parsed);
+		}
+		catch (InvalidProtocolBufferException | RuntimeException ex) {
+			if (ex instanceof IllegalArgumentException iae && iae.getMessage() != null
+					&& iae.getMessage().startsWith("Stored position")) {
+				throw iae;
+			}
+			throw new IllegalArgumentException("Stored position is not a valid VGtid: " + abbreviate(json), ex);
+		}
+	}
+
+	/**
+	 * The vtgate representation, sent back in a {@code VStreamRequest} to resume.
+	 * @return the VGtid
+	 */
+	public VGtid toVGtid() {
+		return this.vgtid;
+	}
+
+	/**
+	 * The canonical JSON form, as stored by offset repositories.
+	 * @return JSON text
+	 */
+	public String toJson() {
+		try {
+			return PRINTER.print(this.vgtid);
+		}
+		catch (InvalidProtocolBufferException ex) {
+			throw new IllegalStateException("Cannot print VGtid", ex);
+		}
+	}
+
+	/**
+	 * The per-shard positions.
+	 * @return one entry per keyspace and shard
+	 */
+	public List<ShardPosition> shards() {
+		return this.vgtid.getShardGtidsList()
+			.stream()
+			.map((sg) -> new ShardPosition(sg.getKeyspace(), sg.getShard(), sg.getGtid(),
+					sg.getTablePKsList().stream().map(TableLastPK::getTableName).toList()))
+			.toList();
+	}
+
+	/**
+	 * Whether any shard is still in its copy phase.
+	 * @return {@code true} while existing rows are being copied
+	 */
+	public boolean isCopying() {
+		return shards().stream().anyMatch(ShardPosition::isCopying);
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return (other instanceof StreamPosition that) && this.vgtid.equals(that.vgtid);
+	}
+
+	@Override
+	public int hashCode() {
+		return this.vgtid.hashCode();
+	}
+
+	@Override
+	public String toString() {
+		StringBuilder text = new StringBuilder();
+		for (ShardPosition shard : shards()) {
+			if (!text.isEmpty()) {
+				text.append('|');
+			}
+			text.append(shard.keyspace()).append(':').append(shard.shard()).append('@').append(shard.gtid());
+			if (!shard.copyingTables().isEmpty()) {
+				text.append(" copying ").append(shard.copyingTables());
+			}
+		}
+		return text.toString();
+	}
+
+	private static String abbreviate(String text) {
+		return (text.length() <= 120) ? text : text.substring(0, 117) + "...";
+	}
+
+}
