@@ -1,0 +1,62 @@
+package dev.vstream.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import dev.vstream.listener.Operation;
+
+/**
+ * Marks a method to be called for each change of a table's rows streamed from vtgate.
+ *
+ * <p>The method may declare, in any order:
+ * <ul>
+ * <li>one payload parameter: {@code RowChange<T>} (operation, before and after images, keyspace,
+ * shard, table, position, commit time) or a bare {@code T}, which receives the after image, or
+ * the before image for deletes; {@code T} is a record, a JavaBean or {@code Map<String, Object>};
+ * <li>{@link Operation} and {@link dev.vstream.stream.StreamPosition}.
+ * </ul>
+ * A method whose parameters cannot be served fails application start-up.
+ *
+ * <p>String attributes accept {@code ${...}} placeholders.
+ */
+@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface VStreamListener {
+
+	/**
+	 * The table whose changes are delivered.
+	 * @return the table name
+	 */
+	String table();
+
+	/**
+	 * The keyspace of the table; empty for the stream's default keyspace
+	 * ({@code vstream.keyspace}).
+	 * @return the keyspace
+	 */
+	String keyspace() default "";
+
+	/**
+	 * The operations delivered; all when empty.
+	 * @return the operations
+	 */
+	Operation[] ops() default {};
+
+	/**
+	 * The listener id, unique in the application; defaults to {@code beanName.methodName}.
+	 * @return the id
+	 */
+	String id() default "";
+
+	/**
+	 * Whether the listener starts with the stream; {@code "false"} keeps it registered but not
+	 * called until started through the registry. Accepts a placeholder.
+	 * @return {@code "true"} or {@code "false"}, empty for the default (true)
+	 */
+	String autoStartup() default "";
+
+}

@@ -1,0 +1,101 @@
+package dev.vstream.annotation;
+
+import java.lang.reflect.Method;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.vstream.listener.ListenerMethodAdapter;
+import dev.vstream.listener.Operation;
+import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.listener.VStreamListenerEndpointRegistry;
+import dev.vstream.mapping.RowMapperFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Finds {@link VStreamListener} methods on every bean and registers them as endpoints in the
+ * {@link VStreamListenerEndpointRegistry}. Placeholders in the annotation's attributes are
+ * resolved; a method that cannot be served fails the bean's creation, naming the method.
+ */
+public class VStreamListenerAnnotationBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
+
+	private final VStreamListenerEndpointRegistry registry;
+
+	private final RowMapperFactory mapperFactory;
+
+	private @Nullable ConfigurableBeanFactory beanFactory;
+
+	/**
+	 * Create the post-processor.
+	 * @param registry where endpoints are registered
+	 * @param mapperFactory maps rows to the listeners' types
+	 */
+	public VStreamListenerAnnotationBeanPostProcessor(VStreamListenerEndpointRegistry registry,
+			RowMapperFactory mapperFactory) {
+		this.registry = registry;
+		this.mapperFactory = mapperFactory;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		if (beanFactory instanceof ConfigurableBeanFactory configurable) {
+			this.beanFactory = configurable;
+		}
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		Map<Method, VStreamListener> annotated = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<VStreamListener>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, VStreamListener.class));
+		annotated.forEach((method, annotation) -> register(bean, beanName, method, annotation));
+		return bean;
+	}
+
+	private void register(Object bean, String beanName, Method method, VStreamListener annotation) {
+		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+		String table = resolve(annotation.table());
+		if (!StringUtils.hasText(table)) {
+			throw new IllegalStateException("@VStreamListener method " + method + " has no table");
+		}
+		String id = resolve(annotation.id());
+		if (!StringUtils.hasText(id)) {
+			id = beanName + "." + method.getName();
+		}
+		String autoStartup = resolve(annotation.autoStartup());
+		boolean start = true;
+		if (StringUtils.hasText(autoStartup)) {
+			if (!List.of("true", "false").contains(autoStartup.trim().toLowerCase())) {
+				throw new IllegalStateException("@VStreamListener method " + method + " has autoStartup '" + autoStartup
+						+ "'; expected true or false");
+			}
+			start = Boolean.parseBoolean(autoStartup.trim());
+		}
+		Set<Operation> ops = (annotation.ops().length == 0) ? EnumSet.noneOf(Operation.class)
+				: EnumSet.copyOf(List.of(annotation.ops()));
+		ListenerMethodAdapter adapter = new ListenerMethodAdapter(bean, invocable, this.mapperFactory);
+		this.registry.register(new VStreamListenerEndpoint(id, resolve(annotation.keyspace()), table, ops, start,
+				adapter));
+	}
+
+	private String resolve(String value) {
+		if (this.beanFactory == null || !StringUtils.hasText(value)) {
+			return value;
+		}
+		String resolved = this.beanFactory.resolveEmbeddedValue(value);
+		return (resolved != null) ? resolved : value;
+	}
+
+}

@@ -1,0 +1,154 @@
+package dev.vstream.listener;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+
+import dev.vstream.mapping.RowMapper;
+import dev.vstream.mapping.RowMapperFactory;
+import dev.vstream.stream.StreamPosition;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Calls a listener method with arguments served from a {@link ChangeEvent}. The parameters are
+ * resolved once, when the endpoint is created, so an unusable signature fails at start-up and
+ * each call only maps and invokes.
+ */
+public final class ListenerMethodAdapter {
+
+	private final Object bean;
+
+	private final Method method;
+
+	private final ArgumentResolver[] resolvers;
+
+	private final Class<?> payloadType;
+
+	private final RowMapperFactory mapperFactory;
+
+	/**
+	 * Create an adapter for a listener method.
+	 * @param bean the bean holding the method
+	 * @param method the listener method
+	 * @param mapperFactory maps rows to the method's payload type
+	 * @throws IllegalStateException naming the method when a parameter cannot be served
+	 */
+	public ListenerMethodAdapter(Object bean, Method method, RowMapperFactory mapperFactory) {
+		this.bean = bean;
+		this.method = method;
+		this.mapperFactory = mapperFactory;
+		this.resolvers = new ArgumentResolver[method.getParameterCount()];
+		Class<?> payload = null;
+		for (int i = 0; i < this.resolvers.length; i++) {
+			MethodParameter parameter = new MethodParameter(method, i);
+			Class<?> type = parameter.getParameterType();
+			if (type == Operation.class) {
+				this.resolvers[i] = (event, mapper) -> event.op();
+			}
+			else if (type == StreamPosition.class) {
+				this.resolvers[i] = (event, mapper) -> event.position();
+			}
+			else {
+				if (payload != null) {
+					throw invalid("has more than one row parameter (" + payload.getSimpleName() + " and "
+							+ type.getSimpleName() + "); declare one RowChange<T> or one row type");
+				}
+				if (type == RowChange.class) {
+					ResolvableType rowType = ResolvableType.forMethodParameter(parameter).as(RowChange.class).getGeneric(0);
+					Class<?> resolved = rowType.resolve();
+					payload = (resolved == null || resolved == Object.class) ? Map.class : resolved;
+					this.resolvers[i] = ListenerMethodAdapter::rowChange;
+				}
+				else if (type.isPrimitive() || type.getName().startsWith("java.lang.") || type.isArray()) {
+					throw invalid("parameter " + i + " of type " + type.getName()
+							+ " cannot be served; supported: RowChange<T>, a record, JavaBean or Map row type, Operation, StreamPosition");
+				}
+				else {
+					payload = type;
+					this.resolvers[i] = (event, mapper) -> mapper.map(
+							(event.op() == Operation.DELETE) ? event.before() : event.after());
+				}
+				try {
+					mapperFactory.validateTargetType(payload);
+				}
+				catch (IllegalArgumentException ex) {
+					throw invalid("cannot receive rows as " + payload.getName() + ": " + ex.getMessage());
+				}
+			}
+		}
+		if (payload == null) {
+			throw invalid("has no row parameter; declare a RowChange<T> or a row type (record, JavaBean or Map)");
+		}
+		this.payloadType = payload;
+		ReflectionUtils.makeAccessible(method);
+	}
+
+	private static Object rowChange(ChangeEvent event, RowMapper<?> mapper) {
+		Object before = (event.before() != null) ? mapper.map(event.before()) : null;
+		Object after = (event.after() != null) ? mapper.map(event.after()) : null;
+		return new RowChange<>(event.op(), before, after, event.keyspace(), event.shard(), event.table(),
+				event.position(), event.commitTime());
+	}
+
+	private IllegalStateException invalid(String problem) {
+		return new IllegalStateException("@VStreamListener method " + describe(this.method) + " " + problem);
+	}
+
+	static String describe(Method method) {
+		return method.getDeclaringClass().getName() + "." + method.getName() + "("
+				+ String.join(", ", java.util.Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).toList())
+				+ ")";
+	}
+
+	/**
+	 * The type rows are mapped to for this method.
+	 * @return the payload type
+	 */
+	public Class<?> getPayloadType() {
+		return this.payloadType;
+	}
+
+	/**
+	 * The listener method.
+	 * @return the method
+	 */
+	public Method getMethod() {
+		return this.method;
+	}
+
+	/**
+	 * Map the change to this method's types and call it.
+	 * @param event the change
+	 * @throws dev.vstream.mapping.RowMappingException when the row cannot be mapped
+	 * @throws ListenerExecutionFailedException when the method throws
+	 */
+	public void invoke(ChangeEvent event) {
+		RowMapper<?> mapper = this.mapperFactory.mapperFor(event.schema(), this.payloadType);
+		Object[] args = new Object[this.resolvers.length];
+		for (int i = 0; i < args.length; i++) {
+			args[i] = this.resolvers[i].resolve(event, mapper);
+		}
+		try {
+			this.method.invoke(this.bean, args);
+		}
+		catch (InvocationTargetException ex) {
+			throw new ListenerExecutionFailedException("Listener " + describe(this.method) + " failed on " + event,
+					ex.getTargetException());
+		}
+		catch (IllegalAccessException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@FunctionalInterface
+	private interface ArgumentResolver {
+
+		@Nullable Object resolve(ChangeEvent event, RowMapper<?> mapper);
+
+	}
+
+}

@@ -1,0 +1,33 @@
+package dev.vstream.listener;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides what happens when a change cannot be handled: a row that cannot be decoded or mapped,
+ * or a listener that throws. Returning normally skips the change for that listener (the stream's
+ * position then moves past it); throwing stops the stream without advancing its position.
+ */
+@FunctionalInterface
+public interface VStreamErrorHandler {
+
+	/**
+	 * Handle a failure.
+	 * @param exception what went wrong
+	 * @param event the change, or {@code null} when the row could not even be decoded
+	 * @param listener the listener that failed, or {@code null} when the failure is not specific to
+	 * one listener
+	 */
+	void handle(RuntimeException exception, @Nullable ChangeEvent event, @Nullable VStreamListenerEndpoint listener);
+
+	/**
+	 * The default: stop the stream and keep its position, so that nothing is lost and the change is
+	 * delivered again once the cause is fixed and the stream restarted.
+	 * @return an error handler that rethrows
+	 */
+	static VStreamErrorHandler stopStream() {
+		return (exception, event, listener) -> {
+			throw exception;
+		};
+	}
+
+}

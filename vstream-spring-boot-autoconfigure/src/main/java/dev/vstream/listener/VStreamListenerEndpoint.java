@@ -1,0 +1,104 @@
+package dev.vstream.listener;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * A registered listener: which changes it wants and the method that handles them.
+ */
+public final class VStreamListenerEndpoint {
+
+	private final String id;
+
+	private final String keyspace;
+
+	private final String table;
+
+	private final Set<Operation> operations;
+
+	private final boolean autoStartup;
+
+	private final ListenerMethodAdapter adapter;
+
+	private volatile boolean running;
+
+	/**
+	 * Create an endpoint.
+	 * @param id unique listener id
+	 * @param keyspace the keyspace, empty for the stream's default
+	 * @param table the table name
+	 * @param operations the operations delivered, all when empty
+	 * @param autoStartup whether the listener is running when its stream starts
+	 * @param adapter the method to call
+	 */
+	public VStreamListenerEndpoint(String id, String keyspace, String table, Set<Operation> operations,
+			boolean autoStartup, ListenerMethodAdapter adapter) {
+		this.id = id;
+		this.keyspace = keyspace;
+		this.table = table;
+		this.operations = operations.isEmpty() ? EnumSet.allOf(Operation.class) : EnumSet.copyOf(operations);
+		this.autoStartup = autoStartup;
+		this.adapter = adapter;
+		this.running = autoStartup;
+	}
+
+	/** @return the listener id */
+	public String getId() {
+		return this.id;
+	}
+
+	/** @return the keyspace, empty for the stream's default keyspace */
+	public String getKeyspace() {
+		return this.keyspace;
+	}
+
+	/** @return the table */
+	public String getTable() {
+		return this.table;
+	}
+
+	/** @return the operations delivered */
+	public Set<Operation> getOperations() {
+		return this.operations;
+	}
+
+	/** @return whether the listener runs when its stream starts */
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	/** @return whether changes are currently delivered to this listener */
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Start or stop delivering changes to this listener. A stopped listener's changes are not
+	 * buffered: while it is stopped, its stream keeps going without it.
+	 * @param running whether to deliver
+	 */
+	public void setRunning(boolean running) {
+		this.running = running;
+	}
+
+	/** @return the method adapter */
+	public ListenerMethodAdapter getAdapter() {
+		return this.adapter;
+	}
+
+	/**
+	 * Whether this listener wants a change of the given operation.
+	 * @param op the operation
+	 * @return {@code true} when it should be called
+	 */
+	public boolean accepts(Operation op) {
+		return this.running && this.operations.contains(op);
+	}
+
+	@Override
+	public String toString() {
+		return this.id + " (" + (this.keyspace.isEmpty() ? "" : this.keyspace + ".") + this.table + " " + this.operations
+				+ ")";
+	}
+
+}

@@ -1,0 +1,50 @@
+package dev.vstream.listener;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Holds every registered listener endpoint by id, for the stream containers to dispatch to and for
+ * applications to look up, start and stop listeners at runtime.
+ */
+public class VStreamListenerEndpointRegistry {
+
+	private final Map<String, VStreamListenerEndpoint> endpoints = Collections.synchronizedMap(new LinkedHashMap<>());
+
+	/**
+	 * Register an endpoint.
+	 * @param endpoint the endpoint
+	 * @throws IllegalStateException when another endpoint has the same id
+	 */
+	public void register(VStreamListenerEndpoint endpoint) {
+		VStreamListenerEndpoint previous = this.endpoints.putIfAbsent(endpoint.getId(), endpoint);
+		if (previous != null) {
+			throw new IllegalStateException("Another @VStreamListener is already registered with id '" + endpoint.getId()
+					+ "': " + previous.getAdapter().getMethod() + " and " + endpoint.getAdapter().getMethod());
+		}
+	}
+
+	/**
+	 * Return the endpoint with an id.
+	 * @param id the listener id
+	 * @return the endpoint, or {@code null}
+	 */
+	public @Nullable VStreamListenerEndpoint getEndpoint(String id) {
+		return this.endpoints.get(id);
+	}
+
+	/**
+	 * Return all endpoints, in registration order.
+	 * @return the endpoints
+	 */
+	public Collection<VStreamListenerEndpoint> getEndpoints() {
+		synchronized (this.endpoints) {
+			return java.util.List.copyOf(this.endpoints.values());
+		}
+	}
+
+}

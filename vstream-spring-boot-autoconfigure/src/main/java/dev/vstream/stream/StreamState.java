@@ -1,0 +1,26 @@
+package dev.vstream.stream;
+
+/**
+ * The life-cycle state of a stream.
+ */
+public enum StreamState {
+
+	/** Created or stopped on purpose; not receiving. */
+	STOPPED,
+
+	/** Connecting to vtgate. */
+	STARTING,
+
+	/** Receiving the copy phase (rows that existed when the stream started). */
+	COPYING,
+
+	/** Receiving live changes. */
+	STREAMING,
+
+	/** The connection broke; waiting to reconnect from the last handled position. */
+	RECONNECTING,
+
+	/** Stopped by an error that retrying cannot fix; see the stream's last error. */
+	FAILED
+
+}

@@ -1,0 +1,564 @@
+package dev.vstream.stream;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import binlogdata.Binlogdata.FieldEvent;
+import binlogdata.Binlogdata.Filter;
+import binlogdata.Binlogdata.Rule;
+import binlogdata.Binlogdata.ShardGtid;
+import binlogdata.Binlogdata.VEvent;
+import binlogdata.Binlogdata.VGtid;
+import dev.vstream.listener.ChangeEvent;
+import dev.vstream.listener.Operation;
+import dev.vstream.listener.VStreamErrorHandler;
+import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.mapping.TableSchema;
+import dev.vstream.offset.OffsetRepository;
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.vitess.proto.Vtgate.VStreamFlags;
+import io.vitess.proto.Vtgate.VStreamRequest;
+import io.vitess.proto.Vtgate.VStreamResponse;
+import io.vitess.proto.grpc.VitessGrpc;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.backoff.BackOffExecution;
+
+/**
+ * Owns one VStream session against vtgate: builds the request from the listeners and the saved
+ * position, dispatches each row change in order on its own thread, saves the position after the
+ * changes it covers were handled, and reconnects with back-off from the last handled position when
+ * the stream breaks.
+ *
+ * <p>Responses are pulled one at a time (gRPC flow control through the blocking stub), so a slow
+ * listener slows the stream down instead of filling the heap.
+ */
+public class VStreamContainer implements SmartLifecycle {
+
+	/** Starts after, and stops before, ordinary beans such as DataSources and Redis connections. */
+	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
+
+	private static final Log logger = LogFactory.getLog(VStreamContainer.class);
+
+	private final VStreamSettings settings;
+
+	private final Channel channel;
+
+	private final OffsetRepository offsets;
+
+	private final Supplier<Collection<VStreamListenerEndpoint>> endpoints;
+
+	private final VStreamErrorHandler errorHandler;
+
+	private final Object monitor = new Object();
+
+	private volatile boolean running;
+
+	private volatile boolean autoStartup = true;
+
+	private volatile StreamState state = StreamState.STOPPED;
+
+	private volatile @Nullable Throwable lastError;
+
+	private volatile @Nullable StreamPosition position;
+
+	private volatile @Nullable Instant lastEventTime;
+
+	private volatile @Nullable Instant lastCommitTime;
+
+	private final AtomicLong eventsReceived = new AtomicLong();
+
+	private final AtomicLong changesHandled = new AtomicLong();
+
+	private final AtomicLong changesFailed = new AtomicLong();
+
+	private final AtomicLong reconnects = new AtomicLong();
+
+	private @Nullable Thread worker;
+
+	private volatile Context.@Nullable CancellableContext call;
+
+	/**
+	 * Create a container.
+	 * @param settings where and how to stream
+	 * @param channel the gRPC channel to vtgate
+	 * @param offsets where positions are saved
+	 * @param endpoints the listeners of this stream, read when the stream (re)connects
+	 * @param errorHandler what to do with a change that cannot be handled
+	 */
+	public VStreamContainer(VStreamSettings settings, Channel channel, OffsetRepository offsets,
+			Supplier<Collection<VStreamListenerEndpoint>> endpoints, VStreamErrorHandler errorHandler) {
+		this.settings = settings;
+		this.channel = channel;
+		this.offsets = offsets;
+		this.endpoints = endpoints;
+		this.errorHandler = errorHandler;
+	}
+
+	/** @return the stream id */
+	public String getId() {
+		return this.settings.id();
+	}
+
+	/** @return the settings */
+	public VStreamSettings getSettings() {
+		return this.settings;
+	}
+
+	/** @return the current state */
+	public StreamState getState() {
+		return this.state;
+	}
+
+	/** @return the error that failed the stream or caused the last reconnect, if any */
+	public @Nullable Throwable getLastError() {
+		return this.lastError;
+	}
+
+	/** @return the position reached by handled changes, {@code null} before the first */
+	public @Nullable StreamPosition getPosition() {
+		return this.position;
+	}
+
+	/** @return when the last event was received */
+	public @Nullable Instant getLastEventTime() {
+		return this.lastEventTime;
+	}
+
+	/** @return the commit time of the last handled change */
+	public @Nullable Instant getLastCommitTime() {
+		return this.lastCommitTime;
+	}
+
+	/** @return events received from vtgate since start-up */
+	public long getEventsReceived() {
+		return this.eventsReceived.get();
+	}
+
+	/** @return listener calls that completed */
+	public long getChangesHandled() {
+		return this.changesHandled.get();
+	}
+
+	/** @return changes that failed (mapping or listener) */
+	public long getChangesFailed() {
+		return this.changesFailed.get();
+	}
+
+	/** @return reconnects since start-up */
+	public long getReconnects() {
+		return this.reconnects.get();
+	}
+
+	/** @return the listeners of this stream */
+	public Collection<VStreamListenerEndpoint> getEndpoints() {
+		return this.endpoints.get();
+	}
+
+	/**
+	 * Set whether the stream starts with the application context.
+	 * @param autoStartup whether to start automatically
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	@Override
+	public int getPhase() {
+		return DEFAULT_PHASE;
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.monitor) {
+			if (this.running) {
+				return;
+			}
+			this.running = true;
+			this.lastError = null;
+			this.state = StreamState.STARTING;
+			Thread thread = new Thread(this::run, "vstream-" + getId());
+			thread.setDaemon(false);
+			this.worker = thread;
+			thread.start();
+		}
+	}
+
+	@Override
+	public void stop() {
+		Thread thread;
+		synchronized (this.monitor) {
+			this.running = false;
+			this.monitor.notifyAll();
+			thread = this.worker;
+		}
+		Context.CancellableContext current = this.call;
+		if (current != null) {
+			// Unblocks a thread waiting for the next response; one busy with a change finishes it first.
+			current.cancel(null);
+		}
+		if (thread != null && thread != Thread.currentThread()) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	private void run() {
+		BackOffExecution backOff = null;
+		Session session = new Session();
+		try {
+			this.position = initialPosition();
+		}
+		catch (RuntimeException ex) {
+			fail(ex);
+			return;
+		}
+		while (this.running) {
+			try {
+				session = new Session();
+				session.stream();
+				if (!this.running) {
+					break;
+				}
+				throw Status.UNAVAILABLE.withDescription("vtgate ended the stream").asRuntimeException();
+			}
+			catch (StatusRuntimeException ex) {
+				if (!this.running) {
+					break;
+				}
+				if (isPermanent(ex.getStatus())) {
+					fail(new VStreamException("Stream '" + getId() + "' failed: vtgate refused it with "
+							+ ex.getStatus().getCode() + ": " + ex.getStatus().getDescription(), ex));
+					return;
+				}
+				if (session.receivedAny) {
+					backOff = null;
+				}
+				if (backOff == null) {
+					backOff = this.settings.reconnectBackOff().start();
+				}
+				long delay = backOff.nextBackOff();
+				if (delay == BackOffExecution.STOP) {
+					fail(new VStreamException("Stream '" + getId() + "' gave up reconnecting: " + ex.getStatus(), ex));
+					return;
+				}
+				this.lastError = ex;
+				this.state = StreamState.RECONNECTING;
+				this.reconnects.incrementAndGet();
+				logger.warn("Stream '" + getId() + "' broke (" + ex.getStatus().getCode() + ": "
+						+ ex.getStatus().getDescription() + "); reconnecting in " + delay + " ms from " + this.position);
+				pause(delay);
+			}
+			catch (RuntimeException ex) {
+				fail(ex);
+				return;
+			}
+		}
+		this.state = StreamState.STOPPED;
+		logger.info("Stream '" + getId() + "' stopped at " + this.position);
+	}
+
+	private void pause(long millis) {
+		synchronized (this.monitor) {
+			long deadline = System.currentTimeMillis() + millis;
+			long remaining = millis;
+			while (this.running && remaining > 0) {
+				try {
+					this.monitor.wait(remaining);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				remaining = deadline - System.currentTimeMillis();
+			}
+		}
+	}
+
+	private void fail(Throwable ex) {
+		this.lastError = ex;
+		this.state = StreamState.FAILED;
+		synchronized (this.monitor) {
+			this.running = false;
+		}
+		logger.error("Stream '" + getId() + "' stopped with an error; its position stays at " + this.position
+				+ " so nothing is lost once it is restarted", ex);
+	}
+
+	private static boolean isPermanent(Status status) {
+		return switch (status.getCode()) {
+			case INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED, UNIMPLEMENTED, FAILED_PRECONDITION -> true;
+			default -> false;
+		};
+	}
+
+	private StreamPosition initialPosition() {
+		Optional<StreamPosition> saved = this.offsets.load(getId());
+		if (saved.isPresent()) {
+			logger.info("Stream '" + getId() + "' resumes from its saved position " + saved.get());
+			return saved.get();
+		}
+		VGtid.Builder vgtid = VGtid.newBuilder();
+		for (String keyspace : keyspaces()) {
+			vgtid.addShardGtids(ShardGtid.newBuilder()
+				.setKeyspace(keyspace)
+				.setGtid(this.settings.startPosition().gtid()));
+		}
+		StreamPosition start = StreamPosition.of(vgtid.build());
+		logger.info("Stream '" + getId() + "' has no saved position; starting at " + this.settings.startPosition()
+				+ " for keyspaces " + keyspaces());
+		return start;
+	}
+
+	private Set<String> keyspaces() {
+		Set<String> keyspaces = new LinkedHashSet<>();
+		for (VStreamListenerEndpoint endpoint : this.endpoints.get()) {
+			keyspaces.add(keyspaceOf(endpoint));
+		}
+		keyspaces.addAll(this.settings.extraKeyspaces());
+		if (keyspaces.isEmpty()) {
+			keyspaces.add(this.settings.defaultKeyspace());
+		}
+		return keyspaces;
+	}
+
+	private String keyspaceOf(VStreamListenerEndpoint endpoint) {
+		return endpoint.getKeyspace().isEmpty() ? this.settings.defaultKeyspace() : endpoint.getKeyspace();
+	}
+
+	/**
+	 * Build the request that resumes from a position.
+	 * @param from the position
+	 * @return the request
+	 */
+	VStreamRequest request(StreamPosition from) {
+		Filter.Builder filter = Filter.newBuilder();
+		Set<String> tables = new LinkedHashSet<>();
+		for (VStreamListenerEndpoint endpoint : this.endpoints.get()) {
+			tables.add(endpoint.getTable());
+		}
+		for (String table : tables) {
+			filter.addRules(Rule.newBuilder()
+				.setMatch(table)
+				.setFilter("select * from `" + table.replace("`", "``") + "`"));
+		}
+		VStreamFlags.Builder flags = VStreamFlags.newBuilder()
+			.setHeartbeatInterval((int) this.settings.heartbeatInterval().toSeconds())
+			.setStopOnReshard(this.settings.stopOnReshard());
+		return VStreamRequest.newBuilder()
+			.setTabletType(this.settings.tabletType())
+			.setVgtid(from.toVGtid())
+			.setFilter(filter)
+			.setFlags(flags)
+			.build();
+	}
+
+	/** One connection: the state that is rebuilt when the stream reconnects. */
+	private final class Session {
+
+		private final Map<String, TableSchema> schemas = new HashMap<>();
+
+		private final Map<String, List<VStreamListenerEndpoint>> routes = new HashMap<>();
+
+		private @Nullable StreamPosition pending;
+
+		private boolean inTransaction;
+
+		private boolean receivedAny;
+
+		Session() {
+			for (VStreamListenerEndpoint endpoint : VStreamContainer.this.endpoints.get()) {
+				this.routes.computeIfAbsent(keyspaceOf(endpoint) + "/" + endpoint.getTable(), (k) -> new ArrayList<>())
+					.add(endpoint);
+			}
+		}
+
+		void stream() {
+			StreamPosition from = VStreamContainer.this.position;
+			VStreamRequest request = request(from);
+			Context.CancellableContext context = Context.current().withCancellation();
+			VStreamContainer.this.call = context;
+			try {
+				context.run(() -> {
+					Iterator<VStreamResponse> responses = VitessGrpc.newBlockingStub(VStreamContainer.this.channel)
+						.vStream(request);
+					VStreamContainer.this.state = from.isCopying() ? StreamState.COPYING : StreamState.STARTING;
+					while (VStreamContainer.this.running && responses.hasNext()) {
+						VStreamResponse response = responses.next();
+						if (!this.receivedAny) {
+							this.receivedAny = true;
+							VStreamContainer.this.lastError = null;
+							if (VStreamContainer.this.state == StreamState.STARTING) {
+								VStreamContainer.this.state = StreamState.STREAMING;
+							}
+						}
+						handle(response);
+					}
+				});
+			}
+			finally {
+				VStreamContainer.this.call = null;
+				context.cancel(null);
+			}
+		}
+
+		private void handle(VStreamResponse response) {
+			List<VEvent> events = response.getEventsList();
+			StreamPosition[] transactionPositions = null;
+			for (int i = 0; i < events.size(); i++) {
+				VEvent event = events.get(i);
+				VStreamContainer.this.eventsReceived.incrementAndGet();
+				VStreamContainer.this.lastEventTime = Instant.now();
+				switch (event.getType()) {
+					case BEGIN -> this.inTransaction = true;
+					case FIELD -> onField(event);
+					case ROW -> {
+						if (transactionPositions == null) {
+							transactionPositions = positionsAhead(events);
+						}
+						onRow(event, transactionPositions[i]);
+					}
+					case VGTID -> this.pending = StreamPosition.of(event.getVgtid());
+					case COMMIT -> {
+						this.inTransaction = false;
+						checkpoint();
+					}
+					case COPY_COMPLETED -> onCopyCompleted(event);
+					case DDL, OTHER -> checkpoint();
+					case JOURNAL -> logger.info("Stream '" + getId() + "' received a reshard journal: "
+							+ event.getJournal().getMigrationType() + " to " + event.getJournal().getParticipantsList());
+					default -> {
+						// HEARTBEAT, LASTPK (vtgate folds it into the next VGTID), SAVEPOINT, VERSION...
+					}
+				}
+				if (!VStreamContainer.this.running && !this.inTransaction) {
+					break;
+				}
+			}
+			if (!this.inTransaction) {
+				checkpoint();
+			}
+		}
+
+		private StreamPosition[] positionsAhead(List<VEvent> events) {
+			StreamPosition[] positions = new StreamPosition[events.size()];
+			StreamPosition next = null;
+			for (int i = events.size() - 1; i >= 0; i--) {
+				VEvent event = events.get(i);
+				if (event.getType() == binlogdata.Binlogdata.VEventType.VGTID) {
+					next = StreamPosition.of(event.getVgtid());
+				}
+				positions[i] = next;
+			}
+			return positions;
+		}
+
+		private void onField(VEvent event) {
+			FieldEvent field = event.getFieldEvent();
+			String keyspace = field.getKeyspace().isEmpty() ? event.getKeyspace() : field.getKeyspace();
+			String shard = field.getShard().isEmpty() ? event.getShard() : field.getShard();
+			TableSchema schema = TableSchema.of(field);
+			this.schemas.put(keyspace + "/" + shard + "/" + schema.table(), schema);
+		}
+
+		private void onRow(VEvent event, @Nullable StreamPosition transactionPosition) {
+			binlogdata.Binlogdata.RowEvent rows = event.getRowEvent();
+			String keyspace = rows.getKeyspace().isEmpty() ? event.getKeyspace() : rows.getKeyspace();
+			String shard = rows.getShard().isEmpty() ? event.getShard() : rows.getShard();
+			String table = unqualified(rows.getTableName());
+			List<VStreamListenerEndpoint> listeners = this.routes.get(keyspace + "/" + table);
+			if (listeners == null) {
+				return;
+			}
+			TableSchema schema = this.schemas.get(keyspace + "/" + shard + "/" + table);
+			if (schema == null) {
+				throw new VStreamException("Stream '" + getId() + "' received rows of " + keyspace + "/" + shard + " "
+						+ table + " before its FIELD event");
+			}
+			Instant commitTime = Instant.ofEpochSecond(event.getTimestamp());
+			for (binlogdata.Binlogdata.RowChange change : rows.getRowChangesList()) {
+				Operation op = !change.hasBefore() ? Operation.INSERT
+						: !change.hasAfter() ? Operation.DELETE : Operation.UPDATE;
+				ChangeEvent decoded;
+				try {
+					decoded = new ChangeEvent(schema, op, change.hasBefore() ? schema.decode(change.getBefore()) : null,
+							change.hasAfter() ? schema.decode(change.getAfter()) : null, keyspace, shard,
+							transactionPosition, commitTime);
+				}
+				catch (RuntimeException ex) {
+					VStreamContainer.this.changesFailed.incrementAndGet();
+					VStreamContainer.this.errorHandler.handle(ex, null, null);
+					continue;
+				}
+				for (VStreamListenerEndpoint listener : listeners) {
+					if (!listener.accepts(op)) {
+						continue;
+					}
+					try {
+						listener.getAdapter().invoke(decoded);
+						VStreamContainer.this.changesHandled.incrementAndGet();
+					}
+					catch (RuntimeException ex) {
+						VStreamContainer.this.changesFailed.incrementAndGet();
+						VStreamContainer.this.errorHandler.handle(ex, decoded, listener);
+					}
+				}
+				VStreamContainer.this.lastCommitTime = commitTime;
+			}
+		}
+
+		private void onCopyCompleted(VEvent event) {
+			if (event.getKeyspace().isEmpty() && event.getShard().isEmpty()) {
+				logger.info("Stream '" + getId() + "' finished copying existing rows");
+				VStreamContainer.this.state = StreamState.STREAMING;
+			}
+			checkpoint();
+		}
+
+		private void checkpoint() {
+			StreamPosition reached = this.pending;
+			if (reached == null || reached.equals(VStreamContainer.this.position)) {
+				return;
+			}
+			VStreamContainer.this.offsets.save(getId(), reached);
+			VStreamContainer.this.position = reached;
+		}
+
+	}
+
+	private static String unqualified(String table) {
+		int dot = table.indexOf('.');
+		return (dot >= 0) ? table.substring(dot + 1) : table;
+	}
+
+}

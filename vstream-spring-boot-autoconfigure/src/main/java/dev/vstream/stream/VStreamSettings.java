@@ -1,0 +1,29 @@
+package dev.vstream.stream;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.vitess.proto.Topodata.TabletType;
+
+import org.springframework.util.backoff.BackOff;
+
+/**
+ * How a stream connects and where it starts.
+ *
+ * @param id the stream id, also the key of its saved position
+ * @param defaultKeyspace the keyspace of listeners that name none
+ * @param startPosition where to start when no position is saved
+ * @param tabletType the tablet type vtgate streams from
+ * @param heartbeatInterval how often vtgate sends heartbeats on an idle stream (zero: none)
+ * @param stopOnReshard whether vtgate ends the stream on a reshard instead of following it
+ * @param reconnectBackOff the delays between reconnect attempts after a transient failure
+ * @param extraKeyspaces keyspaces streamed besides those of the listeners (may be empty)
+ */
+public record VStreamSettings(String id, String defaultKeyspace, StartPosition startPosition, TabletType tabletType,
+		Duration heartbeatInterval, boolean stopOnReshard, BackOff reconnectBackOff, List<String> extraKeyspaces) {
+
+	public VStreamSettings {
+		extraKeyspaces = List.copyOf(extraKeyspaces);
+	}
+
+}
