@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.vstream.listener.ListenerMethodAdapter;
 import dev.vstream.listener.Operation;
@@ -30,19 +31,20 @@ import org.springframework.util.StringUtils;
  */
 public class VStreamListenerAnnotationBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
 
-	private final VStreamListenerEndpointRegistry registry;
+	private final Supplier<VStreamListenerEndpointRegistry> registry;
 
-	private final RowMapperFactory mapperFactory;
+	private final Supplier<RowMapperFactory> mapperFactory;
 
 	private @Nullable ConfigurableBeanFactory beanFactory;
 
 	/**
 	 * Create the post-processor.
-	 * @param registry where endpoints are registered
-	 * @param mapperFactory maps rows to the listeners' types
+	 * @param registry where endpoints are registered, looked up on first use so that a
+	 * post-processor does not force early creation of the beans it needs
+	 * @param mapperFactory maps rows to the listeners' types, looked up on first use
 	 */
-	public VStreamListenerAnnotationBeanPostProcessor(VStreamListenerEndpointRegistry registry,
-			RowMapperFactory mapperFactory) {
+	public VStreamListenerAnnotationBeanPostProcessor(Supplier<VStreamListenerEndpointRegistry> registry,
+			Supplier<RowMapperFactory> mapperFactory) {
 		this.registry = registry;
 		this.mapperFactory = mapperFactory;
 	}
@@ -60,7 +62,9 @@ public class VStreamListenerAnnotationBeanPostProcessor implements BeanPostProce
 		Map<Method, VStreamListener> annotated = MethodIntrospector.selectMethods(targetClass,
 				(MethodIntrospector.MetadataLookup<VStreamListener>) (method) -> AnnotatedElementUtils
 					.findMergedAnnotation(method, VStreamListener.class));
-		annotated.forEach((method, annotation) -> register(bean, beanName, method, annotation));
+		if (!annotated.isEmpty()) {
+			annotated.forEach((method, annotation) -> register(bean, beanName, method, annotation));
+		}
 		return bean;
 	}
 
@@ -85,8 +89,8 @@ public class VStreamListenerAnnotationBeanPostProcessor implements BeanPostProce
 		}
 		Set<Operation> ops = (annotation.ops().length == 0) ? EnumSet.noneOf(Operation.class)
 				: EnumSet.copyOf(List.of(annotation.ops()));
-		ListenerMethodAdapter adapter = new ListenerMethodAdapter(bean, invocable, this.mapperFactory);
-		this.registry.register(new VStreamListenerEndpoint(id, resolve(annotation.keyspace()), table, ops, start,
+		ListenerMethodAdapter adapter = new ListenerMethodAdapter(bean, invocable, this.mapperFactory.get());
+		this.registry.get().register(new VStreamListenerEndpoint(id, resolve(annotation.keyspace()), table, ops, start,
 				adapter));
 	}
 

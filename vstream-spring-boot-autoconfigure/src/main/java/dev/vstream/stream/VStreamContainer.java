@@ -195,6 +195,17 @@ public class VStreamContainer implements SmartLifecycle {
 			if (this.running) {
 				return;
 			}
+			Collection<VStreamListenerEndpoint> listeners = this.endpoints.get();
+			if (listeners.isEmpty()) {
+				logger.info("Stream '" + getId() + "' has no listeners; not connecting to vtgate");
+				return;
+			}
+			for (VStreamListenerEndpoint listener : listeners) {
+				if (keyspaceOf(listener).isEmpty()) {
+					throw new IllegalStateException("Listener '" + listener.getId() + "' names no keyspace and stream '"
+							+ getId() + "' has no default keyspace; set vstream.keyspace or @VStreamListener(keyspace)");
+				}
+			}
 			this.running = true;
 			this.lastError = null;
 			this.state = StreamState.STARTING;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, offset-store contract tests against real PostgreSQL, MariaDB and
+# Redis servers, and the end-to-end suite against a real local Vitess. Installs and starts what it
+# needs (Debian packages, Vitess built from its Go module); servers are left running for the next
+# run — stop them with scripts/stop-all.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+
+scripts/install-build-tools.sh
+scripts/services/all.sh start
+scripts/vitess/start.sh
+
+set -a
+# shellcheck disable=SC1091
+. "${VSTREAM_SERVICES_RUN:-/tmp/vstream-services}/services.env"
+# shellcheck disable=SC1091
+. "${VSTREAM_VITESS_RUN:-/tmp/vstream-vitess}/vitess.env"
+set +a
+
+mvn -B -ntp verify "$@"
+echo "scripts/test.sh: all tests passed in $(( $(date +%s) - start ))s"

@@ -1,0 +1,31 @@
+package dev.vstream.autoconfigure;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * An H2 file database that holds stream positions for applications without a DataSource. Kept
+ * out of the context as a DataSource so that it never becomes the application's database.
+ */
+public final class EmbeddedOffsetDatabase implements DisposableBean {
+
+	private final SingleConnectionDataSource dataSource;
+
+	EmbeddedOffsetDatabase(String url) {
+		// One open connection: an H2 file database is expensive to reopen, and positions of a stream
+		// are saved from its single thread.
+		this.dataSource = new SingleConnectionDataSource(url, "sa", "", true);
+	}
+
+	DataSource getDataSource() {
+		return this.dataSource;
+	}
+
+	@Override
+	public void destroy() {
+		this.dataSource.destroy();
+	}
+
+}

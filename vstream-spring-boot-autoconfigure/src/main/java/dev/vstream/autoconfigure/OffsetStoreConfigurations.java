@@ -1,0 +1,113 @@
+package dev.vstream.autoconfigure;
+
+import javax.sql.DataSource;
+
+import dev.vstream.offset.InMemoryOffsetRepository;
+import dev.vstream.offset.JdbcOffsetRepository;
+import dev.vstream.offset.OffsetRepository;
+import dev.vstream.offset.RedisOffsetRepository;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.ClassUtils;
+
+/**
+ * One configuration per {@code vstream.offset-store} value. A user-defined
+ * {@link OffsetRepository} bean replaces all of them.
+ */
+final class OffsetStoreConfigurations {
+
+	private OffsetStoreConfigurations() {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JdbcTemplate.class)
+	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "jdbc", matchIfMissing = true)
+	static class Jdbc {
+
+		@Bean
+		@ConditionalOnMissingBean(OffsetRepository.class)
+		JdbcOffsetRepository vstreamOffsetRepository(ObjectProvider<DataSource> dataSource,
+				ObjectProvider<EmbeddedOffsetDatabase> embedded, VStreamProperties properties) {
+			DataSource target = dataSource.getIfUnique();
+			if (target == null) {
+				target = embedded.getObject().getDataSource();
+			}
+			JdbcOffsetRepository repository = new JdbcOffsetRepository(new JdbcTemplate(target),
+					properties.getJdbc().getTableName());
+			if (properties.getJdbc().isInitializeSchema()) {
+				repository.createTableIfMissing();
+			}
+			return repository;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean({ DataSource.class, OffsetRepository.class })
+		EmbeddedOffsetDatabase vstreamEmbeddedOffsetDatabase(VStreamProperties properties) {
+			if (!ClassUtils.isPresent("org.h2.Driver", getClass().getClassLoader())) {
+				throw new IllegalStateException("vstream.offset-store=jdbc needs a DataSource bean, or H2 on the "
+						+ "classpath for an embedded offset database; or set vstream.offset-store to redis or memory");
+			}
+			return new EmbeddedOffsetDatabase(properties.getJdbc().getEmbeddedUrl());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(StringRedisTemplate.class)
+	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "redis")
+	static class Redis {
+
+		@Bean
+		@ConditionalOnMissingBean(OffsetRepository.class)
+		RedisOffsetRepository vstreamOffsetRepository(ObjectProvider<RedisConnectionFactory> connectionFactory,
+				VStreamProperties properties) {
+			RedisConnectionFactory factory = connectionFactory.getIfUnique();
+			if (factory == null) {
+				throw new IllegalStateException("vstream.offset-store=redis needs a RedisConnectionFactory bean "
+						+ "(add spring-boot-starter-data-redis and configure spring.data.redis.*)");
+			}
+			return new RedisOffsetRepository(new StringRedisTemplate(factory), properties.getRedis().getKeyPrefix());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "memory")
+	static class Memory {
+
+		@Bean
+		@ConditionalOnMissingBean(OffsetRepository.class)
+		InMemoryOffsetRepository vstreamOffsetRepository() {
+			return new InMemoryOffsetRepository();
+		}
+
+	}
+
+	/** Turns "no store available for the chosen kind" into a message naming the property. */
+	@Configuration(proxyBeanMethods = false)
+	static class Missing {
+
+		@Bean
+		@ConditionalOnMissingBean(OffsetRepository.class)
+		OffsetRepository vstreamMissingOffsetRepository(VStreamProperties properties) {
+			String store = properties.getOffsetStore().name().toLowerCase();
+			String needs = switch (properties.getOffsetStore()) {
+				case REDIS -> "spring-data-redis on the classpath (spring-boot-starter-data-redis)";
+				case JDBC -> "spring-jdbc on the classpath and a DataSource or H2";
+				case MEMORY -> "nothing";
+			};
+			throw new IllegalStateException("vstream.offset-store=" + store + " needs " + needs
+					+ "; or define an OffsetRepository bean");
+		}
+
+	}
+
+}

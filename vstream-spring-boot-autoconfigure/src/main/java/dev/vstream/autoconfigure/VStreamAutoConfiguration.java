@@ -1,0 +1,136 @@
+package dev.vstream.autoconfigure;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.vstream.annotation.VStreamListenerAnnotationBeanPostProcessor;
+import dev.vstream.listener.VStreamErrorHandler;
+import dev.vstream.listener.VStreamListenerEndpointRegistry;
+import dev.vstream.mapping.RowMapperFactory;
+import dev.vstream.offset.OffsetRepository;
+import dev.vstream.stream.VStreamContainer;
+import dev.vstream.stream.VStreamSettings;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.vitess.proto.Topodata.TabletType;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * Auto-configuration of {@code @VStreamListener} support: finds listener methods, connects to
+ * vtgate and runs one stream over them, with positions saved in the configured offset store.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
+@ConditionalOnBooleanProperty(name = "vstream.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(VStreamProperties.class)
+@Import({ OffsetStoreConfigurations.Jdbc.class, OffsetStoreConfigurations.Redis.class,
+		OffsetStoreConfigurations.Memory.class, OffsetStoreConfigurations.Missing.class })
+public final class VStreamAutoConfiguration {
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static VStreamListenerAnnotationBeanPostProcessor vstreamListenerAnnotationBeanPostProcessor(
+			ObjectProvider<VStreamListenerEndpointRegistry> registry, ObjectProvider<RowMapperFactory> mapperFactory) {
+		return new VStreamListenerAnnotationBeanPostProcessor(registry::getObject, mapperFactory::getObject);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	VStreamListenerEndpointRegistry vstreamListenerEndpointRegistry() {
+		return new VStreamListenerEndpointRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RowMapperFactory vstreamRowMapperFactory(ListableBeanFactory beanFactory) {
+		// Users customize value conversion the Boot way: Converter / GenericConverter beans.
+		ApplicationConversionService conversionService = new ApplicationConversionService();
+		ApplicationConversionService.addBeans(conversionService, beanFactory);
+		return new RowMapperFactory(conversionService);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	VStreamErrorHandler vstreamErrorHandler() {
+		return VStreamErrorHandler.stopStream();
+	}
+
+	@Bean(destroyMethod = "")
+	@ConditionalOnMissingBean(name = "vstreamChannel")
+	ManagedChannel vstreamChannel(VStreamProperties properties, ObjectProvider<VStreamChannelCustomizer> customizers) {
+		VStreamProperties.Vtgate vtgate = properties.getVtgate();
+		VtgateAddress address = VtgateAddress.parse(vtgate.getAddress());
+		ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(address.host(), address.port())
+			.usePlaintext()
+			.maxInboundMessageSize((int) vtgate.getMaxInboundMessageSize().toBytes())
+			.keepAliveTime(vtgate.getKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+			.keepAliveTimeout(vtgate.getKeepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.keepAliveWithoutCalls(false);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	VStreamContainer vstreamContainer(VStreamProperties properties, ManagedChannel vstreamChannel,
+			OffsetRepository offsetRepository, VStreamListenerEndpointRegistry registry,
+			VStreamErrorHandler errorHandler) {
+		VStreamContainer container = new VStreamContainer(settings(properties), vstreamChannel, offsetRepository,
+				registry::getEndpoints, errorHandler);
+		container.setAutoStartup(properties.isAutoStartup());
+		return container;
+	}
+
+	@Bean
+	ChannelShutdown vstreamChannelShutdown(ManagedChannel vstreamChannel) {
+		return new ChannelShutdown(vstreamChannel);
+	}
+
+	static VStreamSettings settings(VStreamProperties properties) {
+		VStreamProperties.Reconnect reconnect = properties.getReconnect();
+		ExponentialBackOff backOff = new ExponentialBackOff(reconnect.getInitialInterval().toMillis(),
+				reconnect.getMultiplier());
+		backOff.setMaxInterval(reconnect.getMaxInterval().toMillis());
+		backOff.setJitter(Math.min(reconnect.getJitter().toMillis(), reconnect.getInitialInterval().toMillis()));
+		backOff.setMaxElapsedTime(
+				reconnect.getMaxElapsedTime().isZero() ? Long.MAX_VALUE : reconnect.getMaxElapsedTime().toMillis());
+		return new VStreamSettings(properties.getId(), properties.getKeyspace(), properties.getStartPosition(),
+				TabletType.valueOf(properties.getTabletType().name()), properties.getHeartbeatInterval(),
+				properties.isStopOnReshard(), backOff, List.of());
+	}
+
+	/**
+	 * Shuts the channel down after the stream containers stopped (a bean destroyed after the
+	 * lifecycle phase), giving in-flight calls a moment to end.
+	 */
+	static final class ChannelShutdown implements org.springframework.beans.factory.DisposableBean {
+
+		private final ManagedChannel channel;
+
+		ChannelShutdown(ManagedChannel channel) {
+			this.channel = channel;
+		}
+
+		@Override
+		public void destroy() throws InterruptedException {
+			this.channel.shutdown();
+			if (!this.channel.awaitTermination(5, TimeUnit.SECONDS)) {
+				this.channel.shutdownNow();
+			}
+		}
+
+	}
+
+}

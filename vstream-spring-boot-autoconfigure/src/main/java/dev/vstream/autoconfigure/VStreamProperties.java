@@ -1,0 +1,427 @@
+package dev.vstream.autoconfigure;
+
+import java.time.Duration;
+
+import dev.vstream.stream.StartPosition;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the VStream consumer.
+ */
+@ConfigurationProperties("vstream")
+public class VStreamProperties {
+
+	/**
+	 * Whether to stream changes from vtgate to @VStreamListener methods.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Id of the stream; also the key under which its position is saved. Two applications with the
+	 * same id and offset store share (and overwrite) one position.
+	 */
+	private String id = "default";
+
+	/**
+	 * Keyspace of listeners that name none.
+	 */
+	private String keyspace = "";
+
+	/**
+	 * Where a stream without a saved position starts: 'copy' (existing rows first, then live
+	 * changes) or 'current' (only changes from now on). A saved position always wins.
+	 */
+	private StartPosition startPosition = StartPosition.COPY;
+
+	/**
+	 * Tablet type vtgate streams from.
+	 */
+	private TabletTypeOption tabletType = TabletTypeOption.PRIMARY;
+
+	/**
+	 * How often vtgate sends a heartbeat on an idle stream; rounded down to whole seconds.
+	 */
+	private Duration heartbeatInterval = Duration.ofSeconds(10);
+
+	/**
+	 * Whether the stream stops when its keyspace is resharded, instead of following the new shards.
+	 */
+	private boolean stopOnReshard = false;
+
+	/**
+	 * Whether the stream starts with the application.
+	 */
+	private boolean autoStartup = true;
+
+	/**
+	 * Where stream positions are saved.
+	 */
+	private OffsetStore offsetStore = OffsetStore.JDBC;
+
+	private final Vtgate vtgate = new Vtgate();
+
+	private final Reconnect reconnect = new Reconnect();
+
+	private final Jdbc jdbc = new Jdbc();
+
+	private final Redis redis = new Redis();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getId() {
+		return this.id;
+	}
+
+	public void setId(String id) {
+		if (id == null || id.isBlank()) {
+			throw new IllegalArgumentException("must not be blank");
+		}
+		this.id = id;
+	}
+
+	public String getKeyspace() {
+		return this.keyspace;
+	}
+
+	public void setKeyspace(String keyspace) {
+		this.keyspace = (keyspace != null) ? keyspace.trim() : "";
+	}
+
+	public StartPosition getStartPosition() {
+		return this.startPosition;
+	}
+
+	public void setStartPosition(StartPosition startPosition) {
+		this.startPosition = startPosition;
+	}
+
+	public TabletTypeOption getTabletType() {
+		return this.tabletType;
+	}
+
+	public void setTabletType(TabletTypeOption tabletType) {
+		this.tabletType = tabletType;
+	}
+
+	public Duration getHeartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	public void setHeartbeatInterval(Duration heartbeatInterval) {
+		requireNotNegative(heartbeatInterval);
+		this.heartbeatInterval = heartbeatInterval;
+	}
+
+	public boolean isStopOnReshard() {
+		return this.stopOnReshard;
+	}
+
+	public void setStopOnReshard(boolean stopOnReshard) {
+		this.stopOnReshard = stopOnReshard;
+	}
+
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	public OffsetStore getOffsetStore() {
+		return this.offsetStore;
+	}
+
+	public void setOffsetStore(OffsetStore offsetStore) {
+		this.offsetStore = offsetStore;
+	}
+
+	public Vtgate getVtgate() {
+		return this.vtgate;
+	}
+
+	public Reconnect getReconnect() {
+		return this.reconnect;
+	}
+
+	public Jdbc getJdbc() {
+		return this.jdbc;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	static void requireNotNegative(Duration duration) {
+		if (duration == null || duration.isNegative()) {
+			throw new IllegalArgumentException("must not be negative, was " + duration);
+		}
+	}
+
+	static void requirePositive(Duration duration) {
+		if (duration == null || duration.isNegative() || duration.isZero()) {
+			throw new IllegalArgumentException("must be positive, was " + duration);
+		}
+	}
+
+	/**
+	 * Where stream positions are saved.
+	 */
+	public enum OffsetStore {
+
+		/** A table in the application's DataSource, or in an embedded H2 file when it has none. */
+		JDBC,
+
+		/** A key per stream in Redis. */
+		REDIS,
+
+		/** Memory only: a restart starts over from the start position. */
+		MEMORY
+
+	}
+
+	/**
+	 * Tablet types vtgate can stream from.
+	 */
+	public enum TabletTypeOption {
+
+		/** The primary tablet of each shard. */
+		PRIMARY,
+
+		/** A replica tablet. */
+		REPLICA,
+
+		/** A read-only tablet. */
+		RDONLY
+
+	}
+
+	/**
+	 * Connection to vtgate's gRPC port.
+	 */
+	public static class Vtgate {
+
+		/**
+		 * Address of vtgate's gRPC port, as host:port.
+		 */
+		private String address = "localhost:15991";
+
+		/**
+		 * Largest message accepted from vtgate; a response carries whole transactions, so this must
+		 * exceed the largest row batch.
+		 */
+		private DataSize maxInboundMessageSize = DataSize.ofMegabytes(64);
+
+		/**
+		 * How long the connection may be idle before a keep-alive ping is sent.
+		 */
+		private Duration keepAliveTime = Duration.ofSeconds(30);
+
+		/**
+		 * How long to wait for a keep-alive ping's answer before the connection is considered
+		 * broken.
+		 */
+		private Duration keepAliveTimeout = Duration.ofSeconds(10);
+
+		public String getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(String address) {
+			VtgateAddress.parse(address);
+			this.address = address.trim();
+		}
+
+		public DataSize getMaxInboundMessageSize() {
+			return this.maxInboundMessageSize;
+		}
+
+		public void setMaxInboundMessageSize(DataSize maxInboundMessageSize) {
+			if (maxInboundMessageSize == null || maxInboundMessageSize.toBytes() < 1024
+					|| maxInboundMessageSize.toBytes() > Integer.MAX_VALUE) {
+				throw new IllegalArgumentException("must be between 1KB and 2GB, was " + maxInboundMessageSize);
+			}
+			this.maxInboundMessageSize = maxInboundMessageSize;
+		}
+
+		public Duration getKeepAliveTime() {
+			return this.keepAliveTime;
+		}
+
+		public void setKeepAliveTime(Duration keepAliveTime) {
+			requirePositive(keepAliveTime);
+			this.keepAliveTime = keepAliveTime;
+		}
+
+		public Duration getKeepAliveTimeout() {
+			return this.keepAliveTimeout;
+		}
+
+		public void setKeepAliveTimeout(Duration keepAliveTimeout) {
+			requirePositive(keepAliveTimeout);
+			this.keepAliveTimeout = keepAliveTimeout;
+		}
+
+	}
+
+	/**
+	 * Reconnecting after the stream breaks (vtgate restart, network cut, stream end).
+	 */
+	public static class Reconnect {
+
+		/**
+		 * Delay before the first reconnect attempt.
+		 */
+		private Duration initialInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Factor applied to the delay after each failed attempt.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Longest delay between two attempts.
+		 */
+		private Duration maxInterval = Duration.ofSeconds(30);
+
+		/**
+		 * Random variation added to or removed from each delay, so that many instances do not
+		 * reconnect in lock-step.
+		 */
+		private Duration jitter = Duration.ofMillis(500);
+
+		/**
+		 * How long to keep trying before the stream fails; zero for no limit.
+		 */
+		private Duration maxElapsedTime = Duration.ZERO;
+
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			requirePositive(initialInterval);
+			this.initialInterval = initialInterval;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			if (multiplier < 1.0) {
+				throw new IllegalArgumentException("must be at least 1, was " + multiplier);
+			}
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			requirePositive(maxInterval);
+			this.maxInterval = maxInterval;
+		}
+
+		public Duration getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(Duration jitter) {
+			requireNotNegative(jitter);
+			this.jitter = jitter;
+		}
+
+		public Duration getMaxElapsedTime() {
+			return this.maxElapsedTime;
+		}
+
+		public void setMaxElapsedTime(Duration maxElapsedTime) {
+			requireNotNegative(maxElapsedTime);
+			this.maxElapsedTime = maxElapsedTime;
+		}
+
+	}
+
+	/**
+	 * The JDBC offset store.
+	 */
+	public static class Jdbc {
+
+		/**
+		 * Table holding one row per stream.
+		 */
+		private String tableName = "vstream_offset";
+
+		/**
+		 * Whether to create the table when it does not exist.
+		 */
+		private boolean initializeSchema = true;
+
+		/**
+		 * JDBC URL of the embedded H2 database used when the application has no DataSource.
+		 */
+		private String embeddedUrl = "jdbc:h2:file:./.vstream/offsets";
+
+		public String getTableName() {
+			return this.tableName;
+		}
+
+		public void setTableName(String tableName) {
+			if (tableName == null || !tableName.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
+				throw new IllegalArgumentException("must be a plain SQL identifier, was '" + tableName + "'");
+			}
+			this.tableName = tableName;
+		}
+
+		public boolean isInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(boolean initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		public String getEmbeddedUrl() {
+			return this.embeddedUrl;
+		}
+
+		public void setEmbeddedUrl(String embeddedUrl) {
+			if (embeddedUrl == null || !embeddedUrl.startsWith("jdbc:h2:")) {
+				throw new IllegalArgumentException("must be an H2 JDBC URL (jdbc:h2:...), was '" + embeddedUrl + "'");
+			}
+			this.embeddedUrl = embeddedUrl;
+		}
+
+	}
+
+	/**
+	 * The Redis offset store.
+	 */
+	public static class Redis {
+
+		/**
+		 * Prefix of the key holding a stream's position; the stream id follows it.
+		 */
+		private String keyPrefix = "vstream:offset:";
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+	}
+
+}

@@ -1,0 +1,37 @@
+package dev.vstream.autoconfigure;
+
+/**
+ * A vtgate gRPC address, {@code host:port}.
+ *
+ * @param host the host
+ * @param port the port
+ */
+record VtgateAddress(String host, int port) {
+
+	static VtgateAddress parse(String address) {
+		if (address == null || address.isBlank()) {
+			throw new IllegalArgumentException("must be host:port, was empty");
+		}
+		String text = address.trim();
+		int colon = text.lastIndexOf(':');
+		if (colon <= 0 || colon == text.length() - 1) {
+			throw new IllegalArgumentException("must be host:port, was '" + text + "'");
+		}
+		String host = text.substring(0, colon);
+		if (host.startsWith("[") && host.endsWith("]")) {
+			host = host.substring(1, host.length() - 1);
+		}
+		int port;
+		try {
+			port = Integer.parseInt(text.substring(colon + 1));
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("must be host:port with a numeric port, was '" + text + "'");
+		}
+		if (port < 1 || port > 65535 || host.isBlank() || host.contains("/")) {
+			throw new IllegalArgumentException("must be host:port with a port in 1-65535, was '" + text + "'");
+		}
+		return new VtgateAddress(host, port);
+	}
+
+}

@@ -1,0 +1,9 @@
+/**
+ * Auto-configuration: wires the listener registry, the stream container, the offset store chosen
+ * by {@code vstream.offset-store} and the actuator support from {@code vstream.*} properties.
+ * Only wiring lives here.
+ */
+@NullMarked
+package dev.vstream.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,233 @@
+package dev.vstream.autoconfigure;
+
+
+import javax.sql.DataSource;
+
+import dev.vstream.annotation.VStreamListener;
+import dev.vstream.annotation.VStreamListenerAnnotationBeanPostProcessor;
+import dev.vstream.listener.Operation;
+import dev.vstream.listener.RowChange;
+import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.listener.VStreamListenerEndpointRegistry;
+import dev.vstream.mapping.RowMapperFactory;
+import dev.vstream.offset.InMemoryOffsetRepository;
+import dev.vstream.offset.JdbcOffsetRepository;
+import dev.vstream.offset.OffsetRepository;
+import dev.vstream.offset.RedisOffsetRepository;
+import dev.vstream.stream.StartPosition;
+import dev.vstream.stream.StreamPosition;
+import dev.vstream.stream.VStreamContainer;
+import io.grpc.ManagedChannel;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
+
+import static dev.vstream.test.Events.vgtid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class VStreamAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(VStreamAutoConfiguration.class))
+		.withPropertyValues("vstream.jdbc.embedded-url=jdbc:h2:mem:offsets-${random.uuid}", "vstream.keyspace=commerce");
+
+	@Test
+	void defaultsToAJdbcStoreInAnEmbeddedDatabaseAndOneStream() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(VStreamContainer.class)
+				.hasSingleBean(VStreamListenerEndpointRegistry.class)
+				.hasSingleBean(VStreamListenerAnnotationBeanPostProcessor.class)
+				.hasSingleBean(RowMapperFactory.class)
+				.hasSingleBean(ManagedChannel.class)
+				.hasSingleBean(JdbcOffsetRepository.class)
+				.doesNotHaveBean(DataSource.class);
+			VStreamContainer container = context.getBean(VStreamContainer.class);
+			assertThat(container.getId()).isEqualTo("default");
+			assertThat(container.getSettings().defaultKeyspace()).isEqualTo("commerce");
+			assertThat(container.getSettings().startPosition()).isEqualTo(StartPosition.COPY);
+			OffsetRepository offsets = context.getBean(OffsetRepository.class);
+			offsets.save("s", StreamPosition.of(vgtid("commerce", "0", "MySQL56/x:1-3")));
+			assertThat(offsets.load("s")).isPresent();
+		});
+	}
+
+	@Test
+	void jdbcStoreUsesTheApplicationsDataSource() {
+		this.runner.withUserConfiguration(DataSourceConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(JdbcOffsetRepository.class).doesNotHaveBean(EmbeddedOffsetDatabase.class);
+			context.getBean(OffsetRepository.class).save("s", StreamPosition.of(vgtid("commerce", "0", "MySQL56/x:1-3")));
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			assertThat(jdbc.queryForObject("select count(*) from vstream_offset", Integer.class)).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void memoryStoreByProperty() {
+		this.runner.withPropertyValues("vstream.offset-store=memory")
+			.run((context) -> assertThat(context).hasSingleBean(InMemoryOffsetRepository.class)
+				.doesNotHaveBean(JdbcOffsetRepository.class));
+	}
+
+	@Test
+	void redisStoreByProperty() {
+		this.runner.withPropertyValues("vstream.offset-store=redis")
+			.withBean(RedisConnectionFactory.class, () -> new LettuceConnectionFactory("127.0.0.1", 1))
+			.run((context) -> assertThat(context).hasSingleBean(RedisOffsetRepository.class)
+				.doesNotHaveBean(JdbcOffsetRepository.class));
+	}
+
+	@Test
+	void redisStoreWithoutRedisFailsNamingTheProperty() {
+		this.runner.withPropertyValues("vstream.offset-store=redis")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("vstream.offset-store=redis")
+				.hasMessageContaining("RedisConnectionFactory"));
+	}
+
+	@Test
+	void userOffsetRepositoryReplacesOurs() {
+		OffsetRepository mine = new InMemoryOffsetRepository() {
+		};
+		this.runner.withBean(OffsetRepository.class, () -> mine).run((context) -> {
+			assertThat(context).hasSingleBean(OffsetRepository.class).doesNotHaveBean(JdbcOffsetRepository.class);
+			assertThat(context.getBean(OffsetRepository.class)).isSameAs(mine);
+		});
+	}
+
+	@Test
+	void badAddressFailsNamingTheProperty() {
+		this.runner.withPropertyValues("vstream.vtgate.address=no-port-here")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasMessageContaining("vstream.vtgate")
+				.rootCause()
+				.hasMessageContaining("host:port"));
+	}
+
+	@Test
+	void unknownStartPositionFailsNamingTheProperty() {
+		this.runner.withPropertyValues("vstream.start-position=sideways")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasMessageContaining("vstream.start-position"));
+	}
+
+	@Test
+	void negativeDurationFailsNamingTheProperty() {
+		this.runner.withPropertyValues("vstream.heartbeat-interval=-5s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasMessageContaining("vstream.heartbeat-interval"));
+	}
+
+	@Test
+	void unknownOffsetStoreFailsNamingTheProperty() {
+		this.runner.withPropertyValues("vstream.offset-store=cassandra")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasMessageContaining("vstream.offset-store"));
+	}
+
+	@Test
+	void disabledByProperty() {
+		this.runner.withPropertyValues("vstream.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(VStreamContainer.class)
+				.doesNotHaveBean(OffsetRepository.class));
+	}
+
+	@Test
+	void listenerMethodsAreRegisteredWithPlaceholdersResolved() {
+		this.runner.withPropertyValues("vstream.auto-startup=false", "orders.table=corder")
+			.withUserConfiguration(ListenerConfiguration.class)
+			.run((context) -> {
+				VStreamListenerEndpointRegistry registry = context.getBean(VStreamListenerEndpointRegistry.class);
+				assertThat(registry.getEndpoints()).extracting(VStreamListenerEndpoint::getId)
+					.containsExactlyInAnyOrder("orders", "listeners.gone");
+				VStreamListenerEndpoint orders = registry.getEndpoint("orders");
+				assertThat(orders.getTable()).isEqualTo("corder");
+				assertThat(orders.getAdapter().getPayloadType()).isEqualTo(Order.class);
+				VStreamListenerEndpoint gone = registry.getEndpoint("listeners.gone");
+				assertThat(gone.getKeyspace()).isEqualTo("customer");
+				assertThat(gone.getOperations()).containsExactly(Operation.DELETE);
+				assertThat(context.getBean(VStreamContainer.class).isRunning()).isFalse();
+			});
+	}
+
+	@Test
+	void listenerWithUnusableSignatureFailsNamingTheMethod() {
+		this.runner.withPropertyValues("vstream.auto-startup=false")
+			.withBean("badListener", BadListener.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("BadListener.twoRows(Order, Order)")
+				.hasMessageContaining("more than one row parameter"));
+	}
+
+	@Test
+	void listenerWithoutKeyspaceFailsStartWhenThereIsNoDefault() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(VStreamAutoConfiguration.class))
+			.withPropertyValues("vstream.offset-store=memory")
+			.withUserConfiguration(ListenerConfiguration.class)
+			.withPropertyValues("orders.table=corder")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("vstream.keyspace")
+				.hasMessageContaining("orders"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DataSourceConfiguration {
+
+		@Bean
+		DataSource dataSource() {
+			return new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2).generateUniqueName(true).build();
+		}
+
+	}
+
+	record Order(long orderId, String sku) {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ListenerConfiguration {
+
+		@Bean
+		Listeners listeners() {
+			return new Listeners();
+		}
+
+	}
+
+	static class Listeners {
+
+		@VStreamListener(table = "${orders.table}", id = "orders")
+		void orders(RowChange<Order> change) {
+		}
+
+		@VStreamListener(table = "customer", keyspace = "customer", ops = Operation.DELETE)
+		void gone(Order order, Operation op) {
+		}
+
+	}
+
+	static class BadListener {
+
+		@VStreamListener(table = "corder")
+		void twoRows(Order one, Order two) {
+		}
+
+	}
+
+}

@@ -1,0 +1,280 @@
+package dev.vstream.stream;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import binlogdata.Binlogdata.VGtid;
+import dev.vstream.listener.ListenerMethodAdapter;
+import dev.vstream.listener.Operation;
+import dev.vstream.listener.RowChange;
+import dev.vstream.listener.VStreamErrorHandler;
+import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.mapping.RowMapperFactory;
+import dev.vstream.offset.InMemoryOffsetRepository;
+import dev.vstream.test.TestVtgate;
+import io.grpc.Status;
+import io.vitess.proto.Topodata.TabletType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.util.backoff.FixedBackOff;
+
+import static dev.vstream.test.Events.begin;
+import static dev.vstream.test.Events.commit;
+import static dev.vstream.test.Events.copyCompleted;
+import static dev.vstream.test.Events.corderFields;
+import static dev.vstream.test.Events.delete;
+import static dev.vstream.test.Events.insert;
+import static dev.vstream.test.Events.response;
+import static dev.vstream.test.Events.row;
+import static dev.vstream.test.Events.update;
+import static dev.vstream.test.Events.vgtid;
+import static dev.vstream.test.Events.vgtidEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class VStreamContainerTests {
+
+	private final TestVtgate vtgate = new TestVtgate();
+
+	private final InMemoryOffsetRepository offsets = new InMemoryOffsetRepository();
+
+	private final RowMapperFactory mappers = new RowMapperFactory(new DefaultConversionService());
+
+	private final List<VStreamContainer> containers = new ArrayList<>();
+
+	@AfterEach
+	void close() {
+		this.containers.forEach(VStreamContainer::stop);
+		this.vtgate.close();
+	}
+
+	@Test
+	void deliversTypedInsertUpdateAndDeleteAndSavesThePositionAfterTheTransaction() {
+		VGtid afterTx = vgtid("commerce", "0", "MySQL56/a1b2:1-10");
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
+				update("commerce", "0", "corder", row(1, 7, "apple", "1.50"), row(1, 7, "apple", "2.25")),
+				delete("commerce", "0", "corder", row(1, 7, "apple", "2.25")), vgtidEvent(afterTx), commit()));
+		OrderListener listener = new OrderListener();
+		VStreamContainer container = start(endpoint("orders", listener, "onChange"));
+
+		await().untilAsserted(() -> assertThat(listener.changes).hasSize(3));
+		RowChange<Order> inserted = listener.changes.get(0);
+		assertThat(inserted.op()).isEqualTo(Operation.INSERT);
+		assertThat(inserted.before()).isNull();
+		assertThat(inserted.after()).isEqualTo(new Order(1, 7, "apple", new BigDecimal("1.50")));
+		assertThat(inserted.keyspace()).isEqualTo("commerce");
+		assertThat(inserted.shard()).isEqualTo("0");
+		assertThat(inserted.table()).isEqualTo("corder");
+		assertThat(inserted.commitTime()).isEqualTo(Instant.ofEpochSecond(dev.vstream.test.Events.TIMESTAMP));
+		assertThat(inserted.position()).isEqualTo(StreamPosition.of(afterTx));
+		RowChange<Order> updated = listener.changes.get(1);
+		assertThat(updated.op()).isEqualTo(Operation.UPDATE);
+		assertThat(updated.before().price()).isEqualByComparingTo("1.50");
+		assertThat(updated.after().price()).isEqualByComparingTo("2.25");
+		RowChange<Order> deleted = listener.changes.get(2);
+		assertThat(deleted.op()).isEqualTo(Operation.DELETE);
+		assertThat(deleted.after()).isNull();
+		assertThat(deleted.row().sku()).isEqualTo("apple");
+		await().untilAsserted(() -> assertThat(this.offsets.load("test")).contains(StreamPosition.of(afterTx)));
+		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+	}
+
+	@Test
+	void firstRequestCopiesEachListenedKeyspaceWithOneRulePerTable() {
+		OrderListener listener = new OrderListener();
+		start(endpoint("orders", listener, "onChange"));
+		await().until(() -> !this.vtgate.requests().isEmpty());
+		var request = this.vtgate.requests().get(0);
+		assertThat(request.getTabletType()).isEqualTo(TabletType.PRIMARY);
+		assertThat(request.getVgtid().getShardGtidsList()).singleElement().satisfies((sg) -> {
+			assertThat(sg.getKeyspace()).isEqualTo("commerce");
+			assertThat(sg.getShard()).isEmpty();
+			assertThat(sg.getGtid()).isEmpty();
+		});
+		assertThat(request.getFilter().getRulesList()).singleElement().satisfies((rule) -> {
+			assertThat(rule.getMatch()).isEqualTo("corder");
+			assertThat(rule.getFilter()).isEqualTo("select * from `corder`");
+		});
+		assertThat(request.getFlags().getHeartbeatInterval()).isEqualTo(5);
+	}
+
+	@Test
+	void restartSendsTheSavedPositionBack() {
+		VGtid saved = vgtid("commerce", "0", "MariaDB/0-1-42");
+		this.offsets.save("test", StreamPosition.of(saved));
+		start(endpoint("orders", new OrderListener(), "onChange"));
+		await().until(() -> !this.vtgate.requests().isEmpty());
+		assertThat(this.vtgate.requests().get(0).getVgtid()).isEqualTo(saved);
+	}
+
+	@Test
+	void brokenStreamIsResumedFromTheLastHandledTransactionWithoutLoss() {
+		VGtid first = vgtid("commerce", "0", "MySQL56/a1b2:1-10");
+		VGtid second = vgtid("commerce", "0", "MySQL56/a1b2:1-11");
+		this.vtgate
+			.thenFail(Status.UNAVAILABLE.withDescription("vtgate restarting"),
+					response(begin(), corderFields("commerce", "0"),
+							insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(first), commit()),
+					// a transaction cut off before its COMMIT: must be delivered again after the reconnect
+					response(begin(), insert("commerce", "0", "corder", row(2, 7, "pear", "3.00"))))
+			.thenSend(response(begin(), corderFields("commerce", "0"),
+					insert("commerce", "0", "corder", row(2, 7, "pear", "3.00")), vgtidEvent(second), commit()));
+		OrderListener listener = new OrderListener();
+		VStreamContainer container = start(endpoint("orders", listener, "onChange"));
+
+		await().untilAsserted(() -> assertThat(this.offsets.load("test")).contains(StreamPosition.of(second)));
+		assertThat(this.vtgate.requests()).hasSize(2);
+		assertThat(this.vtgate.requests().get(1).getVgtid()).isEqualTo(first);
+		assertThat(listener.changes).extracting((c) -> c.after().orderId()).containsExactly(1L, 2L, 2L);
+		assertThat(container.getReconnects()).isEqualTo(1);
+		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+	}
+
+	@Test
+	void streamEndedByVtgateIsReconnected() {
+		VGtid first = vgtid("commerce", "0", "MySQL56/a1b2:1-10");
+		this.vtgate.thenComplete(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(first), commit()));
+		VStreamContainer container = start(endpoint("orders", new OrderListener(), "onChange"));
+		await().until(() -> this.vtgate.requests().size() == 2);
+		assertThat(this.vtgate.requests().get(1).getVgtid()).isEqualTo(first);
+		assertThat(container.getReconnects()).isEqualTo(1);
+	}
+
+	@Test
+	void permanentErrorFailsTheStreamWithoutRetrying() {
+		this.vtgate.thenFail(Status.INVALID_ARGUMENT.withDescription("keyspace nope not found"));
+		VStreamContainer container = start(endpoint("orders", new OrderListener(), "onChange"));
+		await().until(() -> container.getState() == StreamState.FAILED);
+		assertThat(container.getLastError()).hasMessageContaining("keyspace nope not found");
+		assertThat(this.vtgate.requests()).hasSize(1);
+		assertThat(container.isRunning()).isFalse();
+	}
+
+	@Test
+	void failingListenerStopsTheStreamWithoutAdvancingThePosition() {
+		VGtid before = vgtid("commerce", "0", "MySQL56/a1b2:1-9");
+		this.offsets.save("test", StreamPosition.of(before));
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a1b2:1-10")), commit()));
+		VStreamContainer container = start(endpoint("orders", new OrderListener(), "fail"));
+		await().until(() -> container.getState() == StreamState.FAILED);
+		assertThat(container.getLastError()).hasMessageContaining("OrderListener.fail").hasRootCauseMessage("boom");
+		assertThat(this.offsets.load("test")).contains(StreamPosition.of(before));
+		assertThat(container.getPosition()).isEqualTo(StreamPosition.of(before));
+	}
+
+	@Test
+	void rowThatCannotBeMappedGoesToTheErrorHandler() {
+		List<RuntimeException> errors = new CopyOnWriteArrayList<>();
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row("not-a-number", 7, "apple", "1.50")),
+				insert("commerce", "0", "corder", row(2, 7, "pear", "1.50")),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a1b2:1-10")), commit()));
+		OrderListener listener = new OrderListener();
+		VStreamContainer container = start(List.of(endpoint("orders", listener, "onChange")),
+				(ex, event, endpoint) -> errors.add(ex));
+		await().untilAsserted(() -> assertThat(listener.changes).hasSize(1));
+		assertThat(errors).singleElement().satisfies((ex) -> assertThat(ex).hasMessageContaining("corder"));
+		assertThat(container.getChangesFailed()).isEqualTo(1);
+	}
+
+	@Test
+	void copyPhaseEndsWithCopyCompleted() {
+		VGtid copying = VGtid.newBuilder()
+			.addShardGtids(binlogdata.Binlogdata.ShardGtid.newBuilder()
+				.setKeyspace("commerce")
+				.setShard("0")
+				.setGtid("MySQL56/a1b2:1-5")
+				.addTablePKs(binlogdata.Binlogdata.TableLastPK.newBuilder().setTableName("corder")))
+			.build();
+		VGtid done = vgtid("commerce", "0", "MySQL56/a1b2:1-5");
+		this.vtgate.thenSend(
+				response(begin(), corderFields("commerce", "0"),
+						insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(copying), commit()),
+				response(vgtidEvent(done), copyCompleted()));
+		OrderListener listener = new OrderListener();
+		VStreamContainer container = start(endpoint("orders", listener, "onChange"));
+		await().untilAsserted(() -> assertThat(this.offsets.load("test")).contains(StreamPosition.of(done)));
+		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+		assertThat(listener.changes).hasSize(1);
+	}
+
+	@Test
+	void listenerFilteredByOperationOnlyGetsThoseChanges() {
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
+				delete("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a1b2:1-10")), commit()));
+		OrderListener listener = new OrderListener();
+		VStreamListenerEndpoint deletes = new VStreamListenerEndpoint("gone", "", "corder", Set.of(Operation.DELETE),
+				true, new ListenerMethodAdapter(listener, method("gone"), this.mappers));
+		VStreamContainer container = start(deletes);
+		await().untilAsserted(() -> assertThat(listener.gone).hasSize(1));
+		assertThat(listener.gone.get(0).orderId()).isEqualTo(1L);
+		await().until(() -> container.getPosition() != null);
+		assertThat(listener.gone).hasSize(1);
+	}
+
+	private VStreamListenerEndpoint endpoint(String id, Object bean, String method) {
+		return new VStreamListenerEndpoint(id, "", "corder", Set.of(), true,
+				new ListenerMethodAdapter(bean, method(method), this.mappers));
+	}
+
+	private static java.lang.reflect.Method method(String name) {
+		for (java.lang.reflect.Method method : OrderListener.class.getDeclaredMethods()) {
+			if (method.getName().equals(name)) {
+				return method;
+			}
+		}
+		throw new IllegalArgumentException(name);
+	}
+
+	private VStreamContainer start(VStreamListenerEndpoint endpoint) {
+		return start(List.of(endpoint), VStreamErrorHandler.stopStream());
+	}
+
+	private VStreamContainer start(Collection<VStreamListenerEndpoint> endpoints, VStreamErrorHandler errorHandler) {
+		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
+				Duration.ofSeconds(5), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
+		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+				() -> endpoints, errorHandler);
+		this.containers.add(container);
+		container.start();
+		return container;
+	}
+
+	record Order(long orderId, long customerId, String sku, BigDecimal price) {
+	}
+
+	static class OrderListener {
+
+		final List<RowChange<Order>> changes = new CopyOnWriteArrayList<>();
+
+		final List<Order> gone = new CopyOnWriteArrayList<>();
+
+		void onChange(RowChange<Order> change) {
+			this.changes.add(change);
+		}
+
+		void gone(Order order) {
+			this.gone.add(order);
+		}
+
+		void fail(RowChange<Order> change) {
+			throw new IllegalStateException("boom");
+		}
+
+	}
+
+}

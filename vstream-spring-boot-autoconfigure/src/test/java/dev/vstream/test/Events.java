@@ -1,0 +1,123 @@
+package dev.vstream.test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import binlogdata.Binlogdata.FieldEvent;
+import binlogdata.Binlogdata.RowChange;
+import binlogdata.Binlogdata.RowEvent;
+import binlogdata.Binlogdata.ShardGtid;
+import binlogdata.Binlogdata.VEvent;
+import binlogdata.Binlogdata.VEventType;
+import binlogdata.Binlogdata.VGtid;
+import io.vitess.proto.Query;
+import io.vitess.proto.Vtgate.VStreamResponse;
+
+/**
+ * Builders of the VEvents a vtgate sends, for scripting {@link TestVtgate}.
+ */
+public final class Events {
+
+	public static final long TIMESTAMP = 1_763_000_000L;
+
+	private Events() {
+	}
+
+	public static VStreamResponse response(VEvent... events) {
+		return VStreamResponse.newBuilder().addAllEvents(Arrays.asList(events)).build();
+	}
+
+	public static VEvent begin() {
+		return VEvent.newBuilder().setType(VEventType.BEGIN).setTimestamp(TIMESTAMP).build();
+	}
+
+	public static VEvent commit() {
+		return VEvent.newBuilder().setType(VEventType.COMMIT).setTimestamp(TIMESTAMP).build();
+	}
+
+	public static VEvent heartbeat() {
+		return VEvent.newBuilder().setType(VEventType.HEARTBEAT).setTimestamp(TIMESTAMP).build();
+	}
+
+	public static VEvent copyCompleted() {
+		return VEvent.newBuilder().setType(VEventType.COPY_COMPLETED).build();
+	}
+
+	/** The corder table: order_id bigint, customer_id bigint, sku varchar, price decimal. */
+	public static VEvent corderFields(String keyspace, String shard) {
+		return field(keyspace, shard, "corder", col("order_id", Query.Type.INT64), col("customer_id", Query.Type.INT64),
+				col("sku", Query.Type.VARCHAR), col("price", Query.Type.DECIMAL));
+	}
+
+	public static Query.Field col(String name, Query.Type type) {
+		return Query.Field.newBuilder().setName(name).setType(type).build();
+	}
+
+	public static VEvent field(String keyspace, String shard, String table, Query.Field... fields) {
+		return VEvent.newBuilder()
+			.setType(VEventType.FIELD)
+			.setKeyspace(keyspace)
+			.setShard(shard)
+			.setTimestamp(TIMESTAMP)
+			.setFieldEvent(FieldEvent.newBuilder()
+				.setTableName(keyspace + "." + table)
+				.setKeyspace(keyspace)
+				.setShard(shard)
+				.addAllFields(Arrays.asList(fields)))
+			.build();
+	}
+
+	/** A text-encoded row; {@code null} values become SQL NULL. */
+	public static Query.Row row(Object... values) {
+		Query.Row.Builder row = Query.Row.newBuilder();
+		StringBuilder bytes = new StringBuilder();
+		for (Object value : values) {
+			if (value == null) {
+				row.addLengths(-1);
+			}
+			else {
+				byte[] text = value.toString().getBytes(StandardCharsets.UTF_8);
+				row.addLengths(text.length);
+				bytes.append(value);
+			}
+		}
+		return row.setValues(com.google.protobuf.ByteString.copyFromUtf8(bytes.toString())).build();
+	}
+
+	public static VEvent insert(String keyspace, String shard, String table, Query.Row after) {
+		return rows(keyspace, shard, table, RowChange.newBuilder().setAfter(after).build());
+	}
+
+	public static VEvent update(String keyspace, String shard, String table, Query.Row before, Query.Row after) {
+		return rows(keyspace, shard, table, RowChange.newBuilder().setBefore(before).setAfter(after).build());
+	}
+
+	public static VEvent delete(String keyspace, String shard, String table, Query.Row before) {
+		return rows(keyspace, shard, table, RowChange.newBuilder().setBefore(before).build());
+	}
+
+	public static VEvent rows(String keyspace, String shard, String table, RowChange... changes) {
+		return VEvent.newBuilder()
+			.setType(VEventType.ROW)
+			.setKeyspace(keyspace)
+			.setShard(shard)
+			.setTimestamp(TIMESTAMP)
+			.setRowEvent(RowEvent.newBuilder()
+				.setTableName(keyspace + "." + table)
+				.setKeyspace(keyspace)
+				.setShard(shard)
+				.addAllRowChanges(Arrays.asList(changes)))
+			.build();
+	}
+
+	public static VGtid vgtid(String keyspace, String shard, String gtid) {
+		return VGtid.newBuilder()
+			.addShardGtids(ShardGtid.newBuilder().setKeyspace(keyspace).setShard(shard).setGtid(gtid))
+			.build();
+	}
+
+	public static VEvent vgtidEvent(VGtid vgtid) {
+		return VEvent.newBuilder().setType(VEventType.VGTID).setVgtid(vgtid).build();
+	}
+
+}

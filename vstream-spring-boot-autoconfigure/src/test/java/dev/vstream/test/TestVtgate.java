@@ -1,0 +1,125 @@
+package dev.vstream.test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.vitess.proto.Vtgate.VStreamRequest;
+import io.vitess.proto.Vtgate.VStreamResponse;
+import io.vitess.proto.grpc.VitessGrpc;
+
+/**
+ * An in-process vtgate for tests: each {@code VStream} call is answered by the next scripted
+ * session, and every request is recorded. A call without a script left stays open until the
+ * client cancels it, like an idle vtgate.
+ */
+public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoCloseable {
+
+	private final String name = "vtgate-" + UUID.randomUUID();
+
+	private final Server server;
+
+	private final ManagedChannel channel;
+
+	private final Queue<Consumer<StreamObserver<VStreamResponse>>> sessions = new ConcurrentLinkedQueue<>();
+
+	private final List<VStreamRequest> requests = new CopyOnWriteArrayList<>();
+
+	private final List<ServerCallStreamObserver<VStreamResponse>> open = new CopyOnWriteArrayList<>();
+
+	public TestVtgate() {
+		try {
+			this.server = InProcessServerBuilder.forName(this.name).addService(this).build().start();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		this.channel = InProcessChannelBuilder.forName(this.name).build();
+	}
+
+	/** @return a channel to this vtgate */
+	public ManagedChannel channel() {
+		return this.channel;
+	}
+
+	/**
+	 * Script the next call: send these responses, then keep the call open.
+	 * @param responses the responses
+	 * @return this
+	 */
+	public TestVtgate thenSend(VStreamResponse... responses) {
+		this.sessions.add((observer) -> {
+			for (VStreamResponse response : responses) {
+				observer.onNext(response);
+			}
+		});
+		return this;
+	}
+
+	/**
+	 * Script the next call: send these responses, then fail with a status.
+	 * @param status the status
+	 * @param responses the responses sent before the failure
+	 * @return this
+	 */
+	public TestVtgate thenFail(Status status, VStreamResponse... responses) {
+		this.sessions.add((observer) -> {
+			for (VStreamResponse response : responses) {
+				observer.onNext(response);
+			}
+			observer.onError(status.asRuntimeException());
+		});
+		return this;
+	}
+
+	/**
+	 * Script the next call: send these responses, then end the call normally.
+	 * @param responses the responses
+	 * @return this
+	 */
+	public TestVtgate thenComplete(VStreamResponse... responses) {
+		this.sessions.add((observer) -> {
+			for (VStreamResponse response : responses) {
+				observer.onNext(response);
+			}
+			observer.onCompleted();
+		});
+		return this;
+	}
+
+	/** @return every request received, in order */
+	public List<VStreamRequest> requests() {
+		return new ArrayList<>(this.requests);
+	}
+
+	@Override
+	public void vStream(VStreamRequest request, StreamObserver<VStreamResponse> responseObserver) {
+		this.requests.add(request);
+		ServerCallStreamObserver<VStreamResponse> observer = (ServerCallStreamObserver<VStreamResponse>) responseObserver;
+		this.open.add(observer);
+		observer.setOnCancelHandler(() -> this.open.remove(observer));
+		Consumer<StreamObserver<VStreamResponse>> session = this.sessions.poll();
+		if (session != null) {
+			session.accept(observer);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.channel.shutdownNow();
+		this.server.shutdownNow();
+	}
+
+}
