@@ -129,7 +129,7 @@ final class PropertyValue {
 			throw new RowMappingException("Cannot map column '" + this.column + "' of table '" + this.table
 					+ "' to property '" + this.property + "' (" + this.targetType + ") of " + this.owner.getName()
 					+ ": value " + describe(value) + ": "
-					+ NestedExceptionUtils.getMostSpecificCause(ex).getMessage(), ex);
+					+ abbreviate(String.valueOf(NestedExceptionUtils.getMostSpecificCause(ex).getMessage())), ex);
 		}
 	}
 
@@ -142,11 +142,12 @@ final class PropertyValue {
 			String hex = HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, MAX_VALUE_TEXT / 2));
 			return "0x" + hex + ((bytes.length > MAX_VALUE_TEXT / 2) ? "..." : "") + " (byte[" + bytes.length + "])";
 		}
-		String text = value.toString();
-		if (text.length() > MAX_VALUE_TEXT) {
-			text = text.substring(0, MAX_VALUE_TEXT) + "...";
-		}
-		return "'" + text + "' (" + value.getClass().getName() + ")";
+		return "'" + abbreviate(value.toString()) + "' (" + value.getClass().getName() + ")";
+	}
+
+	// Causes tend to repeat the value in full
+	private static String abbreviate(String text) {
+		return (text.length() > MAX_VALUE_TEXT) ? text.substring(0, MAX_VALUE_TEXT) + "..." : text;
 	}
 
 }

@@ -57,7 +57,8 @@ final class ValueDecoders {
 					ValueDecoders::parseInt);
 			case UINT32, INT64 -> new Decoding(Long.class, ValueDecoders::parseLong);
 			case UINT64 -> new Decoding(BigInteger.class, ValueDecoders::parseUnsignedLong);
-			case FLOAT32 -> new Decoding(Float.class, (bytes, offset, length) -> Float.parseFloat(ascii(bytes, offset, length)));
+			case FLOAT32 -> new Decoding(Float.class,
+					(bytes, offset, length) -> Float.parseFloat(ascii(bytes, offset, length)));
 			case FLOAT64 -> new Decoding(Double.class,
 					(bytes, offset, length) -> Double.parseDouble(ascii(bytes, offset, length)));
 			case DECIMAL -> new Decoding(BigDecimal.class, ValueDecoders::parseDecimal);
