@@ -1,5 +1,7 @@
 package dev.vstream.mapping;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Maps the decoded values of one row (as produced by {@link TableSchema#decode}) to a target
  * object. Built once per (schema, target type) by {@link RowMapperFactory}.
@@ -15,6 +17,6 @@ public interface RowMapper<T> {
 	 * @return the mapped object
 	 * @throws RowMappingException when a value cannot be converted
 	 */
-	T map(Object[] values);
+	T map(@Nullable Object[] values);
 
 }

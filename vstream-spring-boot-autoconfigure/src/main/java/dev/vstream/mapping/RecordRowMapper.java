@@ -1,0 +1,81 @@
+package dev.vstream.mapping;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.core.convert.ConversionService;
+import org.springframework.core.convert.TypeDescriptor;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Maps rows to a record through its canonical constructor.
+ *
+ * @param <T> the record type
+ */
+final class RecordRowMapper<T> implements RowMapper<T> {
+
+	private final Class<T> type;
+
+	private final String table;
+
+	private final int columnCount;
+
+	private final Constructor<T> constructor;
+
+	private final PropertyValue[] arguments;
+
+	RecordRowMapper(TableSchema schema, Class<T> type, ConversionService conversionService) {
+		this.type = type;
+		this.table = schema.table();
+		this.columnCount = schema.columns().size();
+		this.constructor = canonicalConstructor(type);
+		ReflectionUtils.makeAccessible(this.constructor);
+		RecordComponent[] components = type.getRecordComponents();
+		this.arguments = new PropertyValue[components.length];
+		for (int i = 0; i < components.length; i++) {
+			TypeDescriptor targetType = new TypeDescriptor(MethodParameter.forExecutable(this.constructor, i));
+			this.arguments[i] = PropertyValue.resolve(schema, type, components[i].getName(), targetType,
+					conversionService);
+		}
+	}
+
+	static <T> Constructor<T> canonicalConstructor(Class<T> type) {
+		RecordComponent[] components = type.getRecordComponents();
+		Class<?>[] parameterTypes = new Class<?>[components.length];
+		for (int i = 0; i < components.length; i++) {
+			parameterTypes[i] = components[i].getType();
+		}
+		try {
+			return type.getDeclaredConstructor(parameterTypes);
+		}
+		catch (NoSuchMethodException ex) {
+			// Every record has one; only a broken class file gets here
+			throw new IllegalArgumentException(type.getName() + " has no canonical constructor", ex);
+		}
+	}
+
+	@Override
+	public T map(@Nullable Object[] values) {
+		RowMapperFactory.checkRowWidth(values, this.columnCount, this.table);
+		@Nullable Object[] args = new Object[this.arguments.length];
+		for (int i = 0; i < args.length; i++) {
+			args[i] = this.arguments[i].get(values);
+		}
+		try {
+			return this.constructor.newInstance(args);
+		}
+		catch (InvocationTargetException ex) {
+			throw new RowMappingException("Cannot create " + this.type.getName() + " from a row of table '"
+					+ this.table + "': its constructor threw " + ex.getTargetException(), ex.getTargetException());
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new RowMappingException("Cannot create " + this.type.getName() + " from a row of table '"
+					+ this.table + "'", ex);
+		}
+	}
+
+}

@@ -1,0 +1,344 @@
+package dev.vstream.mapping;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.vitess.proto.Query;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decoders of single values in MySQL text encoding, chosen once per column by
+ * {@link #forField}. They parse straight from the row's bytes: a row holds many values and
+ * going through an intermediate {@code String} for every number would double the garbage.
+ */
+final class ValueDecoders {
+
+	private static final int[] POWERS_OF_TEN = { 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
+			100_000_000, 1_000_000_000 };
+
+	private ValueDecoders() {
+	}
+
+	/**
+	 * Decodes one non-NULL value. Throws any runtime exception on malformed input; the schema
+	 * adds table, column and value to the message.
+	 */
+	@FunctionalInterface
+	interface ValueDecoder {
+
+		@Nullable Object decode(byte[] bytes, int offset, int length);
+
+	}
+
+	/**
+	 * How a column is decoded.
+	 * @param javaType the type of the decoded values
+	 * @param decoder the decoder, {@code null} when the column type is not supported
+	 */
+	record Decoding(Class<?> javaType, @Nullable ValueDecoder decoder) {
+	}
+
+	static Decoding forField(Query.Field field, boolean enumSetStringValues) {
+		return switch (field.getType()) {
+			case INT8, UINT8, INT16, UINT16, INT24, UINT24, INT32, YEAR -> new Decoding(Integer.class,
+					ValueDecoders::parseInt);
+			case UINT32, INT64 -> new Decoding(Long.class, ValueDecoders::parseLong);
+			case UINT64 -> new Decoding(BigInteger.class, ValueDecoders::parseUnsignedLong);
+			case FLOAT32 -> new Decoding(Float.class,
+					(bytes, offset, length) -> Float.parseFloat(ascii(bytes, offset, length)));
+			case FLOAT64 -> new Decoding(Double.class,
+					(bytes, offset, length) -> Double.parseDouble(ascii(bytes, offset, length)));
+			case DECIMAL -> new Decoding(BigDecimal.class, ValueDecoders::parseDecimal);
+			case DATE -> new Decoding(LocalDate.class, ValueDecoders::parseDate);
+			case DATETIME -> new Decoding(LocalDateTime.class, ValueDecoders::parseDateTime);
+			case TIMESTAMP -> new Decoding(Instant.class, ValueDecoders::parseTimestamp);
+			case TIME -> new Decoding(Duration.class, ValueDecoders::parseTime);
+			case CHAR, VARCHAR, TEXT, JSON, EXPRESSION, HEXNUM, HEXVAL, BITNUM -> new Decoding(String.class,
+					ValueDecoders::utf8);
+			case ENUM, SET -> new Decoding(String.class, enumOrSet(field, enumSetStringValues));
+			case BINARY, VARBINARY, BLOB, GEOMETRY, VECTOR, RAW -> new Decoding(byte[].class,
+					(bytes, offset, length) -> Arrays.copyOfRange(bytes, offset, offset + length));
+			case BIT -> new Decoding(Long.class, ValueDecoders::parseBit);
+			case NULL_TYPE -> new Decoding(Object.class, (bytes, offset, length) -> null);
+			// TUPLE and ROW_TUPLE only occur in queries, UNRECOGNIZED is newer than this code
+			default -> new Decoding(Object.class, null);
+		};
+	}
+
+	static int parseInt(byte[] bytes, int offset, int length) {
+		long value = parseLong(bytes, offset, length);
+		if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+			throw new NumberFormatException("out of the range of int");
+		}
+		return (int) value;
+	}
+
+	static long parseLong(byte[] bytes, int offset, int length) {
+		int end = offset + length;
+		int i = offset;
+		boolean negative = false;
+		if (length > 0 && (bytes[i] == '-' || bytes[i] == '+')) {
+			negative = (bytes[i] == '-');
+			i++;
+		}
+		if (i == end) {
+			throw new NumberFormatException("not an integer");
+		}
+		// Accumulate negatively, as Long.parseLong does, so that Long.MIN_VALUE fits
+		long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
+		long limitBeforeMultiply = limit / 10;
+		long result = 0;
+		for (; i < end; i++) {
+			int digit = bytes[i] - '0';
+			if (digit < 0 || digit > 9) {
+				throw new NumberFormatException("not an integer");
+			}
+			if (result < limitBeforeMultiply) {
+				throw new NumberFormatException("out of the range of long");
+			}
+			result *= 10;
+			if (result < limit + digit) {
+				throw new NumberFormatException("out of the range of long");
+			}
+			result -= digit;
+		}
+		return negative ? result : -result;
+	}
+
+	static BigInteger parseUnsignedLong(byte[] bytes, int offset, int length) {
+		// 18 digits always fit a long, so only the top of the range needs BigInteger parsing
+		if (length <= 18) {
+			return BigInteger.valueOf(parseLong(bytes, offset, length));
+		}
+		return new BigInteger(ascii(bytes, offset, length));
+	}
+
+	static BigDecimal parseDecimal(byte[] bytes, int offset, int length) {
+		char[] chars = new char[length];
+		for (int i = 0; i < length; i++) {
+			chars[i] = (char) bytes[offset + i];
+		}
+		return new BigDecimal(chars, 0, length);
+	}
+
+	static @Nullable LocalDate parseDate(byte[] bytes, int offset, int length) {
+		if (length != 10) {
+			throw new DateTimeException("not a DATE (yyyy-MM-dd)");
+		}
+		return date(bytes, offset);
+	}
+
+	static @Nullable LocalDateTime parseDateTime(byte[] bytes, int offset, int length) {
+		if (length < 19 || (bytes[offset + 10] != ' ' && bytes[offset + 10] != 'T') || bytes[offset + 13] != ':'
+				|| bytes[offset + 16] != ':') {
+			throw new DateTimeException("not a DATETIME (yyyy-MM-dd HH:mm:ss[.ffffff])");
+		}
+		LocalDate date = date(bytes, offset);
+		int hour = digits(bytes, offset + 11, 2);
+		int minute = digits(bytes, offset + 14, 2);
+		int second = digits(bytes, offset + 17, 2);
+		int nanos = fraction(bytes, offset + 19, offset + length);
+		return (date != null) ? date.atTime(hour, minute, second, nanos) : null;
+	}
+
+	static @Nullable Instant parseTimestamp(byte[] bytes, int offset, int length) {
+		LocalDateTime dateTime = parseDateTime(bytes, offset, length);
+		return (dateTime != null) ? dateTime.toInstant(ZoneOffset.UTC) : null;
+	}
+
+	/** Zero dates, and dates with a zero month or day, have no {@link LocalDate}: {@code null}. */
+	private static @Nullable LocalDate date(byte[] bytes, int offset) {
+		if (bytes[offset + 4] != '-' || bytes[offset + 7] != '-') {
+			throw new DateTimeException("not a date (yyyy-MM-dd)");
+		}
+		int year = digits(bytes, offset, 4);
+		int month = digits(bytes, offset + 5, 2);
+		int day = digits(bytes, offset + 8, 2);
+		return (month == 0 || day == 0) ? null : LocalDate.of(year, month, day);
+	}
+
+	static Duration parseTime(byte[] bytes, int offset, int length) {
+		int end = offset + length;
+		int i = offset;
+		boolean negative = (length > 0 && bytes[i] == '-');
+		if (negative) {
+			i++;
+		}
+		// TIME spans -838:59:59 to 838:59:59, so the hours have no fixed width
+		int hoursStart = i;
+		while (i < end && bytes[i] != ':') {
+			i++;
+		}
+		if (i == hoursStart || i - hoursStart > 9 || end - i < 6 || bytes[i + 3] != ':') {
+			throw new DateTimeException("not a TIME ([-]HHH:mm:ss[.ffffff])");
+		}
+		long hours = digits(bytes, hoursStart, i - hoursStart);
+		int minutes = digits(bytes, i + 1, 2);
+		int seconds = digits(bytes, i + 4, 2);
+		if (minutes > 59 || seconds > 59) {
+			throw new DateTimeException("not a TIME: minutes or seconds out of range");
+		}
+		Duration duration = Duration.ofSeconds(hours * 3600 + minutes * 60 + seconds, fraction(bytes, i + 6, end));
+		return negative ? duration.negated() : duration;
+	}
+
+	/** Nanoseconds of an optional fraction ({@code .f} to {@code .fffffffff}) ending at end. */
+	private static int fraction(byte[] bytes, int start, int end) {
+		if (start == end) {
+			return 0;
+		}
+		int digits = end - start - 1;
+		if (bytes[start] != '.' || digits < 1 || digits > 9) {
+			throw new DateTimeException("malformed fractional seconds");
+		}
+		return digits(bytes, start + 1, digits) * POWERS_OF_TEN[9 - digits];
+	}
+
+	private static int digits(byte[] bytes, int offset, int count) {
+		int value = 0;
+		for (int i = offset; i < offset + count; i++) {
+			int digit = bytes[i] - '0';
+			if (digit < 0 || digit > 9) {
+				throw new DateTimeException("expected a digit at position " + (i - offset));
+			}
+			value = value * 10 + digit;
+		}
+		return value;
+	}
+
+	/** BIT(n) arrives as n bits, big-endian, in up to 8 bytes. */
+	static long parseBit(byte[] bytes, int offset, int length) {
+		if (length > 8) {
+			throw new NumberFormatException("BIT value longer than 8 bytes");
+		}
+		long value = 0;
+		for (int i = offset; i < offset + length; i++) {
+			value = (value << 8) | (bytes[i] & 0xFF);
+		}
+		return value;
+	}
+
+	static String utf8(byte[] bytes, int offset, int length) {
+		return new String(bytes, offset, length, StandardCharsets.UTF_8);
+	}
+
+	static String ascii(byte[] bytes, int offset, int length) {
+		return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+	}
+
+	/**
+	 * ENUM and SET values are strings, except in streams that do not set
+	 * {@code enum_set_string_values} (vtgate before v20 and direct vttablet streams): there the
+	 * binlog phase sends the 1-based ENUM index or the SET bit mask, which are mapped back to
+	 * names through the column type {@code enum('a','b')} / {@code set('a','b')}.
+	 */
+	private static ValueDecoder enumOrSet(Query.Field field, boolean enumSetStringValues) {
+		List<String> members = enumSetStringValues ? null : members(field.getColumnType());
+		if (members == null) {
+			return ValueDecoders::utf8;
+		}
+		String[] names = members.toArray(new String[0]);
+		Set<String> known = new HashSet<>(members);
+		boolean set = (field.getType() == Query.Type.SET);
+		return (bytes, offset, length) -> {
+			String text = utf8(bytes, offset, length);
+			if (length == 0 || known.contains(text) || !isDigits(bytes, offset, length)) {
+				return text;
+			}
+			long number = Long.parseUnsignedLong(text);
+			return set ? setNames(names, number) : enumName(names, number);
+		};
+	}
+
+	private static String enumName(String[] names, long index) {
+		if (index == 0) {
+			// MySQL's error value for an invalid ENUM
+			return "";
+		}
+		if (index < 0 || index > names.length) {
+			throw new IllegalArgumentException("ENUM index out of range 1.." + names.length);
+		}
+		return names[(int) index - 1];
+	}
+
+	private static String setNames(String[] names, long mask) {
+		if (names.length < 64 && (mask >>> names.length) != 0) {
+			throw new IllegalArgumentException("SET bit mask has bits beyond its " + names.length + " members");
+		}
+		StringBuilder result = new StringBuilder();
+		for (int i = 0; i < names.length; i++) {
+			if ((mask & (1L << i)) != 0) {
+				if (result.length() > 0) {
+					result.append(',');
+				}
+				result.append(names[i]);
+			}
+		}
+		return result.toString();
+	}
+
+	private static boolean isDigits(byte[] bytes, int offset, int length) {
+		for (int i = offset; i < offset + length; i++) {
+			if (bytes[i] < '0' || bytes[i] > '9') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** The members of {@code enum('a','it''s')}, or {@code null} when it is not such a type. */
+	static @Nullable List<String> members(String columnType) {
+		String lower = columnType.toLowerCase(Locale.ROOT);
+		int open = columnType.indexOf('(');
+		if (!(lower.startsWith("enum(") || lower.startsWith("set(")) || !columnType.endsWith(")")) {
+			return null;
+		}
+		List<String> members = new ArrayList<>();
+		int end = columnType.length() - 1;
+		int i = open + 1;
+		while (i < end) {
+			if (columnType.charAt(i) != '\'') {
+				return null;
+			}
+			StringBuilder member = new StringBuilder();
+			i++;
+			while (true) {
+				if (i >= end) {
+					return null;
+				}
+				char c = columnType.charAt(i);
+				if (c == '\'' && i + 1 < end && columnType.charAt(i + 1) == '\'') {
+					member.append('\'');
+					i += 2;
+				}
+				else if (c == '\'') {
+					i++;
+					break;
+				}
+				else {
+					member.append(c);
+					i++;
+				}
+			}
+			members.add(member.toString());
+			if (i < end && columnType.charAt(i) == ',') {
+				i++;
+			}
+		}
+		return members;
+	}
+
+}
