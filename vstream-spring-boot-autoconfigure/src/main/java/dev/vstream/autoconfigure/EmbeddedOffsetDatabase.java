@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.util.ClassUtils;
 
 /**
  * An H2 file database that holds stream positions for applications without a DataSource. Kept
@@ -20,6 +21,10 @@ public final class EmbeddedOffsetDatabase implements DisposableBean {
 	}
 
 	DataSource getDataSource() {
+		if (!ClassUtils.isPresent("org.h2.Driver", getClass().getClassLoader())) {
+			throw new IllegalStateException("vstream.offset-store=jdbc needs a DataSource bean, or H2 on the "
+					+ "classpath for an embedded offset database; or set vstream.offset-store to redis or memory");
+		}
 		return this.dataSource;
 	}
 

@@ -16,7 +16,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.util.ClassUtils;
 
 /**
  * One configuration per {@code vstream.offset-store} value. A user-defined
@@ -49,12 +48,9 @@ final class OffsetStoreConfigurations {
 		}
 
 		@Bean
-		@ConditionalOnMissingBean({ DataSource.class, OffsetRepository.class })
+		@ConditionalOnMissingBean(DataSource.class)
 		EmbeddedOffsetDatabase vstreamEmbeddedOffsetDatabase(VStreamProperties properties) {
-			if (!ClassUtils.isPresent("org.h2.Driver", getClass().getClassLoader())) {
-				throw new IllegalStateException("vstream.offset-store=jdbc needs a DataSource bean, or H2 on the "
-						+ "classpath for an embedded offset database; or set vstream.offset-store to redis or memory");
-			}
+			// Connects on first use only: harmless when a user-defined OffsetRepository wins.
 			return new EmbeddedOffsetDatabase(properties.getJdbc().getEmbeddedUrl());
 		}
 

@@ -6,12 +6,14 @@ import dev.vstream.stream.StartPosition;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of the VStream consumer.
  */
 @ConfigurationProperties("vstream")
-public class VStreamProperties {
+public class VStreamProperties implements Validator {
 
 	/**
 	 * Whether to stream changes from vtgate to @VStreamListener methods.
@@ -81,9 +83,6 @@ public class VStreamProperties {
 	}
 
 	public void setId(String id) {
-		if (id == null || id.isBlank()) {
-			throw new IllegalArgumentException("must not be blank");
-		}
 		this.id = id;
 	}
 
@@ -116,7 +115,6 @@ public class VStreamProperties {
 	}
 
 	public void setHeartbeatInterval(Duration heartbeatInterval) {
-		requireNotNegative(heartbeatInterval);
 		this.heartbeatInterval = heartbeatInterval;
 	}
 
@@ -160,15 +158,63 @@ public class VStreamProperties {
 		return this.redis;
 	}
 
-	static void requireNotNegative(Duration duration) {
-		if (duration == null || duration.isNegative()) {
-			throw new IllegalArgumentException("must not be negative, was " + duration);
+	@Override
+	public boolean supports(Class<?> type) {
+		return VStreamProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Check values that binding alone accepts but the stream cannot use, so that start-up fails
+	 * naming the property (Boot reports each rejected field with its full property name).
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		VStreamProperties properties = (VStreamProperties) target;
+		if (properties.getId() == null || properties.getId().isBlank()) {
+			errors.rejectValue("id", "blank", "must not be blank");
+		}
+		try {
+			VtgateAddress.parse(properties.getVtgate().getAddress());
+		}
+		catch (IllegalArgumentException ex) {
+			errors.rejectValue("vtgate.address", "invalid", ex.getMessage());
+		}
+		DataSize maxInbound = properties.getVtgate().getMaxInboundMessageSize();
+		if (maxInbound == null || maxInbound.toBytes() < 1024 || maxInbound.toBytes() > Integer.MAX_VALUE) {
+			errors.rejectValue("vtgate.max-inbound-message-size", "range", "must be between 1KB and 2GB");
+		}
+		notNegative(errors, "heartbeat-interval", properties.getHeartbeatInterval());
+		positive(errors, "vtgate.keep-alive-time", properties.getVtgate().getKeepAliveTime());
+		positive(errors, "vtgate.keep-alive-timeout", properties.getVtgate().getKeepAliveTimeout());
+		positive(errors, "reconnect.initial-interval", properties.getReconnect().getInitialInterval());
+		positive(errors, "reconnect.max-interval", properties.getReconnect().getMaxInterval());
+		notNegative(errors, "reconnect.jitter", properties.getReconnect().getJitter());
+		notNegative(errors, "reconnect.max-elapsed-time", properties.getReconnect().getMaxElapsedTime());
+		if (properties.getReconnect().getMultiplier() < 1.0) {
+			errors.rejectValue("reconnect.multiplier", "range", "must be at least 1");
+		}
+		String table = properties.getJdbc().getTableName();
+		if (table == null || !table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
+			errors.rejectValue("jdbc.table-name", "identifier", "must be a plain SQL identifier");
+		}
+		String url = properties.getJdbc().getEmbeddedUrl();
+		if (url == null || !url.startsWith("jdbc:h2:")) {
+			errors.rejectValue("jdbc.embedded-url", "h2", "must be an H2 JDBC URL (jdbc:h2:...)");
+		}
+		if (properties.getRedis().getKeyPrefix() == null) {
+			errors.rejectValue("redis.key-prefix", "null", "must not be null");
 		}
 	}
 
-	static void requirePositive(Duration duration) {
-		if (duration == null || duration.isNegative() || duration.isZero()) {
-			throw new IllegalArgumentException("must be positive, was " + duration);
+	private static void notNegative(Errors errors, String property, Duration value) {
+		if (value == null || value.isNegative()) {
+			errors.rejectValue(property, "negative", "must not be negative");
+		}
+	}
+
+	private static void positive(Errors errors, String property, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			errors.rejectValue(property, "positive", "must be positive");
 		}
 	}
 
@@ -236,8 +282,7 @@ public class VStreamProperties {
 		}
 
 		public void setAddress(String address) {
-			VtgateAddress.parse(address);
-			this.address = address.trim();
+			this.address = (address != null) ? address.trim() : null;
 		}
 
 		public DataSize getMaxInboundMessageSize() {
@@ -245,10 +290,6 @@ public class VStreamProperties {
 		}
 
 		public void setMaxInboundMessageSize(DataSize maxInboundMessageSize) {
-			if (maxInboundMessageSize == null || maxInboundMessageSize.toBytes() < 1024
-					|| maxInboundMessageSize.toBytes() > Integer.MAX_VALUE) {
-				throw new IllegalArgumentException("must be between 1KB and 2GB, was " + maxInboundMessageSize);
-			}
 			this.maxInboundMessageSize = maxInboundMessageSize;
 		}
 
@@ -257,7 +298,6 @@ public class VStreamProperties {
 		}
 
 		public void setKeepAliveTime(Duration keepAliveTime) {
-			requirePositive(keepAliveTime);
 			this.keepAliveTime = keepAliveTime;
 		}
 
@@ -266,7 +306,6 @@ public class VStreamProperties {
 		}
 
 		public void setKeepAliveTimeout(Duration keepAliveTimeout) {
-			requirePositive(keepAliveTimeout);
 			this.keepAliveTimeout = keepAliveTimeout;
 		}
 
@@ -308,7 +347,6 @@ public class VStreamProperties {
 		}
 
 		public void setInitialInterval(Duration initialInterval) {
-			requirePositive(initialInterval);
 			this.initialInterval = initialInterval;
 		}
 
@@ -317,9 +355,6 @@ public class VStreamProperties {
 		}
 
 		public void setMultiplier(double multiplier) {
-			if (multiplier < 1.0) {
-				throw new IllegalArgumentException("must be at least 1, was " + multiplier);
-			}
 			this.multiplier = multiplier;
 		}
 
@@ -328,7 +363,6 @@ public class VStreamProperties {
 		}
 
 		public void setMaxInterval(Duration maxInterval) {
-			requirePositive(maxInterval);
 			this.maxInterval = maxInterval;
 		}
 
@@ -337,7 +371,6 @@ public class VStreamProperties {
 		}
 
 		public void setJitter(Duration jitter) {
-			requireNotNegative(jitter);
 			this.jitter = jitter;
 		}
 
@@ -346,7 +379,6 @@ public class VStreamProperties {
 		}
 
 		public void setMaxElapsedTime(Duration maxElapsedTime) {
-			requireNotNegative(maxElapsedTime);
 			this.maxElapsedTime = maxElapsedTime;
 		}
 
@@ -377,9 +409,6 @@ public class VStreamProperties {
 		}
 
 		public void setTableName(String tableName) {
-			if (tableName == null || !tableName.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
-				throw new IllegalArgumentException("must be a plain SQL identifier, was '" + tableName + "'");
-			}
 			this.tableName = tableName;
 		}
 
@@ -396,9 +425,6 @@ public class VStreamProperties {
 		}
 
 		public void setEmbeddedUrl(String embeddedUrl) {
-			if (embeddedUrl == null || !embeddedUrl.startsWith("jdbc:h2:")) {
-				throw new IllegalArgumentException("must be an H2 JDBC URL (jdbc:h2:...), was '" + embeddedUrl + "'");
-			}
 			this.embeddedUrl = embeddedUrl;
 		}
 

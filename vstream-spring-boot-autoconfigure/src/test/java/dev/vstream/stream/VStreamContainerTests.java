@@ -62,7 +62,8 @@ class VStreamContainerTests {
 		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
 				insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
 				update("commerce", "0", "corder", row(1, 7, "apple", "1.50"), row(1, 7, "apple", "2.25")),
-				delete("commerce", "0", "corder", row(1, 7, "apple", "2.25")), vgtidEvent(afterTx), commit()));
+				delete("commerce", "0", "corder", row(1, 7, "apple", "2.25")), vgtidEvent(afterTx), commit()),
+				response(copyCompleted()));
 		OrderListener listener = new OrderListener();
 		VStreamContainer container = start(endpoint("orders", listener, "onChange"));
 
