@@ -1,11 +1,17 @@
 package dev.vstream.autoconfigure;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
 import javax.sql.DataSource;
 
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.RedisOffsetRepository;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,6 +32,19 @@ final class OffsetStoreConfigurations {
 	private OffsetStoreConfigurations() {
 	}
 
+	private static final Log logger = LogFactory.getLog(OffsetStoreConfigurations.class);
+
+	static boolean isInMemory(DataSource dataSource) {
+		try (Connection connection = dataSource.getConnection()) {
+			String url = connection.getMetaData().getURL();
+			return url != null && (url.startsWith("jdbc:h2:mem:") || url.startsWith("jdbc:hsqldb:mem:")
+					|| url.startsWith("jdbc:derby:memory:"));
+		}
+		catch (SQLException ex) {
+			return false;
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(JdbcTemplate.class)
 	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "jdbc", matchIfMissing = true)
@@ -38,6 +57,10 @@ final class OffsetStoreConfigurations {
 			DataSource target = dataSource.getIfUnique();
 			if (target == null) {
 				target = embedded.getObject().getDataSource();
+			}
+			else if (isInMemory(target)) {
+				logger.warn("vstream.offset-store=jdbc saves stream positions in an in-memory database: they are "
+						+ "lost when the application stops and the stream starts over from vstream.start-position");
 			}
 			JdbcOffsetRepository repository = new JdbcOffsetRepository(new JdbcTemplate(target),
 					properties.getJdbc().getTableName());
