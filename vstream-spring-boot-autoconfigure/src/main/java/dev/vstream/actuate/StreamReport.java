@@ -1,0 +1,65 @@
+package dev.vstream.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+import dev.vstream.stream.VStreamContainer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.StringUtils;
+
+/**
+ * What the endpoint and the health indicator both derive from a container, so that they cannot
+ * disagree on how an error is shown or how lag is computed.
+ */
+final class StreamReport {
+
+	// Defence in depth: the container holds no credentials, but an error message may quote a
+	// connection string or a server reply, and it ends up on an HTTP endpoint.
+	private static final Pattern URI_USER_INFO = Pattern.compile("(?<=://)[^/@\\s]+@");
+
+	private static final Pattern SECRET_ASSIGNMENT = Pattern
+		.compile("(?i)\\b(password|passwd|pwd|secret|token|credentials?)(\\s*[=:]\\s*)[^\\s,;&)\"']+");
+
+	private static final String MASK = "******";
+
+	private StreamReport() {
+	}
+
+	/**
+	 * The message of an error, never its stack trace nor its cause chain: those belong in the log,
+	 * not in an HTTP response.
+	 * @param error the error, may be {@code null}
+	 * @return the message with anything that looks like a credential masked, or {@code null}
+	 */
+	static @Nullable String message(@Nullable Throwable error) {
+		if (error == null) {
+			return null;
+		}
+		String message = error.getMessage();
+		if (!StringUtils.hasText(message)) {
+			return error.getClass().getSimpleName();
+		}
+		message = URI_USER_INFO.matcher(message).replaceAll(MASK + "@");
+		return SECRET_ASSIGNMENT.matcher(message).replaceAll("$1$2" + MASK);
+	}
+
+	/**
+	 * How long ago the last handled change was committed: the stream's lag while changes flow, an
+	 * upper bound of it on a quiet table. Commit times have second precision.
+	 * @param container the stream
+	 * @param now the current time
+	 * @return the lag, never negative, or {@code null} before the first handled change
+	 */
+	static @Nullable Duration lag(VStreamContainer container, Instant now) {
+		Instant lastCommit = container.getLastCommitTime();
+		if (lastCommit == null) {
+			return null;
+		}
+		Duration lag = Duration.between(lastCommit, now);
+		// Clocks of the database and the application differ slightly; a change is never from the future.
+		return lag.isNegative() ? Duration.ZERO : lag;
+	}
+
+}

@@ -1,0 +1,10 @@
+/**
+ * Actuator endpoint and health for streams: {@link dev.vstream.actuate.VStreamEndpoint} shows
+ * what each stream is doing, {@link dev.vstream.actuate.VStreamHealthContributor} and
+ * {@link dev.vstream.actuate.VStreamHealthIndicator} turn its state into a health status.
+ * Optional: used only when Spring Boot's actuator and health modules are on the classpath.
+ */
+@NullMarked
+package dev.vstream.actuate;
+
+import org.jspecify.annotations.NullMarked;

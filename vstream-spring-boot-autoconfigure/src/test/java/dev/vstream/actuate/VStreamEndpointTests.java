@@ -1,0 +1,312 @@
+package dev.vstream.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.vstream.actuate.VStreamEndpoint.ListenerDescriptor;
+import dev.vstream.actuate.VStreamEndpoint.PositionDescriptor;
+import dev.vstream.actuate.VStreamEndpoint.ShardDescriptor;
+import dev.vstream.actuate.VStreamEndpoint.StreamDescriptor;
+import dev.vstream.listener.Operation;
+import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.stream.StartPosition;
+import dev.vstream.stream.StreamState;
+import dev.vstream.stream.VStreamContainer;
+import io.grpc.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.core.annotation.MergedAnnotations;
+
+import static dev.vstream.actuate.FakeVtgate.heartbeat;
+import static dev.vstream.actuate.FakeVtgate.listener;
+import static dev.vstream.actuate.FakeVtgate.response;
+import static dev.vstream.actuate.FakeVtgate.vgtid;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link VStreamEndpoint}.
+ */
+class VStreamEndpointTests {
+
+	private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
+	private final FakeVtgate vtgate = new FakeVtgate();
+
+	private final MutableClock clock = new MutableClock(NOW);
+
+	@AfterEach
+	void close() {
+		this.vtgate.close();
+	}
+
+	@Test
+	void streamsDescribesEveryStream() {
+		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("-80", "MySQL56/a1:1-42"), heartbeat())));
+		VStreamContainer streaming = this.vtgate.container("orders", StartPosition.CURRENT,
+				List.of(listener("orderListener", "", "orders", Operation.INSERT, Operation.UPDATE),
+						listener("auditListener", "audit", "order_log")));
+		streaming.start();
+		await().until(() -> streaming.getState() == StreamState.STREAMING && streaming.getEventsReceived() == 2);
+		VStreamContainer idle = this.vtgate.container("customers", StartPosition.CURRENT);
+		idle.setAutoStartup(false);
+
+		List<StreamDescriptor> streams = endpoint(streaming, idle).streams().streams();
+
+		assertThat(streams).extracting(StreamDescriptor::id).containsExactly("orders", "customers");
+		StreamDescriptor orders = streams.get(0);
+		assertThat(orders.state()).isEqualTo(StreamState.STREAMING);
+		assertThat(orders.running()).isTrue();
+		assertThat(orders.autoStartup()).isTrue();
+		assertThat(orders.lastError()).isNull();
+		assertThat(orders.position())
+			.isEqualTo(new PositionDescriptor(List.of(new ShardDescriptor("commerce", "-80", "MySQL56/a1:1-42", List.of()))));
+		assertThat(orders.lastEventTime()).isEqualTo(streaming.getLastEventTime()).isNotNull();
+		assertThat(orders.lastCommitTime()).isNull();
+		assertThat(orders.lagMillis()).isNull();
+		assertThat(orders.eventsReceived()).isEqualTo(2);
+		assertThat(orders.changesHandled()).isZero();
+		assertThat(orders.changesFailed()).isZero();
+		assertThat(orders.reconnects()).isZero();
+		assertThat(orders.listeners()).containsExactly(
+				new ListenerDescriptor("orderListener", "commerce", "orders", EnumSet.of(Operation.INSERT, Operation.UPDATE),
+						true),
+				new ListenerDescriptor("auditListener", "audit", "order_log", EnumSet.allOf(Operation.class), true));
+		StreamDescriptor customers = streams.get(1);
+		assertThat(customers.state()).isEqualTo(StreamState.STOPPED);
+		assertThat(customers.running()).isFalse();
+		assertThat(customers.autoStartup()).isFalse();
+		assertThat(customers.position()).isNull();
+		assertThat(customers.lastEventTime()).isNull();
+	}
+
+	@Test
+	void streamDescribesOneStream() {
+		VStreamEndpoint endpoint = endpoint(this.vtgate.container("orders", StartPosition.CURRENT),
+				this.vtgate.container("customers", StartPosition.CURRENT));
+
+		assertThat(endpoint.stream("customers")).extracting(StreamDescriptor::id).isEqualTo("customers");
+	}
+
+	@Test
+	void streamIsNullForAnUnknownId() {
+		VStreamEndpoint endpoint = endpoint(this.vtgate.container("orders", StartPosition.CURRENT));
+
+		assertThat(endpoint.stream("customers")).isNull();
+	}
+
+	@Test
+	void copyingStreamShowsTheTablesBeingCopied() {
+		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("0", "MySQL56/a1:1-7", "customer"))));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.COPY);
+		container.start();
+		await().until(() -> container.getEventsReceived() == 1);
+
+		StreamDescriptor stream = endpoint(container).stream("orders");
+
+		assertThat(stream.state()).isEqualTo(StreamState.COPYING);
+		assertThat(stream.position().shards())
+			.containsExactly(new ShardDescriptor("commerce", "0", "MySQL56/a1:1-7", List.of("customer")));
+	}
+
+	@Test
+	void reconnectingStreamShowsTheErrorMessageAndReconnects() {
+		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.UNAVAILABLE.withDescription("vtgate is restarting")));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.start();
+		await().until(() -> container.getState() == StreamState.RECONNECTING);
+
+		StreamDescriptor stream = endpoint(container).stream("orders");
+
+		assertThat(stream.state()).isEqualTo(StreamState.RECONNECTING);
+		assertThat(stream.running()).isTrue();
+		assertThat(stream.lastError()).isEqualTo("UNAVAILABLE: vtgate is restarting");
+		assertThat(stream.reconnects()).isEqualTo(1);
+	}
+
+	@Test
+	void failedStreamShowsTheErrorMessageOnly() {
+		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.INVALID_ARGUMENT.withDescription("unknown table customer")));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.start();
+		await().until(() -> container.getState() == StreamState.FAILED);
+
+		StreamDescriptor stream = endpoint(container).stream("orders");
+		String json = JsonMapper.builder().build().writeValueAsString(endpoint(container).streams());
+
+		assertThat(stream.running()).isFalse();
+		assertThat(stream.lastError())
+			.isEqualTo("Stream 'orders' failed: vtgate refused it with INVALID_ARGUMENT: unknown table customer");
+		assertThat(json).contains(
+				"\"lastError\":\"Stream 'orders' failed: vtgate refused it with INVALID_ARGUMENT: unknown table customer\"")
+			.doesNotContain("stackTrace", "cause", "StatusRuntimeException", "VStreamException", "\\tat ");
+	}
+
+	@Test
+	void credentialsInAnErrorMessageAreMasked() {
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.FAILED, new IllegalStateException(
+					"cannot reach mysql://vt_app:s3cret@db:3306/commerce (password=hunter2)"));
+
+		String json = JsonMapper.builder().build().writeValueAsString(endpoint(container).streams());
+
+		assertThat(json).contains("mysql://******@db:3306/commerce (password=******)")
+			.doesNotContain("s3cret", "hunter2", "vt_app");
+	}
+
+	@Test
+	void lagIsTheTimeSinceTheLastCommit() {
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.STREAMING, null)
+			.committedAt(NOW.minusSeconds(3));
+
+		StreamDescriptor stream = endpoint(container).stream("orders");
+
+		assertThat(stream.lastCommitTime()).isEqualTo(NOW.minusSeconds(3));
+		assertThat(stream.lagMillis()).isEqualTo(3000);
+	}
+
+	@Test
+	void jsonHasIsoTimesAndOperationNames() {
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders") {
+
+			@Override
+			public Collection<VStreamListenerEndpoint> getEndpoints() {
+				return List.of(listener("orderListener", "", "orders", Operation.DELETE));
+			}
+
+		}).is(StreamState.STREAMING, null).committedAt(NOW.minus(Duration.ofMillis(250)));
+
+		String json = JsonMapper.builder().build().writeValueAsString(endpoint(container).stream("orders"));
+
+		assertThat(json).contains("\"id\":\"orders\"", "\"state\":\"STREAMING\"",
+				"\"lastCommitTime\":\"2025-06-01T11:59:59.750Z\"", "\"lagMillis\":250",
+				"\"listeners\":[{\"id\":\"orderListener\",\"keyspace\":\"commerce\",\"table\":\"orders\","
+						+ "\"operations\":[\"DELETE\"],\"running\":true}]");
+	}
+
+	@Test
+	void stopStopsARunningStream() {
+		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("0", "MySQL56/a1:1-42"))));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.start();
+		await().until(() -> container.getState() == StreamState.STREAMING);
+
+		StreamDescriptor stream = endpoint(container).control("orders", "stop");
+
+		assertThat(stream.running()).isFalse();
+		assertThat(container.isRunning()).isFalse();
+		await().until(() -> container.getState() == StreamState.STOPPED);
+		assertThat(endpoint(container).stream("orders").position().shards())
+			.extracting(ShardDescriptor::gtid)
+			.containsExactly("MySQL56/a1:1-42");
+	}
+
+	@Test
+	void stopRefusesAStreamThatIsNotRunning() {
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "stop"))
+			.withMessage("Stream 'orders' is not running (STOPPED)");
+	}
+
+	@Test
+	void startStartsAStoppedStream() {
+		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("0", "MySQL56/a1:1-42"))));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.setAutoStartup(false);
+
+		StreamDescriptor stream = endpoint(container).control("orders", "START");
+
+		assertThat(stream.running()).isTrue();
+		await().until(() -> container.getState() == StreamState.STREAMING);
+		assertThat(this.vtgate.requests()).isEqualTo(1);
+	}
+
+	@Test
+	void startRestartsAFailedStream() {
+		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.INVALID_ARGUMENT.withDescription("unknown table customer")));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.start();
+		await().until(() -> container.getState() == StreamState.FAILED);
+		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("0", "MySQL56/a1:1-42"))));
+
+		endpoint(container).control("orders", "start");
+
+		await().until(() -> container.getState() == StreamState.STREAMING);
+		assertThat(endpoint(container).stream("orders").lastError()).isNull();
+	}
+
+	@Test
+	void startRefusesARunningStream() {
+		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.UNAVAILABLE));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.start();
+		await().until(() -> container.getState() == StreamState.RECONNECTING);
+
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start"))
+			.withMessage("Stream 'orders' is already running (RECONNECTING); stop it first to restart it");
+	}
+
+	@Test
+	void startRefusesAStreamWithoutListeners() {
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT, List.of());
+
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start"))
+			.withMessage("Stream 'orders' has no listeners; starting it would stream nothing");
+		assertThat(container.isRunning()).isFalse();
+	}
+
+	@Test
+	void controlRejectsAnUnknownAction() {
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint(container).control("orders", "pause"))
+			.withMessageContaining("Unknown action 'pause'");
+		assertThat(container.isRunning()).isFalse();
+	}
+
+	@Test
+	void controlIsNullForAnUnknownId() {
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+
+		assertThat(endpoint(container).control("customers", "start")).isNull();
+		assertThat(container.isRunning()).isFalse();
+	}
+
+	@Test
+	void streamsAreReadOnEachRequest() {
+		List<VStreamContainer> containers = new CopyOnWriteArrayList<>();
+		VStreamEndpoint endpoint = new VStreamEndpoint(() -> containers, this.clock);
+		assertThat(endpoint.streams().streams()).isEmpty();
+
+		containers.add(this.vtgate.container("orders", StartPosition.CURRENT));
+
+		assertThat(endpoint.streams().streams()).extracting(StreamDescriptor::id).containsExactly("orders");
+	}
+
+	@Test
+	void endpointIsReadOnlyByDefault() {
+		Endpoint endpoint = MergedAnnotations.from(VStreamEndpoint.class).get(Endpoint.class).synthesize();
+
+		assertThat(endpoint.id()).isEqualTo("vstream");
+		assertThat(endpoint.defaultAccess()).isEqualTo(Access.READ_ONLY);
+	}
+
+	private VStreamEndpoint endpoint(VStreamContainer... containers) {
+		return new VStreamEndpoint(() -> List.of(containers), this.clock);
+	}
+
+}

@@ -1,0 +1,120 @@
+package dev.vstream.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.vstream.stream.StartPosition;
+import dev.vstream.stream.StreamState;
+import dev.vstream.stream.VStreamContainer;
+import io.grpc.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthContributors;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link VStreamHealthContributor}.
+ */
+class VStreamHealthContributorTests {
+
+	private static final org.springframework.boot.health.contributor.Status UP = org.springframework.boot.health.contributor.Status
+		.UP;
+
+	private static final org.springframework.boot.health.contributor.Status DOWN = org.springframework.boot.health.contributor.Status
+		.DOWN;
+
+	private final FakeVtgate vtgate = new FakeVtgate();
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T12:00:00Z"));
+
+	@AfterEach
+	void close() {
+		this.vtgate.close();
+	}
+
+	@Test
+	void oneIndicatorPerStreamNamedByItsId() {
+		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.PERMISSION_DENIED.withDescription("no access")));
+		VStreamContainer failed = this.vtgate.container("orders", StartPosition.CURRENT);
+		failed.start();
+		await().until(() -> failed.getState() == StreamState.FAILED);
+		VStreamContainer stopped = this.vtgate.container("customers", StartPosition.CURRENT);
+
+		VStreamHealthContributor contributor = new VStreamHealthContributor(List.of(failed, stopped));
+
+		assertThat(contributor.stream().map(HealthContributors.Entry::name)).containsExactly("orders", "customers");
+		assertThat(health(contributor, "orders").getStatus()).isEqualTo(DOWN);
+		assertThat(health(contributor, "orders").getDetails()).containsEntry("error",
+				"Stream 'orders' failed: vtgate refused it with PERMISSION_DENIED: no access");
+		assertThat(health(contributor, "customers").getStatus()).isEqualTo(UP);
+		assertThat(health(contributor, "customers").getDetails()).containsEntry("state", "STOPPED");
+	}
+
+	@Test
+	void unknownStreamHasNoContributor() {
+		VStreamHealthContributor contributor = new VStreamHealthContributor(
+				List.of(this.vtgate.container("orders", StartPosition.CURRENT)));
+
+		assertThat(contributor.getContributor("customers")).isNull();
+	}
+
+	@Test
+	void reconnectTimeIsKeptBetweenHealthChecks() {
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
+		VStreamHealthContributor contributor = new VStreamHealthContributor(() -> List.of(container),
+				Duration.ofSeconds(60), this.clock);
+
+		HealthIndicator first = (HealthIndicator) contributor.stream().findFirst().orElseThrow().contributor();
+		assertThat(first.health().getStatus()).isEqualTo(UP);
+		this.clock.advance(Duration.ofSeconds(60));
+
+		assertThat(health(contributor, "orders").getStatus()).isEqualTo(DOWN);
+		assertThat(contributor.getContributor("orders")).isSameAs(first);
+	}
+
+	@Test
+	void streamReplacedUnderTheSameIdStartsAFreshReconnectTimer() {
+		ScriptedContainer original = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
+		List<VStreamContainer> containers = new CopyOnWriteArrayList<>(List.of(original));
+		VStreamHealthContributor contributor = new VStreamHealthContributor(() -> containers, Duration.ofSeconds(60),
+				this.clock);
+		health(contributor, "orders");
+		this.clock.advance(Duration.ofSeconds(60));
+
+		ScriptedContainer replacement = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
+		containers.set(0, replacement);
+
+		assertThat(health(contributor, "orders").getStatus()).isEqualTo(UP);
+		assertThat(((VStreamHealthIndicator) contributor.getContributor("orders")).getContainer()).isSameAs(replacement);
+	}
+
+	@Test
+	void streamsAreReadOnEachHealthCheck() {
+		List<VStreamContainer> containers = new CopyOnWriteArrayList<>();
+		VStreamHealthContributor contributor = new VStreamHealthContributor(() -> containers, Duration.ofSeconds(60));
+		assertThat(contributor.stream()).isEmpty();
+
+		containers.add(this.vtgate.container("orders", StartPosition.CURRENT));
+
+		assertThat(contributor.stream().map(HealthContributors.Entry::name)).containsExactly("orders");
+		assertThat(contributor.getContributor("orders")).isNotNull();
+	}
+
+	private static org.springframework.boot.health.contributor.Health health(VStreamHealthContributor contributor,
+			String name) {
+		HealthContributor indicator = contributor.getContributor(name);
+		assertThat(indicator).isInstanceOf(VStreamHealthIndicator.class);
+		return ((HealthIndicator) indicator).health();
+	}
+
+}

@@ -1,0 +1,311 @@
+package dev.vstream.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.vstream.stream.StartPosition;
+import dev.vstream.stream.StreamState;
+import dev.vstream.stream.VStreamContainer;
+import io.grpc.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.health.contributor.Health;
+
+import static dev.vstream.actuate.FakeVtgate.heartbeat;
+import static dev.vstream.actuate.FakeVtgate.response;
+import static dev.vstream.actuate.FakeVtgate.vgtid;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link VStreamHealthIndicator}.
+ */
+class VStreamHealthIndicatorTests {
+
+	// io.grpc.Status is imported for the errors vtgate answers with.
+	private static final org.springframework.boot.health.contributor.Status UP = org.springframework.boot.health.contributor.Status
+		.UP;
+
+	private static final org.springframework.boot.health.contributor.Status DOWN = org.springframework.boot.health.contributor.Status
+		.DOWN;
+
+	private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
+	private final FakeVtgate vtgate = new FakeVtgate();
+
+	private final MutableClock clock = new MutableClock(NOW);
+
+	@AfterEach
+	void close() {
+		this.vtgate.close();
+	}
+
+	@Test
+	void streamNotStartedIsUpAndStopped() {
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.setAutoStartup(false);
+
+		Health health = indicator(container).health();
+
+		assertThat(health.getStatus()).isEqualTo(UP);
+		assertThat(health.getDetails()).containsExactly(Map.entry("state", "STOPPED"));
+	}
+
+	@Test
+	void streamWaitingForItsFirstResponseIsUpAndStarting() {
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.start();
+		await().until(() -> this.vtgate.requests() == 1);
+
+		Health health = indicator(container).health();
+
+		assertThat(health.getStatus()).isEqualTo(UP);
+		assertThat(health.getDetails()).containsEntry("state", "STARTING")
+			.containsEntry("position", List.of(shard("", "current")))
+			.doesNotContainKeys("error", "reconnectingSince", "lastEventTime", "lag");
+	}
+
+	@Test
+	void streamCopyingIsUpWithTheTablesBeingCopied() {
+		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("0", "MySQL56/a1:1-7", "customer"))));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.COPY);
+		container.start();
+		await().until(() -> container.getEventsReceived() == 1);
+
+		Health health = indicator(container).health();
+
+		assertThat(health.getStatus()).isEqualTo(UP);
+		assertThat(health.getDetails()).containsEntry("state", "COPYING")
+			.containsEntry("position", List.of(Map.of("keyspace", "commerce", "shard", "0", "gtid", "MySQL56/a1:1-7",
+					"copyingTables", List.of("customer"))));
+	}
+
+	@Test
+	void streamStreamingIsUpWithPositionAndLastEventTime() {
+		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("-80", "MySQL56/a1:1-42"), heartbeat())));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.start();
+		await().until(() -> container.getState() == StreamState.STREAMING && container.getEventsReceived() == 2);
+
+		Health health = indicator(container).health();
+
+		assertThat(health.getStatus()).isEqualTo(UP);
+		assertThat(health.getDetails()).containsEntry("state", "STREAMING")
+			.containsEntry("position", List.of(shard("-80", "MySQL56/a1:1-42")))
+			.containsEntry("lastEventTime", container.getLastEventTime().toString())
+			.doesNotContainKeys("error", "reconnectingSince", "lag");
+	}
+
+	@Test
+	void streamStoppedOnPurposeIsUpAndStopped() {
+		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("0", "MySQL56/a1:1-42"))));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.start();
+		await().until(() -> container.getState() == StreamState.STREAMING);
+		container.stop();
+		await().until(() -> container.getState() == StreamState.STOPPED);
+
+		Health health = indicator(container).health();
+
+		assertThat(health.getStatus()).isEqualTo(UP);
+		assertThat(health.getDetails()).containsEntry("state", "STOPPED")
+			.containsEntry("position", List.of(shard("0", "MySQL56/a1:1-42")));
+	}
+
+	@Test
+	void streamReconnectingForLessThanTheTimeoutIsUp() {
+		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.UNAVAILABLE.withDescription("vtgate is restarting")));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.start();
+		await().until(() -> container.getState() == StreamState.RECONNECTING);
+		VStreamHealthIndicator indicator = indicator(container);
+
+		Health first = indicator.health();
+		this.clock.advance(Duration.ofSeconds(59));
+		Health later = indicator.health();
+
+		assertThat(first.getStatus()).isEqualTo(UP);
+		assertThat(first.getDetails()).containsEntry("state", "RECONNECTING")
+			.containsEntry("error", "UNAVAILABLE: vtgate is restarting")
+			.containsEntry("reconnectingSince", NOW.toString());
+		assertThat(later.getStatus()).isEqualTo(UP);
+		assertThat(later.getDetails()).containsEntry("reconnectingSince", NOW.toString());
+	}
+
+	@Test
+	void streamReconnectingForTheTimeoutIsDown() {
+		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.UNAVAILABLE.withDescription("vtgate is restarting")));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.start();
+		await().until(() -> container.getState() == StreamState.RECONNECTING);
+		VStreamHealthIndicator indicator = indicator(container);
+
+		indicator.health();
+		this.clock.advance(Duration.ofSeconds(60));
+		Health health = indicator.health();
+
+		assertThat(health.getStatus()).isEqualTo(DOWN);
+		assertThat(health.getDetails()).containsEntry("state", "RECONNECTING")
+			.containsEntry("error", "UNAVAILABLE: vtgate is restarting")
+			.containsEntry("reconnectingSince", NOW.toString());
+	}
+
+	@Test
+	void reconnectTimeoutIsConfigurable() {
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
+		VStreamHealthIndicator indicator = new VStreamHealthIndicator(container, Duration.ofSeconds(5), this.clock);
+
+		indicator.health();
+		this.clock.advance(Duration.ofSeconds(5));
+
+		assertThat(indicator.health().getStatus()).isEqualTo(DOWN);
+	}
+
+	@Test
+	void zeroReconnectTimeoutReportsAnyReconnectDown() {
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
+
+		Health health = new VStreamHealthIndicator(container, Duration.ZERO, this.clock).health();
+
+		assertThat(health.getStatus()).isEqualTo(DOWN);
+	}
+
+	@Test
+	void connectAttemptsBetweenReconnectWaitsCountAsReconnecting() {
+		RuntimeException broken = Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException();
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.RECONNECTING, broken);
+		VStreamHealthIndicator indicator = indicator(container);
+
+		indicator.health();
+		this.clock.advance(Duration.ofSeconds(30));
+		// Trying again: the container shows STARTING, but keeps the error until vtgate answers.
+		container.is(StreamState.STARTING, broken);
+		Health trying = indicator.health();
+		this.clock.advance(Duration.ofSeconds(30));
+		container.is(StreamState.COPYING, broken);
+		Health stillTrying = indicator.health();
+
+		assertThat(trying.getStatus()).isEqualTo(UP);
+		assertThat(trying.getDetails()).containsEntry("state", "STARTING")
+			.containsEntry("reconnectingSince", NOW.toString());
+		assertThat(stillTrying.getStatus()).isEqualTo(DOWN);
+		assertThat(stillTrying.getDetails()).containsEntry("state", "COPYING")
+			.containsEntry("reconnectingSince", NOW.toString());
+	}
+
+	@Test
+	void streamThatRecoveredStartsANewReconnectTimer() {
+		RuntimeException broken = Status.UNAVAILABLE.asRuntimeException();
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.RECONNECTING, broken);
+		VStreamHealthIndicator indicator = indicator(container);
+		indicator.health();
+		this.clock.advance(Duration.ofSeconds(50));
+
+		// vtgate answered: the container cleared its error.
+		container.is(StreamState.STREAMING, null);
+		Health recovered = indicator.health();
+		this.clock.advance(Duration.ofSeconds(20));
+		container.is(StreamState.RECONNECTING, broken);
+		Health brokenAgain = indicator.health();
+
+		assertThat(recovered.getStatus()).isEqualTo(UP);
+		assertThat(recovered.getDetails()).doesNotContainKey("reconnectingSince");
+		assertThat(brokenAgain.getStatus()).isEqualTo(UP);
+		assertThat(brokenAgain.getDetails()).containsEntry("reconnectingSince", NOW.plusSeconds(70).toString());
+	}
+
+	@Test
+	void streamFailedIsDownWithTheErrorMessageOnly() {
+		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.INVALID_ARGUMENT.withDescription("unknown table customer")));
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		container.start();
+		await().until(() -> container.getState() == StreamState.FAILED);
+
+		Health health = indicator(container).health();
+
+		assertThat(health.getStatus()).isEqualTo(DOWN);
+		assertThat(health.getDetails()).containsEntry("state", "FAILED")
+			.containsEntry("error",
+					"Stream 'orders' failed: vtgate refused it with INVALID_ARGUMENT: unknown table customer")
+			.doesNotContainKeys("exception", "stackTrace", "cause", "reconnectingSince");
+		assertThat(health.toString()).doesNotContain("Exception").doesNotContain("\tat ");
+	}
+
+	@Test
+	void failedStreamIsDownWhateverTheTimeout() {
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.FAILED, new IllegalStateException("boom"));
+
+		Health health = new VStreamHealthIndicator(container, Duration.ofDays(1), this.clock).health();
+
+		assertThat(health.getStatus()).isEqualTo(DOWN);
+		assertThat(health.getDetails()).containsEntry("error", "boom");
+	}
+
+	@Test
+	void errorWithoutMessageShowsItsType() {
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.FAILED, new NullPointerException());
+
+		assertThat(indicator(container).health().getDetails()).containsEntry("error", "NullPointerException");
+	}
+
+	@Test
+	void credentialsInAnErrorMessageAreMasked() {
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.FAILED, new IllegalStateException(
+					"cannot reach mysql://vt_app:s3cret@db:3306/commerce (password=hunter2, token: abc123)"));
+
+		Object error = indicator(container).health().getDetails().get("error");
+
+		assertThat(error).isEqualTo(
+				"cannot reach mysql://******@db:3306/commerce (password=******, token: ******)");
+	}
+
+	@Test
+	void lagIsTheTimeSinceTheLastCommit() {
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.STREAMING, null)
+			.committedAt(NOW.minusMillis(1500));
+
+		Health health = indicator(container).health();
+
+		assertThat(health.getStatus()).isEqualTo(UP);
+		assertThat(health.getDetails()).containsEntry("lag", "PT1.5S");
+	}
+
+	@Test
+	void lagIsNeverNegative() {
+		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+			.is(StreamState.STREAMING, null)
+			.committedAt(NOW.plusSeconds(1));
+
+		assertThat(indicator(container).health().getDetails()).containsEntry("lag", "PT0S");
+	}
+
+	@Test
+	void negativeReconnectTimeoutIsRejected() {
+		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new VStreamHealthIndicator(container, Duration.ofSeconds(-1)))
+			.withMessageContaining("reconnectTimeout");
+	}
+
+	private VStreamHealthIndicator indicator(VStreamContainer container) {
+		return new VStreamHealthIndicator(container, VStreamHealthIndicator.DEFAULT_RECONNECT_TIMEOUT, this.clock);
+	}
+
+	private static Map<String, Object> shard(String shard, String gtid) {
+		return Map.of("keyspace", "commerce", "shard", shard, "gtid", gtid);
+	}
+
+}
