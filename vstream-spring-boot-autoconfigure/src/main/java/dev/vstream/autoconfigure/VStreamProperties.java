@@ -70,6 +70,8 @@ public class VStreamProperties implements Validator {
 
 	private final Redis redis = new Redis();
 
+	private final Health health = new Health();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -158,6 +160,10 @@ public class VStreamProperties implements Validator {
 		return this.redis;
 	}
 
+	public Health getHealth() {
+		return this.health;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return VStreamProperties.class.isAssignableFrom(type);
@@ -201,6 +207,7 @@ public class VStreamProperties implements Validator {
 		if (url == null || !url.startsWith("jdbc:h2:")) {
 			errors.rejectValue("jdbc.embedded-url", "h2", "must be an H2 JDBC URL (jdbc:h2:...)");
 		}
+		notNegative(errors, "health.reconnect-timeout", properties.getHealth().getReconnectTimeout());
 		if (properties.getRedis().getKeyPrefix() == null) {
 			errors.rejectValue("redis.key-prefix", "null", "must not be null");
 		}
@@ -446,6 +453,26 @@ public class VStreamProperties implements Validator {
 
 		public void setKeyPrefix(String keyPrefix) {
 			this.keyPrefix = keyPrefix;
+		}
+
+	}
+
+	/**
+	 * The {@code vstream} health contributor.
+	 */
+	public static class Health {
+
+		/**
+		 * How long a stream may be reconnecting before its health is DOWN.
+		 */
+		private Duration reconnectTimeout = Duration.ofSeconds(60);
+
+		public Duration getReconnectTimeout() {
+			return this.reconnectTimeout;
+		}
+
+		public void setReconnectTimeout(Duration reconnectTimeout) {
+			this.reconnectTimeout = reconnectTimeout;
 		}
 
 	}

@@ -1,0 +1,54 @@
+package dev.vstream.autoconfigure;
+
+import dev.vstream.actuate.VStreamEndpoint;
+import dev.vstream.actuate.VStreamHealthContributor;
+import dev.vstream.stream.VStreamContainer;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Actuator support for streams: the {@code vstream} health contributor and the
+ * {@code /actuator/vstream} endpoint.
+ */
+@AutoConfiguration(after = VStreamAutoConfiguration.class)
+@ConditionalOnBean(VStreamContainer.class)
+public final class VStreamActuatorAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthContributor.class)
+	@ConditionalOnEnabledHealthIndicator("vstream")
+	static class Health {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "vstreamHealthContributor")
+		VStreamHealthContributor vstreamHealthContributor(ObjectProvider<VStreamContainer> containers,
+				VStreamProperties properties) {
+			return new VStreamHealthContributor(() -> containers.orderedStream().toList(),
+					properties.getHealth().getReconnectTimeout());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	@ConditionalOnAvailableEndpoint(VStreamEndpoint.class)
+	static class Endpoint {
+
+		@Bean
+		@ConditionalOnMissingBean
+		VStreamEndpoint vstreamEndpoint(ObjectProvider<VStreamContainer> containers) {
+			return new VStreamEndpoint(() -> containers.orderedStream().toList());
+		}
+
+	}
+
+}
