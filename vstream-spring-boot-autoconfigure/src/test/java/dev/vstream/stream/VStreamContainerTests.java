@@ -227,6 +227,27 @@ class VStreamContainerTests {
 		assertThat(listener.gone).hasSize(1);
 	}
 
+	@Test
+	void stopFinishesTheTransactionInHandAndSavesItsPosition() throws Exception {
+		VGtid reached = vgtid("commerce", "0", "MySQL56/a1b2:1-10");
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
+				insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")), vgtidEvent(reached), commit()));
+		OrderListener listener = new OrderListener();
+		listener.blockFirst = new java.util.concurrent.CountDownLatch(1);
+		VStreamContainer container = start(endpoint("orders", listener, "onChange"));
+		await().until(() -> listener.blocked);
+		Thread stopper = new Thread(container::stop);
+		stopper.start();
+		await().until(() -> !container.isRunning());
+		listener.blockFirst.countDown();
+		stopper.join(10_000);
+		assertThat(stopper.isAlive()).isFalse();
+		assertThat(listener.changes).extracting((c) -> c.after().orderId()).containsExactly(1L, 2L);
+		assertThat(this.offsets.load("test")).contains(StreamPosition.of(reached));
+		assertThat(container.getState()).isEqualTo(StreamState.STOPPED);
+	}
+
 	private VStreamListenerEndpoint endpoint(String id, Object bean, String method) {
 		return new VStreamListenerEndpoint(id, "", "corder", Set.of(), true,
 				new ListenerMethodAdapter(bean, method(method), this.mappers));
@@ -264,7 +285,15 @@ class VStreamContainerTests {
 
 		final List<Order> gone = new CopyOnWriteArrayList<>();
 
-		void onChange(RowChange<Order> change) {
+		volatile java.util.concurrent.CountDownLatch blockFirst;
+
+		volatile boolean blocked;
+
+		void onChange(RowChange<Order> change) throws InterruptedException {
+			if (this.blockFirst != null && this.changes.isEmpty()) {
+				this.blocked = true;
+				this.blockFirst.await();
+			}
 			this.changes.add(change);
 		}
 
