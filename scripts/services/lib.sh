@@ -65,7 +65,7 @@ ensure_packages() {
 live_pid() {
 	local pidfile="$1" program="$2" pid
 	[ -s "$pidfile" ] || return 0
-	pid="$(head -n 1 "$pidfile" | tr -dc '0-9')"
+	pid="$(head -n 1 "$pidfile" 2>/dev/null | tr -dc '0-9' || true)"
 	[ -n "$pid" ] || return 0
 	[ -r "/proc/$pid/cmdline" ] || return 0
 	# A zombie keeps its /proc entry but is already gone.

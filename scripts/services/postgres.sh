@@ -18,8 +18,10 @@ DB_PASSWORD=vstream
 # Debian installs each major version under /usr/lib/postgresql/<version>/bin; take the newest.
 pg_bin() {
 	local dir
-	dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
-	[ -n "$dir" ] && [ -x "$dir/initdb" ] || die "no PostgreSQL server binaries under /usr/lib/postgresql"
+	dir="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+	if [ ! -x "$dir/initdb" ]; then
+		die "no PostgreSQL server binaries under /usr/lib/postgresql"
+	fi
 	echo "$dir"
 }
 

@@ -125,7 +125,21 @@ public class JdbcOffsetRepository implements OffsetRepository {
 			this.jdbc.execute(ddl);
 		}
 		catch (DataAccessException ex) {
-			throw new OffsetStoreException("Cannot create offset table '" + this.tableName + "' with: " + ddl, ex);
+			// Two applications starting together can both pass the IF NOT EXISTS check; PostgreSQL
+			// then fails the second one on its catalog's unique index. The table exists either way.
+			if (!tableExists()) {
+				throw new OffsetStoreException("Cannot create offset table '" + this.tableName + "' with: " + ddl, ex);
+			}
+		}
+	}
+
+	private boolean tableExists() {
+		try {
+			this.jdbc.queryForList("SELECT stream_id FROM " + this.tableName + " WHERE 1 = 0", String.class);
+			return true;
+		}
+		catch (DataAccessException ex) {
+			return false;
 		}
 	}
 

@@ -1,9 +1,15 @@
 package dev.vstream.offset;
 
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VGtid;
@@ -53,6 +59,36 @@ abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetReposit
 		repository().createTableIfMissing();
 
 		assertThat(repository().load(id)).contains(position(3));
+	}
+
+	@Test
+	void createTableIfMissingFromSeveralApplicationsAtOnce() throws Exception {
+		String table = uniqueTableName();
+		int applications = 4;
+		ExecutorService executor = Executors.newFixedThreadPool(applications);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> futures = new ArrayList<>();
+			for (int i = 0; i < applications; i++) {
+				JdbcOffsetRepository application = new JdbcOffsetRepository(jdbcTemplate(), table);
+				futures.add(executor.submit(() -> {
+					start.await();
+					application.createTableIfMissing();
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : futures) {
+				future.get(60, TimeUnit.SECONDS);
+			}
+			JdbcOffsetRepository created = new JdbcOffsetRepository(jdbcTemplate(), table);
+			created.save("orders", position(1));
+			assertThat(created.load("orders")).contains(position(1));
+		}
+		finally {
+			executor.shutdownNow();
+			jdbcTemplate().execute("DROP TABLE IF EXISTS " + table);
+		}
 	}
 
 	@Test

@@ -19,7 +19,7 @@ class MariaDbJdbcOffsetRepositoryTests extends JdbcOffsetRepositoryContractTests
 
 	@BeforeAll
 	static void createTable() {
-		dataSource = OffsetTestServices.dataSource("mariadb");
+		dataSource = OffsetTestServices.dataSource("MARIADB", "MariaDB");
 		jdbcTemplate = new JdbcTemplate(dataSource);
 		repository = new JdbcOffsetRepository(jdbcTemplate, uniqueTableName());
 		repository.createTableIfMissing();

@@ -53,8 +53,10 @@ final class OffsetTestServices {
 
 	/**
 	 * A small pool to a real database, failing with instructions when it cannot connect.
+	 * @param service the middle part of the setting names: {@code POSTGRES} or {@code MARIADB}
+	 * @param displayName the server's name for messages
 	 */
-	static HikariDataSource dataSource(String service) {
+	static HikariDataSource dataSource(String service, String displayName) {
 		String prefix = "VSTREAM_TEST_" + service.toUpperCase(Locale.ROOT) + "_";
 		String url = require(prefix + "URL");
 		String user = require(prefix + "USER");
@@ -69,7 +71,7 @@ final class OffsetTestServices {
 			return new HikariDataSource(config);
 		}
 		catch (RuntimeException ex) {
-			throw unreachable(service + " at " + url + " as user " + user, ex);
+			throw unreachable(displayName + " at " + url + " as user " + user, ex);
 		}
 	}
 

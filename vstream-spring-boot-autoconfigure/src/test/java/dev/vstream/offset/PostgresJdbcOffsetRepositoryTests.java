@@ -19,7 +19,7 @@ class PostgresJdbcOffsetRepositoryTests extends JdbcOffsetRepositoryContractTest
 
 	@BeforeAll
 	static void createTable() {
-		dataSource = OffsetTestServices.dataSource("postgres");
+		dataSource = OffsetTestServices.dataSource("POSTGRES", "PostgreSQL");
 		jdbcTemplate = new JdbcTemplate(dataSource);
 		repository = new JdbcOffsetRepository(jdbcTemplate, uniqueTableName());
 		repository.createTableIfMissing();
