@@ -1,0 +1,289 @@
+package dev.vstream.offset;
+
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import dev.vstream.stream.StreamPosition;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.BadSqlGrammarException;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcOperations;
+
+/**
+ * Stores positions in a relational table, one row per stream:
+ *
+ * <pre class="code">
+ * stream_id  VARCHAR(255) PRIMARY KEY
+ * position   text/CLOB    -- the JSON form of the position
+ * updated_at TIMESTAMP
+ * </pre>
+ *
+ * <p>Every statement goes through the given {@link JdbcOperations}, so with a
+ * {@code JdbcTemplate} a {@link #save} joins the Spring-managed transaction that is active on the
+ * calling thread, if any: writes made by a listener and the position that covers them are then
+ * committed or rolled back together.
+ *
+ * <p>The upsert is chosen per database: {@code ON CONFLICT} on PostgreSQL,
+ * {@code ON DUPLICATE KEY UPDATE} on MySQL and MariaDB, {@code MERGE} on H2, and an update
+ * followed by an insert elsewhere. {@link #createTableIfMissing()} supports H2, PostgreSQL, MySQL
+ * and MariaDB; on other databases create the table beforehand.
+ */
+public class JdbcOffsetRepository implements OffsetRepository {
+
+	/**
+	 * The table used when none is given.
+	 */
+	public static final String DEFAULT_TABLE_NAME = "vstream_offset";
+
+	// The name is spliced into SQL, so only plain identifiers (optionally schema-qualified) are
+	// accepted; quoting would make the name case-sensitive on some databases and not on others.
+	private static final Pattern TABLE_NAME = Pattern
+		.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
+
+	private final JdbcOperations jdbc;
+
+	private final String tableName;
+
+	private final String selectSql;
+
+	private final String updateSql;
+
+	private final String insertSql;
+
+	private final String deleteSql;
+
+	private volatile @Nullable Dialect dialect;
+
+	/**
+	 * Create a repository on the {@value #DEFAULT_TABLE_NAME} table.
+	 * @param jdbc the JDBC operations, typically a {@code JdbcTemplate}
+	 */
+	public JdbcOffsetRepository(JdbcOperations jdbc) {
+		this(jdbc, DEFAULT_TABLE_NAME);
+	}
+
+	/**
+	 * Create a repository on the given table.
+	 * @param jdbc the JDBC operations, typically a {@code JdbcTemplate}
+	 * @param tableName the table name, optionally qualified by a schema; letters, digits and
+	 * underscores only
+	 * @throws IllegalArgumentException if the table name is not a plain identifier
+	 */
+	public JdbcOffsetRepository(JdbcOperations jdbc, String tableName) {
+		this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
+		this.tableName = validateTableName(tableName);
+		this.selectSql = "SELECT position FROM " + this.tableName + " WHERE stream_id = ?";
+		this.updateSql = "UPDATE " + this.tableName
+				+ " SET position = ?, updated_at = CURRENT_TIMESTAMP WHERE stream_id = ?";
+		this.insertSql = "INSERT INTO " + this.tableName
+				+ " (stream_id, position, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP)";
+		this.deleteSql = "DELETE FROM " + this.tableName + " WHERE stream_id = ?";
+	}
+
+	private static String validateTableName(String tableName) {
+		if (tableName == null || !TABLE_NAME.matcher(tableName).matches()) {
+			throw new IllegalArgumentException("Invalid offset table name '" + tableName
+					+ "': use letters, digits and underscores only, optionally as schema.table");
+		}
+		return tableName;
+	}
+
+	/**
+	 * The table this repository uses.
+	 * @return the table name
+	 */
+	public String getTableName() {
+		return this.tableName;
+	}
+
+	/**
+	 * Create the table unless it exists. Safe to call on every start and from several
+	 * applications at once.
+	 * @throws OffsetStoreException if the table cannot be created
+	 */
+	public void createTableIfMissing() {
+		Dialect dialect;
+		try {
+			dialect = dialect();
+		}
+		catch (DataAccessException ex) {
+			throw new OffsetStoreException("Cannot create offset table '" + this.tableName
+					+ "': the database cannot be reached", ex);
+		}
+		String ddl = "CREATE TABLE IF NOT EXISTS " + this.tableName + " (stream_id " + dialect.keyType
+				+ " NOT NULL PRIMARY KEY, position " + dialect.textType + " NOT NULL, updated_at " + dialect.timestampType
+				+ " NOT NULL)";
+		try {
+			this.jdbc.execute(ddl);
+		}
+		catch (DataAccessException ex) {
+			// Two applications starting together can both pass the IF NOT EXISTS check; PostgreSQL
+			// then fails the second one on its catalog's unique index. The table exists either way.
+			if (!tableExists()) {
+				throw new OffsetStoreException("Cannot create offset table '" + this.tableName + "' with: " + ddl, ex);
+			}
+		}
+	}
+
+	private boolean tableExists() {
+		try {
+			this.jdbc.queryForList("SELECT stream_id FROM " + this.tableName + " WHERE 1 = 0", String.class);
+			return true;
+		}
+		catch (DataAccessException ex) {
+			return false;
+		}
+	}
+
+	@Override
+	public Optional<StreamPosition> load(String streamId) {
+		Objects.requireNonNull(streamId, "streamId");
+		List<String> stored;
+		try {
+			stored = this.jdbc.queryForList(this.selectSql, String.class, streamId);
+		}
+		catch (DataAccessException ex) {
+			throw failure("Cannot load the position of stream '" + streamId + "'", ex);
+		}
+		if (stored.isEmpty()) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(StreamPosition.fromJson(stored.get(0)));
+		}
+		catch (IllegalArgumentException ex) {
+			// Starting over from the configured start position would replay or skip changes, so
+			// the stream must stop here and the row is left for an operator to repair or delete.
+			throw new OffsetStoreException("Stored position of stream '" + streamId + "' in table '" + this.tableName
+					+ "' cannot be read; it was left unchanged, repair or delete that row: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Override
+	public void save(String streamId, StreamPosition position) {
+		Objects.requireNonNull(streamId, "streamId");
+		Objects.requireNonNull(position, "position");
+		String json = position.toJson();
+		try {
+			upsert(streamId, json);
+		}
+		catch (DuplicateKeyException ex) {
+			// Another writer inserted the first row of this stream between our update and insert:
+			// the row exists now, so one more update settles it.
+			try {
+				this.jdbc.update(this.updateSql, json, streamId);
+			}
+			catch (DataAccessException retryEx) {
+				retryEx.addSuppressed(ex);
+				throw failure("Cannot save the position of stream '" + streamId + "'", retryEx);
+			}
+		}
+		catch (DataAccessException ex) {
+			throw failure("Cannot save the position of stream '" + streamId + "'", ex);
+		}
+	}
+
+	private void upsert(String streamId, String json) {
+		Dialect dialect = dialect();
+		switch (dialect) {
+			case POSTGRESQL -> this.jdbc.update("INSERT INTO " + this.tableName
+					+ " (stream_id, position, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP)"
+					+ " ON CONFLICT (stream_id) DO UPDATE SET position = EXCLUDED.position, updated_at = EXCLUDED.updated_at",
+					streamId, json);
+			// The value is bound twice rather than read back with VALUES(), which MySQL 8 deprecates
+			// and whose replacement MariaDB does not understand.
+			case MYSQL -> this.jdbc.update("INSERT INTO " + this.tableName
+					+ " (stream_id, position, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP(3))"
+					+ " ON DUPLICATE KEY UPDATE position = ?, updated_at = CURRENT_TIMESTAMP(3)", streamId, json, json);
+			case H2 -> this.jdbc.update("MERGE INTO " + this.tableName
+					+ " (stream_id, position, updated_at) KEY (stream_id) VALUES (?, ?, CURRENT_TIMESTAMP)", streamId,
+					json);
+			default -> {
+				if (this.jdbc.update(this.updateSql, json, streamId) == 0) {
+					this.jdbc.update(this.insertSql, streamId, json);
+				}
+			}
+		}
+	}
+
+	@Override
+	public void delete(String streamId) {
+		Objects.requireNonNull(streamId, "streamId");
+		try {
+			this.jdbc.update(this.deleteSql, streamId);
+		}
+		catch (DataAccessException ex) {
+			throw failure("Cannot delete the position of stream '" + streamId + "'", ex);
+		}
+	}
+
+	private OffsetStoreException failure(String what, DataAccessException ex) {
+		String hint = (ex instanceof BadSqlGrammarException)
+				? " (does the table exist? JdbcOffsetRepository.createTableIfMissing() creates it)" : "";
+		return new OffsetStoreException(what + " in table '" + this.tableName + "'" + hint + ": " + ex.getMessage(),
+				ex);
+	}
+
+	private Dialect dialect() {
+		Dialect dialect = this.dialect;
+		if (dialect == null) {
+			// Looked up on first use rather than in the constructor, so that creating the
+			// repository does not need a reachable database.
+			dialect = this.jdbc.execute((ConnectionCallback<Dialect>) (connection) -> Dialect.of(connection.getMetaData()));
+			this.dialect = dialect;
+		}
+		return dialect;
+	}
+
+	private enum Dialect {
+
+		H2("VARCHAR(255)", "CLOB", "TIMESTAMP"),
+
+		POSTGRESQL("VARCHAR(255)", "TEXT", "TIMESTAMP"),
+
+		// A binary collation because the usual ones ignore case and accents, which would make
+		// streams "Orders" and "orders" share one position. MEDIUMTEXT because TEXT stops at
+		// 64 KiB, which a position with many shards and GTID sets can exceed. DATETIME because
+		// TIMESTAMP ends in 2038 and gets implicit defaults.
+		MYSQL("VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", "MEDIUMTEXT CHARACTER SET utf8mb4",
+				"DATETIME(3)"),
+
+		GENERIC("VARCHAR(255)", "CLOB", "TIMESTAMP");
+
+		private final String keyType;
+
+		private final String textType;
+
+		private final String timestampType;
+
+		Dialect(String keyType, String textType, String timestampType) {
+			this.keyType = keyType;
+			this.textType = textType;
+			this.timestampType = timestampType;
+		}
+
+		static Dialect of(DatabaseMetaData metaData) throws SQLException {
+			String product = String.valueOf(metaData.getDatabaseProductName()).toLowerCase(Locale.ROOT);
+			if (product.contains("postgresql")) {
+				return POSTGRESQL;
+			}
+			if (product.contains("mysql") || product.contains("mariadb")) {
+				return MYSQL;
+			}
+			if (product.equals("h2")) {
+				return H2;
+			}
+			return GENERIC;
+		}
+
+	}
+
+}

@@ -1,0 +1,152 @@
+package dev.vstream.offset;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import binlogdata.Binlogdata.ShardGtid;
+import binlogdata.Binlogdata.VGtid;
+import dev.vstream.stream.StreamPosition;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The contract run against {@link JdbcOffsetRepository} on one database. Subclasses provide the
+ * template and the table, which {@link #repository()} has created.
+ */
+abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetRepositoryContractTests {
+
+	protected abstract JdbcTemplate jdbcTemplate();
+
+	@Override
+	protected abstract JdbcOffsetRepository repository();
+
+	@Override
+	protected void storeRawValue(String streamId, String value) {
+		jdbcTemplate().update("INSERT INTO " + repository().getTableName()
+				+ " (stream_id, position, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP)", streamId, value);
+	}
+
+	@Override
+	protected Optional<String> readRawValue(String streamId) {
+		List<String> values = jdbcTemplate().queryForList(
+				"SELECT position FROM " + repository().getTableName() + " WHERE stream_id = ?", String.class, streamId);
+		return values.stream().findFirst();
+	}
+
+	@Override
+	protected String storeName(String streamId) {
+		return repository().getTableName();
+	}
+
+	@Test
+	void createTableIfMissingIsIdempotentAndKeepsRows() {
+		String id = streamId("orders");
+		repository().save(id, position(3));
+
+		repository().createTableIfMissing();
+		repository().createTableIfMissing();
+
+		assertThat(repository().load(id)).contains(position(3));
+	}
+
+	@Test
+	void createTableIfMissingFromSeveralApplicationsAtOnce() throws Exception {
+		String table = uniqueTableName();
+		int applications = 4;
+		ExecutorService executor = Executors.newFixedThreadPool(applications);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> futures = new ArrayList<>();
+			for (int i = 0; i < applications; i++) {
+				JdbcOffsetRepository application = new JdbcOffsetRepository(jdbcTemplate(), table);
+				futures.add(executor.submit(() -> {
+					start.await();
+					application.createTableIfMissing();
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : futures) {
+				future.get(60, TimeUnit.SECONDS);
+			}
+			JdbcOffsetRepository created = new JdbcOffsetRepository(jdbcTemplate(), table);
+			created.save("orders", position(1));
+			assertThat(created.load("orders")).contains(position(1));
+		}
+		finally {
+			executor.shutdownNow();
+			jdbcTemplate().execute("DROP TABLE IF EXISTS " + table);
+		}
+	}
+
+	@Test
+	void saveRecordsWhenThePositionWasUpdated() {
+		String id = streamId("orders");
+		repository().save(id, position(1));
+		Timestamp first = updatedAt(id);
+		repository().save(id, position(2));
+		Timestamp second = updatedAt(id);
+
+		assertThat(first).isNotNull();
+		assertThat(second).isAfterOrEqualTo(first);
+	}
+
+	@Test
+	void largePositionIsStoredWhole() {
+		// Hundreds of shards with long GTID sets: more than the 64 KiB a MySQL TEXT column holds.
+		VGtid.Builder vgtid = VGtid.newBuilder();
+		for (int shard = 0; shard < 512; shard++) {
+			vgtid.addShardGtids(ShardGtid.newBuilder()
+				.setKeyspace("commerce")
+				.setShard(String.format("%03x-", shard))
+				.setGtid("MySQL56/" + MYSQL_UUID + ":1-" + shard + "," + OTHER_UUID + ":1-" + (shard * 7)));
+		}
+		StreamPosition position = StreamPosition.of(vgtid.build());
+		assertThat(position.toJson().length()).isGreaterThan(65_536);
+		String id = streamId("large");
+
+		repository().save(id, position);
+
+		assertThat(repository().load(id)).contains(position);
+	}
+
+	@Test
+	void missingTableFailsWithTheStreamAndTheTableNamed() {
+		JdbcOffsetRepository missing = new JdbcOffsetRepository(jdbcTemplate(), "vstream_offset_missing");
+		String id = streamId("orders");
+
+		assertThatExceptionOfType(OffsetStoreException.class).isThrownBy(() -> missing.load(id))
+			.withMessageContaining(id)
+			.withMessageContaining("vstream_offset_missing")
+			.withMessageContaining("createTableIfMissing");
+		assertThatExceptionOfType(OffsetStoreException.class).isThrownBy(() -> missing.save(id, position(1)))
+			.withMessageContaining(id)
+			.withMessageContaining("vstream_offset_missing");
+	}
+
+	private Timestamp updatedAt(String streamId) {
+		return jdbcTemplate().queryForObject(
+				"SELECT updated_at FROM " + repository().getTableName() + " WHERE stream_id = ?", Timestamp.class,
+				streamId);
+	}
+
+	/**
+	 * A table name of its own for each run, so that runs sharing a server do not meet.
+	 */
+	static String uniqueTableName() {
+		return "vstream_offset_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+	}
+
+}
