@@ -59,8 +59,8 @@ final class LocalVitess {
 
 	/** A JDBC connection to vtgate's MySQL port, in a keyspace. */
 	static Connection vtgate(String keyspace) throws SQLException {
-		return DriverManager.getConnection("jdbc:mysql://" + get("VTGATE_HOST") + ":" + get("VTGATE_MYSQL_PORT") + "/"
-				+ keyspace + "?useSSL=false&allowPublicKeyRetrieval=true", "root", "");
+		return DriverManager.getConnection(
+				"jdbc:mariadb://" + get("VTGATE_HOST") + ":" + get("VTGATE_MYSQL_PORT") + "/" + keyspace, "root", "");
 	}
 
 	static void execute(String keyspace, String... statements) {

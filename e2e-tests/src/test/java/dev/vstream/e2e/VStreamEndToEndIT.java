@@ -89,7 +89,9 @@ class VStreamEndToEndIT {
 		assertThat(delete.after()).isNull();
 		assertThat(delete.before().sku()).isEqualTo(this.tag + "-pre-1");
 		assertThat(delete.position()).isNotNull();
-		assertThat(app.getBean(VStreamContainer.class).getState()).isEqualTo(StreamState.STREAMING);
+		VStreamContainer container = app.getBean(VStreamContainer.class);
+		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.STREAMING);
+		assertThat(container.getPosition().isCopying()).isFalse();
 	}
 
 	@Test

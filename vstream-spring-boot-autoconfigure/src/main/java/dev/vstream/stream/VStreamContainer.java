@@ -445,6 +445,11 @@ public class VStreamContainer implements SmartLifecycle {
 
 		private void handle(VStreamResponse response) {
 			List<VEvent> events = response.getEventsList();
+			if (logger.isTraceEnabled()) {
+				logger.trace("Stream '" + getId() + "' received " + events.stream()
+					.map((e) -> e.getType() + (e.getKeyspace().isEmpty() ? "" : "(" + e.getKeyspace() + "/" + e.getShard() + ")"))
+					.toList());
+			}
 			StreamPosition[] transactionPositions = null;
 			for (int i = 0; i < events.size(); i++) {
 				VEvent event = events.get(i);
@@ -549,6 +554,10 @@ public class VStreamContainer implements SmartLifecycle {
 		}
 
 		private void onCopyCompleted(VEvent event) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Stream '" + getId() + "' copy completed for keyspace '" + event.getKeyspace() + "' shard '"
+						+ event.getShard() + "'; position " + this.pending);
+			}
 			if (event.getKeyspace().isEmpty() && event.getShard().isEmpty()) {
 				logger.info("Stream '" + getId() + "' finished copying existing rows");
 				VStreamContainer.this.state = StreamState.STREAMING;
