@@ -27,8 +27,15 @@ VTGATE_GRPC_ADDRESS="$VTGATE_HOST:$VTGATE_GRPC_PORT" SAMPLE_PORT=$port \
   java -jar "$jar" --vstream.jdbc.embedded-url="jdbc:h2:file:$run_dir/offsets" > "$log" 2>&1 &
 app=$!
 echo "$app" > "$run_dir/sample-app.pid"
-cleanup() { kill "$app" 2>/dev/null && wait "$app" 2>/dev/null; rm -f "$run_dir/sample-app.pid"; }
-trap cleanup EXIT INT TERM
+cleanup() {
+  local rc=$?
+  kill "$app" 2>/dev/null || true
+  wait "$app" 2>/dev/null || true
+  rm -f "$run_dir/sample-app.pid"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
 
 for _ in $(seq 1 120); do
   grep -q "Started SampleApplication" "$log" && break
@@ -37,6 +44,15 @@ for _ in $(seq 1 120); do
 done
 grep -q "Started SampleApplication" "$log" || { echo "run-sample: the app did not start in 60s"; tail -50 "$log"; exit 1; }
 echo "run-sample: app started (pid $app, log $log, actuator http://127.0.0.1:$port/actuator/vstream)"
+
+# Changes written during the copy phase arrive folded into the copied rows; wait for live streaming
+# so that each write below shows up as its own change.
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$port/actuator/health/vstream" 2>/dev/null | grep -q '"state":"STREAMING"' && break
+  sleep 0.5
+done
+curl -fsS "http://127.0.0.1:$port/actuator/health/vstream" 2>/dev/null | grep -q '"state":"STREAMING"' \
+  || { echo "run-sample: the stream did not reach STREAMING in 60s"; tail -50 "$log"; exit 1; }
 
 sku="sample-$(date +%s)"
 mysql -h "$VTGATE_HOST" -P "$VTGATE_MYSQL_PORT" -u root commerce <<SQL
