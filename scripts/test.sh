@@ -13,7 +13,7 @@ scripts/vitess/start.sh
 
 set -a
 # shellcheck disable=SC1091
-. "${VSTREAM_SERVICES_RUN:-/tmp/vstream-services}/services.env"
+. "${VSTREAM_SERVICES_DIR:-/tmp/vstream-services}/services.env"
 # shellcheck disable=SC1091
 . "${VSTREAM_VITESS_RUN:-/tmp/vstream-vitess}/vitess.env"
 set +a

@@ -25,7 +25,7 @@ final class LocalVitess {
 	private static Map<String, String> load() {
 		Map<String, String> values = new HashMap<>();
 		for (Path file : List.of(Path.of(System.getenv().getOrDefault("VSTREAM_VITESS_RUN", "/tmp/vstream-vitess"), "vitess.env"),
-				Path.of(System.getenv().getOrDefault("VSTREAM_SERVICES_RUN", "/tmp/vstream-services"), "services.env"))) {
+				Path.of(System.getenv().getOrDefault("VSTREAM_SERVICES_DIR", "/tmp/vstream-services"), "services.env"))) {
 			if (Files.isReadable(file)) {
 				try {
 					for (String line : Files.readAllLines(file)) {
