@@ -54,7 +54,9 @@ public @interface VStreamListener {
 
 	/**
 	 * Whether the listener starts with the stream; {@code "false"} keeps it registered but not
-	 * called until started through the registry. Accepts a placeholder.
+	 * called until started through the registry. All listeners of a stream share its position, so
+	 * a listener that is not started does not hold the stream back: the changes streamed while it
+	 * is stopped are not delivered to it later. Accepts a placeholder.
 	 * @return {@code "true"} or {@code "false"}, empty for the default (true)
 	 */
 	String autoStartup() default "";

@@ -201,6 +201,10 @@ public class VStreamContainer implements SmartLifecycle {
 				return;
 			}
 			for (VStreamListenerEndpoint listener : listeners) {
+				if (!listener.isRunning()) {
+					logger.info("Listener '" + listener.getId() + "' is not started: stream '" + getId()
+							+ "' goes on without it until it is started");
+				}
 				if (keyspaceOf(listener).isEmpty()) {
 					throw new IllegalStateException("Listener '" + listener.getId() + "' names no keyspace and stream '"
 							+ getId() + "' has no default keyspace; set vstream.keyspace or @VStreamListener(keyspace)");
