@@ -64,6 +64,7 @@ class VStreamEndToEndIT {
 			assertThat(change.before()).isNull();
 			assertThat(change.keyspace()).isEqualTo("commerce");
 			assertThat(change.table()).isEqualTo("corder");
+			assertThat(change.commitTime()).as("copied rows have no binlog time").isNull();
 		});
 		assertThat(mine(recorder.orders)).extracting((c) -> c.after().price())
 			.containsExactly(new BigDecimal("10.25"), new BigDecimal("11.25"), new BigDecimal("12.25"));
@@ -79,6 +80,7 @@ class VStreamEndToEndIT {
 		assertThat(insert.after().sku()).isEqualTo(this.tag + "-live");
 		assertThat(insert.after().customerId()).isEqualTo(200);
 		assertThat(insert.after().price()).isEqualByComparingTo("99.99");
+		assertThat(insert.commitTime()).isBetween(java.time.Instant.now().minusSeconds(120), java.time.Instant.now());
 		RowChange<Order> update = changes.get(4);
 		assertThat(update.op()).isEqualTo(Operation.UPDATE);
 		assertThat(update.before().price()).isEqualByComparingTo("99.99");

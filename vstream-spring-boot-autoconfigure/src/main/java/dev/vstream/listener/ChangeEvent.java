@@ -17,10 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param keyspace keyspace
  * @param shard shard
  * @param position the position of the enclosing transaction, when known
- * @param commitTime binlog timestamp of the change
+ * @param commitTime binlog timestamp of the change; {@code null} for rows of the copy phase
  */
 public record ChangeEvent(TableSchema schema, Operation op, Object @Nullable [] before, Object @Nullable [] after,
-		String keyspace, String shard, @Nullable StreamPosition position, Instant commitTime) {
+		String keyspace, String shard, @Nullable StreamPosition position, @Nullable Instant commitTime) {
 
 	/**
 	 * The table name, without keyspace.

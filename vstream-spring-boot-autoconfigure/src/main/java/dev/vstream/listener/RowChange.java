@@ -16,11 +16,12 @@ import org.jspecify.annotations.Nullable;
  * @param table the table name (without keyspace)
  * @param position the stream position reached once the transaction of this change is handled;
  * resuming from it delivers the changes after that transaction
- * @param commitTime when the change was written to the binary log (second precision)
+ * @param commitTime when the change was written to the binary log (second precision); {@code null}
+ * for rows of the copy phase, which are read from the tables rather than from the binary log
  * @param <T> the row type
  */
 public record RowChange<T>(Operation op, @Nullable T before, @Nullable T after, String keyspace, String shard,
-		String table, @Nullable StreamPosition position, Instant commitTime) {
+		String table, @Nullable StreamPosition position, @Nullable Instant commitTime) {
 
 	/**
 	 * The current state of the row: the after image, or the before image for a delete.

@@ -525,7 +525,8 @@ public class VStreamContainer implements SmartLifecycle {
 				throw new VStreamException("Stream '" + getId() + "' received rows of " + keyspace + "/" + shard + " "
 						+ table + " before its FIELD event");
 			}
-			Instant commitTime = Instant.ofEpochSecond(event.getTimestamp());
+			// Rows of the copy phase were not read from the binlog: they carry no commit time.
+			Instant commitTime = (event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null;
 			for (binlogdata.Binlogdata.RowChange change : rows.getRowChangesList()) {
 				Operation op = !change.hasBefore() ? Operation.INSERT
 						: !change.hasAfter() ? Operation.DELETE : Operation.UPDATE;
@@ -553,7 +554,9 @@ public class VStreamContainer implements SmartLifecycle {
 						VStreamContainer.this.errorHandler.handle(ex, decoded, listener);
 					}
 				}
-				VStreamContainer.this.lastCommitTime = commitTime;
+				if (commitTime != null) {
+					VStreamContainer.this.lastCommitTime = commitTime;
+				}
 			}
 		}
 
