@@ -1,0 +1,35 @@
+package dev.vstream.autoconfigure;
+
+import java.io.InputStream;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * IDEs complete {@code vstream.*} from the generated metadata: every property must be there with
+ * a description.
+ */
+class ConfigurationMetadataTests {
+
+	@Test
+	void everyPropertyHasADescription() throws Exception {
+		JsonNode metadata;
+		try (InputStream json = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			assertThat(json).as("generated configuration metadata").isNotNull();
+			metadata = JsonMapper.builder().build().readTree(json);
+		}
+		List<JsonNode> properties = metadata.get("properties").valueStream().toList();
+		assertThat(properties).extracting((p) -> p.get("name").asString())
+			.contains("vstream.vtgate.address", "vstream.keyspace", "vstream.start-position", "vstream.offset-store",
+					"vstream.reconnect.initial-interval", "vstream.jdbc.table-name", "vstream.redis.key-prefix",
+					"vstream.health.reconnect-timeout");
+		assertThat(properties).allSatisfy((p) -> assertThat(p.path("description").asString(""))
+			.as(p.get("name").asString())
+			.isNotBlank());
+	}
+
+}
