@@ -68,6 +68,8 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private final Object monitor = new Object();
 
+	private volatile VStreamMonitor streamMonitor = VStreamMonitor.NONE;
+
 	private volatile boolean running;
 
 	private volatile boolean autoStartup = true;
@@ -169,6 +171,14 @@ public class VStreamContainer implements SmartLifecycle {
 	/** @return the listeners of this stream */
 	public Collection<VStreamListenerEndpoint> getEndpoints() {
 		return this.endpoints.get();
+	}
+
+	/**
+	 * Set the callbacks for metrics and tracing.
+	 * @param streamMonitor the monitor
+	 */
+	public void setMonitor(VStreamMonitor streamMonitor) {
+		this.streamMonitor = streamMonitor;
 	}
 
 	/**
@@ -290,6 +300,7 @@ public class VStreamContainer implements SmartLifecycle {
 				this.lastError = ex;
 				this.state = StreamState.RECONNECTING;
 				this.reconnects.incrementAndGet();
+				this.streamMonitor.reconnecting(this, ex.getStatus());
 				logger.warn("Stream '" + getId() + "' broke (" + ex.getStatus().getCode() + ": "
 						+ ex.getStatus().getDescription() + "); reconnecting in " + delay + " ms from " + this.position);
 				pause(delay);
@@ -430,6 +441,8 @@ public class VStreamContainer implements SmartLifecycle {
 					VStreamContainer.this.state = from.isCopying() ? StreamState.COPYING : StreamState.STARTING;
 					while (VStreamContainer.this.running && responses.hasNext()) {
 						VStreamResponse response = responses.next();
+						VStreamContainer.this.streamMonitor.responseReceived(VStreamContainer.this,
+								response.getEventsCount());
 						if (!this.receivedAny) {
 							this.receivedAny = true;
 							VStreamContainer.this.lastError = null;
@@ -538,6 +551,7 @@ public class VStreamContainer implements SmartLifecycle {
 				}
 				catch (RuntimeException ex) {
 					VStreamContainer.this.changesFailed.incrementAndGet();
+					VStreamContainer.this.streamMonitor.changeUndecodable(VStreamContainer.this, ex);
 					VStreamContainer.this.errorHandler.handle(ex, null, null);
 					continue;
 				}
@@ -545,18 +559,26 @@ public class VStreamContainer implements SmartLifecycle {
 					if (!listener.accepts(op)) {
 						continue;
 					}
-					try {
-						listener.getAdapter().invoke(decoded);
-						VStreamContainer.this.changesHandled.incrementAndGet();
-					}
-					catch (RuntimeException ex) {
-						VStreamContainer.this.changesFailed.incrementAndGet();
-						VStreamContainer.this.errorHandler.handle(ex, decoded, listener);
-					}
+					invoke(listener, decoded);
 				}
 				if (commitTime != null) {
 					VStreamContainer.this.lastCommitTime = commitTime;
 				}
+			}
+		}
+
+		private void invoke(VStreamListenerEndpoint listener, ChangeEvent event) {
+			VStreamMonitor streamMonitor = VStreamContainer.this.streamMonitor;
+			long start = System.nanoTime();
+			try {
+				streamMonitor.invoke(VStreamContainer.this, listener, event, () -> listener.getAdapter().invoke(event));
+				VStreamContainer.this.changesHandled.incrementAndGet();
+				streamMonitor.changeHandled(VStreamContainer.this, listener, event, System.nanoTime() - start, null);
+			}
+			catch (RuntimeException ex) {
+				VStreamContainer.this.changesFailed.incrementAndGet();
+				streamMonitor.changeHandled(VStreamContainer.this, listener, event, System.nanoTime() - start, ex);
+				VStreamContainer.this.errorHandler.handle(ex, event, listener);
 			}
 		}
 
@@ -577,8 +599,10 @@ public class VStreamContainer implements SmartLifecycle {
 			if (reached == null || reached.equals(VStreamContainer.this.position)) {
 				return;
 			}
+			long start = System.nanoTime();
 			VStreamContainer.this.offsets.save(getId(), reached);
 			VStreamContainer.this.position = reached;
+			VStreamContainer.this.streamMonitor.checkpointSaved(VStreamContainer.this, reached, System.nanoTime() - start);
 		}
 
 	}

@@ -1,0 +1,76 @@
+package dev.vstream.stream;
+
+import dev.vstream.listener.ChangeEvent;
+import dev.vstream.listener.VStreamListenerEndpoint;
+import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Callbacks from a {@link VStreamContainer} for metrics and tracing. All methods are called on the
+ * stream's own thread and must be cheap; the defaults do nothing.
+ */
+public interface VStreamMonitor {
+
+	/** A monitor that does nothing. */
+	VStreamMonitor NONE = new VStreamMonitor() {
+	};
+
+	/**
+	 * A response arrived from vtgate.
+	 * @param container the stream
+	 * @param events how many events it holds
+	 */
+	default void responseReceived(VStreamContainer container, int events) {
+	}
+
+	/**
+	 * Run one listener call; an implementation may wrap it (timing, tracing) but must run it
+	 * exactly once on the calling thread and let its exception through.
+	 * @param container the stream
+	 * @param listener the listener
+	 * @param event the change
+	 * @param invocation the call
+	 */
+	default void invoke(VStreamContainer container, VStreamListenerEndpoint listener, ChangeEvent event,
+			Runnable invocation) {
+		invocation.run();
+	}
+
+	/**
+	 * A listener call ended.
+	 * @param container the stream
+	 * @param listener the listener
+	 * @param event the change
+	 * @param nanos how long the call took
+	 * @param error what the call threw, {@code null} on success
+	 */
+	default void changeHandled(VStreamContainer container, VStreamListenerEndpoint listener, ChangeEvent event,
+			long nanos, @Nullable Throwable error) {
+	}
+
+	/**
+	 * A row could not be decoded, before any listener saw it.
+	 * @param container the stream
+	 * @param error the decoding failure
+	 */
+	default void changeUndecodable(VStreamContainer container, RuntimeException error) {
+	}
+
+	/**
+	 * A position was saved.
+	 * @param container the stream
+	 * @param position the saved position
+	 * @param nanos how long saving took
+	 */
+	default void checkpointSaved(VStreamContainer container, StreamPosition position, long nanos) {
+	}
+
+	/**
+	 * The stream broke and will reconnect.
+	 * @param container the stream
+	 * @param status why it broke
+	 */
+	default void reconnecting(VStreamContainer container, Status status) {
+	}
+
+}
