@@ -108,7 +108,7 @@ public final class VStreamAutoConfiguration {
 				reconnect.getMaxElapsedTime().isZero() ? Long.MAX_VALUE : reconnect.getMaxElapsedTime().toMillis());
 		return new VStreamSettings(properties.getId(), properties.getKeyspace(), properties.getStartPosition(),
 				TabletType.valueOf(properties.getTabletType().name()), properties.getHeartbeatInterval(),
-				properties.isStopOnReshard(), backOff, List.of());
+				properties.isStopOnReshard(), backOff, List.of(), properties.getTablesToCopy());
 	}
 
 	/**

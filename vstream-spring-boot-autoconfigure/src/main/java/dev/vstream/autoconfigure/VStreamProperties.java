@@ -1,6 +1,8 @@
 package dev.vstream.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.vstream.stream.StartPosition;
 
@@ -51,6 +53,12 @@ public class VStreamProperties implements Validator {
 	 * Whether the stream stops when its keyspace is resharded, instead of following the new shards.
 	 */
 	private boolean stopOnReshard = false;
+
+	/**
+	 * Tables whose existing rows the copy phase copies; empty to copy every listened table. The
+	 * other tables stream only changes made from the start on.
+	 */
+	private List<String> tablesToCopy = new ArrayList<>();
 
 	/**
 	 * Whether the stream starts with the application.
@@ -130,6 +138,14 @@ public class VStreamProperties implements Validator {
 
 	public boolean isAutoStartup() {
 		return this.autoStartup;
+	}
+
+	public List<String> getTablesToCopy() {
+		return this.tablesToCopy;
+	}
+
+	public void setTablesToCopy(List<String> tablesToCopy) {
+		this.tablesToCopy = tablesToCopy;
 	}
 
 	public void setAutoStartup(boolean autoStartup) {

@@ -400,7 +400,8 @@ public class VStreamContainer implements SmartLifecycle {
 		}
 		VStreamFlags.Builder flags = VStreamFlags.newBuilder()
 			.setHeartbeatInterval((int) this.settings.heartbeatInterval().toSeconds())
-			.setStopOnReshard(this.settings.stopOnReshard());
+			.setStopOnReshard(this.settings.stopOnReshard())
+			.addAllTablesToCopy(this.settings.tablesToCopy());
 		return VStreamRequest.newBuilder()
 			.setTabletType(this.settings.tabletType())
 			.setVgtid(from.toVGtid())

@@ -18,12 +18,33 @@ import org.springframework.util.backoff.BackOff;
  * @param stopOnReshard whether vtgate ends the stream on a reshard instead of following it
  * @param reconnectBackOff the delays between reconnect attempts after a transient failure
  * @param extraKeyspaces keyspaces streamed besides those of the listeners (may be empty)
+ * @param tablesToCopy the tables whose existing rows the copy phase copies; empty for every
+ * listened table
  */
 public record VStreamSettings(String id, String defaultKeyspace, StartPosition startPosition, TabletType tabletType,
-		Duration heartbeatInterval, boolean stopOnReshard, BackOff reconnectBackOff, List<String> extraKeyspaces) {
+		Duration heartbeatInterval, boolean stopOnReshard, BackOff reconnectBackOff, List<String> extraKeyspaces,
+		List<String> tablesToCopy) {
 
 	public VStreamSettings {
 		extraKeyspaces = List.copyOf(extraKeyspaces);
+		tablesToCopy = List.copyOf(tablesToCopy);
+	}
+
+	/**
+	 * Settings that copy every listened table.
+	 * @param id the stream id
+	 * @param defaultKeyspace the keyspace of listeners that name none
+	 * @param startPosition where to start when no position is saved
+	 * @param tabletType the tablet type
+	 * @param heartbeatInterval the heartbeat interval
+	 * @param stopOnReshard whether to stop on a reshard
+	 * @param reconnectBackOff delays between reconnect attempts
+	 * @param extraKeyspaces keyspaces streamed besides those of the listeners
+	 */
+	public VStreamSettings(String id, String defaultKeyspace, StartPosition startPosition, TabletType tabletType,
+			Duration heartbeatInterval, boolean stopOnReshard, BackOff reconnectBackOff, List<String> extraKeyspaces) {
+		this(id, defaultKeyspace, startPosition, tabletType, heartbeatInterval, stopOnReshard, reconnectBackOff,
+				extraKeyspaces, List.of());
 	}
 
 }

@@ -106,6 +106,7 @@ class VStreamContainerTests {
 			assertThat(rule.getFilter()).isEqualTo("select * from `corder`");
 		});
 		assertThat(request.getFlags().getHeartbeatInterval()).isEqualTo(5);
+		assertThat(request.getFlags().getTablesToCopyList()).isEmpty();
 	}
 
 	@Test
