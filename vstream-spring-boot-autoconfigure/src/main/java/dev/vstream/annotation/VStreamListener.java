@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.listener.Operation;
 
 /**
@@ -16,6 +17,8 @@ import dev.vstream.listener.Operation;
  * <li>one payload parameter: {@code RowChange<T>} (operation, before and after images, keyspace,
  * shard, table, position, commit time) or a bare {@code T}, which receives the after image, or
  * the before image for deletes; {@code T} is a record, a JavaBean or {@code Map<String, Object>};
+ * or {@code List<RowChange<T>>}, which receives the table's changes of one whole transaction in
+ * one call, at its commit (the transaction's changes are then held in memory);
  * <li>{@link Operation} and {@link dev.vstream.stream.StreamPosition}.
  * </ul>
  * A method whose parameters cannot be served fails application start-up.
@@ -51,6 +54,14 @@ public @interface VStreamListener {
 	 * @return the id
 	 */
 	String id() default "";
+
+	/**
+	 * What happens to a change this listener could not handle once its retries
+	 * ({@code vstream.error.retry.*}) are spent; {@code DEFAULT} follows
+	 * {@code vstream.error.recovery}.
+	 * @return the recovery
+	 */
+	ErrorRecovery errorRecovery() default ErrorRecovery.DEFAULT;
 
 	/**
 	 * Whether the listener starts with the stream; {@code "false"} keeps it registered but not

@@ -90,8 +90,10 @@ public class VStreamListenerAnnotationBeanPostProcessor implements BeanPostProce
 		Set<Operation> ops = (annotation.ops().length == 0) ? EnumSet.noneOf(Operation.class)
 				: EnumSet.copyOf(List.of(annotation.ops()));
 		ListenerMethodAdapter adapter = new ListenerMethodAdapter(bean, invocable, this.mapperFactory.get());
-		this.registry.get().register(new VStreamListenerEndpoint(id, resolve(annotation.keyspace()), table, ops, start,
-				adapter));
+		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint(id, resolve(annotation.keyspace()), table, ops,
+				start, adapter);
+		endpoint.setErrorRecovery(annotation.errorRecovery());
+		this.registry.get().register(endpoint);
 	}
 
 	private String resolve(String value) {

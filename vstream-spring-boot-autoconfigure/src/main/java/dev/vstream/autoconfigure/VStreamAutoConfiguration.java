@@ -3,16 +3,25 @@ package dev.vstream.autoconfigure;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
 import dev.vstream.annotation.VStreamListenerAnnotationBeanPostProcessor;
+import dev.vstream.listener.DeadLetterHandler;
+import dev.vstream.listener.DefaultVStreamErrorHandler;
+import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpointRegistry;
 import dev.vstream.mapping.RowMapperFactory;
+import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.stream.CheckpointPolicy;
+import dev.vstream.stream.StreamPosition;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.vitess.proto.Topodata.TabletType;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,6 +34,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.ResourceTransactionManager;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
@@ -38,6 +49,9 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @Import({ OffsetStoreConfigurations.Jdbc.class, OffsetStoreConfigurations.Redis.class,
 		OffsetStoreConfigurations.Memory.class, OffsetStoreConfigurations.Missing.class })
 public final class VStreamAutoConfiguration {
+
+	private static final boolean JDBC_PRESENT = org.springframework.util.ClassUtils
+		.isPresent("org.springframework.jdbc.core.JdbcOperations", VStreamAutoConfiguration.class.getClassLoader());
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -63,8 +77,19 @@ public final class VStreamAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	VStreamErrorHandler vstreamErrorHandler() {
-		return VStreamErrorHandler.stopStream();
+	VStreamErrorHandler vstreamErrorHandler(VStreamProperties properties,
+			ObjectProvider<DeadLetterHandler> deadLetterHandler) {
+		VStreamProperties.Error.Retry retry = properties.getError().getRetry();
+		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialInterval().toMillis(), retry.getMultiplier());
+		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
+		backOff.setMaxAttempts(retry.getAttempts());
+		ErrorRecovery recovery = properties.getError().getRecovery();
+		DeadLetterHandler handler = deadLetterHandler.getIfUnique();
+		if (recovery == ErrorRecovery.DEAD_LETTER && handler == null) {
+			throw new IllegalStateException(
+					"vstream.error.recovery=dead-letter needs a DeadLetterHandler bean; define one or choose stop or skip");
+		}
+		return new DefaultVStreamErrorHandler(backOff, recovery, handler);
 	}
 
 	@Bean(destroyMethod = "")
@@ -86,11 +111,31 @@ public final class VStreamAutoConfiguration {
 	@ConditionalOnMissingBean
 	VStreamContainer vstreamContainer(VStreamProperties properties, ManagedChannel vstreamChannel,
 			OffsetRepository offsetRepository, VStreamListenerEndpointRegistry registry,
-			VStreamErrorHandler errorHandler) {
+			VStreamErrorHandler errorHandler, ObjectProvider<DataSource> dataSource,
+			ObjectProvider<PlatformTransactionManager> transactionManager) {
 		VStreamContainer container = new VStreamContainer(settings(properties), vstreamChannel, offsetRepository,
 				registry::getEndpoints, errorHandler);
 		container.setAutoStartup(properties.isAutoStartup());
+		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
+				properties.getCheckpoint().getInterval()));
+		if (properties.getJdbc().isTransactional() && JDBC_PRESENT && offsetRepository instanceof JdbcOffsetRepository) {
+			container.setTransactionManager(sharedTransactionManager(dataSource.getIfUnique(),
+					transactionManager.getIfUnique()));
+		}
 		return container;
+	}
+
+	/**
+	 * The transaction manager of the DataSource the offset table lives in, when the application
+	 * has one: listeners writing through that DataSource then commit with the position.
+	 */
+	private static @Nullable PlatformTransactionManager sharedTransactionManager(@Nullable DataSource dataSource,
+			@Nullable PlatformTransactionManager transactionManager) {
+		if (dataSource != null && transactionManager instanceof ResourceTransactionManager resource
+				&& resource.getResourceFactory() == dataSource) {
+			return transactionManager;
+		}
+		return null;
 	}
 
 	@Bean
@@ -106,9 +151,12 @@ public final class VStreamAutoConfiguration {
 		backOff.setJitter(Math.min(reconnect.getJitter().toMillis(), reconnect.getInitialInterval().toMillis()));
 		backOff.setMaxElapsedTime(
 				reconnect.getMaxElapsedTime().isZero() ? Long.MAX_VALUE : reconnect.getMaxElapsedTime().toMillis());
+		StreamPosition explicitStart = properties.getStartVgtid().isEmpty() ? null
+				: StreamPosition.fromJson(properties.getStartVgtid());
 		return new VStreamSettings(properties.getId(), properties.getKeyspace(), properties.getStartPosition(),
 				TabletType.valueOf(properties.getTabletType().name()), properties.getHeartbeatInterval(),
-				properties.isStopOnReshard(), backOff, List.of(), properties.getTablesToCopy());
+				properties.isStopOnReshard(), backOff, List.of(), properties.getTablesToCopy(), properties.getShards(),
+				explicitStart, properties.isResetOnStart());
 	}
 
 	/**

@@ -2,7 +2,9 @@ package dev.vstream.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.vstream.stream.StartPosition;
 
@@ -55,6 +57,25 @@ public class VStreamProperties implements Validator {
 	private boolean stopOnReshard = false;
 
 	/**
+	 * Where a stream without a saved position starts, as a VGtid in JSON (the form the offset
+	 * stores keep); overrides start-position.
+	 */
+	private String startVgtid = "";
+
+	/**
+	 * Per keyspace, the shards to stream (for example customer: -80); a keyspace not listed streams
+	 * all its shards.
+	 */
+	private Map<String, List<String>> shards = new LinkedHashMap<>();
+
+	/**
+	 * Whether to discard the saved position when the application starts, and start again from
+	 * start-position. Set it for one start only: it is the only way, besides the actuator, to drop
+	 * a saved position.
+	 */
+	private boolean resetOnStart = false;
+
+	/**
 	 * Tables whose existing rows the copy phase copies; empty to copy every listened table. The
 	 * other tables stream only changes made from the start on.
 	 */
@@ -79,6 +100,10 @@ public class VStreamProperties implements Validator {
 	private final Redis redis = new Redis();
 
 	private final Health health = new Health();
+
+	private final Checkpoint checkpoint = new Checkpoint();
+
+	private final Error error = new Error();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -180,6 +205,38 @@ public class VStreamProperties implements Validator {
 		return this.health;
 	}
 
+	public Checkpoint getCheckpoint() {
+		return this.checkpoint;
+	}
+
+	public Error getError() {
+		return this.error;
+	}
+
+	public String getStartVgtid() {
+		return this.startVgtid;
+	}
+
+	public void setStartVgtid(String startVgtid) {
+		this.startVgtid = (startVgtid != null) ? startVgtid.trim() : "";
+	}
+
+	public Map<String, List<String>> getShards() {
+		return this.shards;
+	}
+
+	public void setShards(Map<String, List<String>> shards) {
+		this.shards = shards;
+	}
+
+	public boolean isResetOnStart() {
+		return this.resetOnStart;
+	}
+
+	public void setResetOnStart(boolean resetOnStart) {
+		this.resetOnStart = resetOnStart;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return VStreamProperties.class.isAssignableFrom(type);
@@ -224,6 +281,30 @@ public class VStreamProperties implements Validator {
 			errors.rejectValue("jdbc.embedded-url", "h2", "must be an H2 JDBC URL (jdbc:h2:...)");
 		}
 		notNegative(errors, "health.reconnect-timeout", properties.getHealth().getReconnectTimeout());
+		if (properties.getCheckpoint().getTransactions() < 1) {
+			errors.rejectValue("checkpoint.transactions", "range", "must be at least 1");
+		}
+		notNegative(errors, "checkpoint.interval", properties.getCheckpoint().getInterval());
+		Error.Retry retry = properties.getError().getRetry();
+		if (retry.getAttempts() < 0) {
+			errors.rejectValue("error.retry.attempts", "range", "must not be negative");
+		}
+		notNegative(errors, "error.retry.initial-interval", retry.getInitialInterval());
+		notNegative(errors, "error.retry.max-interval", retry.getMaxInterval());
+		if (retry.getMultiplier() < 1.0) {
+			errors.rejectValue("error.retry.multiplier", "range", "must be at least 1");
+		}
+		if (properties.getError().getRecovery() == dev.vstream.listener.ErrorRecovery.DEFAULT) {
+			errors.rejectValue("error.recovery", "invalid", "must be stop, skip or dead-letter");
+		}
+		if (!properties.getStartVgtid().isEmpty()) {
+			try {
+				dev.vstream.stream.StreamPosition.fromJson(properties.getStartVgtid());
+			}
+			catch (IllegalArgumentException ex) {
+				errors.rejectValue("start-vgtid", "invalid", ex.getMessage());
+			}
+		}
 		if (properties.getRedis().getKeyPrefix() == null) {
 			errors.rejectValue("redis.key-prefix", "null", "must not be null");
 		}
@@ -423,6 +504,13 @@ public class VStreamProperties implements Validator {
 		private boolean initializeSchema = true;
 
 		/**
+		 * Whether listeners' work and the position save share one transaction when the offset
+		 * table lives in the application's DataSource and its transaction manager is available:
+		 * then a crash neither loses nor repeats an effect written through that DataSource.
+		 */
+		private boolean transactional = true;
+
+		/**
 		 * JDBC URL of the embedded H2 database used when the application has no DataSource.
 		 */
 		private String embeddedUrl = "jdbc:h2:file:./.vstream/offsets";
@@ -433,6 +521,14 @@ public class VStreamProperties implements Validator {
 
 		public void setTableName(String tableName) {
 			this.tableName = tableName;
+		}
+
+		public boolean isTransactional() {
+			return this.transactional;
+		}
+
+		public void setTransactional(boolean transactional) {
+			this.transactional = transactional;
 		}
 
 		public boolean isInitializeSchema() {
@@ -489,6 +585,128 @@ public class VStreamProperties implements Validator {
 
 		public void setReconnectTimeout(Duration reconnectTimeout) {
 			this.reconnectTimeout = reconnectTimeout;
+		}
+
+	}
+
+	/**
+	 * When stream positions are saved.
+	 */
+	public static class Checkpoint {
+
+		/**
+		 * Save the position once this many transactions were handled since the last save; after
+		 * a crash, at most this many transactions are delivered again.
+		 */
+		private int transactions = 1;
+
+		/**
+		 * Save the position once this long passed since the last save, whatever the count; zero
+		 * for no time limit.
+		 */
+		private Duration interval = Duration.ZERO;
+
+		public int getTransactions() {
+			return this.transactions;
+		}
+
+		public void setTransactions(int transactions) {
+			this.transactions = transactions;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * What happens when a listener fails.
+	 */
+	public static class Error {
+
+		/**
+		 * What happens to a change once its listener failed and the retries failed too: 'stop'
+		 * (stop the stream without advancing its position), 'skip' (log and move on) or
+		 * 'dead-letter' (hand it to the DeadLetterHandler bean and move on).
+		 */
+		private dev.vstream.listener.ErrorRecovery recovery = dev.vstream.listener.ErrorRecovery.STOP;
+
+		private final Retry retry = new Retry();
+
+		public dev.vstream.listener.ErrorRecovery getRecovery() {
+			return this.recovery;
+		}
+
+		public void setRecovery(dev.vstream.listener.ErrorRecovery recovery) {
+			this.recovery = recovery;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		/**
+		 * Retrying a failed listener call with the same change.
+		 */
+		public static class Retry {
+
+			/**
+			 * How many times a failed listener call is retried; zero for none.
+			 */
+			private int attempts = 3;
+
+			/**
+			 * Delay before the first retry.
+			 */
+			private Duration initialInterval = Duration.ofSeconds(1);
+
+			/**
+			 * Factor applied to the delay after each retry.
+			 */
+			private double multiplier = 2.0;
+
+			/**
+			 * Longest delay between two retries.
+			 */
+			private Duration maxInterval = Duration.ofSeconds(10);
+
+			public int getAttempts() {
+				return this.attempts;
+			}
+
+			public void setAttempts(int attempts) {
+				this.attempts = attempts;
+			}
+
+			public Duration getInitialInterval() {
+				return this.initialInterval;
+			}
+
+			public void setInitialInterval(Duration initialInterval) {
+				this.initialInterval = initialInterval;
+			}
+
+			public double getMultiplier() {
+				return this.multiplier;
+			}
+
+			public void setMultiplier(double multiplier) {
+				this.multiplier = multiplier;
+			}
+
+			public Duration getMaxInterval() {
+				return this.maxInterval;
+			}
+
+			public void setMaxInterval(Duration maxInterval) {
+				this.maxInterval = maxInterval;
+			}
+
 		}
 
 	}

@@ -2,6 +2,8 @@ package dev.vstream.listener;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import dev.vstream.mapping.RowMapper;
@@ -28,6 +30,8 @@ public final class ListenerMethodAdapter {
 
 	private final Class<?> payloadType;
 
+	private final boolean batch;
+
 	private final RowMapperFactory mapperFactory;
 
 	/**
@@ -43,6 +47,7 @@ public final class ListenerMethodAdapter {
 		this.mapperFactory = mapperFactory;
 		this.resolvers = new ArgumentResolver[method.getParameterCount()];
 		Class<?> payload = null;
+		boolean batchPayload = false;
 		for (int i = 0; i < this.resolvers.length; i++) {
 			MethodParameter parameter = new MethodParameter(method, i);
 			Class<?> type = parameter.getParameterType();
@@ -59,9 +64,20 @@ public final class ListenerMethodAdapter {
 				}
 				if (type == RowChange.class) {
 					ResolvableType rowType = ResolvableType.forMethodParameter(parameter).as(RowChange.class).getGeneric(0);
-					Class<?> resolved = rowType.resolve();
-					payload = (resolved == null || resolved == Object.class) ? Map.class : resolved;
+					payload = rowTypeOf(rowType);
 					this.resolvers[i] = ListenerMethodAdapter::rowChange;
+				}
+				else if (type == List.class) {
+					ResolvableType element = ResolvableType.forMethodParameter(parameter).as(List.class).getGeneric(0);
+					if (element.resolve() != RowChange.class) {
+						throw invalid("parameter " + i + " is a List of " + element
+								+ "; a listener of whole transactions takes List<RowChange<T>>");
+					}
+					payload = rowTypeOf(element.getGeneric(0));
+					batchPayload = true;
+					this.resolvers[i] = (event, mapper) -> {
+						throw new IllegalStateException("A transaction listener is called with invokeBatch");
+					};
 				}
 				else if (type.isPrimitive() || type.getName().startsWith("java.lang.") || type.isArray()) {
 					throw invalid("parameter " + i + " of type " + type.getName()
@@ -84,7 +100,13 @@ public final class ListenerMethodAdapter {
 			throw invalid("has no row parameter; declare a RowChange<T> or a row type (record, JavaBean or Map)");
 		}
 		this.payloadType = payload;
+		this.batch = batchPayload;
 		ReflectionUtils.makeAccessible(method);
+	}
+
+	private static Class<?> rowTypeOf(ResolvableType rowType) {
+		Class<?> resolved = rowType.resolve();
+		return (resolved == null || resolved == Object.class) ? Map.class : resolved;
 	}
 
 	private static Object rowChange(ChangeEvent event, RowMapper<?> mapper) {
@@ -121,6 +143,38 @@ public final class ListenerMethodAdapter {
 	}
 
 	/**
+	 * Whether the method takes the changes of a whole transaction ({@code List<RowChange<T>>})
+	 * rather than one change at a time.
+	 * @return {@code true} for a transaction listener
+	 */
+	public boolean isBatch() {
+		return this.batch;
+	}
+
+	/**
+	 * Call a transaction listener with the changes of one transaction, in commit order.
+	 * @param events the changes, all of this listener's table
+	 * @throws dev.vstream.mapping.RowMappingException when a row cannot be mapped
+	 * @throws ListenerExecutionFailedException when the method throws
+	 */
+	public void invokeBatch(List<ChangeEvent> events) {
+		if (events.isEmpty()) {
+			return;
+		}
+		List<RowChange<?>> changes = new ArrayList<>(events.size());
+		for (ChangeEvent event : events) {
+			changes.add((RowChange<?>) rowChange(event, this.mapperFactory.mapperFor(event.schema(), this.payloadType)));
+		}
+		ChangeEvent last = events.get(events.size() - 1);
+		Object[] args = new Object[this.resolvers.length];
+		for (int i = 0; i < args.length; i++) {
+			Class<?> type = this.method.getParameterTypes()[i];
+			args[i] = (type == List.class) ? List.copyOf(changes) : this.resolvers[i].resolve(last, null);
+		}
+		call(args, events.size() + " changes ending with " + last);
+	}
+
+	/**
 	 * Map the change to this method's types and call it.
 	 * @param event the change
 	 * @throws dev.vstream.mapping.RowMappingException when the row cannot be mapped
@@ -132,11 +186,15 @@ public final class ListenerMethodAdapter {
 		for (int i = 0; i < args.length; i++) {
 			args[i] = this.resolvers[i].resolve(event, mapper);
 		}
+		call(args, event.toString());
+	}
+
+	private void call(Object[] args, String what) {
 		try {
 			this.method.invoke(this.bean, args);
 		}
 		catch (InvocationTargetException ex) {
-			throw new ListenerExecutionFailedException("Listener " + describe(this.method) + " failed on " + event,
+			throw new ListenerExecutionFailedException("Listener " + describe(this.method) + " failed on " + what,
 					ex.getTargetException());
 		}
 		catch (IllegalAccessException ex) {
@@ -147,7 +205,7 @@ public final class ListenerMethodAdapter {
 	@FunctionalInterface
 	private interface ArgumentResolver {
 
-		@Nullable Object resolve(ChangeEvent event, RowMapper<?> mapper);
+		@Nullable Object resolve(ChangeEvent event, @Nullable RowMapper<?> mapper);
 
 	}
 

@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
  * Decides what happens when a change cannot be handled: a row that cannot be decoded or mapped,
  * or a listener that throws. Returning normally skips the change for that listener (the stream's
  * position then moves past it); throwing stops the stream without advancing its position.
+ *
+ * @see DefaultVStreamErrorHandler
  */
 @FunctionalInterface
 public interface VStreamErrorHandler {
@@ -16,16 +18,19 @@ public interface VStreamErrorHandler {
 	 * @param event the change, or {@code null} when the row could not even be decoded
 	 * @param listener the listener that failed, or {@code null} when the failure is not specific to
 	 * one listener
+	 * @param retry calls the listener again with the same change (throws if it fails again), or
+	 * {@code null} when there is nothing to retry
 	 */
-	void handle(RuntimeException exception, @Nullable ChangeEvent event, @Nullable VStreamListenerEndpoint listener);
+	void handle(RuntimeException exception, @Nullable ChangeEvent event, @Nullable VStreamListenerEndpoint listener,
+			@Nullable Runnable retry);
 
 	/**
-	 * The default: stop the stream and keep its position, so that nothing is lost and the change is
-	 * delivered again once the cause is fixed and the stream restarted.
+	 * Stop the stream and keep its position, so that nothing is lost and the change is delivered
+	 * again once the cause is fixed and the stream restarted.
 	 * @return an error handler that rethrows
 	 */
 	static VStreamErrorHandler stopStream() {
-		return (exception, event, listener) -> {
+		return (exception, event, listener, retry) -> {
 			throw exception;
 		};
 	}

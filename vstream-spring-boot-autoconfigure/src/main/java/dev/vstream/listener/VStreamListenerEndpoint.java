@@ -20,6 +20,8 @@ public final class VStreamListenerEndpoint {
 
 	private final ListenerMethodAdapter adapter;
 
+	private ErrorRecovery errorRecovery = ErrorRecovery.DEFAULT;
+
 	private volatile boolean running;
 
 	/**
@@ -79,6 +81,19 @@ public final class VStreamListenerEndpoint {
 	 */
 	public void setRunning(boolean running) {
 		this.running = running;
+	}
+
+	/** @return what happens to a change this listener could not handle, after retries */
+	public ErrorRecovery getErrorRecovery() {
+		return this.errorRecovery;
+	}
+
+	/**
+	 * Set what happens to a change this listener could not handle, after retries.
+	 * @param errorRecovery the recovery, {@link ErrorRecovery#DEFAULT} for the stream's
+	 */
+	public void setErrorRecovery(ErrorRecovery errorRecovery) {
+		this.errorRecovery = errorRecovery;
 	}
 
 	/** @return the method adapter */

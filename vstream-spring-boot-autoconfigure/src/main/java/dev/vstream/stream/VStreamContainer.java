@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -38,6 +40,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
@@ -79,6 +84,18 @@ public class VStreamContainer implements SmartLifecycle {
 	private volatile @Nullable Throwable lastError;
 
 	private volatile @Nullable StreamPosition position;
+
+	private volatile @Nullable StreamPosition savedPosition;
+
+	private volatile CheckpointPolicy checkpointPolicy = CheckpointPolicy.EVERY_TRANSACTION;
+
+	private volatile @Nullable PlatformTransactionManager transactionManager;
+
+	private int unsavedTransactions;
+
+	private long lastSaveNanos;
+
+	private boolean resetDone;
 
 	private volatile @Nullable Instant lastEventTime;
 
@@ -173,6 +190,29 @@ public class VStreamContainer implements SmartLifecycle {
 		return this.endpoints.get();
 	}
 
+	/** @return the last saved position, {@code null} before the first save */
+	public @Nullable StreamPosition getSavedPosition() {
+		return this.savedPosition;
+	}
+
+	/**
+	 * Set when positions are saved.
+	 * @param checkpointPolicy the policy
+	 */
+	public void setCheckpointPolicy(CheckpointPolicy checkpointPolicy) {
+		this.checkpointPolicy = checkpointPolicy;
+	}
+
+	/**
+	 * Run the listeners' work and the position save in one transaction of this manager, committed
+	 * when the position is saved: with the offset store in the same database as the listeners'
+	 * writes, a crash at any point neither loses nor repeats an effect.
+	 * @param transactionManager the transaction manager, {@code null} for none
+	 */
+	public void setTransactionManager(@Nullable PlatformTransactionManager transactionManager) {
+		this.transactionManager = transactionManager;
+	}
+
 	/**
 	 * Set the callbacks for metrics and tracing.
 	 * @param streamMonitor the monitor
@@ -220,6 +260,18 @@ public class VStreamContainer implements SmartLifecycle {
 							+ getId() + "' has no default keyspace; set vstream.keyspace or @VStreamListener(keyspace)");
 				}
 			}
+			StreamPosition initial;
+			try {
+				initial = initialPosition();
+			}
+			catch (RuntimeException ex) {
+				this.lastError = ex;
+				this.state = StreamState.FAILED;
+				throw ex;
+			}
+			this.position = initial;
+			this.unsavedTransactions = 0;
+			this.lastSaveNanos = System.nanoTime();
 			this.running = true;
 			this.lastError = null;
 			this.state = StreamState.STARTING;
@@ -260,17 +312,10 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private void run() {
 		BackOffExecution backOff = null;
-		Session session = new Session();
-		try {
-			this.position = initialPosition();
-		}
-		catch (RuntimeException ex) {
-			fail(ex);
-			return;
-		}
+		Session session = null;
 		while (this.running) {
+			session = new Session();
 			try {
-				session = new Session();
 				session.stream();
 				if (!this.running) {
 					break;
@@ -281,7 +326,9 @@ public class VStreamContainer implements SmartLifecycle {
 				if (!this.running) {
 					break;
 				}
+				session.abandon();
 				if (isPermanent(ex.getStatus())) {
+					finish(session);
 					fail(new VStreamException("Stream '" + getId() + "' failed: vtgate refused it with "
 							+ ex.getStatus().getCode() + ": " + ex.getStatus().getDescription(), ex));
 					return;
@@ -294,6 +341,7 @@ public class VStreamContainer implements SmartLifecycle {
 				}
 				long delay = backOff.nextBackOff();
 				if (delay == BackOffExecution.STOP) {
+					finish(session);
 					fail(new VStreamException("Stream '" + getId() + "' gave up reconnecting: " + ex.getStatus(), ex));
 					return;
 				}
@@ -306,12 +354,32 @@ public class VStreamContainer implements SmartLifecycle {
 				pause(delay);
 			}
 			catch (RuntimeException ex) {
+				session.abandon();
+				finish(session);
 				fail(ex);
 				return;
 			}
 		}
+		if (session != null) {
+			if (session.inTransaction) {
+				// Stopped while waiting for the rest of a transaction: it comes again on the next start.
+				session.abandon();
+			}
+			finish(session);
+		}
 		this.state = StreamState.STOPPED;
 		logger.info("Stream '" + getId() + "' stopped at " + this.position);
+	}
+
+	/** Save the last handled position, so that a restart repeats as little as possible. */
+	private void finish(Session session) {
+		try {
+			session.saveIfDue(true);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Stream '" + getId() + "' could not save its position " + this.position
+					+ " on the way out; it resumes from " + this.savedPosition, ex);
+		}
 	}
 
 	private void pause(long millis) {
@@ -349,21 +417,66 @@ public class VStreamContainer implements SmartLifecycle {
 	}
 
 	private StreamPosition initialPosition() {
-		Optional<StreamPosition> saved = this.offsets.load(getId());
+		if (this.settings.resetOnStart() && !this.resetDone) {
+			logger.warn("Stream '" + getId() + "' discards its saved position (reset on start)");
+			this.offsets.delete(getId());
+			this.resetDone = true;
+		}
+		Optional<StreamPosition> saved;
+		try {
+			saved = this.offsets.load(getId());
+		}
+		catch (RuntimeException ex) {
+			throw new VStreamException("Stream '" + getId() + "' cannot start: its saved position cannot be read ("
+					+ ex.getMessage() + "). The stored value is left as it is; fix it, or discard it with a reset.",
+					ex);
+		}
+		this.savedPosition = saved.orElse(null);
 		if (saved.isPresent()) {
+			checkKeyspaces(saved.get(), "saved position");
 			logger.info("Stream '" + getId() + "' resumes from its saved position " + saved.get());
 			return saved.get();
 		}
+		if (this.settings.explicitStart() != null) {
+			checkKeyspaces(this.settings.explicitStart(), "configured start position");
+			logger.info("Stream '" + getId() + "' has no saved position; starting at the configured position "
+					+ this.settings.explicitStart());
+			return this.settings.explicitStart();
+		}
 		VGtid.Builder vgtid = VGtid.newBuilder();
 		for (String keyspace : keyspaces()) {
-			vgtid.addShardGtids(ShardGtid.newBuilder()
-				.setKeyspace(keyspace)
-				.setGtid(this.settings.startPosition().gtid()));
+			List<String> shards = this.settings.shards().getOrDefault(keyspace, List.of());
+			if (shards.isEmpty()) {
+				vgtid.addShardGtids(ShardGtid.newBuilder()
+					.setKeyspace(keyspace)
+					.setGtid(this.settings.startPosition().gtid()));
+			}
+			for (String shard : shards) {
+				vgtid.addShardGtids(ShardGtid.newBuilder()
+					.setKeyspace(keyspace)
+					.setShard(shard)
+					.setGtid(this.settings.startPosition().gtid()));
+			}
 		}
 		StreamPosition start = StreamPosition.of(vgtid.build());
 		logger.info("Stream '" + getId() + "' has no saved position; starting at " + this.settings.startPosition()
-				+ " for keyspaces " + keyspaces());
+				+ " for " + start);
 		return start;
+	}
+
+	/**
+	 * A position that does not cover exactly the listened keyspaces belongs to another
+	 * configuration (or stream): streaming from it would miss or invent changes.
+	 */
+	private void checkKeyspaces(StreamPosition position, String what) {
+		Set<String> covered = new TreeSet<>();
+		position.shards().forEach((shard) -> covered.add(shard.keyspace()));
+		Set<String> wanted = new TreeSet<>(keyspaces());
+		if (!covered.equals(wanted)) {
+			throw new VStreamException("Stream '" + getId() + "' cannot start: its " + what + " covers keyspaces "
+					+ covered + " but its listeners stream " + wanted + ". The stored value is left as it is; "
+					+ "reset the stream's position to start over, or use another stream id.");
+		}
 	}
 
 	private Set<String> keyspaces() {
@@ -417,11 +530,16 @@ public class VStreamContainer implements SmartLifecycle {
 
 		private final Map<String, List<VStreamListenerEndpoint>> routes = new HashMap<>();
 
+		/** Changes held for transaction listeners until the transaction's commit. */
+		private final Map<VStreamListenerEndpoint, List<ChangeEvent>> batches = new LinkedHashMap<>();
+
 		private @Nullable StreamPosition pending;
 
 		private boolean inTransaction;
 
 		private boolean receivedAny;
+
+		private @Nullable TransactionStatus transaction;
 
 		Session() {
 			for (VStreamListenerEndpoint endpoint : VStreamContainer.this.endpoints.get()) {
@@ -485,10 +603,10 @@ public class VStreamContainer implements SmartLifecycle {
 					case VGTID -> this.pending = StreamPosition.of(event.getVgtid());
 					case COMMIT -> {
 						this.inTransaction = false;
-						checkpoint();
+						transactionHandled(false);
 					}
 					case COPY_COMPLETED -> onCopyCompleted(event);
-					case DDL, OTHER -> checkpoint();
+					case DDL, OTHER -> transactionHandled(false);
 					case JOURNAL -> logger.info("Stream '" + getId() + "' received a reshard journal: "
 							+ event.getJournal().getMigrationType() + " to " + event.getJournal().getParticipantsList());
 					default -> {
@@ -500,7 +618,7 @@ public class VStreamContainer implements SmartLifecycle {
 				}
 			}
 			if (!this.inTransaction) {
-				checkpoint();
+				transactionHandled(false);
 			}
 		}
 
@@ -553,14 +671,19 @@ public class VStreamContainer implements SmartLifecycle {
 				catch (RuntimeException ex) {
 					VStreamContainer.this.changesFailed.incrementAndGet();
 					VStreamContainer.this.streamMonitor.changeUndecodable(VStreamContainer.this, ex);
-					VStreamContainer.this.errorHandler.handle(ex, null, null);
+					VStreamContainer.this.errorHandler.handle(ex, null, null, null);
 					continue;
 				}
 				for (VStreamListenerEndpoint listener : listeners) {
 					if (!listener.accepts(op)) {
 						continue;
 					}
-					invoke(listener, decoded);
+					if (listener.getAdapter().isBatch()) {
+						this.batches.computeIfAbsent(listener, (l) -> new ArrayList<>()).add(decoded);
+					}
+					else {
+						invoke(listener, decoded, () -> listener.getAdapter().invoke(decoded));
+					}
 				}
 				if (commitTime != null) {
 					VStreamContainer.this.lastCommitTime = commitTime;
@@ -568,18 +691,19 @@ public class VStreamContainer implements SmartLifecycle {
 			}
 		}
 
-		private void invoke(VStreamListenerEndpoint listener, ChangeEvent event) {
+		private void invoke(VStreamListenerEndpoint listener, ChangeEvent event, Runnable call) {
+			beginTransaction();
 			VStreamMonitor streamMonitor = VStreamContainer.this.streamMonitor;
 			long start = System.nanoTime();
 			try {
-				streamMonitor.invoke(VStreamContainer.this, listener, event, () -> listener.getAdapter().invoke(event));
+				streamMonitor.invoke(VStreamContainer.this, listener, event, call);
 				VStreamContainer.this.changesHandled.incrementAndGet();
 				streamMonitor.changeHandled(VStreamContainer.this, listener, event, System.nanoTime() - start, null);
 			}
 			catch (RuntimeException ex) {
 				VStreamContainer.this.changesFailed.incrementAndGet();
 				streamMonitor.changeHandled(VStreamContainer.this, listener, event, System.nanoTime() - start, ex);
-				VStreamContainer.this.errorHandler.handle(ex, event, listener);
+				VStreamContainer.this.errorHandler.handle(ex, event, listener, call);
 			}
 		}
 
@@ -588,22 +712,92 @@ public class VStreamContainer implements SmartLifecycle {
 				logger.debug("Stream '" + getId() + "' copy completed for keyspace '" + event.getKeyspace() + "' shard '"
 						+ event.getShard() + "'; position " + this.pending);
 			}
-			if (event.getKeyspace().isEmpty() && event.getShard().isEmpty()) {
+			boolean whole = event.getKeyspace().isEmpty() && event.getShard().isEmpty();
+			if (whole) {
 				logger.info("Stream '" + getId() + "' finished copying existing rows");
 				VStreamContainer.this.state = StreamState.STREAMING;
 			}
-			checkpoint();
+			// The end of the copy is worth saving at once: a restart would otherwise copy again.
+			transactionHandled(whole);
 		}
 
-		private void checkpoint() {
+		/**
+		 * Every change before the last VGTID was handled: deliver held transaction batches, then
+		 * move the position and save it when the checkpoint policy says so.
+		 */
+		private void transactionHandled(boolean forceSave) {
+			if (!this.batches.isEmpty()) {
+				Map<VStreamListenerEndpoint, List<ChangeEvent>> held = new LinkedHashMap<>(this.batches);
+				this.batches.clear();
+				held.forEach((listener, events) -> invoke(listener, events.get(events.size() - 1),
+						() -> listener.getAdapter().invokeBatch(events)));
+			}
 			StreamPosition reached = this.pending;
-			if (reached == null || reached.equals(VStreamContainer.this.position)) {
+			if (reached != null && !reached.equals(VStreamContainer.this.position)) {
+				VStreamContainer.this.position = reached;
+				VStreamContainer.this.unsavedTransactions++;
+			}
+			saveIfDue(forceSave);
+		}
+
+		void saveIfDue(boolean force) {
+			StreamPosition handled = VStreamContainer.this.position;
+			if (handled == null || handled.equals(VStreamContainer.this.savedPosition)) {
+				commitTransaction();
 				return;
 			}
+			CheckpointPolicy policy = VStreamContainer.this.checkpointPolicy;
+			boolean due = force || VStreamContainer.this.unsavedTransactions >= policy.transactions()
+					|| (!policy.interval().isZero() && System.nanoTime() - VStreamContainer.this.lastSaveNanos >= policy
+						.interval()
+						.toNanos());
+			if (!due) {
+				return;
+			}
+			beginTransaction();
 			long start = System.nanoTime();
-			VStreamContainer.this.offsets.save(getId(), reached);
-			VStreamContainer.this.position = reached;
-			VStreamContainer.this.streamMonitor.checkpointSaved(VStreamContainer.this, reached, System.nanoTime() - start);
+			VStreamContainer.this.offsets.save(getId(), handled);
+			commitTransaction();
+			VStreamContainer.this.savedPosition = handled;
+			VStreamContainer.this.unsavedTransactions = 0;
+			VStreamContainer.this.lastSaveNanos = System.nanoTime();
+			VStreamContainer.this.streamMonitor.checkpointSaved(VStreamContainer.this, handled,
+					System.nanoTime() - start);
+		}
+
+		private void beginTransaction() {
+			PlatformTransactionManager manager = VStreamContainer.this.transactionManager;
+			if (manager != null && this.transaction == null) {
+				this.transaction = manager.getTransaction(TransactionDefinition.withDefaults());
+			}
+		}
+
+		private void commitTransaction() {
+			TransactionStatus status = this.transaction;
+			if (status != null) {
+				this.transaction = null;
+				VStreamContainer.this.transactionManager.commit(status);
+			}
+		}
+
+		/**
+		 * The session ends without success: undo the listeners' uncommitted work, which also takes
+		 * the handled position back to the saved one, since those changes will come again.
+		 */
+		void abandon() {
+			this.batches.clear();
+			TransactionStatus status = this.transaction;
+			if (status != null) {
+				this.transaction = null;
+				try {
+					VStreamContainer.this.transactionManager.rollback(status);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Stream '" + getId() + "' could not roll back its transaction", ex);
+				}
+				VStreamContainer.this.position = VStreamContainer.this.savedPosition;
+				VStreamContainer.this.unsavedTransactions = 0;
+			}
 		}
 
 	}

@@ -2,8 +2,10 @@ package dev.vstream.stream;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.vitess.proto.Topodata.TabletType;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.backoff.BackOff;
 
@@ -20,18 +22,24 @@ import org.springframework.util.backoff.BackOff;
  * @param extraKeyspaces keyspaces streamed besides those of the listeners (may be empty)
  * @param tablesToCopy the tables whose existing rows the copy phase copies; empty for every
  * listened table
+ * @param shards per keyspace, the shards to stream; a keyspace not named streams all its shards
+ * @param explicitStart where to start when no position is saved, instead of
+ * {@code startPosition}; {@code null} for none
+ * @param resetOnStart whether the first start discards the saved position
  */
 public record VStreamSettings(String id, String defaultKeyspace, StartPosition startPosition, TabletType tabletType,
 		Duration heartbeatInterval, boolean stopOnReshard, BackOff reconnectBackOff, List<String> extraKeyspaces,
-		List<String> tablesToCopy) {
+		List<String> tablesToCopy, Map<String, List<String>> shards, @Nullable StreamPosition explicitStart,
+		boolean resetOnStart) {
 
 	public VStreamSettings {
 		extraKeyspaces = List.copyOf(extraKeyspaces);
 		tablesToCopy = List.copyOf(tablesToCopy);
+		shards = Map.copyOf(shards);
 	}
 
 	/**
-	 * Settings that copy every listened table.
+	 * Settings that copy every listened table of every shard.
 	 * @param id the stream id
 	 * @param defaultKeyspace the keyspace of listeners that name none
 	 * @param startPosition where to start when no position is saved
@@ -44,7 +52,7 @@ public record VStreamSettings(String id, String defaultKeyspace, StartPosition s
 	public VStreamSettings(String id, String defaultKeyspace, StartPosition startPosition, TabletType tabletType,
 			Duration heartbeatInterval, boolean stopOnReshard, BackOff reconnectBackOff, List<String> extraKeyspaces) {
 		this(id, defaultKeyspace, startPosition, tabletType, heartbeatInterval, stopOnReshard, reconnectBackOff,
-				extraKeyspaces, List.of());
+				extraKeyspaces, List.of(), Map.of(), null, false);
 	}
 
 }

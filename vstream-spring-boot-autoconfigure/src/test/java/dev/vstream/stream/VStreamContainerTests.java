@@ -185,7 +185,7 @@ class VStreamContainerTests {
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a1b2:1-10")), commit()));
 		OrderListener listener = new OrderListener();
 		VStreamContainer container = start(List.of(endpoint("orders", listener, "onChange")),
-				(ex, event, endpoint) -> errors.add(ex));
+				(ex, event, endpoint, retry) -> errors.add(ex));
 		await().untilAsserted(() -> assertThat(listener.changes).hasSize(1));
 		assertThat(errors).singleElement().satisfies((ex) -> assertThat(ex).hasMessageContaining("corder"));
 		assertThat(container.getChangesFailed()).isEqualTo(1);

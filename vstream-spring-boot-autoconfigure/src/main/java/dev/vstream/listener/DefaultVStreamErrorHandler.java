@@ -1,0 +1,114 @@
+package dev.vstream.listener;
+
+import dev.vstream.mapping.RowMappingException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.FixedBackOff;
+
+/**
+ * Retries a failed listener call with a {@link BackOff}, then recovers as the listener asks
+ * ({@link VStreamListenerEndpoint#getErrorRecovery()}) or as the stream's default says: stop the
+ * stream, skip the change, or hand it to a {@link DeadLetterHandler}.
+ *
+ * <p>A row that cannot be mapped is not retried: mapping it again gives the same result.
+ */
+public class DefaultVStreamErrorHandler implements VStreamErrorHandler {
+
+	private static final Log logger = LogFactory.getLog(DefaultVStreamErrorHandler.class);
+
+	private final BackOff backOff;
+
+	private final ErrorRecovery defaultRecovery;
+
+	private final @Nullable DeadLetterHandler deadLetterHandler;
+
+	/**
+	 * Create a handler that stops the stream without retrying.
+	 */
+	public DefaultVStreamErrorHandler() {
+		this(new FixedBackOff(0, 0), ErrorRecovery.STOP, null);
+	}
+
+	/**
+	 * Create a handler.
+	 * @param backOff the delays between retries of a failed listener call
+	 * @param defaultRecovery what to do after the retries, for listeners that do not say
+	 * @param deadLetterHandler where {@link ErrorRecovery#DEAD_LETTER} sends changes, may be
+	 * {@code null} when no listener uses it
+	 */
+	public DefaultVStreamErrorHandler(BackOff backOff, ErrorRecovery defaultRecovery,
+			@Nullable DeadLetterHandler deadLetterHandler) {
+		if (defaultRecovery == ErrorRecovery.DEFAULT) {
+			throw new IllegalArgumentException("The default recovery must be STOP, SKIP or DEAD_LETTER");
+		}
+		if (defaultRecovery == ErrorRecovery.DEAD_LETTER && deadLetterHandler == null) {
+			throw new IllegalArgumentException("Recovery DEAD_LETTER needs a DeadLetterHandler");
+		}
+		this.backOff = backOff;
+		this.defaultRecovery = defaultRecovery;
+		this.deadLetterHandler = deadLetterHandler;
+	}
+
+	@Override
+	public void handle(RuntimeException exception, @Nullable ChangeEvent event,
+			@Nullable VStreamListenerEndpoint listener, @Nullable Runnable retry) {
+		RuntimeException last = exception;
+		if (retry != null && !(exception instanceof RowMappingException)) {
+			BackOffExecution execution = this.backOff.start();
+			long delay;
+			while ((delay = execution.nextBackOff()) != BackOffExecution.STOP) {
+				pause(delay, last);
+				try {
+					retry.run();
+					return;
+				}
+				catch (RuntimeException again) {
+					last = again;
+				}
+			}
+		}
+		ErrorRecovery recovery = recoveryFor(listener);
+		if (event == null || listener == null) {
+			// Without a listener there is nobody to skip or dead-letter for: keep the change.
+			throw last;
+		}
+		switch (recovery) {
+			case SKIP -> logger.warn("Skipped " + event + " for listener '" + listener.getId() + "' after it failed: "
+					+ last.getMessage(), last);
+			case DEAD_LETTER -> {
+				DeadLetterHandler handler = this.deadLetterHandler;
+				if (handler == null) {
+					throw new IllegalStateException("Listener '" + listener.getId()
+							+ "' recovers with DEAD_LETTER but the application has no DeadLetterHandler bean", last);
+				}
+				handler.handle(event, listener, last);
+			}
+			default -> throw last;
+		}
+	}
+
+	private ErrorRecovery recoveryFor(@Nullable VStreamListenerEndpoint listener) {
+		if (listener != null && listener.getErrorRecovery() != ErrorRecovery.DEFAULT) {
+			return listener.getErrorRecovery();
+		}
+		return this.defaultRecovery;
+	}
+
+	private static void pause(long millis, RuntimeException cause) {
+		if (millis <= 0) {
+			return;
+		}
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw cause;
+		}
+	}
+
+}
