@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param shard the shard the row lives on
  * @param table the table name (without keyspace)
  * @param position the stream position reached once the transaction of this change is handled;
- * resuming from it delivers the changes after that transaction
+ * resuming from it delivers the changes after that transaction. {@code null} for a change that
+ * arrived before the end of its transaction (vtgate splits copy-phase transactions over several
+ * responses); transaction listeners ({@code List<RowChange<T>>}) always get it
  * @param commitTime when the change was written to the binary log (second precision); {@code null}
  * for rows of the copy phase, which are read from the tables rather than from the binary log
  * @param <T> the row type

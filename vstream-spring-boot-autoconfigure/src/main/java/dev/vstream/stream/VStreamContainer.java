@@ -213,6 +213,16 @@ public class VStreamContainer implements SmartLifecycle {
 		this.transactionManager = transactionManager;
 	}
 
+	/** @return the transaction manager listeners' work and position saves share, if any */
+	public @Nullable PlatformTransactionManager getTransactionManager() {
+		return this.transactionManager;
+	}
+
+	/** @return when positions are saved */
+	public CheckpointPolicy getCheckpointPolicy() {
+		return this.checkpointPolicy;
+	}
+
 	/**
 	 * Set the callbacks for metrics and tracing.
 	 * @param streamMonitor the monitor
@@ -726,13 +736,17 @@ public class VStreamContainer implements SmartLifecycle {
 		 * move the position and save it when the checkpoint policy says so.
 		 */
 		private void transactionHandled(boolean forceSave) {
+			StreamPosition reached = this.pending;
 			if (!this.batches.isEmpty()) {
 				Map<VStreamListenerEndpoint, List<ChangeEvent>> held = new LinkedHashMap<>(this.batches);
 				this.batches.clear();
-				held.forEach((listener, events) -> invoke(listener, events.get(events.size() - 1),
-						() -> listener.getAdapter().invokeBatch(events)));
+				held.forEach((listener, events) -> {
+					// Rows that came in an earlier response than their transaction's end now know its position.
+					List<ChangeEvent> positioned = events.stream().map((e) -> withPosition(e, reached)).toList();
+					invoke(listener, positioned.get(positioned.size() - 1),
+							() -> listener.getAdapter().invokeBatch(positioned));
+				});
 			}
-			StreamPosition reached = this.pending;
 			if (reached != null && !reached.equals(VStreamContainer.this.position)) {
 				VStreamContainer.this.position = reached;
 				VStreamContainer.this.unsavedTransactions++;
@@ -740,9 +754,19 @@ public class VStreamContainer implements SmartLifecycle {
 			saveIfDue(forceSave);
 		}
 
+		private static ChangeEvent withPosition(ChangeEvent event, @Nullable StreamPosition position) {
+			if (event.position() != null || position == null) {
+				return event;
+			}
+			return new ChangeEvent(event.schema(), event.op(), event.before(), event.after(), event.keyspace(),
+					event.shard(), position, event.commitTime());
+		}
+
 		void saveIfDue(boolean force) {
 			StreamPosition handled = VStreamContainer.this.position;
-			if (handled == null || handled.equals(VStreamContainer.this.savedPosition)) {
+			// Only a position vtgate sent after handled changes is worth saving: the configured start
+			// ("current" in particular) must never be stored as if it had been reached.
+			if (handled == null || VStreamContainer.this.unsavedTransactions == 0) {
 				commitTransaction();
 				return;
 			}

@@ -70,6 +70,58 @@ class VStreamAutoConfigurationTests {
 	}
 
 	@Test
+	void listenerWorkSharesTheTransactionOfTheDataSourceHoldingTheOffsets() {
+		this.runner.withUserConfiguration(DataSourceConfiguration.class)
+			.withBean(org.springframework.transaction.PlatformTransactionManager.class,
+					// a transaction manager of another database cannot cover the offset table
+					() -> new org.springframework.jdbc.datasource.DataSourceTransactionManager(
+							new DataSourceConfiguration().dataSource()))
+			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getTransactionManager()).isNull());
+		this.runner.withUserConfiguration(DataSourceConfiguration.class, TransactionManagerConfiguration.class)
+			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getTransactionManager())
+				.isSameAs(context.getBean(org.springframework.transaction.PlatformTransactionManager.class)));
+		this.runner.withUserConfiguration(DataSourceConfiguration.class, TransactionManagerConfiguration.class)
+			.withPropertyValues("vstream.jdbc.transactional=false")
+			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getTransactionManager()).isNull());
+	}
+
+	@Test
+	void checkpointPolicyFromProperties() {
+		this.runner.withPropertyValues("vstream.checkpoint.transactions=50", "vstream.checkpoint.interval=2s")
+			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getCheckpointPolicy())
+				.isEqualTo(new dev.vstream.stream.CheckpointPolicy(50, java.time.Duration.ofSeconds(2))));
+	}
+
+	@Test
+	void deadLetterRecoveryWithoutAHandlerFailsNamingTheProperty() {
+		this.runner.withPropertyValues("vstream.error.recovery=dead-letter")
+			.run((context) -> assertThat(failure(context)).contains("vstream.error.recovery=dead-letter")
+				.contains("DeadLetterHandler"));
+	}
+
+	@Test
+	void deadLetterRecoveryWithAHandler() {
+		this.runner.withPropertyValues("vstream.error.recovery=dead-letter")
+			.withBean(dev.vstream.listener.DeadLetterHandler.class, () -> (event, listener, ex) -> {
+			})
+			.run((context) -> assertThat(context).hasNotFailed()
+				.getBean(dev.vstream.listener.VStreamErrorHandler.class)
+				.isInstanceOf(dev.vstream.listener.DefaultVStreamErrorHandler.class));
+	}
+
+	@Test
+	void malformedStartVgtidFailsNamingTheProperty() {
+		this.runner.withPropertyValues("vstream.start-vgtid={\"shardGtids\": 42")
+			.run((context) -> assertThat(failure(context)).contains("start-vgtid").contains("not a valid VGtid"));
+	}
+
+	@Test
+	void checkpointCountMustBePositive() {
+		this.runner.withPropertyValues("vstream.checkpoint.transactions=0")
+			.run((context) -> assertThat(failure(context)).contains("checkpoint.transactions"));
+	}
+
+	@Test
 	void memoryStoreByProperty() {
 		this.runner.withPropertyValues("vstream.offset-store=memory")
 			.run((context) -> assertThat(context).hasSingleBean(InMemoryOffsetRepository.class)
@@ -196,6 +248,16 @@ class VStreamAutoConfigurationTests {
 		@Bean
 		DataSource dataSource() {
 			return new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2).generateUniqueName(true).build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TransactionManagerConfiguration {
+
+		@Bean
+		org.springframework.transaction.PlatformTransactionManager transactionManager(DataSource dataSource) {
+			return new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource);
 		}
 
 	}

@@ -1,0 +1,398 @@
+package dev.vstream.stream;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import binlogdata.Binlogdata.VGtid;
+import dev.vstream.listener.ChangeEvent;
+import dev.vstream.listener.DefaultVStreamErrorHandler;
+import dev.vstream.listener.ErrorRecovery;
+import dev.vstream.listener.ListenerMethodAdapter;
+import dev.vstream.listener.RowChange;
+import dev.vstream.listener.VStreamErrorHandler;
+import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.mapping.RowMapperFactory;
+import dev.vstream.offset.InMemoryOffsetRepository;
+import dev.vstream.offset.JdbcOffsetRepository;
+import dev.vstream.offset.OffsetRepository;
+import dev.vstream.test.TestVtgate;
+import io.grpc.Status;
+import io.vitess.proto.Topodata.TabletType;
+import io.vitess.proto.Vtgate.VStreamResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
+import org.springframework.util.backoff.FixedBackOff;
+
+import static dev.vstream.test.Events.begin;
+import static dev.vstream.test.Events.commit;
+import static dev.vstream.test.Events.corderFields;
+import static dev.vstream.test.Events.insert;
+import static dev.vstream.test.Events.response;
+import static dev.vstream.test.Events.row;
+import static dev.vstream.test.Events.vgtid;
+import static dev.vstream.test.Events.vgtidEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Delivery guarantees of a stream: when positions are saved, what a failing listener costs, and
+ * where a stream starts.
+ */
+class VStreamDeliveryTests {
+
+	private final TestVtgate vtgate = new TestVtgate();
+
+	private final RowMapperFactory mappers = new RowMapperFactory(new DefaultConversionService());
+
+	private final List<VStreamContainer> containers = new ArrayList<>();
+
+	private OffsetRepository offsets = new InMemoryOffsetRepository();
+
+	@AfterEach
+	void close() {
+		this.containers.forEach(VStreamContainer::stop);
+		this.vtgate.close();
+	}
+
+	// --- checkpoint policy
+
+	@Test
+	void batchedCheckpointSavesEveryNTransactionsAndOnStop() {
+		this.vtgate.thenSend(transaction(1), transaction(2));
+		Recorder recorder = new Recorder();
+		VStreamContainer container = container(endpoint(recorder, "onChange"), VStreamErrorHandler.stopStream());
+		container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
+		container.start();
+		await().until(() -> position(2).equals(container.getPosition()));
+		assertThat(this.offsets.load("test")).as("two of three transactions: not saved yet").isEmpty();
+		container.stop();
+		assertThat(this.offsets.load("test")).as("a graceful stop saves what was handled").contains(position(2));
+	}
+
+	@Test
+	void batchedCheckpointSavesWhenTheCountIsReached() {
+		this.vtgate.thenSend(transaction(1), transaction(2), transaction(3), transaction(4));
+		VStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+		container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
+		container.start();
+		await().until(() -> position(4).equals(container.getPosition()));
+		assertThat(this.offsets.load("test")).contains(position(3));
+		assertThat(container.getSavedPosition()).isEqualTo(position(3));
+	}
+
+	// --- one transaction for the listener's writes and the position
+
+	@Test
+	void listenerWritesAndPositionCommitTogetherAndABrokenTransactionIsRolledBack() {
+		DataSource dataSource = new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2)
+			.generateUniqueName(true)
+			.build();
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		jdbc.execute("create table effect (order_id bigint)");
+		JdbcOffsetRepository repository = new JdbcOffsetRepository(jdbc);
+		repository.createTableIfMissing();
+		this.offsets = repository;
+		this.vtgate
+			.thenFail(Status.UNAVAILABLE.withDescription("cut"), transaction(1),
+					// the second transaction is cut off after its first row was written
+					response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(2))))
+			.thenSend(transaction(2));
+		EffectWriter writer = new EffectWriter(jdbc);
+		VStreamContainer container = container(
+				new VStreamListenerEndpoint("writer", "", "corder", Set.of(), true,
+						new ListenerMethodAdapter(writer, method(EffectWriter.class, "write"), this.mappers)),
+				VStreamErrorHandler.stopStream());
+		container.setTransactionManager(new DataSourceTransactionManager(dataSource));
+		container.start();
+		await().until(() -> repository.load("test").equals(java.util.Optional.of(position(2))));
+		assertThat(writer.calls.get()).as("order 2 was written twice, once rolled back").isEqualTo(3);
+		assertThat(jdbc.queryForList("select order_id from effect order by order_id", Long.class))
+			.containsExactly(1L, 2L);
+	}
+
+	@Test
+	void failingListenerRollsBackItsTransactionsWrites() {
+		DataSource dataSource = new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2)
+			.generateUniqueName(true)
+			.build();
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		jdbc.execute("create table effect (order_id bigint)");
+		JdbcOffsetRepository repository = new JdbcOffsetRepository(jdbc);
+		repository.createTableIfMissing();
+		this.offsets = repository;
+		this.vtgate.thenSend(transaction(1), response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", order(2)), insert("commerce", "0", "corder", order(666)),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
+		EffectWriter writer = new EffectWriter(jdbc);
+		VStreamContainer container = container(
+				new VStreamListenerEndpoint("writer", "", "corder", Set.of(), true,
+						new ListenerMethodAdapter(writer, method(EffectWriter.class, "write"), this.mappers)),
+				VStreamErrorHandler.stopStream());
+		container.setTransactionManager(new DataSourceTransactionManager(dataSource));
+		container.start();
+		await().until(() -> container.getState() == StreamState.FAILED);
+		assertThat(jdbc.queryForList("select order_id from effect", Long.class)).containsExactly(1L);
+		assertThat(repository.load("test")).contains(position(1));
+	}
+
+	// --- error handling
+
+	@Test
+	void failedListenerIsRetriedWithBackOffAndTheStreamGoesOn() {
+		this.vtgate.thenSend(transaction(1));
+		Recorder recorder = new Recorder();
+		recorder.failures.set(2);
+		VStreamContainer container = container(endpoint(recorder, "onChange"),
+				new DefaultVStreamErrorHandler(new FixedBackOff(1, 3), ErrorRecovery.STOP, null));
+		container.start();
+		await().until(() -> position(1).equals(container.getSavedPosition()));
+		assertThat(recorder.calls.get()).isEqualTo(3);
+		assertThat(recorder.changes).hasSize(1);
+		assertThat(container.isRunning()).isTrue();
+	}
+
+	@Test
+	void retriesSpentStopTheStreamByDefault() {
+		this.vtgate.thenSend(transaction(1));
+		Recorder recorder = new Recorder();
+		recorder.failures.set(100);
+		VStreamContainer container = container(endpoint(recorder, "onChange"),
+				new DefaultVStreamErrorHandler(new FixedBackOff(1, 2), ErrorRecovery.STOP, null));
+		container.start();
+		await().until(() -> container.getState() == StreamState.FAILED);
+		assertThat(recorder.calls.get()).isEqualTo(3);
+		assertThat(this.offsets.load("test")).isEmpty();
+	}
+
+	@Test
+	void skipRecoveryMovesOnAndAListenerCanOverrideTheDefault() {
+		this.vtgate.thenSend(transaction(1), transaction(2));
+		Recorder recorder = new Recorder();
+		recorder.failOrder = 1;
+		VStreamListenerEndpoint endpoint = endpoint(recorder, "onChange");
+		endpoint.setErrorRecovery(ErrorRecovery.SKIP);
+		VStreamContainer container = container(endpoint,
+				new DefaultVStreamErrorHandler(new FixedBackOff(0, 1), ErrorRecovery.STOP, null));
+		container.start();
+		await().until(() -> position(2).equals(container.getSavedPosition()));
+		assertThat(recorder.changes).extracting((c) -> c.after().orderId()).containsExactly(2L);
+	}
+
+	@Test
+	void deadLetterRecoveryHandsTheChangeOver() {
+		this.vtgate.thenSend(transaction(1), transaction(2));
+		Recorder recorder = new Recorder();
+		recorder.failOrder = 1;
+		List<ChangeEvent> deadLetters = new CopyOnWriteArrayList<>();
+		VStreamContainer container = container(endpoint(recorder, "onChange"), new DefaultVStreamErrorHandler(
+				new FixedBackOff(0, 0), ErrorRecovery.DEAD_LETTER, (event, listener, ex) -> deadLetters.add(event)));
+		container.start();
+		await().until(() -> position(2).equals(container.getSavedPosition()));
+		assertThat(deadLetters).singleElement().satisfies((event) -> assertThat(event.after()[0]).isEqualTo(1L));
+		assertThat(recorder.changes).extracting((c) -> c.after().orderId()).containsExactly(2L);
+	}
+
+	// --- whole transactions
+
+	@Test
+	void transactionListenerGetsAllRowsOfATransactionInOneCallEvenAcrossResponses() {
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(1))),
+				response(insert("commerce", "0", "corder", order(2)), insert("commerce", "0", "corder", order(3)),
+						vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()),
+				transaction(4));
+		TransactionRecorder recorder = new TransactionRecorder();
+		VStreamContainer container = container(new VStreamListenerEndpoint("tx", "", "corder", Set.of(), true,
+				new ListenerMethodAdapter(recorder, method(TransactionRecorder.class, "onTransaction"), this.mappers)),
+				VStreamErrorHandler.stopStream());
+		container.start();
+		await().until(() -> recorder.transactions.size() == 2);
+		assertThat(recorder.transactions.get(0)).extracting((c) -> c.after().orderId()).containsExactly(1L, 2L, 3L);
+		assertThat(recorder.transactions.get(1)).extracting((c) -> c.after().orderId()).containsExactly(4L);
+		assertThat(recorder.transactions.get(0).get(0).position()).isEqualTo(position(1));
+	}
+
+	// --- start positions
+
+	@Test
+	void explicitStartAndShardSelectionShapeTheFirstRequest() {
+		StreamPosition explicit = StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-99"));
+		container(endpoint(new Recorder(), "onChange"), settings(Map.of(), explicit, false)).start();
+		await().until(() -> !this.vtgate.requests().isEmpty());
+		assertThat(this.vtgate.requests().get(0).getVgtid()).isEqualTo(explicit.toVGtid());
+	}
+
+	@Test
+	void shardSelectionListsTheShards() {
+		container(endpoint(new Recorder(), "onChange"), settings(Map.of("commerce", List.of("-80", "80-")), null, false))
+			.start();
+		await().until(() -> !this.vtgate.requests().isEmpty());
+		assertThat(this.vtgate.requests().get(0).getVgtid().getShardGtidsList())
+			.extracting((sg) -> sg.getKeyspace() + "/" + sg.getShard() + "@" + sg.getGtid())
+			.containsExactly("commerce/-80@", "commerce/80-@");
+	}
+
+	@Test
+	void savedPositionWinsOverTheConfiguredStart() {
+		this.offsets.save("test", position(7));
+		container(endpoint(new Recorder(), "onChange"),
+				settings(Map.of(), StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-99")), false))
+			.start();
+		await().until(() -> !this.vtgate.requests().isEmpty());
+		assertThat(this.vtgate.requests().get(0).getVgtid()).isEqualTo(position(7).toVGtid());
+	}
+
+	@Test
+	void resetOnStartDiscardsTheSavedPosition() {
+		this.offsets.save("test", position(7));
+		container(endpoint(new Recorder(), "onChange"), settings(Map.of(), null, true)).start();
+		await().until(() -> !this.vtgate.requests().isEmpty());
+		assertThat(this.vtgate.requests().get(0).getVgtid().getShardGtids(0).getGtid()).isEmpty();
+		assertThat(this.offsets.load("test")).isEmpty();
+	}
+
+	@Test
+	void positionOfAnotherKeyspaceFailsTheStartAndIsKept() {
+		this.offsets.save("test", StreamPosition.of(vgtid("customer", "-80", "MySQL56/a:1-5")));
+		VStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
+			.withMessageContaining("[customer]")
+			.withMessageContaining("[commerce]");
+		assertThat(container.getState()).isEqualTo(StreamState.FAILED);
+		assertThat(this.offsets.load("test")).contains(StreamPosition.of(vgtid("customer", "-80", "MySQL56/a:1-5")));
+		assertThat(this.vtgate.requests()).isEmpty();
+	}
+
+	@Test
+	void unreadableStoredPositionFailsTheStart() {
+		this.offsets = new InMemoryOffsetRepository() {
+			@Override
+			public java.util.Optional<StreamPosition> load(String streamId) {
+				throw new dev.vstream.offset.OffsetStoreException("Stored position of stream 'test' is not a VGtid",
+						null);
+			}
+		};
+		VStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
+			.withMessageContaining("cannot be read")
+			.withMessageContaining("not a VGtid");
+		assertThat(this.vtgate.requests()).isEmpty();
+	}
+
+	// --- helpers
+
+	private static VStreamResponse transaction(long orderId) {
+		return response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(orderId)),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-" + orderId)), commit());
+	}
+
+	private static io.vitess.proto.Query.Row order(long orderId) {
+		return row(orderId, 7, "sku-" + orderId, "1.00");
+	}
+
+	private static StreamPosition position(long transaction) {
+		return StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-" + transaction));
+	}
+
+	private VStreamListenerEndpoint endpoint(Object bean, String method) {
+		return new VStreamListenerEndpoint(method, "", "corder", Set.of(), true,
+				new ListenerMethodAdapter(bean, method(bean.getClass(), method), this.mappers));
+	}
+
+	private static java.lang.reflect.Method method(Class<?> type, String name) {
+		for (java.lang.reflect.Method method : type.getDeclaredMethods()) {
+			if (method.getName().equals(name)) {
+				return method;
+			}
+		}
+		throw new IllegalArgumentException(name);
+	}
+
+	private VStreamSettings settings(Map<String, List<String>> shards, StreamPosition explicitStart,
+			boolean resetOnStart) {
+		return new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY, Duration.ZERO, false,
+				new FixedBackOff(10, Long.MAX_VALUE), List.of(), List.of(), shards, explicitStart, resetOnStart);
+	}
+
+	private VStreamContainer container(VStreamListenerEndpoint endpoint, VStreamErrorHandler errorHandler) {
+		VStreamContainer container = new VStreamContainer(settings(Map.of(), null, false), this.vtgate.channel(),
+				this.offsets, () -> List.of(endpoint), errorHandler);
+		this.containers.add(container);
+		return container;
+	}
+
+	private VStreamContainer container(VStreamListenerEndpoint endpoint, VStreamSettings settings) {
+		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
+		this.containers.add(container);
+		return container;
+	}
+
+	record Order(long orderId, long customerId, String sku, BigDecimal price) {
+	}
+
+	static class Recorder {
+
+		final List<RowChange<Order>> changes = new CopyOnWriteArrayList<>();
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		final AtomicInteger failures = new AtomicInteger();
+
+		volatile long failOrder = -1;
+
+		void onChange(RowChange<Order> change) {
+			this.calls.incrementAndGet();
+			if (this.failures.getAndDecrement() > 0 || change.after().orderId() == this.failOrder) {
+				throw new IllegalStateException("listener failure");
+			}
+			this.changes.add(change);
+		}
+
+	}
+
+	static class TransactionRecorder {
+
+		final List<List<RowChange<Order>>> transactions = new CopyOnWriteArrayList<>();
+
+		void onTransaction(List<RowChange<Order>> changes) {
+			this.transactions.add(changes);
+		}
+
+	}
+
+	static class EffectWriter {
+
+		final JdbcTemplate jdbc;
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		EffectWriter(JdbcTemplate jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		void write(Order order) {
+			this.calls.incrementAndGet();
+			this.jdbc.update("insert into effect (order_id) values (?)", order.orderId());
+			if (order.orderId() == 666) {
+				throw new IllegalStateException("cannot handle order 666");
+			}
+		}
+
+	}
+
+}
