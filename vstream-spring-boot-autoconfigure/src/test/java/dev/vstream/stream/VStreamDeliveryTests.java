@@ -194,6 +194,26 @@ class VStreamDeliveryTests {
 	}
 
 	@Test
+	void oneListenersFailureDoesNotTakeChangesFromAnother() {
+		this.vtgate.thenSend(transaction(1), transaction(2));
+		Recorder failing = new Recorder();
+		failing.failOrder = 1;
+		Recorder healthy = new Recorder();
+		VStreamListenerEndpoint skipping = endpoint(failing, "onChange");
+		skipping.setErrorRecovery(ErrorRecovery.SKIP);
+		VStreamListenerEndpoint other = new VStreamListenerEndpoint("healthy", "", "corder", Set.of(), true,
+				new ListenerMethodAdapter(healthy, method(Recorder.class, "onChange"), this.mappers));
+		VStreamContainer container = new VStreamContainer(settings(Map.of(), null, false), this.vtgate.channel(),
+				this.offsets, () -> List.of(skipping, other),
+				new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.STOP, null));
+		this.containers.add(container);
+		container.start();
+		await().until(() -> position(2).equals(container.getSavedPosition()));
+		assertThat(healthy.changes).extracting((c) -> c.after().orderId()).containsExactly(1L, 2L);
+		assertThat(failing.changes).extracting((c) -> c.after().orderId()).containsExactly(2L);
+	}
+
+	@Test
 	void deadLetterRecoveryHandsTheChangeOver() {
 		this.vtgate.thenSend(transaction(1), transaction(2));
 		Recorder recorder = new Recorder();
