@@ -25,9 +25,21 @@ ENV
 	mv "$tmp" "$ENV_FILE"
 }
 
+# Run one command of each service script, in the order given, going on past a failure: fail at
+# the end if any failed.
+run_each() {
+	local command="$1" service rc=0
+	shift
+	for service in "$@"; do
+		"$HERE/$service.sh" "$command" || rc=1
+	done
+	return "$rc"
+}
+
 case "${1:-}" in
 start)
 	ensure_base_dir
+	# One after the other, stopping at the first that fails.
 	"$HERE/redis.sh" start
 	"$HERE/postgres.sh" start
 	"$HERE/mariadb.sh" start
@@ -38,18 +50,12 @@ start)
 stop)
 	# Stop all, even when one fails, and report the failure afterwards.
 	rc=0
-	"$HERE/mariadb.sh" stop || rc=1
-	"$HERE/postgres.sh" stop || rc=1
-	"$HERE/redis.sh" stop || rc=1
+	run_each stop mariadb postgres redis || rc=1
 	rm -f "$ENV_FILE"
 	exit "$rc"
 	;;
 status)
-	rc=0
-	"$HERE/redis.sh" status || rc=1
-	"$HERE/postgres.sh" status || rc=1
-	"$HERE/mariadb.sh" status || rc=1
-	exit "$rc"
+	run_each status redis postgres mariadb
 	;;
 *)
 	echo "usage: $0 start|stop|status" >&2

@@ -128,3 +128,48 @@ stop_pid() {
 port_in_use() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
+
+# Print the PID of the server of a pid file once it answers; print nothing when it is not running.
+# running_pid NAME PIDFILE PROGRAM LOGFILE READY_COMMAND...
+running_pid() {
+	local name="$1" pidfile="$2" program="$3" logfile="$4" pid
+	shift 4
+	pid="$(live_pid "$pidfile" "$program")"
+	[ -n "$pid" ] || return 0
+	wait_until "$name" "$logfile" "$pid" "$@"
+	echo "$pid"
+}
+
+# Fail when another process holds the port a server is about to take.
+# require_free_port PORT VARIABLE   (VARIABLE: the setting that moves the server to another port)
+require_free_port() {
+	if port_in_use "$1"; then
+		die "port $1 is in use by another process; set $2"
+	fi
+}
+
+# Say whether the server of a pid file runs and answers; fail when it does not.
+# print_status NAME PIDFILE PROGRAM PORT READY_COMMAND...
+print_status() {
+	local name="$1" pidfile="$2" program="$3" port="$4" pid
+	shift 4
+	pid="$(live_pid "$pidfile" "$program")"
+	if [ -n "$pid" ] && "$@" >/dev/null 2>&1; then
+		echo "$name running (pid $pid) on 127.0.0.1:$port"
+	else
+		echo "$name not running"
+		return 1
+	fi
+}
+
+# Run the start, stop or status function of a service script, as its first argument says.
+# service_main "$@"
+service_main() {
+	case "${1:-}" in
+	start | stop | status) "$1" ;;
+	*)
+		echo "usage: $0 start|stop|status" >&2
+		exit 2
+		;;
+	esac
+}

@@ -47,14 +47,13 @@ start() {
 	ensure_packages mariadb-server mariadb-client
 	mkdir -p "$RUN_DIR"
 	local pid
-	pid="$(live_pid "$PIDFILE" mariadbd)"
+	pid="$(running_pid MariaDB "$PIDFILE" mariadbd "$LOGFILE" ready)"
 	if [ -n "$pid" ]; then
-		wait_until "MariaDB" "$LOGFILE" "$pid" ready
 		ensure_database
 		log "MariaDB already running (pid $pid) on 127.0.0.1:$PORT"
 		return 0
 	fi
-	port_in_use "$PORT" && die "port $PORT is in use by another process; set VSTREAM_MARIADB_PORT"
+	require_free_port "$PORT" VSTREAM_MARIADB_PORT
 	if [ ! -d "$DATA_DIR/mysql" ]; then
 		log "creating a datadir in $DATA_DIR"
 		rm -rf "$DATA_DIR"
@@ -83,20 +82,7 @@ stop() {
 }
 
 status() {
-	local pid
-	pid="$(live_pid "$PIDFILE" mariadbd)"
-	if [ -n "$pid" ] && ready >/dev/null 2>&1; then
-		echo "MariaDB running (pid $pid) on 127.0.0.1:$PORT"
-	else
-		echo "MariaDB not running"
-		return 1
-	fi
+	print_status MariaDB "$PIDFILE" mariadbd "$PORT" ready
 }
 
-case "${1:-}" in
-start | stop | status) "$1" ;;
-*)
-	echo "usage: $0 start|stop|status" >&2
-	exit 2
-	;;
-esac
+service_main "$@"

@@ -61,14 +61,13 @@ start() {
 	chown postgres:postgres "$RUN_DIR"
 	chmod 700 "$RUN_DIR"
 	local pid
-	pid="$(live_pid "$PIDFILE" postgres)"
+	pid="$(running_pid PostgreSQL "$PIDFILE" postgres "$LOGFILE" ready)"
 	if [ -n "$pid" ]; then
-		wait_until "PostgreSQL" "$LOGFILE" "$pid" ready
 		ensure_database
 		log "PostgreSQL already running (pid $pid) on 127.0.0.1:$PORT"
 		return 0
 	fi
-	port_in_use "$PORT" && die "port $PORT is in use by another process; set VSTREAM_POSTGRES_PORT"
+	require_free_port "$PORT" VSTREAM_POSTGRES_PORT
 	if [ ! -s "$DATA_DIR/PG_VERSION" ]; then
 		log "creating a cluster in $DATA_DIR"
 		rm -rf "$DATA_DIR"
@@ -98,20 +97,7 @@ stop() {
 
 status() {
 	BIN="$(pg_bin)"
-	local pid
-	pid="$(live_pid "$PIDFILE" postgres)"
-	if [ -n "$pid" ] && ready >/dev/null 2>&1; then
-		echo "PostgreSQL running (pid $pid) on 127.0.0.1:$PORT"
-	else
-		echo "PostgreSQL not running"
-		return 1
-	fi
+	print_status PostgreSQL "$PIDFILE" postgres "$PORT" ready
 }
 
-case "${1:-}" in
-start | stop | status) "$1" ;;
-*)
-	echo "usage: $0 start|stop|status" >&2
-	exit 2
-	;;
-esac
+service_main "$@"

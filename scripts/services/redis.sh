@@ -19,13 +19,12 @@ start() {
 	ensure_packages redis-server
 	mkdir -p "$RUN_DIR"
 	local pid
-	pid="$(live_pid "$PIDFILE" redis-server)"
+	pid="$(running_pid redis-server "$PIDFILE" redis-server "$LOGFILE" redis_ping)"
 	if [ -n "$pid" ]; then
-		wait_until "redis-server" "$LOGFILE" "$pid" redis_ping
 		log "redis-server already running (pid $pid) on 127.0.0.1:$PORT"
 		return 0
 	fi
-	port_in_use "$PORT" && die "port $PORT is in use by another process; set VSTREAM_REDIS_PORT"
+	require_free_port "$PORT" VSTREAM_REDIS_PORT
 	# No config file: /etc/redis/redis.conf belongs to the system service. save "" and
 	# appendonly no keep everything in memory, which is all a test needs.
 	redis-server --port "$PORT" --bind 127.0.0.1 --protected-mode yes \
@@ -44,20 +43,7 @@ stop() {
 }
 
 status() {
-	local pid
-	pid="$(live_pid "$PIDFILE" redis-server)"
-	if [ -n "$pid" ] && redis_ping; then
-		echo "redis-server running (pid $pid) on 127.0.0.1:$PORT"
-	else
-		echo "redis-server not running"
-		return 1
-	fi
+	print_status redis-server "$PIDFILE" redis-server "$PORT" redis_ping
 }
 
-case "${1:-}" in
-start | stop | status) "$1" ;;
-*)
-	echo "usage: $0 start|stop|status" >&2
-	exit 2
-	;;
-esac
+service_main "$@"

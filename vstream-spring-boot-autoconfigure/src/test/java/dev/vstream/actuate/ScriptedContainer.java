@@ -8,6 +8,7 @@ import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.stream.StartPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
+import io.grpc.ManagedChannel;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,8 +23,8 @@ class ScriptedContainer extends VStreamContainer {
 
 	private volatile @Nullable Instant lastCommitTime;
 
-	ScriptedContainer(FakeVtgate vtgate, String id) {
-		super(FakeVtgate.settings(id, StartPosition.CURRENT), vtgate.channel(), new InMemoryOffsetRepository(),
+	ScriptedContainer(String id, ManagedChannel channel) {
+		super(AbstractStreamTests.settings(id, StartPosition.CURRENT), channel, new InMemoryOffsetRepository(),
 				List::of, VStreamErrorHandler.stopStream());
 	}
 

@@ -29,16 +29,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Tests that Spring Boot discovers {@link VStreamEndpoint} and binds its operations' parameters, by
  * going through the JMX discoverer (the web one needs a web stack these tests do not have).
  */
-class VStreamEndpointDiscoveryTests {
-
-	private final FakeVtgate vtgate = new FakeVtgate();
+class VStreamEndpointDiscoveryTests extends AbstractStreamTests {
 
 	private final AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 
 	@AfterEach
-	void close() {
+	void closeContext() {
 		this.context.close();
-		this.vtgate.close();
 	}
 
 	@Test
@@ -76,7 +73,7 @@ class VStreamEndpointDiscoveryTests {
 	}
 
 	private Map<String, JmxOperation> discover() {
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		VStreamContainer container = container("orders", StartPosition.CURRENT);
 		this.context.registerBean(VStreamEndpoint.class, () -> new VStreamEndpoint(List.of(container)));
 		this.context.refresh();
 		Collection<ExposableJmxEndpoint> endpoints = new JmxEndpointDiscoverer(this.context,

@@ -1,7 +1,6 @@
 package dev.vstream.actuate;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
@@ -17,7 +16,6 @@ import dev.vstream.stream.StartPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,10 +24,8 @@ import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.core.annotation.MergedAnnotations;
 
-import static dev.vstream.actuate.FakeVtgate.heartbeat;
-import static dev.vstream.actuate.FakeVtgate.listener;
-import static dev.vstream.actuate.FakeVtgate.response;
-import static dev.vstream.actuate.FakeVtgate.vgtid;
+import static dev.vstream.test.Events.heartbeat;
+import static dev.vstream.test.Events.response;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -38,28 +34,17 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link VStreamEndpoint}.
  */
-class VStreamEndpointTests {
-
-	private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
-
-	private final FakeVtgate vtgate = new FakeVtgate();
-
-	private final MutableClock clock = new MutableClock(NOW);
-
-	@AfterEach
-	void close() {
-		this.vtgate.close();
-	}
+class VStreamEndpointTests extends AbstractStreamTests {
 
 	@Test
 	void streamsDescribesEveryStream() {
-		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("-80", "MySQL56/a1:1-42"), heartbeat())));
-		VStreamContainer streaming = this.vtgate.container("orders", StartPosition.CURRENT,
+		this.vtgate.thenSend(response(vgtid("-80", "MySQL56/a1:1-42"), heartbeat()));
+		VStreamContainer streaming = container("orders", StartPosition.CURRENT,
 				List.of(listener("orderListener", "", "orders", Operation.INSERT, Operation.UPDATE),
 						listener("auditListener", "audit", "order_log")));
-		streaming.start();
-		await().until(() -> streaming.getState() == StreamState.STREAMING && streaming.getEventsReceived() == 2);
-		VStreamContainer idle = this.vtgate.container("customers", StartPosition.CURRENT);
+		start(streaming, (container) -> container.getState() == StreamState.STREAMING
+				&& container.getEventsReceived() == 2);
+		VStreamContainer idle = container("customers", StartPosition.CURRENT);
 		idle.setAutoStartup(false);
 
 		List<StreamDescriptor> streams = endpoint(streaming, idle).streams().streams();
@@ -93,25 +78,23 @@ class VStreamEndpointTests {
 
 	@Test
 	void streamDescribesOneStream() {
-		VStreamEndpoint endpoint = endpoint(this.vtgate.container("orders", StartPosition.CURRENT),
-				this.vtgate.container("customers", StartPosition.CURRENT));
+		VStreamEndpoint endpoint = endpoint(container("orders", StartPosition.CURRENT),
+				container("customers", StartPosition.CURRENT));
 
 		assertThat(endpoint.stream("customers")).extracting(StreamDescriptor::id).isEqualTo("customers");
 	}
 
 	@Test
 	void streamIsNullForAnUnknownId() {
-		VStreamEndpoint endpoint = endpoint(this.vtgate.container("orders", StartPosition.CURRENT));
+		VStreamEndpoint endpoint = endpoint(container("orders", StartPosition.CURRENT));
 
 		assertThat(endpoint.stream("customers")).isNull();
 	}
 
 	@Test
 	void copyingStreamShowsTheTablesBeingCopied() {
-		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("0", "MySQL56/a1:1-7", "customer"))));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.COPY);
-		container.start();
-		await().until(() -> container.getEventsReceived() == 1);
+		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-7", "customer")));
+		VStreamContainer container = start("orders", StartPosition.COPY, (copying) -> copying.getEventsReceived() == 1);
 
 		StreamDescriptor stream = endpoint(container).stream("orders");
 
@@ -122,10 +105,8 @@ class VStreamEndpointTests {
 
 	@Test
 	void reconnectingStreamShowsTheErrorMessageAndReconnects() {
-		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.UNAVAILABLE.withDescription("vtgate is restarting")));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
-		container.start();
-		await().until(() -> container.getState() == StreamState.RECONNECTING);
+		this.vtgate.thenFail(Status.UNAVAILABLE.withDescription("vtgate is restarting"));
+		VStreamContainer container = start("orders", StreamState.RECONNECTING);
 
 		StreamDescriptor stream = endpoint(container).stream("orders");
 
@@ -137,10 +118,8 @@ class VStreamEndpointTests {
 
 	@Test
 	void failedStreamShowsTheErrorMessageOnly() {
-		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.INVALID_ARGUMENT.withDescription("unknown table customer")));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
-		container.start();
-		await().until(() -> container.getState() == StreamState.FAILED);
+		this.vtgate.thenFail(Status.INVALID_ARGUMENT.withDescription("unknown table customer"));
+		VStreamContainer container = start("orders", StreamState.FAILED);
 
 		StreamDescriptor stream = endpoint(container).stream("orders");
 		String json = JsonMapper.builder().build().writeValueAsString(endpoint(container).streams());
@@ -155,9 +134,8 @@ class VStreamEndpointTests {
 
 	@Test
 	void credentialsInAnErrorMessageAreMasked() {
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
-			.is(StreamState.FAILED, new IllegalStateException(
-					"cannot reach mysql://vt_app:s3cret@db:3306/commerce (password=hunter2)"));
+		ScriptedContainer container = scripted("orders").is(StreamState.FAILED,
+				new IllegalStateException("cannot reach mysql://vt_app:s3cret@db:3306/commerce (password=hunter2)"));
 
 		String json = JsonMapper.builder().build().writeValueAsString(endpoint(container).streams());
 
@@ -167,8 +145,7 @@ class VStreamEndpointTests {
 
 	@Test
 	void lagIsTheTimeSinceTheLastCommit() {
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
-			.is(StreamState.STREAMING, null)
+		ScriptedContainer container = scripted("orders").is(StreamState.STREAMING, null)
 			.committedAt(NOW.minusSeconds(3));
 
 		StreamDescriptor stream = endpoint(container).stream("orders");
@@ -179,7 +156,7 @@ class VStreamEndpointTests {
 
 	@Test
 	void jsonHasIsoTimesAndOperationNames() {
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders") {
+		ScriptedContainer container = track(new ScriptedContainer("orders", this.vtgate.channel()) {
 
 			@Override
 			public Collection<VStreamListenerEndpoint> getEndpoints() {
@@ -198,10 +175,8 @@ class VStreamEndpointTests {
 
 	@Test
 	void stopStopsARunningStream() {
-		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("0", "MySQL56/a1:1-42"))));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
-		container.start();
-		await().until(() -> container.getState() == StreamState.STREAMING);
+		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
+		VStreamContainer container = start("orders", StreamState.STREAMING);
 
 		StreamDescriptor stream = endpoint(container).control("orders", "stop");
 
@@ -215,7 +190,7 @@ class VStreamEndpointTests {
 
 	@Test
 	void stopRefusesAStreamThatIsNotRunning() {
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		VStreamContainer container = container("orders", StartPosition.CURRENT);
 
 		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "stop"))
 			.withMessage("Stream 'orders' is not running (STOPPED)");
@@ -223,24 +198,22 @@ class VStreamEndpointTests {
 
 	@Test
 	void startStartsAStoppedStream() {
-		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("0", "MySQL56/a1:1-42"))));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
+		VStreamContainer container = container("orders", StartPosition.CURRENT);
 		container.setAutoStartup(false);
 
 		StreamDescriptor stream = endpoint(container).control("orders", "START");
 
 		assertThat(stream.running()).isTrue();
 		await().until(() -> container.getState() == StreamState.STREAMING);
-		assertThat(this.vtgate.requests()).isEqualTo(1);
+		assertThat(this.vtgate.requests()).hasSize(1);
 	}
 
 	@Test
 	void startRestartsAFailedStream() {
-		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.INVALID_ARGUMENT.withDescription("unknown table customer")));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
-		container.start();
-		await().until(() -> container.getState() == StreamState.FAILED);
-		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("0", "MySQL56/a1:1-42"))));
+		this.vtgate.thenFail(Status.INVALID_ARGUMENT.withDescription("unknown table customer"));
+		VStreamContainer container = start("orders", StreamState.FAILED);
+		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
 
 		endpoint(container).control("orders", "start");
 
@@ -250,10 +223,8 @@ class VStreamEndpointTests {
 
 	@Test
 	void startRefusesARunningStream() {
-		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.UNAVAILABLE));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
-		container.start();
-		await().until(() -> container.getState() == StreamState.RECONNECTING);
+		this.vtgate.thenFail(Status.UNAVAILABLE);
+		VStreamContainer container = start("orders", StreamState.RECONNECTING);
 
 		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start"))
 			.withMessage("Stream 'orders' is already running (RECONNECTING); stop it first to restart it");
@@ -261,7 +232,7 @@ class VStreamEndpointTests {
 
 	@Test
 	void startRefusesAStreamWithoutListeners() {
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT, List.of());
+		VStreamContainer container = container("orders", StartPosition.CURRENT, List.of());
 
 		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start"))
 			.withMessage("Stream 'orders' has no listeners; starting it would stream nothing");
@@ -270,7 +241,7 @@ class VStreamEndpointTests {
 
 	@Test
 	void controlRejectsAnUnknownAction() {
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		VStreamContainer container = container("orders", StartPosition.CURRENT);
 
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> endpoint(container).control("orders", "pause"))
@@ -280,7 +251,7 @@ class VStreamEndpointTests {
 
 	@Test
 	void controlIsNullForAnUnknownId() {
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		VStreamContainer container = container("orders", StartPosition.CURRENT);
 
 		assertThat(endpoint(container).control("customers", "start")).isNull();
 		assertThat(container.isRunning()).isFalse();
@@ -292,7 +263,7 @@ class VStreamEndpointTests {
 		VStreamEndpoint endpoint = new VStreamEndpoint(() -> containers, this.clock);
 		assertThat(endpoint.streams().streams()).isEmpty();
 
-		containers.add(this.vtgate.container("orders", StartPosition.CURRENT));
+		containers.add(container("orders", StartPosition.CURRENT));
 
 		assertThat(endpoint.streams().streams()).extracting(StreamDescriptor::id).containsExactly("orders");
 	}

@@ -1,7 +1,6 @@
 package dev.vstream.actuate;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -9,7 +8,6 @@ import dev.vstream.stream.StartPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.HealthContributor;
@@ -17,35 +15,19 @@ import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static org.springframework.boot.health.contributor.Status.DOWN;
+import static org.springframework.boot.health.contributor.Status.UP;
 
 /**
  * Tests for {@link VStreamHealthContributor}.
  */
-class VStreamHealthContributorTests {
-
-	private static final org.springframework.boot.health.contributor.Status UP = org.springframework.boot.health.contributor.Status
-		.UP;
-
-	private static final org.springframework.boot.health.contributor.Status DOWN = org.springframework.boot.health.contributor.Status
-		.DOWN;
-
-	private final FakeVtgate vtgate = new FakeVtgate();
-
-	private final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T12:00:00Z"));
-
-	@AfterEach
-	void close() {
-		this.vtgate.close();
-	}
+class VStreamHealthContributorTests extends AbstractStreamTests {
 
 	@Test
 	void oneIndicatorPerStreamNamedByItsId() {
-		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.PERMISSION_DENIED.withDescription("no access")));
-		VStreamContainer failed = this.vtgate.container("orders", StartPosition.CURRENT);
-		failed.start();
-		await().until(() -> failed.getState() == StreamState.FAILED);
-		VStreamContainer stopped = this.vtgate.container("customers", StartPosition.CURRENT);
+		this.vtgate.thenFail(Status.PERMISSION_DENIED.withDescription("no access"));
+		VStreamContainer failed = start("orders", StreamState.FAILED);
+		VStreamContainer stopped = container("customers", StartPosition.CURRENT);
 
 		VStreamHealthContributor contributor = new VStreamHealthContributor(List.of(failed, stopped));
 
@@ -60,14 +42,14 @@ class VStreamHealthContributorTests {
 	@Test
 	void unknownStreamHasNoContributor() {
 		VStreamHealthContributor contributor = new VStreamHealthContributor(
-				List.of(this.vtgate.container("orders", StartPosition.CURRENT)));
+				List.of(container("orders", StartPosition.CURRENT)));
 
 		assertThat(contributor.getContributor("customers")).isNull();
 	}
 
 	@Test
 	void reconnectTimeIsKeptBetweenHealthChecks() {
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+		ScriptedContainer container = scripted("orders")
 			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
 		VStreamHealthContributor contributor = new VStreamHealthContributor(() -> List.of(container),
 				Duration.ofSeconds(60), this.clock);
@@ -82,7 +64,7 @@ class VStreamHealthContributorTests {
 
 	@Test
 	void streamReplacedUnderTheSameIdStartsAFreshReconnectTimer() {
-		ScriptedContainer original = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+		ScriptedContainer original = scripted("orders")
 			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
 		List<VStreamContainer> containers = new CopyOnWriteArrayList<>(List.of(original));
 		VStreamHealthContributor contributor = new VStreamHealthContributor(() -> containers, Duration.ofSeconds(60),
@@ -90,7 +72,7 @@ class VStreamHealthContributorTests {
 		health(contributor, "orders");
 		this.clock.advance(Duration.ofSeconds(60));
 
-		ScriptedContainer replacement = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+		ScriptedContainer replacement = scripted("orders")
 			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
 		containers.set(0, replacement);
 
@@ -104,7 +86,7 @@ class VStreamHealthContributorTests {
 		VStreamHealthContributor contributor = new VStreamHealthContributor(() -> containers, Duration.ofSeconds(60));
 		assertThat(contributor.stream()).isEmpty();
 
-		containers.add(this.vtgate.container("orders", StartPosition.CURRENT));
+		containers.add(container("orders", StartPosition.CURRENT));
 
 		assertThat(contributor.stream().map(HealthContributors.Entry::name)).containsExactly("orders");
 		assertThat(contributor.getContributor("orders")).isNotNull();

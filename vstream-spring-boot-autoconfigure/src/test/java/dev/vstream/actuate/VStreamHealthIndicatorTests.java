@@ -1,7 +1,6 @@
 package dev.vstream.actuate;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -9,44 +8,26 @@ import dev.vstream.stream.StartPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
 
-import static dev.vstream.actuate.FakeVtgate.heartbeat;
-import static dev.vstream.actuate.FakeVtgate.response;
-import static dev.vstream.actuate.FakeVtgate.vgtid;
+import static dev.vstream.test.Events.heartbeat;
+import static dev.vstream.test.Events.response;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
+import static org.springframework.boot.health.contributor.Status.DOWN;
+import static org.springframework.boot.health.contributor.Status.UP;
 
 /**
  * Tests for {@link VStreamHealthIndicator}.
  */
-class VStreamHealthIndicatorTests {
-
-	// io.grpc.Status is imported for the errors vtgate answers with.
-	private static final org.springframework.boot.health.contributor.Status UP = org.springframework.boot.health.contributor.Status
-		.UP;
-
-	private static final org.springframework.boot.health.contributor.Status DOWN = org.springframework.boot.health.contributor.Status
-		.DOWN;
-
-	private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
-
-	private final FakeVtgate vtgate = new FakeVtgate();
-
-	private final MutableClock clock = new MutableClock(NOW);
-
-	@AfterEach
-	void close() {
-		this.vtgate.close();
-	}
+class VStreamHealthIndicatorTests extends AbstractStreamTests {
 
 	@Test
 	void streamNotStartedIsUpAndStopped() {
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		VStreamContainer container = container("orders", StartPosition.CURRENT);
 		container.setAutoStartup(false);
 
 		Health health = indicator(container).health();
@@ -57,9 +38,8 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void streamWaitingForItsFirstResponseIsUpAndStarting() {
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
-		container.start();
-		await().until(() -> this.vtgate.requests() == 1);
+		VStreamContainer container = start("orders", StartPosition.CURRENT,
+				(waiting) -> this.vtgate.requests().size() == 1);
 
 		Health health = indicator(container).health();
 
@@ -71,10 +51,8 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void streamCopyingIsUpWithTheTablesBeingCopied() {
-		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("0", "MySQL56/a1:1-7", "customer"))));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.COPY);
-		container.start();
-		await().until(() -> container.getEventsReceived() == 1);
+		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-7", "customer")));
+		VStreamContainer container = start("orders", StartPosition.COPY, (copying) -> copying.getEventsReceived() == 1);
 
 		Health health = indicator(container).health();
 
@@ -86,10 +64,9 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void streamStreamingIsUpWithPositionAndLastEventTime() {
-		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("-80", "MySQL56/a1:1-42"), heartbeat())));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
-		container.start();
-		await().until(() -> container.getState() == StreamState.STREAMING && container.getEventsReceived() == 2);
+		this.vtgate.thenSend(response(vgtid("-80", "MySQL56/a1:1-42"), heartbeat()));
+		VStreamContainer container = start("orders", StartPosition.CURRENT,
+				(streaming) -> streaming.getState() == StreamState.STREAMING && streaming.getEventsReceived() == 2);
 
 		Health health = indicator(container).health();
 
@@ -102,10 +79,8 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void streamStoppedOnPurposeIsUpAndStopped() {
-		this.vtgate.answer(FakeVtgate.Behaviour.send(response(vgtid("0", "MySQL56/a1:1-42"))));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
-		container.start();
-		await().until(() -> container.getState() == StreamState.STREAMING);
+		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
+		VStreamContainer container = start("orders", StreamState.STREAMING);
 		container.stop();
 		await().until(() -> container.getState() == StreamState.STOPPED);
 
@@ -118,10 +93,8 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void streamReconnectingForLessThanTheTimeoutIsUp() {
-		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.UNAVAILABLE.withDescription("vtgate is restarting")));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
-		container.start();
-		await().until(() -> container.getState() == StreamState.RECONNECTING);
+		this.vtgate.thenFail(Status.UNAVAILABLE.withDescription("vtgate is restarting"));
+		VStreamContainer container = start("orders", StreamState.RECONNECTING);
 		VStreamHealthIndicator indicator = indicator(container);
 
 		Health first = indicator.health();
@@ -138,10 +111,8 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void streamReconnectingForTheTimeoutIsDown() {
-		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.UNAVAILABLE.withDescription("vtgate is restarting")));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
-		container.start();
-		await().until(() -> container.getState() == StreamState.RECONNECTING);
+		this.vtgate.thenFail(Status.UNAVAILABLE.withDescription("vtgate is restarting"));
+		VStreamContainer container = start("orders", StreamState.RECONNECTING);
 		VStreamHealthIndicator indicator = indicator(container);
 
 		indicator.health();
@@ -156,7 +127,7 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void reconnectTimeoutIsConfigurable() {
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+		ScriptedContainer container = scripted("orders")
 			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
 		VStreamHealthIndicator indicator = new VStreamHealthIndicator(container, Duration.ofSeconds(5), this.clock);
 
@@ -168,7 +139,7 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void zeroReconnectTimeoutReportsAnyReconnectDown() {
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
+		ScriptedContainer container = scripted("orders")
 			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
 
 		Health health = new VStreamHealthIndicator(container, Duration.ZERO, this.clock).health();
@@ -179,8 +150,7 @@ class VStreamHealthIndicatorTests {
 	@Test
 	void connectAttemptsBetweenReconnectWaitsCountAsReconnecting() {
 		RuntimeException broken = Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException();
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
-			.is(StreamState.RECONNECTING, broken);
+		ScriptedContainer container = scripted("orders").is(StreamState.RECONNECTING, broken);
 		VStreamHealthIndicator indicator = indicator(container);
 
 		indicator.health();
@@ -203,8 +173,7 @@ class VStreamHealthIndicatorTests {
 	@Test
 	void streamThatRecoveredStartsANewReconnectTimer() {
 		RuntimeException broken = Status.UNAVAILABLE.asRuntimeException();
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
-			.is(StreamState.RECONNECTING, broken);
+		ScriptedContainer container = scripted("orders").is(StreamState.RECONNECTING, broken);
 		VStreamHealthIndicator indicator = indicator(container);
 		indicator.health();
 		this.clock.advance(Duration.ofSeconds(50));
@@ -224,10 +193,8 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void streamFailedIsDownWithTheErrorMessageOnly() {
-		this.vtgate.answer(FakeVtgate.Behaviour.fail(Status.INVALID_ARGUMENT.withDescription("unknown table customer")));
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
-		container.start();
-		await().until(() -> container.getState() == StreamState.FAILED);
+		this.vtgate.thenFail(Status.INVALID_ARGUMENT.withDescription("unknown table customer"));
+		VStreamContainer container = start("orders", StreamState.FAILED);
 
 		Health health = indicator(container).health();
 
@@ -241,8 +208,7 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void failedStreamIsDownWhateverTheTimeout() {
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
-			.is(StreamState.FAILED, new IllegalStateException("boom"));
+		ScriptedContainer container = scripted("orders").is(StreamState.FAILED, new IllegalStateException("boom"));
 
 		Health health = new VStreamHealthIndicator(container, Duration.ofDays(1), this.clock).health();
 
@@ -252,17 +218,15 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void errorWithoutMessageShowsItsType() {
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
-			.is(StreamState.FAILED, new NullPointerException());
+		ScriptedContainer container = scripted("orders").is(StreamState.FAILED, new NullPointerException());
 
 		assertThat(indicator(container).health().getDetails()).containsEntry("error", "NullPointerException");
 	}
 
 	@Test
 	void credentialsInAnErrorMessageAreMasked() {
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
-			.is(StreamState.FAILED, new IllegalStateException(
-					"cannot reach mysql://vt_app:s3cret@db:3306/commerce (password=hunter2, token: abc123)"));
+		ScriptedContainer container = scripted("orders").is(StreamState.FAILED, new IllegalStateException(
+				"cannot reach mysql://vt_app:s3cret@db:3306/commerce (password=hunter2, token: abc123)"));
 
 		Object error = indicator(container).health().getDetails().get("error");
 
@@ -272,8 +236,7 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void lagIsTheTimeSinceTheLastCommit() {
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
-			.is(StreamState.STREAMING, null)
+		ScriptedContainer container = scripted("orders").is(StreamState.STREAMING, null)
 			.committedAt(NOW.minusMillis(1500));
 
 		Health health = indicator(container).health();
@@ -284,8 +247,7 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void lagIsNeverNegative() {
-		ScriptedContainer container = this.vtgate.track(new ScriptedContainer(this.vtgate, "orders"))
-			.is(StreamState.STREAMING, null)
+		ScriptedContainer container = scripted("orders").is(StreamState.STREAMING, null)
 			.committedAt(NOW.plusSeconds(1));
 
 		assertThat(indicator(container).health().getDetails()).containsEntry("lag", "PT0S");
@@ -293,7 +255,7 @@ class VStreamHealthIndicatorTests {
 
 	@Test
 	void negativeReconnectTimeoutIsRejected() {
-		VStreamContainer container = this.vtgate.container("orders", StartPosition.CURRENT);
+		VStreamContainer container = container("orders", StartPosition.CURRENT);
 
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new VStreamHealthIndicator(container, Duration.ofSeconds(-1)))

@@ -22,15 +22,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The contract run against {@link JdbcOffsetRepository} on one database. Subclasses provide the
- * template and the table, which {@link #repository()} has created.
+ * The contract run against {@link JdbcOffsetRepository} on one database. Subclasses register the
+ * {@link JdbcOffsetDatabase} as a static {@code @RegisterExtension} field and pass it here; it has
+ * created the table of {@link #repository()} before the tests run.
  */
 abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetRepositoryContractTests {
 
-	protected abstract JdbcTemplate jdbcTemplate();
+	private final JdbcOffsetDatabase database;
+
+	protected JdbcOffsetRepositoryContractTests(JdbcOffsetDatabase database) {
+		this.database = database;
+	}
+
+	protected JdbcTemplate jdbcTemplate() {
+		return this.database.jdbcTemplate();
+	}
 
 	@Override
-	protected abstract JdbcOffsetRepository repository();
+	protected JdbcOffsetRepository repository() {
+		return this.database.repository();
+	}
 
 	@Override
 	protected void storeRawValue(String streamId, String value) {

@@ -1,46 +1,17 @@
 package dev.vstream.offset;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link JdbcOffsetRepository} on a real PostgreSQL server (see {@link OffsetTestServices}).
  */
 class PostgresJdbcOffsetRepositoryTests extends JdbcOffsetRepositoryContractTests {
 
-	private static HikariDataSource dataSource;
+	@RegisterExtension
+	static final JdbcOffsetDatabase database = JdbcOffsetDatabase.server("POSTGRES", "PostgreSQL");
 
-	private static JdbcTemplate jdbcTemplate;
-
-	private static JdbcOffsetRepository repository;
-
-	@BeforeAll
-	static void createTable() {
-		dataSource = OffsetTestServices.dataSource("POSTGRES", "PostgreSQL");
-		jdbcTemplate = new JdbcTemplate(dataSource);
-		repository = new JdbcOffsetRepository(jdbcTemplate, uniqueTableName());
-		repository.createTableIfMissing();
-	}
-
-	@AfterAll
-	static void dropTable() {
-		if (dataSource != null) {
-			jdbcTemplate.execute("DROP TABLE IF EXISTS " + repository.getTableName());
-			dataSource.close();
-		}
-	}
-
-	@Override
-	protected JdbcTemplate jdbcTemplate() {
-		return jdbcTemplate;
-	}
-
-	@Override
-	protected JdbcOffsetRepository repository() {
-		return repository;
+	PostgresJdbcOffsetRepositoryTests() {
+		super(database);
 	}
 
 }

@@ -7,6 +7,7 @@ import binlogdata.Binlogdata.FieldEvent;
 import binlogdata.Binlogdata.RowChange;
 import binlogdata.Binlogdata.RowEvent;
 import binlogdata.Binlogdata.ShardGtid;
+import binlogdata.Binlogdata.TableLastPK;
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
 import binlogdata.Binlogdata.VGtid;
@@ -28,15 +29,15 @@ public final class Events {
 	}
 
 	public static VEvent begin() {
-		return VEvent.newBuilder().setType(VEventType.BEGIN).setTimestamp(TIMESTAMP).build();
+		return event(VEventType.BEGIN).build();
 	}
 
 	public static VEvent commit() {
-		return VEvent.newBuilder().setType(VEventType.COMMIT).setTimestamp(TIMESTAMP).build();
+		return event(VEventType.COMMIT).build();
 	}
 
 	public static VEvent heartbeat() {
-		return VEvent.newBuilder().setType(VEventType.HEARTBEAT).setTimestamp(TIMESTAMP).build();
+		return event(VEventType.HEARTBEAT).build();
 	}
 
 	public static VEvent copyCompleted() {
@@ -54,12 +55,7 @@ public final class Events {
 	}
 
 	public static VEvent field(String keyspace, String shard, String table, Query.Field... fields) {
-		return VEvent.newBuilder()
-			.setType(VEventType.FIELD)
-			.setKeyspace(keyspace)
-			.setShard(shard)
-			.setTimestamp(TIMESTAMP)
-			.setFieldEvent(FieldEvent.newBuilder()
+		return event(VEventType.FIELD, keyspace, shard).setFieldEvent(FieldEvent.newBuilder()
 				.setTableName(keyspace + "." + table)
 				.setKeyspace(keyspace)
 				.setShard(shard)
@@ -97,12 +93,7 @@ public final class Events {
 	}
 
 	public static VEvent rows(String keyspace, String shard, String table, RowChange... changes) {
-		return VEvent.newBuilder()
-			.setType(VEventType.ROW)
-			.setKeyspace(keyspace)
-			.setShard(shard)
-			.setTimestamp(TIMESTAMP)
-			.setRowEvent(RowEvent.newBuilder()
+		return event(VEventType.ROW, keyspace, shard).setRowEvent(RowEvent.newBuilder()
 				.setTableName(keyspace + "." + table)
 				.setKeyspace(keyspace)
 				.setShard(shard)
@@ -110,14 +101,28 @@ public final class Events {
 			.build();
 	}
 
-	public static VGtid vgtid(String keyspace, String shard, String gtid) {
-		return VGtid.newBuilder()
-			.addShardGtids(ShardGtid.newBuilder().setKeyspace(keyspace).setShard(shard).setGtid(gtid))
-			.build();
+	/**
+	 * The position of one shard.
+	 * @param copyingTables the tables whose copy phase is still under way on that shard
+	 */
+	public static VGtid vgtid(String keyspace, String shard, String gtid, String... copyingTables) {
+		ShardGtid.Builder shardGtid = ShardGtid.newBuilder().setKeyspace(keyspace).setShard(shard).setGtid(gtid);
+		for (String table : copyingTables) {
+			shardGtid.addTablePKs(TableLastPK.newBuilder().setTableName(table));
+		}
+		return VGtid.newBuilder().addShardGtids(shardGtid).build();
 	}
 
 	public static VEvent vgtidEvent(VGtid vgtid) {
 		return VEvent.newBuilder().setType(VEventType.VGTID).setVgtid(vgtid).build();
+	}
+
+	private static VEvent.Builder event(VEventType type) {
+		return VEvent.newBuilder().setType(type).setTimestamp(TIMESTAMP);
+	}
+
+	private static VEvent.Builder event(VEventType type, String keyspace, String shard) {
+		return event(type).setKeyspace(keyspace).setShard(shard);
 	}
 
 }
