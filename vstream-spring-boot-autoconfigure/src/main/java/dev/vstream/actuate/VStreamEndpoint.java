@@ -11,12 +11,15 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import dev.vstream.listener.ListenerStatistics;
 import dev.vstream.listener.Operation;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.stream.ShardPosition;
+import dev.vstream.stream.StartPosition;
 import dev.vstream.stream.StreamPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
+import dev.vstream.stream.VStreamException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -30,12 +33,17 @@ import org.springframework.util.Assert;
 
 /**
  * {@link Endpoint @Endpoint} exposing the streams: state, position, counters and listeners of each
- * ({@code GET /actuator/vstream}, {@code GET /actuator/vstream/{id}}), and starting or stopping one
- * ({@code POST /actuator/vstream/{id}} with {@code {"action": "start"}} or {@code "stop"}).
+ * ({@code GET /actuator/vstream}, {@code GET /actuator/vstream/{id}}), and controlling one
+ * ({@code POST /actuator/vstream/{id}} with {@code {"action": "..."}}): {@code start},
+ * {@code stop}, {@code pause}, {@code resume}, {@code restart}, and {@code reset} of a stopped
+ * stream's saved position (with {@code "position": "copy" | "current" | "<VGtid JSON>"}, or
+ * without a position to delete it).
  *
  * <p>Access defaults to {@linkplain Access#READ_ONLY read-only}: stopping a stream stops the
  * application's reaction to database changes, so the write operation is available only once
- * {@code management.endpoint.vstream.access=unrestricted} is set.
+ * {@code management.endpoint.vstream.access=unrestricted} is set. An action that cannot be done
+ * safely in the stream's state is refused with an {@link IllegalStateException} saying why (HTTP
+ * 409 through {@link VStreamWebEndpointExtension}).
  */
 @Endpoint(id = "vstream", defaultAccess = Access.READ_ONLY)
 public class VStreamEndpoint {
@@ -43,6 +51,8 @@ public class VStreamEndpoint {
 	private final Supplier<? extends Collection<VStreamContainer>> containers;
 
 	private final Clock clock;
+
+	private static final List<String> ACTIONS = List.of("start", "stop", "pause", "resume", "restart", "reset");
 
 	/**
 	 * Create an endpoint for a fixed set of streams.
@@ -100,29 +110,51 @@ public class VStreamEndpoint {
 	}
 
 	/**
-	 * Start or stop a stream. Starting resumes from the stream's saved position, so a stream that
-	 * {@linkplain StreamState#FAILED failed} can be restarted once the cause is fixed. Stopping
-	 * waits for the change being handled to finish and keeps the position, so nothing is lost.
+	 * Control a stream.
+	 * <ul>
+	 * <li>{@code start}: connect and resume from the saved position, so a stream that
+	 * {@linkplain StreamState#FAILED failed} can be restarted once the cause is fixed;</li>
+	 * <li>{@code stop}: finish the change in hand, save the position and disconnect;</li>
+	 * <li>{@code pause}: finish the transaction in hand, save the position and stop pulling from
+	 * vtgate while staying connected ({@link StreamState#PAUSED PAUSED}, health UP);</li>
+	 * <li>{@code resume}: carry on after a pause;</li>
+	 * <li>{@code restart}: stop (if running), then start;</li>
+	 * <li>{@code reset}: replace the saved position of a stopped stream, so that its next start
+	 * begins at {@code position}: {@code copy} (existing rows again, then live), {@code current}
+	 * (changes from that start on) or a VGtid in the JSON form the offset stores keep; without a
+	 * position, the saved one is deleted and the next start follows {@code vstream.start-position}.
+	 * </li>
+	 * </ul>
 	 * @param id the stream id
-	 * @param action {@code start} or {@code stop}
+	 * @param action the action
+	 * @param position for {@code reset} only: where the next start begins
 	 * @return the stream after the action, or {@code null} (HTTP 404) when there is no stream with
 	 * that id
-	 * @throws IllegalStateException when starting a running stream or one without listeners, or
-	 * stopping a stream that is not running
-	 * @throws InvalidEndpointRequestException (HTTP 400) for another action
+	 * @throws IllegalStateException when the action is unsafe or meaningless in the stream's state
+	 * (for example a reset while running, a resume of a stream that is not paused)
+	 * @throws InvalidEndpointRequestException (HTTP 400) for an unknown action or an unreadable
+	 * position
 	 */
 	@WriteOperation
-	public @Nullable StreamDescriptor control(@Selector String id, String action) {
+	public @Nullable StreamDescriptor control(@Selector String id, String action, @Nullable String position) {
 		VStreamContainer container = find(id);
 		if (container == null) {
 			return null;
 		}
-		switch (action.trim().toLowerCase(Locale.ROOT)) {
+		String name = action.trim().toLowerCase(Locale.ROOT);
+		if (position != null && !position.isBlank() && !name.equals("reset")) {
+			throw new InvalidEndpointRequestException("A position is only taken by 'reset', not by '" + action + "'",
+					"A position is only taken by 'reset'");
+		}
+		switch (name) {
 			case "start" -> start(container);
 			case "stop" -> stop(container);
-			default -> throw new InvalidEndpointRequestException(
-					"Unknown action '" + action + "' for stream '" + id + "'; use 'start' or 'stop'",
-					"Unknown action; use 'start' or 'stop'");
+			case "pause" -> pause(container);
+			case "resume" -> resume(container);
+			case "restart" -> restart(container);
+			case "reset" -> reset(container, position);
+			default -> throw new InvalidEndpointRequestException("Unknown action '" + action + "' for stream '" + id
+					+ "'; use one of " + ACTIONS, "Unknown action; use one of " + ACTIONS);
 		}
 		return describe(container, this.clock.instant());
 	}
@@ -149,6 +181,71 @@ public class VStreamEndpoint {
 		container.stop();
 	}
 
+	private void pause(VStreamContainer container) {
+		if (!container.isRunning()) {
+			throw new IllegalStateException("Stream '" + container.getId() + "' is not running ("
+					+ container.getState() + "); only a running stream can be paused");
+		}
+		if (container.isPaused()) {
+			throw new IllegalStateException("Stream '" + container.getId() + "' is already paused");
+		}
+		container.pause();
+	}
+
+	private void resume(VStreamContainer container) {
+		if (!container.isRunning() || !container.isPaused()) {
+			throw new IllegalStateException("Stream '" + container.getId() + "' is not paused (" + container.getState()
+					+ ")" + (container.isRunning() ? "" : "; use 'start' to start it"));
+		}
+		container.resume();
+	}
+
+	private void restart(VStreamContainer container) {
+		if (container.getEndpoints().isEmpty()) {
+			throw new IllegalStateException(
+					"Stream '" + container.getId() + "' has no listeners; starting it would stream nothing");
+		}
+		if (container.isRunning()) {
+			container.stop();
+		}
+		container.start();
+	}
+
+	private void reset(VStreamContainer container, @Nullable String position) {
+		if (container.isRunning()) {
+			throw new IllegalStateException("Stream '" + container.getId() + "' is running (" + container.getState()
+					+ "); stop it before resetting its position, then start it");
+		}
+		StreamPosition start = parse(container, position);
+		try {
+			container.resetPosition(start);
+		}
+		catch (VStreamException ex) {
+			// A position of other keyspaces: refused, and the saved position is left as it is.
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
+	}
+
+	private static @Nullable StreamPosition parse(VStreamContainer container, @Nullable String position) {
+		if (position == null || position.isBlank()) {
+			return null;
+		}
+		String value = position.trim();
+		for (StartPosition start : StartPosition.values()) {
+			if (start.name().equalsIgnoreCase(value)) {
+				return container.positionAt(start);
+			}
+		}
+		try {
+			return StreamPosition.fromJson(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException("Position of stream '" + container.getId()
+					+ "' must be 'copy', 'current' or a VGtid in JSON: " + ex.getMessage(),
+					"Position must be 'copy', 'current' or a VGtid in JSON");
+		}
+	}
+
 	private @Nullable VStreamContainer find(String id) {
 		for (VStreamContainer container : this.containers.get()) {
 			if (container.getId().equals(id)) {
@@ -166,7 +263,8 @@ public class VStreamEndpoint {
 			.stream()
 			.map((endpoint) -> ListenerDescriptor.of(endpoint, defaultKeyspace))
 			.toList();
-		return new StreamDescriptor(container.getId(), container.getState(), container.isRunning(),
+		List<String> tables = listeners.stream().map((l) -> l.keyspace() + "." + l.table()).distinct().toList();
+		return new StreamDescriptor(container.getId(), tables, container.getState(), container.isRunning(),
 				container.isAutoStartup(), StreamReport.message(container.getLastError()),
 				(position != null) ? PositionDescriptor.of(position) : null, container.getLastEventTime(),
 				container.getLastCommitTime(), (lag != null) ? lag.toMillis() : null, container.getEventsReceived(),
@@ -186,6 +284,7 @@ public class VStreamEndpoint {
 	 * One stream.
 	 *
 	 * @param id the stream id
+	 * @param tables the tables its listeners listen to, as {@code keyspace.table}
 	 * @param state the life-cycle state
 	 * @param running whether the stream is started (also while reconnecting)
 	 * @param autoStartup whether the stream starts with the application
@@ -201,7 +300,7 @@ public class VStreamEndpoint {
 	 * @param reconnects reconnects since start-up
 	 * @param listeners the listeners of the stream
 	 */
-	public record StreamDescriptor(String id, StreamState state, boolean running, boolean autoStartup,
+	public record StreamDescriptor(String id, List<String> tables, StreamState state, boolean running, boolean autoStartup,
 			@Nullable String lastError, @Nullable PositionDescriptor position, @Nullable Instant lastEventTime,
 			@Nullable Instant lastCommitTime, @Nullable Long lagMillis, long eventsReceived, long changesHandled,
 			long changesFailed, long reconnects, List<ListenerDescriptor> listeners) implements OperationResponseBody {
@@ -245,15 +344,24 @@ public class VStreamEndpoint {
 	 * @param table the table
 	 * @param operations the operations delivered
 	 * @param running whether changes are currently delivered to the listener
+	 * @param autoStartup whether the listener runs when its stream starts
+	 * @param changesHandled calls of the listener that completed
+	 * @param changesFailed calls of the listener that threw (before retries)
+	 * @param lastHandledTime when the last call completed
+	 * @param lastError the message of what the last failed call threw
 	 */
 	public record ListenerDescriptor(String id, String keyspace, String table, Set<Operation> operations,
-			boolean running) {
+			boolean running, boolean autoStartup, long changesHandled, long changesFailed,
+			@Nullable Instant lastHandledTime, @Nullable String lastError) {
 
 		static ListenerDescriptor of(VStreamListenerEndpoint endpoint, String defaultKeyspace) {
 			String keyspace = endpoint.getKeyspace().isEmpty() ? defaultKeyspace : endpoint.getKeyspace();
+			ListenerStatistics statistics = endpoint.getStatistics();
 			// A copy: the endpoint's own set must not be changed through a response.
 			return new ListenerDescriptor(endpoint.getId(), keyspace, endpoint.getTable(),
-					Collections.unmodifiableSet(EnumSet.copyOf(endpoint.getOperations())), endpoint.isRunning());
+					Collections.unmodifiableSet(EnumSet.copyOf(endpoint.getOperations())), endpoint.isRunning(),
+					endpoint.isAutoStartup(), statistics.getHandled(), statistics.getFailed(),
+					statistics.getLastHandledTime(), StreamReport.message(statistics.getLastError()));
 		}
 
 	}

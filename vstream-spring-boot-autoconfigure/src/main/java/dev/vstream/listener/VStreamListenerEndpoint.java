@@ -24,6 +24,8 @@ public final class VStreamListenerEndpoint {
 
 	private volatile boolean running;
 
+	private final ListenerStatistics statistics = new ListenerStatistics();
+
 	/**
 	 * Create an endpoint.
 	 * @param id unique listener id
@@ -94,6 +96,11 @@ public final class VStreamListenerEndpoint {
 	 */
 	public void setErrorRecovery(ErrorRecovery errorRecovery) {
 		this.errorRecovery = errorRecovery;
+	}
+
+	/** @return the counters of this listener's calls */
+	public ListenerStatistics getStatistics() {
+		return this.statistics;
 	}
 
 	/** @return the method adapter */

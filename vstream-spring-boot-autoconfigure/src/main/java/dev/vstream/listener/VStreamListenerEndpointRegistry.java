@@ -38,6 +38,39 @@ public class VStreamListenerEndpointRegistry {
 	}
 
 	/**
+	 * Return the endpoint with an id.
+	 * @param id the listener id
+	 * @return the endpoint
+	 * @throws IllegalArgumentException when there is none
+	 */
+	public VStreamListenerEndpoint getRequiredEndpoint(String id) {
+		VStreamListenerEndpoint endpoint = getEndpoint(id);
+		if (endpoint == null) {
+			throw new IllegalArgumentException("No @VStreamListener with id '" + id + "'");
+		}
+		return endpoint;
+	}
+
+	/**
+	 * Start delivering changes to a listener that was not started ({@code autoStartup=false}) or
+	 * was stopped; changes its stream passed meanwhile are not delivered again.
+	 * @param id the listener id
+	 * @throws IllegalArgumentException when there is no listener with that id
+	 */
+	public void startListener(String id) {
+		getRequiredEndpoint(id).setRunning(true);
+	}
+
+	/**
+	 * Stop delivering changes to a listener; its stream goes on without it.
+	 * @param id the listener id
+	 * @throws IllegalArgumentException when there is no listener with that id
+	 */
+	public void stopListener(String id) {
+		getRequiredEndpoint(id).setRunning(false);
+	}
+
+	/**
 	 * Return all endpoints, in registration order.
 	 * @return the endpoints
 	 */

@@ -17,6 +17,12 @@ public enum StreamState {
 	/** Receiving live changes. */
 	STREAMING,
 
+	/**
+	 * Paused on purpose ({@link VStreamContainer#pause()}): connected, but not pulling from vtgate
+	 * until resumed.
+	 */
+	PAUSED,
+
 	/** The connection broke; waiting to reconnect from the last handled position. */
 	RECONNECTING,
 

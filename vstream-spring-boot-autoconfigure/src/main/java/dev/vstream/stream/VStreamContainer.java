@@ -77,6 +77,8 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile boolean paused;
+
 	private volatile boolean autoStartup = true;
 
 	private volatile StreamState state = StreamState.STOPPED;
@@ -283,6 +285,7 @@ public class VStreamContainer implements SmartLifecycle {
 			this.unsavedTransactions = 0;
 			this.lastSaveNanos = System.nanoTime();
 			this.running = true;
+			this.paused = false;
 			this.lastError = null;
 			this.state = StreamState.STARTING;
 			Thread thread = new Thread(this::run, "vstream-" + getId());
@@ -320,10 +323,129 @@ public class VStreamContainer implements SmartLifecycle {
 		return this.running;
 	}
 
+	/**
+	 * Stop pulling from vtgate without ending the stream. The transaction in hand is finished and
+	 * the position reached is saved, then no further response is requested: vtgate's sends back up
+	 * against gRPC flow control and nothing is lost or repeated. The state becomes
+	 * {@link StreamState#PAUSED PAUSED} once the stream waits; {@link #resume()} carries on from the
+	 * same connection (or reconnects from the position if vtgate ended it meanwhile).
+	 * @throws IllegalStateException when the stream is not running
+	 */
+	public void pause() {
+		synchronized (this.monitor) {
+			if (!this.running) {
+				throw new IllegalStateException("Stream '" + getId() + "' is not running (" + this.state + ")");
+			}
+			this.paused = true;
+		}
+	}
+
+	/**
+	 * Carry on after {@link #pause()}; does nothing when the stream is not paused.
+	 */
+	public void resume() {
+		synchronized (this.monitor) {
+			this.paused = false;
+			this.monitor.notifyAll();
+		}
+	}
+
+	/** @return whether the stream was asked to pause and not resumed since */
+	public boolean isPaused() {
+		return this.paused;
+	}
+
+	/**
+	 * Replace or discard the saved position of a stopped stream, so that its next start begins
+	 * there.
+	 * @param start the position to start from next time, or {@code null} to delete the saved
+	 * position (the next start then follows the configured start position)
+	 * @throws IllegalStateException when the stream is running
+	 * @throws VStreamException when the position does not cover exactly the listened keyspaces
+	 * @see #positionAt(StartPosition)
+	 */
+	public void resetPosition(@Nullable StreamPosition start) {
+		synchronized (this.monitor) {
+			if (this.running) {
+				// The worker would overwrite the new position with the next one it reaches.
+				throw new IllegalStateException("Stream '" + getId() + "' is running (" + this.state
+						+ "); stop it before resetting its position");
+			}
+			if (start == null) {
+				this.offsets.delete(getId());
+			}
+			else {
+				checkKeyspaces(start, "new position");
+				this.offsets.save(getId(), start);
+			}
+			this.savedPosition = start;
+			this.position = start;
+			logger.warn("Stream '" + getId() + "' position reset to "
+					+ ((start != null) ? start : "its configured start (saved position deleted)"));
+		}
+	}
+
+	/**
+	 * The position that starts every listened shard at a start position, as used when nothing is
+	 * saved.
+	 * @param start copy or current
+	 * @return the position
+	 */
+	public StreamPosition positionAt(StartPosition start) {
+		VGtid.Builder vgtid = VGtid.newBuilder();
+		for (String keyspace : keyspaces()) {
+			List<String> shards = this.settings.shards().getOrDefault(keyspace, List.of());
+			if (shards.isEmpty()) {
+				vgtid.addShardGtids(ShardGtid.newBuilder().setKeyspace(keyspace).setGtid(start.gtid()));
+			}
+			for (String shard : shards) {
+				vgtid.addShardGtids(ShardGtid.newBuilder().setKeyspace(keyspace).setShard(shard).setGtid(start.gtid()));
+			}
+		}
+		return StreamPosition.of(vgtid.build());
+	}
+
+	/**
+	 * Wait while paused, between transactions only, so that no listener transaction stays open.
+	 * @param session the current connection, whose handled position is saved before waiting
+	 */
+	private void awaitResume(@Nullable Session session) {
+		if (!this.paused) {
+			return;
+		}
+		if (session != null) {
+			session.saveIfDue(true);
+		}
+		StreamState before = this.state;
+		synchronized (this.monitor) {
+			if (this.running && this.paused) {
+				this.state = StreamState.PAUSED;
+				logger.info("Stream '" + getId() + "' paused at " + this.position);
+			}
+			while (this.running && this.paused) {
+				try {
+					this.monitor.wait();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+			if (this.state == StreamState.PAUSED) {
+				this.state = before;
+				logger.info("Stream '" + getId() + "' resumed");
+			}
+		}
+	}
+
 	private void run() {
 		BackOffExecution backOff = null;
 		Session session = null;
 		while (this.running) {
+			awaitResume(null);
+			if (!this.running) {
+				break;
+			}
 			session = new Session();
 			try {
 				session.stream();
@@ -361,7 +483,7 @@ public class VStreamContainer implements SmartLifecycle {
 				this.streamMonitor.reconnecting(this, ex.getStatus());
 				logger.warn("Stream '" + getId() + "' broke (" + ex.getStatus().getCode() + ": "
 						+ ex.getStatus().getDescription() + "); reconnecting in " + delay + " ms from " + this.position);
-				pause(delay);
+				sleep(delay);
 			}
 			catch (RuntimeException ex) {
 				session.abandon();
@@ -392,7 +514,7 @@ public class VStreamContainer implements SmartLifecycle {
 		}
 	}
 
-	private void pause(long millis) {
+	private void sleep(long millis) {
 		synchronized (this.monitor) {
 			long deadline = System.currentTimeMillis() + millis;
 			long remaining = millis;
@@ -453,22 +575,7 @@ public class VStreamContainer implements SmartLifecycle {
 					+ this.settings.explicitStart());
 			return this.settings.explicitStart();
 		}
-		VGtid.Builder vgtid = VGtid.newBuilder();
-		for (String keyspace : keyspaces()) {
-			List<String> shards = this.settings.shards().getOrDefault(keyspace, List.of());
-			if (shards.isEmpty()) {
-				vgtid.addShardGtids(ShardGtid.newBuilder()
-					.setKeyspace(keyspace)
-					.setGtid(this.settings.startPosition().gtid()));
-			}
-			for (String shard : shards) {
-				vgtid.addShardGtids(ShardGtid.newBuilder()
-					.setKeyspace(keyspace)
-					.setShard(shard)
-					.setGtid(this.settings.startPosition().gtid()));
-			}
-		}
-		StreamPosition start = StreamPosition.of(vgtid.build());
+		StreamPosition start = positionAt(this.settings.startPosition());
 		logger.info("Stream '" + getId() + "' has no saved position; starting at " + this.settings.startPosition()
 				+ " for " + start);
 		return start;
@@ -568,7 +675,7 @@ public class VStreamContainer implements SmartLifecycle {
 					Iterator<VStreamResponse> responses = VitessGrpc.newBlockingStub(VStreamContainer.this.channel)
 						.vStream(request);
 					VStreamContainer.this.state = from.isCopying() ? StreamState.COPYING : StreamState.STARTING;
-					while (VStreamContainer.this.running && responses.hasNext()) {
+					while (VStreamContainer.this.running && resumed() && responses.hasNext()) {
 						VStreamResponse response = responses.next();
 						VStreamContainer.this.streamMonitor.responseReceived(VStreamContainer.this,
 								response.getEventsCount());
@@ -587,6 +694,13 @@ public class VStreamContainer implements SmartLifecycle {
 				VStreamContainer.this.call = null;
 				context.cancel(null);
 			}
+		}
+
+		private boolean resumed() {
+			if (!this.inTransaction) {
+				awaitResume(this);
+			}
+			return VStreamContainer.this.running;
 		}
 
 		private void handle(VStreamResponse response) {
@@ -708,10 +822,12 @@ public class VStreamContainer implements SmartLifecycle {
 			try {
 				streamMonitor.invoke(VStreamContainer.this, listener, event, call);
 				VStreamContainer.this.changesHandled.incrementAndGet();
+				listener.getStatistics().recordHandled();
 				streamMonitor.changeHandled(VStreamContainer.this, listener, event, System.nanoTime() - start, null);
 			}
 			catch (RuntimeException ex) {
 				VStreamContainer.this.changesFailed.incrementAndGet();
+				listener.getStatistics().recordFailed(ex);
 				streamMonitor.changeHandled(VStreamContainer.this, listener, event, System.nanoTime() - start, ex);
 				VStreamContainer.this.errorHandler.handle(ex, event, listener, call);
 			}

@@ -1,0 +1,57 @@
+package dev.vstream.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+import org.springframework.util.Assert;
+
+/**
+ * Web extension of {@link VStreamEndpoint}: a refused action answers HTTP 409 with a body saying
+ * why ({@code {"stream": "...", "action": "...", "error": "..."}}), where the endpoint alone would
+ * answer 500 with the reason hidden by Boot's error handling.
+ */
+@EndpointWebExtension(endpoint = VStreamEndpoint.class)
+public class VStreamWebEndpointExtension {
+
+	private final VStreamEndpoint delegate;
+
+	/**
+	 * Create an extension.
+	 * @param delegate the endpoint
+	 */
+	public VStreamWebEndpointExtension(VStreamEndpoint delegate) {
+		Assert.notNull(delegate, "'delegate' must not be null");
+		this.delegate = delegate;
+	}
+
+	/**
+	 * Control a stream, as {@link VStreamEndpoint#control(String, String, String)}.
+	 * @param id the stream id
+	 * @param action the action
+	 * @param position for {@code reset} only: where the next start begins
+	 * @return the stream after the action (200), no stream with that id (404), or the reason the
+	 * action was refused (409)
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> control(@Selector String id, String action, @Nullable String position) {
+		try {
+			Object stream = this.delegate.control(id, action, position);
+			return (stream != null) ? new WebEndpointResponse<>(stream)
+					: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		catch (IllegalStateException ex) {
+			Map<String, Object> body = new LinkedHashMap<>();
+			body.put("stream", id);
+			body.put("action", action);
+			body.put("error", StreamReport.message(ex));
+			return new WebEndpointResponse<>(body, 409);
+		}
+	}
+
+}

@@ -1,0 +1,57 @@
+package dev.vstream.listener;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Counters of one listener, kept by the stream that calls it, for the actuator endpoint.
+ */
+public final class ListenerStatistics {
+
+	private final AtomicLong handled = new AtomicLong();
+
+	private final AtomicLong failed = new AtomicLong();
+
+	private volatile @Nullable Throwable lastError;
+
+	private volatile @Nullable Instant lastHandledTime;
+
+	/** A call of the listener completed. */
+	public void recordHandled() {
+		this.handled.incrementAndGet();
+		this.lastHandledTime = Instant.now();
+	}
+
+	/**
+	 * A call of the listener threw (counted before any retry, so a retried change that then
+	 * succeeds counts once in each).
+	 * @param error what it threw
+	 */
+	public void recordFailed(Throwable error) {
+		this.failed.incrementAndGet();
+		this.lastError = error;
+	}
+
+	/** @return calls that completed */
+	public long getHandled() {
+		return this.handled.get();
+	}
+
+	/** @return calls that threw */
+	public long getFailed() {
+		return this.failed.get();
+	}
+
+	/** @return what the last failed call threw, if any */
+	public @Nullable Throwable getLastError() {
+		return this.lastError;
+	}
+
+	/** @return when the last call completed */
+	public @Nullable Instant getLastHandledTime() {
+		return this.lastHandledTime;
+	}
+
+}
