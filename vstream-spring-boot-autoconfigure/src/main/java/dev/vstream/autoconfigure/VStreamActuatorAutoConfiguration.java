@@ -2,6 +2,7 @@ package dev.vstream.autoconfigure;
 
 import dev.vstream.actuate.VStreamEndpoint;
 import dev.vstream.actuate.VStreamHealthContributor;
+import dev.vstream.actuate.VStreamWebEndpointExtension;
 import dev.vstream.stream.VStreamContainer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Actuator support for streams: the {@code vstream} health contributor and the
- * {@code /actuator/vstream} endpoint.
+ * {@code /actuator/vstream} endpoint with its web extension.
  */
 @AutoConfiguration(after = VStreamAutoConfiguration.class)
 @ConditionalOnBean(VStreamContainer.class)
@@ -47,6 +48,12 @@ public final class VStreamActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		VStreamEndpoint vstreamEndpoint(ObjectProvider<VStreamContainer> containers) {
 			return new VStreamEndpoint(() -> containers.orderedStream().toList());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		VStreamWebEndpointExtension vstreamWebEndpointExtension(VStreamEndpoint vstreamEndpoint) {
+			return new VStreamWebEndpointExtension(vstreamEndpoint);
 		}
 
 	}

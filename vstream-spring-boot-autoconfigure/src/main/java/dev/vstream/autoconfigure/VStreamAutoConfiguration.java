@@ -17,6 +17,8 @@ import dev.vstream.offset.OffsetRepository;
 import dev.vstream.stream.CheckpointPolicy;
 import dev.vstream.stream.StreamPosition;
 import dev.vstream.stream.VStreamContainer;
+import dev.vstream.stream.VStreamContainerRegistry;
+import dev.vstream.stream.VStreamMonitor;
 import dev.vstream.stream.VStreamSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -68,6 +70,12 @@ public final class VStreamAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	VStreamContainerRegistry vstreamContainerRegistry(ObjectProvider<VStreamContainer> containers) {
+		return new VStreamContainerRegistry(() -> containers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	RowMapperFactory vstreamRowMapperFactory(ListableBeanFactory beanFactory) {
 		// Users customize value conversion the Boot way: Converter / GenericConverter beans.
 		ApplicationConversionService conversionService = new ApplicationConversionService();
@@ -112,10 +120,11 @@ public final class VStreamAutoConfiguration {
 	VStreamContainer vstreamContainer(VStreamProperties properties, ManagedChannel vstreamChannel,
 			OffsetRepository offsetRepository, VStreamListenerEndpointRegistry registry,
 			VStreamErrorHandler errorHandler, ObjectProvider<DataSource> dataSource,
-			ObjectProvider<PlatformTransactionManager> transactionManager) {
+			ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<VStreamMonitor> monitor) {
 		VStreamContainer container = new VStreamContainer(settings(properties), vstreamChannel, offsetRepository,
 				registry::getEndpoints, errorHandler);
 		container.setAutoStartup(properties.isAutoStartup());
+		monitor.ifUnique(container::setMonitor);
 		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
 				properties.getCheckpoint().getInterval()));
 		if (properties.getJdbc().isTransactional() && JDBC_PRESENT && offsetRepository instanceof JdbcOffsetRepository) {

@@ -1,0 +1,61 @@
+package dev.vstream.autoconfigure;
+
+import dev.vstream.metrics.MicrometerVStreamMonitor;
+import dev.vstream.metrics.VStreamListenerObservationConvention;
+import dev.vstream.stream.VStreamContainer;
+import dev.vstream.stream.VStreamMonitor;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+
+/**
+ * Micrometer meters of each stream and an observation around each listener call, when the
+ * application has a {@link MeterRegistry} or an {@link ObservationRegistry}: a
+ * {@link MicrometerVStreamMonitor} that the stream containers report to.
+ */
+@AutoConfiguration(after = VStreamAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+@ConditionalOnClass({ MeterRegistry.class, ObservationRegistry.class })
+@ConditionalOnBean(VStreamContainer.class)
+@Conditional(VStreamMetricsAutoConfiguration.OnRegistry.class)
+public final class VStreamMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	VStreamMonitor vstreamMonitor(ObjectProvider<MeterRegistry> meterRegistry,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<VStreamListenerObservationConvention> convention) {
+		return new MicrometerVStreamMonitor(meterRegistry.getIfUnique(), observationRegistry.getIfUnique(),
+				convention.getIfUnique());
+	}
+
+	static final class OnRegistry extends AnyNestedCondition {
+
+		OnRegistry() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnBean(MeterRegistry.class)
+		static final class Meters {
+
+		}
+
+		@ConditionalOnBean(ObservationRegistry.class)
+		static final class Observations {
+
+		}
+
+	}
+
+}

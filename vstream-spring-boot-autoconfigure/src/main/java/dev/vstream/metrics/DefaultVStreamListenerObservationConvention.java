@@ -1,0 +1,42 @@
+package dev.vstream.metrics;
+
+import dev.vstream.metrics.VStreamListenerObservation.ListenerHighCardinalityTags;
+import dev.vstream.metrics.VStreamListenerObservation.ListenerLowCardinalityTags;
+import io.micrometer.common.KeyValues;
+
+/**
+ * The default {@link VStreamListenerObservationConvention}: name {@code vstream.listener},
+ * contextual name (span name) {@code <keyspace>.<table> process}, the key values of
+ * {@link ListenerLowCardinalityTags} and {@link ListenerHighCardinalityTags}.
+ */
+public class DefaultVStreamListenerObservationConvention implements VStreamListenerObservationConvention {
+
+	/** A shared instance. */
+	public static final DefaultVStreamListenerObservationConvention INSTANCE = new DefaultVStreamListenerObservationConvention();
+
+	@Override
+	public String getContextualName(VStreamListenerObservationContext context) {
+		return context.getChange().keyspace() + "." + context.getChange().table() + " process";
+	}
+
+	@Override
+	public KeyValues getLowCardinalityKeyValues(VStreamListenerObservationContext context) {
+		return KeyValues.of(ListenerLowCardinalityTags.STREAM.withValue(context.getStreamId()),
+				ListenerLowCardinalityTags.LISTENER_ID.withValue(context.getListener().getId()),
+				ListenerLowCardinalityTags.KEYSPACE.withValue(context.getChange().keyspace()),
+				ListenerLowCardinalityTags.SHARD.withValue(context.getChange().shard()),
+				ListenerLowCardinalityTags.TABLE.withValue(context.getChange().table()),
+				ListenerLowCardinalityTags.OPERATION
+					.withValue(context.getListener().getAdapter().isBatch() ? "transaction"
+							: context.getChange().op().name().toLowerCase(java.util.Locale.ROOT)));
+	}
+
+	@Override
+	public KeyValues getHighCardinalityKeyValues(VStreamListenerObservationContext context) {
+		java.time.Instant commitTime = context.getChange().commitTime();
+		return (commitTime != null)
+				? KeyValues.of(ListenerHighCardinalityTags.COMMIT_TIME.withValue(commitTime.toString()))
+				: KeyValues.empty();
+	}
+
+}

@@ -1,0 +1,202 @@
+package dev.vstream.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.vstream.listener.ChangeEvent;
+import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.stream.StreamPosition;
+import dev.vstream.stream.VStreamContainer;
+import dev.vstream.stream.VStreamMonitor;
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Records the meters of each stream in a {@link MeterRegistry} and wraps each listener call in a
+ * {@link VStreamListenerObservation#LISTENER_OBSERVATION vstream.listener} observation.
+ *
+ * <p>Meters (every one tagged {@code stream}, the stream id; tag values of the change are the
+ * keyspace, shard and table names and {@code insert}, {@code update}, {@code delete}):
+ * <ul>
+ * <li>{@value #EVENTS_RECEIVED} (counter): events received from vtgate, heartbeats included;</li>
+ * <li>{@value #CHANGES_DISPATCHED} (timer, tags {@code listener}, {@code keyspace}, {@code shard},
+ * {@code table}, {@code op}, {@code outcome} = {@code success} | {@code failure}): listener calls
+ * and how long they took;</li>
+ * <li>{@value #CHANGES_FAILED} (counter, tags {@code listener}, {@code keyspace}, {@code shard},
+ * {@code table}, {@code op}, {@code exception}): listener calls that threw (before retries), and
+ * rows that could not be decoded ({@code listener}, {@code keyspace}, {@code shard},
+ * {@code table} and {@code op} then {@code none});</li>
+ * <li>{@value #LAG} (time gauge, seconds): now minus the commit time of the last handled change;
+ * registered with the stream's first response, {@code NaN} until a change with a commit time was
+ * handled;</li>
+ * <li>{@value #CHECKPOINT_SAVE} (timer): position saves;</li>
+ * <li>{@value #RECONNECTS} (counter, tag {@code code}, the gRPC status code): reconnects.</li>
+ * </ul>
+ */
+public class MicrometerVStreamMonitor implements VStreamMonitor {
+
+	/** Name of the counter of events received. */
+	public static final String EVENTS_RECEIVED = "vstream.events.received";
+
+	/** Name of the timer of listener calls. */
+	public static final String CHANGES_DISPATCHED = "vstream.changes.dispatched";
+
+	/** Name of the counter of failed changes. */
+	public static final String CHANGES_FAILED = "vstream.changes.failed";
+
+	/** Name of the lag gauge. */
+	public static final String LAG = "vstream.lag";
+
+	/** Name of the timer of position saves. */
+	public static final String CHECKPOINT_SAVE = "vstream.checkpoint.save";
+
+	/** Name of the counter of reconnects. */
+	public static final String RECONNECTS = "vstream.reconnects";
+
+	private static final String NONE = "none";
+
+	private final @Nullable MeterRegistry meterRegistry;
+
+	private final @Nullable ObservationRegistry observationRegistry;
+
+	private final @Nullable VStreamListenerObservationConvention convention;
+
+	// Containers whose gauges are registered: the lag gauge needs the container, which only the
+	// callbacks hand over.
+	private final Set<VStreamContainer> bound = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Create a monitor.
+	 * @param meterRegistry where meters go, {@code null} for no meters
+	 * @param observationRegistry where listener observations go, {@code null} for none
+	 * @param convention replaces {@link DefaultVStreamListenerObservationConvention}, may be
+	 * {@code null}
+	 */
+	public MicrometerVStreamMonitor(@Nullable MeterRegistry meterRegistry,
+			@Nullable ObservationRegistry observationRegistry, @Nullable VStreamListenerObservationConvention convention) {
+		this.meterRegistry = meterRegistry;
+		this.observationRegistry = observationRegistry;
+		this.convention = convention;
+	}
+
+	@Override
+	public void responseReceived(VStreamContainer container, int events) {
+		MeterRegistry registry = this.meterRegistry;
+		if (registry == null) {
+			return;
+		}
+		if (this.bound.add(container)) {
+			TimeGauge.builder(LAG, container, TimeUnit.MILLISECONDS, MicrometerVStreamMonitor::lagMillis)
+				.description("Now minus the commit time of the last handled change")
+				.tag("stream", container.getId())
+				.register(registry);
+		}
+		if (events > 0) {
+			Counter.builder(EVENTS_RECEIVED)
+				.description("Events received from vtgate")
+				.tag("stream", container.getId())
+				.register(registry)
+				.increment(events);
+		}
+	}
+
+	private static double lagMillis(VStreamContainer container) {
+		Instant commit = container.getLastCommitTime();
+		if (commit == null) {
+			return Double.NaN;
+		}
+		return Math.max(0, Duration.between(commit, Instant.now()).toMillis());
+	}
+
+	@Override
+	public void invoke(VStreamContainer container, VStreamListenerEndpoint listener, ChangeEvent event,
+			Runnable invocation) {
+		ObservationRegistry registry = this.observationRegistry;
+		if (registry == null || registry.isNoop()) {
+			invocation.run();
+			return;
+		}
+		VStreamListenerObservationContext context = new VStreamListenerObservationContext(container.getId(), listener,
+				event);
+		VStreamListenerObservation.LISTENER_OBSERVATION
+			.observation(this.convention, DefaultVStreamListenerObservationConvention.INSTANCE, () -> context, registry)
+			.observe(invocation);
+	}
+
+	@Override
+	public void changeHandled(VStreamContainer container, VStreamListenerEndpoint listener, ChangeEvent event,
+			long nanos, @Nullable Throwable error) {
+		MeterRegistry registry = this.meterRegistry;
+		if (registry == null) {
+			return;
+		}
+		Tags tags = Tags.of("stream", container.getId(), "listener", listener.getId(), "keyspace", event.keyspace(),
+				"shard", event.shard(), "table", event.table(), "op", op(listener, event));
+		Timer.builder(CHANGES_DISPATCHED)
+			.description("Listener calls")
+			.tags(tags)
+			.tag("outcome", (error != null) ? "failure" : "success")
+			.register(registry)
+			.record(nanos, TimeUnit.NANOSECONDS);
+		if (error != null) {
+			failed(registry, tags.and("exception", error.getClass().getSimpleName()));
+		}
+	}
+
+	private static String op(VStreamListenerEndpoint listener, ChangeEvent event) {
+		return listener.getAdapter().isBatch() ? "transaction" : event.op().name().toLowerCase(Locale.ROOT);
+	}
+
+	@Override
+	public void changeUndecodable(VStreamContainer container, RuntimeException error) {
+		MeterRegistry registry = this.meterRegistry;
+		if (registry != null) {
+			failed(registry, Tags.of("stream", container.getId(), "listener", NONE, "keyspace", NONE, "shard", NONE,
+					"table", NONE, "op", NONE, "exception", error.getClass().getSimpleName()));
+		}
+	}
+
+	private static void failed(MeterRegistry registry, Tags tags) {
+		Counter.builder(CHANGES_FAILED)
+			.description("Listener calls that threw, and rows that could not be decoded")
+			.tags(tags)
+			.register(registry)
+			.increment();
+	}
+
+	@Override
+	public void checkpointSaved(VStreamContainer container, StreamPosition position, long nanos) {
+		MeterRegistry registry = this.meterRegistry;
+		if (registry != null) {
+			Timer.builder(CHECKPOINT_SAVE)
+				.description("Position saves")
+				.tag("stream", container.getId())
+				.register(registry)
+				.record(nanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void reconnecting(VStreamContainer container, Status status) {
+		MeterRegistry registry = this.meterRegistry;
+		if (registry != null) {
+			Counter.builder(RECONNECTS)
+				.description("Reconnects after the stream broke")
+				.tag("stream", container.getId())
+				.tag("code", status.getCode().name())
+				.register(registry)
+				.increment();
+		}
+	}
+
+}
