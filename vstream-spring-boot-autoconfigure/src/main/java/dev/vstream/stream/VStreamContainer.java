@@ -79,6 +79,8 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private volatile boolean paused;
 
+	private volatile boolean waitingPaused;
+
 	private volatile boolean autoStartup = true;
 
 	private volatile StreamState state = StreamState.STOPPED;
@@ -144,7 +146,13 @@ public class VStreamContainer implements SmartLifecycle {
 
 	/** @return the current state */
 	public StreamState getState() {
-		return this.state;
+		StreamState state = this.state;
+		if (this.waitingPaused || (this.paused && this.running
+				&& (state == StreamState.STARTING || state == StreamState.COPYING || state == StreamState.STREAMING))) {
+			// The worker's own state is kept apart, so that a resume shows where it really is.
+			return StreamState.PAUSED;
+		}
+		return state;
 	}
 
 	/** @return the error that failed the stream or caused the last reconnect, if any */
@@ -325,10 +333,10 @@ public class VStreamContainer implements SmartLifecycle {
 
 	/**
 	 * Stop pulling from vtgate without ending the stream. The transaction in hand is finished and
-	 * the position reached is saved, then no further response is requested: vtgate's sends back up
-	 * against gRPC flow control and nothing is lost or repeated. The state becomes
-	 * {@link StreamState#PAUSED PAUSED} once the stream waits; {@link #resume()} carries on from the
-	 * same connection (or reconnects from the position if vtgate ended it meanwhile).
+	 * the position reached is saved, then no further response is handled or requested: vtgate's
+	 * sends back up against gRPC flow control and nothing is lost or repeated. The state is
+	 * {@link StreamState#PAUSED PAUSED} from now on; {@link #resume()} carries on with the same
+	 * connection (or reconnects from the position if the connection broke meanwhile).
 	 * @throws IllegalStateException when the stream is not running
 	 */
 	public void pause() {
@@ -416,25 +424,24 @@ public class VStreamContainer implements SmartLifecycle {
 		if (session != null) {
 			session.saveIfDue(true);
 		}
-		StreamState before = this.state;
 		synchronized (this.monitor) {
-			if (this.running && this.paused) {
-				this.state = StreamState.PAUSED;
-				logger.info("Stream '" + getId() + "' paused at " + this.position);
+			if (!this.running || !this.paused) {
+				return;
 			}
-			while (this.running && this.paused) {
-				try {
+			logger.info("Stream '" + getId() + "' paused at " + this.position);
+			this.waitingPaused = true;
+			try {
+				while (this.running && this.paused) {
 					this.monitor.wait();
 				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
 			}
-			if (this.state == StreamState.PAUSED) {
-				this.state = before;
-				logger.info("Stream '" + getId() + "' resumed");
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
+			finally {
+				this.waitingPaused = false;
+			}
+			logger.info("Stream '" + getId() + "' resumed");
 		}
 	}
 
@@ -675,7 +682,8 @@ public class VStreamContainer implements SmartLifecycle {
 					Iterator<VStreamResponse> responses = VitessGrpc.newBlockingStub(VStreamContainer.this.channel)
 						.vStream(request);
 					VStreamContainer.this.state = from.isCopying() ? StreamState.COPYING : StreamState.STARTING;
-					while (VStreamContainer.this.running && resumed() && responses.hasNext()) {
+					// Paused after hasNext: the response already requested waits, unhandled, for the resume.
+					while (VStreamContainer.this.running && responses.hasNext() && resumed()) {
 						VStreamResponse response = responses.next();
 						VStreamContainer.this.streamMonitor.responseReceived(VStreamContainer.this,
 								response.getEventsCount());

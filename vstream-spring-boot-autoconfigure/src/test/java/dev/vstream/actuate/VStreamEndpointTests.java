@@ -64,10 +64,12 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		assertThat(orders.changesHandled()).isZero();
 		assertThat(orders.changesFailed()).isZero();
 		assertThat(orders.reconnects()).isZero();
+		assertThat(orders.tables()).containsExactly("commerce.orders", "audit.order_log");
 		assertThat(orders.listeners()).containsExactly(
 				new ListenerDescriptor("orderListener", "commerce", "orders", EnumSet.of(Operation.INSERT, Operation.UPDATE),
-						true),
-				new ListenerDescriptor("auditListener", "audit", "order_log", EnumSet.allOf(Operation.class), true));
+						true, true, 0, 0, null, null),
+				new ListenerDescriptor("auditListener", "audit", "order_log", EnumSet.allOf(Operation.class), true, true,
+						0, 0, null, null));
 		StreamDescriptor customers = streams.get(1);
 		assertThat(customers.state()).isEqualTo(StreamState.STOPPED);
 		assertThat(customers.running()).isFalse();
@@ -170,7 +172,8 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		assertThat(json).contains("\"id\":\"orders\"", "\"state\":\"STREAMING\"",
 				"\"lastCommitTime\":\"2025-06-01T11:59:59.750Z\"", "\"lagMillis\":250",
 				"\"listeners\":[{\"id\":\"orderListener\",\"keyspace\":\"commerce\",\"table\":\"orders\","
-						+ "\"operations\":[\"DELETE\"],\"running\":true}]");
+						+ "\"operations\":[\"DELETE\"],\"running\":true,\"autoStartup\":true,\"changesHandled\":0,"
+						+ "\"changesFailed\":0,\"lastHandledTime\":null,\"lastError\":null}]");
 	}
 
 	@Test
@@ -178,7 +181,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
 		VStreamContainer container = start("orders", StreamState.STREAMING);
 
-		StreamDescriptor stream = endpoint(container).control("orders", "stop");
+		StreamDescriptor stream = endpoint(container).control("orders", "stop", null);
 
 		assertThat(stream.running()).isFalse();
 		assertThat(container.isRunning()).isFalse();
@@ -192,7 +195,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 	void stopRefusesAStreamThatIsNotRunning() {
 		VStreamContainer container = container("orders", StartPosition.CURRENT);
 
-		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "stop"))
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "stop", null))
 			.withMessage("Stream 'orders' is not running (STOPPED)");
 	}
 
@@ -202,7 +205,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		VStreamContainer container = container("orders", StartPosition.CURRENT);
 		container.setAutoStartup(false);
 
-		StreamDescriptor stream = endpoint(container).control("orders", "START");
+		StreamDescriptor stream = endpoint(container).control("orders", "START", null);
 
 		assertThat(stream.running()).isTrue();
 		await().until(() -> container.getState() == StreamState.STREAMING);
@@ -215,7 +218,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		VStreamContainer container = start("orders", StreamState.FAILED);
 		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
 
-		endpoint(container).control("orders", "start");
+		endpoint(container).control("orders", "start", null);
 
 		await().until(() -> container.getState() == StreamState.STREAMING);
 		assertThat(endpoint(container).stream("orders").lastError()).isNull();
@@ -226,7 +229,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		this.vtgate.thenFail(Status.UNAVAILABLE);
 		VStreamContainer container = start("orders", StreamState.RECONNECTING);
 
-		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start"))
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start", null))
 			.withMessage("Stream 'orders' is already running (RECONNECTING); stop it first to restart it");
 	}
 
@@ -234,7 +237,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 	void startRefusesAStreamWithoutListeners() {
 		VStreamContainer container = container("orders", StartPosition.CURRENT, List.of());
 
-		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start"))
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start", null))
 			.withMessage("Stream 'orders' has no listeners; starting it would stream nothing");
 		assertThat(container.isRunning()).isFalse();
 	}
@@ -244,8 +247,8 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		VStreamContainer container = container("orders", StartPosition.CURRENT);
 
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> endpoint(container).control("orders", "pause"))
-			.withMessageContaining("Unknown action 'pause'");
+			.isThrownBy(() -> endpoint(container).control("orders", "jump", null))
+			.withMessageContaining("Unknown action 'jump'");
 		assertThat(container.isRunning()).isFalse();
 	}
 
@@ -253,7 +256,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 	void controlIsNullForAnUnknownId() {
 		VStreamContainer container = container("orders", StartPosition.CURRENT);
 
-		assertThat(endpoint(container).control("customers", "start")).isNull();
+		assertThat(endpoint(container).control("customers", "start", null)).isNull();
 		assertThat(container.isRunning()).isFalse();
 	}
 

@@ -99,6 +99,30 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 		return this;
 	}
 
+	/**
+	 * Send responses on every call that is open now (scripted ones included), as vtgate does when
+	 * new changes are committed.
+	 * @param responses the responses
+	 */
+	public void send(VStreamResponse... responses) {
+		for (ServerCallStreamObserver<VStreamResponse> observer : this.open) {
+			for (VStreamResponse response : responses) {
+				observer.onNext(response);
+			}
+		}
+	}
+
+	/**
+	 * Fail every call that is open now, as a vtgate restart does.
+	 * @param status the status
+	 */
+	public void fail(Status status) {
+		for (ServerCallStreamObserver<VStreamResponse> observer : this.open) {
+			this.open.remove(observer);
+			observer.onError(status.asRuntimeException());
+		}
+	}
+
 	/** @return every request received, in order */
 	public List<VStreamRequest> requests() {
 		return new ArrayList<>(this.requests);

@@ -1,0 +1,222 @@
+package dev.vstream.stream;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.vstream.listener.ListenerMethodAdapter;
+import dev.vstream.listener.RowChange;
+import dev.vstream.listener.VStreamErrorHandler;
+import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.mapping.RowMapperFactory;
+import dev.vstream.offset.InMemoryOffsetRepository;
+import dev.vstream.test.TestVtgate;
+import io.grpc.Status;
+import io.vitess.proto.Topodata.TabletType;
+import io.vitess.proto.Vtgate.VStreamResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.util.backoff.FixedBackOff;
+
+import static dev.vstream.test.Events.begin;
+import static dev.vstream.test.Events.commit;
+import static dev.vstream.test.Events.corderFields;
+import static dev.vstream.test.Events.insert;
+import static dev.vstream.test.Events.response;
+import static dev.vstream.test.Events.row;
+import static dev.vstream.test.Events.vgtid;
+import static dev.vstream.test.Events.vgtidEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Pausing, resuming and resetting a stream: nothing is lost or repeated, and a reset is refused
+ * while the stream runs.
+ */
+class VStreamContainerControlTests {
+
+	private final TestVtgate vtgate = new TestVtgate();
+
+	private final InMemoryOffsetRepository offsets = new InMemoryOffsetRepository();
+
+	private final Recorder recorder = new Recorder();
+
+	private final List<VStreamContainer> containers = new ArrayList<>();
+
+	@AfterEach
+	void close() {
+		this.containers.forEach(VStreamContainer::stop);
+		this.vtgate.close();
+	}
+
+	@Test
+	void pauseStopsPullingAndResumeCarriesOnWithoutLossOrRepeat() {
+		this.vtgate.thenSend(transaction(1));
+		VStreamContainer container = container();
+		// Batched checkpoints: only the pause can have saved the position below.
+		container.setCheckpointPolicy(new CheckpointPolicy(100, Duration.ZERO));
+		container.start();
+		await().until(() -> position(1).equals(container.getPosition()));
+
+		container.pause();
+		assertThat(container.getState()).isEqualTo(StreamState.PAUSED);
+		this.vtgate.send(transaction(2), transaction(3));
+		// The worker, blocked waiting for a response, stops at the next one (with vtgate: a
+		// heartbeat at the latest) and saves what it handled.
+		await().until(() -> this.offsets.load("test").equals(java.util.Optional.of(position(1))));
+		await().during(Duration.ofMillis(300))
+			.atMost(Duration.ofSeconds(2))
+			.until(() -> this.recorder.orders().equals(List.of(1L)) && container.getState() == StreamState.PAUSED);
+
+		container.resume();
+		await().until(() -> position(3).equals(container.getPosition()));
+		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+		assertThat(container.isPaused()).isFalse();
+		assertThat(this.recorder.orders()).containsExactly(1L, 2L, 3L);
+		assertThat(this.vtgate.requests()).as("the same connection carried on").hasSize(1);
+	}
+
+	@Test
+	void stopWhilePausedStopsAndKeepsThePosition() {
+		this.vtgate.thenSend(transaction(1));
+		VStreamContainer container = container();
+		container.start();
+		await().until(() -> position(1).equals(container.getPosition()));
+		container.pause();
+		await().until(() -> container.getState() == StreamState.PAUSED);
+
+		container.stop();
+
+		assertThat(container.getState()).isEqualTo(StreamState.STOPPED);
+		assertThat(this.offsets.load("test")).contains(position(1));
+	}
+
+	@Test
+	void pauseRefusesAStreamThatIsNotRunning() {
+		VStreamContainer container = container();
+
+		assertThatIllegalStateException().isThrownBy(container::pause)
+			.withMessage("Stream 'test' is not running (STOPPED)");
+		assertThat(container.isPaused()).isFalse();
+	}
+
+	@Test
+	void aConnectionBrokenWhilePausedIsReconnectedOnlyOnResume() {
+		this.vtgate.thenSend(transaction(1));
+		VStreamContainer container = container();
+		container.start();
+		await().until(() -> position(1).equals(container.getPosition()));
+		container.pause();
+		assertThat(container.getState()).isEqualTo(StreamState.PAUSED);
+
+		this.vtgate.thenSend(transaction(2));
+		this.vtgate.fail(Status.UNAVAILABLE);
+		await().during(Duration.ofMillis(300))
+			.atMost(Duration.ofSeconds(2))
+			.until(() -> this.vtgate.requests().size() == 1 && container.getState() == StreamState.PAUSED);
+
+		container.resume();
+		await().until(() -> position(2).equals(container.getPosition()));
+		assertThat(this.vtgate.requests()).hasSize(2);
+		assertThat(this.vtgate.requests().get(1).getVgtid()).isEqualTo(position(1).toVGtid());
+		assertThat(this.recorder.orders()).containsExactly(1L, 2L);
+	}
+
+	@Test
+	void resetReplacesTheSavedPositionOfAStoppedStream() {
+		this.offsets.save("test", position(5));
+		VStreamContainer container = container();
+
+		container.resetPosition(container.positionAt(StartPosition.COPY));
+
+		StreamPosition copy = StreamPosition.of(vgtid("commerce", "", ""));
+		assertThat(this.offsets.load("test")).contains(copy);
+		this.vtgate.thenSend(transaction(1));
+		container.start();
+		await().until(() -> position(1).equals(container.getPosition()));
+		assertThat(this.vtgate.requests().get(0).getVgtid()).isEqualTo(copy.toVGtid());
+	}
+
+	@Test
+	void resetWithoutPositionDeletesTheSavedOne() {
+		this.offsets.save("test", position(5));
+		VStreamContainer container = container();
+
+		container.resetPosition(null);
+
+		assertThat(this.offsets.load("test")).isEmpty();
+		assertThat(container.getSavedPosition()).isNull();
+	}
+
+	@Test
+	void resetIsRefusedWhileRunning() {
+		this.vtgate.thenSend(transaction(1));
+		VStreamContainer container = container();
+		container.start();
+		await().until(() -> position(1).equals(container.getPosition()));
+
+		assertThatIllegalStateException().isThrownBy(() -> container.resetPosition(null))
+			.withMessageStartingWith("Stream 'test' is running (")
+			.withMessageEndingWith("); stop it before resetting its position");
+		assertThat(this.offsets.load("test")).contains(position(1));
+	}
+
+	@Test
+	void resetRefusesAPositionOfOtherKeyspaces() {
+		this.offsets.save("test", position(5));
+		VStreamContainer container = container();
+
+		assertThatExceptionOfType(VStreamException.class)
+			.isThrownBy(() -> container.resetPosition(StreamPosition.of(vgtid("customer", "-80", "MySQL56/a:1-9"))))
+			.withMessageContaining("covers keyspaces [customer] but its listeners stream [commerce]");
+		assertThat(this.offsets.load("test")).contains(position(5));
+	}
+
+	private static VStreamResponse transaction(long orderId) {
+		return response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(orderId, 7, "sku-" + orderId, "1.00")),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-" + orderId)), commit());
+	}
+
+	private static StreamPosition position(long transaction) {
+		return StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-" + transaction));
+	}
+
+	private VStreamContainer container() {
+		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
+				Duration.ZERO, false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
+		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint("recorder", "", "corder", Set.of(), true,
+				new ListenerMethodAdapter(this.recorder, ReflectionUtils.findMethod(Recorder.class, "on", RowChange.class),
+						new RowMapperFactory(new DefaultConversionService())));
+		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
+		this.containers.add(container);
+		return container;
+	}
+
+	record Order(long orderId, long customerId, String sku, BigDecimal price) {
+	}
+
+	static class Recorder {
+
+		private final List<Long> orders = new CopyOnWriteArrayList<>();
+
+		void on(RowChange<Order> change) {
+			this.orders.add(change.after().orderId());
+		}
+
+		List<Long> orders() {
+			return List.copyOf(this.orders);
+		}
+
+	}
+
+}
