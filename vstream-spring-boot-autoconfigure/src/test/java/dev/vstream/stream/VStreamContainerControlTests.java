@@ -191,7 +191,7 @@ class VStreamContainerControlTests {
 	}
 
 	private VStreamContainer container() {
-		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
+		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ZERO, false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
 		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint("recorder", "", "corder", Set.of(), true,
 				new ListenerMethodAdapter(this.recorder, ReflectionUtils.findMethod(Recorder.class, "on", RowChange.class),
