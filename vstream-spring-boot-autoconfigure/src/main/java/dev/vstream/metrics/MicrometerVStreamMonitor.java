@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.vstream.listener.ChangeEvent;
+import dev.vstream.listener.ListenerExecutionFailedException;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.stream.StreamPosition;
 import dev.vstream.stream.VStreamContainer;
@@ -33,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * {@code table}, {@code op}, {@code outcome} = {@code success} | {@code failure}): listener calls
  * and how long they took;</li>
  * <li>{@value #CHANGES_FAILED} (counter, tags {@code listener}, {@code keyspace}, {@code shard},
- * {@code table}, {@code op}, {@code exception}): listener calls that threw (before retries), and
+ * {@code table}, {@code op}, {@code exception}, the simple class name of what the listener threw):
+ * listener calls that threw (before retries), and
  * rows that could not be decoded ({@code listener}, {@code keyspace}, {@code shard},
  * {@code table} and {@code op} then {@code none});</li>
  * <li>{@value #LAG} (time gauge, seconds): now minus the commit time of the last handled change;
@@ -149,8 +151,15 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 			.register(registry)
 			.record(nanos, TimeUnit.NANOSECONDS);
 		if (error != null) {
-			failed(registry, tags.and("exception", error.getClass().getSimpleName()));
+			failed(registry, tags.and("exception", exception(error)));
 		}
+	}
+
+	private static String exception(Throwable error) {
+		// The listener's own exception says what went wrong; the wrapper only says where.
+		Throwable cause = (error instanceof ListenerExecutionFailedException && error.getCause() != null)
+				? error.getCause() : error;
+		return cause.getClass().getSimpleName();
 	}
 
 	private static String op(VStreamListenerEndpoint listener, ChangeEvent event) {

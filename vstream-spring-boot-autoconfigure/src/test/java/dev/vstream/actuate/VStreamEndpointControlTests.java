@@ -1,0 +1,172 @@
+package dev.vstream.actuate;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.vstream.actuate.VStreamEndpoint.StreamDescriptor;
+import dev.vstream.offset.InMemoryOffsetRepository;
+import dev.vstream.stream.StartPosition;
+import dev.vstream.stream.StreamPosition;
+import dev.vstream.stream.StreamState;
+import dev.vstream.stream.VStreamContainer;
+import dev.vstream.listener.VStreamErrorHandler;
+import dev.vstream.test.Events;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.health.contributor.Status;
+
+import static dev.vstream.test.Events.response;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The endpoint's pause, resume, restart and reset actions, their refusals, and the web extension
+ * that answers a refusal with HTTP 409.
+ */
+class VStreamEndpointControlTests extends AbstractStreamTests {
+
+	private final InMemoryOffsetRepository offsets = new InMemoryOffsetRepository();
+
+	@Test
+	void pauseAndResume() {
+		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
+		VStreamContainer container = start("orders", StreamState.STREAMING);
+
+		StreamDescriptor paused = endpoint(container).control("orders", "pause", null);
+
+		assertThat(paused.state()).isEqualTo(StreamState.PAUSED);
+		assertThat(paused.running()).isTrue();
+		assertThat(new VStreamHealthIndicator(container).health().getStatus()).as("paused on purpose")
+			.isEqualTo(Status.UP);
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "pause", null))
+			.withMessage("Stream 'orders' is already paused");
+
+		StreamDescriptor resumed = endpoint(container).control("orders", "resume", null);
+
+		assertThat(resumed.state()).isEqualTo(StreamState.STREAMING);
+		assertThat(container.isPaused()).isFalse();
+	}
+
+	@Test
+	void pauseRefusesAStoppedStreamAndResumeOneThatIsNotPaused() {
+		VStreamContainer container = container("orders", StartPosition.CURRENT);
+
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "pause", null))
+			.withMessage("Stream 'orders' is not running (STOPPED); only a running stream can be paused");
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "resume", null))
+			.withMessage("Stream 'orders' is not paused (STOPPED); use 'start' to start it");
+	}
+
+	@Test
+	void restartReconnectsARunningStream() {
+		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
+		VStreamContainer container = start("orders", StreamState.STREAMING);
+		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-43")));
+
+		endpoint(container).control("orders", "restart", null);
+
+		await().until(() -> this.vtgate.requests().size() == 2 && container.getState() == StreamState.STREAMING);
+		assertThat(this.vtgate.requests().get(1).getVgtid().getShardGtids(0).getGtid()).isEqualTo("MySQL56/a1:1-42");
+	}
+
+	@Test
+	void resetOfARunningStreamIsRefusedAndKeepsThePosition() {
+		this.offsets.save("orders", position("MySQL56/a1:1-42"));
+		VStreamContainer container = withOffsets("orders");
+		start(container, (c) -> c.getState() == StreamState.STARTING);
+
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "reset", "copy"))
+			.withMessage("Stream 'orders' is running (STARTING); stop it before resetting its position, then start it");
+		assertThat(this.offsets.load("orders")).contains(position("MySQL56/a1:1-42"));
+	}
+
+	@Test
+	void resetToCopyCurrentOrAnExplicitPosition() {
+		this.offsets.save("orders", position("MySQL56/a1:1-42"));
+		VStreamContainer container = withOffsets("orders");
+		VStreamEndpoint endpoint = endpoint(container);
+
+		endpoint.control("orders", "reset", "copy");
+		assertThat(this.offsets.load("orders")).contains(position(""));
+
+		endpoint.control("orders", "reset", "CURRENT");
+		assertThat(this.offsets.load("orders")).contains(position("current"));
+
+		String explicit = position("MySQL56/a1:1-7").toJson();
+		StreamDescriptor stream = endpoint.control("orders", "reset", explicit);
+		assertThat(this.offsets.load("orders")).contains(position("MySQL56/a1:1-7"));
+		assertThat(stream.position().shards().get(0).gtid()).isEqualTo("MySQL56/a1:1-7");
+
+		endpoint.control("orders", "reset", null);
+		assertThat(this.offsets.load("orders")).isEmpty();
+	}
+
+	@Test
+	void resetRejectsAnUnreadablePositionAndRefusesOtherKeyspaces() {
+		this.offsets.save("orders", position("MySQL56/a1:1-42"));
+		VStreamContainer container = withOffsets("orders");
+
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint(container).control("orders", "reset", "yesterday"))
+			.withMessageContaining("must be 'copy', 'current' or a VGtid in JSON");
+		String other = StreamPosition.of(Events.vgtid("customer", "-80", "MySQL56/a1:1-1")).toJson();
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "reset", other))
+			.withMessageContaining("covers keyspaces [customer] but its listeners stream [commerce]");
+		assertThat(this.offsets.load("orders")).contains(position("MySQL56/a1:1-42"));
+	}
+
+	@Test
+	void aPositionIsOnlyTakenByReset() {
+		VStreamContainer container = container("orders", StartPosition.CURRENT);
+
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint(container).control("orders", "start", "copy"))
+			.withMessage("A position is only taken by 'reset', not by 'start'");
+		assertThat(container.isRunning()).isFalse();
+	}
+
+	@Test
+	void webExtensionAnswersARefusalWith409AndTheReason() {
+		VStreamContainer container = container("orders", StartPosition.CURRENT);
+		VStreamWebEndpointExtension web = new VStreamWebEndpointExtension(endpoint(container));
+
+		WebEndpointResponse<Object> refused = web.control("orders", "stop", null);
+		WebEndpointResponse<Object> unknown = web.control("customers", "stop", null);
+
+		assertThat(refused.getStatus()).isEqualTo(409);
+		assertThat(refused.getBody()).isEqualTo(
+				Map.of("stream", "orders", "action", "stop", "error", "Stream 'orders' is not running (STOPPED)"));
+		assertThat(unknown.getStatus()).isEqualTo(404);
+	}
+
+	@Test
+	void webExtensionAnswersADoneActionWithTheStream() {
+		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
+		VStreamContainer container = container("orders", StartPosition.CURRENT);
+
+		WebEndpointResponse<Object> started = new VStreamWebEndpointExtension(endpoint(container)).control("orders",
+				"start", null);
+
+		assertThat(started.getStatus()).isEqualTo(200);
+		assertThat(started.getBody()).isInstanceOfSatisfying(StreamDescriptor.class,
+				(stream) -> assertThat(stream.running()).isTrue());
+	}
+
+	private VStreamContainer withOffsets(String id) {
+		return track(new VStreamContainer(settings(id, StartPosition.CURRENT), this.vtgate.channel(), this.offsets,
+				() -> List.of(listener("customerListener", "", "customer")), VStreamErrorHandler.stopStream()));
+	}
+
+	private static StreamPosition position(String gtid) {
+		return StreamPosition.of(Events.vgtid(KEYSPACE, "", gtid));
+	}
+
+	private VStreamEndpoint endpoint(VStreamContainer... containers) {
+		return new VStreamEndpoint(() -> List.of(containers), this.clock);
+	}
+
+}

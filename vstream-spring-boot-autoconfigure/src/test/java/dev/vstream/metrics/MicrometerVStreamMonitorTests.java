@@ -1,0 +1,201 @@
+package dev.vstream.metrics;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.vstream.listener.DefaultVStreamErrorHandler;
+import dev.vstream.listener.ErrorRecovery;
+import dev.vstream.listener.ListenerMethodAdapter;
+import dev.vstream.listener.RowChange;
+import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.mapping.RowMapperFactory;
+import dev.vstream.offset.InMemoryOffsetRepository;
+import dev.vstream.stream.StartPosition;
+import dev.vstream.stream.StreamPosition;
+import dev.vstream.stream.VStreamContainer;
+import dev.vstream.stream.VStreamSettings;
+import dev.vstream.test.TestVtgate;
+import io.grpc.Status;
+import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.vitess.proto.Topodata.TabletType;
+import io.vitess.proto.Vtgate.VStreamResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.util.backoff.FixedBackOff;
+
+import static dev.vstream.test.Events.begin;
+import static dev.vstream.test.Events.commit;
+import static dev.vstream.test.Events.corderFields;
+import static dev.vstream.test.Events.delete;
+import static dev.vstream.test.Events.insert;
+import static dev.vstream.test.Events.response;
+import static dev.vstream.test.Events.row;
+import static dev.vstream.test.Events.vgtid;
+import static dev.vstream.test.Events.vgtidEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The meters and observations a real stream records through {@link MicrometerVStreamMonitor}.
+ */
+class MicrometerVStreamMonitorTests {
+
+	private final TestVtgate vtgate = new TestVtgate();
+
+	private final MeterRegistry meters = new SimpleMeterRegistry();
+
+	private final ObservationRegistry observations = ObservationRegistry.create();
+
+	private final List<Observation.Context> observed = new CopyOnWriteArrayList<>();
+
+	private final List<VStreamContainer> containers = new ArrayList<>();
+
+	MicrometerVStreamMonitorTests() {
+		this.observations.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public void onStop(Observation.Context context) {
+				MicrometerVStreamMonitorTests.this.observed.add(context);
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+		});
+	}
+
+	@AfterEach
+	void close() {
+		this.containers.forEach(VStreamContainer::stop);
+		this.vtgate.close();
+	}
+
+	@Test
+	void recordsEventsDispatchesFailuresCheckpointsAndLag() {
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "sku-1", "1.00")),
+				delete("commerce", "0", "corder", row(2, 7, "fail", "1.00")),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()));
+		VStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, this.observations, null));
+
+		container.start();
+
+		await().until(() -> container.getSavedPosition() != null);
+		assertThat(this.meters.get("vstream.events.received").tag("stream", "orders").counter().count()).isEqualTo(6);
+		Tags insert = Tags.of("stream", "orders", "listener", "recorder", "keyspace", "commerce", "shard", "0", "table",
+				"corder", "op", "insert");
+		assertThat(this.meters.get("vstream.changes.dispatched").tags(insert).tag("outcome", "success").timer().count())
+			.isEqualTo(1);
+		Tags delete = Tags.of("stream", "orders", "listener", "recorder", "keyspace", "commerce", "shard", "0", "table",
+				"corder", "op", "delete");
+		assertThat(this.meters.get("vstream.changes.dispatched").tags(delete).tag("outcome", "failure").timer().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get("vstream.changes.failed")
+			.tags(delete)
+			.tag("exception", "IllegalStateException")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(this.meters.get("vstream.checkpoint.save").tag("stream", "orders").timer().count()).isEqualTo(1);
+		// Events carry a commit time in 2025: the lag is positive and in seconds.
+		assertThat(this.meters.get("vstream.lag").tag("stream", "orders").timeGauge().value()).isPositive();
+	}
+
+	@Test
+	void observesEachListenerCallWithTheConventionsKeyValues() {
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "sku-1", "1.00")),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()));
+		VStreamContainer container = container(new MicrometerVStreamMonitor(null, this.observations, null));
+
+		container.start();
+
+		await().until(() -> this.observed.size() == 1);
+		Observation.Context context = this.observed.get(0);
+		assertThat(context).isInstanceOf(VStreamListenerObservationContext.class);
+		assertThat(context.getName()).isEqualTo("vstream.listener");
+		assertThat(context.getContextualName()).isEqualTo("commerce.corder process");
+		assertThat(context.getLowCardinalityKeyValues()).containsExactlyInAnyOrder(
+				KeyValue.of("vstream.stream", "orders"), KeyValue.of("vstream.listener.id", "recorder"),
+				KeyValue.of("vstream.keyspace", "commerce"), KeyValue.of("vstream.shard", "0"),
+				KeyValue.of("vstream.table", "corder"), KeyValue.of("vstream.operation", "insert"));
+		assertThat(context.getHighCardinalityKeyValue("vstream.commit.time")).isNotNull();
+		assertThat(context.getError()).isNull();
+	}
+
+	@Test
+	void aCustomConventionReplacesTheDefault() {
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "sku-1", "1.00")),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()));
+		VStreamListenerObservationConvention custom = new DefaultVStreamListenerObservationConvention() {
+
+			@Override
+			public String getContextualName(VStreamListenerObservationContext context) {
+				return "project " + context.getChange().table();
+			}
+
+		};
+		VStreamContainer container = container(new MicrometerVStreamMonitor(null, this.observations, custom));
+
+		container.start();
+
+		await().until(() -> this.observed.size() == 1);
+		assertThat(this.observed.get(0).getContextualName()).isEqualTo("project corder");
+	}
+
+	@Test
+	void countsReconnectsByStatusCode() {
+		this.vtgate.thenFail(Status.UNAVAILABLE).thenSend(response(vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1"))));
+		VStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, null, null));
+
+		container.start();
+
+		await().until(() -> container.getReconnects() == 1 && this.vtgate.requests().size() == 2);
+		assertThat(this.meters.get("vstream.reconnects").tags("stream", "orders", "code", "UNAVAILABLE").counter().count())
+			.isEqualTo(1);
+	}
+
+	private VStreamContainer container(MicrometerVStreamMonitor monitor) {
+		VStreamSettings settings = new VStreamSettings("orders", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
+				Duration.ZERO, false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
+		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint("recorder", "", "corder", Set.of(), true,
+				new ListenerMethodAdapter(new Recorder(), ReflectionUtils.findMethod(Recorder.class, "on", RowChange.class),
+						new RowMapperFactory(new DefaultConversionService())));
+		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), new InMemoryOffsetRepository(),
+				() -> List.of(endpoint),
+				new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.SKIP, null));
+		container.setMonitor(monitor);
+		this.containers.add(container);
+		return container;
+	}
+
+	record Order(long orderId, long customerId, String sku, BigDecimal price) {
+	}
+
+	static class Recorder {
+
+		void on(RowChange<Order> change) {
+			Order order = (change.after() != null) ? change.after() : change.before();
+			if ("fail".equals(order.sku())) {
+				throw new IllegalStateException("cannot project " + order.orderId());
+			}
+		}
+
+	}
+
+}
