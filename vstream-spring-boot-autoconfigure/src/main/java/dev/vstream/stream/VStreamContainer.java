@@ -241,6 +241,11 @@ public class VStreamContainer implements SmartLifecycle {
 		this.streamMonitor = streamMonitor;
 	}
 
+	/** @return the callbacks for metrics and tracing, {@link VStreamMonitor#NONE} by default */
+	public VStreamMonitor getMonitor() {
+		return this.streamMonitor;
+	}
+
 	/**
 	 * Set whether the stream starts with the application context.
 	 * @param autoStartup whether to start automatically

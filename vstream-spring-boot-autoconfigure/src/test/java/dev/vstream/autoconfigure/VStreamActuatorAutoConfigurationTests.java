@@ -2,6 +2,7 @@ package dev.vstream.autoconfigure;
 
 import dev.vstream.actuate.VStreamEndpoint;
 import dev.vstream.actuate.VStreamHealthContributor;
+import dev.vstream.actuate.VStreamWebEndpointExtension;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -22,7 +23,9 @@ class VStreamActuatorAutoConfigurationTests {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=vstream",
 				"vstream.health.reconnect-timeout=5s")
 			.run((context) -> {
-				assertThat(context).hasSingleBean(VStreamHealthContributor.class).hasSingleBean(VStreamEndpoint.class);
+				assertThat(context).hasSingleBean(VStreamHealthContributor.class)
+					.hasSingleBean(VStreamEndpoint.class)
+					.hasSingleBean(VStreamWebEndpointExtension.class);
 				VStreamHealthContributor health = context.getBean(VStreamHealthContributor.class);
 				assertThat(health.getContributor("default")).isInstanceOf(HealthIndicator.class);
 				assertThat(context.getBean(VStreamEndpoint.class).streams().streams()).singleElement()
