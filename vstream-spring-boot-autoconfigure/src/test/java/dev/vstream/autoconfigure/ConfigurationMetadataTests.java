@@ -32,4 +32,17 @@ class ConfigurationMetadataTests {
 			.isNotBlank());
 	}
 
+	@Test
+	void everyPropertyHasADefault() throws Exception {
+		JsonNode metadata;
+		try (InputStream json = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			metadata = JsonMapper.builder().build().readTree(json);
+		}
+		List<JsonNode> properties = metadata.get("properties").valueStream().toList();
+		assertThat(properties).allSatisfy((p) -> assertThat(p.has("defaultValue")).as(p.get("name").asString()).isTrue());
+		assertThat(properties).filteredOn((p) -> p.get("name").asString().equals("vstream.health.reconnect-timeout"))
+			.singleElement()
+			.satisfies((p) -> assertThat(p.get("defaultValue").asString()).isEqualTo("60s"));
+	}
+
 }
