@@ -22,6 +22,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.vitess.proto.Topodata.TabletType;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -68,11 +69,12 @@ public final class VStreamAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RowMapperFactory vstreamRowMapperFactory(ListableBeanFactory beanFactory) {
-		// Users customize value conversion the Boot way: Converter / GenericConverter beans.
+	RowMapperFactory vstreamRowMapperFactory(ListableBeanFactory beanFactory, ObjectProvider<JsonMapper> jsonMapper) {
+		// Users customize value conversion the Boot way: Converter / GenericConverter beans, and
+		// JSON columns with the application's JsonMapper.
 		ApplicationConversionService conversionService = new ApplicationConversionService();
 		ApplicationConversionService.addBeans(conversionService, beanFactory);
-		return new RowMapperFactory(conversionService);
+		return new RowMapperFactory(conversionService, jsonMapper.getIfUnique(JsonMapper::shared));
 	}
 
 	@Bean
@@ -115,6 +117,7 @@ public final class VStreamAutoConfiguration {
 			ObjectProvider<PlatformTransactionManager> transactionManager) {
 		VStreamContainer container = new VStreamContainer(settings(properties), vstreamChannel, offsetRepository,
 				registry::getEndpoints, errorHandler);
+		container.setDdlListeners(registry::getDdlListeners);
 		container.setAutoStartup(properties.isAutoStartup());
 		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
 				properties.getCheckpoint().getInterval()));
