@@ -15,7 +15,7 @@ import java.util.Map;
  * {@code scripts/services/all.sh start} listen: from the environment (as {@code scripts/test.sh}
  * exports it) or from the state files those scripts write.
  */
-final class LocalVitess {
+public final class LocalVitess {
 
 	private static final Map<String, String> settings = load();
 
@@ -44,7 +44,7 @@ final class LocalVitess {
 		return values;
 	}
 
-	static String get(String name) {
+	public static String get(String name) {
 		String value = settings.get(name);
 		if (value == null || value.isBlank()) {
 			throw new IllegalStateException(name + " is not set: start the local servers first "
@@ -53,17 +53,17 @@ final class LocalVitess {
 		return value;
 	}
 
-	static String grpcAddress() {
+	public static String grpcAddress() {
 		return get("VTGATE_HOST") + ":" + get("VTGATE_GRPC_PORT");
 	}
 
 	/** A JDBC connection to vtgate's MySQL port, in a keyspace. */
-	static Connection vtgate(String keyspace) throws SQLException {
+	public static Connection vtgate(String keyspace) throws SQLException {
 		return DriverManager.getConnection(
 				"jdbc:mariadb://" + get("VTGATE_HOST") + ":" + get("VTGATE_MYSQL_PORT") + "/" + keyspace, "root", "");
 	}
 
-	static void execute(String keyspace, String... statements) {
+	public static void execute(String keyspace, String... statements) {
 		try (Connection connection = vtgate(keyspace); var statement = connection.createStatement()) {
 			for (String sql : statements) {
 				statement.execute(sql);

@@ -1,5 +1,6 @@
 package dev.vstream.annotation;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.EnumSet;
 import java.util.List;
@@ -7,6 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import dev.vstream.listener.DdlEvent;
+import dev.vstream.listener.DdlListenerEndpoint;
+import dev.vstream.listener.ListenerExecutionFailedException;
 import dev.vstream.listener.ListenerMethodAdapter;
 import dev.vstream.listener.Operation;
 import dev.vstream.listener.VStreamListenerEndpoint;
@@ -22,11 +26,12 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Finds {@link VStreamListener} methods on every bean and registers them as endpoints in the
- * {@link VStreamListenerEndpointRegistry}. Placeholders in the annotation's attributes are
+ * Finds {@link VStreamListener} and {@link VStreamDdlListener} methods on every bean and registers
+ * them as endpoints in the {@link VStreamListenerEndpointRegistry}. Placeholders in the annotation's attributes are
  * resolved; a method that cannot be served fails the bean's creation, naming the method.
  */
 public class VStreamListenerAnnotationBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
@@ -65,7 +70,37 @@ public class VStreamListenerAnnotationBeanPostProcessor implements BeanPostProce
 		if (!annotated.isEmpty()) {
 			annotated.forEach((method, annotation) -> register(bean, beanName, method, annotation));
 		}
+		Map<Method, VStreamDdlListener> ddl = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<VStreamDdlListener>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, VStreamDdlListener.class));
+		ddl.forEach((method, annotation) -> registerDdl(bean, beanName, method, annotation));
 		return bean;
+	}
+
+	private void registerDdl(Object bean, String beanName, Method method, VStreamDdlListener annotation) {
+		if (method.getParameterCount() != 1 || method.getParameterTypes()[0] != DdlEvent.class) {
+			throw new IllegalStateException("@VStreamDdlListener method " + method
+					+ " must take exactly one parameter of type " + DdlEvent.class.getName());
+		}
+		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+		ReflectionUtils.makeAccessible(invocable);
+		String id = resolve(annotation.id());
+		if (!StringUtils.hasText(id)) {
+			id = beanName + "." + method.getName();
+		}
+		String description = method.getDeclaringClass().getName() + "." + method.getName();
+		this.registry.get().registerDdlListener(new DdlListenerEndpoint(id, resolve(annotation.keyspace()), (event) -> {
+			try {
+				invocable.invoke(bean, event);
+			}
+			catch (InvocationTargetException ex) {
+				throw new ListenerExecutionFailedException(
+						"DDL listener " + description + " failed on '" + event.statement() + "'", ex.getTargetException());
+			}
+			catch (IllegalAccessException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}));
 	}
 
 	private void register(Object bean, String beanName, Method method, VStreamListener annotation) {

@@ -24,6 +24,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.vitess.proto.Topodata.TabletType;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -76,11 +77,12 @@ public final class VStreamAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RowMapperFactory vstreamRowMapperFactory(ListableBeanFactory beanFactory) {
-		// Users customize value conversion the Boot way: Converter / GenericConverter beans.
+	RowMapperFactory vstreamRowMapperFactory(ListableBeanFactory beanFactory, ObjectProvider<JsonMapper> jsonMapper) {
+		// Users customize value conversion the Boot way: Converter / GenericConverter beans, and
+		// JSON columns with the application's JsonMapper.
 		ApplicationConversionService conversionService = new ApplicationConversionService();
 		ApplicationConversionService.addBeans(conversionService, beanFactory);
-		return new RowMapperFactory(conversionService);
+		return new RowMapperFactory(conversionService, jsonMapper.getIfUnique(JsonMapper::shared));
 	}
 
 	@Bean
@@ -123,6 +125,7 @@ public final class VStreamAutoConfiguration {
 			ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<VStreamMonitor> monitor) {
 		VStreamContainer container = new VStreamContainer(settings(properties), vstreamChannel, offsetRepository,
 				registry::getEndpoints, errorHandler);
+		container.setDdlListeners(registry::getDdlListeners);
 		container.setAutoStartup(properties.isAutoStartup());
 		monitor.ifUnique(container::setMonitor);
 		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),

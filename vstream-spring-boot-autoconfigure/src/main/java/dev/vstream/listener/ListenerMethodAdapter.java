@@ -85,8 +85,8 @@ public final class ListenerMethodAdapter {
 				}
 				else {
 					payload = type;
-					this.resolvers[i] = (event, mapper) -> mapper.map(
-							(event.op() == Operation.DELETE) ? event.before() : event.after());
+					this.resolvers[i] = (event, mapper) -> (event.op() == Operation.DELETE) ? mapper.map(event.before())
+							: mapper.map(event.after(), event.absentColumns());
 				}
 				try {
 					mapperFactory.validateTargetType(payload);
@@ -111,9 +111,9 @@ public final class ListenerMethodAdapter {
 
 	private static Object rowChange(ChangeEvent event, RowMapper<?> mapper) {
 		Object before = (event.before() != null) ? mapper.map(event.before()) : null;
-		Object after = (event.after() != null) ? mapper.map(event.after()) : null;
+		Object after = (event.after() != null) ? mapper.map(event.after(), event.absentColumns()) : null;
 		return new RowChange<>(event.op(), before, after, event.keyspace(), event.shard(), event.table(),
-				event.position(), event.commitTime());
+				event.position(), event.commitTime(), event.absentColumns(), event.partialJson());
 	}
 
 	private IllegalStateException invalid(String problem) {

@@ -15,6 +15,8 @@ public class VStreamListenerEndpointRegistry {
 
 	private final Map<String, VStreamListenerEndpoint> endpoints = Collections.synchronizedMap(new LinkedHashMap<>());
 
+	private final Map<String, DdlListenerEndpoint> ddlEndpoints = Collections.synchronizedMap(new LinkedHashMap<>());
+
 	/**
 	 * Register an endpoint.
 	 * @param endpoint the endpoint
@@ -25,6 +27,29 @@ public class VStreamListenerEndpointRegistry {
 		if (previous != null) {
 			throw new IllegalStateException("Another @VStreamListener is already registered with id '" + endpoint.getId()
 					+ "': " + previous.getAdapter().getMethod() + " and " + endpoint.getAdapter().getMethod());
+		}
+	}
+
+	/**
+	 * Register a receiver of schema changes.
+	 * @param endpoint the endpoint
+	 * @throws IllegalStateException when another DDL endpoint has the same id
+	 */
+	public void registerDdlListener(DdlListenerEndpoint endpoint) {
+		DdlListenerEndpoint previous = this.ddlEndpoints.putIfAbsent(endpoint.id(), endpoint);
+		if (previous != null) {
+			throw new IllegalStateException(
+					"Another @VStreamDdlListener is already registered with id '" + endpoint.id() + "'");
+		}
+	}
+
+	/**
+	 * Return the receivers of schema changes, in registration order.
+	 * @return the DDL endpoints
+	 */
+	public Collection<DdlListenerEndpoint> getDdlListeners() {
+		synchronized (this.ddlEndpoints) {
+			return java.util.List.copyOf(this.ddlEndpoints.values());
 		}
 	}
 

@@ -2,15 +2,17 @@ package dev.vstream.mapping;
 
 import java.beans.PropertyDescriptor;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
-import org.springframework.core.convert.ConversionService;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.convert.Property;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.util.ReflectionUtils;
@@ -35,7 +37,7 @@ final class BeanRowMapper<T> implements RowMapper<T> {
 
 	private final PropertyValue[] values;
 
-	BeanRowMapper(TableSchema schema, Class<T> type, ConversionService conversionService) {
+	BeanRowMapper(TableSchema schema, Class<T> type, Conversions conversions) {
 		this.type = type;
 		this.table = schema.table();
 		this.columnCount = schema.columns().size();
@@ -50,8 +52,8 @@ final class BeanRowMapper<T> implements RowMapper<T> {
 			}
 			TypeDescriptor targetType = new TypeDescriptor(
 					new Property(type, descriptor.getReadMethod(), setter, descriptor.getName()));
-			PropertyValue value = PropertyValue.resolve(schema, type, descriptor.getName(), targetType,
-					conversionService);
+			PropertyValue value = PropertyValue.resolve(schema, type, descriptor.getName(),
+					columnAnnotation(type, descriptor), targetType, conversions);
 			if (value.hasColumn()) {
 				ReflectionUtils.makeAccessible(setter);
 				setters.add(setter);
@@ -60,6 +62,17 @@ final class BeanRowMapper<T> implements RowMapper<T> {
 		}
 		this.setters = setters.toArray(new Method[0]);
 		this.values = values.toArray(new PropertyValue[0]);
+	}
+
+	private static @Nullable Column columnAnnotation(Class<?> type, PropertyDescriptor descriptor) {
+		for (Method method : new Method[] { descriptor.getWriteMethod(), descriptor.getReadMethod() }) {
+			Column column = (method != null) ? AnnotatedElementUtils.findMergedAnnotation(method, Column.class) : null;
+			if (column != null) {
+				return column;
+			}
+		}
+		Field field = ReflectionUtils.findField(type, descriptor.getName());
+		return (field != null) ? field.getAnnotation(Column.class) : null;
 	}
 
 	static <T> Constructor<T> noArgConstructor(Class<T> type) {
@@ -83,6 +96,12 @@ final class BeanRowMapper<T> implements RowMapper<T> {
 
 	@Override
 	public T map(@Nullable Object[] row) {
+		return map(row, Set.of());
+	}
+
+	/** Setters of columns absent from a partial image are not called, like those of missing columns. */
+	@Override
+	public T map(@Nullable Object[] row, Set<String> absentColumns) {
 		RowMapperFactory.checkRowWidth(row, this.columnCount, this.table);
 		T bean;
 		try {
@@ -97,6 +116,9 @@ final class BeanRowMapper<T> implements RowMapper<T> {
 					+ this.table + "'", ex);
 		}
 		for (int i = 0; i < this.setters.length; i++) {
+			if (!absentColumns.isEmpty() && absentColumns.contains(this.values[i].column())) {
+				continue;
+			}
 			Object value = this.values[i].get(row);
 			try {
 				this.setters[i].invoke(bean, value);

@@ -1,6 +1,7 @@
 package dev.vstream.mapping;
 
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -8,7 +9,7 @@ import org.springframework.util.CollectionUtils;
 
 /**
  * Maps rows to a {@link java.util.LinkedHashMap} of column name to decoded value, in column
- * order.
+ * order. JSON columns hold their text.
  */
 final class MapRowMapper implements RowMapper<Map<String, @Nullable Object>> {
 
@@ -23,10 +24,18 @@ final class MapRowMapper implements RowMapper<Map<String, @Nullable Object>> {
 
 	@Override
 	public Map<String, @Nullable Object> map(@Nullable Object[] values) {
+		return map(values, Set.of());
+	}
+
+	/** Columns absent from a partial image have no entry, which tells them from SQL NULL. */
+	@Override
+	public Map<String, @Nullable Object> map(@Nullable Object[] values, Set<String> absentColumns) {
 		RowMapperFactory.checkRowWidth(values, this.names.length, this.table);
 		Map<String, @Nullable Object> map = CollectionUtils.newLinkedHashMap(this.names.length);
 		for (int i = 0; i < this.names.length; i++) {
-			map.put(this.names[i], values[i]);
+			if (absentColumns.isEmpty() || !absentColumns.contains(this.names[i])) {
+				map.put(this.names[i], values[i]);
+			}
 		}
 		return map;
 	}

@@ -10,7 +10,6 @@ import dev.vstream.mapping.TableSchema.Column;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.NestedExceptionUtils;
-import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 
 /**
@@ -55,24 +54,30 @@ final class PropertyValue {
 	 * Resolve a property against a schema.
 	 * @return the property value, its column index being {@code -1} when no column matches
 	 */
-	static PropertyValue resolve(TableSchema schema, Class<?> owner, String property, TypeDescriptor targetType,
-			ConversionService conversionService) {
-		int index = columnIndex(schema.columns(), property);
+	static PropertyValue resolve(TableSchema schema, Class<?> owner, String property,
+			dev.vstream.mapping.@Nullable Column annotation, TypeDescriptor targetType, Conversions conversions) {
+		int index = (annotation != null) ? explicitColumnIndex(schema.columns(), annotation.value())
+				: columnIndex(schema.columns(), property);
 		if (index < 0) {
 			return new PropertyValue(schema.table(), "", property, targetType, owner, -1, null);
 		}
 		Column column = schema.columns().get(index);
-		Function<Object, @Nullable Object> conversion = null;
-		if (!targetType.getObjectType().isAssignableFrom(column.javaType())) {
-			TypeDescriptor sourceType = TypeDescriptor.valueOf(column.javaType());
-			conversion = conversionService.canConvert(sourceType, targetType) ? null
-					: FallbackConversions.find(column.javaType(), targetType.getObjectType());
-			if (conversion == null) {
-				// Also when it cannot convert: the failure names the value, and NULLs still map
-				conversion = (value) -> conversionService.convert(value, sourceType, targetType);
+		return new PropertyValue(schema.table(), column.name(), property, targetType, owner, index,
+				conversions.find(column, targetType));
+	}
+
+	private static int explicitColumnIndex(List<Column> columns, String name) {
+		for (int i = 0; i < columns.size(); i++) {
+			if (columns.get(i).name().equals(name)) {
+				return i;
 			}
 		}
-		return new PropertyValue(schema.table(), column.name(), property, targetType, owner, index, conversion);
+		for (int i = 0; i < columns.size(); i++) {
+			if (columns.get(i).name().equalsIgnoreCase(name)) {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	/**
@@ -96,6 +101,11 @@ final class PropertyValue {
 
 	private static String normalize(String name) {
 		return name.replace("_", "").toLowerCase(Locale.ROOT);
+	}
+
+	/** @return the column name, empty when no column matches */
+	String column() {
+		return this.column;
 	}
 
 	boolean hasColumn() {

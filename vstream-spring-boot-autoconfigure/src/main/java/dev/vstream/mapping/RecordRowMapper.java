@@ -7,7 +7,6 @@ import java.lang.reflect.RecordComponent;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.MethodParameter;
-import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.util.ReflectionUtils;
 
@@ -28,7 +27,7 @@ final class RecordRowMapper<T> implements RowMapper<T> {
 
 	private final PropertyValue[] arguments;
 
-	RecordRowMapper(TableSchema schema, Class<T> type, ConversionService conversionService) {
+	RecordRowMapper(TableSchema schema, Class<T> type, Conversions conversions) {
 		this.type = type;
 		this.table = schema.table();
 		this.columnCount = schema.columns().size();
@@ -38,8 +37,8 @@ final class RecordRowMapper<T> implements RowMapper<T> {
 		this.arguments = new PropertyValue[components.length];
 		for (int i = 0; i < components.length; i++) {
 			TypeDescriptor targetType = new TypeDescriptor(MethodParameter.forExecutable(this.constructor, i));
-			this.arguments[i] = PropertyValue.resolve(schema, type, components[i].getName(), targetType,
-					conversionService);
+			this.arguments[i] = PropertyValue.resolve(schema, type, components[i].getName(),
+					components[i].getAnnotation(Column.class), targetType, conversions);
 		}
 	}
 

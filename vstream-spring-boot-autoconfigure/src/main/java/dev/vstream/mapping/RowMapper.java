@@ -19,4 +19,18 @@ public interface RowMapper<T> {
 	 */
 	T map(@Nullable Object[] values);
 
+	/**
+	 * Map one row image that may be partial (see
+	 * {@link dev.vstream.listener.RowChange#absentColumns()}). Map targets leave absent columns
+	 * out, JavaBeans do not set their properties; records, which must get every component, get
+	 * {@code null} or the primitive default for them.
+	 * @param values decoded values, one per column of the schema; absent columns are {@code null}
+	 * @param absentColumns the columns the image does not carry, empty for a full image
+	 * @return the mapped object
+	 * @throws RowMappingException when a value cannot be converted
+	 */
+	default T map(@Nullable Object[] values, java.util.Set<String> absentColumns) {
+		return map(values);
+	}
+
 }

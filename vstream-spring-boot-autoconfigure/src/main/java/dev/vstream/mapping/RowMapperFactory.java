@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.convert.ConversionService;
 import org.springframework.util.Assert;
@@ -14,8 +15,9 @@ import org.springframework.util.Assert;
  * Creates and caches {@link RowMapper}s per (table schema, target type): records through their
  * canonical constructor, JavaBeans through setters, {@code Map<String, Object>} as is.
  *
- * <p>A record component or bean property takes the column of the same name, else the column
- * whose name matches ignoring case and underscores ({@code order_id} for {@code orderId}).
+ * <p>A record component or bean property takes the column named by its {@link Column} annotation,
+ * else the column of the same name, else the column whose name matches ignoring case and
+ * underscores ({@code order_id} for {@code orderId}).
  * Columns without a property are ignored. A property without a column, or with SQL
  * {@code NULL}, gets {@code null} or, when primitive, its default ({@code 0}, {@code false});
  * bean setters of properties without a column are not called. A value whose
@@ -26,7 +28,7 @@ import org.springframework.util.Assert;
  */
 public class RowMapperFactory {
 
-	private final ConversionService conversionService;
+	private final Conversions conversions;
 
 	// Keyed by the schema's shape, not its identity: every reconnect sends the FIELD events again
 	private final Map<CacheKey, RowMapper<?>> mappers = new ConcurrentHashMap<>();
@@ -36,8 +38,18 @@ public class RowMapperFactory {
 	 * @param conversionService converts decoded values to property types
 	 */
 	public RowMapperFactory(ConversionService conversionService) {
+		this(conversionService, JsonMapper.shared());
+	}
+
+	/**
+	 * Create a factory.
+	 * @param conversionService converts decoded values to property types
+	 * @param jsonMapper reads JSON columns into {@code JsonNode} and other non-text property types
+	 */
+	public RowMapperFactory(ConversionService conversionService, JsonMapper jsonMapper) {
 		Assert.notNull(conversionService, "ConversionService must not be null");
-		this.conversionService = conversionService;
+		Assert.notNull(jsonMapper, "JsonMapper must not be null");
+		this.conversions = new Conversions(conversionService, jsonMapper);
 	}
 
 	/**
@@ -62,9 +74,9 @@ public class RowMapperFactory {
 			return new MapRowMapper(schema);
 		}
 		if (type.isRecord()) {
-			return new RecordRowMapper(schema, type, this.conversionService);
+			return new RecordRowMapper(schema, type, this.conversions);
 		}
-		return new BeanRowMapper(schema, type, this.conversionService);
+		return new BeanRowMapper(schema, type, this.conversions);
 	}
 
 	/**

@@ -31,7 +31,12 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>TIME</td><td>{@link java.time.Duration}, as TIME may be negative or exceed 24 hours</td></tr>
  * <tr><td>CHAR, VARCHAR, TEXT, ENUM, SET, JSON (the JSON text), EXPRESSION, HEXNUM, HEXVAL,
  * BITNUM</td><td>{@link String}, decoded as UTF-8</td></tr>
- * <tr><td>BINARY, VARBINARY, BLOB, GEOMETRY (MySQL's SRID + WKB), VECTOR, RAW</td><td>{@code byte[]}</td></tr>
+ * <tr><td>BINARY, VARBINARY, BLOB of a character-set collation (how MySQL and MariaDB report the
+ * CHAR/VARCHAR/TEXT columns of a {@code _bin} collation), and any string column flagged ENUM or
+ * SET (ENUM/SET members by name, also when the FIELD event lacks
+ * {@code enum_set_string_values} and the value is the index or bit mask)</td><td>{@link String}</td></tr>
+ * <tr><td>BINARY, VARBINARY, BLOB of the binary collation (63, or none given), GEOMETRY (MySQL's
+ * SRID + WKB), VECTOR, RAW</td><td>{@code byte[]}</td></tr>
  * <tr><td>BIT</td><td>{@link Long}: the bits as an unsigned number (BIT(64) may be negative)</td></tr>
  * <tr><td>NULL_TYPE</td><td>always {@code null}</td></tr>
  * </table>

@@ -29,6 +29,13 @@ final class ValueDecoders {
 	private static final int[] POWERS_OF_TEN = { 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
 			100_000_000, 1_000_000_000 };
 
+	/** MySQL's collation id of binary strings: any other collation makes a string type text. */
+	static final int BINARY_COLLATION = 63;
+
+	private static final int ENUM_FLAG = 256;
+
+	private static final int SET_FLAG = 2048;
+
 	private ValueDecoders() {
 	}
 
@@ -52,6 +59,18 @@ final class ValueDecoders {
 	}
 
 	static Decoding forField(Query.Field field, boolean enumSetStringValues) {
+		// MySQL reports the string columns of a binary collation (utf8mb4_bin) with the binary flag,
+		// from which Vitess derives BINARY/VARBINARY/BLOB, and ENUM/SET as BINARY with a flag
+		// (seen with MariaDB 10.11 behind Vitess 24): the collation and the flags tell them apart.
+		int flags = field.getFlags();
+		if (field.getType() == Query.Type.ENUM || field.getType() == Query.Type.SET
+				|| (flags & (ENUM_FLAG | SET_FLAG)) != 0) {
+			boolean set = field.getType() == Query.Type.SET || (flags & SET_FLAG) != 0;
+			return new Decoding(String.class, enumOrSet(field, set, enumSetStringValues));
+		}
+		if (isText(field)) {
+			return new Decoding(String.class, ValueDecoders::utf8);
+		}
 		return switch (field.getType()) {
 			case INT8, UINT8, INT16, UINT16, INT24, UINT24, INT32, YEAR -> new Decoding(Integer.class,
 					ValueDecoders::parseInt);
@@ -68,13 +87,23 @@ final class ValueDecoders {
 			case TIME -> new Decoding(Duration.class, ValueDecoders::parseTime);
 			case CHAR, VARCHAR, TEXT, JSON, EXPRESSION, HEXNUM, HEXVAL, BITNUM -> new Decoding(String.class,
 					ValueDecoders::utf8);
-			case ENUM, SET -> new Decoding(String.class, enumOrSet(field, enumSetStringValues));
 			case BINARY, VARBINARY, BLOB, GEOMETRY, VECTOR, RAW -> new Decoding(byte[].class,
 					(bytes, offset, length) -> Arrays.copyOfRange(bytes, offset, offset + length));
 			case BIT -> new Decoding(Long.class, ValueDecoders::parseBit);
 			case NULL_TYPE -> new Decoding(Object.class, (bytes, offset, length) -> null);
 			// TUPLE and ROW_TUPLE only occur in queries, UNRECOGNIZED is newer than this code
 			default -> new Decoding(Object.class, null);
+		};
+	}
+
+	/**
+	 * Whether a BINARY, VARBINARY or BLOB column holds text: its collation is a character set's
+	 * (a collation id of 0 means the FIELD event does not say, and the column stays binary).
+	 */
+	static boolean isText(Query.Field field) {
+		return switch (field.getType()) {
+			case BINARY, VARBINARY, BLOB -> field.getCharset() != 0 && field.getCharset() != BINARY_COLLATION;
+			default -> false;
 		};
 	}
 
@@ -245,14 +274,13 @@ final class ValueDecoders {
 	 * binlog phase sends the 1-based ENUM index or the SET bit mask, which are mapped back to
 	 * names through the column type {@code enum('a','b')} / {@code set('a','b')}.
 	 */
-	private static ValueDecoder enumOrSet(Query.Field field, boolean enumSetStringValues) {
+	private static ValueDecoder enumOrSet(Query.Field field, boolean set, boolean enumSetStringValues) {
 		List<String> members = enumSetStringValues ? null : members(field.getColumnType());
 		if (members == null) {
 			return ValueDecoders::utf8;
 		}
 		String[] names = members.toArray(new String[0]);
 		Set<String> known = new HashSet<>(members);
-		boolean set = (field.getType() == Query.Type.SET);
 		return (bytes, offset, length) -> {
 			String text = utf8(bytes, offset, length);
 			if (length == 0 || known.contains(text) || !isDigits(bytes, offset, length)) {

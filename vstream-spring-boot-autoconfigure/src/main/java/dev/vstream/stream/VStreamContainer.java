@@ -22,6 +22,8 @@ import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VGtid;
 import dev.vstream.listener.ChangeEvent;
+import dev.vstream.listener.DdlEvent;
+import dev.vstream.listener.DdlListenerEndpoint;
 import dev.vstream.listener.Operation;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
@@ -74,6 +76,8 @@ public class VStreamContainer implements SmartLifecycle {
 	private final Object monitor = new Object();
 
 	private volatile VStreamMonitor streamMonitor = VStreamMonitor.NONE;
+
+	private volatile Supplier<Collection<DdlListenerEndpoint>> ddlListeners = List::of;
 
 	private volatile boolean running;
 
@@ -244,6 +248,14 @@ public class VStreamContainer implements SmartLifecycle {
 	/** @return the callbacks for metrics and tracing, {@link VStreamMonitor#NONE} by default */
 	public VStreamMonitor getMonitor() {
 		return this.streamMonitor;
+	}
+
+	/**
+	 * Set the receivers of the schema changes (DDL) of the streamed keyspaces.
+	 * @param ddlListeners the DDL listeners, read at each DDL
+	 */
+	public void setDdlListeners(Supplier<Collection<DdlListenerEndpoint>> ddlListeners) {
+		this.ddlListeners = ddlListeners;
 	}
 
 	/**
@@ -743,7 +755,11 @@ public class VStreamContainer implements SmartLifecycle {
 						transactionHandled(false);
 					}
 					case COPY_COMPLETED -> onCopyCompleted(event);
-					case DDL, OTHER -> transactionHandled(false);
+					case DDL -> {
+						dispatchDdl(event);
+						transactionHandled(false);
+					}
+					case OTHER -> transactionHandled(false);
 					case JOURNAL -> logger.info("Stream '" + getId() + "' received a reshard journal: "
 							+ event.getJournal().getMigrationType() + " to " + event.getJournal().getParticipantsList());
 					default -> {
@@ -772,6 +788,27 @@ public class VStreamContainer implements SmartLifecycle {
 			return positions;
 		}
 
+		/**
+		 * Hand a DDL to its listeners. The FIELD event that follows it re-maps later rows; a
+		 * failing listener goes to the error handler (by default: the stream stops before the DDL).
+		 */
+		private void dispatchDdl(VEvent event) {
+			DdlEvent ddl = new DdlEvent(event.getStatement(), event.getKeyspace(), event.getShard(), this.pending,
+					(event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null);
+			logger.info("Stream '" + getId() + "' received DDL on " + ddl.keyspace() + "/" + ddl.shard() + ": "
+					+ ddl.statement());
+			for (DdlListenerEndpoint listener : VStreamContainer.this.ddlListeners.get()) {
+				if (listener.accepts(ddl.keyspace())) {
+					try {
+						listener.listener().accept(ddl);
+					}
+					catch (RuntimeException ex) {
+						VStreamContainer.this.errorHandler.handle(ex, null, null, null);
+					}
+				}
+			}
+		}
+
 		private void onField(VEvent event) {
 			FieldEvent field = event.getFieldEvent();
 			String keyspace = field.getKeyspace().isEmpty() ? event.getKeyspace() : field.getKeyspace();
@@ -797,13 +834,9 @@ public class VStreamContainer implements SmartLifecycle {
 			// Rows of the copy phase were not read from the binlog: they carry no commit time.
 			Instant commitTime = (event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null;
 			for (binlogdata.Binlogdata.RowChange change : rows.getRowChangesList()) {
-				Operation op = !change.hasBefore() ? Operation.INSERT
-						: !change.hasAfter() ? Operation.DELETE : Operation.UPDATE;
 				ChangeEvent decoded;
 				try {
-					decoded = new ChangeEvent(schema, op, change.hasBefore() ? schema.decode(change.getBefore()) : null,
-							change.hasAfter() ? schema.decode(change.getAfter()) : null, keyspace, shard,
-							transactionPosition, commitTime);
+					decoded = ChangeEvent.decode(schema, change, keyspace, shard, transactionPosition, commitTime);
 				}
 				catch (RuntimeException ex) {
 					VStreamContainer.this.changesFailed.incrementAndGet();
@@ -811,6 +844,7 @@ public class VStreamContainer implements SmartLifecycle {
 					VStreamContainer.this.errorHandler.handle(ex, null, null, null);
 					continue;
 				}
+				Operation op = decoded.op();
 				for (VStreamListenerEndpoint listener : listeners) {
 					if (!listener.accepts(op)) {
 						continue;
@@ -887,8 +921,7 @@ public class VStreamContainer implements SmartLifecycle {
 			if (event.position() != null || position == null) {
 				return event;
 			}
-			return new ChangeEvent(event.schema(), event.op(), event.before(), event.after(), event.keyspace(),
-					event.shard(), position, event.commitTime());
+			return event.withPosition(position);
 		}
 
 		void saveIfDue(boolean force) {
