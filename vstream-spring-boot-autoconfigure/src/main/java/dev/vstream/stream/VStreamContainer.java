@@ -568,6 +568,11 @@ public class VStreamContainer implements SmartLifecycle {
 	private static boolean isPermanent(Status status) {
 		return switch (status.getCode()) {
 			case INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED, UNIMPLEMENTED, FAILED_PRECONDITION -> true;
+			// vtgate reports a keyspace missing from the topology, and a stream with nothing to copy
+			// and no position (tables-to-copy naming no listened table), as UNKNOWN: retrying fixes neither.
+			case UNKNOWN -> status.getDescription() != null
+					&& (status.getDescription().contains("node doesn't exist: keyspaces/")
+							|| status.getDescription().contains("stream needs a position or a table to copy"));
 			default -> false;
 		};
 	}
@@ -760,8 +765,7 @@ public class VStreamContainer implements SmartLifecycle {
 						transactionHandled(false);
 					}
 					case OTHER -> transactionHandled(false);
-					case JOURNAL -> logger.info("Stream '" + getId() + "' received a reshard journal: "
-							+ event.getJournal().getMigrationType() + " to " + event.getJournal().getParticipantsList());
+					case JOURNAL -> onJournal(event);
 					default -> {
 						// HEARTBEAT, LASTPK (vtgate folds it into the next VGTID), SAVEPOINT, VERSION...
 					}
@@ -772,6 +776,32 @@ public class VStreamContainer implements SmartLifecycle {
 			}
 			if (!this.inTransaction) {
 				transactionHandled(false);
+			}
+		}
+
+		/**
+		 * vtgate sends a SHARDS journal only when the stream asked to stop on a reshard (it follows
+		 * the new shards by itself otherwise), then ends the stream. Stop here, before the
+		 * journal's VGTID: a position past the journal points into the retired shards, from which
+		 * a later stream would never learn about the new ones.
+		 */
+		private void onJournal(VEvent event) {
+			binlogdata.Binlogdata.Journal journal = event.getJournal();
+			List<String> from = journal.getParticipantsList()
+				.stream()
+				.map((ks) -> ks.getKeyspace() + "/" + ks.getShard())
+				.toList();
+			List<String> to = journal.getShardGtidsList()
+				.stream()
+				.map((sg) -> sg.getKeyspace() + "/" + sg.getShard())
+				.toList();
+			logger.info("Stream '" + getId() + "' received a reshard journal: " + journal.getMigrationType() + " from "
+					+ from + " to " + to);
+			if (VStreamContainer.this.settings.stopOnReshard()
+					&& journal.getMigrationType() == binlogdata.Binlogdata.MigrationType.SHARDS) {
+				throw new VStreamException("Stream '" + getId() + "' stopped: the keyspace was resharded from " + from
+						+ " to " + to + " and vstream.stop-on-reshard is set. Its position stays before the reshard "
+						+ "journal; restart with vstream.stop-on-reshard=false to follow the new shards from there.");
 			}
 		}
 
