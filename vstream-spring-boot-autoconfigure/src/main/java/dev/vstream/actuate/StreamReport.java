@@ -53,13 +53,7 @@ final class StreamReport {
 	 * @return the lag, never negative, or {@code null} before the first handled change
 	 */
 	static @Nullable Duration lag(VStreamContainer container, Instant now) {
-		Instant lastCommit = container.getLastCommitTime();
-		if (lastCommit == null) {
-			return null;
-		}
-		Duration lag = Duration.between(lastCommit, now);
-		// Clocks of the database and the application differ slightly; a change is never from the future.
-		return lag.isNegative() ? Duration.ZERO : lag;
+		return container.getLag(now);
 	}
 
 }

@@ -113,11 +113,8 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 	}
 
 	private static double lagMillis(VStreamContainer container) {
-		Instant commit = container.getLastCommitTime();
-		if (commit == null) {
-			return Double.NaN;
-		}
-		return Math.max(0, Duration.between(commit, Instant.now()).toMillis());
+		Duration lag = container.getLag(Instant.now());
+		return (lag != null) ? lag.toMillis() : Double.NaN;
 	}
 
 	@Override

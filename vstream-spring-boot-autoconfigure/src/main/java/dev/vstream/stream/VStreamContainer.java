@@ -1,5 +1,6 @@
 package dev.vstream.stream;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -109,6 +110,8 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private volatile @Nullable Instant lastCommitTime;
 
+	private volatile @Nullable Instant lastHeartbeatTime;
+
 	private final AtomicLong eventsReceived = new AtomicLong();
 
 	private final AtomicLong changesHandled = new AtomicLong();
@@ -177,6 +180,31 @@ public class VStreamContainer implements SmartLifecycle {
 	/** @return the commit time of the last handled change */
 	public @Nullable Instant getLastCommitTime() {
 		return this.lastCommitTime;
+	}
+
+	/** @return vtgate's time in its last heartbeat: it had sent everything committed until then */
+	public @Nullable Instant getLastHeartbeatTime() {
+		return this.lastHeartbeatTime;
+	}
+
+	/**
+	 * How far behind the database the stream is: now minus the commit time of the last handled
+	 * change, or minus vtgate's last heartbeat when that is later (an idle stream is caught up, not
+	 * falling behind). Second precision; never negative.
+	 * @param now the current time
+	 * @return the lag, or {@code null} before the first change or heartbeat
+	 */
+	public @Nullable Duration getLag(Instant now) {
+		Instant commit = getLastCommitTime();
+		Instant heartbeat = getLastHeartbeatTime();
+		Instant reference = (commit == null) ? heartbeat
+				: (heartbeat == null || commit.isAfter(heartbeat)) ? commit : heartbeat;
+		if (reference == null) {
+			return null;
+		}
+		Duration lag = Duration.between(reference, now);
+		// Clocks of the database and the application differ slightly; a change is never from the future.
+		return lag.isNegative() ? Duration.ZERO : lag;
 	}
 
 	/** @return events received from vtgate since start-up */
@@ -766,6 +794,12 @@ public class VStreamContainer implements SmartLifecycle {
 					}
 					case OTHER -> transactionHandled(false);
 					case JOURNAL -> onJournal(event);
+					case HEARTBEAT -> {
+						// Only vtgate's own heartbeats reach clients, sent when it had nothing else to send.
+						if (!this.inTransaction && event.getTimestamp() > 0) {
+							VStreamContainer.this.lastHeartbeatTime = Instant.ofEpochSecond(event.getTimestamp());
+						}
+					}
 					default -> {
 						// HEARTBEAT, LASTPK (vtgate folds it into the next VGTID), SAVEPOINT, VERSION...
 					}

@@ -95,6 +95,19 @@ class VStreamDeliveryTests {
 		assertThat(container.getSavedPosition()).isEqualTo(position(3));
 	}
 
+	@Test
+	void heartbeatUpdatesLagButNotThePosition() {
+		long later = dev.vstream.test.Events.TIMESTAMP + 100;
+		this.vtgate.thenSend(transaction(1), response(dev.vstream.test.Events.heartbeat().toBuilder().setTimestamp(later).build()));
+		VStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+		container.start();
+		await().until(() -> container.getLastHeartbeatTime() != null);
+		assertThat(container.getLag(java.time.Instant.ofEpochSecond(later + 10))).isEqualTo(Duration.ofSeconds(10));
+		assertThat(container.getLastCommitTime()).isEqualTo(java.time.Instant.ofEpochSecond(dev.vstream.test.Events.TIMESTAMP));
+		assertThat(container.getPosition()).isEqualTo(position(1));
+		assertThat(this.offsets.load("test")).contains(position(1));
+	}
+
 	// --- one transaction for the listener's writes and the position
 
 	@Test
