@@ -40,6 +40,33 @@ public final class VStreamActuatorAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
+	static class Sanitizing {
+
+		/**
+		 * Masks the vtgate password in /actuator/configprops and /actuator/env even when they
+		 * show values ({@code show-values=always}): since Spring Boot 3, keys ending in
+		 * "password" are no longer masked by default once values are shown.
+		 */
+		@Bean
+		@ConditionalOnMissingBean(name = "vstreamCredentialSanitizer")
+		org.springframework.boot.actuate.endpoint.SanitizingFunction vstreamCredentialSanitizer() {
+			return org.springframework.boot.actuate.endpoint.SanitizingFunction.sanitizeValue()
+				.ifMatches(VStreamActuatorAutoConfiguration::isVtgatePassword);
+		}
+
+	}
+
+	static boolean isVtgatePassword(org.springframework.boot.actuate.endpoint.SanitizableData data) {
+		String key = data.getLowerCaseKey();
+		if (key.endsWith("vstream.vtgate.password") || key.endsWith("vstream_vtgate_password")) {
+			return true;
+		}
+		// configprops hands keys relative to the bean's prefix: vstream's bean has vtgate.password
+		return key.equals("vtgate.password") || key.endsWith("].vtgate.password");
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 	@ConditionalOnAvailableEndpoint(VStreamEndpoint.class)
 	static class Endpoint {

@@ -20,8 +20,15 @@ import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
 import dev.vstream.stream.VStreamMonitor;
 import dev.vstream.stream.VStreamSettings;
+import io.grpc.ChannelCredentials;
+import io.grpc.CompositeChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import io.vitess.proto.Topodata.TabletType;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,6 +40,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
@@ -45,13 +56,16 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * Auto-configuration of {@code @VStreamListener} support: finds listener methods, connects to
  * vtgate and runs one stream over them, with positions saved in the configured offset store.
  */
-@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+@AutoConfiguration(afterName = { "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "vstream.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(VStreamProperties.class)
 @Import({ OffsetStoreConfigurations.Jdbc.class, OffsetStoreConfigurations.Redis.class,
 		OffsetStoreConfigurations.Memory.class, OffsetStoreConfigurations.Missing.class })
 public final class VStreamAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(VStreamAutoConfiguration.class);
 
 	private static final boolean JDBC_PRESENT = org.springframework.util.ClassUtils
 		.isPresent("org.springframework.jdbc.core.JdbcOperations", VStreamAutoConfiguration.class.getClassLoader());
@@ -104,17 +118,64 @@ public final class VStreamAutoConfiguration {
 
 	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean(name = "vstreamChannel")
-	ManagedChannel vstreamChannel(VStreamProperties properties, ObjectProvider<VStreamChannelCustomizer> customizers) {
+	ManagedChannel vstreamChannel(VStreamProperties properties, ObjectProvider<VStreamChannelCustomizer> customizers,
+			ObjectProvider<SslBundles> sslBundles) {
 		VStreamProperties.Vtgate vtgate = properties.getVtgate();
 		VtgateAddress address = VtgateAddress.parse(vtgate.getAddress());
-		ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(address.host(), address.port())
-			.usePlaintext()
+		ManagedChannelBuilder<?> builder = Grpc
+			.newChannelBuilderForAddress(address.host(), address.port(), channelCredentials(vtgate, sslBundles))
 			.maxInboundMessageSize((int) vtgate.getMaxInboundMessageSize().toBytes())
 			.keepAliveTime(vtgate.getKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
 			.keepAliveTimeout(vtgate.getKeepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.keepAliveWithoutCalls(false);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
+	}
+
+	/**
+	 * Plaintext, or TLS from the SSL bundle named by {@code vstream.vtgate.ssl.bundle} (its trust
+	 * material verifies vtgate, its key material, if any, is the client certificate); with the
+	 * static-auth call credentials when a user name is set.
+	 */
+	static ChannelCredentials channelCredentials(VStreamProperties.Vtgate vtgate,
+			ObjectProvider<SslBundles> sslBundles) {
+		ChannelCredentials transport;
+		String bundleName = vtgate.getSsl().getBundle();
+		if (bundleName.isEmpty()) {
+			transport = InsecureChannelCredentials.create();
+		}
+		else {
+			SslBundles bundles = sslBundles.getIfAvailable();
+			if (bundles == null) {
+				throw new IllegalStateException("vstream.vtgate.ssl.bundle=" + bundleName
+						+ " names an SSL bundle, but the application has no SslBundles bean (Spring Boot's SSL auto-configuration)");
+			}
+			SslBundle bundle;
+			try {
+				bundle = bundles.getBundle(bundleName);
+			}
+			catch (NoSuchSslBundleException ex) {
+				throw new IllegalStateException("vstream.vtgate.ssl.bundle=" + bundleName
+						+ " names no SSL bundle; define spring.ssl.bundle.pem." + bundleName + ".* or spring.ssl.bundle.jks."
+						+ bundleName + ".*", ex);
+			}
+			TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder()
+				.trustManager(bundle.getManagers().getTrustManagers());
+			SslStoreBundle stores = bundle.getStores();
+			if (stores.getKeyStore() != null) {
+				tls.keyManager(bundle.getManagers().getKeyManagers());
+			}
+			transport = tls.build();
+		}
+		if (vtgate.getUsername().isEmpty()) {
+			return transport;
+		}
+		if (bundleName.isEmpty()) {
+			logger.warn("vstream.vtgate.username is set without vstream.vtgate.ssl.bundle: the vtgate password "
+					+ "travels in clear text on every call");
+		}
+		return CompositeChannelCredentials.create(transport,
+				new VtgateStaticAuthCredentials(vtgate.getUsername(), vtgate.getPassword()));
 	}
 
 	@Bean

@@ -262,6 +262,10 @@ public class VStreamProperties implements Validator {
 		if (maxInbound == null || maxInbound.toBytes() < 1024 || maxInbound.toBytes() > Integer.MAX_VALUE) {
 			errors.rejectValue("vtgate.max-inbound-message-size", "range", "must be between 1KB and 2GB");
 		}
+		if (properties.getVtgate().getUsername().isEmpty() != properties.getVtgate().getPassword().isEmpty()) {
+			errors.rejectValue("vtgate.username", "incomplete",
+					"vstream.vtgate.username and vstream.vtgate.password must be set together");
+		}
 		notNegative(errors, "heartbeat-interval", properties.getHeartbeatInterval());
 		positive(errors, "vtgate.keep-alive-time", properties.getVtgate().getKeepAliveTime());
 		positive(errors, "vtgate.keep-alive-timeout", properties.getVtgate().getKeepAliveTimeout());
@@ -381,6 +385,47 @@ public class VStreamProperties implements Validator {
 		 */
 		private Duration keepAliveTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * User name sent to vtgate's static gRPC authentication (vtgate's
+		 * --grpc-auth-mode=static) with every call, as the 'username' metadata; empty for none.
+		 */
+		private String username = "";
+
+		/**
+		 * Password sent with the user name, as the 'password' metadata. It travels in clear text
+		 * unless ssl.bundle is set; prefer the VSTREAM_VTGATE_PASSWORD environment variable to a
+		 * file.
+		 */
+		private String password = "";
+
+		private final Ssl ssl = new Ssl();
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = (username != null) ? username.trim() : "";
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = (password != null) ? password : "";
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+		@Override
+		public String toString() {
+			return "Vtgate[address=" + this.address + ", username=" + this.username + ", password="
+					+ (this.password.isEmpty() ? "" : "******") + ", ssl.bundle=" + this.ssl.getBundle() + "]";
+		}
+
 		public String getAddress() {
 			return this.address;
 		}
@@ -411,6 +456,28 @@ public class VStreamProperties implements Validator {
 
 		public void setKeepAliveTimeout(Duration keepAliveTimeout) {
 			this.keepAliveTimeout = keepAliveTimeout;
+		}
+
+	}
+
+	/**
+	 * TLS to vtgate.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.pem.NAME or spring.ssl.bundle.jks.NAME) whose
+		 * trust material verifies vtgate's certificate and whose key material, when it has any, is
+		 * the client certificate (mutual TLS); empty for a plaintext connection.
+		 */
+		private String bundle = "";
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = (bundle != null) ? bundle.trim() : "";
 		}
 
 	}

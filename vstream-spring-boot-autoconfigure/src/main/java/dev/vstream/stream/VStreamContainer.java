@@ -513,8 +513,13 @@ public class VStreamContainer implements SmartLifecycle {
 				session.abandon();
 				if (isPermanent(ex.getStatus())) {
 					finish(session);
-					fail(new VStreamException("Stream '" + getId() + "' failed: vtgate refused it with "
-							+ ex.getStatus().getCode() + ": " + ex.getStatus().getDescription(), ex));
+					Throwable tls = tlsFailure(ex.getStatus().getCause());
+					fail(new VStreamException((tls != null)
+							? "Stream '" + getId() + "' failed: the TLS handshake with vtgate failed (" + describe(tls)
+									+ "); check that the trust material of vstream.vtgate.ssl.bundle holds the CA of vtgate's certificate, and its key material the client certificate vtgate expects"
+							: "Stream '" + getId() + "' failed: vtgate refused it with " + ex.getStatus().getCode() + ": "
+									+ ex.getStatus().getDescription(),
+							ex));
 					return;
 				}
 				if (session.receivedAny) {
@@ -601,8 +606,31 @@ public class VStreamContainer implements SmartLifecycle {
 			case UNKNOWN -> status.getDescription() != null
 					&& (status.getDescription().contains("node doesn't exist: keyspaces/")
 							|| status.getDescription().contains("stream needs a position or a table to copy"));
+			// A certificate vtgate or this client rejects stays rejected: retrying would loop for ever.
+			case UNAVAILABLE -> tlsFailure(status.getCause()) != null;
 			default -> false;
 		};
+	}
+
+	private static String describe(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root == failure) ? failure.toString() : failure + ", caused by " + root.getMessage();
+	}
+
+	private static @Nullable Throwable tlsFailure(@Nullable Throwable cause) {
+		for (Throwable current = cause; current != null; current = current.getCause()) {
+			if (current instanceof javax.net.ssl.SSLHandshakeException
+					|| current instanceof java.security.cert.CertificateException) {
+				return current;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return null;
 	}
 
 	private StreamPosition initialPosition() {
