@@ -14,6 +14,7 @@
 #
 # Env: VSTREAM_VITESS_BASE_PORT (default 15990: HTTP 15990, gRPC 15991, mysqld 15992,
 #      vtgate MySQL 15993), VSTREAM_VITESS_RUN, VSTREAM_VITESS_START_TIMEOUT (default 180 s),
+#      VSTREAM_VITESS_EXTRA_ARGS (more vttestserver flags, whitespace-separated),
 #      VSTREAM_VITESS_USER (user the cluster runs as when started by root; default vitess),
 #      plus install.sh's variables.
 set -euo pipefail
@@ -106,6 +107,9 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 # ------------------------------------------------------------ launch
+# VSTREAM_VITESS_EXTRA_ARGS: more vttestserver flags, split on whitespace (e.g. the gRPC TLS
+# flags --grpc-auth-mode mtls --grpc-cert ... of the TLS end-to-end test's second cluster).
+read -r -a EXTRA_ARGS <<<"${VSTREAM_VITESS_EXTRA_ARGS:-}"
 if [ "$FRESH" = 1 ]; then
   log "starting vttestserver (fresh data in $DATA_DIR)"
 else
@@ -129,6 +133,7 @@ setsid env HOME="$RUN_DIR/home" VTROOT="$VTROOT" VTDATAROOT="$DATA_DIR" VT_MYSQL
     --grpc-bind-address 127.0.0.1 \
     --tablet-hostname 127.0.0.1 \
     --charset utf8mb4 \
+    "${EXTRA_ARGS[@]}" \
     </dev/null >"$LOG_FILE" 2>&1 8>&- &
 VTTESTSERVER_PID=$!
 echo "$VTTESTSERVER_PID" >"$PID_FILE"

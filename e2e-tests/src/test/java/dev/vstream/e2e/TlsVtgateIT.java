@@ -1,0 +1,189 @@
+package dev.vstream.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.vstream.e2e.E2eApplication.Recorder;
+import dev.vstream.stream.StreamState;
+import dev.vstream.stream.VStreamContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * TLS against a real vtgate: a second local cluster (run dir {@code /tmp/vstream-vitess-tls},
+ * ports 17990-17993, so the shared one on 15990-15993 is untouched) started by
+ * {@code scripts/vitess/start.sh} with vttestserver's mTLS flags ({@code --grpc-auth-mode mtls
+ * --grpc-cert/--grpc-key/--grpc-ca}, vtgate then requires a client certificate whose subject
+ * contains {@code CN=vstream-client}), with certificates generated for the run. Stopped (data
+ * removed) afterwards.
+ */
+@Order(Integer.MAX_VALUE - 1)
+class TlsVtgateIT {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private static final String RUN_DIR = "/tmp/vstream-vitess-tls";
+
+	private static final int BASE_PORT = 17990;
+
+	private static Path certs;
+
+	private static TestCertificates ca;
+
+	private static TestCertificates.Issued client;
+
+	private static TestCertificates.Issued intruder;
+
+	private static TestCertificates otherCa;
+
+	private final String tag = "tls-" + UUID.randomUUID().toString().substring(0, 8);
+
+	private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+
+	@BeforeAll
+	static void startTlsCluster() throws Exception {
+		certs = Files.createTempDirectory("vstream-tls-certs");
+		ca = new TestCertificates(certs, "e2e-ca");
+		otherCa = new TestCertificates(certs, "e2e-other-ca");
+		TestCertificates.Issued server = ca.issue("vtgate");
+		client = ca.issue("vstream-client");
+		intruder = ca.issue("intruder");
+		// The cluster runs as the 'vitess' user when started by root: it must read the files.
+		Files.setPosixFilePermissions(certs, PosixFilePermissions.fromString("rwxr-xr-x"));
+		try (Stream<Path> files = Files.list(certs)) {
+			for (Path file : files.toList()) {
+				Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+			}
+		}
+		run("stop.sh");
+		run("start.sh", String.join(" ", "--grpc-auth-mode", "mtls", "--grpc-key", server.privateKey().toString(),
+				"--grpc-cert", server.chain().toString(), "--grpc-ca", ca.caCertificate().toString(),
+				"--grpc-auth-mtls-allowed-substrings", "CN=vstream-client",
+				// vttestserver itself talks to vtctld on the same (now mTLS) gRPC port
+				"--vtctld-grpc-key", client.privateKey().toString(), "--vtctld-grpc-cert", client.chain().toString(),
+				"--vtctld-grpc-ca", ca.caCertificate().toString()));
+	}
+
+	@AfterAll
+	static void stopTlsCluster() throws Exception {
+		run("stop.sh");
+	}
+
+	@AfterEach
+	void stopApps() {
+		this.apps.forEach(ConfigurableApplicationContext::close);
+	}
+
+	@Test
+	void mutualTlsStreamsChangesFromTheRealVtgate() throws Exception {
+		ConfigurableApplicationContext app = start(trust(ca), "spring.ssl.bundle.pem.vtgate.keystore.certificate=file:"
+				+ client.chain(), "spring.ssl.bundle.pem.vtgate.keystore.private-key=file:" + client.privateKey());
+		VStreamContainer container = app.getBean(VStreamContainer.class);
+		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.STREAMING);
+		try (Connection connection = DriverManager.getConnection(
+				"jdbc:mariadb://127.0.0.1:" + (BASE_PORT + 3) + "/commerce", "root", "");
+				var statement = connection.createStatement()) {
+			statement.execute("insert into corder (customer_id, sku, price) values (1, '" + this.tag + "', 9.99)");
+		}
+		Recorder recorder = app.getBean(Recorder.class);
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(recorder.orders)
+				.anySatisfy((change) -> assertThat(change.row().sku()).isEqualTo(this.tag)));
+	}
+
+	@Test
+	void wrongCaFailsTheStreamWithAClearMessageWithoutRetrying() {
+		ConfigurableApplicationContext app = start(trust(otherCa),
+				"spring.ssl.bundle.pem.vtgate.keystore.certificate=file:" + client.chain(),
+				"spring.ssl.bundle.pem.vtgate.keystore.private-key=file:" + client.privateKey());
+		VStreamContainer container = app.getBean(VStreamContainer.class);
+		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.FAILED);
+		assertThat(container.getLastError()).hasMessageContaining("TLS handshake with vtgate failed")
+			.hasMessageContaining("vstream.vtgate.ssl.bundle");
+		assertThat(container.getReconnects()).isZero();
+	}
+
+	@Test
+	void clientCertificateVtgateDoesNotAuthorizeIsRefusedForGood() {
+		ConfigurableApplicationContext app = start(trust(ca), "spring.ssl.bundle.pem.vtgate.keystore.certificate=file:"
+				+ intruder.chain(), "spring.ssl.bundle.pem.vtgate.keystore.private-key=file:" + intruder.privateKey());
+		VStreamContainer container = app.getBean(VStreamContainer.class);
+		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.FAILED);
+		// vtgate's mtls auth plugin: UNAUTHENTICATED "client certificate not authorized"
+		assertThat(container.getLastError()).hasMessageContaining("UNAUTHENTICATED")
+			.hasMessageContaining("client certificate not authorized");
+		assertThat(container.getReconnects()).isZero();
+	}
+
+	private static String trust(TestCertificates authority) {
+		return "spring.ssl.bundle.pem.vtgate.truststore.certificate=file:" + authority.caCertificate();
+	}
+
+	private ConfigurableApplicationContext start(String... properties) {
+		List<String> all = new ArrayList<>(List.of("vstream.vtgate.address=127.0.0.1:" + (BASE_PORT + 1),
+				"vstream.vtgate.ssl.bundle=vtgate", "vstream.id=" + this.tag, "vstream.keyspace=commerce",
+				"vstream.offset-store=memory", "vstream.start-position=current", "vstream.heartbeat-interval=1s",
+				"vstream.reconnect.initial-interval=200ms", "vstream.reconnect.max-interval=1s",
+				"spring.main.banner-mode=off"));
+		all.addAll(List.of(properties));
+		ConfigurableApplicationContext app = new SpringApplicationBuilder(E2eApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties(all.toArray(String[]::new))
+			.run();
+		this.apps.add(app);
+		return app;
+	}
+
+	/** Run a script of scripts/vitess against the TLS cluster, bounded, its output in target/. */
+	private static void run(String script, String... extraArgs) throws IOException, InterruptedException {
+		Path scripts = vitessScripts();
+		File log = Path.of("target", "tls-vtgate-" + script + ".log").toFile();
+		ProcessBuilder builder = new ProcessBuilder("bash", scripts.resolve(script).toString()).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+		Map<String, String> env = builder.environment();
+		env.put("VSTREAM_VITESS_RUN", RUN_DIR);
+		env.put("VSTREAM_VITESS_BASE_PORT", String.valueOf(BASE_PORT));
+		env.put("VSTREAM_VITESS_EXTRA_ARGS", (extraArgs.length > 0) ? extraArgs[0] : "");
+		Process process = builder.start();
+		if (!process.waitFor(240, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			throw new IllegalStateException(script + " did not finish within 240 s; see " + log);
+		}
+		if (process.exitValue() != 0) {
+			throw new IllegalStateException(script + " failed with exit code " + process.exitValue() + "; see " + log);
+		}
+	}
+
+	private static Path vitessScripts() {
+		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+			Path scripts = dir.resolve("scripts/vitess");
+			if (Files.isRegularFile(scripts.resolve("start.sh"))) {
+				return scripts;
+			}
+		}
+		throw new IllegalStateException("scripts/vitess not found above " + Path.of("").toAbsolutePath());
+	}
+
+}
