@@ -52,18 +52,19 @@ public final class VStreamActuatorAutoConfiguration {
 		@ConditionalOnMissingBean(name = "vstreamCredentialSanitizer")
 		org.springframework.boot.actuate.endpoint.SanitizingFunction vstreamCredentialSanitizer() {
 			return org.springframework.boot.actuate.endpoint.SanitizingFunction.sanitizeValue()
-				.ifMatches(VStreamActuatorAutoConfiguration::isVtgatePassword);
+				.ifMatches(Sanitizing::isVtgatePassword);
 		}
 
-	}
-
-	static boolean isVtgatePassword(org.springframework.boot.actuate.endpoint.SanitizableData data) {
-		String key = data.getLowerCaseKey();
-		if (key.endsWith("vstream.vtgate.password") || key.endsWith("vstream_vtgate_password")) {
-			return true;
+		// Nested: the outer class must load without the actuator on the class path.
+		static boolean isVtgatePassword(org.springframework.boot.actuate.endpoint.SanitizableData data) {
+			String key = data.getLowerCaseKey();
+			if (key.endsWith("vstream.vtgate.password") || key.endsWith("vstream_vtgate_password")) {
+				return true;
+			}
+			// configprops hands keys relative to the bean's prefix: vstream's bean has vtgate.password
+			return key.equals("vtgate.password") || key.endsWith("].vtgate.password");
 		}
-		// configprops hands keys relative to the bean's prefix: vstream's bean has vtgate.password
-		return key.equals("vtgate.password") || key.endsWith("].vtgate.password");
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
