@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -88,7 +89,12 @@ class TlsVtgateIT {
 
 	@AfterAll
 	static void stopTlsCluster() throws Exception {
-		run("stop.sh");
+		try {
+			run("stop.sh");
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(certs);
+		}
 	}
 
 	@AfterEach
