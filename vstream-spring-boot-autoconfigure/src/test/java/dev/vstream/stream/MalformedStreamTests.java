@@ -219,6 +219,18 @@ class MalformedStreamTests {
 	}
 
 	@Test
+	void ddlInsideATransactionDoesNotSaveThePositionAnnouncedBeforeItsRows() {
+		Query.Row corrupt = row(2, 7, "pear", "2.50").toBuilder().setLengths(0, 5).build();
+		VEvent ddl = event(VEventType.DDL).toBuilder().setStatement("alter table corder add column note text").build();
+		this.vtgate.thenSend(firstTransaction(),
+				response(begin(), vgtidEvent(V2), ddl, insert("commerce", "0", "corder", corrupt), commit()));
+		VStreamContainer container = start();
+
+		assertFailedAtV1(container, "lengths add up to");
+		restartRedelivers(container, 2L);
+	}
+
+	@Test
 	void garbageJsonInAJsonNodePropertyFailsTheStream() {
 		VEvent docFields = field("commerce", "0", "doc", col("id", Query.Type.INT64), col("body", Query.Type.JSON));
 		this.vtgate.thenSend(
