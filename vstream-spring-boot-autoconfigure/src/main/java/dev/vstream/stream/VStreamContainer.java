@@ -511,6 +511,14 @@ public class VStreamContainer implements SmartLifecycle {
 					break;
 				}
 				session.abandon();
+				if (isTooLarge(ex.getStatus())) {
+					// vtgate would send the same response again on every reconnect.
+					finish(session);
+					fail(new VStreamException("Stream '" + getId() + "' failed: a response from vtgate is larger than "
+							+ "the channel accepts (" + ex.getStatus().getDescription()
+							+ "); raise vstream.vtgate.max-inbound-message-size", ex));
+					return;
+				}
 				if (isPermanent(ex.getStatus())) {
 					finish(session);
 					Throwable tls = tlsFailure(ex.getStatus().getCause());
@@ -596,6 +604,11 @@ public class VStreamContainer implements SmartLifecycle {
 		}
 		logger.error("Stream '" + getId() + "' stopped with an error; its position stays at " + this.position
 				+ " so nothing is lost once it is restarted", ex);
+	}
+
+	private static boolean isTooLarge(Status status) {
+		return status.getCode() == Status.Code.RESOURCE_EXHAUSTED && status.getDescription() != null
+				&& status.getDescription().contains("exceeds maximum size");
 	}
 
 	private static boolean isPermanent(Status status) {
@@ -810,7 +823,7 @@ public class VStreamContainer implements SmartLifecycle {
 						}
 						onRow(event, transactionPositions[i]);
 					}
-					case VGTID -> this.pending = StreamPosition.of(event.getVgtid());
+					case VGTID -> this.pending = checkedPosition(event.getVgtid());
 					case COMMIT -> {
 						this.inTransaction = false;
 						transactionHandled(false);
@@ -818,9 +831,16 @@ public class VStreamContainer implements SmartLifecycle {
 					case COPY_COMPLETED -> onCopyCompleted(event);
 					case DDL -> {
 						dispatchDdl(event);
-						transactionHandled(false);
+						if (!this.inTransaction) {
+							transactionHandled(false);
+						}
 					}
-					case OTHER -> transactionHandled(false);
+					case OTHER -> {
+						// Inside an open transaction the last VGTID may precede rows not seen yet: wait for COMMIT.
+						if (!this.inTransaction) {
+							transactionHandled(false);
+						}
+					}
 					case JOURNAL -> onJournal(event);
 					case HEARTBEAT -> {
 						// Only vtgate's own heartbeats reach clients, sent when it had nothing else to send.
@@ -865,6 +885,24 @@ public class VStreamContainer implements SmartLifecycle {
 						+ " to " + to + " and vstream.stop-on-reshard is set. Its position stays before the reshard "
 						+ "journal; restart with vstream.stop-on-reshard=false to follow the new shards from there.");
 			}
+		}
+
+		/**
+		 * A VGTID naming other keyspaces than the stream listens to cannot be resumed from (start()
+		 * would refuse it), and one missing a listened keyspace would lose that keyspace's place:
+		 * stop before it can be saved. Other shards of a listened keyspace are fine, a reshard
+		 * brings them.
+		 */
+		private StreamPosition checkedPosition(VGtid vgtid) {
+			StreamPosition position = StreamPosition.of(vgtid);
+			Set<String> covered = new TreeSet<>();
+			position.shards().forEach((shard) -> covered.add(shard.keyspace()));
+			Set<String> wanted = new TreeSet<>(keyspaces());
+			if (!covered.equals(wanted)) {
+				throw new VStreamException("Stream '" + getId() + "' received a VGTID covering keyspaces " + covered
+						+ " but it streams " + wanted + "; stopped before it, at " + VStreamContainer.this.position);
+			}
+			return position;
 		}
 
 		private StreamPosition[] positionsAhead(List<VEvent> events) {

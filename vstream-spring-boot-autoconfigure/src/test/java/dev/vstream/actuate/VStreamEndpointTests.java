@@ -15,6 +15,7 @@ import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.stream.StartPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
+import dev.vstream.test.Events;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,7 +39,11 @@ class VStreamEndpointTests extends AbstractStreamTests {
 
 	@Test
 	void streamsDescribesEveryStream() {
-		this.vtgate.thenSend(response(vgtid("-80", "MySQL56/a1:1-42"), heartbeat()));
+		// vtgate's VGTIDs cover every keyspace of the stream, here the audit listener's too
+		this.vtgate.thenSend(response(Events.vgtidEvent(Events.vgtid(KEYSPACE, "-80", "MySQL56/a1:1-42")
+			.toBuilder()
+			.addShardGtids(Events.vgtid("audit", "0", "MySQL56/a1:1-42").getShardGtids(0))
+			.build()), heartbeat()));
 		VStreamContainer streaming = container("orders", StartPosition.CURRENT,
 				List.of(listener("orderListener", "", "orders", Operation.INSERT, Operation.UPDATE),
 						listener("auditListener", "audit", "order_log")));
@@ -56,7 +61,8 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		assertThat(orders.autoStartup()).isTrue();
 		assertThat(orders.lastError()).isNull();
 		assertThat(orders.position())
-			.isEqualTo(new PositionDescriptor(List.of(new ShardDescriptor("commerce", "-80", "MySQL56/a1:1-42", List.of()))));
+			.isEqualTo(new PositionDescriptor(List.of(new ShardDescriptor("commerce", "-80", "MySQL56/a1:1-42", List.of()),
+					new ShardDescriptor("audit", "0", "MySQL56/a1:1-42", List.of()))));
 		assertThat(orders.lastEventTime()).isEqualTo(streaming.getLastEventTime()).isNotNull();
 		assertThat(orders.lastCommitTime()).isNull();
 		// no change yet, but vtgate's heartbeat tells how far behind the stream is

@@ -2,6 +2,10 @@ package dev.vstream.offset;
 
 import java.util.Optional;
 
+import dev.vstream.stream.StreamState;
+import dev.vstream.stream.VStreamContainer;
+import dev.vstream.stream.VStreamException;
+import dev.vstream.test.TestVtgate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -65,6 +69,47 @@ abstract class PersistentOffsetRepositoryContractTests extends OffsetRepositoryC
 		repository().save(id, position(9));
 
 		assertThat(readRawValue(id)).contains(position(9).toJson());
+	}
+
+	@ParameterizedTest(name = "[{index}] {0}")
+	@ValueSource(strings = { "{\"shardGtids\":[{\"keyspace\":\"commerce\",\"shard\":\"0\",\"gtid\":\"MariaDB/0-1",
+			"[{\"keyspace\":\"commerce\",\"shard\":\"0\"}]", "\"MariaDB/0-1-42\"", "42", "{}" })
+	void streamDoesNotStartFromAnUnreadableStoredValueNorOverwriteIt(String stored) {
+		String id = streamId("corrupt");
+		storeRawValue(id, stored);
+		try (TestVtgate vtgate = new TestVtgate()) {
+			VStreamContainer container = ContainerOnStore.create(id, "commerce", repository(), vtgate);
+
+			assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
+				.withMessageContaining("'" + id + "' cannot start: its saved position cannot be read")
+				.withMessageContaining(storeName(id));
+			assertThat(container.getState()).isEqualTo(StreamState.FAILED);
+			assertThat(container.isRunning()).isFalse();
+			container.stop();
+			// no request to vtgate, so nothing was streamed from a made-up position
+			assertThat(vtgate.requests()).isEmpty();
+		}
+		assertThat(readRawValue(id)).contains(stored);
+	}
+
+	@Test
+	void streamDoesNotStartFromAnotherStreamsPositionNorOverwriteIt() {
+		String id = streamId("orders");
+		// position(n) covers keyspaces commerce and customer: the position of other listeners
+		repository().save(id, position(3));
+		String stored = readRawValue(id).orElseThrow();
+		try (TestVtgate vtgate = new TestVtgate()) {
+			VStreamContainer container = ContainerOnStore.create(id, "product", repository(), vtgate);
+
+			assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
+				.withMessageContaining("'" + id + "' cannot start")
+				.withMessageContaining("covers keyspaces [commerce, customer] but its listeners stream [product]");
+			assertThat(container.getState()).isEqualTo(StreamState.FAILED);
+			container.stop();
+			assertThat(vtgate.requests()).isEmpty();
+		}
+		assertThat(readRawValue(id)).contains(stored);
+		assertThat(repository().load(id)).contains(position(3));
 	}
 
 }

@@ -6,6 +6,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.vstream.stream.StreamState;
+import dev.vstream.stream.VStreamContainer;
+import dev.vstream.stream.VStreamException;
+import dev.vstream.test.TestVtgate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +118,26 @@ class RedisOffsetRepositoryTests extends PersistentOffsetRepositoryContractTests
 			.withMessageContaining("hash");
 		assertThat(redis.type(key)).isEqualTo(DataType.HASH);
 		assertThat(redis.<String, String>opsForHash().entries(key)).isEqualTo(Map.of("owner", "someone else"));
+	}
+
+	@Test
+	void streamDoesNotStartOnAKeyOfAnotherTypeNorTouchIt() {
+		String id = streamId("orders");
+		String key = KEY_PREFIX + id;
+		redis.opsForList().rightPushAll(key, "a", "b");
+		try (TestVtgate vtgate = new TestVtgate()) {
+			VStreamContainer container = ContainerOnStore.create(id, "commerce", repository, vtgate);
+
+			assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
+				.withMessageContaining("'" + id + "' cannot start")
+				.withMessageContaining(key)
+				.withMessageContaining("list");
+			assertThat(container.getState()).isEqualTo(StreamState.FAILED);
+			container.stop();
+			assertThat(vtgate.requests()).isEmpty();
+		}
+		assertThat(redis.type(key)).isEqualTo(DataType.LIST);
+		assertThat(redis.opsForList().range(key, 0, -1)).containsExactly("a", "b");
 	}
 
 	@Test

@@ -9,6 +9,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -40,13 +43,35 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	private final List<ServerCallStreamObserver<VStreamResponse>> open = new CopyOnWriteArrayList<>();
 
 	public TestVtgate() {
+		this(0);
+	}
+
+	/**
+	 * @param maxInboundMessageSize the largest response the channel accepts, {@code 0} for gRPC's
+	 * default
+	 */
+	public TestVtgate(int maxInboundMessageSize) {
 		try {
-			this.server = InProcessServerBuilder.forName(this.name).addService(this).build().start();
+			if (maxInboundMessageSize > 0) {
+				// The in-process transport passes messages without serializing them, so it cannot
+				// enforce a size limit: a loopback socket does, as in production.
+				this.server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+					.addService(this)
+					.build()
+					.start();
+				this.channel = Grpc
+					.newChannelBuilderForAddress("127.0.0.1", this.server.getPort(), InsecureChannelCredentials.create())
+					.maxInboundMessageSize(maxInboundMessageSize)
+					.build();
+			}
+			else {
+				this.server = InProcessServerBuilder.forName(this.name).addService(this).build().start();
+				this.channel = InProcessChannelBuilder.forName(this.name).build();
+			}
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
-		this.channel = InProcessChannelBuilder.forName(this.name).build();
 	}
 
 	/** @return a channel to this vtgate */

@@ -1,0 +1,85 @@
+package dev.vstream.actuate;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Over real HTTP, as an operator's tool would call it: stopping or resetting a stream is a write
+ * operation that is refused until the application grants it, while reads work either way.
+ */
+class VStreamEndpointAccessTests {
+
+
+	@Nested
+	@SpringBootTest(classes = App.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "vstream.offset-store=memory", "vstream.keyspace=commerce",
+					"management.endpoints.web.exposure.include=vstream" })
+	class ByDefault {
+
+		@LocalServerPort
+		int port;
+
+		@Test
+		void readIsAllowedAndWriteIsRefused() throws Exception {
+			assertThat(get(this.port, "/actuator/vstream").statusCode()).isEqualTo(200);
+			HttpResponse<String> post = post(this.port, "/actuator/vstream/default", "{\"action\":\"reset\"}");
+			assertThat(post.statusCode()).isEqualTo(405);
+		}
+
+	}
+
+	@Nested
+	@SpringBootTest(classes = App.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "vstream.offset-store=memory", "vstream.keyspace=commerce",
+					"management.endpoints.web.exposure.include=vstream",
+					"management.endpoint.vstream.access=unrestricted" })
+	class WhenGranted {
+
+		@LocalServerPort
+		int port;
+
+		@Test
+		void writeIsAllowed() throws Exception {
+			HttpResponse<String> post = post(this.port, "/actuator/vstream/default", "{\"action\":\"reset\"}");
+			assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
+			assertThat(post.body()).contains("\"id\":\"default\"");
+		}
+
+	}
+
+	private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+					HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpResponse<String> post(int port, String path, String json)
+			throws IOException, InterruptedException {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(json))
+				.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class App {
+
+	}
+
+}
