@@ -55,7 +55,7 @@ public class E2eApplication {
 
 		final List<RowChange<Customer>> customers = new CopyOnWriteArrayList<>();
 
-		@VStreamListener(table = "corder", keyspace = "${e2e.order-keyspace:commerce}")
+		@VStreamListener(table = "${e2e.order-table:corder}", keyspace = "${e2e.order-keyspace:commerce}")
 		void order(RowChange<Order> change) {
 			this.orders.add(change);
 		}

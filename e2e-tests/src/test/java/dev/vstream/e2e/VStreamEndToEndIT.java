@@ -29,6 +29,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -166,6 +167,14 @@ class VStreamEndToEndIT {
 		assertThat(resumed.get(6).before().sku()).isEqualTo(this.tag + "-a-1");
 		// nothing from before the saved position arrives again
 		assertThat(resumed).noneMatch((c) -> c.op() == Operation.INSERT && c.after().sku().contains("-a-"));
+	}
+
+	@Test
+	void listenerOfATableTheKeyspaceDoesNotHaveFailsStartUpNamingIt() {
+		assertThatThrownBy(() -> start("typo", "vstream.offset-store=memory", "e2e.order-table=cordr"))
+			.hasStackTraceContaining("Listener 'recorder.order' listens to table 'cordr'")
+			.hasStackTraceContaining("keyspace 'commerce'")
+			.hasStackTraceContaining("corder");
 	}
 
 	private void insertOrders(String batch, int count) {

@@ -188,6 +188,7 @@ public final class VStreamAutoConfiguration {
 				registry::getEndpoints, errorHandler);
 		container.setDdlListeners(registry::getDdlListeners);
 		container.setAutoStartup(properties.isAutoStartup());
+		container.setVerifyTables(properties.isVerifyTables());
 		monitor.ifUnique(container::setMonitor);
 		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
 				properties.getCheckpoint().getInterval()));

@@ -82,6 +82,12 @@ public class VStreamProperties implements Validator {
 	private List<String> tablesToCopy = new ArrayList<>();
 
 	/**
+	 * Whether to check at start-up, by asking vtgate for each keyspace's tables, that every
+	 * listened table exists; skipped when vtgate cannot answer.
+	 */
+	private boolean verifyTables = true;
+
+	/**
 	 * Whether the stream starts with the application.
 	 */
 	private boolean autoStartup = true;
@@ -227,6 +233,14 @@ public class VStreamProperties implements Validator {
 
 	public void setShards(Map<String, List<String>> shards) {
 		this.shards = shards;
+	}
+
+	public boolean isVerifyTables() {
+		return this.verifyTables;
+	}
+
+	public void setVerifyTables(boolean verifyTables) {
+		this.verifyTables = verifyTables;
 	}
 
 	public boolean isResetOnStart() {

@@ -106,6 +106,8 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private boolean resetDone;
 
+	private volatile boolean verifyTables = true;
+
 	private volatile @Nullable Instant lastEventTime;
 
 	private volatile @Nullable Instant lastCommitTime;
@@ -255,6 +257,15 @@ public class VStreamContainer implements SmartLifecycle {
 		this.transactionManager = transactionManager;
 	}
 
+	/**
+	 * Set whether {@link #start()} asks vtgate for each listened keyspace's tables and refuses
+	 * listeners of tables that do not exist. The check is skipped when vtgate cannot answer.
+	 * @param verifyTables whether to check
+	 */
+	public void setVerifyTables(boolean verifyTables) {
+		this.verifyTables = verifyTables;
+	}
+
 	/** @return the transaction manager listeners' work and position saves share, if any */
 	public @Nullable PlatformTransactionManager getTransactionManager() {
 		return this.transactionManager;
@@ -324,6 +335,9 @@ public class VStreamContainer implements SmartLifecycle {
 					throw new IllegalStateException("Listener '" + listener.getId() + "' names no keyspace and stream '"
 							+ getId() + "' has no default keyspace; set vstream.keyspace or @VStreamListener(keyspace)");
 				}
+			}
+			if (this.verifyTables) {
+				verifyTables(listeners);
 			}
 			StreamPosition initial;
 			try {
@@ -644,6 +658,65 @@ public class VStreamContainer implements SmartLifecycle {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * A listener of a table its keyspace does not have would never be called: a typo that only
+	 * shows when nothing arrives. Ask vtgate (SHOW TABLES per keyspace) and refuse it up front.
+	 * vtgate being unreachable, or refusing the query, is not a reason to refuse the start.
+	 */
+	private void verifyTables(Collection<VStreamListenerEndpoint> listeners) {
+		Map<String, List<VStreamListenerEndpoint>> byKeyspace = new LinkedHashMap<>();
+		for (VStreamListenerEndpoint listener : listeners) {
+			byKeyspace.computeIfAbsent(keyspaceOf(listener), (k) -> new ArrayList<>()).add(listener);
+		}
+		byKeyspace.forEach((keyspace, keyspaceListeners) -> {
+			Set<String> tables = tablesOf(keyspace);
+			if (tables == null) {
+				return;
+			}
+			for (VStreamListenerEndpoint listener : keyspaceListeners) {
+				if (!tables.contains(listener.getTable().toLowerCase(java.util.Locale.ROOT))) {
+					VStreamException ex = new VStreamException("Listener '" + listener.getId() + "' listens to table '"
+							+ listener.getTable() + "', which keyspace '" + keyspace + "' does not have (it has "
+							+ new TreeSet<>(tables) + ")");
+					this.lastError = ex;
+					this.state = StreamState.FAILED;
+					throw ex;
+				}
+			}
+		});
+	}
+
+	private @Nullable Set<String> tablesOf(String keyspace) {
+		io.vitess.proto.Vtgate.ExecuteResponse response;
+		try {
+			response = VitessGrpc.newBlockingStub(this.channel)
+				.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+				.execute(io.vitess.proto.Vtgate.ExecuteRequest.newBuilder()
+					.setSession(io.vitess.proto.Vtgate.Session.newBuilder().setTargetString(keyspace).setAutocommit(true))
+					.setQuery(io.vitess.proto.Query.BoundQuery.newBuilder().setSql("show tables"))
+					.build());
+		}
+		catch (StatusRuntimeException ex) {
+			logger.debug("Stream '" + getId() + "' could not list the tables of keyspace '" + keyspace + "': "
+					+ ex.getStatus());
+			return null;
+		}
+		if (response.hasError() && response.getError().getCode() != io.vitess.proto.Vtrpc.Code.OK) {
+			logger.debug("Stream '" + getId() + "' could not list the tables of keyspace '" + keyspace + "': "
+					+ response.getError().getMessage());
+			return null;
+		}
+		Set<String> tables = new java.util.HashSet<>();
+		for (io.vitess.proto.Query.Row row : response.getResult().getRowsList()) {
+			if (row.getLengthsCount() > 0 && row.getLengths(0) >= 0) {
+				tables.add(row.getValues().substring(0, (int) row.getLengths(0))
+					.toStringUtf8()
+					.toLowerCase(java.util.Locale.ROOT));
+			}
+		}
+		return tables;
 	}
 
 	private StreamPosition initialPosition() {

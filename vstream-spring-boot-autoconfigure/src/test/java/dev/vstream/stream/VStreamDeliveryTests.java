@@ -311,6 +311,30 @@ class VStreamDeliveryTests {
 	}
 
 	@Test
+	void listenerOfATableTheKeyspaceDoesNotHaveFailsTheStartBeforeAnyPositionIsTouched() {
+		this.vtgate.withTables("commerce", "customer", "product");
+		this.offsets.save("test", position(3));
+		VStreamContainer container = container(endpoint(new Recorder(), "onChange"), settings(Map.of(), null, true));
+		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
+			.withMessageContaining("Listener 'onChange'")
+			.withMessageContaining("table 'corder'")
+			.withMessageContaining("keyspace 'commerce'")
+			.withMessageContaining("[customer, product]");
+		assertThat(container.getState()).isEqualTo(StreamState.FAILED);
+		assertThat(this.offsets.load("test")).as("not even reset-on-start ran").contains(position(3));
+		assertThat(this.vtgate.requests()).isEmpty();
+	}
+
+	@Test
+	void listenerOfAnExistingTableStarts() {
+		this.vtgate.withTables("commerce", "CORDER", "customer");
+		VStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+		container.start();
+		await().until(() -> !this.vtgate.requests().isEmpty());
+		assertThat(container.isRunning()).isTrue();
+	}
+
+	@Test
 	void unreadableStoredPositionFailsTheStart() {
 		this.offsets = new InMemoryOffsetRepository() {
 			@Override

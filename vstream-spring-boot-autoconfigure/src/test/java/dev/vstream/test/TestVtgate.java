@@ -40,6 +40,8 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 
 	private final List<VStreamRequest> requests = new CopyOnWriteArrayList<>();
 
+	private final java.util.Map<String, List<String>> tables = new java.util.concurrent.ConcurrentHashMap<>();
+
 	private final List<ServerCallStreamObserver<VStreamResponse>> open = new CopyOnWriteArrayList<>();
 
 	public TestVtgate() {
@@ -146,6 +148,35 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 			this.open.remove(observer);
 			observer.onError(status.asRuntimeException());
 		}
+	}
+
+	/**
+	 * Answer {@code SHOW TABLES} for a keyspace, as vtgate's Execute does.
+	 * @param keyspace the keyspace
+	 * @param tables its tables
+	 * @return this
+	 */
+	public TestVtgate withTables(String keyspace, String... tables) {
+		this.tables.put(keyspace, List.of(tables));
+		return this;
+	}
+
+	@Override
+	public void execute(io.vitess.proto.Vtgate.ExecuteRequest request,
+			StreamObserver<io.vitess.proto.Vtgate.ExecuteResponse> responseObserver) {
+		List<String> keyspaceTables = this.tables.get(request.getSession().getTargetString());
+		if (keyspaceTables == null || !request.getQuery().getSql().equalsIgnoreCase("show tables")) {
+			super.execute(request, responseObserver);
+			return;
+		}
+		io.vitess.proto.Query.QueryResult.Builder result = io.vitess.proto.Query.QueryResult.newBuilder()
+			.addFields(io.vitess.proto.Query.Field.newBuilder().setName("Tables_in_" + request.getSession().getTargetString())
+				.setType(io.vitess.proto.Query.Type.VARCHAR));
+		for (String table : keyspaceTables) {
+			result.addRows(Events.row(table));
+		}
+		responseObserver.onNext(io.vitess.proto.Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
+		responseObserver.onCompleted();
 	}
 
 	/** @return every request received, in order */
