@@ -15,6 +15,7 @@
 # Env: VSTREAM_VITESS_BASE_PORT (default 15990: HTTP 15990, gRPC 15991, mysqld 15992,
 #      vtgate MySQL 15993), VSTREAM_VITESS_RUN, VSTREAM_VITESS_START_TIMEOUT (default 180 s),
 #      VSTREAM_VITESS_EXTRA_ARGS (more vttestserver flags, whitespace-separated),
+#      VSTREAM_VITESS_VTCOMBO_EXTRA_ARGS (more vtcombo flags, e.g. static gRPC auth; root only),
 #      VSTREAM_VITESS_USER (user the cluster runs as when started by root; default vitess),
 #      plus install.sh's variables.
 set -euo pipefail
@@ -100,6 +101,15 @@ if [ "$(id -u)" -eq 0 ]; then
   VTROOT="$RUN_DIR/vtroot"
   rm -rf "$VTROOT"
   cp -al "$VTROOT_CACHE" "$VTROOT" 2>/dev/null || { rm -rf "$VTROOT"; cp -a "$VTROOT_CACHE" "$VTROOT"; }
+  if [ -n "${VSTREAM_VITESS_VTCOMBO_EXTRA_ARGS:-}" ]; then
+    # vttestserver has no way to pass arbitrary flags (static gRPC auth, say) to the vtcombo it
+    # runs; a wrapper in this run's own VTROOT adds them.
+    mv "$VTROOT/bin/vtcombo" "$VTROOT/bin/vtcombo.real"
+    # vttestserver reads the version from `vtcombo --version`: leave that call alone.
+    printf '#!/bin/sh\n[ "$1" = --version ] && exec "%s" "$@"\nexec "%s" "$@" %s\n' \
+      "$VTROOT/bin/vtcombo.real" "$VTROOT/bin/vtcombo.real" "$VSTREAM_VITESS_VTCOMBO_EXTRA_ARGS" >"$VTROOT/bin/vtcombo"
+    chmod 0755 "$VTROOT/bin/vtcombo"
+  fi
   chmod 0755 "$RUN_DIR"
   chmod -R a+rX "$VTROOT" "$RUN_DIR/schema"
   chown -R "$VITESS_RUN_USER:" "$DATA_DIR" "$RUN_DIR/home"

@@ -1,6 +1,5 @@
 package dev.vstream.e2e;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.vstream.e2e.E2eApplication.Recorder;
@@ -162,34 +160,10 @@ class TlsVtgateIT {
 		return app;
 	}
 
-	/** Run a script of scripts/vitess against the TLS cluster, bounded, its output in target/. */
+	/** Run a script of scripts/vitess against the TLS cluster. */
 	private static void run(String script, String... extraArgs) throws IOException, InterruptedException {
-		Path scripts = vitessScripts();
-		File log = Path.of("target", "tls-vtgate-" + script + ".log").toFile();
-		ProcessBuilder builder = new ProcessBuilder("bash", scripts.resolve(script).toString()).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-		Map<String, String> env = builder.environment();
-		env.put("VSTREAM_VITESS_RUN", RUN_DIR);
-		env.put("VSTREAM_VITESS_BASE_PORT", String.valueOf(BASE_PORT));
-		env.put("VSTREAM_VITESS_EXTRA_ARGS", (extraArgs.length > 0) ? extraArgs[0] : "");
-		Process process = builder.start();
-		if (!process.waitFor(240, TimeUnit.SECONDS)) {
-			process.destroyForcibly();
-			throw new IllegalStateException(script + " did not finish within 240 s; see " + log);
-		}
-		if (process.exitValue() != 0) {
-			throw new IllegalStateException(script + " failed with exit code " + process.exitValue() + "; see " + log);
-		}
-	}
-
-	private static Path vitessScripts() {
-		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-			Path scripts = dir.resolve("scripts/vitess");
-			if (Files.isRegularFile(scripts.resolve("start.sh"))) {
-				return scripts;
-			}
-		}
-		throw new IllegalStateException("scripts/vitess not found above " + Path.of("").toAbsolutePath());
+		new SecondCluster(RUN_DIR, BASE_PORT).run(script,
+				Map.of("VSTREAM_VITESS_EXTRA_ARGS", (extraArgs.length > 0) ? extraArgs[0] : ""));
 	}
 
 }
