@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import dev.vstream.e2e.E2eApplication.Recorder;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
+import dev.vstream.test.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

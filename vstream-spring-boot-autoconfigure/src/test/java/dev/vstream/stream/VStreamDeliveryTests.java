@@ -112,14 +112,9 @@ class VStreamDeliveryTests {
 
 	@Test
 	void listenerWritesAndPositionCommitTogetherAndABrokenTransactionIsRolledBack() {
-		DataSource dataSource = new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2)
-			.generateUniqueName(true)
-			.build();
+		DataSource dataSource = effectDatabase();
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		jdbc.execute("create table effect (order_id bigint)");
-		JdbcOffsetRepository repository = new JdbcOffsetRepository(jdbc);
-		repository.createTableIfMissing();
-		this.offsets = repository;
+		JdbcOffsetRepository repository = (JdbcOffsetRepository) this.offsets;
 		this.vtgate
 			.thenFail(Status.UNAVAILABLE.withDescription("cut"), transaction(1),
 					// the second transaction is cut off after its first row was written
@@ -140,14 +135,9 @@ class VStreamDeliveryTests {
 
 	@Test
 	void failingListenerRollsBackItsTransactionsWrites() {
-		DataSource dataSource = new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2)
-			.generateUniqueName(true)
-			.build();
+		DataSource dataSource = effectDatabase();
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		jdbc.execute("create table effect (order_id bigint)");
-		JdbcOffsetRepository repository = new JdbcOffsetRepository(jdbc);
-		repository.createTableIfMissing();
-		this.offsets = repository;
+		JdbcOffsetRepository repository = (JdbcOffsetRepository) this.offsets;
 		this.vtgate.thenSend(transaction(1), response(begin(), corderFields("commerce", "0"),
 				insert("commerce", "0", "corder", order(2)), insert("commerce", "0", "corder", order(666)),
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
@@ -351,6 +341,22 @@ class VStreamDeliveryTests {
 	}
 
 	// --- helpers
+
+	/**
+	 * An H2 database holding both a listener's effect table and the offset table, which becomes
+	 * this test's offset store.
+	 */
+	private DataSource effectDatabase() {
+		DataSource dataSource = new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2)
+			.generateUniqueName(true)
+			.build();
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		jdbc.execute("create table effect (order_id bigint)");
+		JdbcOffsetRepository repository = new JdbcOffsetRepository(jdbc);
+		repository.createTableIfMissing();
+		this.offsets = repository;
+		return dataSource;
+	}
 
 	private static VStreamResponse transaction(long orderId) {
 		return response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(orderId)),
