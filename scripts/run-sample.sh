@@ -22,9 +22,15 @@ mkdir -p "$run_dir"
 log="$run_dir/sample-app.log"
 : > "$log"
 
+# The sample's saved position lives with the cluster's data: a position of a cluster that
+# `scripts/vitess/stop.sh` has since wiped names GTIDs the new MariaDB never wrote, and vtgate then
+# streams nothing but heartbeats. With `stop.sh --keep-data` both are kept, and the app resumes.
+offsets="${VSTREAM_VITESS_RUN:-/tmp/vstream-vitess}/data/sample-app"
+mkdir -p "$offsets"
+
 port=${SAMPLE_PORT:-8080}
 VTGATE_GRPC_ADDRESS="$VTGATE_HOST:$VTGATE_GRPC_PORT" SAMPLE_PORT=$port \
-  java -jar "$jar" --vstream.jdbc.embedded-url="jdbc:h2:file:$run_dir/offsets" > "$log" 2>&1 &
+  java -jar "$jar" --vstream.jdbc.embedded-url="jdbc:h2:file:$offsets/offsets" > "$log" 2>&1 &
 app=$!
 echo "$app" > "$run_dir/sample-app.pid"
 cleanup() {
