@@ -68,6 +68,9 @@ start() {
 		return 0
 	fi
 	require_free_port "$PORT" VSTREAM_POSTGRES_PORT
+	# No live postgres owns the pid file (checked above), so it is a killed server's: a PID reused
+	# since by another process would make PostgreSQL refuse to start.
+	rm -f "$PIDFILE"
 	if [ ! -s "$DATA_DIR/PG_VERSION" ]; then
 		log "creating a cluster in $DATA_DIR"
 		rm -rf "$DATA_DIR"

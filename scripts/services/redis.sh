@@ -25,6 +25,8 @@ start() {
 		return 0
 	fi
 	require_free_port "$PORT" VSTREAM_REDIS_PORT
+	# A pid file left by a killed server would pass the wait below at once and name a dead PID.
+	rm -f "$PIDFILE"
 	# No config file: /etc/redis/redis.conf belongs to the system service. save "" and
 	# appendonly no keep everything in memory, which is all a test needs.
 	redis-server --port "$PORT" --bind 127.0.0.1 --protected-mode yes \
