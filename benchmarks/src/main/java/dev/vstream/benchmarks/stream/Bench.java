@@ -1,0 +1,400 @@
+package dev.vstream.benchmarks.stream;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark harness (see BENCHMARKS.md; run by {@code scripts/bench.sh}). It owns the
+ * {@link SyntheticVtgate} and runs each consumer of the identical stream in its own child JVM,
+ * alternating them round after round, then reports medians: rows/s, bytes allocated per row and
+ * the ratios; then the back-pressure run and the latency run against a real vtgate.
+ *
+ * <p>Options ({@code --name value}): {@code rows} (per trial, default 2000000), {@code rounds}
+ * (3), {@code tx} (transaction sizes, "1,10,100"), {@code consumers}
+ * ("limit,starter-memory,starter-batched,starter-tx,debezium"), {@code debezium-cp} (classpath of
+ * the Debezium consumer; empty skips it), {@code java} (the child JVMs' java), {@code jvm-args}
+ * (extra child JVM options, e.g. a profiler), {@code bp-seconds} (back-pressure window, 90; 0
+ * skips it), {@code bp-rows} (5000000), {@code vtgate} and {@code mysql-url} (real cluster for
+ * the latency run; empty skips it), {@code latency-rate} (100), {@code latency-seconds} (60),
+ * {@code log} (file for the children's output).
+ */
+public final class Bench {
+
+	private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+		.getOperatingSystemMXBean();
+
+	private final Map<String, String> options;
+
+	private final SyntheticVtgate vtgate;
+
+	private final PrintWriter log;
+
+	private final Path work;
+
+	private int trialNumber;
+
+	private Bench(Map<String, String> options) throws IOException {
+		this.options = options;
+		this.vtgate = new SyntheticVtgate(0);
+		this.log = new PrintWriter(Files.newBufferedWriter(Path.of(option("log", "benchmarks/target/bench.log"))),
+				true);
+		this.work = Files.createTempDirectory("vstream-bench");
+	}
+
+	/**
+	 * @param args {@code --name value} pairs
+	 * @throws Exception on failure
+	 */
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = new HashMap<>();
+		for (int i = 0; i + 1 < args.length; i += 2) {
+			options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+		}
+		Bench bench = new Bench(options);
+		try {
+			bench.run();
+		}
+		finally {
+			bench.vtgate.close();
+		}
+	}
+
+	private String option(String name, String defaultValue) {
+		return this.options.getOrDefault(name, defaultValue);
+	}
+
+	private void run() throws Exception {
+		long rows = Long.parseLong(option("rows", "2000000"));
+		int rounds = Integer.parseInt(option("rounds", "3"));
+		List<Integer> sizes = Arrays.stream(option("tx", "1,10,100").split(",")).map(Integer::parseInt).toList();
+		List<String> consumers = new ArrayList<>(
+				List.of(option("consumers", "limit,starter-memory,starter-batched,starter-tx,debezium").split(",")));
+		if (option("debezium-cp", "").isEmpty()) {
+			consumers.remove("debezium");
+		}
+		say("machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, java " + System.getProperty("java.version")
+				+ ", load average " + String.format(Locale.ROOT, "%.2f", OS.getSystemLoadAverage()));
+		say("synthetic vtgate on 127.0.0.1:" + this.vtgate.port() + "; " + rows + " rows per trial ("
+				+ (rows / 5) + " warm-up rows not measured), " + rounds + " rounds, consumers " + consumers);
+		Map<String, Trial> medians = new LinkedHashMap<>();
+		for (int size : sizes) {
+			this.vtgate.configure(new SyntheticStream(size, false), rows);
+			Trial server = trial("discard", size, rows);
+			say(String.format(Locale.ROOT, "tx=%d server alone (discarding client): %s", size, server));
+			medians.put("discard/" + size, server);
+			Map<String, List<Trial>> results = new LinkedHashMap<>();
+			for (int round = 1; round <= rounds; round++) {
+				for (String consumer : consumers) {
+					Trial trial = trial(consumer, size, rows);
+					say(String.format(Locale.ROOT, "tx=%d round %d %-16s %s", size, round, consumer, trial));
+					results.computeIfAbsent(consumer, (c) -> new ArrayList<>()).add(trial);
+				}
+			}
+			results.forEach((consumer, trials) -> medians.put(consumer + "/" + size, Trial.median(trials)));
+		}
+		report(sizes, consumers, medians);
+		String backPressure = backPressure();
+		String latency = latency();
+		summary(sizes, medians, backPressure, latency);
+	}
+
+	private void report(List<Integer> sizes, List<String> consumers, Map<String, Trial> medians) {
+		say("");
+		say("medians (rows/s | bytes allocated per row | client CPU cores | server CPU cores)");
+		List<String> all = new ArrayList<>();
+		all.add("discard");
+		all.addAll(consumers);
+		for (int size : sizes) {
+			for (String consumer : all) {
+				Trial t = medians.get(consumer + "/" + size);
+				if (t != null) {
+					say(String.format(Locale.ROOT, "  tx=%-3d %-16s %s", size, consumer, t));
+				}
+			}
+		}
+	}
+
+	private void summary(List<Integer> sizes, Map<String, Trial> medians, String backPressure, String latency) {
+		StringBuilder line = new StringBuilder("SUMMARY");
+		for (int size : sizes) {
+			Trial limit = medians.get("limit/" + size);
+			Trial batched = medians.get("starter-batched/" + size);
+			Trial perTx = medians.get("starter-tx/" + size);
+			Trial memory = medians.get("starter-memory/" + size);
+			Trial debezium = medians.get("debezium/" + size);
+			line.append(" | tx=").append(size);
+			if (batched != null && limit != null) {
+				line.append(ratio(" starter/limit=", batched, limit));
+			}
+			if (batched != null && debezium != null) {
+				line.append(ratio(" starter/debezium=", batched, debezium));
+			}
+			if (batched != null && memory != null) {
+				line.append(String.format(Locale.ROOT, " checkpoint-cost batched=%.1f%%",
+						100 * (1 - batched.rate() / memory.rate())));
+			}
+			if (perTx != null && memory != null) {
+				line.append(String.format(Locale.ROOT, " per-tx=%.1f%%", 100 * (1 - perTx.rate() / memory.rate())));
+			}
+		}
+		line.append(" | ").append(backPressure).append(" | ").append(latency);
+		say("");
+		say(line.toString());
+	}
+
+	private static String ratio(String label, Trial a, Trial b) {
+		return String.format(Locale.ROOT, "%s%.2f", label, a.rate() / b.rate());
+	}
+
+	private Trial trial(String consumer, int size, long rows) throws Exception {
+		int n = ++this.trialNumber;
+		String address = "127.0.0.1:" + this.vtgate.port();
+		List<String> command = new ArrayList<>();
+		String java = option("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add(java);
+		command.add("-Xmx1g");
+		command.add("-Dbench.rows=" + rows);
+		command.add("-Dbench.warmup=" + rows / 5);
+		String extra = option("jvm-args", "");
+		if (!extra.isBlank()) {
+			command.addAll(List.of(extra.replace("{trial}", consumer + "-tx" + size + "-" + n).split(" ")));
+		}
+		command.add("-cp");
+		if (consumer.equals("debezium")) {
+			command.add(option("debezium-cp", ""));
+			command.add("dev.vstream.benchmarks.debezium.DebeziumConsumer");
+			command.add(address);
+		}
+		else {
+			command.add(System.getProperty("java.class.path"));
+			switch (consumer) {
+				case "discard" -> command.addAll(List.of(DiscardConsumer.class.getName(), address, "" + size));
+				case "limit" -> command.addAll(List.of(LimitConsumer.class.getName(), address));
+				default -> {
+					command.add("dev.vstream.benchmarks.stream.starter.StarterConsumer");
+					command.addAll(starterArguments(consumer, address, n));
+				}
+			}
+		}
+		long timeoutSeconds = 120 + rows / 10_000;
+		Map<String, String> result = runChild(command, "RESULT ", timeoutSeconds, rows);
+		if (result == null) {
+			return Trial.FAILED;
+		}
+		long measured = Long.parseLong(result.get("rows"));
+		long nanos = Long.parseLong(result.get("nanos"));
+		return new Trial(measured * 1e9 / nanos, (double) Long.parseLong(result.get("alloc")) / measured,
+				(double) Long.parseLong(result.get("cpu")) / nanos, this.serverCpu);
+	}
+
+	private List<String> starterArguments(String consumer, String address, int n) {
+		List<String> args = new ArrayList<>(List.of("--vstream.vtgate.address=" + address,
+				"--vstream.keyspace=" + SyntheticStream.KEYSPACE, "--spring.main.banner-mode=off",
+				"--logging.level.root=WARN"));
+		switch (consumer) {
+			case "starter-memory" -> args.add("--vstream.offset-store=memory");
+			case "starter-tx" -> args.addAll(List.of("--vstream.offset-store=jdbc",
+					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
+					"--vstream.checkpoint.transactions=1"));
+			case "starter-batched" -> args.addAll(List.of("--vstream.offset-store=jdbc",
+					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
+					"--vstream.checkpoint.transactions=1000", "--vstream.checkpoint.interval=1s"));
+			default -> throw new IllegalArgumentException("unknown consumer " + consumer);
+		}
+		args.add("--vstream.start-position=current");
+		return args;
+	}
+
+	private volatile double serverCpu;
+
+	/**
+	 * Run a child JVM, copying its output to the log, until it prints the result line. Meanwhile
+	 * watch this JVM's CPU time (it is the server's) while the server streams the measured rows.
+	 */
+	private Map<String, String> runChild(List<String> command, String marker, long timeoutSeconds, long rows)
+			throws Exception {
+		this.log.println("$ " + String.join(" ", command));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		Map<String, String> result = new HashMap<>();
+		long sentAtStart = this.vtgate.rowsSent();
+		this.serverCpu = Double.NaN;
+		Thread watcher = new Thread(() -> watchServer(sentAtStart, rows, process));
+		watcher.setDaemon(true);
+		watcher.start();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader out = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				for (String line; (line = out.readLine()) != null;) {
+					this.log.println(line);
+					if (line.startsWith(marker)) {
+						for (String pair : line.substring(marker.length()).trim().split(" ")) {
+							String[] kv = pair.split("=", 2);
+							result.put(kv[0], kv[1]);
+						}
+					}
+					else if (line.startsWith("heap ") || line.startsWith("wrote ")) {
+						say("    " + line);
+					}
+				}
+			}
+			catch (IOException ex) {
+				this.log.println("reading the child's output failed: " + ex);
+			}
+		});
+		reader.start();
+		if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+			say("    child did not finish in " + timeoutSeconds + " s; killed (see the log)");
+			process.destroyForcibly().waitFor();
+		}
+		reader.join(5000);
+		watcher.join(1000);
+		return result.isEmpty() ? null : result;
+	}
+
+	private void watchServer(long sentAtStart, long rows, Process process) {
+		long warm = sentAtStart + rows / 5;
+		long end = sentAtStart + rows;
+		long cpu0 = 0;
+		long t0 = 0;
+		while (process.isAlive()) {
+			long sent = this.vtgate.rowsSent();
+			if (t0 == 0 && sent >= warm) {
+				t0 = System.nanoTime();
+				cpu0 = OS.getProcessCpuTime();
+			}
+			if (t0 != 0 && sent >= end) {
+				this.serverCpu = (double) (OS.getProcessCpuTime() - cpu0) / (System.nanoTime() - t0);
+				return;
+			}
+			try {
+				Thread.sleep(5);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+		}
+	}
+
+	private String backPressure() throws Exception {
+		long seconds = Long.parseLong(option("bp-seconds", "90"));
+		if (seconds <= 0) {
+			return "back-pressure skipped";
+		}
+		long rows = Long.parseLong(option("bp-rows", "5000000"));
+		this.vtgate.configure(new SyntheticStream(100, false), rows);
+		long sent0 = this.vtgate.rowsSent();
+		say("");
+		say("back-pressure: listener takes 1 ms per row, copy phase of " + rows + " rows offered, -Xmx512m, "
+				+ seconds + " s");
+		List<String> command = new ArrayList<>(List.of(option("java", "java"), "-Xmx512m", "-Dbench.delay-micros=1000",
+				"-Dbench.seconds=" + seconds, "-cp", System.getProperty("java.class.path"),
+				"dev.vstream.benchmarks.stream.starter.StarterConsumer",
+				"--vstream.vtgate.address=127.0.0.1:" + this.vtgate.port(),
+				"--vstream.keyspace=" + SyntheticStream.KEYSPACE, "--spring.main.banner-mode=off",
+				"--logging.level.root=WARN", "--vstream.start-position=copy", "--vstream.offset-store=jdbc",
+				"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-bp")));
+		Map<String, String> result = runChild(command, "RESULT-BP ", seconds + 120, Long.MAX_VALUE / 2);
+		if (result == null) {
+			say("back-pressure run failed (see the log)");
+			return "back-pressure failed";
+		}
+		long sent = this.vtgate.rowsSent() - sent0;
+		String line = String.format(Locale.ROOT,
+				"back-pressure: %s rows handled in %s s, server sent %d rows (flow control held the rest); heap peak %d MiB, "
+						+ "max used %d MiB, max after GC %d MiB, committed %d MiB",
+				result.get("rows"), result.get("seconds"), sent, mib(result.get("peak")), mib(result.get("maxUsed")),
+				mib(result.get("maxAfterGc")), mib(result.get("committed")));
+		say(line);
+		return "bp-peak=" + mib(result.get("peak")) + "MiB after-gc-max=" + mib(result.get("maxAfterGc")) + "MiB";
+	}
+
+	private static long mib(String bytes) {
+		return Long.parseLong(bytes) / (1024 * 1024);
+	}
+
+	private String latency() throws Exception {
+		String vtgateAddress = option("vtgate", "");
+		if (vtgateAddress.isEmpty()) {
+			return "latency skipped";
+		}
+		int rate = Integer.parseInt(option("latency-rate", "100"));
+		int seconds = Integer.parseInt(option("latency-seconds", "60"));
+		say("");
+		say("latency against the real vtgate " + vtgateAddress + ": " + rate + " commits/s for " + seconds + " s");
+		List<String> command = new ArrayList<>(List.of(option("java", "java"), "-Xmx512m",
+				"-Dbench.mysql-url=" + option("mysql-url", "jdbc:mariadb://127.0.0.1:18993/commerce"),
+				"-Dbench.rate=" + rate, "-Dbench.seconds=" + seconds, "-cp", System.getProperty("java.class.path"),
+				"dev.vstream.benchmarks.stream.latency.LatencyProbe", "--vstream.vtgate.address=" + vtgateAddress,
+				"--vstream.keyspace=commerce", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
+				"--vstream.start-position=current", "--vstream.offset-store=memory"));
+		Map<String, String> result = runChild(command, "RESULT-LAT ", seconds + 120, Long.MAX_VALUE / 2);
+		if (result == null || result.containsKey("error")) {
+			say("latency run failed: " + result);
+			return "latency failed";
+		}
+		String line = String.format(Locale.ROOT,
+				"latency: commit on vtgate -> listener call at %s commits/s for %s s: p50 %.1f ms, p99 %.1f ms, max %.1f ms "
+						+ "(%s samples, %s missing)",
+				result.get("rate"), result.get("seconds"), ms(result.get("p50")), ms(result.get("p99")),
+				ms(result.get("max")), result.get("samples"), result.get("missing"));
+		say(line);
+		return String.format(Locale.ROOT, "latency p50=%.1fms p99=%.1fms @%s/s", ms(result.get("p50")),
+				ms(result.get("p99")), result.get("rate"));
+	}
+
+	private static double ms(String nanos) {
+		return Long.parseLong(nanos) / 1e6;
+	}
+
+	private void say(String line) {
+		System.out.println(line);
+		System.out.flush();
+		this.log.println("## " + line);
+	}
+
+	/**
+	 * One trial's figures.
+	 * @param rate rows per second
+	 * @param allocPerRow bytes allocated per row, all threads of the consumer's JVM
+	 * @param clientCores the consumer JVM's CPU time over wall time
+	 * @param serverCores the harness JVM's (the server's) CPU time over wall time
+	 */
+	record Trial(double rate, double allocPerRow, double clientCores, double serverCores) {
+
+		static final Trial FAILED = new Trial(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+		static Trial median(List<Trial> trials) {
+			List<Trial> sorted = trials.stream()
+				.filter((t) -> !Double.isNaN(t.rate()))
+				.sorted((a, b) -> Double.compare(a.rate(), b.rate()))
+				.toList();
+			return sorted.isEmpty() ? FAILED : sorted.get(sorted.size() / 2);
+		}
+
+		@Override
+		public String toString() {
+			if (Double.isNaN(this.rate)) {
+				return "FAILED";
+			}
+			return String.format(Locale.ROOT, "%,10.0f rows/s | %,7.0f B/row | client %.2f cores | server %.2f cores",
+					this.rate, this.allocPerRow, this.clientCores, this.serverCores);
+		}
+
+	}
+
+}

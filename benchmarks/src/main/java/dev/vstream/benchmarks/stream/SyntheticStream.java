@@ -1,0 +1,240 @@
+package dev.vstream.benchmarks.stream;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import binlogdata.Binlogdata.FieldEvent;
+import binlogdata.Binlogdata.RowChange;
+import binlogdata.Binlogdata.RowEvent;
+import binlogdata.Binlogdata.ShardGtid;
+import binlogdata.Binlogdata.TableLastPK;
+import binlogdata.Binlogdata.VEvent;
+import binlogdata.Binlogdata.VEventType;
+import binlogdata.Binlogdata.VGtid;
+import com.google.protobuf.ByteString;
+import io.vitess.proto.Query;
+import io.vitess.proto.Query.Type;
+import io.vitess.proto.Vtgate.VStreamResponse;
+
+/**
+ * The stream the synthetic vtgate serves: a realistic 10-column order table (BIGINT, INT,
+ * VARCHAR, DECIMAL, DATETIME, TIMESTAMP, JSON) in keyspace {@value #KEYSPACE}, shard
+ * {@value #SHARD}, one transaction per response as vtgate sends them when it is not batching:
+ * {@code BEGIN, ROW(n row changes), VGTID, COMMIT}, with the table's FIELD event in the first
+ * transaction of every stream.
+ *
+ * <p>A cycle of responses is built once per transaction size, so serving costs the server only
+ * the protobuf serialization; the consumers must still parse every byte of every response.
+ */
+public final class SyntheticStream {
+
+	/** The keyspace of the synthetic table. */
+	public static final String KEYSPACE = "bench";
+
+	/** The one shard of the keyspace. */
+	public static final String SHARD = "0";
+
+	/** The table's name (vtgate qualifies it with the keyspace on the wire). */
+	public static final String TABLE = "orders";
+
+	/** Rows per cycle of pre-built responses (ids and positions repeat after it). */
+	private static final int CYCLE_ROWS = 60_000;
+
+	private static final String SOURCE_UUID = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+
+	private final int transactionSize;
+
+	private final boolean copy;
+
+	private final List<VStreamResponse> cycle;
+
+	private final VStreamResponse first;
+
+	private final List<byte[]> cycleBytes;
+
+	private final byte[] firstBytes;
+
+	/**
+	 * Build the responses for one transaction size.
+	 * @param transactionSize rows per transaction
+	 * @param copy whether to look like vtgate's copy phase (no commit times, VGTIDs with the
+	 * table's last primary key)
+	 */
+	public SyntheticStream(int transactionSize, boolean copy) {
+		this.transactionSize = transactionSize;
+		this.copy = copy;
+		int transactions = Math.max(1, CYCLE_ROWS / transactionSize);
+		this.cycle = new ArrayList<>(transactions);
+		long id = 1;
+		for (int t = 0; t < transactions; t++) {
+			this.cycle.add(VStreamResponse.newBuilder().addAllEvents(transaction(t, id, false)).build());
+			id += transactionSize;
+		}
+		this.first = VStreamResponse.newBuilder().addAllEvents(transaction(0, 1, true)).build();
+		// Serialized once: the server then only copies bytes to the transport.
+		this.cycleBytes = this.cycle.stream().map(VStreamResponse::toByteArray).toList();
+		this.firstBytes = this.first.toByteArray();
+	}
+
+	/**
+	 * The serialized response carrying the given transaction of a stream.
+	 * @param n the transaction's index in the stream, from 0
+	 * @return the response's bytes
+	 */
+	public byte[] responseBytes(long n) {
+		return (n == 0) ? this.firstBytes : this.cycleBytes.get((int) (n % this.cycleBytes.size()));
+	}
+
+	/** @return rows per transaction */
+	public int transactionSize() {
+		return this.transactionSize;
+	}
+
+	/**
+	 * The response carrying the given transaction of a stream.
+	 * @param n the transaction's index in the stream, from 0
+	 * @return the pre-built response
+	 */
+	public VStreamResponse response(long n) {
+		return (n == 0) ? this.first : this.cycle.get((int) (n % this.cycle.size()));
+	}
+
+	/** @return the end of a copy: COPY_COMPLETED for the shard, then for the whole stream */
+	public VStreamResponse copyCompleted() {
+		return VStreamResponse.newBuilder()
+			.addEvents(VEvent.newBuilder().setType(VEventType.COPY_COMPLETED).setKeyspace(KEYSPACE).setShard(SHARD))
+			.addEvents(VEvent.newBuilder().setType(VEventType.COPY_COMPLETED))
+			.build();
+	}
+
+	/** @return vtgate's heartbeat, sent while the stream has nothing else to say */
+	public static VStreamResponse heartbeat() {
+		return VStreamResponse.newBuilder()
+			.addEvents(VEvent.newBuilder()
+				.setType(VEventType.HEARTBEAT)
+				.setTimestamp(System.currentTimeMillis() / 1000))
+			.build();
+	}
+
+	/** @return the table's columns as vtgate describes them */
+	public static List<Query.Field> fields() {
+		return List.of(field("id", Type.INT64, "bigint(20)", PRI_KEY | NOT_NULL),
+				field("customer_id", Type.INT64, "bigint(20)", NOT_NULL),
+				field("quantity", Type.INT32, "int(11)", NOT_NULL),
+				field("sku", Type.VARCHAR, "varchar(64)", NOT_NULL),
+				field("status", Type.VARCHAR, "varchar(16)", NOT_NULL),
+				field("email", Type.VARCHAR, "varchar(128)", 0),
+				field("price", Type.DECIMAL, "decimal(10,2)", NOT_NULL),
+				field("created_at", Type.DATETIME, "datetime", NOT_NULL),
+				field("updated_at", Type.TIMESTAMP, "timestamp", 0),
+				field("attrs", Type.JSON, "json", 0));
+	}
+
+	/**
+	 * The text values of one row, as vtgate encodes them.
+	 * @param id the row's id
+	 * @return the ten values
+	 */
+	public static String[] values(long id) {
+		long customer = 1 + (id * 7919) % 100_000;
+		int second = (int) (id % 60);
+		return new String[] { Long.toString(id), Long.toString(customer), Integer.toString(1 + (int) (id % 9)),
+				"SKU-" + (100_000 + id % 900_000), STATUSES[(int) (id % STATUSES.length)],
+				"customer" + customer + "@example.com", (id % 100_000) + "." + (10 + id % 90),
+				String.format("2026-11-24 18:%02d:%02d", (id / 60) % 60, second),
+				String.format("2026-11-24 19:%02d:%02d", (id / 60) % 60, second),
+				"{\"channel\": \"web\", \"gift\": " + (id % 2 == 0) + ", \"items\": [" + (id % 5) + ", 2, 3]}" };
+	}
+
+	private static final String[] STATUSES = { "new", "paid", "shipped", "delivered" };
+
+	private static final int NOT_NULL = 1;
+
+	private static final int PRI_KEY = 1 << 1;
+
+	private List<VEvent> transaction(int t, long firstId, boolean withFields) {
+		long timestamp = 1_795_000_000L + t;
+		List<VEvent> events = new ArrayList<>(5);
+		events.add(VEvent.newBuilder().setType(VEventType.BEGIN).setTimestamp(this.copy ? 0 : timestamp).build());
+		if (withFields) {
+			events.add(VEvent.newBuilder()
+				.setType(VEventType.FIELD)
+				.setKeyspace(KEYSPACE)
+				.setShard(SHARD)
+				.setFieldEvent(FieldEvent.newBuilder()
+					.setTableName(KEYSPACE + "." + TABLE)
+					.setKeyspace(KEYSPACE)
+					.setShard(SHARD)
+					.setEnumSetStringValues(true)
+					.addAllFields(fields()))
+				.build());
+		}
+		RowEvent.Builder rows = RowEvent.newBuilder()
+			.setTableName(KEYSPACE + "." + TABLE)
+			.setKeyspace(KEYSPACE)
+			.setShard(SHARD);
+		for (int i = 0; i < this.transactionSize; i++) {
+			rows.addRowChanges(RowChange.newBuilder().setAfter(row(values(firstId + i))));
+		}
+		events.add(VEvent.newBuilder()
+			.setType(VEventType.ROW)
+			.setTimestamp(this.copy ? 0 : timestamp)
+			.setKeyspace(KEYSPACE)
+			.setShard(SHARD)
+			.setRowEvent(rows)
+			.build());
+		ShardGtid.Builder gtid = ShardGtid.newBuilder()
+			.setKeyspace(KEYSPACE)
+			.setShard(SHARD)
+			.setGtid("MySQL56/" + SOURCE_UUID + ":1-" + (1000 + t));
+		if (this.copy) {
+			long lastId = firstId + this.transactionSize - 1;
+			gtid.addTablePKs(TableLastPK.newBuilder()
+				.setTableName(TABLE)
+				.setLastpk(Query.QueryResult.newBuilder()
+					.addFields(fields().get(0))
+					.addRows(row(new String[] { Long.toString(lastId) }))));
+		}
+		events.add(VEvent.newBuilder()
+			.setType(VEventType.VGTID)
+			.setVgtid(VGtid.newBuilder().addShardGtids(gtid))
+			.build());
+		events.add(VEvent.newBuilder().setType(VEventType.COMMIT).setTimestamp(this.copy ? 0 : timestamp).build());
+		return events;
+	}
+
+	private static Query.Field field(String name, Type type, String columnType, int flags) {
+		return Query.Field.newBuilder()
+			.setName(name)
+			.setType(type)
+			.setTable(TABLE)
+			.setOrgTable(TABLE)
+			.setDatabase("vt_" + KEYSPACE + "_" + SHARD)
+			.setOrgName(name)
+			.setColumnType(columnType)
+			.setFlags(flags)
+			.setCharset(type == Type.VARCHAR || type == Type.JSON ? 255 : 63)
+			.build();
+	}
+
+	/**
+	 * Encode a row as vtgate does: the values' bytes one after the other, with their lengths.
+	 * @param values the text values, {@code null} for SQL NULL
+	 * @return the row
+	 */
+	public static Query.Row row(String[] values) {
+		Query.Row.Builder row = Query.Row.newBuilder();
+		StringBuilder text = new StringBuilder();
+		for (String value : values) {
+			if (value == null) {
+				row.addLengths(-1);
+				continue;
+			}
+			row.addLengths(value.getBytes(StandardCharsets.UTF_8).length);
+			text.append(value);
+		}
+		return row.setValues(ByteString.copyFromUtf8(text.toString())).build();
+	}
+
+}

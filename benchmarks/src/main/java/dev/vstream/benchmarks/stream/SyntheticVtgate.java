@@ -1,0 +1,214 @@
+package dev.vstream.benchmarks.stream;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import binlogdata.Binlogdata.ShardGtid;
+import io.grpc.Drainable;
+import io.grpc.KnownLength;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.vitess.proto.Query;
+import io.vitess.proto.Vtgate.ExecuteRequest;
+import io.vitess.proto.Vtgate.ExecuteResponse;
+import io.vitess.proto.Vtgate.VStreamRequest;
+import io.vitess.proto.grpc.VitessGrpc;
+
+/**
+ * A vtgate stand-in on loopback (grpc-java over Netty, the real transport) that serves
+ * {@code Vitess/VStream} from pre-built responses as fast as the client takes them, honouring
+ * gRPC flow control (it writes only while the call is ready, so it never buffers more than the
+ * transport's window), and answers the few {@code Execute} queries clients ask before streaming
+ * ({@code SHOW VITESS_SHARDS}, {@code SHOW TABLES}, {@code SHOW DATABASES}).
+ *
+ * <p>A stream from {@code "current"} (or any GTID) gets the configured number of rows in live
+ * transactions; a stream from an empty GTID gets them as a copy phase followed by
+ * {@code COPY_COMPLETED}. After the last row the call stays open and idle, like a quiet vtgate.
+ */
+public final class SyntheticVtgate implements AutoCloseable {
+
+	private final Server server;
+
+	private volatile SyntheticStream stream = new SyntheticStream(1, false);
+
+	private volatile SyntheticStream copyStream;
+
+	private volatile long rows;
+
+	private final AtomicLong rowsSent = new AtomicLong();
+
+	private final AtomicLong streams = new AtomicLong();
+
+	/**
+	 * Start the server on 127.0.0.1.
+	 * @param port the port, 0 for any free one
+	 * @throws IOException if it cannot listen
+	 */
+	public SyntheticVtgate(int port) throws IOException {
+		// directExecutor: the drain loop runs on the Netty event loop, with no hand-off per message.
+		this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+			.directExecutor()
+			.addService(new Service().definition())
+			.build()
+			.start();
+	}
+
+	/** @return the port it listens on */
+	public int port() {
+		return this.server.getPort();
+	}
+
+	/**
+	 * What the next streams serve.
+	 * @param stream the responses
+	 * @param rows how many rows each stream offers before going idle
+	 */
+	public void configure(SyntheticStream stream, long rows) {
+		this.stream = stream;
+		this.copyStream = new SyntheticStream(stream.transactionSize(), true);
+		this.rows = rows;
+	}
+
+	/** @return rows written to the transport so far, over all streams */
+	public long rowsSent() {
+		return this.rowsSent.get();
+	}
+
+	/** @return VStream calls served so far */
+	public long streams() {
+		return this.streams.get();
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+	}
+
+	/**
+	 * {@code Vitess/VStream} and {@code Vitess/Execute}; VStream's responses go out as the
+	 * pre-serialized bytes, which on the wire are exactly the protobuf messages.
+	 */
+	private final class Service {
+
+		ServerServiceDefinition definition() {
+			MethodDescriptor<VStreamRequest, byte[]> vstream = VitessGrpc.getVStreamMethod()
+				.toBuilder(VitessGrpc.getVStreamMethod().getRequestMarshaller(), new RawMarshaller())
+				.build();
+			return ServerServiceDefinition.builder(VitessGrpc.SERVICE_NAME)
+				.addMethod(vstream, ServerCalls.asyncServerStreamingCall(this::vStream))
+				.addMethod(VitessGrpc.getExecuteMethod(), ServerCalls.asyncUnaryCall(this::execute))
+				.build();
+		}
+
+		void vStream(VStreamRequest request, StreamObserver<byte[]> responseObserver) {
+			ServerCallStreamObserver<byte[]> observer = (ServerCallStreamObserver<byte[]>) responseObserver;
+			List<ShardGtid> shards = request.getVgtid().getShardGtidsList();
+			boolean copy = !shards.isEmpty() && shards.get(0).getGtid().isEmpty();
+			SyntheticStream source = copy ? SyntheticVtgate.this.copyStream : SyntheticVtgate.this.stream;
+			int size = source.transactionSize();
+			long transactions = (SyntheticVtgate.this.rows + size - 1) / size;
+			SyntheticVtgate.this.streams.incrementAndGet();
+			Runnable drain = new Runnable() {
+
+				private long next;
+
+				private boolean done;
+
+				@Override
+				public void run() {
+					// Called again by gRPC whenever the transport can take more.
+					while (!this.done && observer.isReady() && !observer.isCancelled()) {
+						if (this.next < transactions) {
+							observer.onNext(source.responseBytes(this.next++));
+							SyntheticVtgate.this.rowsSent.addAndGet(size);
+						}
+						else {
+							if (copy) {
+								observer.onNext(source.copyCompleted().toByteArray());
+							}
+							this.done = true;
+						}
+					}
+				}
+
+			};
+			observer.setOnCancelHandler(() -> {
+			});
+			observer.setOnReadyHandler(drain);
+			drain.run();
+		}
+
+		void execute(ExecuteRequest request, StreamObserver<ExecuteResponse> responseObserver) {
+			String sql = request.getQuery().getSql().toLowerCase(Locale.ROOT);
+			String value;
+			if (sql.contains("show vitess_shards")) {
+				value = SyntheticStream.KEYSPACE + "/" + SyntheticStream.SHARD;
+			}
+			else if (sql.contains("show tables")) {
+				value = SyntheticStream.TABLE;
+			}
+			else if (sql.contains("show databases")) {
+				value = SyntheticStream.KEYSPACE;
+			}
+			else {
+				value = null;
+			}
+			Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
+				.addFields(Query.Field.newBuilder().setName("value").setType(Query.Type.VARCHAR));
+			if (value != null) {
+				result.addRows(Query.Row.newBuilder()
+					.addLengths(value.getBytes(StandardCharsets.UTF_8).length)
+					.setValues(com.google.protobuf.ByteString.copyFromUtf8(value)));
+			}
+			responseObserver.onNext(ExecuteResponse.newBuilder().setResult(result).build());
+			responseObserver.onCompleted();
+		}
+
+	}
+
+	/** Hands pre-serialized messages to the transport without copying them into a buffer first. */
+	private static final class RawMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+
+		@Override
+		public InputStream stream(byte[] value) {
+			return new RawStream(value);
+		}
+
+		@Override
+		public byte[] parse(InputStream stream) {
+			throw new UnsupportedOperationException("the server only sends");
+		}
+
+	}
+
+	/** Known length and drainable: gRPC writes the bytes straight to its frame. */
+	private static final class RawStream extends ByteArrayInputStream implements KnownLength, Drainable {
+
+		RawStream(byte[] bytes) {
+			super(bytes);
+		}
+
+		@Override
+		public int drainTo(OutputStream target) throws IOException {
+			int n = this.count - this.pos;
+			target.write(this.buf, this.pos, n);
+			this.pos = this.count;
+			return n;
+		}
+
+	}
+
+}
