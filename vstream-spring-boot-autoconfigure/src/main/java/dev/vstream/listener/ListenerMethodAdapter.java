@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.vstream.mapping.RowMapper;
 import dev.vstream.mapping.RowMapperFactory;
@@ -171,7 +172,7 @@ public final class ListenerMethodAdapter {
 			Class<?> type = this.method.getParameterTypes()[i];
 			args[i] = (type == List.class) ? List.copyOf(changes) : this.resolvers[i].resolve(last, null);
 		}
-		call(args, events.size() + " changes ending with " + last);
+		call(args, () -> events.size() + " changes ending with " + last);
 	}
 
 	/**
@@ -186,15 +187,16 @@ public final class ListenerMethodAdapter {
 		for (int i = 0; i < args.length; i++) {
 			args[i] = this.resolvers[i].resolve(event, mapper);
 		}
-		call(args, event.toString());
+		call(args, event::toString);
 	}
 
-	private void call(Object[] args, String what) {
+	/** The description is built only when the call fails: describing a change costs more than mapping it. */
+	private void call(Object[] args, Supplier<String> what) {
 		try {
 			this.method.invoke(this.bean, args);
 		}
 		catch (InvocationTargetException ex) {
-			throw new ListenerExecutionFailedException("Listener " + describe(this.method) + " failed on " + what,
+			throw new ListenerExecutionFailedException("Listener " + describe(this.method) + " failed on " + what.get(),
 					ex.getTargetException());
 		}
 		catch (IllegalAccessException ex) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -818,6 +819,9 @@ public class VStreamContainer implements SmartLifecycle {
 
 		private final Map<String, List<VStreamListenerEndpoint>> routes = new HashMap<>();
 
+		/** The keyspaces this session streams, which every VGTID must cover. */
+		private final Set<String> keyspaces = new HashSet<>(keyspaces());
+
 		/** Changes held for transaction listeners until the transaction's commit. */
 		private final Map<VStreamListenerEndpoint, List<ChangeEvent>> batches = new LinkedHashMap<>();
 
@@ -883,10 +887,11 @@ public class VStreamContainer implements SmartLifecycle {
 					.toList());
 			}
 			StreamPosition[] transactionPositions = null;
+			// The events of a response arrive together: count and time them once per response.
+			VStreamContainer.this.eventsReceived.addAndGet(events.size());
+			VStreamContainer.this.lastEventTime = Instant.now();
 			for (int i = 0; i < events.size(); i++) {
 				VEvent event = events.get(i);
-				VStreamContainer.this.eventsReceived.incrementAndGet();
-				VStreamContainer.this.lastEventTime = Instant.now();
 				switch (event.getType()) {
 					case BEGIN -> this.inTransaction = true;
 					case FIELD -> onField(event);
@@ -968,10 +973,14 @@ public class VStreamContainer implements SmartLifecycle {
 		 */
 		private StreamPosition checkedPosition(VGtid vgtid) {
 			StreamPosition position = StreamPosition.of(vgtid);
-			Set<String> covered = new TreeSet<>();
-			position.shards().forEach((shard) -> covered.add(shard.keyspace()));
-			Set<String> wanted = new TreeSet<>(keyspaces());
-			if (!covered.equals(wanted)) {
+			// Checked for every transaction: compare against the session's keyspaces without copying.
+			Set<String> covered = new HashSet<>();
+			for (ShardGtid shard : vgtid.getShardGtidsList()) {
+				covered.add(shard.getKeyspace());
+			}
+			if (!covered.equals(this.keyspaces)) {
+				covered = new TreeSet<>(covered);
+				Set<String> wanted = new TreeSet<>(this.keyspaces);
 				throw new VStreamException("Stream '" + getId() + "' received a VGTID covering keyspaces " + covered
 						+ " but it streams " + wanted + "; stopped before it, at " + VStreamContainer.this.position);
 			}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the benchmarks of BENCHMARKS.md in one go (not part of scripts/test.sh or CI):
+#   throughput of the same synthetic VStream (grpc-java server on loopback) consumed by a bare
+#   grpc-java loop ("limit"), the starter (memory / JDBC batched / JDBC per transaction
+#   checkpoints) and Debezium's embedded Vitess connector, alternating, medians of the rounds;
+#   back-pressure (1 ms/row listener, 5 M-row copy offered, -Xmx512m);
+#   latency from a commit on a real vtgate to the listener call (own Vitess cluster, see below).
+#
+#   scripts/bench.sh            full run (~15 min on 2 cores)
+#   scripts/bench.sh --quick    1 round, 500 k rows per trial, 30 s back-pressure, 20 s latency
+#   scripts/bench.sh --no-vitess   skip the latency run (no cluster started)
+#   scripts/bench.sh --full-backpressure   the whole 5 M-row copy at 1 ms/row (~85 min)
+#   Any other arguments go to the harness (dev.vstream.benchmarks.stream.Bench), e.g.
+#   --rows 4000000 --rounds 5 --tx 1,100 --consumers limit,starter-batched --jvm-args "-XX:+..."
+#
+# The latency run uses its own Vitess cluster (never the tests' shared one):
+#   VSTREAM_VITESS_RUN (default /tmp/vstream-vitess-bench), VSTREAM_VITESS_BASE_PORT (default
+#   18990: gRPC 18991, MySQL 18993). It is started if needed and left running; stop it with
+#   VSTREAM_VITESS_RUN=/tmp/vstream-vitess-bench VSTREAM_VITESS_BASE_PORT=18990 scripts/vitess/stop.sh
+# Output: the figures on stdout; every child's output in benchmarks/target/bench.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export VSTREAM_VITESS_RUN="${VSTREAM_VITESS_RUN:-/tmp/vstream-vitess-bench}"
+export VSTREAM_VITESS_BASE_PORT="${VSTREAM_VITESS_BASE_PORT:-18990}"
+
+args=()
+vitess=1
+for a in "$@"; do
+  case "$a" in
+    --quick) args+=(--rows 500000 --rounds 1 --bp-seconds 30 --latency-seconds 20) ;;
+    --no-vitess) vitess=0 ;;
+    --full-backpressure) args+=(--bp-seconds 5200) ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+echo "== building (reactor, no tests; nothing is installed)"
+mvn -B -ntp -q -pl benchmarks -am package -DskipTests
+# Debezium runs on its own classpath (its Vitess gRPC classes clash with the starter's).
+mvn -B -ntp -q -f benchmarks/debezium-consumer/pom.xml package
+
+latency=()
+if [ "$vitess" = 1 ]; then
+  echo "== own Vitess cluster in $VSTREAM_VITESS_RUN (base port $VSTREAM_VITESS_BASE_PORT)"
+  scripts/vitess/start.sh >/dev/null
+  grpc_port=$((VSTREAM_VITESS_BASE_PORT + 1))
+  mysql_port=$((VSTREAM_VITESS_BASE_PORT + 3))
+  latency=(--vtgate "127.0.0.1:$grpc_port" --mysql-url "jdbc:mariadb://127.0.0.1:$mysql_port/commerce")
+fi
+
+echo "== machine: $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB; $(uptime)"
+cp="benchmarks/target/classes:$(cat benchmarks/target/bench.classpath)"
+exec java -Xmx2g -cp "$cp" dev.vstream.benchmarks.stream.Bench \
+  --debezium-cp "benchmarks/debezium-consumer/target/classes:benchmarks/debezium-consumer/target/lib/*" \
+  --log benchmarks/target/bench.log \
+  "${latency[@]}" "${args[@]}"
