@@ -55,13 +55,19 @@ import org.springframework.util.backoff.BackOffExecution;
  * changes it covers were handled, and reconnects with back-off from the last handled position when
  * the stream breaks.
  *
- * <p>Responses are pulled one at a time (gRPC flow control through the blocking stub), so a slow
- * listener slows the stream down instead of filling the heap.
+ * <p>Responses are pulled a few at a time (gRPC flow control, see {@link ResponseStream}), so a
+ * slow listener slows the stream down instead of filling the heap.
  */
 public class VStreamContainer implements SmartLifecycle {
 
 	/** Starts after, and stops before, ordinary beans such as DataSources and Redis connections. */
 	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
+
+	/**
+	 * Responses requested from vtgate ahead of the one in hand: enough to spare the stream a
+	 * thread hand-off per response, few enough that a slow listener holds the stream in vtgate.
+	 */
+	static final int RESPONSES_AHEAD = 16;
 
 	private static final Log logger = LogFactory.getLog(VStreamContainer.class);
 
@@ -847,8 +853,8 @@ public class VStreamContainer implements SmartLifecycle {
 			VStreamContainer.this.call = context;
 			try {
 				context.run(() -> {
-					Iterator<VStreamResponse> responses = VitessGrpc.newBlockingStub(VStreamContainer.this.channel)
-						.vStream(request);
+					Iterator<VStreamResponse> responses = new ResponseStream(VStreamContainer.this.channel, request,
+							RESPONSES_AHEAD);
 					VStreamContainer.this.state = from.isCopying() ? StreamState.COPYING : StreamState.STARTING;
 					// Paused after hasNext: the response already requested waits, unhandled, for the resume.
 					while (VStreamContainer.this.running && responses.hasNext() && resumed()) {

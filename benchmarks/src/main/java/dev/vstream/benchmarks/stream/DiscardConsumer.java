@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
-import io.grpc.stub.ClientCalls;
 import io.vitess.proto.Vtgate.VStreamRequest;
 import io.vitess.proto.grpc.VitessGrpc;
 
@@ -39,8 +36,8 @@ public final class DiscardConsumer {
 			.toBuilder(VitessGrpc.getVStreamMethod().getRequestMarshaller(), new Skipping())
 			.build();
 		Meter meter = Meter.fromSystemProperties();
-		ClientCall<VStreamRequest, Long> call = channel.newCall(method, CallOptions.DEFAULT);
-		var responses = ClientCalls.blockingServerStreamingCall(call, LimitConsumer.request("current"));
+		var responses = new AheadIterator<>(channel, method, LimitConsumer.request("current"),
+				Integer.getInteger("bench.ahead", 16));
 		while (responses.hasNext()) {
 			responses.next();
 			meter.add(rowsPerResponse);
