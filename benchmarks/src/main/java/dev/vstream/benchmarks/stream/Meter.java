@@ -31,6 +31,8 @@ public final class Meter {
 
 	private long startCpu;
 
+	private boolean done;
+
 	/**
 	 * @param expected rows the server offers; the last one ends the measurement
 	 * @param warmup rows not measured, so that the JIT has compiled the hot paths
@@ -60,6 +62,9 @@ public final class Meter {
 	 * @param rows how many
 	 */
 	public void add(int rows) {
+		if (this.done) {
+			return;
+		}
 		long before = this.count;
 		this.count = before + rows;
 		if (before < this.warmup && this.count >= this.warmup) {
@@ -68,6 +73,7 @@ public final class Meter {
 			this.startCpu = OS.getProcessCpuTime();
 		}
 		if (this.count >= this.expected) {
+			this.done = true;
 			long nanos = System.nanoTime() - this.startNanos;
 			long alloc = THREADS.getTotalThreadAllocatedBytes() - this.startAlloc;
 			long cpu = OS.getProcessCpuTime() - this.startCpu;
@@ -75,8 +81,10 @@ public final class Meter {
 					+ " cpu=" + cpu);
 			System.out.flush();
 			if (Boolean.getBoolean("bench.exit")) {
-				// Profiling: an orderly exit, so that shutdown hooks (JFR's dump) run.
-				System.exit(0);
+				// Profiling: an orderly exit, so that shutdown hooks (JFR's dump) run; from another
+				// thread, since the application's shutdown waits for this (the stream's) thread.
+				new Thread(() -> System.exit(0)).start();
+				return;
 			}
 			Runtime.getRuntime().halt(0);
 		}
