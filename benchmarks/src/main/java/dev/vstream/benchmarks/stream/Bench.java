@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Options ({@code --name value}): {@code rows} (per trial, default 2000000; {@code rows-tx1}
  * for 1-row transactions, default a quarter of it), {@code rounds}
  * (3), {@code tx} (transaction sizes, "1,10,100"), {@code consumers}
- * ("limit,starter-memory,starter-batched,starter-tx,debezium"), {@code debezium-cp} (classpath of
+ * ("limit,starter-memory,starter-batched,starter-tx,debezium"; also {@code starter-batched:N}),
+ * {@code debezium-cp} (classpath of
  * the Debezium consumer; empty skips it), {@code java} (the child JVMs' java), {@code jvm-args}
  * (extra child JVM options, e.g. a profiler), {@code bp-seconds} (back-pressure window, 90; 0
  * skips it), {@code bp-rows} (5000000), {@code vtgate} and {@code mysql-url} (real cluster for
@@ -222,7 +223,16 @@ public final class Bench {
 			case "starter-batched" -> args.addAll(List.of("--vstream.offset-store=jdbc",
 					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
 					"--vstream.checkpoint.transactions=1000", "--vstream.checkpoint.interval=1s"));
-			default -> throw new IllegalArgumentException("unknown consumer " + consumer);
+			default -> {
+				// starter-batched:N saves every N transactions (and once a second)
+				if (!consumer.startsWith("starter-batched:")) {
+					throw new IllegalArgumentException("unknown consumer " + consumer);
+				}
+				args.addAll(List.of("--vstream.offset-store=jdbc",
+						"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
+						"--vstream.checkpoint.transactions=" + consumer.substring(consumer.indexOf(':') + 1),
+						"--vstream.checkpoint.interval=1s"));
+			}
 		}
 		args.add("--vstream.start-position=current");
 		return args;
