@@ -7,7 +7,7 @@
 #   latency from a commit on a real vtgate to the listener call (own Vitess cluster, see below).
 #
 #   scripts/bench.sh            full run (~15 min on 2 cores)
-#   scripts/bench.sh --quick    1 round, 500 k rows per trial, 30 s back-pressure, 20 s latency
+#   scripts/bench.sh --quick    1 round, 1.5 M rows per trial, 30 s back-pressure, 20 s latency
 #   scripts/bench.sh --no-vitess   skip the latency run (no cluster started)
 #   scripts/bench.sh --full-backpressure   the whole 5 M-row copy at 1 ms/row (~85 min)
 #   Any other arguments go to the harness (dev.vstream.benchmarks.stream.Bench), e.g.
@@ -28,7 +28,7 @@ args=()
 vitess=1
 for a in "$@"; do
   case "$a" in
-    --quick) args+=(--rows 500000 --rounds 1 --bp-seconds 30 --latency-seconds 20) ;;
+    --quick) args+=(--rows 1500000 --rounds 1 --bp-seconds 30 --latency-seconds 20) ;;
     --no-vitess) vitess=0 ;;
     --full-backpressure) args+=(--bp-seconds 5200) ;;
     *) args+=("$a") ;;
