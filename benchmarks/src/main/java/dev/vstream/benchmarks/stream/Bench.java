@@ -41,6 +41,10 @@ public final class Bench {
 	private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean) ManagementFactory
 		.getOperatingSystemMXBean();
 
+	/** Held: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+	private static final java.util.logging.Logger NETTY_SERVER_LOG = java.util.logging.Logger
+		.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
+
 	private final Map<String, String> options;
 
 	private final SyntheticVtgate vtgate;
@@ -65,8 +69,7 @@ public final class Bench {
 	 */
 	public static void main(String[] args) throws Exception {
 		// A child's JVM ends without closing its stream: the server's warning about it is noise.
-		java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler")
-			.setLevel(java.util.logging.Level.SEVERE);
+		NETTY_SERVER_LOG.setLevel(java.util.logging.Level.SEVERE);
 		Map<String, String> options = new HashMap<>();
 		for (int i = 0; i + 1 < args.length; i += 2) {
 			options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
