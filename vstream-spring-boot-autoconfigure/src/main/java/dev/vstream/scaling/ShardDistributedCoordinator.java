@@ -278,12 +278,21 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 
 	/** One round: read the shards, renew or give up what is held, take what is free. */
 	void check() {
-		List<String> current = readShards();
-		this.shards = current;
+		List<String> current;
+		try {
+			current = readShards();
+			this.shards = current;
+		}
+		catch (RuntimeException ex) {
+			// Renew (or give up) what is held all the same: a store that cannot be read may also
+			// have let the leases run out.
+			logger.warn("Stream '" + getStreamId() + "' cannot read its shards: " + ex.getMessage());
+			current = null;
+		}
 		reapStopped();
 		for (String shardKey : getOwnedShards()) {
 			Owned mine = this.owned.get(shardKey);
-			if (!current.contains(shardKey) || mine.container.isResharded()) {
+			if ((current != null && !current.contains(shardKey)) || mine.container.isResharded()) {
 				logger.info("Stream '" + getStreamId() + "' releases retired shard " + shardKey);
 				release(shardKey, mine, false);
 				continue;
@@ -301,6 +310,9 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 						+ "; stopping its stream (another instance may own it now): " + ex.getMessage());
 				release(shardKey, mine, true);
 			}
+		}
+		if (current == null) {
+			return;
 		}
 		List<String> free = new ArrayList<>(current);
 		free.removeAll(getOwnedShards());
