@@ -16,6 +16,7 @@ import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.JdbcOffsetRepository;
+import dev.vstream.offset.OffsetRepository;
 import dev.vstream.stream.StartPosition;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
@@ -52,6 +53,8 @@ final class ScalingInstance implements AutoCloseable {
 
 	final VStreamContainer template;
 
+	private final Channel vtgate;
+
 	final List<Handled> handled;
 
 	ScalingInstance(String id, DataSource shared, Channel vtgate, Duration lease, List<Handled> handled) {
@@ -70,6 +73,15 @@ final class ScalingInstance implements AutoCloseable {
 		this.locks.setIdleBetweenTries(Duration.ofMillis(50));
 		this.offsets = new JdbcOffsetRepository(new JdbcTemplate(this.dataSource));
 		this.offsets.createTableIfMissing();
+		this.vtgate = vtgate;
+		this.template = stream(this.offsets);
+	}
+
+	/**
+	 * A stream of this instance's listener on keyspace customer.
+	 * @param streamOffsets where it saves its position
+	 */
+	VStreamContainer stream(OffsetRepository streamOffsets) {
 		VStreamSettings settings = new VStreamSettings("orders", "customer", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ZERO, false, new FixedBackOff(50, Long.MAX_VALUE), List.of());
 		VStreamListenerEndpoint endpoint;
@@ -81,9 +93,10 @@ final class ScalingInstance implements AutoCloseable {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		this.template = new VStreamContainer(settings, vtgate, this.offsets, () -> List.of(endpoint),
+		VStreamContainer container = new VStreamContainer(settings, this.vtgate, streamOffsets, () -> List.of(endpoint),
 				VStreamErrorHandler.stopStream());
-		this.template.setVerifyTables(false);
+		container.setVerifyTables(false);
+		return container;
 	}
 
 	void on(RowChange<Order> change) {
