@@ -202,7 +202,8 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 			}
 			this.running = true;
 			Thread coordinator = new Thread(this::run, "vstream-shards-" + getStreamId());
-			coordinator.setDaemon(true);
+			// Like a stream's own thread, it keeps an application without other work alive.
+			coordinator.setDaemon(false);
 			this.thread = coordinator;
 			coordinator.start();
 		}
