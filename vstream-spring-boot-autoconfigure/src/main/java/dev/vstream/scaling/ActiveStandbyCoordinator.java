@@ -3,11 +3,15 @@ package dev.vstream.scaling;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -43,6 +47,10 @@ public class ActiveStandbyCoordinator implements SmartLifecycle, ScalingCoordina
 
 	private volatile CountDownLatch revoked = new CountDownLatch(0);
 
+	private final Duration heartbeat;
+
+	private volatile @Nullable ScheduledExecutorService watchdog;
+
 	/**
 	 * Create a coordinator.
 	 * @param container the stream, not started automatically, with its saves fenced on
@@ -58,6 +66,7 @@ public class ActiveStandbyCoordinator implements SmartLifecycle, ScalingCoordina
 		this.fence = fence;
 		this.lockKey = lockKey(container.getId());
 		this.lease = lease;
+		this.heartbeat = heartbeat;
 		this.initiator = new LockRegistryLeaderInitiator(locks, new StreamCandidate());
 		this.initiator.setHeartBeatMillis(heartbeat.toMillis());
 		this.initiator.setBusyWaitMillis(Math.max(50, heartbeat.toMillis() / 2));
@@ -111,11 +120,37 @@ public class ActiveStandbyCoordinator implements SmartLifecycle, ScalingCoordina
 	@Override
 	public void start() {
 		this.initiator.start();
+		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "vstream-standby-watch-" + getStreamId());
+			thread.setDaemon(true);
+			return thread;
+		});
+		scheduler.scheduleWithFixedDelay(this::yieldIfFenced, this.heartbeat.toMillis(), this.heartbeat.toMillis(),
+				TimeUnit.MILLISECONDS);
+		this.watchdog = scheduler;
+	}
+
+	/**
+	 * A save refused by the fence fails the stream while the initiator may still see this instance
+	 * as the leader (its lease ran out unnoticed and it renewed it since): give leadership up, so
+	 * that the stream is stopped and restarted from the saved position by whoever is elected.
+	 */
+	private void yieldIfFenced() {
+		if (isLeader() && this.container.getState() == StreamState.FAILED
+				&& LockLostException.isCauseOf(this.container.getLastError())) {
+			logger.warn("Stream '" + getStreamId() + "' had a position save refused by its lock; yielding leadership");
+			this.initiator.getContext().yield();
+		}
 	}
 
 	@Override
 	public void stop() {
 		boolean leading = isLeader();
+		ScheduledExecutorService scheduler = this.watchdog;
+		if (scheduler != null) {
+			scheduler.shutdownNow();
+			this.watchdog = null;
+		}
 		this.initiator.stop();
 		this.container.stop();
 		if (leading) {

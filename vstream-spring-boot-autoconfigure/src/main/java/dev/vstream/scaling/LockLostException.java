@@ -1,6 +1,7 @@
 package dev.vstream.scaling;
 
 import dev.vstream.offset.OffsetStoreException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A position save refused because this instance no longer holds the lock that guards the
@@ -14,6 +15,23 @@ public class LockLostException extends OffsetStoreException {
 	 */
 	public LockLostException(String message) {
 		super(message, null);
+	}
+
+	/**
+	 * Whether a failure was caused by a lost lock.
+	 * @param error the failure, possibly {@code null}
+	 * @return whether a {@link LockLostException} is in its cause chain
+	 */
+	public static boolean isCauseOf(@Nullable Throwable error) {
+		for (Throwable current = error; current != null; current = current.getCause()) {
+			if (current instanceof LockLostException) {
+				return true;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return false;
 	}
 
 }

@@ -298,7 +298,7 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 				release(shardKey, mine, false);
 				continue;
 			}
-			if (mine.container.getState() == StreamState.FAILED && lockLost(mine.container.getLastError())) {
+			if (mine.container.getState() == StreamState.FAILED && LockLostException.isCauseOf(mine.container.getLastError())) {
 				logger.warn("Stream '" + getStreamId() + "' lost shard " + shardKey + ": " + mine.container.getLastError());
 				release(shardKey, mine, true);
 				continue;
@@ -405,18 +405,6 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 			// Expired or taken over meanwhile: the thread's hold is released all the same.
 			logger.debug("Lock of shard " + shardKey + " was no longer held: " + ex.getMessage());
 		}
-	}
-
-	private static boolean lockLost(@Nullable Throwable error) {
-		for (Throwable current = error; current != null; current = current.getCause()) {
-			if (current instanceof LockLostException) {
-				return true;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return false;
 	}
 
 	/** A saved position that names other shards than its own is a hand-over record. */

@@ -131,4 +131,60 @@ class ActiveStandbyCoordinatorTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> !a.isLeader() && !a.getStream().isRunning());
 	}
 
+	@Test
+	void aLeaderWhoseSaveIsRefusedByTheFenceYieldsAndTheStreamResumesFromTheSavedPosition() {
+		ScalingInstance first = instance("a");
+		Refusing refusing = new Refusing(first.fence.fenced(ActiveStandbyCoordinator.lockKey("orders"), first.offsets));
+		ActiveStandbyCoordinator a = new ActiveStandbyCoordinator(first.stream(refusing), first.locks, first.fence,
+				HEARTBEAT, LEASE);
+		this.coordinators.add(a);
+		a.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> a.isLeader() && this.vtgate.requests().size() == 1);
+		this.vtgate.send(order(1, "MariaDB/0-1-1"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> savedGtid().equals("MariaDB/0-1-1"));
+
+		// As if the lease had run out unnoticed: the initiator still sees this instance as leader.
+		refusing.refuse = true;
+		this.vtgate.send(order(2, "MariaDB/0-1-2"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> a.getStream().getState() == StreamState.FAILED
+				|| this.vtgate.requests().size() > 1);
+		refusing.refuse = false;
+		// Yielded, re-elected, and streaming again from the last position the fence let through.
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.vtgate.requests().size() == 2 && a.isLeader()
+				&& a.getStream().isRunning());
+		assertThat(this.vtgate.requests().get(1).getVgtid().getShardGtids(0).getGtid()).isEqualTo("MariaDB/0-1-1");
+		assertThat(savedGtid()).isEqualTo("MariaDB/0-1-1");
+	}
+
+	/** Refuses saves on demand, as the fence does once the lock is gone. */
+	static final class Refusing implements dev.vstream.offset.OffsetRepository {
+
+		private final dev.vstream.offset.OffsetRepository delegate;
+
+		volatile boolean refuse;
+
+		Refusing(dev.vstream.offset.OffsetRepository delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public java.util.Optional<dev.vstream.stream.StreamPosition> load(String streamId) {
+			return this.delegate.load(streamId);
+		}
+
+		@Override
+		public void save(String streamId, dev.vstream.stream.StreamPosition position) {
+			if (this.refuse) {
+				throw new LockLostException("refused (test)");
+			}
+			this.delegate.save(streamId, position);
+		}
+
+		@Override
+		public void delete(String streamId) {
+			this.delegate.delete(streamId);
+		}
+
+	}
+
 }
