@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Scale-out against the real vtgate: three instances of {@code ScaleApplication} share the two
  * shards of keyspace {@code customer} (vstream.scaling.mode=shard-distributed, at most one shard
- * each, so the third stands by), coordinated through PostgreSQL locks or Redis locks. Orders are
+ * each, so the third stands by), coordinated through PostgreSQL locks or Redis locks; or two
+ * instances in active-standby mode over MariaDB locks. Orders are
  * written through vtgate's MySQL port while the owner of one shard is killed with SIGKILL; the
  * instances record every handling (instance, shard, start and end time) in PostgreSQL. Checked:
  * every change handled, the killed instance's shard taken over within 30 s (printed), and no
@@ -49,18 +50,22 @@ class ScaleOutIT {
 
 	private final Map<String, Process> processes = new LinkedHashMap<>();
 
-	private final JdbcTemplate postgres = new JdbcTemplate(new SingleConnectionDataSource(
-			LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"), LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
-			LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"), true));
+	/** Where the instances record their handlings (and, with offset-store jdbc, keep positions and locks). */
+	private JdbcTemplate database;
+
+	private String databasePrefix;
 
 	@AfterEach
 	void stopApps() {
 		this.processes.values().forEach(Process::destroyForcibly);
+		if (this.database != null) {
+			this.database.execute("drop table if exists " + this.table);
+		}
 	}
 
 	@Test
 	void shardsDistributedWithPostgresqlLocksSurviveAKilledOwner() throws Exception {
-		Run run = scaleOut(List.of("--vstream.offset-store=jdbc"));
+		Run run = scaleOut("shard-distributed", 3, "POSTGRES", List.of("--vstream.offset-store=jdbc"));
 		// The position is saved in the transaction of the listener's work and fenced by the lock
 		// row: the killed instance's unsaved work was rolled back with its connection.
 		assertThat(run.duplicates()).as("changes handled twice").isEmpty();
@@ -68,7 +73,7 @@ class ScaleOutIT {
 
 	@Test
 	void shardsDistributedWithRedisLocksSurviveAKilledOwner() throws Exception {
-		Run run = scaleOut(List.of("--vstream.offset-store=redis",
+		Run run = scaleOut("shard-distributed", 3, "POSTGRES", List.of("--vstream.offset-store=redis",
 				"--spring.data.redis.host=" + LocalVitess.get("VSTREAM_TEST_REDIS_HOST"),
 				"--spring.data.redis.port=" + LocalVitess.get("VSTREAM_TEST_REDIS_PORT"),
 				"--vstream.scaling.redis.registry-key=vstream-lock-" + this.tag));
@@ -82,19 +87,33 @@ class ScaleOutIT {
 		assertThat(run.duplicates()).as("changes handled twice").hasSizeLessThan(10);
 	}
 
-	private Run scaleOut(List<String> store) throws Exception {
-		this.postgres.execute("create table " + this.table
-				+ " (order_id bigint, shard varchar(16), instance varchar(40), started_at timestamp(3), finished_at timestamp(3))");
+	@Test
+	void activeStandbyWithMariadbLocksSurvivesAKilledLeader() throws Exception {
+		Run run = scaleOut("active-standby", 2, "MARIADB", List.of("--vstream.offset-store=jdbc"));
+		assertThat(run.duplicates()).as("changes handled twice").isEmpty();
+	}
+
+	private Run scaleOut(String mode, int instances, String database, List<String> store) throws Exception {
+		this.databasePrefix = "VSTREAM_TEST_" + database + "_";
+		this.database = new JdbcTemplate(new SingleConnectionDataSource(LocalVitess.get(this.databasePrefix + "URL"),
+				LocalVitess.get(this.databasePrefix + "USER"), LocalVitess.get(this.databasePrefix + "PASSWORD"), true));
+		String time = database.equals("MARIADB") ? "datetime(3)" : "timestamp(3)";
+		this.database.execute("create table " + this.table + " (order_id bigint, shard varchar(16), instance varchar(40), "
+				+ "started_at " + time + ", finished_at " + time + ")");
+		boolean distributed = mode.equals("shard-distributed");
+		List<String> args = new ArrayList<>(store);
+		args.add("--vstream.scaling.mode=" + mode);
 		try {
 			Path log = Files.createTempFile("scale-app-", ".log");
-			for (int i = 1; i <= 3; i++) {
-				start("node-" + i, log, store);
+			for (int i = 1; i <= instances; i++) {
+				start("node-" + i, log, args);
 			}
 			String stream = "scale-" + this.tag;
 			await().atMost(Duration.ofSeconds(120)).until(() -> {
 				String output = Files.readString(log);
-				return output.contains("SCALE-APP STREAMING " + stream + "@customer/-80")
-						&& output.contains("SCALE-APP STREAMING " + stream + "@customer/80-");
+				return distributed ? output.contains("SCALE-APP STREAMING " + stream + "@customer/-80")
+						&& output.contains("SCALE-APP STREAMING " + stream + "@customer/80-")
+						: output.contains("SCALE-APP STREAMING " + stream);
 			});
 
 			AtomicReference<Throwable> writerFailure = new AtomicReference<>();
@@ -110,12 +129,13 @@ class ScaleOutIT {
 
 			// Mid-stream: changes of both shards handled, many more still to come.
 			await().atMost(Duration.ofSeconds(60)).until(() -> count("shard = '-80'") >= 30 && count("shard = '80-'") >= 30);
-			String victim = this.postgres.queryForObject(
+			String victim = this.database.queryForObject(
 					"select instance from " + this.table + " where shard = '-80' order by started_at desc limit 1",
 					String.class);
 			Instant killedAt = Instant.now();
 			this.processes.get(victim).destroyForcibly().waitFor();
-			System.out.println("ScaleOutIT killed " + victim + " (owner of customer/-80) with SIGKILL at " + killedAt);
+			System.out.println("ScaleOutIT " + mode + " killed " + victim + " (owner of customer/-80) with SIGKILL at "
+					+ killedAt);
 
 			writer.join(120_000);
 			assertThat(writerFailure.get()).isNull();
@@ -125,7 +145,7 @@ class ScaleOutIT {
 				.atMost(Duration.ofSeconds(15))
 				.until(() -> distinctOrders() == ORDERS);
 
-			List<Handling> handlings = this.postgres.query(
+			List<Handling> handlings = this.database.query(
 					"select order_id, shard, instance, started_at from " + this.table + " order by started_at, order_id",
 					(rs, i) -> new Handling(rs.getLong(1), rs.getString(2), rs.getString(3),
 							rs.getTimestamp(4).toInstant()));
@@ -135,10 +155,11 @@ class ScaleOutIT {
 				.min(Instant::compareTo)
 				.orElseThrow();
 			Duration takeover = Duration.between(killedAt, resumed);
-			System.out.println("ScaleOutIT " + store.get(0) + ": customer/-80 taken over " + takeover.toMillis()
+			System.out.println("ScaleOutIT " + mode + " " + database + " " + store.get(0) + ": customer/-80 taken over "
+					+ takeover.toMillis()
 					+ " ms after the kill (lease " + LEASE + "); " + handlings.size() + " handlings of " + ORDERS + " changes");
 			assertThat(takeover).isLessThan(Duration.ofSeconds(30));
-			assertOneOwnerAtATime(handlings, victim, killedAt);
+			assertOneOwnerAtATime(handlings, victim, killedAt, distributed);
 			return new Run(victim, killedAt, handlings);
 		}
 		finally {
@@ -154,15 +175,18 @@ class ScaleOutIT {
 	 * killed instance to its successor, which starts no earlier than the kill. The other shard
 	 * keeps its owner.
 	 */
-	private static void assertOneOwnerAtATime(List<Handling> handlings, String victim, Instant killedAt) {
+	private static void assertOneOwnerAtATime(List<Handling> handlings, String victim, Instant killedAt,
+			boolean distributed) {
+		if (!distributed) {
+			// One owner for the whole stream: the handling instance changes once, at the kill.
+			List<Handling> runs = runs(handlings);
+			assertThat(runs).as("active instances in handling order").hasSize(2);
+			assertThat(runs.get(0).instance()).isEqualTo(victim);
+			assertThat(runs.get(1).started()).isAfterOrEqualTo(killedAt);
+			return;
+		}
 		for (String shard : List.of("-80", "80-")) {
-			List<Handling> runs = new ArrayList<>();
-			for (Handling handling : handlings) {
-				if (handling.shard().equals(shard)
-						&& (runs.isEmpty() || !runs.get(runs.size() - 1).instance().equals(handling.instance()))) {
-					runs.add(handling);
-				}
-			}
+			List<Handling> runs = runs(handlings.stream().filter((h) -> h.shard().equals(shard)).toList());
 			if (shard.equals("-80")) {
 				assertThat(runs).as("owners of customer/-80 in handling order").hasSize(2);
 				assertThat(runs.get(0).instance()).isEqualTo(victim);
@@ -175,12 +199,23 @@ class ScaleOutIT {
 		}
 	}
 
+	/** The first handling of each stretch handled by one instance. */
+	private static List<Handling> runs(List<Handling> handlings) {
+		List<Handling> runs = new ArrayList<>();
+		for (Handling handling : handlings) {
+			if (runs.isEmpty() || !runs.get(runs.size() - 1).instance().equals(handling.instance())) {
+				runs.add(handling);
+			}
+		}
+		return runs;
+	}
+
 	private int count(String where) {
-		return this.postgres.queryForObject("select count(*) from " + this.table + " where " + where, Integer.class);
+		return this.database.queryForObject("select count(*) from " + this.table + " where " + where, Integer.class);
 	}
 
 	private int distinctOrders() {
-		return this.postgres.queryForObject("select count(distinct order_id) from " + this.table, Integer.class);
+		return this.database.queryForObject("select count(distinct order_id) from " + this.table, Integer.class);
 	}
 
 	private void writeOrders() throws SQLException {
@@ -199,12 +234,12 @@ class ScaleOutIT {
 				"--spring.main.banner-mode=off", "--vstream.vtgate.address=" + LocalVitess.grpcAddress(),
 				"--vstream.keyspace=customer", "--vstream.id=scale-" + this.tag, "--vstream.start-position=current",
 				"--vstream.heartbeat-interval=1s", "--vstream.reconnect.initial-interval=200ms",
-				"--vstream.scaling.mode=shard-distributed", "--vstream.scaling.instance-id=" + instance,
+				"--vstream.scaling.instance-id=" + instance,
 				"--vstream.scaling.lease=" + LEASE.toSeconds() + "s", "--vstream.scaling.check-interval=1s",
 				"--vstream.scaling.max-shards-per-instance=1",
-				"--spring.datasource.url=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"),
-				"--spring.datasource.username=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
-				"--spring.datasource.password=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"),
+				"--spring.datasource.url=" + LocalVitess.get(this.databasePrefix + "URL"),
+				"--spring.datasource.username=" + LocalVitess.get(this.databasePrefix + "USER"),
+				"--spring.datasource.password=" + LocalVitess.get(this.databasePrefix + "PASSWORD"),
 				"--spring.datasource.hikari.maximum-pool-size=4", "--scale.table=" + this.table, "--scale.tag=" + this.tag,
 				"--scale.delay-millis=20", "--spring.data.redis.repositories.enabled=false"));
 		command.addAll(store);
