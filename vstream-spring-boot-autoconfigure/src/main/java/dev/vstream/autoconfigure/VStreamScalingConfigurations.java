@@ -141,9 +141,8 @@ final class VStreamScalingConfigurations {
 		DefaultLockRepository vstreamLockRepository(VStreamProperties properties, ObjectProvider<DataSource> dataSource,
 				ObjectProvider<EmbeddedOffsetDatabase> embedded, ObjectProvider<PlatformTransactionManager> transactionManager,
 				ObjectProvider<LockFence> fence) {
-			// The lock table must exist before the repository checks it on start.
-			fence.ifAvailable((f) -> {
-			});
+			// Created first: the fence creates the lock table, which the repository checks on start.
+			fence.getIfAvailable();
 			DataSource target = offsetDataSource(dataSource, embedded);
 			DefaultLockRepository repository = new DefaultLockRepository(target, instanceId(properties));
 			repository.setPrefix(properties.getScaling().getJdbc().getTablePrefix());
