@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import dev.vstream.listener.ListenerStatistics;
 import dev.vstream.listener.Operation;
 import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.scaling.ScalingStatus;
 import dev.vstream.stream.ShardPosition;
 import dev.vstream.stream.StartPosition;
 import dev.vstream.stream.StreamPosition;
@@ -52,6 +53,8 @@ public class VStreamEndpoint {
 
 	private final Clock clock;
 
+	private volatile Supplier<? extends List<ScalingStatus>> scaling = List::of;
+
 	private static final List<String> ACTIONS = List.of("start", "stop", "pause", "resume", "restart", "reset");
 
 	/**
@@ -82,6 +85,16 @@ public class VStreamEndpoint {
 		this.clock = clock;
 	}
 
+	/**
+	 * Show who owns which stream or shard, for streams run by several instances
+	 * ({@code vstream.scaling.mode} other than single).
+	 * @param scaling supplies the status of each scaled stream, on each request
+	 */
+	public void setScaling(Supplier<? extends List<ScalingStatus>> scaling) {
+		Assert.notNull(scaling, "'scaling' must not be null");
+		this.scaling = scaling;
+	}
+
 	private static Supplier<Collection<VStreamContainer>> copy(Collection<VStreamContainer> containers) {
 		Assert.notNull(containers, "'containers' must not be null");
 		List<VStreamContainer> fixed = List.copyOf(containers);
@@ -95,7 +108,9 @@ public class VStreamEndpoint {
 	@ReadOperation
 	public StreamsDescriptor streams() {
 		Instant now = this.clock.instant();
-		return new StreamsDescriptor(this.containers.get().stream().map((c) -> describe(c, now)).toList());
+		List<ScalingStatus> scaled = this.scaling.get();
+		return new StreamsDescriptor(this.containers.get().stream().map((c) -> describe(c, now)).toList(),
+				scaled.isEmpty() ? null : scaled);
 	}
 
 	/**
@@ -275,8 +290,19 @@ public class VStreamEndpoint {
 	 * All streams.
 	 *
 	 * @param streams the streams
+	 * @param scaling for streams shared by several instances: this instance's id and the owner of
+	 * each shard (or of the whole stream in active-standby mode); {@code null} in single mode
 	 */
-	public record StreamsDescriptor(List<StreamDescriptor> streams) implements OperationResponseBody {
+	public record StreamsDescriptor(List<StreamDescriptor> streams,
+			@Nullable List<ScalingStatus> scaling) implements OperationResponseBody {
+
+		/**
+		 * Streams of a single instance.
+		 * @param streams the streams
+		 */
+		public StreamsDescriptor(List<StreamDescriptor> streams) {
+			this(streams, null);
+		}
 
 	}
 

@@ -3,7 +3,9 @@ package dev.vstream.autoconfigure;
 import dev.vstream.actuate.VStreamEndpoint;
 import dev.vstream.actuate.VStreamHealthContributor;
 import dev.vstream.actuate.VStreamWebEndpointExtension;
+import dev.vstream.scaling.ScalingCoordinator;
 import dev.vstream.stream.VStreamContainer;
+import dev.vstream.stream.VStreamContainerRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -31,9 +33,9 @@ public final class VStreamActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "vstreamHealthContributor")
-		VStreamHealthContributor vstreamHealthContributor(ObjectProvider<VStreamContainer> containers,
+		VStreamHealthContributor vstreamHealthContributor(VStreamContainerRegistry containers,
 				VStreamProperties properties) {
-			return new VStreamHealthContributor(() -> containers.orderedStream().toList(),
+			return new VStreamHealthContributor(containers::getContainers,
 					properties.getHealth().getReconnectTimeout());
 		}
 
@@ -74,8 +76,11 @@ public final class VStreamActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		VStreamEndpoint vstreamEndpoint(ObjectProvider<VStreamContainer> containers) {
-			return new VStreamEndpoint(() -> containers.orderedStream().toList());
+		VStreamEndpoint vstreamEndpoint(VStreamContainerRegistry containers,
+				ObjectProvider<ScalingCoordinator> coordinators) {
+			VStreamEndpoint endpoint = new VStreamEndpoint(containers::getContainers);
+			endpoint.setScaling(() -> coordinators.orderedStream().map(ScalingCoordinator::status).toList());
+			return endpoint;
 		}
 
 		@Bean

@@ -1,5 +1,6 @@
 package dev.vstream.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,9 @@ import dev.vstream.listener.VStreamListenerEndpointRegistry;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.scaling.LockFence;
+import dev.vstream.scaling.ScalingCoordinator;
+import dev.vstream.scaling.ScalingMode;
 import dev.vstream.stream.CheckpointPolicy;
 import dev.vstream.stream.StreamPosition;
 import dev.vstream.stream.VStreamContainer;
@@ -62,7 +66,9 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @ConditionalOnBooleanProperty(name = "vstream.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(VStreamProperties.class)
 @Import({ OffsetStoreConfigurations.Jdbc.class, OffsetStoreConfigurations.Redis.class,
-		OffsetStoreConfigurations.Memory.class, OffsetStoreConfigurations.Missing.class })
+		OffsetStoreConfigurations.Memory.class, OffsetStoreConfigurations.Missing.class,
+		VStreamScalingConfigurations.JdbcLocks.class, VStreamScalingConfigurations.RedisLocks.class,
+		VStreamScalingConfigurations.Coordinators.class, VStreamScalingConfigurations.MissingIntegration.class })
 public final class VStreamAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(VStreamAutoConfiguration.class);
@@ -85,8 +91,18 @@ public final class VStreamAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	VStreamContainerRegistry vstreamContainerRegistry(ObjectProvider<VStreamContainer> containers) {
-		return new VStreamContainerRegistry(() -> containers.orderedStream().toList());
+	VStreamContainerRegistry vstreamContainerRegistry(ObjectProvider<VStreamContainer> containers,
+			ObjectProvider<ScalingCoordinator> coordinators) {
+		return new VStreamContainerRegistry(() -> {
+			// Scaled streams show what this instance runs: in shard-distributed mode, a stream per
+			// owned shard instead of the configured stream (their template, never started).
+			List<VStreamContainer> all = new ArrayList<>(containers.orderedStream().toList());
+			coordinators.orderedStream().forEach((coordinator) -> {
+				all.remove(coordinator.getStream());
+				all.addAll(coordinator.getContainers());
+			});
+			return all;
+		});
 	}
 
 	@Bean
@@ -183,11 +199,14 @@ public final class VStreamAutoConfiguration {
 	VStreamContainer vstreamContainer(VStreamProperties properties, ManagedChannel vstreamChannel,
 			OffsetRepository offsetRepository, VStreamListenerEndpointRegistry registry,
 			VStreamErrorHandler errorHandler, ObjectProvider<DataSource> dataSource,
-			ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<VStreamMonitor> monitor) {
-		VStreamContainer container = new VStreamContainer(settings(properties), vstreamChannel, offsetRepository,
-				registry::getEndpoints, errorHandler);
+			ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<VStreamMonitor> monitor,
+			ObjectProvider<LockFence> lockFence) {
+		VStreamContainer container = new VStreamContainer(settings(properties), vstreamChannel,
+				VStreamScalingConfigurations.streamOffsets(properties, offsetRepository, lockFence), registry::getEndpoints,
+				errorHandler);
 		container.setDdlListeners(registry::getDdlListeners);
-		container.setAutoStartup(properties.isAutoStartup());
+		// Scaled: the coordinator decides when (and whether) this instance runs the stream.
+		container.setAutoStartup(properties.isAutoStartup() && properties.getScaling().getMode() == ScalingMode.SINGLE);
 		container.setVerifyTables(properties.isVerifyTables());
 		monitor.ifUnique(container::setMonitor);
 		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),

@@ -111,6 +111,8 @@ public class VStreamProperties implements Validator {
 
 	private final Error error = new Error();
 
+	private final Scaling scaling = new Scaling();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -209,6 +211,10 @@ public class VStreamProperties implements Validator {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Scaling getScaling() {
+		return this.scaling;
 	}
 
 	public Checkpoint getCheckpoint() {
@@ -326,6 +332,47 @@ public class VStreamProperties implements Validator {
 		if (properties.getRedis().getKeyPrefix() == null) {
 			errors.rejectValue("redis.key-prefix", "null", "must not be null");
 		}
+		validateScaling(properties, errors);
+	}
+
+	private static void validateScaling(VStreamProperties properties, Errors errors) {
+		Scaling scaling = properties.getScaling();
+		if (scaling.getMode() == null) {
+			errors.rejectValue("scaling.mode", "null", "must be single, active-standby or shard-distributed");
+			return;
+		}
+		positive(errors, "scaling.lease", scaling.getLease());
+		positive(errors, "scaling.check-interval", scaling.getCheckInterval());
+		if (scaling.getLease() != null && scaling.getCheckInterval() != null
+				&& scaling.getCheckInterval().multipliedBy(2).compareTo(scaling.getLease()) > 0) {
+			errors.rejectValue("scaling.check-interval", "range",
+					"must be at most half of vstream.scaling.lease, so that a lock is renewed before it expires");
+		}
+		if (scaling.getMaxShardsPerInstance() < 0) {
+			errors.rejectValue("scaling.max-shards-per-instance", "range", "must not be negative (0: no limit)");
+		}
+		String instanceId = scaling.getInstanceId();
+		if (instanceId == null || instanceId.length() > 36 || !instanceId.equals(instanceId.trim())) {
+			errors.rejectValue("scaling.instance-id", "invalid",
+					"must be at most 36 characters without surrounding blanks (it is the lock table's CLIENT_ID)");
+		}
+		if (scaling.getMode() == dev.vstream.scaling.ScalingMode.SINGLE) {
+			return;
+		}
+		if (properties.getOffsetStore() == OffsetStore.MEMORY) {
+			errors.rejectValue("scaling.mode", "store", "vstream.scaling.mode="
+					+ scaling.getMode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+					+ " needs a shared offset store: set vstream.offset-store to jdbc or redis, not memory");
+		}
+		if (scaling.getMode() == dev.vstream.scaling.ScalingMode.SHARD_DISTRIBUTED && !properties.getShards().isEmpty()) {
+			errors.rejectValue("scaling.mode", "shards",
+					"vstream.scaling.mode=shard-distributed distributes every shard; remove vstream.shards");
+		}
+		if (properties.isResetOnStart()) {
+			errors.rejectValue("reset-on-start", "scaling",
+					"cannot be used with vstream.scaling.mode other than single: every instance would discard "
+							+ "the shared position");
+		}
 	}
 
 	private static void notNegative(Errors errors, String property, Duration value) {
@@ -338,6 +385,165 @@ public class VStreamProperties implements Validator {
 		if (value == null || value.isNegative() || value.isZero()) {
 			errors.rejectValue(property, "positive", "must be positive");
 		}
+	}
+
+	/**
+	 * Several instances of the application sharing the stream.
+	 */
+	public static class Scaling {
+
+		/**
+		 * How instances share the stream: single (each instance streams everything; run one),
+		 * active-standby (one instance streams, the others wait on a lock and take over) or
+		 * shard-distributed (each shard owned by one instance at a time through a per-shard lock).
+		 * Other modes than single need Spring Integration (spring-integration-jdbc with
+		 * offset-store jdbc, spring-integration-redis with offset-store redis).
+		 */
+		private dev.vstream.scaling.ScalingMode mode = dev.vstream.scaling.ScalingMode.SINGLE;
+
+		/**
+		 * Id of this instance in the locks, shown by the actuator endpoint; at most 36
+		 * characters. Generated from the host name and process id when empty. Must differ
+		 * between instances.
+		 */
+		private String instanceId = "";
+
+		/**
+		 * How long a lock stays valid without renewal: a crashed instance's shards are taken over
+		 * after at most this plus the check interval, and it is also the longest time a change can
+		 * be handled by an instance that lost its lock (the at-least-once window).
+		 */
+		private Duration lease = Duration.ofSeconds(15);
+
+		/**
+		 * How often locks are renewed and unowned shards looked for; at most half the lease.
+		 */
+		private Duration checkInterval = Duration.ofSeconds(3);
+
+		/**
+		 * Most shards this instance streams in shard-distributed mode; 0 for no limit. With a
+		 * limit, instances beyond the shards' count stand by and take over from crashed ones.
+		 */
+		private int maxShardsPerInstance;
+
+		private final ScalingJdbc jdbc = new ScalingJdbc();
+
+		private final ScalingRedis redis = new ScalingRedis();
+
+		public dev.vstream.scaling.ScalingMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(dev.vstream.scaling.ScalingMode mode) {
+			this.mode = mode;
+		}
+
+		public String getInstanceId() {
+			return this.instanceId;
+		}
+
+		public void setInstanceId(String instanceId) {
+			this.instanceId = instanceId;
+		}
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
+		}
+
+		public int getMaxShardsPerInstance() {
+			return this.maxShardsPerInstance;
+		}
+
+		public void setMaxShardsPerInstance(int maxShardsPerInstance) {
+			this.maxShardsPerInstance = maxShardsPerInstance;
+		}
+
+		public ScalingJdbc getJdbc() {
+			return this.jdbc;
+		}
+
+		public ScalingRedis getRedis() {
+			return this.redis;
+		}
+
+	}
+
+	/**
+	 * Locks in the offset store's database (Spring Integration's JdbcLockRegistry).
+	 */
+	public static class ScalingJdbc {
+
+		/**
+		 * Prefix of the lock table, which is named prefix + LOCK.
+		 */
+		private String tablePrefix = "INT_";
+
+		/**
+		 * Region of the locks in the lock table, separating applications that share it.
+		 */
+		private String region = "vstream";
+
+		/**
+		 * Whether to create the lock table when it does not exist.
+		 */
+		private boolean initializeSchema = true;
+
+		public String getTablePrefix() {
+			return this.tablePrefix;
+		}
+
+		public void setTablePrefix(String tablePrefix) {
+			this.tablePrefix = tablePrefix;
+		}
+
+		public String getRegion() {
+			return this.region;
+		}
+
+		public void setRegion(String region) {
+			this.region = region;
+		}
+
+		public boolean isInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(boolean initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+	}
+
+	/**
+	 * Locks in the offset store's Redis (Spring Integration's RedisLockRegistry).
+	 */
+	public static class ScalingRedis {
+
+		/**
+		 * Prefix of the lock keys (the registry key of the RedisLockRegistry).
+		 */
+		private String registryKey = "vstream-lock";
+
+		public String getRegistryKey() {
+			return this.registryKey;
+		}
+
+		public void setRegistryKey(String registryKey) {
+			this.registryKey = registryKey;
+		}
+
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package dev.vstream.offset;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when an {@link OffsetRepository} cannot load or save a position.
  */
@@ -10,7 +12,7 @@ public class OffsetStoreException extends RuntimeException {
 	 * @param message what failed, naming the stream
 	 * @param cause the underlying failure, may be {@code null}
 	 */
-	public OffsetStoreException(String message, Throwable cause) {
+	public OffsetStoreException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

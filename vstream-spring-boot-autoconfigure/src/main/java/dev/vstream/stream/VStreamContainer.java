@@ -133,6 +133,10 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private volatile Context.@Nullable CancellableContext call;
 
+	private volatile @Nullable ReshardHandler reshardHandler;
+
+	private volatile boolean resharded;
+
 	/**
 	 * Create a container.
 	 * @param settings where and how to stream
@@ -158,6 +162,11 @@ public class VStreamContainer implements SmartLifecycle {
 	/** @return the settings */
 	public VStreamSettings getSettings() {
 		return this.settings;
+	}
+
+	/** @return where this stream saves its position */
+	public OffsetRepository getOffsetRepository() {
+		return this.offsets;
 	}
 
 	/** @return the current state */
@@ -305,6 +314,69 @@ public class VStreamContainer implements SmartLifecycle {
 	}
 
 	/**
+	 * Hand reshard journals to a handler instead of failing the stream: when vtgate sends a
+	 * {@code SHARDS} journal (only with {@link VStreamSettings#stopOnReshard()}), the position
+	 * reached before it is saved, the handler is called, and the stream stops
+	 * ({@link StreamState#STOPPED STOPPED}, {@link #isResharded()} true). Used by scale-out modes,
+	 * where another instance may own the new shards.
+	 * @param reshardHandler the handler, {@code null} for the default (fail the stream)
+	 */
+	public void setReshardHandler(@Nullable ReshardHandler reshardHandler) {
+		this.reshardHandler = reshardHandler;
+	}
+
+	/** @return whether the stream stopped at a reshard journal handed to the reshard handler */
+	public boolean isResharded() {
+		return this.resharded;
+	}
+
+	/**
+	 * The keyspaces this stream covers: those of its listeners and the extra ones, or the default
+	 * keyspace when there are none.
+	 * @return the keyspaces, in listener order
+	 */
+	public Set<String> getKeyspaces() {
+		return keyspaces();
+	}
+
+	/**
+	 * A stream like this one restricted to one shard: the same channel, error handler, checkpoint
+	 * policy, transaction manager, monitor and DDL listeners, the listeners of that keyspace only,
+	 * and vtgate asked to stop at a reshard (the new shards may belong to other instances).
+	 * @param id the id of the new stream, also the key of its position
+	 * @param keyspace the keyspace
+	 * @param shard the shard
+	 * @param offsets where the new stream saves its position
+	 * @return a new, stopped stream
+	 */
+	public VStreamContainer forShard(String id, String keyspace, String shard, OffsetRepository offsets) {
+		VStreamSettings s = this.settings;
+		StreamPosition explicitStart = null;
+		if (s.explicitStart() != null) {
+			VGtid.Builder only = VGtid.newBuilder();
+			for (ShardGtid sg : s.explicitStart().toVGtid().getShardGtidsList()) {
+				if (sg.getKeyspace().equals(keyspace) && (sg.getShard().equals(shard) || sg.getShard().isEmpty())) {
+					only.addShardGtids(sg.toBuilder().setShard(shard));
+				}
+			}
+			explicitStart = (only.getShardGtidsCount() > 0) ? StreamPosition.of(only.build()) : null;
+		}
+		VStreamSettings shardSettings = new VStreamSettings(id, keyspace, s.startPosition(), s.tabletType(),
+				s.heartbeatInterval(), true, s.reconnectBackOff(), List.of(), s.tablesToCopy(),
+				Map.of(keyspace, List.of(shard)), explicitStart, false);
+		VStreamContainer shardContainer = new VStreamContainer(shardSettings, this.channel, offsets,
+				() -> this.endpoints.get().stream().filter((e) -> keyspaceOf(e).equals(keyspace)).toList(),
+				this.errorHandler);
+		shardContainer.setCheckpointPolicy(this.checkpointPolicy);
+		shardContainer.setTransactionManager(this.transactionManager);
+		shardContainer.setMonitor(this.streamMonitor);
+		shardContainer.setDdlListeners(this.ddlListeners);
+		shardContainer.setVerifyTables(this.verifyTables);
+		shardContainer.setAutoStartup(false);
+		return shardContainer;
+	}
+
+	/**
 	 * Set whether the stream starts with the application context.
 	 * @param autoStartup whether to start automatically
 	 */
@@ -356,6 +428,7 @@ public class VStreamContainer implements SmartLifecycle {
 				throw ex;
 			}
 			this.position = initial;
+			this.resharded = false;
 			this.unsavedTransactions = 0;
 			this.lastSaveNanos = System.nanoTime();
 			this.running = true;
@@ -570,6 +643,23 @@ public class VStreamContainer implements SmartLifecycle {
 				logger.warn("Stream '" + getId() + "' broke (" + ex.getStatus().getCode() + ": "
 						+ ex.getStatus().getDescription() + "); reconnecting in " + delay + " ms from " + this.position);
 				sleep(delay);
+			}
+			catch (ReshardSignal signal) {
+				finish(session);
+				try {
+					signal.handler.resharded(this, signal.journal);
+				}
+				catch (RuntimeException ex) {
+					fail(ex);
+					return;
+				}
+				synchronized (this.monitor) {
+					this.running = false;
+				}
+				this.resharded = true;
+				this.state = StreamState.STOPPED;
+				logger.info("Stream '" + getId() + "' stopped at the reshard journal; position " + this.position);
+				return;
 			}
 			catch (RuntimeException ex) {
 				session.abandon();
@@ -963,6 +1053,11 @@ public class VStreamContainer implements SmartLifecycle {
 				.toList();
 			logger.info("Stream '" + getId() + "' received a reshard journal: " + journal.getMigrationType() + " from "
 					+ from + " to " + to);
+			ReshardHandler handler = VStreamContainer.this.reshardHandler;
+			if (handler != null && VStreamContainer.this.settings.stopOnReshard()
+					&& journal.getMigrationType() == binlogdata.Binlogdata.MigrationType.SHARDS) {
+				throw new ReshardSignal(handler, journal);
+			}
 			if (VStreamContainer.this.settings.stopOnReshard()
 					&& journal.getMigrationType() == binlogdata.Binlogdata.MigrationType.SHARDS) {
 				throw new VStreamException("Stream '" + getId() + "' stopped: the keyspace was resharded from " + from
@@ -1202,6 +1297,21 @@ public class VStreamContainer implements SmartLifecycle {
 				VStreamContainer.this.position = VStreamContainer.this.savedPosition;
 				VStreamContainer.this.unsavedTransactions = 0;
 			}
+		}
+
+	}
+
+	/** Ends the session at a journal handed to a {@link ReshardHandler}: not a failure. */
+	private static final class ReshardSignal extends RuntimeException {
+
+		private final ReshardHandler handler;
+
+		private final binlogdata.Binlogdata.Journal journal;
+
+		ReshardSignal(ReshardHandler handler, binlogdata.Binlogdata.Journal journal) {
+			super(null, null, false, false);
+			this.handler = handler;
+			this.journal = journal;
 		}
 
 	}

@@ -23,7 +23,7 @@ import com.zaxxer.hikari.HikariDataSource;
  * unreachable server fails the test rather than skipping it: a skipped store test would let a
  * broken store ship.
  */
-final class OffsetTestServices {
+public final class OffsetTestServices {
 
 	static final String HOW_TO_START = "start the test servers with 'scripts/services/all.sh start' "
 			+ "(it installs and starts Redis, PostgreSQL and MariaDB on loopback and writes their settings to "
@@ -32,7 +32,7 @@ final class OffsetTestServices {
 	private OffsetTestServices() {
 	}
 
-	static String require(String name) {
+	public static String require(String name) {
 		String value = System.getenv(name);
 		if (isBlank(value)) {
 			value = System.getProperty(name);
@@ -56,7 +56,7 @@ final class OffsetTestServices {
 	 * @param service the middle part of the setting names: {@code POSTGRES} or {@code MARIADB}
 	 * @param displayName the server's name for messages
 	 */
-	static HikariDataSource dataSource(String service, String displayName) {
+	public static HikariDataSource dataSource(String service, String displayName) {
 		String prefix = "VSTREAM_TEST_" + service.toUpperCase(Locale.ROOT) + "_";
 		String url = require(prefix + "URL");
 		String user = require(prefix + "USER");
@@ -75,7 +75,7 @@ final class OffsetTestServices {
 		}
 	}
 
-	static IllegalStateException unreachable(String what, Throwable cause) {
+	public static IllegalStateException unreachable(String what, Throwable cause) {
 		return new IllegalStateException("Cannot connect to " + what + ": " + HOW_TO_START, cause);
 	}
 

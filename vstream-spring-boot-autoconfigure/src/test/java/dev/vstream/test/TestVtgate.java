@@ -44,6 +44,10 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 
 	private final List<ServerCallStreamObserver<VStreamResponse>> open = new CopyOnWriteArrayList<>();
 
+	private final java.util.Map<ServerCallStreamObserver<VStreamResponse>, VStreamRequest> openRequests = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private final java.util.Map<String, List<String>> shards = new java.util.concurrent.ConcurrentHashMap<>();
+
 	public TestVtgate() {
 		this(0);
 	}
@@ -161,9 +165,74 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 		return this;
 	}
 
+	/**
+	 * Answer {@code SHOW VITESS_SHARDS} with these shards of a keyspace (replacing earlier ones),
+	 * as vtgate's Execute does.
+	 * @param keyspace the keyspace
+	 * @param keyspaceShards its serving shards
+	 * @return this
+	 */
+	public TestVtgate withShards(String keyspace, String... keyspaceShards) {
+		this.shards.put(keyspace, List.of(keyspaceShards));
+		return this;
+	}
+
+	/**
+	 * Send responses on every open call that streams a shard (its request names that shard).
+	 * @param keyspace the keyspace
+	 * @param shard the shard
+	 * @param responses the responses
+	 * @return how many calls they were sent to
+	 */
+	public int sendTo(String keyspace, String shard, VStreamResponse... responses) {
+		int calls = 0;
+		for (ServerCallStreamObserver<VStreamResponse> observer : this.open) {
+			VStreamRequest request = this.openRequests.get(observer);
+			if (request != null && streams(request, keyspace, shard)) {
+				for (VStreamResponse response : responses) {
+					observer.onNext(response);
+				}
+				calls++;
+			}
+		}
+		return calls;
+	}
+
+	/**
+	 * How many open calls stream a shard now.
+	 * @param keyspace the keyspace
+	 * @param shard the shard
+	 * @return the number of open calls whose request names that shard
+	 */
+	public int openCallsFor(String keyspace, String shard) {
+		int calls = 0;
+		for (ServerCallStreamObserver<VStreamResponse> observer : this.open) {
+			VStreamRequest request = this.openRequests.get(observer);
+			if (request != null && !observer.isCancelled() && streams(request, keyspace, shard)) {
+				calls++;
+			}
+		}
+		return calls;
+	}
+
+	private static boolean streams(VStreamRequest request, String keyspace, String shard) {
+		return request.getVgtid()
+			.getShardGtidsList()
+			.stream()
+			.anyMatch((sg) -> sg.getKeyspace().equals(keyspace) && sg.getShard().equals(shard));
+	}
+
 	@Override
 	public void execute(io.vitess.proto.Vtgate.ExecuteRequest request,
 			StreamObserver<io.vitess.proto.Vtgate.ExecuteResponse> responseObserver) {
+		if (request.getQuery().getSql().equalsIgnoreCase("show vitess_shards")) {
+			io.vitess.proto.Query.QueryResult.Builder result = io.vitess.proto.Query.QueryResult.newBuilder()
+				.addFields(io.vitess.proto.Query.Field.newBuilder().setName("Shards").setType(io.vitess.proto.Query.Type.VARCHAR));
+			this.shards.forEach((keyspace, names) -> names.forEach((name) -> result.addRows(Events.row(keyspace + "/" + name))));
+			responseObserver.onNext(io.vitess.proto.Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
+			responseObserver.onCompleted();
+			return;
+		}
 		List<String> keyspaceTables = this.tables.get(request.getSession().getTargetString());
 		if (keyspaceTables == null || !request.getQuery().getSql().equalsIgnoreCase("show tables")) {
 			super.execute(request, responseObserver);
@@ -189,7 +258,11 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 		this.requests.add(request);
 		ServerCallStreamObserver<VStreamResponse> observer = (ServerCallStreamObserver<VStreamResponse>) responseObserver;
 		this.open.add(observer);
-		observer.setOnCancelHandler(() -> this.open.remove(observer));
+		this.openRequests.put(observer, request);
+		observer.setOnCancelHandler(() -> {
+			this.open.remove(observer);
+			this.openRequests.remove(observer);
+		});
 		Consumer<StreamObserver<VStreamResponse>> session = this.sessions.poll();
 		if (session != null) {
 			session.accept(observer);

@@ -1,0 +1,283 @@
+package dev.vstream.autoconfigure;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Locale;
+
+import javax.sql.DataSource;
+
+import dev.vstream.offset.OffsetRepository;
+import dev.vstream.scaling.ActiveStandbyCoordinator;
+import dev.vstream.scaling.JdbcLockFence;
+import dev.vstream.scaling.LockFence;
+import dev.vstream.scaling.RedisLockFence;
+import dev.vstream.scaling.ScalingMode;
+import dev.vstream.scaling.ShardDistributedCoordinator;
+import dev.vstream.scaling.VtgateShardDiscovery;
+import dev.vstream.stream.VStreamContainer;
+import io.grpc.ManagedChannel;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.integration.jdbc.lock.DefaultLockRepository;
+import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
+import org.springframework.integration.jdbc.lock.LockRepository;
+import org.springframework.integration.redis.util.RedisLockRegistry;
+import org.springframework.integration.support.locks.LockRegistry;
+import org.springframework.integration.support.locks.RenewableLockRegistry;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.ResourceTransactionManager;
+
+/**
+ * Scale-out ({@code vstream.scaling.mode} other than {@code single}): a Spring Integration lock
+ * registry over the offset store (JDBC or Redis), the fence that ties position saves to its locks,
+ * and the coordinator that decides what this instance streams. Every bean can be replaced.
+ */
+final class VStreamScalingConfigurations {
+
+	private VStreamScalingConfigurations() {
+	}
+
+	/** Lock polling: often enough for a quick takeover, rare enough not to load the store. */
+	private static final Duration IDLE_BETWEEN_TRIES = Duration.ofMillis(250);
+
+	static String instanceId(VStreamProperties properties) {
+		String configured = properties.getScaling().getInstanceId();
+		if (!configured.isEmpty()) {
+			return configured;
+		}
+		String pid = Long.toString(ProcessHandle.current().pid());
+		String host;
+		try {
+			host = InetAddress.getLocalHost().getHostName();
+		}
+		catch (Exception ex) {
+			host = ManagementFactory.getRuntimeMXBean().getName();
+		}
+		host = host.replaceAll("[^A-Za-z0-9._-]", "");
+		int room = 36 - pid.length() - 1;
+		return ((host.length() > room) ? host.substring(0, room) : host) + "-" + pid;
+	}
+
+	static String modeName(ScalingMode mode) {
+		return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+	static IllegalStateException missing(VStreamProperties properties, String needs) {
+		return new IllegalStateException("vstream.scaling.mode=" + modeName(properties.getScaling().getMode())
+				+ " with vstream.offset-store=" + properties.getOffsetStore().name().toLowerCase(Locale.ROOT) + " needs "
+				+ needs);
+	}
+
+	/** Matches when {@code vstream.scaling.mode} is not {@code single}. */
+	static final class OnScaledMode extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ScalingMode mode = Binder.get(context.getEnvironment())
+				.bind("vstream.scaling.mode", ScalingMode.class)
+				.orElse(ScalingMode.SINGLE);
+			return (mode != ScalingMode.SINGLE) ? ConditionOutcome.match("vstream.scaling.mode is " + mode)
+					: ConditionOutcome.noMatch("vstream.scaling.mode is single");
+		}
+
+	}
+
+	/** The transaction manager of the offset DataSource: the application's, or one of our own. */
+	private static PlatformTransactionManager transactionManager(DataSource dataSource,
+			@Nullable PlatformTransactionManager transactionManager) {
+		if (transactionManager instanceof ResourceTransactionManager resource
+				&& resource.getResourceFactory() == dataSource) {
+			return transactionManager;
+		}
+		return new DataSourceTransactionManager(dataSource);
+	}
+
+	private static DataSource offsetDataSource(ObjectProvider<DataSource> dataSource,
+			ObjectProvider<EmbeddedOffsetDatabase> embedded) {
+		DataSource target = dataSource.getIfUnique();
+		return (target != null) ? target : embedded.getObject().getDataSource();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(OnScaledMode.class)
+	@ConditionalOnClass(name = { "org.springframework.integration.jdbc.lock.JdbcLockRegistry",
+			"org.springframework.jdbc.core.JdbcOperations" })
+	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "jdbc", matchIfMissing = true)
+	static class JdbcLocks {
+
+		@Bean
+		@ConditionalOnMissingBean
+		JdbcLockFence vstreamLockFence(VStreamProperties properties, ObjectProvider<DataSource> dataSource,
+				ObjectProvider<EmbeddedOffsetDatabase> embedded, ObjectProvider<PlatformTransactionManager> transactionManager) {
+			DataSource target = offsetDataSource(dataSource, embedded);
+			VStreamProperties.ScalingJdbc jdbc = properties.getScaling().getJdbc();
+			JdbcLockFence fence = new JdbcLockFence(target, transactionManager(target, transactionManager.getIfUnique()),
+					instanceId(properties), jdbc.getTablePrefix(), jdbc.getRegion());
+			if (jdbc.isInitializeSchema()) {
+				fence.createTableIfMissing();
+			}
+			return fence;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(LockRepository.class)
+		DefaultLockRepository vstreamLockRepository(VStreamProperties properties, ObjectProvider<DataSource> dataSource,
+				ObjectProvider<EmbeddedOffsetDatabase> embedded, ObjectProvider<PlatformTransactionManager> transactionManager,
+				ObjectProvider<LockFence> fence) {
+			// Created first: the fence creates the lock table, which the repository checks on start.
+			fence.getIfAvailable();
+			DataSource target = offsetDataSource(dataSource, embedded);
+			DefaultLockRepository repository = new DefaultLockRepository(target, instanceId(properties));
+			repository.setPrefix(properties.getScaling().getJdbc().getTablePrefix());
+			repository.setRegion(properties.getScaling().getJdbc().getRegion());
+			repository.setTransactionManager(transactionManager(target, transactionManager.getIfUnique()));
+			return repository;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(LockRegistry.class)
+		JdbcLockRegistry vstreamLockRegistry(LockRepository vstreamLockRepository, VStreamProperties properties) {
+			JdbcLockRegistry registry = new JdbcLockRegistry(vstreamLockRepository, properties.getScaling().getLease());
+			registry.setIdleBetweenTries(IDLE_BETWEEN_TRIES);
+			return registry;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(OnScaledMode.class)
+	@ConditionalOnClass(name = { "org.springframework.integration.redis.util.RedisLockRegistry",
+			"org.springframework.data.redis.core.StringRedisTemplate" })
+	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "redis")
+	static class RedisLocks {
+
+		@Bean
+		@ConditionalOnMissingBean(LockRegistry.class)
+		RedisLockRegistry vstreamLockRegistry(ObjectProvider<RedisConnectionFactory> connectionFactory,
+				VStreamProperties properties) {
+			RedisConnectionFactory factory = connectionFactory.getIfUnique();
+			if (factory == null) {
+				throw missing(properties, "a RedisConnectionFactory bean (spring-boot-starter-data-redis)");
+			}
+			RedisLockRegistry registry = new RedisLockRegistry(factory,
+					properties.getScaling().getRedis().getRegistryKey(), properties.getScaling().getLease());
+			registry.setIdleBetweenTries(IDLE_BETWEEN_TRIES);
+			return registry;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisLockFence vstreamLockFence(ObjectProvider<RedisConnectionFactory> connectionFactory,
+				VStreamProperties properties, LockRegistry<?> vstreamLockRegistry) {
+			if (!(vstreamLockRegistry instanceof RenewableLockRegistry<?> renewable)) {
+				throw missing(properties, "a RenewableLockRegistry; define a LockFence bean for " + vstreamLockRegistry);
+			}
+			return new RedisLockFence(new StringRedisTemplate(connectionFactory.getObject()),
+					properties.getScaling().getRedis().getRegistryKey(), instanceId(properties), renewable,
+					properties.getScaling().getLease());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(OnScaledMode.class)
+	@ConditionalOnClass(name = "org.springframework.integration.support.locks.LockRegistry")
+	static class Coordinators {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnProperty(name = "vstream.scaling.mode", havingValue = "active-standby")
+		ActiveStandbyCoordinator vstreamActiveStandbyCoordinator(VStreamContainer vstreamContainer,
+				ObjectProvider<LockRegistry<?>> locks, ObjectProvider<LockFence> fence, VStreamProperties properties) {
+			VStreamProperties.Scaling scaling = properties.getScaling();
+			ActiveStandbyCoordinator coordinator = new ActiveStandbyCoordinator(vstreamContainer,
+					required(locks.getIfUnique(), properties), required(fence.getIfUnique(), properties),
+					scaling.getCheckInterval(), scaling.getLease());
+			coordinator.setAutoStartup(properties.isAutoStartup());
+			return coordinator;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnProperty(name = "vstream.scaling.mode", havingValue = "shard-distributed")
+		ShardDistributedCoordinator vstreamShardDistributedCoordinator(VStreamContainer vstreamContainer,
+				ObjectProvider<LockRegistry<?>> locks, ObjectProvider<LockFence> fence, OffsetRepository offsetRepository,
+				ManagedChannel vstreamChannel, VStreamProperties properties) {
+			VStreamProperties.Scaling scaling = properties.getScaling();
+			LockRegistry<?> registry = required(locks.getIfUnique(), properties);
+			if (!(registry instanceof RenewableLockRegistry<?> renewable)) {
+				throw missing(properties, "a lock registry whose locks can be renewed (RenewableLockRegistry), not "
+						+ registry);
+			}
+			ShardDistributedCoordinator coordinator = new ShardDistributedCoordinator(vstreamContainer, renewable,
+					required(fence.getIfUnique(), properties), offsetRepository, new VtgateShardDiscovery(vstreamChannel),
+					scaling.getLease(), scaling.getCheckInterval(), scaling.getMaxShardsPerInstance());
+			coordinator.setAutoStartup(properties.isAutoStartup());
+			return coordinator;
+		}
+
+		private static <T> T required(@Nullable T bean, VStreamProperties properties) {
+			if (bean == null) {
+				throw missing(properties, "a LockRegistry and a LockFence: spring-integration-jdbc (offset-store jdbc) "
+						+ "or spring-integration-redis (offset-store redis) on the classpath, or beans of your own");
+			}
+			return bean;
+		}
+
+	}
+
+	/** Scaling was asked for, but Spring Integration is not on the classpath. */
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(OnScaledMode.class)
+	@ConditionalOnMissingClass("org.springframework.integration.support.locks.LockRegistry")
+	static class MissingIntegration {
+
+		@Bean
+		Object vstreamScalingUnavailable(VStreamProperties properties) {
+			throw missing(properties, "Spring Integration: add spring-integration-jdbc (offset-store jdbc) or "
+					+ "spring-integration-redis (offset-store redis)");
+		}
+
+	}
+
+	/**
+	 * The offsets a stream saves through: fenced by the active-standby lock in that mode, so that
+	 * an instance that lost leadership cannot overwrite its successor's position.
+	 */
+	static OffsetRepository streamOffsets(VStreamProperties properties, OffsetRepository offsets,
+			ObjectProvider<LockFence> fence) {
+		if (properties.getScaling().getMode() != ScalingMode.ACTIVE_STANDBY) {
+			return offsets;
+		}
+		LockFence lockFence = fence.getIfUnique();
+		if (lockFence == null) {
+			throw missing(properties, "a LockFence: spring-integration-jdbc (offset-store jdbc) or "
+					+ "spring-integration-redis (offset-store redis) on the classpath");
+		}
+		try {
+			return lockFence.fenced(ActiveStandbyCoordinator.lockKey(properties.getId()), offsets);
+		}
+		catch (IllegalArgumentException ex) {
+			throw missing(properties, "an offset repository the lock fence can write atomically with the lock check: "
+					+ ex.getMessage());
+		}
+	}
+
+}

@@ -1,0 +1,243 @@
+package dev.vstream.scaling;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.vstream.stream.StreamState;
+import dev.vstream.stream.VStreamContainer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.integration.leader.Candidate;
+import org.springframework.integration.leader.Context;
+import org.springframework.integration.leader.event.LeaderEventPublisher;
+import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
+import org.springframework.integration.support.locks.LockRegistry;
+
+/**
+ * Active-standby: every instance runs a {@link LockRegistryLeaderInitiator} on the lock
+ * {@link #lockKey(String) vstream:&lt;streamId&gt;}; the instance granted leadership starts the
+ * stream, the others wait and take over once the leader releases the lock (shutdown) or lets it
+ * expire (crash: within the lock's lease plus one heartbeat). The stream's position saves must be
+ * fenced with the same lock ({@link LockFence#fenced}), so that a leader that lost the lock
+ * unnoticed cannot overwrite its successor's position.
+ */
+public class ActiveStandbyCoordinator implements SmartLifecycle, ScalingCoordinator {
+
+	private static final Log logger = LogFactory.getLog(ActiveStandbyCoordinator.class);
+
+	private final VStreamContainer container;
+
+	private final LockFence fence;
+
+	private final String lockKey;
+
+	private final LockRegistryLeaderInitiator initiator;
+
+	private final Duration lease;
+
+	private volatile boolean autoStartup = true;
+
+	private volatile CountDownLatch revoked = new CountDownLatch(0);
+
+	private final Duration heartbeat;
+
+	private volatile @Nullable ScheduledExecutorService watchdog;
+
+	/**
+	 * Create a coordinator.
+	 * @param container the stream, not started automatically, with its saves fenced on
+	 * {@link #lockKey(String)}
+	 * @param locks the lock registry
+	 * @param fence the fence of that registry's store
+	 * @param heartbeat how often the leader renews its lock, and a standby tries to take it
+	 * @param lease the locks' lease (how long a shutdown may wait for the lock's release)
+	 */
+	public ActiveStandbyCoordinator(VStreamContainer container, LockRegistry<?> locks, LockFence fence,
+			Duration heartbeat, Duration lease) {
+		this.container = container;
+		this.fence = fence;
+		this.lockKey = lockKey(container.getId());
+		this.lease = lease;
+		this.heartbeat = heartbeat;
+		this.initiator = new LockRegistryLeaderInitiator(locks, new StreamCandidate());
+		this.initiator.setHeartBeatMillis(heartbeat.toMillis());
+		this.initiator.setBusyWaitMillis(Math.max(50, heartbeat.toMillis() / 2));
+		this.initiator.setTaskExecutor(new SimpleAsyncTaskExecutor("vstream-leader-" + container.getId() + "-"));
+		this.initiator.setLeaderEventPublisher(new NoEvents());
+	}
+
+	/**
+	 * The lock that elects the active instance of a stream.
+	 * @param streamId the stream id
+	 * @return the lock key
+	 */
+	public static String lockKey(String streamId) {
+		return "vstream:" + streamId;
+	}
+
+	@Override
+	public VStreamContainer getStream() {
+		return this.container;
+	}
+
+	@Override
+	public String getStreamId() {
+		return this.container.getId();
+	}
+
+	/** @return whether this instance is the active one */
+	public boolean isLeader() {
+		return this.initiator.getContext().isLeader();
+	}
+
+	@Override
+	public List<VStreamContainer> getContainers() {
+		return List.of(this.container);
+	}
+
+	@Override
+	public ScalingStatus status() {
+		boolean leader = isLeader();
+		String owner;
+		try {
+			owner = this.fence.owner(this.lockKey);
+		}
+		catch (RuntimeException ex) {
+			owner = leader ? this.fence.instanceId() : null;
+		}
+		return new ScalingStatus(getStreamId(), ScalingMode.ACTIVE_STANDBY, this.fence.instanceId(),
+				List.of(new ScalingStatus.Ownership("", "", owner, leader, leader ? this.container.getState().name() : null)));
+	}
+
+	@Override
+	public void start() {
+		this.initiator.start();
+		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "vstream-standby-watch-" + getStreamId());
+			thread.setDaemon(true);
+			return thread;
+		});
+		scheduler.scheduleWithFixedDelay(this::yieldIfFenced, this.heartbeat.toMillis(), this.heartbeat.toMillis(),
+				TimeUnit.MILLISECONDS);
+		this.watchdog = scheduler;
+	}
+
+	/**
+	 * A save refused by the fence fails the stream while the initiator may still see this instance
+	 * as the leader (its lease ran out unnoticed and it renewed it since): give leadership up, so
+	 * that the stream is stopped and restarted from the saved position by whoever is elected.
+	 */
+	private void yieldIfFenced() {
+		if (isLeader() && this.container.getState() == StreamState.FAILED
+				&& LockLostException.isCauseOf(this.container.getLastError())) {
+			logger.warn("Stream '" + getStreamId() + "' had a position save refused by its lock; yielding leadership");
+			this.initiator.getContext().yield();
+		}
+	}
+
+	@Override
+	public void stop() {
+		boolean leading = isLeader();
+		ScheduledExecutorService scheduler = this.watchdog;
+		if (scheduler != null) {
+			scheduler.shutdownNow();
+			this.watchdog = null;
+		}
+		this.initiator.stop();
+		this.container.stop();
+		if (leading) {
+			// The initiator releases the lock on its own thread: wait for it, so that the standby
+			// takes over at once instead of after the lease, and before the store shuts down.
+			try {
+				if (!this.revoked.await(this.lease.toMillis(), TimeUnit.MILLISECONDS)) {
+					logger.warn("Stream '" + getStreamId() + "' did not release its lock in time; it expires after the lease");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.initiator.isRunning();
+	}
+
+	/**
+	 * Set whether this coordinator starts with the application context.
+	 * @param autoStartup whether to start automatically
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	@Override
+	public int getPhase() {
+		return VStreamContainer.DEFAULT_PHASE;
+	}
+
+	private final class StreamCandidate implements Candidate {
+
+		@Override
+		public String getRole() {
+			return ActiveStandbyCoordinator.this.lockKey;
+		}
+
+		@Override
+		public String getId() {
+			return ActiveStandbyCoordinator.this.fence.instanceId();
+		}
+
+		@Override
+		public void onGranted(Context ctx) {
+			ActiveStandbyCoordinator.this.revoked = new CountDownLatch(1);
+			logger.info("Instance '" + getId() + "' is now the active instance of stream '" + getStreamId() + "'");
+			ActiveStandbyCoordinator.this.fence.lockAcquired(getRole());
+			ActiveStandbyCoordinator.this.container.start();
+		}
+
+		@Override
+		public void onRevoked(Context ctx) {
+			logger.info("Instance '" + getId() + "' is no longer the active instance of stream '" + getStreamId()
+					+ "'; stopping the stream");
+			try {
+				ActiveStandbyCoordinator.this.container.stop();
+			}
+			finally {
+				ActiveStandbyCoordinator.this.revoked.countDown();
+			}
+		}
+
+	}
+
+	private static final class NoEvents implements LeaderEventPublisher {
+
+		@Override
+		public void publishOnGranted(Object source, Context context, String role) {
+		}
+
+		@Override
+		public void publishOnRevoked(Object source, Context context, String role) {
+		}
+
+		@Override
+		public void publishOnFailedToAcquire(Object source, Context context, String role) {
+		}
+
+	}
+
+}

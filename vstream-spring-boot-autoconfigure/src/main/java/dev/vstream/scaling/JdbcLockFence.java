@@ -1,0 +1,165 @@
+package dev.vstream.scaling;
+
+import java.sql.DatabaseMetaData;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import dev.vstream.offset.JdbcOffsetRepository;
+import dev.vstream.offset.OffsetRepository;
+import dev.vstream.offset.OffsetStoreException;
+import dev.vstream.stream.StreamPosition;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.integration.util.UUIDConverter;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Fences position saves with the lock rows of Spring Integration's {@code DefaultLockRepository}
+ * ({@code <prefix>LOCK}, by default {@code INT_LOCK}): in one transaction, the lock row is read
+ * with {@code SELECT ... FOR UPDATE} and must name this instance ({@code CLIENT_ID}, the id given
+ * to the repository) with an {@code EXPIRED_AFTER} not passed; only then is the position written.
+ * The row lock makes another instance's takeover ({@code UPDATE} of that row) wait for the save's
+ * commit, so a takeover and a stale save cannot interleave.
+ *
+ * <p>The offsets must live in the same database, through the same {@link DataSource} as the
+ * transaction manager (a {@link dev.vstream.offset.JdbcOffsetRepository} on it), for the save to
+ * join the transaction. When the stream's own transaction (listener work and position) is active,
+ * the check joins it.
+ */
+public class JdbcLockFence implements LockFence {
+
+	private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private final String instanceId;
+
+	private final String table;
+
+	private final String region;
+
+	/**
+	 * Create a fence.
+	 * @param dataSource the database holding the lock table and the offsets
+	 * @param transactionManager a transaction manager of that DataSource
+	 * @param instanceId the id given to the {@code DefaultLockRepository} of this instance (at most
+	 * 36 characters, the width of {@code CLIENT_ID})
+	 * @param tablePrefix the lock repository's table prefix ({@code INT_} by default)
+	 * @param region the lock repository's region ({@code DEFAULT} by default)
+	 */
+	public JdbcLockFence(DataSource dataSource, PlatformTransactionManager transactionManager, String instanceId,
+			String tablePrefix, String region) {
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.transactions = new TransactionTemplate(transactionManager);
+		this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+		if (!PREFIX.matcher(tablePrefix + "LOCK").matches()) {
+			throw new IllegalArgumentException("Invalid lock table prefix '" + tablePrefix + "'");
+		}
+		this.table = tablePrefix + "LOCK";
+		this.region = Objects.requireNonNull(region, "region");
+	}
+
+	@Override
+	public String instanceId() {
+		return this.instanceId;
+	}
+
+	/** @return the lock table, {@code <prefix>LOCK} */
+	public String getTable() {
+		return this.table;
+	}
+
+	/**
+	 * Create the lock table of Spring Integration's {@code DefaultLockRepository} unless it exists
+	 * (H2, PostgreSQL, MySQL and MariaDB; elsewhere use Spring Integration's
+	 * {@code schema-*.sql}). Safe to call from several instances at once.
+	 * @throws OffsetStoreException when the table can neither be created nor found
+	 */
+	public void createTableIfMissing() {
+		String timestamp = this.jdbc.execute((ConnectionCallback<String>) (connection) -> timestampType(
+				connection.getMetaData()));
+		String ddl = "CREATE TABLE IF NOT EXISTS " + this.table + " (LOCK_KEY CHAR(36) NOT NULL, "
+				+ "REGION VARCHAR(100) NOT NULL, CLIENT_ID CHAR(36), CREATED_DATE " + timestamp + " NOT NULL, "
+				+ "EXPIRED_AFTER " + timestamp + " NOT NULL, CONSTRAINT " + this.table.replace('.', '_')
+				+ "_PK PRIMARY KEY (LOCK_KEY, REGION))";
+		try {
+			this.jdbc.execute(ddl);
+		}
+		catch (DataAccessException ex) {
+			// Instances starting together can race past IF NOT EXISTS; the table exists either way.
+			try {
+				this.jdbc.queryForList("SELECT LOCK_KEY FROM " + this.table + " WHERE 1 = 0");
+			}
+			catch (DataAccessException missing) {
+				throw new OffsetStoreException("Cannot create lock table '" + this.table + "' with: " + ddl, ex);
+			}
+		}
+	}
+
+	private static String timestampType(DatabaseMetaData metaData) throws java.sql.SQLException {
+		String product = String.valueOf(metaData.getDatabaseProductName()).toLowerCase(Locale.ROOT);
+		return (product.contains("mysql") || product.contains("mariadb")) ? "DATETIME(6)" : "TIMESTAMP";
+	}
+
+	@Override
+	public OffsetRepository fenced(String lockKey, OffsetRepository offsets) {
+		if (!(offsets instanceof JdbcOffsetRepository)) {
+			throw new IllegalArgumentException("A JDBC lock fence needs a JdbcOffsetRepository on the lock table's "
+					+ "database, not " + offsets);
+		}
+		String path = UUIDConverter.getUUID(lockKey).toString();
+		String check = "SELECT CLIENT_ID FROM " + this.table
+				+ " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? AND EXPIRED_AFTER >= ? FOR UPDATE";
+		return new OffsetRepository() {
+
+			@Override
+			public Optional<StreamPosition> load(String streamId) {
+				return offsets.load(streamId);
+			}
+
+			@Override
+			public void save(String streamId, StreamPosition position) {
+				JdbcLockFence.this.transactions.executeWithoutResult((status) -> {
+					// The repository's clock, as DefaultLockRepository compares EXPIRED_AFTER with it.
+					List<String> held = JdbcLockFence.this.jdbc.queryForList(check, String.class,
+							JdbcLockFence.this.region, path, JdbcLockFence.this.instanceId,
+							LocalDateTime.now(ZoneOffset.UTC));
+					if (held.isEmpty()) {
+						throw new LockLostException("Position " + position + " of stream '" + streamId
+								+ "' not saved: instance '" + JdbcLockFence.this.instanceId + "' no longer holds lock '"
+								+ lockKey + "'");
+					}
+					offsets.save(streamId, position);
+				});
+			}
+
+			@Override
+			public void delete(String streamId) {
+				offsets.delete(streamId);
+			}
+
+		};
+	}
+
+	@Override
+	public @Nullable String owner(String lockKey) {
+		List<String> owners = this.jdbc.queryForList(
+				"SELECT CLIENT_ID FROM " + this.table + " WHERE REGION = ? AND LOCK_KEY = ? AND EXPIRED_AFTER >= ?",
+				String.class, this.region, UUIDConverter.getUUID(lockKey).toString(), LocalDateTime.now(ZoneOffset.UTC));
+		return owners.isEmpty() || owners.get(0) == null ? null : owners.get(0).trim();
+	}
+
+}
