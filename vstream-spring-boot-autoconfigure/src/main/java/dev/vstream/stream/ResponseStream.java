@@ -1,15 +1,21 @@
 package dev.vstream.stream;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
+import io.grpc.MethodDescriptor.Marshaller;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.vitess.proto.Vtgate.VStreamRequest;
 import io.vitess.proto.Vtgate.VStreamResponse;
@@ -28,21 +34,39 @@ import org.jspecify.annotations.Nullable;
  * <p>Like the blocking stub's iterator: the call belongs to the current {@link io.grpc.Context}
  * (cancelling it ends the call), a failed call throws its {@link StatusRuntimeException} from
  * {@link #hasNext()}, and an interrupted wait cancels the call.
+ *
+ * <p>A window of responses is cheap while responses are small (vttablet packs events up to its
+ * packet size, 250 KB by default), but a table of rows of many megabytes makes each response as
+ * large as a row. Once a response larger than {@link #LARGE_RESPONSE} arrives, the stream asks for
+ * one response at a time, as the blocking stub does, until responses are small again, so memory
+ * held stays near one large response instead of a window of them.
  */
 final class ResponseStream implements Iterator<VStreamResponse> {
 
 	/** Marks the end of a completed call in the queue. */
 	private static final Object END = new Object();
 
+	/** From this size on, a response is not prefetched beyond the one being handled. */
+	static final int LARGE_RESPONSE = 1024 * 1024;
+
 	private final BlockingQueue<Object> queue;
 
+	private final int prefetch;
+
 	private final int refill;
+
+	/** Responses requested and not yet taken; only the consumer's thread touches it. */
+	private int outstanding;
+
+	/**
+	 * Whether the latest response was large. Written on the transport thread by the marshaller
+	 * right before that response is queued, read by the consumer after taking from the queue.
+	 */
+	private volatile boolean large;
 
 	private volatile @Nullable ClientCallStreamObserver<VStreamRequest> call;
 
 	private @Nullable Object next;
-
-	private int taken;
 
 	private boolean finished;
 
@@ -55,12 +79,17 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 	ResponseStream(Channel channel, VStreamRequest request, int prefetch) {
 		// The window, plus the end of the call or its error.
 		this.queue = new ArrayBlockingQueue<>(prefetch + 1);
+		this.prefetch = prefetch;
 		this.refill = Math.max(1, prefetch / 2);
+		this.outstanding = prefetch;
+		MethodDescriptor<VStreamRequest, VStreamResponse> method = VitessGrpc.getVStreamMethod();
+		method = method.toBuilder(method.getRequestMarshaller(), new SizeNoting(method.getResponseMarshaller()))
+			.build();
 		// Callbacks on the transport's thread: they only parse and enqueue, never block, and the
 		// parsing then overlaps with the listeners' work on the stream's thread.
-		VitessGrpc.newStub(channel)
-			.withExecutor(MoreExecutors.directExecutor())
-			.vStream(request, new ClientResponseObserver<VStreamRequest, VStreamResponse>() {
+		ClientCalls.asyncServerStreamingCall(
+				channel.newCall(method, CallOptions.DEFAULT.withExecutor(MoreExecutors.directExecutor())), request,
+				new ClientResponseObserver<VStreamRequest, VStreamResponse>() {
 
 			@Override
 			public void beforeStart(ClientCallStreamObserver<VStreamRequest> requestStream) {
@@ -122,14 +151,59 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 		}
 		VStreamResponse response = (VStreamResponse) this.next;
 		this.next = null;
-		if (++this.taken == this.refill) {
-			this.taken = 0;
+		this.outstanding--;
+		int more;
+		if (this.large) {
+			more = (this.outstanding == 0) ? 1 : 0;
+		}
+		else {
+			more = (this.prefetch - this.outstanding >= this.refill) ? this.prefetch - this.outstanding : 0;
+		}
+		if (more > 0) {
 			ClientCallStreamObserver<VStreamRequest> call = this.call;
 			if (call != null) {
-				call.request(this.refill);
+				this.outstanding += more;
+				call.request(more);
 			}
 		}
 		return response;
+	}
+
+	/** Responses requested from vtgate and not yet taken (for tests). */
+	int outstanding() {
+		return this.outstanding;
+	}
+
+	/**
+	 * Notes the wire size of each response as gRPC hands it over: its streams know their length,
+	 * so this costs nothing, where asking the parsed message for its size walks every row.
+	 */
+	private final class SizeNoting implements Marshaller<VStreamResponse> {
+
+		private final Marshaller<VStreamResponse> delegate;
+
+		SizeNoting(Marshaller<VStreamResponse> delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public InputStream stream(VStreamResponse value) {
+			return this.delegate.stream(value);
+		}
+
+		@Override
+		public VStreamResponse parse(InputStream stream) {
+			int size;
+			try {
+				size = stream.available();
+			}
+			catch (IOException ex) {
+				size = 0;
+			}
+			ResponseStream.this.large = size >= LARGE_RESPONSE;
+			return this.delegate.parse(stream);
+		}
+
 	}
 
 }
