@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import dev.vstream.mapping.RowMapper;
 import dev.vstream.mapping.RowMapperFactory;
+import dev.vstream.mapping.TableSchema;
 import dev.vstream.stream.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +35,8 @@ public final class ListenerMethodAdapter {
 	private final boolean batch;
 
 	private final RowMapperFactory mapperFactory;
+
+	private volatile @Nullable LastMapper lastMapper;
 
 	/**
 	 * Create an adapter for a listener method.
@@ -164,7 +167,7 @@ public final class ListenerMethodAdapter {
 		}
 		List<RowChange<?>> changes = new ArrayList<>(events.size());
 		for (ChangeEvent event : events) {
-			changes.add((RowChange<?>) rowChange(event, this.mapperFactory.mapperFor(event.schema(), this.payloadType)));
+			changes.add((RowChange<?>) rowChange(event, mapperFor(event.schema())));
 		}
 		ChangeEvent last = events.get(events.size() - 1);
 		Object[] args = new Object[this.resolvers.length];
@@ -182,12 +185,31 @@ public final class ListenerMethodAdapter {
 	 * @throws ListenerExecutionFailedException when the method throws
 	 */
 	public void invoke(ChangeEvent event) {
-		RowMapper<?> mapper = this.mapperFactory.mapperFor(event.schema(), this.payloadType);
+		RowMapper<?> mapper = mapperFor(event.schema());
 		Object[] args = new Object[this.resolvers.length];
 		for (int i = 0; i < args.length; i++) {
 			args[i] = this.resolvers[i].resolve(event, mapper);
 		}
 		call(args, event::toString);
+	}
+
+	/**
+	 * The mapper of a schema, remembered for the next row: a stream's rows come table by table
+	 * with the same schema instance until the next FIELD event, and the factory's lookup (a key
+	 * object and a hash map probe per row) is then needless. Replaced as a whole, so that callers
+	 * on several threads at worst look the mapper up again.
+	 */
+	private RowMapper<?> mapperFor(TableSchema schema) {
+		LastMapper last = this.lastMapper;
+		if (last != null && last.schema() == schema) {
+			return last.mapper();
+		}
+		RowMapper<?> mapper = this.mapperFactory.mapperFor(schema, this.payloadType);
+		this.lastMapper = new LastMapper(schema, mapper);
+		return mapper;
+	}
+
+	private record LastMapper(TableSchema schema, RowMapper<?> mapper) {
 	}
 
 	/** The description is built only when the call fails: describing a change costs more than mapping it. */

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 
 import binlogdata.Binlogdata.FieldEvent;
+import com.google.protobuf.ByteString;
 import dev.vstream.mapping.ValueDecoders.Decoding;
 import dev.vstream.mapping.ValueDecoders.ValueDecoder;
 import io.vitess.proto.Query;
@@ -56,6 +57,16 @@ public final class TableSchema {
 	private final int[] typeCodes;
 
 	private final Shape shape;
+
+	/**
+	 * Where a row's value bytes are copied for decoding: the decoders copy out what they keep, so
+	 * one buffer per thread serves every row instead of a new array per row (a large share of the
+	 * garbage per row otherwise). Rows larger than {@link #MAX_RETAINED_SCRATCH} get their own array,
+	 * so that one huge row does not stay pinned to the stream's thread.
+	 */
+	private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1024]);
+
+	private static final int MAX_RETAINED_SCRATCH = 64 * 1024;
 
 	private TableSchema(String table, List<Column> columns, @Nullable ValueDecoder[] decoders, int[] typeCodes) {
 		this.table = table;
@@ -120,8 +131,11 @@ public final class TableSchema {
 			throw new RowMappingException("Row of table '" + this.table + "' has " + row.getLengthsCount()
 					+ " values but its FIELD event announced " + count + " columns", null);
 		}
-		byte[] bytes = row.getValues().toByteArray();
-		checkLengths(row, bytes.length);
+		ByteString data = row.getValues();
+		int size = data.size();
+		checkLengths(row, size);
+		byte[] bytes = scratch(size);
+		data.copyTo(bytes, 0);
 		@Nullable Object[] values = new Object[count];
 		int offset = 0;
 		for (int i = 0; i < count; i++) {
@@ -132,6 +146,18 @@ public final class TableSchema {
 			}
 		}
 		return values;
+	}
+
+	private static byte[] scratch(int size) {
+		if (size > MAX_RETAINED_SCRATCH) {
+			return new byte[size];
+		}
+		byte[] bytes = SCRATCH.get();
+		if (bytes.length < size) {
+			bytes = new byte[Math.max(size, Math.min(2 * bytes.length, MAX_RETAINED_SCRATCH))];
+			SCRATCH.set(bytes);
+		}
+		return bytes;
 	}
 
 	private void checkLengths(Query.Row row, int size) {
@@ -154,8 +180,8 @@ public final class TableSchema {
 
 	private @Nullable Object decodeValue(int index, byte[] bytes, int offset, int length) {
 		ValueDecoder decoder = this.decoders[index];
-		Column column = this.columns.get(index);
 		if (decoder == null) {
+			Column column = this.columns.get(index);
 			throw new RowMappingException("Column '" + column.name() + "' of table '" + this.table
 					+ "' has unsupported type " + column.type() + " (" + this.typeCodes[index] + ")", null);
 		}
@@ -163,6 +189,7 @@ public final class TableSchema {
 			return decoder.decode(bytes, offset, length);
 		}
 		catch (RuntimeException ex) {
+			Column column = this.columns.get(index);
 			String text = ValueDecoders.utf8(bytes, offset, Math.min(length, 64))
 					+ ((length > 64) ? "..." : "");
 			throw new RowMappingException("Cannot decode column '" + column.name() + "' of table '" + this.table

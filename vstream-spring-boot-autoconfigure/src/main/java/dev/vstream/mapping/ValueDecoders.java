@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.Month;
+import java.time.Year;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -156,6 +158,41 @@ final class ValueDecoders {
 	}
 
 	static BigDecimal parseDecimal(byte[] bytes, int offset, int length) {
+		// MySQL sends DECIMAL as [-]digits[.digits]: up to 18 digits fit a long, which saves the
+		// char[] and BigDecimal's general parser; the result (unscaled value and scale) is the same.
+		int end = offset + length;
+		int i = offset;
+		boolean negative = (length > 0 && bytes[i] == '-');
+		if (negative) {
+			i++;
+		}
+		long unscaled = 0;
+		int digits = 0;
+		int scale = -1;
+		for (; i < end; i++) {
+			int b = bytes[i];
+			if (b >= '0' && b <= '9') {
+				unscaled = unscaled * 10 + (b - '0');
+				digits++;
+				if (scale >= 0) {
+					scale++;
+				}
+			}
+			else if (b == '.' && scale < 0 && digits > 0) {
+				scale = 0;
+			}
+			else {
+				digits = Integer.MAX_VALUE;
+				break;
+			}
+		}
+		if (digits > 0 && digits <= 18 && scale != 0) {
+			return BigDecimal.valueOf(negative ? -unscaled : unscaled, Math.max(scale, 0));
+		}
+		return parseDecimalText(bytes, offset, length);
+	}
+
+	private static BigDecimal parseDecimalText(byte[] bytes, int offset, int length) {
 		char[] chars = new char[length];
 		for (int i = 0; i < length; i++) {
 			chars[i] = (char) bytes[offset + i];
@@ -184,8 +221,52 @@ final class ValueDecoders {
 	}
 
 	static @Nullable Instant parseTimestamp(byte[] bytes, int offset, int length) {
+		// The usual case straight to epoch seconds, without the LocalDate, LocalTime and
+		// LocalDateTime in between; anything unusual (zero or invalid dates, malformed text) takes
+		// the general path, which also produces the error messages.
+		if (length >= 19 && bytes[offset + 4] == '-' && bytes[offset + 7] == '-' && bytes[offset + 10] == ' '
+				&& bytes[offset + 13] == ':' && bytes[offset + 16] == ':' && allDigits(bytes, offset, 4)
+				&& allDigits(bytes, offset + 5, 2) && allDigits(bytes, offset + 8, 2) && allDigits(bytes, offset + 11, 2)
+				&& allDigits(bytes, offset + 14, 2) && allDigits(bytes, offset + 17, 2)) {
+			int year = digits(bytes, offset, 4);
+			int month = digits(bytes, offset + 5, 2);
+			int day = digits(bytes, offset + 8, 2);
+			int hour = digits(bytes, offset + 11, 2);
+			int minute = digits(bytes, offset + 14, 2);
+			int second = digits(bytes, offset + 17, 2);
+			if (month >= 1 && month <= 12 && day >= 1 && day <= Month.of(month).length(Year.isLeap(year)) && hour <= 23
+					&& minute <= 59 && second <= 59) {
+				int nanos = fraction(bytes, offset + 19, offset + length);
+				long seconds = epochDay(year, month, day) * 86_400L + hour * 3_600L + minute * 60L + second;
+				return Instant.ofEpochSecond(seconds, nanos);
+			}
+		}
 		LocalDateTime dateTime = parseDateTime(bytes, offset, length);
 		return (dateTime != null) ? dateTime.toInstant(ZoneOffset.UTC) : null;
+	}
+
+	private static boolean allDigits(byte[] bytes, int offset, int count) {
+		for (int i = offset; i < offset + count; i++) {
+			if (bytes[i] < '0' || bytes[i] > '9') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Days since 1970-01-01 of a valid proleptic Gregorian date, counted in 400-year eras of
+	 * 146,097 days whose years start on March 1st (so that the leap day ends a year).
+	 */
+	static long epochDay(int year, int month, int day) {
+		long y = (month <= 2) ? year - 1 : year;
+		long era = Math.floorDiv(y, 400);
+		long yearOfEra = y - era * 400;
+		int monthFromMarch = (month + 9) % 12;
+		long dayOfYear = (153 * monthFromMarch + 2) / 5 + day - 1;
+		long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+		// 719,468 days from 0000-03-01 to 1970-01-01
+		return era * 146_097 + dayOfEra - 719_468;
 	}
 
 	/** Zero dates, and dates with a zero month or day, have no {@link LocalDate}: {@code null}. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 
 import binlogdata.Binlogdata.FieldEvent;
@@ -116,6 +117,34 @@ class TableSchemaTests {
 		assertThat(value).isEqualTo(new BigDecimal("-12345678901234567890.123456789012"));
 		assertThat(((BigDecimal) value).scale()).isEqualTo(12);
 		assertThat(((BigDecimal) decodeOne(Type.DECIMAL, "10.50")).scale()).isEqualTo(2);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "0", "-0.00", "10.50", "-7.5", "123456789012345678", "1234567890123456789.5", "0.000000000000000001",
+			"00012.30", "5.", "+1.5" })
+	void decimalShortcutMatchesTheGeneralParser(String text) {
+		BigDecimal value = (BigDecimal) decodeOne(Type.DECIMAL, text);
+		assertThat(value).isEqualTo(new BigDecimal(text));
+		assertThat(value.toString()).isEqualTo(new BigDecimal(text).toString());
+	}
+
+	@Test
+	void timestampShortcutMatchesLocalDateTime() {
+		LocalDateTime start = LocalDateTime.of(1, 1, 1, 0, 0);
+		for (long day = 0; day < 3_652_059; day += 17) {
+			LocalDateTime dateTime = start.plusDays(day).plusSeconds(day % 86_400);
+			String text = String.format("%04d-%02d-%02d %02d:%02d:%02d.123456", dateTime.getYear(),
+					dateTime.getMonthValue(), dateTime.getDayOfMonth(), dateTime.getHour(), dateTime.getMinute(),
+					dateTime.getSecond());
+			assertThat(decodeOne(Type.TIMESTAMP, text)).isEqualTo(dateTime.plusNanos(123_456_000).toInstant(ZoneOffset.UTC));
+		}
+		assertThat(ValueDecoders.epochDay(1969, 12, 31)).isEqualTo(-1);
+		assertThat(ValueDecoders.epochDay(2000, 2, 29)).isEqualTo(LocalDate.of(2000, 2, 29).toEpochDay());
+		assertThat(decodeOne(Type.TIMESTAMP, "0000-00-00 00:00:00")).isNull();
+		assertThatExceptionOfType(RowMappingException.class)
+			.isThrownBy(() -> decodeOne(Type.TIMESTAMP, "2023-02-29 00:00:00"));
+		assertThatExceptionOfType(RowMappingException.class)
+			.isThrownBy(() -> decodeOne(Type.TIMESTAMP, "2024-01-01 24:00:00"));
 	}
 
 	@Test

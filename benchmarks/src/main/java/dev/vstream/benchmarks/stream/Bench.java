@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * not measured; {@code rows-tx1} for 1-row transactions, default a quarter of it; Debezium gets a
  * quarter of either), {@code rounds}
  * (3), {@code tx} (transaction sizes, "1,10,100"), {@code consumers}
- * ("limit,starter-memory,starter-batched,starter-tx,debezium"; also {@code starter-batched:N}),
+ * ("limit,starter-memory,starter-batched,starter-tx,debezium"; also {@code starter-batched:N} and
+ * {@code starter-memory-h2}, memory offsets with an H2 file database opened at start-up),
  * {@code debezium-cp} (classpath of
  * the Debezium consumer; empty skips it), {@code java} (the child JVMs' java), {@code jvm-args}
  * (extra child JVM options, e.g. a profiler), {@code bp-seconds} (back-pressure window, 90; 0
@@ -225,6 +226,9 @@ public final class Bench {
 				"--logging.level.root=WARN"));
 		switch (consumer) {
 			case "starter-memory" -> args.add("--vstream.offset-store=memory");
+			// memory offsets, but an H2 file database opened and written at start-up (see StarterConsumer)
+			case "starter-memory-h2" -> args.addAll(List.of("--vstream.offset-store=memory",
+					"--bench.open-h2=jdbc:h2:file:" + this.work.resolve("h2-" + n)));
 			case "starter-tx" -> args.addAll(List.of("--vstream.offset-store=jdbc",
 					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
 					"--vstream.checkpoint.transactions=1"));

@@ -33,6 +33,29 @@ public class StarterConsumer {
 		SpringApplication.run(StarterConsumer.class, args);
 	}
 
+	/**
+	 * With {@code --bench.open-h2=jdbc:h2:file:...} (consumer {@code starter-memory-h2}): opens and
+	 * writes an H2 file database the way the JDBC offset store does, but keeps the memory offset
+	 * store. Tells whether the JDBC configuration's extra cost comes from the saves or from H2 and
+	 * Spring JDBC merely being in the JVM.
+	 * @param url the H2 URL, empty for none
+	 * @return a runner doing that at start-up
+	 */
+	@Bean
+	org.springframework.boot.ApplicationRunner openH2(
+			@org.springframework.beans.factory.annotation.Value("${bench.open-h2:}") String url) {
+		return (args) -> {
+			if (url.isEmpty()) {
+				return;
+			}
+			org.springframework.jdbc.core.JdbcTemplate jdbc = new org.springframework.jdbc.core.JdbcTemplate(
+					new org.springframework.jdbc.datasource.SingleConnectionDataSource(url, "sa", "", true));
+			jdbc.execute("CREATE TABLE IF NOT EXISTS bench_h2 (id VARCHAR(64) PRIMARY KEY, v VARCHAR(4000))");
+			jdbc.update("MERGE INTO bench_h2 (id, v) KEY (id) VALUES (?, ?)", "x", "y");
+			jdbc.queryForList("SELECT v FROM bench_h2 WHERE id = ?", String.class, "x");
+		};
+	}
+
 	@Bean
 	OrderListener orderListener() {
 		return new OrderListener(Meter.fromSystemProperties(), Long.getLong("bench.delay-micros", 0) * 1000);
