@@ -90,17 +90,18 @@ class MicrometerVStreamMonitorTests {
 		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
 				insert("commerce", "0", "corder", row(1, 7, "sku-1", "1.00")),
 				delete("commerce", "0", "corder", row(2, 7, "fail", "1.00")),
+				insert("commerce", "0", "corder", row(3, 7, "sku-3", "1.00")),
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()));
 		VStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, this.observations, null));
 
 		container.start();
 
 		await().until(() -> container.getSavedPosition() != null);
-		assertThat(this.meters.get("vstream.events.received").tag("stream", "orders").counter().count()).isEqualTo(6);
+		assertThat(this.meters.get("vstream.events.received").tag("stream", "orders").counter().count()).isEqualTo(7);
 		Tags insert = Tags.of("stream", "orders", "listener", "recorder", "keyspace", "commerce", "shard", "0", "table",
 				"corder", "op", "insert");
 		assertThat(this.meters.get("vstream.changes.dispatched").tags(insert).tag("outcome", "success").timer().count())
-			.isEqualTo(1);
+			.isEqualTo(2);
 		Tags delete = Tags.of("stream", "orders", "listener", "recorder", "keyspace", "commerce", "shard", "0", "table",
 				"corder", "op", "delete");
 		assertThat(this.meters.get("vstream.changes.dispatched").tags(delete).tag("outcome", "failure").timer().count())
