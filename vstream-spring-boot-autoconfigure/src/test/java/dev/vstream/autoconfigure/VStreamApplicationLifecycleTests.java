@@ -1,16 +1,15 @@
 package dev.vstream.autoconfigure;
 
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import binlogdata.Binlogdata.VGtid;
 import dev.vstream.annotation.VStreamListener;
-import dev.vstream.listener.RowChange;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.stream.StreamPosition;
 import dev.vstream.stream.VStreamContainer;
+import dev.vstream.test.Order;
 import dev.vstream.test.TestVtgate;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.Test;
@@ -78,9 +77,6 @@ class VStreamApplicationLifecycleTests {
 			.withPropertyValues("vstream.keyspace=commerce", "vstream.jdbc.embedded-url=" + url)
 			.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)
 			.withBean(Projection.class);
-	}
-
-	record Order(long orderId, long customerId, String sku, BigDecimal price) {
 	}
 
 	static class Projection {

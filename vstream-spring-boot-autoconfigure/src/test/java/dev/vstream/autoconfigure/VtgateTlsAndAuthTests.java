@@ -1,7 +1,6 @@
 package dev.vstream.autoconfigure;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -16,6 +15,7 @@ import dev.vstream.actuate.VStreamHealthIndicator;
 import dev.vstream.annotation.VStreamListener;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
+import dev.vstream.test.Order;
 import dev.vstream.test.TestCertificates;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
@@ -334,9 +334,6 @@ class VtgateTlsAndAuthTests {
 			// stays open, like an idle vtgate
 		}
 
-	}
-
-	record Order(long orderId, long customerId, String sku, BigDecimal price) {
 	}
 
 	static class Projection {

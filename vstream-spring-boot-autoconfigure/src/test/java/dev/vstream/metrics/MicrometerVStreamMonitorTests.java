@@ -1,6 +1,5 @@
 package dev.vstream.metrics;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +17,7 @@ import dev.vstream.stream.StartPosition;
 import dev.vstream.stream.StreamPosition;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
+import dev.vstream.test.Order;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.micrometer.common.KeyValue;
@@ -183,9 +183,6 @@ class MicrometerVStreamMonitorTests {
 		container.setMonitor(monitor);
 		this.containers.add(container);
 		return container;
-	}
-
-	record Order(long orderId, long customerId, String sku, BigDecimal price) {
 	}
 
 	static class Recorder {

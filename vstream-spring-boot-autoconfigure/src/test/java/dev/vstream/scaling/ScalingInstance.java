@@ -1,12 +1,10 @@
 package dev.vstream.scaling;
 
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
@@ -20,6 +18,7 @@ import dev.vstream.offset.OffsetRepository;
 import dev.vstream.stream.StartPosition;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
+import dev.vstream.test.Order;
 import io.grpc.Channel;
 import io.vitess.proto.Topodata.TabletType;
 
@@ -106,9 +105,6 @@ final class ScalingInstance implements AutoCloseable {
 	@Override
 	public void close() {
 		this.dataSource.cut = false;
-	}
-
-	record Order(long orderId, long customerId, String sku, BigDecimal price) {
 	}
 
 	record Handled(String instance, long orderId, String shard) {

@@ -1,6 +1,5 @@
 package dev.vstream.stream;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.stream.VStreamResilienceTests.RecordingOffsets;
+import dev.vstream.test.Order;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Query;
@@ -59,7 +59,7 @@ class MalformedStreamTests {
 
 	private final RowMapperFactory mappers = new RowMapperFactory(new DefaultConversionService());
 
-	private final Orders orders = new Orders();
+	private final OrderRecorder orders = new OrderRecorder();
 
 	private final Docs docs = new Docs();
 
@@ -308,7 +308,7 @@ class MalformedStreamTests {
 	private VStreamListenerEndpoint ordersEndpoint() {
 		try {
 			return new VStreamListenerEndpoint("orders", "", "corder", Set.of(), true, new ListenerMethodAdapter(
-					this.orders, Orders.class.getDeclaredMethod("on", RowChange.class), this.mappers));
+					this.orders, OrderRecorder.class.getDeclaredMethod("on", RowChange.class), this.mappers));
 		}
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
@@ -338,23 +338,6 @@ class MalformedStreamTests {
 		this.containers.add(container);
 		container.start();
 		return container;
-	}
-
-	record Order(long orderId, long customerId, String sku, BigDecimal price) {
-	}
-
-	static class Orders {
-
-		final List<RowChange<Order>> changes = new CopyOnWriteArrayList<>();
-
-		void on(RowChange<Order> change) {
-			this.changes.add(change);
-		}
-
-		List<Long> ids() {
-			return this.changes.stream().map((c) -> c.row().orderId()).toList();
-		}
-
 	}
 
 	record Doc(long id, JsonNode body) {

@@ -1,6 +1,5 @@
 package dev.vstream.stream;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.mapping.RowMappingException;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.test.Order;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Query;
@@ -320,9 +320,6 @@ class RandomizedStreamTests {
 					+ "/" + this.corruptRow + ", break " + this.broke + " after " + this.breakAfterCommits + "]";
 		}
 
-	}
-
-	record Order(long orderId, long customerId, String sku, BigDecimal price) {
 	}
 
 	static class Orders {

@@ -17,6 +17,7 @@ import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
+import dev.vstream.test.Order;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
@@ -278,9 +279,6 @@ class VStreamContainerTests {
 		this.containers.add(container);
 		container.start();
 		return container;
-	}
-
-	record Order(long orderId, long customerId, String sku, BigDecimal price) {
 	}
 
 	static class OrderListener {

@@ -1,6 +1,5 @@
 package dev.vstream.stream;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +22,7 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.test.Order;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
@@ -403,9 +403,6 @@ class VStreamDeliveryTests {
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		this.containers.add(container);
 		return container;
-	}
-
-	record Order(long orderId, long customerId, String sku, BigDecimal price) {
 	}
 
 	static class Recorder {

@@ -1,6 +1,5 @@
 package dev.vstream.stream;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +23,7 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.test.Events;
+import dev.vstream.test.Order;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Query;
@@ -62,7 +62,7 @@ class VStreamResilienceTests {
 
 	private final RowMapperFactory mappers = new RowMapperFactory(new DefaultConversionService());
 
-	private final Orders orders = new Orders();
+	private final OrderRecorder orders = new OrderRecorder();
 
 	private final List<VStreamContainer> containers = new ArrayList<>();
 
@@ -320,7 +320,7 @@ class VStreamResilienceTests {
 		VStreamListenerEndpoint endpoint;
 		try {
 			endpoint = new VStreamListenerEndpoint("orders", "", "corder", Set.of(), true, new ListenerMethodAdapter(
-					this.orders, Orders.class.getDeclaredMethod("on", RowChange.class), this.mappers));
+					this.orders, OrderRecorder.class.getDeclaredMethod("on", RowChange.class), this.mappers));
 		}
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
@@ -330,23 +330,6 @@ class VStreamResilienceTests {
 		this.containers.add(container);
 		container.start();
 		return container;
-	}
-
-	record Order(long orderId, long customerId, String sku, BigDecimal price) {
-	}
-
-	static class Orders {
-
-		final List<RowChange<Order>> changes = new CopyOnWriteArrayList<>();
-
-		void on(RowChange<Order> change) {
-			this.changes.add(change);
-		}
-
-		List<Long> ids() {
-			return this.changes.stream().map((c) -> c.row().orderId()).toList();
-		}
-
 	}
 
 	/** Remembers every save, in order. */
