@@ -283,7 +283,8 @@ public class VStreamEndpoint {
 				container.isAutoStartup(), StreamReport.message(container.getLastError()),
 				(position != null) ? PositionDescriptor.of(position) : null, container.getLastEventTime(),
 				container.getLastCommitTime(), (lag != null) ? lag.toMillis() : null, container.getEventsReceived(),
-				container.getChangesHandled(), container.getChangesFailed(), container.getReconnects(), listeners);
+				container.getChangesHandled(), container.getChangesFailed(), container.getReconnects(),
+				container.getOffsetStoreUnavailableSince(), listeners);
 	}
 
 	/**
@@ -324,12 +325,15 @@ public class VStreamEndpoint {
 	 * @param changesHandled listener calls that completed
 	 * @param changesFailed changes that failed (mapping or listener)
 	 * @param reconnects reconnects since start-up
+	 * @param offsetStoreUnavailableSince since when the offset store has been failing (or a save
+	 * hanging): the stream takes nothing from vtgate meanwhile; {@code null} while it answers
 	 * @param listeners the listeners of the stream
 	 */
 	public record StreamDescriptor(String id, List<String> tables, StreamState state, boolean running, boolean autoStartup,
 			@Nullable String lastError, @Nullable PositionDescriptor position, @Nullable Instant lastEventTime,
 			@Nullable Instant lastCommitTime, @Nullable Long lagMillis, long eventsReceived, long changesHandled,
-			long changesFailed, long reconnects, List<ListenerDescriptor> listeners) implements OperationResponseBody {
+			long changesFailed, long reconnects, @Nullable Instant offsetStoreUnavailableSince,
+			List<ListenerDescriptor> listeners) implements OperationResponseBody {
 
 	}
 

@@ -28,7 +28,9 @@ import org.springframework.util.Assert;
  * <li>{@link StreamState#FAILED FAILED}: retrying cannot fix it; the {@code error} detail holds the
  * error message (never a stack trace);</li>
  * <li>reconnecting for at least the {@linkplain #VStreamHealthIndicator(VStreamContainer, Duration)
- * reconnect timeout}.</li>
+ * reconnect timeout};</li>
+ * <li>its offset store unavailable ({@link StreamState#STORE_UNAVAILABLE STORE_UNAVAILABLE}: saves
+ * failing or hanging) for at least the same timeout.</li>
  * </ul>
  * Every other state is {@link Status#UP UP}, with the state in the {@code state} detail:
  * {@code STARTING}, {@code COPYING} and {@code STREAMING}; {@code RECONNECTING} for less than the
@@ -46,7 +48,7 @@ import org.springframework.util.Assert;
  * check after the timeout.
  *
  * <p>Details: {@code state}, {@code error} (message of the last error, if any),
- * {@code reconnectingSince}, {@code position} (keyspace, shard, gtid and tables still being copied,
+ * {@code reconnectingSince}, {@code offsetStoreUnavailableSince}, {@code position} (keyspace, shard, gtid and tables still being copied,
  * per shard), {@code lastEventTime} and {@code lag} (ISO-8601 duration since the commit of the last
  * handled change).
  */
@@ -111,7 +113,8 @@ public class VStreamHealthIndicator implements HealthIndicator {
 		StreamState state = this.container.getState();
 		Throwable error = this.container.getLastError();
 		Instant reconnecting = observeReconnecting(state, error, now);
-		Health.Builder health = new Health.Builder(status(state, reconnecting, now));
+		Instant storeUnavailable = this.container.getOffsetStoreUnavailableSince();
+		Health.Builder health = new Health.Builder(status(state, reconnecting, storeUnavailable, now));
 		health.withDetail("state", state.name());
 		String message = StreamReport.message(error);
 		if (message != null) {
@@ -119,6 +122,9 @@ public class VStreamHealthIndicator implements HealthIndicator {
 		}
 		if (reconnecting != null) {
 			health.withDetail("reconnectingSince", reconnecting.toString());
+		}
+		if (storeUnavailable != null) {
+			health.withDetail("offsetStoreUnavailableSince", storeUnavailable.toString());
 		}
 		StreamPosition position = this.container.getPosition();
 		if (position != null) {
@@ -148,8 +154,13 @@ public class VStreamHealthIndicator implements HealthIndicator {
 		return this.reconnectingSince.get();
 	}
 
-	private Status status(StreamState state, @Nullable Instant reconnectingSince, Instant now) {
+	private Status status(StreamState state, @Nullable Instant reconnectingSince,
+			@Nullable Instant storeUnavailableSince, Instant now) {
 		if (state == StreamState.FAILED) {
+			return Status.DOWN;
+		}
+		if (storeUnavailableSince != null
+				&& Duration.between(storeUnavailableSince, now).compareTo(this.reconnectTimeout) >= 0) {
 			return Status.DOWN;
 		}
 		if (reconnectingSince != null

@@ -1,13 +1,13 @@
 package dev.vstream.scaling;
 
-import dev.vstream.offset.OffsetStoreException;
+import dev.vstream.offset.SaveRefusedException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A position save refused because this instance no longer holds the lock that guards the
  * position: another instance may own it now, and the position it saves must not be overwritten.
  */
-public class LockLostException extends OffsetStoreException {
+public class LockLostException extends SaveRefusedException {
 
 	/**
 	 * Create an exception.

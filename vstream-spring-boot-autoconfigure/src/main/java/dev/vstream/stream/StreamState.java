@@ -23,6 +23,13 @@ public enum StreamState {
 	 */
 	PAUSED,
 
+	/**
+	 * The offset store does not answer: a save failed, or has been waiting for a second or more.
+	 * No further change is taken from vtgate (nothing is lost, vtgate holds the rest); the save is
+	 * retried with the reconnect back-off and the stream carries on by itself once it succeeds.
+	 */
+	STORE_UNAVAILABLE,
+
 	/** The connection broke; waiting to reconnect from the last handled position. */
 	RECONNECTING,
 

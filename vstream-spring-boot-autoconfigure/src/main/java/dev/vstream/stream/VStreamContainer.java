@@ -31,6 +31,7 @@ import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.TableSchema;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.offset.SaveRefusedException;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -68,6 +69,9 @@ public class VStreamContainer implements SmartLifecycle {
 	 * thread hand-off per response, few enough that a slow listener holds the stream in vtgate.
 	 */
 	static final int RESPONSES_AHEAD = 16;
+
+	/** How long a connection must stay up for the reconnect back-off to start over after it breaks. */
+	static final Duration HEALTHY_CONNECTION = Duration.ofSeconds(30);
 
 	private static final Log logger = LogFactory.getLog(VStreamContainer.class);
 
@@ -129,6 +133,8 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private final AtomicLong reconnects = new AtomicLong();
 
+	private final OffsetStoreWatch storeWatch = new OffsetStoreWatch();
+
 	private @Nullable Thread worker;
 
 	private volatile Context.@Nullable CancellableContext call;
@@ -172,12 +178,26 @@ public class VStreamContainer implements SmartLifecycle {
 	/** @return the current state */
 	public StreamState getState() {
 		StreamState state = this.state;
+		if (this.running && state != StreamState.FAILED && state != StreamState.STOPPED
+				&& this.storeWatch.unavailableSince(Instant.now()) != null) {
+			return StreamState.STORE_UNAVAILABLE;
+		}
 		if (this.waitingPaused || (this.paused && this.running
 				&& (state == StreamState.STARTING || state == StreamState.COPYING || state == StreamState.STREAMING))) {
 			// The worker's own state is kept apart, so that a resume shows where it really is.
 			return StreamState.PAUSED;
 		}
 		return state;
+	}
+
+	/**
+	 * Since when the offset store has not answered: a save (or the transaction around the
+	 * listeners' work) failed and has not succeeded since, or has been waiting for a second or
+	 * more. The stream takes no further change from vtgate meanwhile.
+	 * @return the instant, or {@code null} while the store answers
+	 */
+	public @Nullable Instant getOffsetStoreUnavailableSince() {
+		return this.storeWatch.unavailableSince(Instant.now());
 	}
 
 	/** @return the error that failed the stream or caused the last reconnect, if any */
@@ -434,6 +454,7 @@ public class VStreamContainer implements SmartLifecycle {
 			this.running = true;
 			this.paused = false;
 			this.lastError = null;
+			this.storeWatch.reset();
 			this.state = StreamState.STARTING;
 			Thread thread = new Thread(this::run, "vstream-" + getId());
 			thread.setDaemon(false);
@@ -594,11 +615,33 @@ public class VStreamContainer implements SmartLifecycle {
 			}
 			session = new Session();
 			try {
+				// What was handled before the offset store failed is saved before anything new is taken.
+				session.saveIfDue(true);
 				session.stream();
 				if (!this.running) {
 					break;
 				}
 				throw Status.UNAVAILABLE.withDescription("vtgate ended the stream").asRuntimeException();
+			}
+			catch (OffsetStoreUnavailableException ex) {
+				if (!this.running) {
+					break;
+				}
+				session.abandon();
+				if (backOff == null) {
+					backOff = this.settings.reconnectBackOff().start();
+				}
+				long delay = backOff.nextBackOff();
+				if (delay == BackOffExecution.STOP) {
+					fail(new VStreamException("Stream '" + getId() + "' gave up waiting for its offset store ("
+							+ "vstream.reconnect.max-elapsed-time): " + ex.getMessage(), ex));
+					return;
+				}
+				this.lastError = ex;
+				this.state = StreamState.RECONNECTING;
+				logger.warn(ex.getMessage() + ". Nothing further is taken from vtgate until a save succeeds; retrying in "
+						+ delay + " ms from " + this.position + ". Check that the offset store is up and reachable.");
+				sleep(delay);
 			}
 			catch (StatusRuntimeException ex) {
 				if (!this.running) {
@@ -613,6 +656,16 @@ public class VStreamContainer implements SmartLifecycle {
 							+ "); raise vstream.vtgate.max-inbound-message-size", ex));
 					return;
 				}
+				if (isTooLargeForVtgate(ex.getStatus())) {
+					// vtgate fails every attempt at the same row: retrying cannot get past it.
+					finish(session);
+					fail(new VStreamException("Stream '" + getId() + "' failed: vtgate cannot send the next response, "
+							+ "which is larger than its own gRPC message limit (" + ex.getStatus().getDescription()
+							+ "). Raise vtgate's --grpc-max-message-size (16 MiB by default) above the largest row, and "
+							+ "vstream.vtgate.max-inbound-message-size to at least the same, then restart the stream: "
+							+ "its position stays before that row", ex));
+					return;
+				}
 				if (isPermanent(ex.getStatus())) {
 					finish(session);
 					Throwable tls = tlsFailure(ex.getStatus().getCause());
@@ -624,7 +677,7 @@ public class VStreamContainer implements SmartLifecycle {
 							ex));
 					return;
 				}
-				if (session.receivedAny) {
+				if (session.wasHealthy()) {
 					backOff = null;
 				}
 				if (backOff == null) {
@@ -720,6 +773,12 @@ public class VStreamContainer implements SmartLifecycle {
 	private static boolean isTooLarge(Status status) {
 		return status.getCode() == Status.Code.RESOURCE_EXHAUSTED && status.getDescription() != null
 				&& status.getDescription().contains("exceeds maximum size");
+	}
+
+	/** grpc-go's words when vtgate's own send limit ({@code --grpc-max-message-size}) refuses a response. */
+	private static boolean isTooLargeForVtgate(Status status) {
+		return status.getCode() == Status.Code.RESOURCE_EXHAUSTED && status.getDescription() != null
+				&& status.getDescription().contains("trying to send message larger than max");
 	}
 
 	private static boolean isPermanent(Status status) {
@@ -927,6 +986,11 @@ public class VStreamContainer implements SmartLifecycle {
 
 		private boolean receivedAny;
 
+		/** Whether a transaction was handled on this connection. */
+		private boolean progressed;
+
+		private final long startedNanos = System.nanoTime();
+
 		private @Nullable TransactionStatus transaction;
 
 		Session() {
@@ -953,7 +1017,9 @@ public class VStreamContainer implements SmartLifecycle {
 								response.getEventsCount());
 						if (!this.receivedAny) {
 							this.receivedAny = true;
-							VStreamContainer.this.lastError = null;
+							if (!VStreamContainer.this.storeWatch.isFailing()) {
+								VStreamContainer.this.lastError = null;
+							}
 							if (VStreamContainer.this.state == StreamState.STARTING) {
 								VStreamContainer.this.state = StreamState.STREAMING;
 							}
@@ -966,6 +1032,16 @@ public class VStreamContainer implements SmartLifecycle {
 				VStreamContainer.this.call = null;
 				context.cancel(null);
 			}
+		}
+
+		/**
+		 * Whether the reconnect back-off may start over after this connection: it delivered a
+		 * transaction, or stayed up for a while. A connection that vtgate breaks before either (a
+		 * response it cannot send, a shard that keeps failing) must not reset the back-off, or the
+		 * stream would reconnect at the initial interval for ever.
+		 */
+		boolean wasHealthy() {
+			return this.progressed || System.nanoTime() - this.startedNanos >= HEALTHY_CONNECTION.toNanos();
 		}
 
 		private boolean resumed() {
@@ -1226,6 +1302,7 @@ public class VStreamContainer implements SmartLifecycle {
 			if (reached != null && !reached.equals(VStreamContainer.this.position)) {
 				VStreamContainer.this.position = reached;
 				VStreamContainer.this.unsavedTransactions++;
+				this.progressed = true;
 			}
 			saveIfDue(forceSave);
 		}
@@ -1253,10 +1330,12 @@ public class VStreamContainer implements SmartLifecycle {
 			if (!due) {
 				return;
 			}
-			beginTransaction();
 			long start = System.nanoTime();
-			VStreamContainer.this.offsets.save(getId(), handled);
-			commitTransaction();
+			storeCall("save its position " + handled, () -> {
+				beginTransaction();
+				VStreamContainer.this.offsets.save(getId(), handled);
+				commitTransaction();
+			});
 			VStreamContainer.this.savedPosition = handled;
 			VStreamContainer.this.unsavedTransactions = 0;
 			VStreamContainer.this.lastSaveNanos = System.nanoTime();
@@ -1267,7 +1346,8 @@ public class VStreamContainer implements SmartLifecycle {
 		private void beginTransaction() {
 			PlatformTransactionManager manager = VStreamContainer.this.transactionManager;
 			if (manager != null && this.transaction == null) {
-				this.transaction = manager.getTransaction(TransactionDefinition.withDefaults());
+				storeCall("begin the transaction of its listeners' work",
+						() -> this.transaction = manager.getTransaction(TransactionDefinition.withDefaults()));
 			}
 		}
 
@@ -1275,7 +1355,43 @@ public class VStreamContainer implements SmartLifecycle {
 			TransactionStatus status = this.transaction;
 			if (status != null) {
 				this.transaction = null;
-				VStreamContainer.this.transactionManager.commit(status);
+				storeCall("commit its listeners' work and position",
+						() -> VStreamContainer.this.transactionManager.commit(status));
+			}
+		}
+
+		/**
+		 * Run a call to the offset store (or the transaction it shares), timed for health checks.
+		 * A failure means the store is unavailable, except a save the store refused on purpose (a
+		 * fence), which retrying cannot fix.
+		 */
+		private void storeCall(String what, Runnable call) {
+			OffsetStoreWatch watch = VStreamContainer.this.storeWatch;
+			watch.callStarted(Instant.now());
+			try {
+				call.run();
+			}
+			catch (SaveRefusedException ex) {
+				throw ex;
+			}
+			catch (RuntimeException ex) {
+				OffsetStoreUnavailableException failure = new OffsetStoreUnavailableException("Stream '" + getId()
+						+ "' could not " + what + ": " + ex.getMessage(), ex);
+				// Set before the state shows the outage, so that no reader sees one without the other.
+				VStreamContainer.this.lastError = failure;
+				watch.failed(Instant.now());
+				throw failure;
+			}
+			finally {
+				watch.callEnded();
+			}
+			Instant failingSince = watch.succeeded();
+			if (failingSince != null) {
+				logger.info("Stream '" + getId() + "' reaches its offset store again (unavailable since "
+						+ failingSince + "); carrying on from " + VStreamContainer.this.position);
+				if (VStreamContainer.this.lastError instanceof OffsetStoreUnavailableException) {
+					VStreamContainer.this.lastError = null;
+				}
 			}
 		}
 
