@@ -39,8 +39,9 @@ import org.springframework.util.Assert;
  * on purpose is not a fault, and {@code OUT_OF_SERVICE} would take the whole application out of a
  * load balancer.
  *
- * <p>A reconnecting stream flips between {@code RECONNECTING} (waiting) and {@code STARTING} or
- * {@code COPYING} (trying) until vtgate answers. This indicator therefore counts a stream as
+ * <p>A reconnecting stream flips between {@code RECONNECTING} (waiting) and {@code STARTING},
+ * {@code COPYING} or {@code STREAMING} (trying; {@code STREAMING} as soon as the call is established
+ * on a connection) until vtgate answers. This indicator therefore counts a stream as
  * reconnecting from the first time it saw it {@code RECONNECTING} until it sees it running without
  * an error, that is once vtgate sent the first response on the new connection (with heartbeats
  * enabled, within one heartbeat interval). As the time is measured between health checks, a short
@@ -142,10 +143,11 @@ public class VStreamHealthIndicator implements HealthIndicator {
 	}
 
 	private @Nullable Instant observeReconnecting(StreamState state, @Nullable Throwable error, Instant now) {
-		// A connect attempt shows STARTING or COPYING; the container clears its last error only once
-		// vtgate answered, so an error still present means the attempt has not succeeded yet.
-		boolean reconnecting = (state == StreamState.RECONNECTING)
-				|| ((state == StreamState.STARTING || state == StreamState.COPYING) && error != null);
+		// A connect attempt shows STARTING or COPYING, and STREAMING once the call is established;
+		// the container clears its last error only once vtgate answered, so an error still present
+		// means the attempt has not succeeded yet.
+		boolean reconnecting = (state == StreamState.RECONNECTING) || ((state == StreamState.STARTING
+				|| state == StreamState.COPYING || state == StreamState.STREAMING) && error != null);
 		if (!reconnecting) {
 			this.reconnectingSince.set(null);
 			return null;

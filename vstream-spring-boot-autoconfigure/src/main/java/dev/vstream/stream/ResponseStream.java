@@ -10,6 +10,8 @@ import java.util.concurrent.BlockingQueue;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientStreamTracer;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.Marshaller;
 import io.grpc.Status;
@@ -77,6 +79,20 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 	 * @param prefetch how many responses may wait unhandled (at least 2)
 	 */
 	ResponseStream(Channel channel, VStreamRequest request, int prefetch) {
+		this(channel, request, prefetch, () -> {
+		});
+	}
+
+	/**
+	 * Start the call.
+	 * @param channel vtgate's channel
+	 * @param request the request
+	 * @param prefetch how many responses may wait unhandled (at least 2)
+	 * @param onConnected called once, on the transport's thread, when the call is established on a
+	 * connection to vtgate: vtgate sends nothing on an idle stream until its first heartbeat, so
+	 * this is the only sign of a working connection before then
+	 */
+	ResponseStream(Channel channel, VStreamRequest request, int prefetch, Runnable onConnected) {
 		// The window, plus the end of the call or its error.
 		this.queue = new ArrayBlockingQueue<>(prefetch + 1);
 		this.prefetch = prefetch;
@@ -87,8 +103,26 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 			.build();
 		// Callbacks on the transport's thread: they only parse and enqueue, never block, and the
 		// parsing then overlaps with the listeners' work on the stream's thread.
-		ClientCalls.asyncServerStreamingCall(
-				channel.newCall(method, CallOptions.DEFAULT.withExecutor(MoreExecutors.directExecutor())), request,
+		// gRPC tells a call whose client sends one message nothing when it is established (no
+		// onReady); a stream tracer learns when the call's headers went out on a connection.
+		ClientStreamTracer.Factory connected = new ClientStreamTracer.Factory() {
+
+			@Override
+			public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
+				return new ClientStreamTracer() {
+
+					@Override
+					public void outboundHeaders() {
+						onConnected.run();
+					}
+
+				};
+			}
+
+		};
+		CallOptions options = CallOptions.DEFAULT.withExecutor(MoreExecutors.directExecutor())
+			.withStreamTracerFactory(connected);
+		ClientCalls.asyncServerStreamingCall(channel.newCall(method, options), request,
 				new ClientResponseObserver<VStreamRequest, VStreamResponse>() {
 
 			@Override

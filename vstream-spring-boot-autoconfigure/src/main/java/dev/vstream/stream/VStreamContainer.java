@@ -1007,9 +1007,9 @@ public class VStreamContainer implements SmartLifecycle {
 			VStreamContainer.this.call = context;
 			try {
 				context.run(() -> {
-					Iterator<VStreamResponse> responses = new ResponseStream(VStreamContainer.this.channel, request,
-							RESPONSES_AHEAD);
 					VStreamContainer.this.state = from.isCopying() ? StreamState.COPYING : StreamState.STARTING;
+					Iterator<VStreamResponse> responses = new ResponseStream(VStreamContainer.this.channel, request,
+							RESPONSES_AHEAD, this::connected);
 					// Paused after hasNext: the response already requested waits, unhandled, for the resume.
 					while (VStreamContainer.this.running && responses.hasNext() && resumed()) {
 						VStreamResponse response = responses.next();
@@ -1042,6 +1042,19 @@ public class VStreamContainer implements SmartLifecycle {
 		 */
 		boolean wasHealthy() {
 			return this.progressed || System.nanoTime() - this.startedNanos >= HEALTHY_CONNECTION.toNanos();
+		}
+
+		/**
+		 * The call is established on a connection to vtgate. A stream resumed on an idle keyspace
+		 * would otherwise show STARTING until vtgate's first heartbeat. The last error stays until
+		 * vtgate's first response confirms the reconnect.
+		 */
+		private void connected() {
+			synchronized (VStreamContainer.this.monitor) {
+				if (VStreamContainer.this.running && VStreamContainer.this.state == StreamState.STARTING) {
+					VStreamContainer.this.state = StreamState.STREAMING;
+				}
+			}
 		}
 
 		private boolean resumed() {

@@ -160,6 +160,20 @@ class OffsetStoreOutageTests {
 		await().during(Duration.ofMillis(300)).until(() -> this.vtgate.requests().size() == 1);
 	}
 
+	@Test
+	void aStreamConnectedToAnIdleKeyspaceIsStreamingBeforeVtgateSendsAnything() {
+		// Over a socket, as in production: the call is established on an HTTP/2 connection.
+		try (TestVtgate socketVtgate = new TestVtgate(64 * 1024 * 1024)) {
+			this.offsets.save("test", StreamPosition.of(position(5)));
+			socketVtgate.thenSend();
+			VStreamContainer container = start(socketVtgate, new FixedBackOff(50, Long.MAX_VALUE));
+			await().atMost(Duration.ofSeconds(5)).until(() -> container.getState() == StreamState.STREAMING);
+			assertThat(container.getEventsReceived()).isZero();
+			assertThat(socketVtgate.requests()).hasSize(1);
+			container.stop();
+		}
+	}
+
 	private static binlogdata.Binlogdata.VGtid position(long sequence) {
 		return vgtid("commerce", "0", "MariaDB/0-1-" + sequence);
 	}
@@ -171,6 +185,10 @@ class OffsetStoreOutageTests {
 	}
 
 	private VStreamContainer start(org.springframework.util.backoff.BackOff reconnect) {
+		return start(this.vtgate, reconnect);
+	}
+
+	private VStreamContainer start(TestVtgate vtgate, org.springframework.util.backoff.BackOff reconnect) {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, reconnect, List.of());
 		VStreamListenerEndpoint endpoint;
@@ -181,7 +199,7 @@ class OffsetStoreOutageTests {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		VStreamContainer container = new VStreamContainer(settings, vtgate.channel(), this.offsets,
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		this.containers.add(container);
 		container.start();
