@@ -590,7 +590,8 @@ public class VStreamProperties implements Validator {
 
 		/**
 		 * Largest message accepted from vtgate; a response carries whole transactions, so this must
-		 * exceed the largest row batch.
+		 * exceed the largest row batch. vtgate's own send limit is its --grpc-max-message-size (16
+		 * MiB by default): raise both for larger rows.
 		 */
 		private DataSize maxInboundMessageSize = DataSize.ofMegabytes(64);
 
@@ -862,7 +863,8 @@ public class VStreamProperties implements Validator {
 	public static class Health {
 
 		/**
-		 * How long a stream may be reconnecting before its health is DOWN.
+		 * How long a stream may be reconnecting, or waiting for its offset store
+		 * (STORE_UNAVAILABLE), before its health is DOWN.
 		 */
 		private Duration reconnectTimeout = Duration.ofSeconds(60);
 
