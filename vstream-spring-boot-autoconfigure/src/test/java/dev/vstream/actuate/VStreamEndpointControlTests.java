@@ -77,10 +77,10 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 	void resetOfARunningStreamIsRefusedAndKeepsThePosition() {
 		this.offsets.save("orders", position("MySQL56/a1:1-42"));
 		VStreamContainer container = withOffsets("orders");
-		start(container, (c) -> c.getState() == StreamState.STARTING);
+		start(container, (c) -> c.getState() == StreamState.STREAMING);
 
 		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "reset", "copy"))
-			.withMessage("Stream 'orders' is running (STARTING); stop it before resetting its position, then start it");
+			.withMessage("Stream 'orders' is running (STREAMING); stop it before resetting its position, then start it");
 		assertThat(this.offsets.load("orders")).contains(position("MySQL56/a1:1-42"));
 	}
 

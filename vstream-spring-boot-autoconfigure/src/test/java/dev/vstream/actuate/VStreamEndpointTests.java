@@ -215,8 +215,8 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		StreamDescriptor stream = endpoint(container).control("orders", "START", null);
 
 		assertThat(stream.running()).isTrue();
-		await().until(() -> container.getState() == StreamState.STREAMING);
-		assertThat(this.vtgate.requests()).hasSize(1);
+		await().until(() -> container.getState() == StreamState.STREAMING && this.vtgate.requests().size() == 1);
+		assertThat(container.getEventsReceived()).isLessThanOrEqualTo(1);
 	}
 
 	@Test
