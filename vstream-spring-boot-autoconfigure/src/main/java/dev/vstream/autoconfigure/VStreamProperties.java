@@ -83,9 +83,17 @@ public class VStreamProperties implements Validator {
 
 	/**
 	 * Whether to check at start-up, by asking vtgate for each keyspace's tables, that every
-	 * listened table exists; skipped when vtgate cannot answer.
+	 * listened keyspace and table exists; skipped when vtgate cannot answer.
 	 */
 	private boolean verifyTables = true;
+
+	/**
+	 * Whether a stream that has run before (according to its run marker, kept apart from the
+	 * offset store) refuses to start without a saved position, instead of starting again at
+	 * start-position. Needs a run marker: a DataSource or the embedded offset database, or a
+	 * StreamRunMarker bean.
+	 */
+	private boolean requireSavedPosition = false;
 
 	/**
 	 * Whether the stream starts with the application.
@@ -257,6 +265,14 @@ public class VStreamProperties implements Validator {
 		this.resetOnStart = resetOnStart;
 	}
 
+	public boolean isRequireSavedPosition() {
+		return this.requireSavedPosition;
+	}
+
+	public void setRequireSavedPosition(boolean requireSavedPosition) {
+		this.requireSavedPosition = requireSavedPosition;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return VStreamProperties.class.isAssignableFrom(type);
@@ -271,6 +287,10 @@ public class VStreamProperties implements Validator {
 		VStreamProperties properties = (VStreamProperties) target;
 		if (properties.getId() == null || properties.getId().isBlank()) {
 			errors.rejectValue("id", "blank", "must not be blank");
+		}
+		if (properties.getKeyspace().startsWith("/")) {
+			errors.rejectValue("keyspace", "pattern",
+					"must name one keyspace: keyspace patterns (/regex) are not supported");
 		}
 		try {
 			VtgateAddress.parse(properties.getVtgate().getAddress());
