@@ -125,7 +125,7 @@ public final class VStreamAutoConfiguration {
 		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialInterval().toMillis(), retry.getMultiplier());
 		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
 		backOff.setMaxAttempts(retry.getAttempts());
-		ErrorRecovery recovery = properties.getError().getRecovery();
+		ErrorRecovery recovery = properties.getError().getRecovery().toErrorRecovery();
 		DeadLetterHandler handler = deadLetterHandler.getIfUnique();
 		if (recovery == ErrorRecovery.DEAD_LETTER && handler == null) {
 			throw new IllegalStateException(

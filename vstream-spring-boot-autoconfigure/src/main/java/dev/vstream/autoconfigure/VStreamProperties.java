@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.stream.StartPosition;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -338,8 +339,8 @@ public class VStreamProperties implements Validator {
 		if (retry.getMultiplier() < 1.0) {
 			errors.rejectValue("error.retry.multiplier", "range", "must be at least 1");
 		}
-		if (properties.getError().getRecovery() == dev.vstream.listener.ErrorRecovery.DEFAULT) {
-			errors.rejectValue("error.recovery", "invalid", "must be stop, skip or dead-letter");
+		if (properties.getError().getRecovery() == null) {
+			errors.rejectValue("error.recovery", "null", "must be stop, skip or dead-letter");
 		}
 		if (!properties.getStartVgtid().isEmpty()) {
 			try {
@@ -579,6 +580,38 @@ public class VStreamProperties implements Validator {
 
 		/** Memory only: a restart starts over from the start position. */
 		MEMORY
+
+	}
+
+	/**
+	 * What a stream does with a change whose listener failed: the values of
+	 * {@link ErrorRecovery} a stream can default to (an unknown value then
+	 * lists these, not {@code DEFAULT}, which only listeners can name).
+	 */
+	public enum RecoveryOption {
+
+		/** Stop the stream without advancing its position. */
+		STOP(ErrorRecovery.STOP),
+
+		/** Log the change and move on. */
+		SKIP(ErrorRecovery.SKIP),
+
+		/** Hand the change to the DeadLetterHandler bean and move on. */
+		DEAD_LETTER(ErrorRecovery.DEAD_LETTER);
+
+		private final ErrorRecovery recovery;
+
+		RecoveryOption(ErrorRecovery recovery) {
+			this.recovery = recovery;
+		}
+
+		/**
+		 * The recovery this option stands for.
+		 * @return the recovery
+		 */
+		public ErrorRecovery toErrorRecovery() {
+			return this.recovery;
+		}
 
 	}
 
@@ -941,15 +974,15 @@ public class VStreamProperties implements Validator {
 		 * (stop the stream without advancing its position), 'skip' (log and move on) or
 		 * 'dead-letter' (hand it to the DeadLetterHandler bean and move on).
 		 */
-		private dev.vstream.listener.ErrorRecovery recovery = dev.vstream.listener.ErrorRecovery.STOP;
+		private RecoveryOption recovery = RecoveryOption.STOP;
 
 		private final Retry retry = new Retry();
 
-		public dev.vstream.listener.ErrorRecovery getRecovery() {
+		public RecoveryOption getRecovery() {
 			return this.recovery;
 		}
 
-		public void setRecovery(dev.vstream.listener.ErrorRecovery recovery) {
+		public void setRecovery(RecoveryOption recovery) {
 			this.recovery = recovery;
 		}
 
