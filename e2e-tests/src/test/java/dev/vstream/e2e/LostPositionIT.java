@@ -72,7 +72,7 @@ class LostPositionIT {
 		assertThat(container.getStart().from()).isEqualTo(StreamStart.From.COPY);
 		assertThat(container.getStart().positionLost()).isTrue();
 		assertThat(output).contains("Stream '" + this.tag + "' has no saved position although it ran before")
-			.contains("every existing row of the listened tables is delivered again as an insert");
+			.contains("every existing row of the copied tables is delivered again as an insert");
 		// What the WARN line announced: the row handled before is delivered again, as an insert.
 		Recorder recorder = second.getBean(Recorder.class);
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(mine(recorder.orders)).singleElement()

@@ -169,7 +169,7 @@ final class StartPositionResolver {
 
 	private static String consequence(StreamStart start) {
 		return switch (start.from()) {
-			case COPY -> "every existing row of the listened tables is delivered again as an insert, then live changes";
+			case COPY -> "every existing row of the copied tables is delivered again as an insert, then live changes";
 			case CURRENT -> "only changes committed from now on are delivered; everything written since the stream "
 					+ "last ran is skipped";
 			case START_VGTID -> "changes from that position on are delivered";

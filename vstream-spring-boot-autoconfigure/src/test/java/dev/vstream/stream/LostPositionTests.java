@@ -117,7 +117,7 @@ class LostPositionTests {
 		assertThat(output).contains("WARN")
 			.contains("Stream 'test' has no saved position although it ran before (according to its run marker in "
 					+ "table vstream_offset_run): the offset store lost it. Starting at vstream.start-position=copy: "
-					+ "every existing row of the listened tables is delivered again as an insert")
+					+ "every existing row of the copied tables is delivered again as an insert")
 			.contains("vstream.require-saved-position=true");
 		assertThat(missing("true")).isEqualTo(1.0);
 	}
@@ -132,7 +132,7 @@ class LostPositionTests {
 		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
 			.withMessageContaining("Stream 'test' refuses to start: it has no saved position although it ran before")
 			.withMessageContaining("vstream.require-saved-position is true")
-			.withMessageContaining("every existing row of the listened tables is delivered again as an insert")
+			.withMessageContaining("every existing row of the copied tables is delivered again as an insert")
 			.withMessageContaining("vstream.require-saved-position=false")
 			.withMessageContaining("{\"action\":\"reset\"");
 		assertThat(container.getState()).isEqualTo(StreamState.FAILED);
