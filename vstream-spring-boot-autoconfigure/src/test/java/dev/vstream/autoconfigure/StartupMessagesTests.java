@@ -42,13 +42,6 @@ class StartupMessagesTests {
 	}
 
 	@Test
-	void anAddressWithASchemeFailsNamingTheProperty() {
-		this.runner.withPropertyValues("vstream.vtgate.address=dns:///vtgate:15991")
-			.run((context) -> assertThat(failure(context)).contains("vstream.vtgate.address")
-				.contains("must be host:port"));
-	}
-
-	@Test
 	void aKeyspacePatternFailsNamingTheProperty() {
 		this.runner.withPropertyValues("vstream.keyspace=/.*")
 			.run((context) -> assertThat(failure(context)).contains("vstream.keyspace")
@@ -80,11 +73,13 @@ class StartupMessagesTests {
 			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getRunMarker()).isNull());
 	}
 
+	// Spring Boot's failure analysis lists the constants of an enum-typed property: right for
+	// start-position, tablet-type, offset-store and scaling.mode, but error.recovery offered
+	// DEFAULT, which only listeners may name.
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = { "vstream.start-position=foo|COPY|CURRENT",
-			"vstream.tablet-type=master|PRIMARY|REPLICA", "vstream.offset-store=mongo|JDBC|REDIS",
-			"vstream.error.recovery=retry|STOP|DEAD_LETTER", "vstream.error.recovery=default|SKIP|DEAD_LETTER", "vstream.scaling.mode=cluster|SINGLE|SHARD_DISTRIBUTED" })
-	void anInvalidEnumValueListsTheValidOnes(String property, String valid, String alsoValid, CapturedOutput output) {
+	@CsvSource(delimiter = '|', value = { "vstream.error.recovery=retry|STOP|DEAD_LETTER",
+			"vstream.error.recovery=default|SKIP|DEAD_LETTER" })
+	void anInvalidErrorRecoveryListsOnlyTheValidOnes(String property, String valid, String alsoValid, CapturedOutput output) {
 		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "vstream.keyspace=commerce",
 					"vstream.jdbc.embedded-url=jdbc:h2:mem:offsets-enum", property)
