@@ -32,7 +32,8 @@ public class VStreamProperties implements Validator {
 	private String id = "default";
 
 	/**
-	 * Keyspace of listeners that name none.
+	 * Keyspace of listeners that name none: one keyspace name (keyspace patterns such as /.* are
+	 * refused).
 	 */
 	private String keyspace = "";
 
@@ -637,7 +638,8 @@ public class VStreamProperties implements Validator {
 	public static class Vtgate {
 
 		/**
-		 * Address of vtgate's gRPC port, as host:port.
+		 * Address of vtgate's gRPC port, as host:port: one address, not a list (put a load
+		 * balancer or a DNS name resolving to every vtgate in front of several).
 		 */
 		private String address = "localhost:15991";
 

@@ -541,7 +541,8 @@ public class VStreamContainer implements SmartLifecycle {
 	 * Replace or discard the saved position of a stopped stream, so that its next start begins
 	 * there.
 	 * @param start the position to start from next time, or {@code null} to delete the saved
-	 * position (the next start then follows the configured start position)
+	 * position and forget, in the run marker, that the stream ran (the next start then follows
+	 * the configured start position, as expected, even with a saved position required)
 	 * @throws IllegalStateException when the stream is running
 	 * @throws VStreamException when the position does not cover exactly the listened keyspaces
 	 * @see #positionAt(StartPosition)
