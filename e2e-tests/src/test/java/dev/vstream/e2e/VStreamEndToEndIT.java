@@ -177,6 +177,15 @@ class VStreamEndToEndIT {
 			.hasStackTraceContaining("corder");
 	}
 
+	@Test
+	void listenerOfAKeyspaceVtgateDoesNotKnowFailsStartUpNamingIt() {
+		String keyspace = "nosuchks_" + this.tag.replace('-', '_');
+		assertThatThrownBy(() -> start("unknown-keyspace", "vstream.offset-store=memory",
+				"e2e.order-keyspace=" + keyspace))
+			.hasStackTraceContaining("Keyspace '" + keyspace + "', streamed by listener 'recorder.order'")
+			.hasStackTraceContaining("does not exist in vtgate");
+	}
+
 	private void insertOrders(String batch, int count) {
 		String[] statements = new String[count];
 		for (int i = 0; i < count; i++) {

@@ -2,8 +2,10 @@ package dev.vstream.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
+import dev.vstream.stream.StreamStart;
 import dev.vstream.stream.VStreamContainer;
 import org.jspecify.annotations.Nullable;
 
@@ -54,6 +56,16 @@ final class StreamReport {
 	 */
 	static @Nullable Duration lag(VStreamContainer container, Instant now) {
 		return container.getLag(now);
+	}
+
+	/**
+	 * What the last start began from, as the endpoint and health show it.
+	 * @param start the last start, may be {@code null}
+	 * @return {@code saved-position}, {@code start-vgtid}, {@code copy} or {@code current};
+	 * {@code null} before the first start
+	 */
+	static @Nullable String startedFrom(@Nullable StreamStart start) {
+		return (start != null) ? start.from().name().toLowerCase(Locale.ROOT).replace('_', '-') : null;
 	}
 
 }

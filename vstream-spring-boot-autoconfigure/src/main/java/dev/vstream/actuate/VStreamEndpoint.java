@@ -18,6 +18,7 @@ import dev.vstream.scaling.ScalingStatus;
 import dev.vstream.stream.ShardPosition;
 import dev.vstream.stream.StartPosition;
 import dev.vstream.stream.StreamPosition;
+import dev.vstream.stream.StreamStart;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamException;
@@ -272,6 +273,7 @@ public class VStreamEndpoint {
 
 	private static StreamDescriptor describe(VStreamContainer container, Instant now) {
 		StreamPosition position = container.getPosition();
+		StreamStart start = container.getStart();
 		Duration lag = StreamReport.lag(container, now);
 		String defaultKeyspace = container.getSettings().defaultKeyspace();
 		List<ListenerDescriptor> listeners = container.getEndpoints()
@@ -284,7 +286,9 @@ public class VStreamEndpoint {
 				(position != null) ? PositionDescriptor.of(position) : null, container.getLastEventTime(),
 				container.getLastCommitTime(), (lag != null) ? lag.toMillis() : null, container.getEventsReceived(),
 				container.getChangesHandled(), container.getChangesFailed(), container.getReconnects(),
-				container.getOffsetStoreUnavailableSince(), listeners);
+				container.getOffsetStoreUnavailableSince(), StreamReport.startedFrom(start),
+				(start != null) && start.withoutSavedPosition(), (start != null) ? start.ranBefore() : null,
+				listeners);
 	}
 
 	/**
@@ -327,12 +331,19 @@ public class VStreamEndpoint {
 	 * @param reconnects reconnects since start-up
 	 * @param offsetStoreUnavailableSince since when the offset store has been failing (or a save
 	 * hanging): the stream takes nothing from vtgate meanwhile; {@code null} while it answers
+	 * @param startedFrom what the last start began from: {@code saved-position},
+	 * {@code start-vgtid}, {@code copy} or {@code current}; {@code null} before the first start
+	 * @param startedWithoutSavedPosition whether the last start found no saved position
+	 * @param ranBefore whether the stream's run marker says it ran before that start;
+	 * {@code null} before the first start or when there is no readable marker. With
+	 * {@code startedWithoutSavedPosition}, {@code true} means the offset store lost the position
 	 * @param listeners the listeners of the stream
 	 */
 	public record StreamDescriptor(String id, List<String> tables, StreamState state, boolean running, boolean autoStartup,
 			@Nullable String lastError, @Nullable PositionDescriptor position, @Nullable Instant lastEventTime,
 			@Nullable Instant lastCommitTime, @Nullable Long lagMillis, long eventsReceived, long changesHandled,
 			long changesFailed, long reconnects, @Nullable Instant offsetStoreUnavailableSince,
+			@Nullable String startedFrom, boolean startedWithoutSavedPosition, @Nullable Boolean ranBefore,
 			List<ListenerDescriptor> listeners) implements OperationResponseBody {
 
 	}

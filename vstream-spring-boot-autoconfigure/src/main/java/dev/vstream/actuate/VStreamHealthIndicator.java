@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.vstream.stream.ShardPosition;
 import dev.vstream.stream.StreamPosition;
+import dev.vstream.stream.StreamStart;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import org.jspecify.annotations.Nullable;
@@ -138,6 +139,14 @@ public class VStreamHealthIndicator implements HealthIndicator {
 		Duration lag = StreamReport.lag(this.container, now);
 		if (lag != null) {
 			health.withDetail("lag", lag.toString());
+		}
+		StreamStart start = this.container.getStart();
+		if (start != null) {
+			health.withDetail("startedFrom", StreamReport.startedFrom(start));
+			health.withDetail("startedWithoutSavedPosition", start.withoutSavedPosition());
+			if (start.ranBefore() != null) {
+				health.withDetail("ranBefore", start.ranBefore());
+			}
 		}
 		return health.build();
 	}

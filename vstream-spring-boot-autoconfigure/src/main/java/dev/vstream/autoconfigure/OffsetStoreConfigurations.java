@@ -8,13 +8,17 @@ import javax.sql.DataSource;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.offset.JdbcStreamRunMarker;
 import dev.vstream.offset.RedisOffsetRepository;
+import dev.vstream.offset.StreamRunMarker;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -106,6 +110,38 @@ final class OffsetStoreConfigurations {
 		@ConditionalOnMissingBean(OffsetRepository.class)
 		InMemoryOffsetRepository vstreamOffsetRepository() {
 			return new InMemoryOffsetRepository();
+		}
+
+	}
+
+	/**
+	 * The run marker, in a table next to the offset table ({@code <table-name>_run}) of the
+	 * application's DataSource, or of the embedded offset database when there is none. Not with
+	 * the memory store, which loses every position by design.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JdbcTemplate.class)
+	@ConditionalOnExpression("!'${vstream.offset-store:jdbc}'.equalsIgnoreCase('memory')")
+	static class RunMarker {
+
+		@Bean
+		@ConditionalOnMissingBean(StreamRunMarker.class)
+		@Nullable JdbcStreamRunMarker vstreamRunMarker(ObjectProvider<DataSource> dataSource,
+				ObjectProvider<EmbeddedOffsetDatabase> embedded, VStreamProperties properties) {
+			DataSource target = dataSource.getIfUnique();
+			if (target == null) {
+				EmbeddedOffsetDatabase database = embedded.getIfAvailable();
+				if (database == null) {
+					return null;
+				}
+				target = database.getDataSource();
+			}
+			JdbcStreamRunMarker marker = new JdbcStreamRunMarker(new JdbcTemplate(target),
+					properties.getJdbc().getTableName() + JdbcStreamRunMarker.TABLE_SUFFIX);
+			if (properties.getJdbc().isInitializeSchema()) {
+				marker.createTableIfMissing();
+			}
+			return marker;
 		}
 
 	}

@@ -15,6 +15,7 @@ import dev.vstream.listener.VStreamListenerEndpointRegistry;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.scaling.LockFence;
 import dev.vstream.scaling.ScalingCoordinator;
 import dev.vstream.scaling.ScalingMode;
@@ -66,7 +67,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @ConditionalOnBooleanProperty(name = "vstream.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(VStreamProperties.class)
 @Import({ OffsetStoreConfigurations.Jdbc.class, OffsetStoreConfigurations.Redis.class,
-		OffsetStoreConfigurations.Memory.class, OffsetStoreConfigurations.Missing.class,
+		OffsetStoreConfigurations.Memory.class, OffsetStoreConfigurations.RunMarker.class,
+		OffsetStoreConfigurations.Missing.class,
 		VStreamScalingConfigurations.JdbcLocks.class, VStreamScalingConfigurations.RedisLocks.class,
 		VStreamScalingConfigurations.Coordinators.class, VStreamScalingConfigurations.MissingIntegration.class })
 public final class VStreamAutoConfiguration {
@@ -123,7 +125,7 @@ public final class VStreamAutoConfiguration {
 		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialInterval().toMillis(), retry.getMultiplier());
 		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
 		backOff.setMaxAttempts(retry.getAttempts());
-		ErrorRecovery recovery = properties.getError().getRecovery();
+		ErrorRecovery recovery = properties.getError().getRecovery().toErrorRecovery();
 		DeadLetterHandler handler = deadLetterHandler.getIfUnique();
 		if (recovery == ErrorRecovery.DEAD_LETTER && handler == null) {
 			throw new IllegalStateException(
@@ -200,7 +202,7 @@ public final class VStreamAutoConfiguration {
 			OffsetRepository offsetRepository, VStreamListenerEndpointRegistry registry,
 			VStreamErrorHandler errorHandler, ObjectProvider<DataSource> dataSource,
 			ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<VStreamMonitor> monitor,
-			ObjectProvider<LockFence> lockFence) {
+			ObjectProvider<LockFence> lockFence, ObjectProvider<StreamRunMarker> runMarker) {
 		VStreamContainer container = new VStreamContainer(settings(properties), vstreamChannel,
 				VStreamScalingConfigurations.streamOffsets(properties, offsetRepository, lockFence), registry::getEndpoints,
 				errorHandler);
@@ -208,6 +210,15 @@ public final class VStreamAutoConfiguration {
 		// Scaled: the coordinator decides when (and whether) this instance runs the stream.
 		container.setAutoStartup(properties.isAutoStartup() && properties.getScaling().getMode() == ScalingMode.SINGLE);
 		container.setVerifyTables(properties.isVerifyTables());
+		StreamRunMarker marker = runMarker.getIfUnique();
+		if (properties.isRequireSavedPosition() && marker == null) {
+			throw new IllegalStateException("vstream.require-saved-position=true needs a run marker to tell a first "
+					+ "start from a lost position: a DataSource (or vstream.offset-store=jdbc with the embedded "
+					+ "database), or a StreamRunMarker bean" + ((properties.getOffsetStore() == VStreamProperties.OffsetStore.MEMORY)
+							? "; vstream.offset-store=memory loses every position by design" : ""));
+		}
+		container.setRunMarker(marker);
+		container.setRequireSavedPosition(properties.isRequireSavedPosition());
 		monitor.ifUnique(container::setMonitor);
 		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
 				properties.getCheckpoint().getInterval()));

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.stream.StartPosition;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -31,7 +32,8 @@ public class VStreamProperties implements Validator {
 	private String id = "default";
 
 	/**
-	 * Keyspace of listeners that name none.
+	 * Keyspace of listeners that name none: one keyspace name (keyspace patterns such as /.* are
+	 * refused).
 	 */
 	private String keyspace = "";
 
@@ -83,9 +85,17 @@ public class VStreamProperties implements Validator {
 
 	/**
 	 * Whether to check at start-up, by asking vtgate for each keyspace's tables, that every
-	 * listened table exists; skipped when vtgate cannot answer.
+	 * listened keyspace and table exists; skipped when vtgate cannot answer.
 	 */
 	private boolean verifyTables = true;
+
+	/**
+	 * Whether a stream that has run before (according to its run marker, kept apart from the
+	 * offset store) refuses to start without a saved position, instead of starting again at
+	 * start-position. Needs a run marker: a DataSource or the embedded offset database, or a
+	 * StreamRunMarker bean.
+	 */
+	private boolean requireSavedPosition = false;
 
 	/**
 	 * Whether the stream starts with the application.
@@ -257,6 +267,14 @@ public class VStreamProperties implements Validator {
 		this.resetOnStart = resetOnStart;
 	}
 
+	public boolean isRequireSavedPosition() {
+		return this.requireSavedPosition;
+	}
+
+	public void setRequireSavedPosition(boolean requireSavedPosition) {
+		this.requireSavedPosition = requireSavedPosition;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return VStreamProperties.class.isAssignableFrom(type);
@@ -271,6 +289,10 @@ public class VStreamProperties implements Validator {
 		VStreamProperties properties = (VStreamProperties) target;
 		if (properties.getId() == null || properties.getId().isBlank()) {
 			errors.rejectValue("id", "blank", "must not be blank");
+		}
+		if (properties.getKeyspace().startsWith("/")) {
+			errors.rejectValue("keyspace", "pattern",
+					"must name one keyspace: keyspace patterns (/regex) are not supported");
 		}
 		try {
 			VtgateAddress.parse(properties.getVtgate().getAddress());
@@ -318,8 +340,8 @@ public class VStreamProperties implements Validator {
 		if (retry.getMultiplier() < 1.0) {
 			errors.rejectValue("error.retry.multiplier", "range", "must be at least 1");
 		}
-		if (properties.getError().getRecovery() == dev.vstream.listener.ErrorRecovery.DEFAULT) {
-			errors.rejectValue("error.recovery", "invalid", "must be stop, skip or dead-letter");
+		if (properties.getError().getRecovery() == null) {
+			errors.rejectValue("error.recovery", "null", "must be stop, skip or dead-letter");
 		}
 		if (!properties.getStartVgtid().isEmpty()) {
 			try {
@@ -563,6 +585,38 @@ public class VStreamProperties implements Validator {
 	}
 
 	/**
+	 * What a stream does with a change whose listener failed: the values of
+	 * {@link ErrorRecovery} a stream can default to (an unknown value then
+	 * lists these, not {@code DEFAULT}, which only listeners can name).
+	 */
+	public enum RecoveryOption {
+
+		/** Stop the stream without advancing its position. */
+		STOP(ErrorRecovery.STOP),
+
+		/** Log the change and move on. */
+		SKIP(ErrorRecovery.SKIP),
+
+		/** Hand the change to the DeadLetterHandler bean and move on. */
+		DEAD_LETTER(ErrorRecovery.DEAD_LETTER);
+
+		private final ErrorRecovery recovery;
+
+		RecoveryOption(ErrorRecovery recovery) {
+			this.recovery = recovery;
+		}
+
+		/**
+		 * The recovery this option stands for.
+		 * @return the recovery
+		 */
+		public ErrorRecovery toErrorRecovery() {
+			return this.recovery;
+		}
+
+	}
+
+	/**
 	 * Tablet types vtgate can stream from.
 	 */
 	public enum TabletTypeOption {
@@ -584,7 +638,8 @@ public class VStreamProperties implements Validator {
 	public static class Vtgate {
 
 		/**
-		 * Address of vtgate's gRPC port, as host:port.
+		 * Address of vtgate's gRPC port, as host:port: one address, not a list (put a load
+		 * balancer or a DNS name resolving to every vtgate in front of several).
 		 */
 		private String address = "localhost:15991";
 
@@ -923,15 +978,15 @@ public class VStreamProperties implements Validator {
 		 * (stop the stream without advancing its position), 'skip' (log and move on) or
 		 * 'dead-letter' (hand it to the DeadLetterHandler bean and move on).
 		 */
-		private dev.vstream.listener.ErrorRecovery recovery = dev.vstream.listener.ErrorRecovery.STOP;
+		private RecoveryOption recovery = RecoveryOption.STOP;
 
 		private final Retry retry = new Retry();
 
-		public dev.vstream.listener.ErrorRecovery getRecovery() {
+		public RecoveryOption getRecovery() {
 			return this.recovery;
 		}
 
-		public void setRecovery(dev.vstream.listener.ErrorRecovery recovery) {
+		public void setRecovery(RecoveryOption recovery) {
 			this.recovery = recovery;
 		}
 

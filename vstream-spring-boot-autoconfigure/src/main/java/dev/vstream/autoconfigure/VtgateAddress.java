@@ -13,6 +13,13 @@ record VtgateAddress(String host, int port) {
 			throw new IllegalArgumentException("must be host:port, was empty");
 		}
 		String text = address.trim();
+		if (text.contains(",")) {
+			throw new IllegalArgumentException("must be one host:port, was '" + text + "': a list of vtgates is not "
+					+ "supported; put a load balancer or a DNS name that resolves to every vtgate in front of them");
+		}
+		if (text.chars().anyMatch(Character::isWhitespace) || text.contains("://")) {
+			throw new IllegalArgumentException("must be host:port, was '" + text + "'");
+		}
 		int colon = text.lastIndexOf(':');
 		if (colon <= 0 || colon == text.length() - 1) {
 			throw new IllegalArgumentException("must be host:port, was '" + text + "'");

@@ -12,6 +12,7 @@ import dev.vstream.listener.ChangeEvent;
 import dev.vstream.listener.ListenerExecutionFailedException;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.stream.StreamPosition;
+import dev.vstream.stream.StreamStart;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamMonitor;
 import io.grpc.Status;
@@ -65,6 +66,9 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 
 	/** Name of the counter of reconnects. */
 	public static final String RECONNECTS = "vstream.reconnects";
+
+	/** Name of the counter of starts without a saved position. */
+	public static final String POSITION_MISSING = "vstream.position.missing";
 
 	private static final String NONE = "none";
 
@@ -222,6 +226,19 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 				.description("Reconnects after the stream broke")
 				.tag("stream", container.getId())
 				.tag("code", status.getCode().name())
+				.register(registry)
+				.increment();
+		}
+	}
+
+	@Override
+	public void startedWithoutSavedPosition(VStreamContainer container, StreamStart start) {
+		MeterRegistry registry = this.meterRegistry;
+		if (registry != null) {
+			Counter.builder(POSITION_MISSING)
+				.description("Starts without a saved position (ran.before=true: the offset store lost it)")
+				.tag("stream", container.getId())
+				.tag("ran.before", (start.ranBefore() != null) ? start.ranBefore().toString() : "unknown")
 				.register(registry)
 				.increment();
 		}

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +31,7 @@ import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.TableSchema;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.SaveRefusedException;
+import dev.vstream.offset.StreamRunMarker;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -39,7 +39,6 @@ import io.grpc.StatusRuntimeException;
 import io.vitess.proto.Vtgate.VStreamFlags;
 import io.vitess.proto.Vtgate.VStreamRequest;
 import io.vitess.proto.Vtgate.VStreamResponse;
-import io.vitess.proto.grpc.VitessGrpc;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -115,7 +114,9 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private long lastSaveNanos;
 
-	private boolean resetDone;
+	private final StartPositionResolver startPositions = new StartPositionResolver(this);
+
+	private volatile @Nullable StreamStart lastStart;
 
 	private volatile boolean verifyTables = true;
 
@@ -302,6 +303,39 @@ public class VStreamContainer implements SmartLifecycle {
 		this.verifyTables = verifyTables;
 	}
 
+	/**
+	 * Set where the stream records that it has run, so that a start without a saved position can
+	 * tell a first start from an offset store that lost the position.
+	 * @param runMarker the marker, {@code null} for none (such a start cannot tell)
+	 */
+	public void setRunMarker(@Nullable StreamRunMarker runMarker) {
+		this.startPositions.setRunMarker(runMarker);
+	}
+
+	/** @return where the stream records that it has run, if anywhere */
+	public @Nullable StreamRunMarker getRunMarker() {
+		return this.startPositions.getRunMarker();
+	}
+
+	/**
+	 * Set whether {@link #start()} refuses to start without a saved position when the stream ran
+	 * before (or the run marker cannot tell), instead of starting at the configured start again.
+	 * @param requireSavedPosition whether to refuse
+	 */
+	public void setRequireSavedPosition(boolean requireSavedPosition) {
+		this.startPositions.setRequireSavedPosition(requireSavedPosition);
+	}
+
+	/** @return whether a start without a saved position is refused once the stream ran before */
+	public boolean isRequireSavedPosition() {
+		return this.startPositions.isRequireSavedPosition();
+	}
+
+	/** @return where the last start began, {@code null} before the first start */
+	public @Nullable StreamStart getStart() {
+		return this.lastStart;
+	}
+
 	/** @return the transaction manager listeners' work and position saves share, if any */
 	public @Nullable PlatformTransactionManager getTransactionManager() {
 		return this.transactionManager;
@@ -392,6 +426,8 @@ public class VStreamContainer implements SmartLifecycle {
 		shardContainer.setMonitor(this.streamMonitor);
 		shardContainer.setDdlListeners(this.ddlListeners);
 		shardContainer.setVerifyTables(this.verifyTables);
+		shardContainer.setRunMarker(getRunMarker());
+		shardContainer.setRequireSavedPosition(isRequireSavedPosition());
 		shardContainer.setAutoStartup(false);
 		return shardContainer;
 	}
@@ -435,19 +471,18 @@ public class VStreamContainer implements SmartLifecycle {
 							+ getId() + "' has no default keyspace; set vstream.keyspace or @VStreamListener(keyspace)");
 				}
 			}
-			if (this.verifyTables) {
-				verifyTables(listeners);
-			}
-			StreamPosition initial;
+			StreamStart start;
 			try {
-				initial = initialPosition();
+				new StartupChecks(getId(), this.channel).check(listeners, this::keyspaceOf, this.verifyTables);
+				start = this.startPositions.resolve();
 			}
 			catch (RuntimeException ex) {
 				this.lastError = ex;
 				this.state = StreamState.FAILED;
 				throw ex;
 			}
-			this.position = initial;
+			this.lastStart = start;
+			this.position = start.position();
 			this.resharded = false;
 			this.unsavedTransactions = 0;
 			this.lastSaveNanos = System.nanoTime();
@@ -527,7 +562,8 @@ public class VStreamContainer implements SmartLifecycle {
 	 * Replace or discard the saved position of a stopped stream, so that its next start begins
 	 * there.
 	 * @param start the position to start from next time, or {@code null} to delete the saved
-	 * position (the next start then follows the configured start position)
+	 * position and forget, in the run marker, that the stream ran (the next start then follows
+	 * the configured start position, as expected, even with a saved position required)
 	 * @throws IllegalStateException when the stream is running
 	 * @throws VStreamException when the position does not cover exactly the listened keyspaces
 	 * @see #positionAt(StartPosition)
@@ -541,6 +577,7 @@ public class VStreamContainer implements SmartLifecycle {
 			}
 			if (start == null) {
 				this.offsets.delete(getId());
+				this.startPositions.positionDeleted();
 			}
 			else {
 				checkKeyspaces(start, "new position");
@@ -694,7 +731,8 @@ public class VStreamContainer implements SmartLifecycle {
 				this.reconnects.incrementAndGet();
 				this.streamMonitor.reconnecting(this, ex.getStatus());
 				logger.warn("Stream '" + getId() + "' broke (" + ex.getStatus().getCode() + ": "
-						+ ex.getStatus().getDescription() + "); reconnecting in " + delay + " ms from " + this.position);
+						+ ex.getStatus().getDescription() + ") on vtgate " + this.channel.authority() + "; reconnecting in "
+						+ delay + " ms from " + this.position);
 				sleep(delay);
 			}
 			catch (ReshardSignal signal) {
@@ -817,102 +855,10 @@ public class VStreamContainer implements SmartLifecycle {
 	}
 
 	/**
-	 * A listener of a table its keyspace does not have would never be called: a typo that only
-	 * shows when nothing arrives. Ask vtgate (SHOW TABLES per keyspace) and refuse it up front.
-	 * vtgate being unreachable, or refusing the query, is not a reason to refuse the start.
-	 */
-	private void verifyTables(Collection<VStreamListenerEndpoint> listeners) {
-		Map<String, List<VStreamListenerEndpoint>> byKeyspace = new LinkedHashMap<>();
-		for (VStreamListenerEndpoint listener : listeners) {
-			byKeyspace.computeIfAbsent(keyspaceOf(listener), (k) -> new ArrayList<>()).add(listener);
-		}
-		byKeyspace.forEach((keyspace, keyspaceListeners) -> {
-			Set<String> tables = tablesOf(keyspace);
-			if (tables == null) {
-				return;
-			}
-			for (VStreamListenerEndpoint listener : keyspaceListeners) {
-				if (!tables.contains(listener.getTable().toLowerCase(java.util.Locale.ROOT))) {
-					VStreamException ex = new VStreamException("Listener '" + listener.getId() + "' listens to table '"
-							+ listener.getTable() + "', which keyspace '" + keyspace + "' does not have (it has "
-							+ new TreeSet<>(tables) + ")");
-					this.lastError = ex;
-					this.state = StreamState.FAILED;
-					throw ex;
-				}
-			}
-		});
-	}
-
-	private @Nullable Set<String> tablesOf(String keyspace) {
-		io.vitess.proto.Vtgate.ExecuteResponse response;
-		try {
-			response = VitessGrpc.newBlockingStub(this.channel)
-				.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
-				.execute(io.vitess.proto.Vtgate.ExecuteRequest.newBuilder()
-					.setSession(io.vitess.proto.Vtgate.Session.newBuilder().setTargetString(keyspace).setAutocommit(true))
-					.setQuery(io.vitess.proto.Query.BoundQuery.newBuilder().setSql("show tables"))
-					.build());
-		}
-		catch (StatusRuntimeException ex) {
-			logger.debug("Stream '" + getId() + "' could not list the tables of keyspace '" + keyspace + "': "
-					+ ex.getStatus());
-			return null;
-		}
-		if (response.hasError() && response.getError().getCode() != io.vitess.proto.Vtrpc.Code.OK) {
-			logger.debug("Stream '" + getId() + "' could not list the tables of keyspace '" + keyspace + "': "
-					+ response.getError().getMessage());
-			return null;
-		}
-		Set<String> tables = new java.util.HashSet<>();
-		for (io.vitess.proto.Query.Row row : response.getResult().getRowsList()) {
-			if (row.getLengthsCount() > 0 && row.getLengths(0) >= 0) {
-				tables.add(row.getValues().substring(0, (int) row.getLengths(0))
-					.toStringUtf8()
-					.toLowerCase(java.util.Locale.ROOT));
-			}
-		}
-		return tables;
-	}
-
-	private StreamPosition initialPosition() {
-		if (this.settings.resetOnStart() && !this.resetDone) {
-			logger.warn("Stream '" + getId() + "' discards its saved position (reset on start)");
-			this.offsets.delete(getId());
-			this.resetDone = true;
-		}
-		Optional<StreamPosition> saved;
-		try {
-			saved = this.offsets.load(getId());
-		}
-		catch (RuntimeException ex) {
-			throw new VStreamException("Stream '" + getId() + "' cannot start: its saved position cannot be read ("
-					+ ex.getMessage() + "). The stored value is left as it is; fix it, or discard it with a reset.",
-					ex);
-		}
-		this.savedPosition = saved.orElse(null);
-		if (saved.isPresent()) {
-			checkKeyspaces(saved.get(), "saved position");
-			logger.info("Stream '" + getId() + "' resumes from its saved position " + saved.get());
-			return saved.get();
-		}
-		if (this.settings.explicitStart() != null) {
-			checkKeyspaces(this.settings.explicitStart(), "configured start position");
-			logger.info("Stream '" + getId() + "' has no saved position; starting at the configured position "
-					+ this.settings.explicitStart());
-			return this.settings.explicitStart();
-		}
-		StreamPosition start = positionAt(this.settings.startPosition());
-		logger.info("Stream '" + getId() + "' has no saved position; starting at " + this.settings.startPosition()
-				+ " for " + start);
-		return start;
-	}
-
-	/**
 	 * A position that does not cover exactly the listened keyspaces belongs to another
 	 * configuration (or stream): streaming from it would miss or invent changes.
 	 */
-	private void checkKeyspaces(StreamPosition position, String what) {
+	void checkKeyspaces(StreamPosition position, String what) {
 		Set<String> covered = new TreeSet<>();
 		position.shards().forEach((shard) -> covered.add(shard.keyspace()));
 		Set<String> wanted = new TreeSet<>(keyspaces());
@@ -1350,6 +1296,7 @@ public class VStreamContainer implements SmartLifecycle {
 				commitTransaction();
 			});
 			VStreamContainer.this.savedPosition = handled;
+			VStreamContainer.this.startPositions.positionSaved();
 			VStreamContainer.this.unsavedTransactions = 0;
 			VStreamContainer.this.lastSaveNanos = System.nanoTime();
 			VStreamContainer.this.streamMonitor.checkpointSaved(VStreamContainer.this, handled,

@@ -73,4 +73,13 @@ public interface VStreamMonitor {
 	default void reconnecting(VStreamContainer container, Status status) {
 	}
 
+	/**
+	 * The stream starts without a saved position, at its configured start. Called by
+	 * {@link VStreamContainer#start()} on the starting thread, also when the start is then refused.
+	 * @param container the stream
+	 * @param start where it starts and whether it ran before
+	 */
+	default void startedWithoutSavedPosition(VStreamContainer container, StreamStart start) {
+	}
+
 }

@@ -16,6 +16,7 @@ import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
+import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.stream.StartPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
@@ -94,6 +95,26 @@ abstract class AbstractStreamTests {
 	/** A never-started container of this id whose state, error and commit time the test sets. */
 	ScriptedContainer scripted(String id) {
 		return track(new ScriptedContainer(id, this.vtgate.channel()));
+	}
+
+	/** A run marker that says every stream ran before: a start without a saved position lost it. */
+	static StreamRunMarker everyStreamRanBefore() {
+		return new StreamRunMarker() {
+
+			@Override
+			public boolean hasRun(String streamId) {
+				return true;
+			}
+
+			@Override
+			public void markRun(String streamId) {
+			}
+
+			@Override
+			public void forget(String streamId) {
+			}
+
+		};
 	}
 
 	/** Stop a container after the test, with the ones made here. */

@@ -94,6 +94,27 @@ class VStreamEndpointTests extends AbstractStreamTests {
 	}
 
 	@Test
+	void streamThatLostItsPositionSaysWhereItStartedAndThatItRanBefore() {
+		VStreamContainer lost = container("orders", StartPosition.CURRENT);
+		lost.setRunMarker(everyStreamRanBefore());
+		start(lost, (waiting) -> this.vtgate.requests().size() == 1);
+		VStreamContainer notStarted = container("customers", StartPosition.CURRENT);
+
+		VStreamEndpoint endpoint = endpoint(lost, notStarted);
+
+		assertThat(endpoint.stream("orders")).satisfies((stream) -> {
+			assertThat(stream.startedFrom()).isEqualTo("current");
+			assertThat(stream.startedWithoutSavedPosition()).isTrue();
+			assertThat(stream.ranBefore()).isTrue();
+		});
+		assertThat(endpoint.stream("customers")).satisfies((stream) -> {
+			assertThat(stream.startedFrom()).isNull();
+			assertThat(stream.startedWithoutSavedPosition()).isFalse();
+			assertThat(stream.ranBefore()).isNull();
+		});
+	}
+
+	@Test
 	void streamIsNullForAnUnknownId() {
 		VStreamEndpoint endpoint = endpoint(container("orders", StartPosition.CURRENT));
 

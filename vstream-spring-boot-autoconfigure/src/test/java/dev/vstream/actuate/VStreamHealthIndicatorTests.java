@@ -51,6 +51,20 @@ class VStreamHealthIndicatorTests extends AbstractStreamTests {
 	}
 
 	@Test
+	void streamThatLostItsPositionSaysWhereItStartedAndThatItRanBefore() {
+		VStreamContainer container = container("orders", StartPosition.COPY);
+		container.setRunMarker(everyStreamRanBefore());
+		start(container, (waiting) -> this.vtgate.requests().size() == 1);
+
+		Health health = indicator(container).health();
+
+		assertThat(health.getStatus()).isEqualTo(UP);
+		assertThat(health.getDetails()).containsEntry("startedFrom", "copy")
+			.containsEntry("startedWithoutSavedPosition", true)
+			.containsEntry("ranBefore", true);
+	}
+
+	@Test
 	void streamCopyingIsUpWithTheTablesBeingCopied() {
 		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-7", "customer")));
 		VStreamContainer container = start("orders", StartPosition.COPY, (copying) -> copying.getEventsReceived() == 1);

@@ -42,6 +42,8 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 
 	private final java.util.Map<String, List<String>> tables = new java.util.concurrent.ConcurrentHashMap<>();
 
+	private final java.util.Set<String> unknownKeyspaces = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	private final List<ServerCallStreamObserver<VStreamResponse>> open = new CopyOnWriteArrayList<>();
 
 	private final java.util.Map<ServerCallStreamObserver<VStreamResponse>, VStreamRequest> openRequests = new java.util.concurrent.ConcurrentHashMap<>();
@@ -166,6 +168,17 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	}
 
 	/**
+	 * Answer {@code SHOW TABLES} for a keyspace with vtgate's error for a keyspace its VSchema
+	 * does not have.
+	 * @param keyspace the keyspace
+	 * @return this
+	 */
+	public TestVtgate withUnknownKeyspace(String keyspace) {
+		this.unknownKeyspaces.add(keyspace);
+		return this;
+	}
+
+	/**
 	 * Answer {@code SHOW VITESS_SHARDS} with these shards of a keyspace (replacing earlier ones),
 	 * as vtgate's Execute does.
 	 * @param keyspace the keyspace
@@ -230,6 +243,15 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 				.addFields(io.vitess.proto.Query.Field.newBuilder().setName("Shards").setType(io.vitess.proto.Query.Type.VARCHAR));
 			this.shards.forEach((keyspace, names) -> names.forEach((name) -> result.addRows(Events.row(keyspace + "/" + name))));
 			responseObserver.onNext(io.vitess.proto.Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
+			responseObserver.onCompleted();
+			return;
+		}
+		if (this.unknownKeyspaces.contains(request.getSession().getTargetString())) {
+			responseObserver.onNext(io.vitess.proto.Vtgate.ExecuteResponse.newBuilder()
+				.setError(io.vitess.proto.Vtrpc.RPCError.newBuilder()
+					.setCode(io.vitess.proto.Vtrpc.Code.NOT_FOUND)
+					.setMessage("VT05003: unknown database '" + request.getSession().getTargetString() + "' in vschema"))
+				.build());
 			responseObserver.onCompleted();
 			return;
 		}

@@ -1,0 +1,184 @@
+package dev.vstream.stream;
+
+import java.util.Locale;
+import java.util.Optional;
+
+import dev.vstream.offset.InMemoryOffsetRepository;
+import dev.vstream.offset.OffsetRepository;
+import dev.vstream.offset.StreamRunMarker;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides where a stream starts: its saved position, else the configured start. A missing saved
+ * position is checked against the stream's {@link StreamRunMarker}: when the stream ran before,
+ * the offset store lost its position, which is logged at WARN with what the start will do (or
+ * refused, with {@code vstream.require-saved-position}).
+ */
+final class StartPositionResolver {
+
+	private static final Log logger = LogFactory.getLog(StartPositionResolver.class);
+
+	private final VStreamContainer container;
+
+	private volatile @Nullable StreamRunMarker runMarker;
+
+	private volatile boolean requireSavedPosition;
+
+	private boolean resetDone;
+
+	private volatile boolean marked;
+
+	StartPositionResolver(VStreamContainer container) {
+		this.container = container;
+	}
+
+	void setRunMarker(@Nullable StreamRunMarker runMarker) {
+		this.runMarker = runMarker;
+	}
+
+	@Nullable StreamRunMarker getRunMarker() {
+		return this.runMarker;
+	}
+
+	void setRequireSavedPosition(boolean requireSavedPosition) {
+		this.requireSavedPosition = requireSavedPosition;
+	}
+
+	boolean isRequireSavedPosition() {
+		return this.requireSavedPosition;
+	}
+
+	/**
+	 * Where the next start begins; called by {@code start()} under the container's lock.
+	 * @return the start
+	 * @throws VStreamException when the saved position cannot be used, or is missing although the
+	 * stream ran before and a saved position is required
+	 */
+	StreamStart resolve() {
+		String id = this.container.getId();
+		VStreamSettings settings = this.container.getSettings();
+		OffsetRepository offsets = this.container.getOffsetRepository();
+		if (settings.resetOnStart() && !this.resetDone) {
+			logger.warn("Stream '" + id + "' discards its saved position (reset on start)");
+			offsets.delete(id);
+			positionDeleted();
+			this.resetDone = true;
+		}
+		Optional<StreamPosition> saved;
+		try {
+			saved = offsets.load(id);
+		}
+		catch (RuntimeException ex) {
+			throw new VStreamException("Stream '" + id + "' cannot start: its saved position cannot be read ("
+					+ ex.getMessage() + "). The stored value is left as it is; fix it, or discard it with a reset.",
+					ex);
+		}
+		this.marked = false;
+		if (saved.isPresent()) {
+			this.container.checkKeyspaces(saved.get(), "saved position");
+			logger.info("Stream '" + id + "' resumes from its saved position " + saved.get());
+			// Streams that ran before the marker existed get theirs now.
+			positionSaved();
+			return new StreamStart(StreamStart.From.SAVED_POSITION, saved.get(), true);
+		}
+		StreamStart start;
+		if (settings.explicitStart() != null) {
+			this.container.checkKeyspaces(settings.explicitStart(), "configured start position");
+			start = new StreamStart(StreamStart.From.START_VGTID, settings.explicitStart(), ranBefore(id));
+		}
+		else {
+			StreamStart.From from = (settings.startPosition() == StartPosition.CURRENT) ? StreamStart.From.CURRENT
+					: StreamStart.From.COPY;
+			start = new StreamStart(from, this.container.positionAt(settings.startPosition()), ranBefore(id));
+		}
+		this.container.getMonitor().startedWithoutSavedPosition(this.container, start);
+		String consequence = consequence(start);
+		// A memory store never keeps a position across starts: starting without one is its normal case.
+		boolean memory = this.runMarker == null && !this.requireSavedPosition
+				&& this.container.getOffsetRepository() instanceof InMemoryOffsetRepository;
+		if (Boolean.FALSE.equals(start.ranBefore()) || memory) {
+			logger.info("Stream '" + id + "' has no saved position and has not run before; starting at "
+					+ configured(start) + " for " + start.position());
+			return start;
+		}
+		String ran = Boolean.TRUE.equals(start.ranBefore())
+				? "although it ran before (according to its run marker in " + describe() + "): the offset store lost it"
+				: "and cannot tell whether it ran before (" + ((this.runMarker != null)
+						? "its run marker in " + describe() + " cannot be read" : "no run marker") + ")";
+		if (this.requireSavedPosition) {
+			throw new VStreamException("Stream '" + id + "' refuses to start: it has no saved position " + ran
+					+ ", and vstream.require-saved-position is true. Starting at " + configured(start)
+					+ " would mean: " + consequence + ". To start there anyway, start once with "
+					+ "vstream.require-saved-position=false (or vstream.reset-on-start=true), or reset the stream "
+					+ "through the actuator (POST /actuator/vstream/" + id
+					+ " {\"action\":\"reset\"}, optionally with a \"position\") and start it.");
+		}
+		logger.warn("Stream '" + id + "' has no saved position " + ran + ". Starting at " + configured(start) + ": "
+				+ consequence + ". Set vstream.require-saved-position=true to refuse such a start.");
+		return start;
+	}
+
+	/** The first save of a start marks the stream as having run; a failure is retried at the next. */
+	void positionSaved() {
+		StreamRunMarker marker = this.runMarker;
+		if (marker == null || this.marked) {
+			return;
+		}
+		try {
+			marker.markRun(this.container.getId());
+			this.marked = true;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Stream '" + this.container.getId() + "' could not record in its run marker (" + describe()
+					+ ") that it ran (" + ex.getMessage() + "); retried at the next position save", ex);
+		}
+	}
+
+	/** The saved position was deleted on purpose: the next start without one is expected. */
+	void positionDeleted() {
+		StreamRunMarker marker = this.runMarker;
+		this.marked = false;
+		if (marker != null) {
+			marker.forget(this.container.getId());
+		}
+	}
+
+	private @Nullable Boolean ranBefore(String id) {
+		StreamRunMarker marker = this.runMarker;
+		if (marker == null) {
+			return null;
+		}
+		try {
+			return marker.hasRun(id);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Stream '" + id + "' cannot read its run marker in " + describe() + ": " + ex.getMessage(), ex);
+			return null;
+		}
+	}
+
+	private String describe() {
+		StreamRunMarker marker = this.runMarker;
+		return (marker != null) ? marker.describe() : "none";
+	}
+
+	private static String configured(StreamStart start) {
+		return switch (start.from()) {
+			case START_VGTID -> "vstream.start-vgtid " + start.position();
+			default -> "vstream.start-position=" + start.from().name().toLowerCase(Locale.ROOT);
+		};
+	}
+
+	private static String consequence(StreamStart start) {
+		return switch (start.from()) {
+			case COPY -> "every existing row of the copied tables is delivered again as an insert, then live changes";
+			case CURRENT -> "only changes committed from now on are delivered; everything written since the stream "
+					+ "last ran is skipped";
+			case START_VGTID -> "changes from that position on are delivered";
+			case SAVED_POSITION -> "it resumes where it left off";
+		};
+	}
+
+}

@@ -1,0 +1,134 @@
+package dev.vstream.stream;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import dev.vstream.listener.VStreamListenerEndpoint;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import io.vitess.proto.Query;
+import io.vitess.proto.Vtgate.ExecuteRequest;
+import io.vitess.proto.Vtgate.ExecuteResponse;
+import io.vitess.proto.Vtgate.Session;
+import io.vitess.proto.Vtrpc;
+import io.vitess.proto.grpc.VitessGrpc;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a stream checks before it connects, so that a mistake fails the start instead of a stream
+ * that never delivers: keyspace names that are patterns, keyspaces vtgate does not know, and
+ * tables a keyspace does not have. Only vtgate being unable to answer skips the lookups.
+ */
+final class StartupChecks {
+
+	private static final Log logger = LogFactory.getLog(StartupChecks.class);
+
+	private final String streamId;
+
+	private final Channel channel;
+
+	StartupChecks(String streamId, Channel channel) {
+		this.streamId = streamId;
+		this.channel = channel;
+	}
+
+	/**
+	 * Check the listeners of a stream.
+	 * @param listeners the listeners
+	 * @param keyspaceOf the keyspace each listener streams
+	 * @param lookUp whether to ask vtgate whether keyspaces and tables exist
+	 * @throws VStreamException on the first mistake, naming the listener
+	 */
+	void check(Collection<VStreamListenerEndpoint> listeners, Function<VStreamListenerEndpoint, String> keyspaceOf,
+			boolean lookUp) {
+		Map<String, List<VStreamListenerEndpoint>> byKeyspace = new LinkedHashMap<>();
+		for (VStreamListenerEndpoint listener : listeners) {
+			String keyspace = keyspaceOf.apply(listener);
+			if (keyspace.startsWith("/")) {
+				// vtgate would stream every matching keyspace, but positions, routing and the
+				// keyspace checks of saved positions all work on named keyspaces.
+				throw new VStreamException("Listener '" + listener.getId() + "' of stream '" + this.streamId
+						+ "' streams keyspace '" + keyspace + "', a pattern: keyspace patterns are not supported; "
+						+ "name each keyspace (@VStreamListener(keyspace) or vstream.keyspace)");
+			}
+			byKeyspace.computeIfAbsent(keyspace, (k) -> new ArrayList<>()).add(listener);
+		}
+		if (!lookUp) {
+			return;
+		}
+		byKeyspace.forEach((keyspace, keyspaceListeners) -> {
+			Set<String> tables = tablesOf(keyspace, keyspaceListeners);
+			if (tables == null) {
+				return;
+			}
+			for (VStreamListenerEndpoint listener : keyspaceListeners) {
+				if (!tables.contains(listener.getTable().toLowerCase(Locale.ROOT))) {
+					throw new VStreamException("Listener '" + listener.getId() + "' listens to table '"
+							+ listener.getTable() + "', which keyspace '" + keyspace + "' does not have (it has "
+							+ new TreeSet<>(tables) + ")");
+				}
+			}
+		});
+	}
+
+	/**
+	 * The tables of a keyspace, {@code null} when vtgate cannot answer.
+	 * @throws VStreamException when vtgate answers that the keyspace does not exist
+	 */
+	private @Nullable Set<String> tablesOf(String keyspace, List<VStreamListenerEndpoint> listeners) {
+		ExecuteResponse response;
+		try {
+			response = VitessGrpc.newBlockingStub(this.channel)
+				.withDeadlineAfter(10, TimeUnit.SECONDS)
+				.execute(ExecuteRequest.newBuilder()
+					.setSession(Session.newBuilder().setTargetString(keyspace).setAutocommit(true))
+					.setQuery(Query.BoundQuery.newBuilder().setSql("show tables"))
+					.build());
+		}
+		catch (StatusRuntimeException ex) {
+			logger.debug("Stream '" + this.streamId + "' could not list the tables of keyspace '" + keyspace + "': "
+					+ ex.getStatus());
+			return null;
+		}
+		if (response.hasError() && response.getError().getCode() != Vtrpc.Code.OK) {
+			String message = response.getError().getMessage();
+			if (isUnknownKeyspace(response.getError())) {
+				throw new VStreamException("Keyspace '" + keyspace + "', streamed by listener "
+						+ String.join(", ", listeners.stream().map((l) -> "'" + l.getId() + "'").toList()) + " of stream '"
+						+ this.streamId + "', does not exist in vtgate (" + message
+						+ "); check @VStreamListener(keyspace) or vstream.keyspace");
+			}
+			logger.debug("Stream '" + this.streamId + "' could not list the tables of keyspace '" + keyspace + "': "
+					+ message);
+			return null;
+		}
+		Set<String> tables = new HashSet<>();
+		for (Query.Row row : response.getResult().getRowsList()) {
+			if (row.getLengthsCount() > 0 && row.getLengths(0) >= 0) {
+				tables.add(row.getValues()
+					.substring(0, (int) row.getLengths(0))
+					.toStringUtf8()
+					.toLowerCase(Locale.ROOT));
+			}
+		}
+		return tables;
+	}
+
+	/** vtgate's answer for a keyspace missing from its VSchema: VT05003 unknown database. */
+	private static boolean isUnknownKeyspace(Vtrpc.RPCError error) {
+		String message = String.valueOf(error.getMessage());
+		return message.contains("VT05003") || message.contains("unknown database");
+	}
+
+}
