@@ -208,6 +208,7 @@ public final class VStreamAutoConfiguration {
 		// Scaled: the coordinator decides when (and whether) this instance runs the stream.
 		container.setAutoStartup(properties.isAutoStartup() && properties.getScaling().getMode() == ScalingMode.SINGLE);
 		container.setVerifyTables(properties.isVerifyTables());
+		container.setProgressTimeout(properties.getProgressTimeout());
 		monitor.ifUnique(container::setMonitor);
 		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
 				properties.getCheckpoint().getInterval()));

@@ -88,6 +88,13 @@ public class VStreamProperties implements Validator {
 	private boolean verifyTables = true;
 
 	/**
+	 * How long a stream may receive only heartbeats while its shards' positions (read through
+	 * vtgate) move past its own before it fails; zero never fails for this. vtgate keeps a stream
+	 * open with heartbeats only when its tablets cannot stream from the requested position.
+	 */
+	private Duration progressTimeout = Duration.ofMinutes(2);
+
+	/**
 	 * Whether the stream starts with the application.
 	 */
 	private boolean autoStartup = true;
@@ -249,6 +256,14 @@ public class VStreamProperties implements Validator {
 		this.verifyTables = verifyTables;
 	}
 
+	public Duration getProgressTimeout() {
+		return this.progressTimeout;
+	}
+
+	public void setProgressTimeout(Duration progressTimeout) {
+		this.progressTimeout = progressTimeout;
+	}
+
 	public boolean isResetOnStart() {
 		return this.resetOnStart;
 	}
@@ -287,6 +302,7 @@ public class VStreamProperties implements Validator {
 					"vstream.vtgate.username and vstream.vtgate.password must be set together");
 		}
 		notNegative(errors, "heartbeat-interval", properties.getHeartbeatInterval());
+		notNegative(errors, "progress-timeout", properties.getProgressTimeout());
 		positive(errors, "vtgate.keep-alive-time", properties.getVtgate().getKeepAliveTime());
 		positive(errors, "vtgate.keep-alive-timeout", properties.getVtgate().getKeepAliveTimeout());
 		positive(errors, "reconnect.initial-interval", properties.getReconnect().getInitialInterval());

@@ -81,6 +81,8 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private final VStreamErrorHandler errorHandler;
 
+	private final ShardPositionGuard positionGuard;
+
 	private final Object monitor = new Object();
 
 	private volatile VStreamMonitor streamMonitor = VStreamMonitor.NONE;
@@ -152,6 +154,7 @@ public class VStreamContainer implements SmartLifecycle {
 		this.offsets = offsets;
 		this.endpoints = endpoints;
 		this.errorHandler = errorHandler;
+		this.positionGuard = new ShardPositionGuard(channel, settings.id());
 	}
 
 	/** @return the stream id */
@@ -282,6 +285,22 @@ public class VStreamContainer implements SmartLifecycle {
 		this.verifyTables = verifyTables;
 	}
 
+	/**
+	 * Set how long the stream may receive only heartbeats while its shards' positions move past
+	 * its own before it fails: vtgate keeps a stream open with heartbeats only when its tablets
+	 * cannot stream from the requested position. Every (re)connect also checks that each shard
+	 * still has the position, whatever this is set to.
+	 * @param progressTimeout the timeout, zero to never fail for this
+	 */
+	public void setProgressTimeout(Duration progressTimeout) {
+		this.positionGuard.setProgressTimeout(progressTimeout);
+	}
+
+	/** @return how long the stream may receive only heartbeats while its shards move on */
+	public Duration getProgressTimeout() {
+		return this.positionGuard.getProgressTimeout();
+	}
+
 	/** @return the transaction manager listeners' work and position saves share, if any */
 	public @Nullable PlatformTransactionManager getTransactionManager() {
 		return this.transactionManager;
@@ -372,6 +391,7 @@ public class VStreamContainer implements SmartLifecycle {
 		shardContainer.setMonitor(this.streamMonitor);
 		shardContainer.setDdlListeners(this.ddlListeners);
 		shardContainer.setVerifyTables(this.verifyTables);
+		shardContainer.setProgressTimeout(getProgressTimeout());
 		shardContainer.setAutoStartup(false);
 		return shardContainer;
 	}
@@ -786,31 +806,19 @@ public class VStreamContainer implements SmartLifecycle {
 	}
 
 	private @Nullable Set<String> tablesOf(String keyspace) {
-		io.vitess.proto.Vtgate.ExecuteResponse response;
+		List<String> rows;
 		try {
-			response = VitessGrpc.newBlockingStub(this.channel)
-				.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
-				.execute(io.vitess.proto.Vtgate.ExecuteRequest.newBuilder()
-					.setSession(io.vitess.proto.Vtgate.Session.newBuilder().setTargetString(keyspace).setAutocommit(true))
-					.setQuery(io.vitess.proto.Query.BoundQuery.newBuilder().setSql("show tables"))
-					.build());
+			rows = VtgateQueries.firstColumn(this.channel, keyspace, "show tables");
 		}
-		catch (StatusRuntimeException ex) {
+		catch (StatusRuntimeException | IllegalStateException ex) {
 			logger.debug("Stream '" + getId() + "' could not list the tables of keyspace '" + keyspace + "': "
-					+ ex.getStatus());
-			return null;
-		}
-		if (response.hasError() && response.getError().getCode() != io.vitess.proto.Vtrpc.Code.OK) {
-			logger.debug("Stream '" + getId() + "' could not list the tables of keyspace '" + keyspace + "': "
-					+ response.getError().getMessage());
+					+ ex.getMessage());
 			return null;
 		}
 		Set<String> tables = new java.util.HashSet<>();
-		for (io.vitess.proto.Query.Row row : response.getResult().getRowsList()) {
-			if (row.getLengthsCount() > 0 && row.getLengths(0) >= 0) {
-				tables.add(row.getValues().substring(0, (int) row.getLengths(0))
-					.toStringUtf8()
-					.toLowerCase(java.util.Locale.ROOT));
+		for (String table : rows) {
+			if (table != null) {
+				tables.add(table.toLowerCase(java.util.Locale.ROOT));
 			}
 		}
 		return tables;
@@ -938,6 +946,7 @@ public class VStreamContainer implements SmartLifecycle {
 
 		void stream() {
 			StreamPosition from = VStreamContainer.this.position;
+			VStreamContainer.this.positionGuard.connecting(from);
 			VStreamRequest request = request(from);
 			Context.CancellableContext context = Context.current().withCancellation();
 			VStreamContainer.this.call = context;
@@ -997,7 +1006,10 @@ public class VStreamContainer implements SmartLifecycle {
 						}
 						onRow(event, transactionPositions[i]);
 					}
-					case VGTID -> this.pending = checkedPosition(event.getVgtid());
+					case VGTID -> {
+						this.pending = checkedPosition(event.getVgtid());
+						VStreamContainer.this.positionGuard.progressed();
+					}
 					case COMMIT -> {
 						this.inTransaction = false;
 						transactionHandled(false);
@@ -1018,7 +1030,8 @@ public class VStreamContainer implements SmartLifecycle {
 					case JOURNAL -> onJournal(event);
 					case HEARTBEAT -> {
 						// Only vtgate's own heartbeats reach clients, sent when it had nothing else to send.
-						if (!this.inTransaction && event.getTimestamp() > 0) {
+						if (!this.inTransaction && event.getTimestamp() > 0
+								&& VStreamContainer.this.positionGuard.heartbeat(VStreamContainer.this.position)) {
 							VStreamContainer.this.lastHeartbeatTime = Instant.ofEpochSecond(event.getTimestamp());
 						}
 					}
