@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -75,7 +76,11 @@ class MissingPositionIT {
 
 		long start = System.nanoTime();
 		container.start();
-		await().atMost(BOUND).until(() -> container.getState() == StreamState.FAILED);
+		await().atMost(BOUND)
+			.untilAsserted(() -> assertThat(container.getState())
+				.as("state (health %s, lastError %s, lag %s, events received %s)", health.health().getStatus(),
+						container.getLastError(), container.getLag(Instant.now()), container.getEventsReceived())
+				.isEqualTo(StreamState.FAILED));
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 
 		assertThat(took).isLessThan(BOUND);
