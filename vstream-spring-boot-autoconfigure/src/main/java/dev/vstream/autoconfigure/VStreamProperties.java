@@ -88,9 +88,10 @@ public class VStreamProperties implements Validator {
 	private boolean verifyTables = true;
 
 	/**
-	 * How long a stream may receive only heartbeats while its shards' positions (read through
-	 * vtgate) move past its own before it fails; zero never fails for this. vtgate keeps a stream
-	 * open with heartbeats only when its tablets cannot stream from the requested position.
+	 * How long a shard's position in the stream may stand still while the shard's own position
+	 * (read through vtgate) has moved past it before the stream fails; zero never fails for this.
+	 * vtgate keeps a stream open, without news of that shard, when its tablets cannot stream from
+	 * the requested position.
 	 */
 	private Duration progressTimeout = Duration.ofMinutes(2);
 

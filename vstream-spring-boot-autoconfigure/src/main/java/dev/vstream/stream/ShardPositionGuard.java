@@ -1,9 +1,11 @@
 package dev.vstream.stream;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import binlogdata.Binlogdata.ShardGtid;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import org.apache.commons.logging.Log;
@@ -22,10 +24,11 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li>at every (re)connect, each shard's requested GTID set must be contained in the shard's
  * position, as vttablet requires;</li>
- * <li>while streaming, a stream that receives nothing but heartbeats for the progress timeout,
- * although its shard's position had moved past its own at least half that time earlier, fails.
- * vtgate sends a VGTID for every transaction of a streamed shard, also those of tables nobody
- * listens to, so an idle but healthy stream keeps up with its shards' positions.</li>
+ * <li>while streaming, a shard whose GTID set in the VGTIDs received does not change for the
+ * progress timeout, although the shard's own position had moved past it at least half that time
+ * earlier, fails the stream (other shards may go on meanwhile, and vtgate may send only
+ * heartbeats). vtgate sends a VGTID for every transaction of a streamed shard, also those of
+ * tables nobody listens to, so a healthy shard keeps up with its own position even when idle.</li>
  * </ul>
  * When a shard's position cannot be read (vtgate refuses the statement, another flavor), this is
  * logged once and the stream goes on unchecked; until it receives a position, its heartbeats do not
@@ -45,17 +48,22 @@ final class ShardPositionGuard {
 
 	private boolean warned;
 
-	private long lastProgressNanos;
+	private long connectedNanos;
 
 	private long lastCheckNanos;
 
 	/** Whether heartbeats show the stream caught up: its position was verified or it received one since. */
 	private boolean live;
 
-	/** Shard positions read while the stream received only heartbeats, and which had moved past its own. */
-	private @Nullable Map<String, String> movedPast;
+	/** Per shard ({@code keyspace/shard}), the last GTID set received and since when. */
+	private final Map<String, String> shardGtids = new HashMap<>();
 
-	private long movedPastNanos;
+	private final Map<String, Long> shardSince = new HashMap<>();
+
+	/** Shards that stood still while their own position had moved past: their position then, and when. */
+	private final Map<String, String> movedPast = new LinkedHashMap<>();
+
+	private final Map<String, Long> movedPastSince = new HashMap<>();
 
 	ShardPositionGuard(Channel channel, String streamId) {
 		this.channel = channel;
@@ -77,9 +85,12 @@ final class ShardPositionGuard {
 	 */
 	void connecting(StreamPosition from) {
 		long now = System.nanoTime();
-		this.lastProgressNanos = now;
+		this.connectedNanos = now;
 		this.lastCheckNanos = now;
-		this.movedPast = null;
+		this.shardGtids.clear();
+		this.shardSince.clear();
+		this.movedPast.clear();
+		this.movedPastSince.clear();
 		boolean verified = true;
 		for (ShardPosition shard : from.shards()) {
 			GtidSet requested = requested(shard);
@@ -98,41 +109,66 @@ final class ShardPositionGuard {
 		this.live = verified;
 	}
 
-	/** The stream received a position: it is live. */
-	void progressed() {
-		this.lastProgressNanos = System.nanoTime();
+	/**
+	 * The stream received a position (a VGTID): it is live, and the shards whose GTID set changed
+	 * progressed.
+	 * @param reached the position received
+	 * @throws VStreamException when a shard made no progress for the progress timeout although its
+	 * own position did
+	 */
+	void progressed(StreamPosition reached) {
+		long now = System.nanoTime();
 		this.live = true;
-		this.movedPast = null;
+		// Once per transaction: read the VGtid as it is, without building ShardPositions.
+		for (ShardGtid shard : reached.toVGtid().getShardGtidsList()) {
+			String key = shard.getKeyspace() + "/" + shard.getShard();
+			if (!shard.getGtid().equals(this.shardGtids.put(key, shard.getGtid()))) {
+				this.shardSince.put(key, now);
+				this.movedPast.remove(key);
+			}
+		}
+		check(reached, now);
 	}
 
 	/**
 	 * A heartbeat arrived outside a transaction.
 	 * @param reached the position the stream reached
 	 * @return whether the heartbeat shows the stream caught up (counts for its lag)
-	 * @throws VStreamException when the stream made no progress for the progress timeout although
-	 * its shards did
+	 * @throws VStreamException when a shard made no progress for the progress timeout although its
+	 * own position did
 	 */
 	boolean heartbeat(@Nullable StreamPosition reached) {
-		Duration timeout = this.progressTimeout;
-		long now = System.nanoTime();
-		long half = timeout.toNanos() / 2;
-		if (timeout.isZero() || reached == null || now - this.lastProgressNanos < half) {
-			return this.live;
+		if (reached != null) {
+			check(reached, System.nanoTime());
 		}
-		Map<String, String> evidence = this.movedPast;
-		if (evidence != null) {
-			if (now - this.movedPastNanos >= half && now - this.lastProgressNanos >= timeout.toNanos()) {
-				throw noProgress(reached, evidence, Duration.ofNanos(now - this.lastProgressNanos));
+		return this.live && this.movedPast.isEmpty();
+	}
+
+	/**
+	 * Fail for shards that stood still for the timeout although their own position had moved past
+	 * the stream's at least half the timeout earlier; look for such shards at most every half
+	 * timeout (one statement per shard that stood still for half the timeout).
+	 */
+	private void check(StreamPosition reached, long now) {
+		Duration timeout = this.progressTimeout;
+		long half = timeout.toNanos() / 2;
+		if (timeout.isZero()) {
+			return;
+		}
+		for (Map.Entry<String, String> moved : this.movedPast.entrySet()) {
+			long still = now - this.shardSince.getOrDefault(moved.getKey(), this.connectedNanos);
+			if (still >= timeout.toNanos() && now - this.movedPastSince.get(moved.getKey()) >= half) {
+				throw noProgress(reached, moved.getKey(), moved.getValue(), Duration.ofNanos(still));
 			}
-			return this.live;
 		}
 		if (now - this.lastCheckNanos < half) {
-			return this.live;
+			return;
 		}
 		this.lastCheckNanos = now;
-		Map<String, String> moved = new LinkedHashMap<>();
 		for (ShardPosition shard : reached.shards()) {
-			GtidSet streamed = requested(shard);
+			String key = shard.keyspace() + "/" + shard.shard();
+			long still = now - this.shardSince.getOrDefault(key, this.connectedNanos);
+			GtidSet streamed = (still >= half && !this.movedPast.containsKey(key)) ? requested(shard) : null;
 			GtidSet current = (streamed != null) ? current(shard, streamed.flavor()) : null;
 			if (current == null) {
 				continue;
@@ -141,19 +177,13 @@ final class ShardPositionGuard {
 				throw mismatch(shard, current);
 			}
 			if (!streamed.contains(current)) {
-				moved.put(shard.keyspace() + "/" + shard.shard(), current.toString());
+				this.movedPast.put(key, current.toString());
+				this.movedPastSince.put(key, now);
+				logger.warn("Stream '" + this.streamId + "' received no new position of shard " + key + " for "
+						+ readable(Duration.ofNanos(still)) + " although the shard moved on to " + current
+						+ "; it fails unless one arrives soon");
 			}
 		}
-		if (!moved.isEmpty()) {
-			this.movedPast = moved;
-			this.movedPastNanos = now;
-			// From now on, heartbeats must not make the lag look healthy.
-			this.live = false;
-			logger.warn("Stream '" + this.streamId + "' received only heartbeats for "
-					+ readable(Duration.ofNanos(now - this.lastProgressNanos)) + " while shards " + moved
-					+ " moved past its position " + reached + "; it fails unless a position arrives soon");
-		}
-		return this.live;
 	}
 
 	private static boolean hasGtid(ShardPosition shard) {
@@ -217,13 +247,13 @@ final class ShardPositionGuard {
 				+ "so nothing would ever arrive. " + whatToDo());
 	}
 
-	private VStreamException noProgress(StreamPosition reached, Map<String, String> moved, Duration idle) {
-		return new VStreamException("Stream '" + this.streamId + "' received only heartbeats for " + readable(idle)
-				+ " (vstream.progress-timeout " + readable(this.progressTimeout) + ") while shards " + moved
-				+ " moved past its position " + reached + ": vtgate is retrying a tablet that cannot stream from it "
-				+ "(its log says 'vstream for <keyspace>/<shard> error, retrying'). If the tablets are only lagging "
-				+ "or throttled, restart the stream or raise vstream.progress-timeout. If the cluster no longer has "
-				+ "the position, start over: " + whatToDo());
+	private VStreamException noProgress(StreamPosition reached, String shard, String current, Duration still) {
+		return new VStreamException("Stream '" + this.streamId + "' received no new position of shard " + shard
+				+ " for " + readable(still) + " (vstream.progress-timeout " + readable(this.progressTimeout)
+				+ ") although the shard had moved on to " + current + "; the stream is at " + reached
+				+ ". vtgate is retrying a tablet that cannot stream from it (its log says 'vstream for " + shard
+				+ " error, retrying'). If the tablets are only lagging or throttled, restart the stream or raise "
+				+ "vstream.progress-timeout. If the cluster no longer has the position, start over: " + whatToDo());
 	}
 
 	private static String readable(Duration duration) {

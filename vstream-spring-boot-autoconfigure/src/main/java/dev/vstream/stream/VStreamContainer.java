@@ -286,9 +286,9 @@ public class VStreamContainer implements SmartLifecycle {
 	}
 
 	/**
-	 * Set how long the stream may receive only heartbeats while its shards' positions move past
-	 * its own before it fails: vtgate keeps a stream open with heartbeats only when its tablets
-	 * cannot stream from the requested position. Every (re)connect also checks that each shard
+	 * Set how long a shard's position in the stream may stand still while the shard's own
+	 * position has moved past it before the stream fails: vtgate keeps a stream open, without news
+	 * of that shard, when its tablets cannot stream from the requested position. Every (re)connect also checks that each shard
 	 * still has the position, whatever this is set to.
 	 * @param progressTimeout the timeout, zero to never fail for this
 	 */
@@ -296,7 +296,7 @@ public class VStreamContainer implements SmartLifecycle {
 		this.positionGuard.setProgressTimeout(progressTimeout);
 	}
 
-	/** @return how long the stream may receive only heartbeats while its shards move on */
+	/** @return how long a shard's position may stand still while the shard moves on */
 	public Duration getProgressTimeout() {
 		return this.positionGuard.getProgressTimeout();
 	}
@@ -1008,7 +1008,7 @@ public class VStreamContainer implements SmartLifecycle {
 					}
 					case VGTID -> {
 						this.pending = checkedPosition(event.getVgtid());
-						VStreamContainer.this.positionGuard.progressed();
+						VStreamContainer.this.positionGuard.progressed(this.pending);
 					}
 					case COMMIT -> {
 						this.inTransaction = false;

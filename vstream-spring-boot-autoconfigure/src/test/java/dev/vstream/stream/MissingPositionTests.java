@@ -136,11 +136,32 @@ class MissingPositionTests {
 		});
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
 		assertThat(container.getLastError()).isInstanceOf(VStreamException.class)
-			.hasMessageContaining("received only heartbeats")
-			.hasMessageContaining("customer/80-=MariaDB/0-1-61")
+			.hasMessageContaining("received no new position of shard customer/80-")
+			.hasMessageContaining("moved on to MariaDB/0-1-61")
 			.hasMessageContaining("vstream.progress-timeout")
 			.hasMessageContaining("\"position\":\"copy\"");
 		assertThat(this.offsets.load("test")).contains(saved);
+	}
+
+	@Test
+	void oneShardStandingStillWhileOthersDeliverFailsTheStream() {
+		StreamPosition saved = customer("MariaDB/0-1-58", "MariaDB/0-1-58");
+		this.offsets.save("test", saved);
+		this.vtgate.withShardPosition("customer", "-80", "0-1-58").withShardPosition("customer", "80-", "0-1-58");
+		this.vtgate.thenSend(response(vtgateHeartbeat()));
+		VStreamContainer container = start(Duration.ofMillis(600));
+		this.vtgate.withShardPosition("customer", "80-", "0-1-61");
+		AtomicInteger sequence = new AtomicInteger(58);
+		// shard -80 delivers transactions (no heartbeats then), shard 80- never moves
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			int next = sequence.incrementAndGet();
+			this.vtgate.withShardPosition("customer", "-80", "0-1-" + next);
+			this.vtgate.send(response(begin(), vgtidEvent(customer("MariaDB/0-1-" + next, "MariaDB/0-1-58").toVGtid()),
+					commit()));
+			return container.getState() == StreamState.FAILED;
+		});
+		assertThat(container.getLastError()).hasMessageContaining("received no new position of shard customer/80-")
+			.hasMessageContaining("moved on to MariaDB/0-1-61");
 	}
 
 	@Test
