@@ -219,6 +219,7 @@ public final class VStreamAutoConfiguration {
 		}
 		container.setRunMarker(marker);
 		container.setRequireSavedPosition(properties.isRequireSavedPosition());
+		container.setProgressTimeout(properties.getProgressTimeout());
 		monitor.ifUnique(container::setMonitor);
 		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
 				properties.getCheckpoint().getInterval()));

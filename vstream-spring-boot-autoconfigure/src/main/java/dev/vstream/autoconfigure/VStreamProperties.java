@@ -98,6 +98,14 @@ public class VStreamProperties implements Validator {
 	private boolean requireSavedPosition = false;
 
 	/**
+	 * How long a shard's position in the stream may stand still while the shard's own position
+	 * (read through vtgate) has moved past it before the stream fails; zero never fails for this.
+	 * vtgate keeps a stream open, without news of that shard, when its tablets cannot stream from
+	 * the requested position.
+	 */
+	private Duration progressTimeout = Duration.ofMinutes(2);
+
+	/**
 	 * Whether the stream starts with the application.
 	 */
 	private boolean autoStartup = true;
@@ -259,6 +267,14 @@ public class VStreamProperties implements Validator {
 		this.verifyTables = verifyTables;
 	}
 
+	public Duration getProgressTimeout() {
+		return this.progressTimeout;
+	}
+
+	public void setProgressTimeout(Duration progressTimeout) {
+		this.progressTimeout = progressTimeout;
+	}
+
 	public boolean isResetOnStart() {
 		return this.resetOnStart;
 	}
@@ -309,6 +325,7 @@ public class VStreamProperties implements Validator {
 					"vstream.vtgate.username and vstream.vtgate.password must be set together");
 		}
 		notNegative(errors, "heartbeat-interval", properties.getHeartbeatInterval());
+		notNegative(errors, "progress-timeout", properties.getProgressTimeout());
 		positive(errors, "vtgate.keep-alive-time", properties.getVtgate().getKeepAliveTime());
 		positive(errors, "vtgate.keep-alive-timeout", properties.getVtgate().getKeepAliveTimeout());
 		positive(errors, "reconnect.initial-interval", properties.getReconnect().getInitialInterval());

@@ -9,18 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import dev.vstream.listener.VStreamListenerEndpoint;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
-import io.vitess.proto.Query;
-import io.vitess.proto.Vtgate.ExecuteRequest;
-import io.vitess.proto.Vtgate.ExecuteResponse;
-import io.vitess.proto.Vtgate.Session;
-import io.vitess.proto.Vtrpc;
-import io.vitess.proto.grpc.VitessGrpc;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -87,23 +80,18 @@ final class StartupChecks {
 	 * @throws VStreamException when vtgate answers that the keyspace does not exist
 	 */
 	private @Nullable Set<String> tablesOf(String keyspace, List<VStreamListenerEndpoint> listeners) {
-		ExecuteResponse response;
+		List<String> rows;
 		try {
-			response = VitessGrpc.newBlockingStub(this.channel)
-				.withDeadlineAfter(10, TimeUnit.SECONDS)
-				.execute(ExecuteRequest.newBuilder()
-					.setSession(Session.newBuilder().setTargetString(keyspace).setAutocommit(true))
-					.setQuery(Query.BoundQuery.newBuilder().setSql("show tables"))
-					.build());
+			rows = VtgateQueries.firstColumn(this.channel, keyspace, "show tables");
 		}
 		catch (StatusRuntimeException ex) {
 			logger.debug("Stream '" + this.streamId + "' could not list the tables of keyspace '" + keyspace + "': "
 					+ ex.getStatus());
 			return null;
 		}
-		if (response.hasError() && response.getError().getCode() != Vtrpc.Code.OK) {
-			String message = response.getError().getMessage();
-			if (isUnknownKeyspace(response.getError())) {
+		catch (IllegalStateException ex) {
+			String message = ex.getMessage();
+			if (isUnknownKeyspace(message)) {
 				throw new VStreamException("Keyspace '" + keyspace + "', streamed by listener "
 						+ String.join(", ", listeners.stream().map((l) -> "'" + l.getId() + "'").toList()) + " of stream '"
 						+ this.streamId + "', does not exist in vtgate (" + message
@@ -114,21 +102,17 @@ final class StartupChecks {
 			return null;
 		}
 		Set<String> tables = new HashSet<>();
-		for (Query.Row row : response.getResult().getRowsList()) {
-			if (row.getLengthsCount() > 0 && row.getLengths(0) >= 0) {
-				tables.add(row.getValues()
-					.substring(0, (int) row.getLengths(0))
-					.toStringUtf8()
-					.toLowerCase(Locale.ROOT));
+		for (String table : rows) {
+			if (table != null) {
+				tables.add(table.toLowerCase(Locale.ROOT));
 			}
 		}
 		return tables;
 	}
 
 	/** vtgate's answer for a keyspace missing from its VSchema: VT05003 unknown database. */
-	private static boolean isUnknownKeyspace(Vtrpc.RPCError error) {
-		String message = String.valueOf(error.getMessage());
-		return message.contains("VT05003") || message.contains("unknown database");
+	private static boolean isUnknownKeyspace(@Nullable String message) {
+		return message != null && ( message.contains("VT05003") || message.contains("unknown database"));
 	}
 
 }

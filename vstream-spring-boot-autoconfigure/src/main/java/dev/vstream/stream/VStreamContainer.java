@@ -84,6 +84,8 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private final VStreamErrorHandler errorHandler;
 
+	private final ShardPositionGuard positionGuard;
+
 	private final Object monitor = new Object();
 
 	private volatile VStreamMonitor streamMonitor = VStreamMonitor.NONE;
@@ -159,6 +161,7 @@ public class VStreamContainer implements SmartLifecycle {
 		this.offsets = offsets;
 		this.endpoints = endpoints;
 		this.errorHandler = errorHandler;
+		this.positionGuard = new ShardPositionGuard(channel, settings.id());
 	}
 
 	/** @return the stream id */
@@ -336,6 +339,22 @@ public class VStreamContainer implements SmartLifecycle {
 		return this.lastStart;
 	}
 
+	/**
+	 * Set how long a shard's position in the stream may stand still while the shard's own
+	 * position has moved past it before the stream fails: vtgate keeps a stream open, without news
+	 * of that shard, when its tablets cannot stream from the requested position. Every (re)connect also checks that each shard
+	 * still has the position, whatever this is set to.
+	 * @param progressTimeout the timeout, zero to never fail for this
+	 */
+	public void setProgressTimeout(Duration progressTimeout) {
+		this.positionGuard.setProgressTimeout(progressTimeout);
+	}
+
+	/** @return how long a shard's position may stand still while the shard moves on */
+	public Duration getProgressTimeout() {
+		return this.positionGuard.getProgressTimeout();
+	}
+
 	/** @return the transaction manager listeners' work and position saves share, if any */
 	public @Nullable PlatformTransactionManager getTransactionManager() {
 		return this.transactionManager;
@@ -428,6 +447,7 @@ public class VStreamContainer implements SmartLifecycle {
 		shardContainer.setVerifyTables(this.verifyTables);
 		shardContainer.setRunMarker(getRunMarker());
 		shardContainer.setRequireSavedPosition(isRequireSavedPosition());
+		shardContainer.setProgressTimeout(getProgressTimeout());
 		shardContainer.setAutoStartup(false);
 		return shardContainer;
 	}
@@ -948,6 +968,7 @@ public class VStreamContainer implements SmartLifecycle {
 
 		void stream() {
 			StreamPosition from = VStreamContainer.this.position;
+			VStreamContainer.this.positionGuard.connecting(from);
 			VStreamRequest request = request(from);
 			Context.CancellableContext context = Context.current().withCancellation();
 			VStreamContainer.this.call = context;
@@ -1032,7 +1053,10 @@ public class VStreamContainer implements SmartLifecycle {
 						}
 						onRow(event, transactionPositions[i]);
 					}
-					case VGTID -> this.pending = checkedPosition(event.getVgtid());
+					case VGTID -> {
+						this.pending = checkedPosition(event.getVgtid());
+						VStreamContainer.this.positionGuard.progressed(this.pending);
+					}
 					case COMMIT -> {
 						this.inTransaction = false;
 						transactionHandled(false);
@@ -1053,7 +1077,8 @@ public class VStreamContainer implements SmartLifecycle {
 					case JOURNAL -> onJournal(event);
 					case HEARTBEAT -> {
 						// Only vtgate's own heartbeats reach clients, sent when it had nothing else to send.
-						if (!this.inTransaction && event.getTimestamp() > 0) {
+						if (!this.inTransaction && event.getTimestamp() > 0
+								&& VStreamContainer.this.positionGuard.heartbeat(VStreamContainer.this.position)) {
 							VStreamContainer.this.lastHeartbeatTime = Instant.ofEpochSecond(event.getTimestamp());
 						}
 					}

@@ -50,6 +50,8 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 
 	private final java.util.Map<String, List<String>> shards = new java.util.concurrent.ConcurrentHashMap<>();
 
+	private final java.util.Map<String, String> shardPositions = new java.util.concurrent.ConcurrentHashMap<>();
+
 	public TestVtgate() {
 		this(0);
 	}
@@ -191,6 +193,20 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	}
 
 	/**
+	 * Answer {@code select @@global.gtid_binlog_pos} (and {@code gtid_executed}) on a shard's
+	 * primary ({@code keyspace:shard@primary}) with this value, as vtgate's Execute does; the
+	 * value may be replaced while streaming, as writes move the shard on.
+	 * @param keyspace the keyspace
+	 * @param shard the shard
+	 * @param gtidSet the server's GTID set, without vtgate's flavor prefix ({@code 0-1-42})
+	 * @return this
+	 */
+	public TestVtgate withShardPosition(String keyspace, String shard, String gtidSet) {
+		this.shardPositions.put(keyspace + ":" + shard + "@primary", gtidSet);
+		return this;
+	}
+
+	/**
 	 * Send responses on every open call that streams a shard (its request names that shard).
 	 * @param keyspace the keyspace
 	 * @param shard the shard
@@ -252,6 +268,16 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 					.setCode(io.vitess.proto.Vtrpc.Code.NOT_FOUND)
 					.setMessage("VT05003: unknown database '" + request.getSession().getTargetString() + "' in vschema"))
 				.build());
+			responseObserver.onCompleted();
+			return;
+		}
+		String position = this.shardPositions.get(request.getSession().getTargetString());
+		if (position != null && request.getQuery().getSql().toLowerCase(java.util.Locale.ROOT).startsWith("select @@global.gtid_")) {
+			io.vitess.proto.Query.QueryResult.Builder result = io.vitess.proto.Query.QueryResult.newBuilder()
+				.addFields(io.vitess.proto.Query.Field.newBuilder().setName(request.getQuery().getSql().substring(7))
+					.setType(io.vitess.proto.Query.Type.VARCHAR))
+				.addRows(Events.row(position));
+			responseObserver.onNext(io.vitess.proto.Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
 			responseObserver.onCompleted();
 			return;
 		}

@@ -1,0 +1,59 @@
+package dev.vstream.stream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import io.vitess.proto.Query;
+import io.vitess.proto.Vtgate.ExecuteRequest;
+import io.vitess.proto.Vtgate.ExecuteResponse;
+import io.vitess.proto.Vtgate.Session;
+import io.vitess.proto.Vtrpc;
+import io.vitess.proto.grpc.VitessGrpc;
+
+/**
+ * Runs a read-only statement through vtgate's gRPC {@code Execute}, on the channel the streams
+ * use, for the few things a stream asks vtgate besides the VStream itself (tables, shards, a
+ * shard's replication position).
+ */
+public final class VtgateQueries {
+
+	/** How long one statement may take: these are metadata reads, answered at once when vtgate is well. */
+	private static final long DEADLINE_SECONDS = 10;
+
+	private VtgateQueries() {
+	}
+
+	/**
+	 * Run a statement and return the first column of its rows.
+	 * @param channel the channel to vtgate
+	 * @param target vtgate's target: a keyspace, or {@code keyspace:shard@tablet_type}
+	 * @param sql the statement
+	 * @return the first column's values, {@code null} for SQL NULL
+	 * @throws StatusRuntimeException when vtgate cannot be reached or fails the call
+	 * @throws IllegalStateException when vtgate answers with an error (its message)
+	 */
+	public static List<String> firstColumn(Channel channel, String target, String sql) {
+		ExecuteResponse response = VitessGrpc.newBlockingStub(channel)
+			.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+			.execute(ExecuteRequest.newBuilder()
+				.setSession(Session.newBuilder().setTargetString(target).setAutocommit(true))
+				.setQuery(Query.BoundQuery.newBuilder().setSql(sql))
+				.build());
+		// vtgate reports a failed statement in the response, not as the call's status.
+		if (response.hasError() && response.getError().getCode() != Vtrpc.Code.OK) {
+			throw new IllegalStateException(response.getError().getMessage());
+		}
+		List<String> values = new ArrayList<>();
+		for (Query.Row row : response.getResult().getRowsList()) {
+			if (row.getLengthsCount() > 0) {
+				long length = row.getLengths(0);
+				values.add((length < 0) ? null : row.getValues().substring(0, (int) length).toStringUtf8());
+			}
+		}
+		return values;
+	}
+
+}

@@ -1,0 +1,233 @@
+package dev.vstream.stream;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import binlogdata.Binlogdata.ShardGtid;
+import binlogdata.Binlogdata.VEvent;
+import binlogdata.Binlogdata.VEventType;
+import binlogdata.Binlogdata.VGtid;
+import dev.vstream.listener.ListenerMethodAdapter;
+import dev.vstream.listener.RowChange;
+import dev.vstream.listener.VStreamErrorHandler;
+import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.mapping.RowMapperFactory;
+import dev.vstream.stream.VStreamResilienceTests.RecordingOffsets;
+import dev.vstream.test.TestVtgate;
+import io.vitess.proto.Topodata.TabletType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.util.backoff.FixedBackOff;
+
+import static dev.vstream.test.Events.begin;
+import static dev.vstream.test.Events.commit;
+import static dev.vstream.test.Events.corderFields;
+import static dev.vstream.test.Events.insert;
+import static dev.vstream.test.Events.response;
+import static dev.vstream.test.Events.row;
+import static dev.vstream.test.Events.vgtidEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A position the cluster does not have: the real vtgate (v0.24) keeps such a stream open with
+ * heartbeats only (its tablet answers "GTIDSet Mismatch", which vtgate retries), so the stream
+ * must find out itself, from the shards' positions read through vtgate.
+ */
+class MissingPositionTests {
+
+	private static final Duration STAYS = Duration.ofMillis(700);
+
+	private final TestVtgate vtgate = new TestVtgate();
+
+	private final RecordingOffsets offsets = new RecordingOffsets();
+
+	private final OrderRecorder orders = new OrderRecorder();
+
+	private final List<VStreamContainer> containers = new ArrayList<>();
+
+	@AfterEach
+	void close() {
+		this.containers.forEach(VStreamContainer::stop);
+		this.vtgate.close();
+	}
+
+	@Test
+	void aSavedPositionAheadOfTheShardFailsTheStreamBeforeItOpensAndKeepsThePosition() {
+		StreamPosition saved = customer("MariaDB/0-1-58", "MariaDB/0-1-1000058");
+		this.offsets.save("test", saved);
+		this.offsets.saved.clear();
+		this.vtgate.withShardPosition("customer", "-80", "0-1-58").withShardPosition("customer", "80-", "0-1-58");
+		// what the real vtgate does meanwhile: heartbeats, nothing else
+		this.vtgate.thenSend(response(vtgateHeartbeat()), response(vtgateHeartbeat()));
+		VStreamContainer container = start(Duration.ofMinutes(2));
+
+		await().until(() -> container.getState() == StreamState.FAILED);
+		assertThat(container.getLastError()).isInstanceOf(VStreamException.class)
+			.hasMessageContaining("shard customer/80-")
+			.hasMessageContaining("MariaDB/0-1-1000058")
+			.hasMessageContaining("primary is at MariaDB/0-1-58")
+			.hasMessageContaining("\"position\":\"copy\"")
+			.hasMessageContaining("vstream.start-position");
+		assertThat(this.vtgate.requests()).isEmpty();
+		assertThat(container.getLastHeartbeatTime()).isNull();
+		assertThat(container.isRunning()).isFalse();
+		assertThat(this.offsets.load("test")).contains(saved);
+		assertThat(this.offsets.saved).isEmpty();
+		// not retried: the position stays missing
+		await().during(STAYS).atMost(STAYS.multipliedBy(3)).until(() -> this.vtgate.requests().isEmpty());
+		assertThat(container.getReconnects()).isZero();
+	}
+
+	@Test
+	void aPositionTheShardHasStreams() {
+		this.offsets.save("test", customer("MariaDB/0-1-58", "MariaDB/0-1-40"));
+		this.vtgate.withShardPosition("customer", "-80", "0-1-58").withShardPosition("customer", "80-", "0-1-58");
+		this.vtgate.thenSend(response(begin(), corderFields("customer", "80-"),
+				insert("customer", "80-", "corder", row(1, 7, "apple", "1.50")),
+				vgtidEvent(customer("MariaDB/0-1-58", "MariaDB/0-1-59").toVGtid()), commit()));
+		VStreamContainer container = start(Duration.ofMinutes(2));
+
+		await().untilAsserted(() -> assertThat(this.orders.ids()).containsExactly(1L));
+		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+		assertThat(container.getLastError()).isNull();
+	}
+
+	@Test
+	void aShardPositionVtgateDoesNotAnswerLetsTheStreamGoOnButItsHeartbeatsDoNotCountUntilAPositionArrives() {
+		StreamPosition saved = customer("MariaDB/0-1-58", "MariaDB/0-1-58");
+		this.offsets.save("test", saved);
+		// no shard positions: vtgate answers the statement with an error
+		this.vtgate.thenSend(response(vtgateHeartbeat()));
+		VStreamContainer container = start(Duration.ofMinutes(2));
+
+		await().until(() -> container.getEventsReceived() == 1);
+		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+		assertThat(container.getLastHeartbeatTime()).isNull();
+		assertThat(container.getLag(java.time.Instant.now())).isNull();
+
+		this.vtgate.send(response(begin(), vgtidEvent(customer("MariaDB/0-1-59", "MariaDB/0-1-58").toVGtid()), commit()),
+				response(vtgateHeartbeat()));
+		await().until(() -> container.getLastHeartbeatTime() != null);
+		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+	}
+
+	@Test
+	void onlyHeartbeatsWhileTheShardMovesOnFailTheStreamAfterTheProgressTimeout() {
+		StreamPosition saved = customer("MariaDB/0-1-58", "MariaDB/0-1-58");
+		this.offsets.save("test", saved);
+		this.vtgate.withShardPosition("customer", "-80", "0-1-58").withShardPosition("customer", "80-", "0-1-58");
+		this.vtgate.thenSend(response(vtgateHeartbeat()));
+		VStreamContainer container = start(Duration.ofMillis(600));
+		await().until(() -> container.getEventsReceived() >= 1);
+		assertThat(container.getLastHeartbeatTime()).isNotNull();
+
+		// writes on shard 80- that never arrive (vtgate now streams from a tablet lacking the position)
+		this.vtgate.withShardPosition("customer", "80-", "0-1-61");
+		long start = System.nanoTime();
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			this.vtgate.send(response(vtgateHeartbeat()));
+			return container.getState() == StreamState.FAILED;
+		});
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		assertThat(container.getLastError()).isInstanceOf(VStreamException.class)
+			.hasMessageContaining("received no new position of shard customer/80-")
+			.hasMessageContaining("moved on to MariaDB/0-1-61")
+			.hasMessageContaining("vstream.progress-timeout")
+			.hasMessageContaining("\"position\":\"copy\"");
+		assertThat(this.offsets.load("test")).contains(saved);
+	}
+
+	@Test
+	void oneShardStandingStillWhileOthersDeliverFailsTheStream() {
+		StreamPosition saved = customer("MariaDB/0-1-58", "MariaDB/0-1-58");
+		this.offsets.save("test", saved);
+		this.vtgate.withShardPosition("customer", "-80", "0-1-58").withShardPosition("customer", "80-", "0-1-58");
+		this.vtgate.thenSend(response(vtgateHeartbeat()));
+		VStreamContainer container = start(Duration.ofMillis(600));
+		this.vtgate.withShardPosition("customer", "80-", "0-1-61");
+		AtomicInteger sequence = new AtomicInteger(58);
+		// shard -80 delivers transactions (no heartbeats then), shard 80- never moves
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			int next = sequence.incrementAndGet();
+			this.vtgate.withShardPosition("customer", "-80", "0-1-" + next);
+			this.vtgate.send(response(begin(), vgtidEvent(customer("MariaDB/0-1-" + next, "MariaDB/0-1-58").toVGtid()),
+					commit()));
+			return container.getState() == StreamState.FAILED;
+		});
+		assertThat(container.getLastError()).hasMessageContaining("received no new position of shard customer/80-")
+			.hasMessageContaining("moved on to MariaDB/0-1-61");
+	}
+
+	@Test
+	void anIdleFilteredStreamThatReceivesThePositionsOfOtherTablesNeverFails() {
+		this.offsets.save("test", customer("MariaDB/0-1-58", "MariaDB/0-1-58"));
+		this.vtgate.withShardPosition("customer", "-80", "0-1-58").withShardPosition("customer", "80-", "0-1-58");
+		this.vtgate.thenSend(response(vtgateHeartbeat()));
+		VStreamContainer container = start(Duration.ofMillis(300));
+		AtomicInteger sequence = new AtomicInteger(58);
+		// as the real vtgate does for transactions of tables the stream does not listen to:
+		// BEGIN, VGTID, COMMIT per transaction, then heartbeats
+		await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			int next = sequence.incrementAndGet();
+			if (next % 8 == 0) {
+				this.vtgate.withShardPosition("customer", "80-", "0-1-" + next);
+				this.vtgate.send(response(begin(),
+						vgtidEvent(customer("MariaDB/0-1-58", "MariaDB/0-1-" + next).toVGtid()), commit()));
+			}
+			this.vtgate.send(response(vtgateHeartbeat()));
+			return container.getState() == StreamState.STREAMING;
+		});
+		assertThat(container.getLastError()).isNull();
+	}
+
+	@Test
+	void streamsStartedAtCurrentOrCopyAreNotChecked() {
+		this.vtgate.thenSend(response(vtgateHeartbeat()));
+		VStreamContainer container = start(Duration.ofMinutes(2));
+		await().until(() -> container.getLastHeartbeatTime() != null);
+		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+	}
+
+	private static StreamPosition customer(String lowShard, String highShard) {
+		return StreamPosition.of(VGtid.newBuilder()
+			.addShardGtids(ShardGtid.newBuilder().setKeyspace("customer").setShard("-80").setGtid(lowShard))
+			.addShardGtids(ShardGtid.newBuilder().setKeyspace("customer").setShard("80-").setGtid(highShard))
+			.build());
+	}
+
+	private static VEvent vtgateHeartbeat() {
+		long now = System.currentTimeMillis() * 1_000_000L;
+		return VEvent.newBuilder()
+			.setType(VEventType.HEARTBEAT)
+			.setTimestamp(now / 1_000_000_000L)
+			.setCurrentTime(now)
+			.build();
+	}
+
+	private VStreamContainer start(Duration progressTimeout) {
+		VStreamSettings settings = new VStreamSettings("test", "customer", StartPosition.CURRENT, TabletType.PRIMARY,
+				Duration.ofSeconds(1), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
+		VStreamListenerEndpoint endpoint;
+		try {
+			endpoint = new VStreamListenerEndpoint("orders", "", "corder", Set.of(), true,
+					new ListenerMethodAdapter(this.orders, OrderRecorder.class.getDeclaredMethod("on", RowChange.class),
+							new RowMapperFactory(new DefaultConversionService())));
+		}
+		catch (NoSuchMethodException ex) {
+			throw new IllegalStateException(ex);
+		}
+		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
+		container.setProgressTimeout(progressTimeout);
+		this.containers.add(container);
+		container.start();
+		return container;
+	}
+
+}
