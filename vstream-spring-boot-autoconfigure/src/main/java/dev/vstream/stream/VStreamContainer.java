@@ -31,6 +31,7 @@ import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.TableSchema;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.offset.PositionConflictException;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -137,6 +138,8 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private volatile boolean resharded;
 
+	private final ConflictStandby conflictStandby;
+
 	/**
 	 * Create a container.
 	 * @param settings where and how to stream
@@ -152,6 +155,7 @@ public class VStreamContainer implements SmartLifecycle {
 		this.offsets = offsets;
 		this.endpoints = endpoints;
 		this.errorHandler = errorHandler;
+		this.conflictStandby = new ConflictStandby(settings.reconnectBackOff());
 	}
 
 	/** @return the stream id */
@@ -661,6 +665,12 @@ public class VStreamContainer implements SmartLifecycle {
 				logger.info("Stream '" + getId() + "' stopped at the reshard journal; position " + this.position);
 				return;
 			}
+			catch (PositionConflictException ex) {
+				session.abandon();
+				if (!standBy(ex)) {
+					return;
+				}
+			}
 			catch (RuntimeException ex) {
 				session.abandon();
 				finish(session);
@@ -679,6 +689,31 @@ public class VStreamContainer implements SmartLifecycle {
 		logger.info("Stream '" + getId() + "' stopped at " + this.position);
 	}
 
+	/**
+	 * Another instance saved this stream's position first: the session's work was rolled back
+	 * with the refused save. Stand by, then carry on from the stored position, so that the
+	 * position never moves backwards and whichever instance keeps running ends up streaming.
+	 * @return whether the stream carries on (false: it failed)
+	 */
+	private boolean standBy(PositionConflictException conflict) {
+		this.position = this.savedPosition;
+		this.unsavedTransactions = 0;
+		this.lastError = conflict;
+		this.state = StreamState.RECONNECTING;
+		sleep(this.conflictStandby.standBy(conflict, this.savedPosition, this.transactionManager != null));
+		if (this.running) {
+			try {
+				this.position = initialPosition();
+			}
+			catch (RuntimeException ex) {
+				fail(ex);
+				return false;
+			}
+			this.conflictStandby.resumed(this.savedPosition);
+		}
+		return true;
+	}
+
 	/** Save the last handled position, so that a restart repeats as little as possible. */
 	private void finish(Session session) {
 		try {
@@ -687,6 +722,8 @@ public class VStreamContainer implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			logger.error("Stream '" + getId() + "' could not save its position " + this.position
 					+ " on the way out; it resumes from " + this.savedPosition, ex);
+			// The save did not commit: neither may the work it was to cover.
+			session.abandon();
 		}
 	}
 
@@ -1255,7 +1292,7 @@ public class VStreamContainer implements SmartLifecycle {
 			}
 			beginTransaction();
 			long start = System.nanoTime();
-			VStreamContainer.this.offsets.save(getId(), handled);
+			VStreamContainer.this.offsets.compareAndSave(getId(), VStreamContainer.this.savedPosition, handled);
 			commitTransaction();
 			VStreamContainer.this.savedPosition = handled;
 			VStreamContainer.this.unsavedTransactions = 0;
