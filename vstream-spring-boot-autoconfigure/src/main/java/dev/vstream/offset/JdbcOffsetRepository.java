@@ -292,6 +292,11 @@ public class JdbcOffsetRepository implements OffsetRepository {
 				}
 			}
 		}
+		if (exists && expected != null && expected.toJson().equals(storedJson)) {
+			// The usual case, settled without parsing: the row holds what this instance wrote.
+			execute(connection, this.updateSql, position.toJson(), streamId);
+			return;
+		}
 		StreamPosition stored = null;
 		if (exists) {
 			try {
