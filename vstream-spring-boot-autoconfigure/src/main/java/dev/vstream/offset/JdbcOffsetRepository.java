@@ -43,8 +43,9 @@ import org.springframework.jdbc.core.JdbcOperations;
  * databases a no-op {@code UPDATE} first), compares the stored position with the expected one and
  * only then writes, all in the caller's transaction when the connection has one (a Spring-managed
  * transaction in particular), else in a short transaction of its own. A concurrent writer of the
- * same row waits for that commit and then sees the new position. Positions are compared as
- * positions, not as text, so rows written by earlier versions need no migration.
+ * same row waits for that commit and then sees the new position. A stored text that differs from
+ * the expected position's JSON is parsed and compared as a position, so rows written by earlier
+ * versions (in another JSON form) need no migration.
  * {@link #createTableIfMissing()} supports H2, PostgreSQL, MySQL
  * and MariaDB; on other databases create the table beforehand.
  */
