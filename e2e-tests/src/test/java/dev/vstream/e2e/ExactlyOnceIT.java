@@ -8,10 +8,22 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.vstream.stream.ShardPosition;
+import dev.vstream.stream.StreamPosition;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,13 +38,17 @@ import static org.awaitility.Awaitility.await;
  * Exactly-once with the application's database: the crash app writes one effect row per change
  * into PostgreSQL, where its JDBC offset store also lives, so the effect and the position commit
  * together. The test kills it with SIGKILL at random points while orders are written through
- * vtgate, restarts it each time, and checks that every change left exactly one effect.
+ * vtgate, restarts it each time, and checks that every change left exactly one effect. It also
+ * runs two instances of the same stream side by side, as a rolling deploy does.
  */
 class ExactlyOnceIT {
 
 	private static final int ORDERS = 150;
 
 	private static final int KILLS = 6;
+
+	/** The last number of each GTID (MariaDB domain-server-sequence, MySQL uuid:1-n), by what precedes it. */
+	private static final Pattern GTID_SEQUENCE = Pattern.compile("([^,/]*?)(\\d+)(?=,|$)");
 
 	private final String tag = UUID.randomUUID().toString().substring(0, 8);
 
@@ -88,6 +104,97 @@ class ExactlyOnceIT {
 		assertThat(this.postgres.queryForObject(
 				"select count(*) from " + this.effectTable + " where op = 'UPDATE'", Integer.class))
 			.isEqualTo(ORDERS);
+	}
+
+	@Test
+	void twoInstancesOfOneStreamDuringARollingDeployCommitEveryEffectOnceAndNeverMoveThePositionBack()
+			throws Exception {
+		this.postgres.execute("create table " + this.effectTable + " (order_id bigint, sku varchar(64), op varchar(8))");
+		Path oldLog = Files.createTempFile("crash-app-old-", ".log");
+		Path newLog = Files.createTempFile("crash-app-new-", ".log");
+		Process old = start(oldLog);
+		await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(oldLog).contains("CRASH-APP STREAMING"));
+		List<String> backwards = new CopyOnWriteArrayList<>();
+		AtomicInteger samples = new AtomicInteger();
+		ScheduledExecutorService sampler = samplePositions(backwards, samples);
+		try {
+			int expected = ORDERS * 2;
+			writeOrders(0, 30);
+			await().atMost(Duration.ofSeconds(60)).until(() -> effects() >= 60);
+
+			// The new instance starts while the old one streams: both stream every change.
+			start(newLog);
+			await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(newLog).contains("CRASH-APP STREAMING"));
+			writeOrders(30, ORDERS - 30);
+			await().atMost(Duration.ofSeconds(120)).until(() -> effects() >= expected - 60);
+
+			// Then the old one is shut down (SIGTERM), the rolling deploy's last step; the new one
+			// handles what follows.
+			old.destroy();
+			assertThat(old.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			writeOrders(ORDERS - 30, ORDERS);
+			await().atMost(Duration.ofSeconds(120)).until(() -> effects() >= expected);
+			await().alias("every change leaves exactly one effect, and no more arrive")
+				.during(Duration.ofSeconds(3))
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> effects() == expected);
+			assertThat(this.postgres.queryForObject(
+					"select count(*) from (select distinct order_id, op from " + this.effectTable + ") d", Integer.class))
+				.as("no effect repeated")
+				.isEqualTo(expected);
+		}
+		finally {
+			sampler.shutdownNow();
+		}
+		assertThat(samples.get()).as("positions sampled").isGreaterThan(100);
+		assertThat(backwards).as("the saved position never moves backwards").isEmpty();
+		String logs = Files.readString(oldLog) + Files.readString(newLog);
+		assertThat(logs).as("the instance that lost a save says why")
+			.contains("of stream 'crash-" + this.tag + "' not saved")
+			.contains("Another instance with the same vstream.id is running");
+	}
+
+	/**
+	 * Read the saved position every few milliseconds and record every step back: a shard's GTID
+	 * sequence lower than in the previous sample.
+	 */
+	private ScheduledExecutorService samplePositions(List<String> backwards, AtomicInteger samples) {
+		JdbcTemplate sampling = new JdbcTemplate(new SingleConnectionDataSource(
+				LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"), LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
+				LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"), true));
+		Map<String, Long> highest = new HashMap<>();
+		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+		sampler.scheduleWithFixedDelay(() -> {
+			List<String> stored = sampling.queryForList("select position from vstream_offset where stream_id = ?",
+					String.class, "crash-" + this.tag);
+			if (stored.isEmpty()) {
+				return;
+			}
+			for (ShardPosition shard : StreamPosition.fromJson(stored.get(0)).shards()) {
+				Matcher sequences = GTID_SEQUENCE.matcher(shard.gtid());
+				while (sequences.find()) {
+					String key = shard.keyspace() + "/" + shard.shard() + "/" + sequences.group(1);
+					long sequence = Long.parseLong(sequences.group(2));
+					Long before = highest.put(key, sequence);
+					if (before != null && sequence < before) {
+						backwards.add(key + ": " + before + " -> " + sequence);
+					}
+				}
+			}
+			samples.incrementAndGet();
+		}, 0, 10, TimeUnit.MILLISECONDS);
+		return sampler;
+	}
+
+	/** Insert orders {@code from} to {@code to} (exclusive), each followed by an update. */
+	private void writeOrders(int from, int to) throws SQLException {
+		try (Connection connection = LocalVitess.vtgate("commerce"); var statement = connection.createStatement()) {
+			for (int i = from; i < to; i++) {
+				statement.execute("insert into corder (customer_id, sku, price) values (" + (900 + i % 7) + ", 'crash-"
+						+ this.tag + "-" + i + "', 1.00)");
+				statement.execute("update corder set price = 2.00 where sku = 'crash-" + this.tag + "-" + i + "'");
+			}
+		}
 	}
 
 	private int effects() {

@@ -1,10 +1,12 @@
 package dev.vstream.offset;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.vstream.stream.StreamPosition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps positions in memory only: a restarted application starts over from its configured start
@@ -22,6 +24,18 @@ public class InMemoryOffsetRepository implements OffsetRepository {
 	@Override
 	public void save(String streamId, StreamPosition position) {
 		this.positions.put(streamId, position);
+	}
+
+	@Override
+	public void compareAndSave(String streamId, @Nullable StreamPosition expected, StreamPosition position) {
+		Objects.requireNonNull(position, "position");
+		// compute() runs atomically per key; throwing from it leaves the mapping unchanged.
+		this.positions.compute(streamId, (id, stored) -> {
+			if (!Objects.equals(stored, expected)) {
+				throw new PositionConflictException(id, position, expected, stored);
+			}
+			return position;
+		});
 	}
 
 	@Override

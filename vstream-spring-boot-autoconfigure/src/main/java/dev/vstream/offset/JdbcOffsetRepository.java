@@ -1,6 +1,9 @@
 package dev.vstream.offset;
 
+import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +14,7 @@ import java.util.regex.Pattern;
 import dev.vstream.stream.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.BadSqlGrammarException;
@@ -33,7 +37,16 @@ import org.springframework.jdbc.core.JdbcOperations;
  *
  * <p>The upsert is chosen per database: {@code ON CONFLICT} on PostgreSQL,
  * {@code ON DUPLICATE KEY UPDATE} on MySQL and MariaDB, {@code MERGE} on H2, and an update
- * followed by an insert elsewhere. {@link #createTableIfMissing()} supports H2, PostgreSQL, MySQL
+ * followed by an insert elsewhere.
+ *
+ * <p>{@link #compareAndSave} locks the stream's row ({@code SELECT ... FOR UPDATE}; on other
+ * databases a no-op {@code UPDATE} first), compares the stored position with the expected one and
+ * only then writes, all in the caller's transaction when the connection has one (a Spring-managed
+ * transaction in particular), else in a short transaction of its own. A concurrent writer of the
+ * same row waits for that commit and then sees the new position. A stored text that differs from
+ * the expected position's JSON is parsed and compared as a position, so rows written by earlier
+ * versions (in another JSON form) need no migration.
+ * {@link #createTableIfMissing()} supports H2, PostgreSQL, MySQL
  * and MariaDB; on other databases create the table beforehand.
  */
 public class JdbcOffsetRepository implements OffsetRepository {
@@ -59,6 +72,10 @@ public class JdbcOffsetRepository implements OffsetRepository {
 	private final String insertSql;
 
 	private final String deleteSql;
+
+	private final String lockSql;
+
+	private final String touchSql;
 
 	private volatile @Nullable Dialect dialect;
 
@@ -86,6 +103,8 @@ public class JdbcOffsetRepository implements OffsetRepository {
 		this.insertSql = "INSERT INTO " + this.tableName
 				+ " (stream_id, position, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP)";
 		this.deleteSql = "DELETE FROM " + this.tableName + " WHERE stream_id = ?";
+		this.lockSql = this.selectSql + " FOR UPDATE";
+		this.touchSql = "UPDATE " + this.tableName + " SET updated_at = updated_at WHERE stream_id = ?";
 	}
 
 	private static String validateTableName(String tableName) {
@@ -211,6 +230,102 @@ public class JdbcOffsetRepository implements OffsetRepository {
 					this.jdbc.update(this.insertSql, streamId, json);
 				}
 			}
+		}
+	}
+
+	@Override
+	public void compareAndSave(String streamId, @Nullable StreamPosition expected, StreamPosition position) {
+		Objects.requireNonNull(streamId, "streamId");
+		Objects.requireNonNull(position, "position");
+		try {
+			this.jdbc.execute((ConnectionCallback<Void>) (connection) -> {
+				if (!connection.getAutoCommit()) {
+					// The caller's transaction: the row lock and the write belong to it, and so does
+					// the rollback when the save is refused.
+					compareAndWrite(connection, streamId, expected, position);
+					return null;
+				}
+				connection.setAutoCommit(false);
+				try {
+					compareAndWrite(connection, streamId, expected, position);
+					connection.commit();
+				}
+				catch (SQLException | RuntimeException ex) {
+					connection.rollback();
+					throw ex;
+				}
+				finally {
+					connection.setAutoCommit(true);
+				}
+				return null;
+			});
+		}
+		catch (DuplicateKeyException | ConcurrencyFailureException ex) {
+			// Another writer inserted the first row, or held or changed the row so that this
+			// transaction was refused: either way the position is no longer what was expected.
+			throw PositionConflictException.concurrentWrite(streamId, position, expected, ex);
+		}
+		catch (DataAccessException ex) {
+			throw failure("Cannot save the position of stream '" + streamId + "'", ex);
+		}
+	}
+
+	private void compareAndWrite(Connection connection, String streamId, @Nullable StreamPosition expected,
+			StreamPosition position) throws SQLException {
+		Dialect dialect = this.dialect;
+		if (dialect == null) {
+			dialect = Dialect.of(connection.getMetaData());
+			this.dialect = dialect;
+		}
+		if (dialect == Dialect.GENERIC) {
+			// Not every database has SELECT ... FOR UPDATE; an UPDATE locks the row everywhere.
+			execute(connection, this.touchSql, streamId);
+		}
+		String storedJson = null;
+		boolean exists;
+		try (PreparedStatement select = connection
+			.prepareStatement((dialect == Dialect.GENERIC) ? this.selectSql : this.lockSql)) {
+			select.setString(1, streamId);
+			try (ResultSet result = select.executeQuery()) {
+				exists = result.next();
+				if (exists) {
+					storedJson = result.getString(1);
+				}
+			}
+		}
+		if (exists && expected != null && expected.toJson().equals(storedJson)) {
+			// The usual case, settled without parsing: the row holds what this instance wrote.
+			execute(connection, this.updateSql, position.toJson(), streamId);
+			return;
+		}
+		StreamPosition stored = null;
+		if (exists) {
+			try {
+				stored = StreamPosition.fromJson(storedJson);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new OffsetStoreException("Stored position of stream '" + streamId + "' in table '"
+						+ this.tableName + "' cannot be read; it was left unchanged, repair or delete that row: "
+						+ ex.getMessage(), ex);
+			}
+		}
+		if (!Objects.equals(stored, expected)) {
+			throw new PositionConflictException(streamId, position, expected, stored);
+		}
+		if (exists) {
+			execute(connection, this.updateSql, position.toJson(), streamId);
+		}
+		else {
+			execute(connection, this.insertSql, streamId, position.toJson());
+		}
+	}
+
+	private static void execute(Connection connection, String sql, String... values) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			for (int i = 0; i < values.length; i++) {
+				statement.setString(i + 1, values[i]);
+			}
+			statement.executeUpdate();
 		}
 	}
 

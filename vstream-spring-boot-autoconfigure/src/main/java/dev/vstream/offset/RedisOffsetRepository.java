@@ -1,5 +1,6 @@
 package dev.vstream.offset;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -9,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.DataType;
 import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * Stores positions in Redis, as the JSON form of the position in a string value under
@@ -16,6 +19,9 @@ import org.springframework.data.redis.core.RedisOperations;
  *
  * <p>A key of that name that holds another Redis type is not ours: {@link #load} and
  * {@link #save} then fail with {@link OffsetStoreException} and leave it as it is.
+ *
+ * <p>{@link #compareAndSave} is a Lua script: the comparison with the expected position and the
+ * write are one atomic step on the server.
  *
  * <p>Positions must survive a Redis restart, so the server should persist its data (RDB or AOF)
  * and must not evict these keys.
@@ -26,6 +32,24 @@ public class RedisOffsetRepository implements OffsetRepository {
 	 * The key prefix used when none is given.
 	 */
 	public static final String DEFAULT_KEY_PREFIX = "vstream:offset:";
+
+	/**
+	 * KEYS[1] the position key; ARGV[1] the expected JSON, ARGV[2] the new JSON, ARGV[3] "1" when
+	 * a position is expected, "0" when none is. Returns {1} when written, else {0, stored value}
+	 * ({0} when nothing is stored). GET fails with WRONGTYPE on foreign data, which stays as it is.
+	 */
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> COMPARE_AND_SET = new DefaultRedisScript<>("""
+			local stored = redis.call('GET', KEYS[1])
+			if (ARGV[3] == '1' and stored ~= ARGV[1]) or (ARGV[3] == '0' and stored) then
+				if stored then
+					return {0, stored}
+				end
+				return {0}
+			end
+			redis.call('SET', KEYS[1], ARGV[2])
+			return {1}
+			""", List.class);
 
 	private final RedisOperations<String, String> redis;
 
@@ -94,6 +118,45 @@ public class RedisOffsetRepository implements OffsetRepository {
 		}
 		catch (DataAccessException ex) {
 			throw failure("Cannot save the position of stream '" + streamId + "'", key, ex);
+		}
+	}
+
+	@Override
+	public void compareAndSave(String streamId, @Nullable StreamPosition expected, StreamPosition position) {
+		String key = keyFor(streamId);
+		Objects.requireNonNull(position, "position");
+		String expectedJson = (expected != null) ? expected.toJson() : "";
+		for (int attempt = 0;; attempt++) {
+			List<?> result;
+			try {
+				result = this.redis.execute(COMPARE_AND_SET, List.of(key), expectedJson, position.toJson(),
+						(expected != null) ? "1" : "0");
+			}
+			catch (DataAccessException ex) {
+				throw failure("Cannot save the position of stream '" + streamId + "'", key, ex);
+			}
+			if (result != null && !result.isEmpty() && Long.valueOf(1).equals(result.get(0))) {
+				return;
+			}
+			StreamPosition stored = null;
+			if (result != null && result.size() > 1) {
+				String storedJson = String.valueOf(result.get(1));
+				try {
+					stored = StreamPosition.fromJson(storedJson);
+				}
+				catch (IllegalArgumentException ex) {
+					throw new OffsetStoreException("Stored position of stream '" + streamId + "' in Redis key '" + key
+							+ "' cannot be read; it was left unchanged, repair or delete that key: " + ex.getMessage(),
+							ex);
+				}
+				if (attempt == 0 && stored.equals(expected)) {
+					// The same position in another JSON form (written by an earlier version): compare
+					// against the stored text itself.
+					expectedJson = storedJson;
+					continue;
+				}
+			}
+			throw new PositionConflictException(streamId, position, expected, stored);
 		}
 	}
 

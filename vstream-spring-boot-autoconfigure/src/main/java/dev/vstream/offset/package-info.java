@@ -1,7 +1,8 @@
 /**
  * Where stream positions are stored, so that a restarted application resumes where it stopped:
  * the {@link dev.vstream.offset.OffsetRepository} contract and its in-memory, JDBC and Redis
- * implementations.
+ * implementations, whose compare-and-set save keeps two instances of one stream from moving its
+ * position backwards ({@link dev.vstream.offset.PositionConflictException}).
  */
 @NullMarked
 package dev.vstream.offset;

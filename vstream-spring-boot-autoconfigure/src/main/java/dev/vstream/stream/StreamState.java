@@ -30,7 +30,11 @@ public enum StreamState {
 	 */
 	STORE_UNAVAILABLE,
 
-	/** The connection broke; waiting to reconnect from the last handled position. */
+	/**
+	 * The connection broke; waiting to reconnect from the last handled position. Also shown while
+	 * the stream stands by after another instance of it saved a position first (the last error is
+	 * then a {@link dev.vstream.offset.PositionConflictException}).
+	 */
 	RECONNECTING,
 
 	/** Stopped by an error that retrying cannot fix; see the stream's last error. */

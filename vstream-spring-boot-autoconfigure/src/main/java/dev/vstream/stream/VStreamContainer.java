@@ -32,6 +32,7 @@ import dev.vstream.mapping.TableSchema;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.SaveRefusedException;
 import dev.vstream.offset.StreamRunMarker;
+import dev.vstream.offset.PositionConflictException;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -146,6 +147,8 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private volatile boolean resharded;
 
+	private final ConflictStandby conflictStandby;
+
 	/**
 	 * Create a container.
 	 * @param settings where and how to stream
@@ -162,6 +165,7 @@ public class VStreamContainer implements SmartLifecycle {
 		this.endpoints = endpoints;
 		this.errorHandler = errorHandler;
 		this.positionGuard = new ShardPositionGuard(channel, settings.id());
+		this.conflictStandby = new ConflictStandby(settings.reconnectBackOff());
 	}
 
 	/** @return the stream id */
@@ -503,6 +507,7 @@ public class VStreamContainer implements SmartLifecycle {
 			}
 			this.lastStart = start;
 			this.position = start.position();
+			this.savedPosition = start.withoutSavedPosition() ? null : start.position();
 			this.resharded = false;
 			this.unsavedTransactions = 0;
 			this.lastSaveNanos = System.nanoTime();
@@ -772,6 +777,12 @@ public class VStreamContainer implements SmartLifecycle {
 				logger.info("Stream '" + getId() + "' stopped at the reshard journal; position " + this.position);
 				return;
 			}
+			catch (PositionConflictException ex) {
+				session.abandon();
+				if (!standBy(ex)) {
+					return;
+				}
+			}
 			catch (RuntimeException ex) {
 				session.abandon();
 				finish(session);
@@ -790,6 +801,33 @@ public class VStreamContainer implements SmartLifecycle {
 		logger.info("Stream '" + getId() + "' stopped at " + this.position);
 	}
 
+	/**
+	 * Another instance saved this stream's position first: the session's work was rolled back
+	 * with the refused save. Stand by, then carry on from the stored position, so that the
+	 * position never moves backwards and whichever instance keeps running ends up streaming.
+	 * @return whether the stream carries on (false: it failed)
+	 */
+	private boolean standBy(PositionConflictException conflict) {
+		this.position = this.savedPosition;
+		this.unsavedTransactions = 0;
+		this.lastError = conflict;
+		this.state = StreamState.RECONNECTING;
+		sleep(this.conflictStandby.standBy(conflict, this.savedPosition, this.transactionManager != null));
+		if (this.running) {
+			try {
+				StreamStart start = this.startPositions.resolve();
+				this.position = start.position();
+				this.savedPosition = start.withoutSavedPosition() ? null : start.position();
+			}
+			catch (RuntimeException ex) {
+				fail(ex);
+				return false;
+			}
+			this.conflictStandby.resumed(this.savedPosition);
+		}
+		return true;
+	}
+
 	/** Save the last handled position, so that a restart repeats as little as possible. */
 	private void finish(Session session) {
 		try {
@@ -798,6 +836,8 @@ public class VStreamContainer implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			logger.error("Stream '" + getId() + "' could not save its position " + this.position
 					+ " on the way out; it resumes from " + this.savedPosition, ex);
+			// The save did not commit: neither may the work it was to cover.
+			session.abandon();
 		}
 	}
 
@@ -1317,7 +1357,7 @@ public class VStreamContainer implements SmartLifecycle {
 			long start = System.nanoTime();
 			storeCall("save its position " + handled, () -> {
 				beginTransaction();
-				VStreamContainer.this.offsets.save(getId(), handled);
+				VStreamContainer.this.offsets.compareAndSave(getId(), VStreamContainer.this.savedPosition, handled);
 				commitTransaction();
 			});
 			VStreamContainer.this.savedPosition = handled;

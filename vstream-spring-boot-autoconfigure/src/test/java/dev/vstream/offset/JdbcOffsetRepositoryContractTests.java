@@ -1,6 +1,7 @@
 package dev.vstream.offset;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,9 +18,12 @@ import dev.vstream.stream.StreamPosition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The contract run against {@link JdbcOffsetRepository} on one database. Subclasses register the
@@ -145,6 +149,97 @@ abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetReposit
 		assertThatExceptionOfType(OffsetStoreException.class).isThrownBy(() -> missing.save(id, position(1)))
 			.withMessageContaining(id)
 			.withMessageContaining("vstream_offset_missing");
+	}
+
+	@Test
+	void compareAndSaveInATransactionWaitsForTheOtherInstancesCommitThenRefusesAndItsWorkRollsBack()
+			throws Exception {
+		// Two instances of one stream, each with the listeners' work and the position in one
+		// transaction, as with vstream.jdbc.transactional; under the database's default isolation.
+		String effects = uniqueTableName() + "_fx";
+		jdbcTemplate().execute("CREATE TABLE " + effects + " (instance VARCHAR(8))");
+		TransactionTemplate transactions = new TransactionTemplate(
+				new DataSourceTransactionManager(jdbcTemplate().getDataSource()));
+		String id = streamId("two-instances");
+		repository().save(id, position(1));
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			CountDownLatch firstSaved = new CountDownLatch(1);
+			CountDownLatch commitFirst = new CountDownLatch(1);
+			Future<?> first = executor.submit(() -> transactions.executeWithoutResult((status) -> {
+				jdbcTemplate().update("INSERT INTO " + effects + " (instance) VALUES ('first')");
+				repository().compareAndSave(id, position(1), position(3));
+				firstSaved.countDown();
+				try {
+					commitFirst.await();
+				}
+				catch (InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}));
+			assertThat(firstSaved.await(30, TimeUnit.SECONDS)).isTrue();
+			Future<?> second = executor.submit(() -> transactions.executeWithoutResult((status) -> {
+				jdbcTemplate().update("INSERT INTO " + effects + " (instance) VALUES ('second')");
+				repository().compareAndSave(id, position(1), position(2));
+			}));
+			await().alias("the second save waits for the first one's row lock")
+				.during(Duration.ofMillis(300))
+				.atMost(Duration.ofSeconds(2))
+				.until(() -> !second.isDone());
+			commitFirst.countDown();
+			first.get(30, TimeUnit.SECONDS);
+
+			assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+				.isThrownBy(() -> second.get(30, TimeUnit.SECONDS))
+				.havingCause()
+				.isInstanceOf(PositionConflictException.class)
+				.satisfies((ex) -> assertThat(((PositionConflictException) ex).getStored()).isEqualTo(position(3)));
+			assertThat(repository().load(id)).contains(position(3));
+			assertThat(jdbcTemplate().queryForList("SELECT instance FROM " + effects, String.class))
+				.containsExactly("first");
+		}
+		finally {
+			executor.shutdownNow();
+			jdbcTemplate().execute("DROP TABLE IF EXISTS " + effects);
+		}
+	}
+
+	@Test
+	void firstPositionsInsertedConcurrentlyLetOnlyOneTransactionCommit() throws Exception {
+		String id = streamId("first-row");
+		TransactionTemplate transactions = new TransactionTemplate(
+				new DataSourceTransactionManager(jdbcTemplate().getDataSource()));
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			CountDownLatch firstSaved = new CountDownLatch(1);
+			CountDownLatch commitFirst = new CountDownLatch(1);
+			Future<?> first = executor.submit(() -> transactions.executeWithoutResult((status) -> {
+				repository().compareAndSave(id, null, position(1));
+				firstSaved.countDown();
+				try {
+					commitFirst.await();
+				}
+				catch (InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}));
+			assertThat(firstSaved.await(30, TimeUnit.SECONDS)).isTrue();
+			Future<?> second = executor
+				.submit(() -> transactions.executeWithoutResult((status) -> repository().compareAndSave(id, null,
+						position(2))));
+			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isDone());
+			commitFirst.countDown();
+			first.get(30, TimeUnit.SECONDS);
+
+			assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+				.isThrownBy(() -> second.get(30, TimeUnit.SECONDS))
+				.havingCause()
+				.isInstanceOf(PositionConflictException.class);
+			assertThat(repository().load(id)).contains(position(1));
+		}
+		finally {
+			executor.shutdownNow();
+		}
 	}
 
 	private Timestamp updatedAt(String streamId) {

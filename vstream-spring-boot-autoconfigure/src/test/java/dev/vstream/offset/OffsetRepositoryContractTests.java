@@ -22,6 +22,7 @@ import io.vitess.proto.Query.Row;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -177,6 +178,121 @@ abstract class OffsetRepositoryContractTests {
 		finally {
 			executor.shutdownNow();
 		}
+	}
+
+	// --- compareAndSave: the fence between two instances of one stream
+
+	@Test
+	void compareAndSaveWritesTheFirstPositionWhenNoneWasExpected() {
+		String id = streamId("cas");
+
+		repository().compareAndSave(id, null, position(1));
+
+		assertThat(repository().load(id)).contains(position(1));
+	}
+
+	@Test
+	void compareAndSaveReplacesTheExpectedPosition() {
+		String id = streamId("cas");
+		repository().save(id, position(1));
+
+		repository().compareAndSave(id, position(1), position(2));
+
+		assertThat(repository().load(id)).contains(position(2));
+	}
+
+	@Test
+	void compareAndSaveRefusesAStaleExpectedPositionAndNeverMovesTheStoredOneBack() {
+		String id = streamId("cas");
+		repository().save(id, position(1));
+		// Both instances loaded 1; the other one saved 3 first.
+		repository().compareAndSave(id, position(1), position(3));
+
+		assertThatExceptionOfType(PositionConflictException.class)
+			.isThrownBy(() -> repository().compareAndSave(id, position(1), position(2)))
+			.withMessageContaining("'" + id + "'")
+			.withMessageContaining(position(3).toString())
+			.withMessageContaining(position(1).toString())
+			.withMessageContaining("Another instance with the same vstream.id is running")
+			.satisfies((ex) -> {
+				assertThat(ex.getStreamId()).isEqualTo(id);
+				assertThat(ex.getExpected()).isEqualTo(position(1));
+				assertThat(ex.getStored()).isEqualTo(position(3));
+			});
+		assertThat(repository().load(id)).contains(position(3));
+	}
+
+	@Test
+	void compareAndSaveRefusesWhenAPositionWasStoredThatWasNotExpected() {
+		String id = streamId("cas");
+		repository().compareAndSave(id, null, position(1));
+
+		assertThatExceptionOfType(PositionConflictException.class)
+			.isThrownBy(() -> repository().compareAndSave(id, null, position(2)))
+			.satisfies((ex) -> assertThat(ex.getStored()).isEqualTo(position(1)));
+		assertThat(repository().load(id)).contains(position(1));
+	}
+
+	@Test
+	void compareAndSaveRefusesWhenTheExpectedPositionWasDeleted() {
+		String id = streamId("cas");
+		repository().save(id, position(1));
+		repository().delete(id);
+
+		assertThatExceptionOfType(PositionConflictException.class)
+			.isThrownBy(() -> repository().compareAndSave(id, position(1), position(2)))
+			.withMessageContaining("but it is none");
+		assertThat(repository().load(id)).isEmpty();
+	}
+
+	@Test
+	void concurrentCompareAndSavesLoseNoUpdate() throws Exception {
+		// Each writer moves the position one step from what it loaded, retrying when refused: with
+		// a compare-and-set every step counts; with a blind write, steps get lost.
+		String id = streamId("cas-race");
+		int threads = 4;
+		int stepsPerThread = 15;
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> futures = new ArrayList<>();
+			for (int thread = 0; thread < threads; thread++) {
+				futures.add(executor.submit(() -> {
+					start.await();
+					for (int step = 0; step < stepsPerThread; step++) {
+						while (true) {
+							StreamPosition loaded = repository().load(id).orElse(null);
+							Thread.yield();
+							try {
+								repository().compareAndSave(id, loaded, position(sequence(loaded) + 1));
+								break;
+							}
+							catch (PositionConflictException ex) {
+								// another writer moved it: load again
+							}
+						}
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : futures) {
+				future.get(120, TimeUnit.SECONDS);
+			}
+			assertThat(repository().load(id)).contains(position(threads * stepsPerThread));
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	/** The {@code n} of a {@link #position(int)}, 0 for none. */
+	static int sequence(StreamPosition position) {
+		if (position == null) {
+			return 0;
+		}
+		String gtid = position.shards().get(1).gtid();
+		return Integer.parseInt(gtid.substring(gtid.lastIndexOf('-') + 1));
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.vstream.offset;
 
 import java.util.Optional;
 
+import com.google.protobuf.util.JsonFormat;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamException;
@@ -61,6 +62,34 @@ abstract class PersistentOffsetRepositoryContractTests extends OffsetRepositoryC
 		repository().save(id, position(7));
 
 		assertThat(repository().load(id)).contains(position(7));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"shardGtids\":[{\"keyspace\":\"commerce\"", "not json" })
+	void compareAndSaveNeverOverwritesAnUnreadableStoredValue(String stored) {
+		String id = streamId("corrupt");
+		storeRawValue(id, stored);
+
+		assertThatExceptionOfType(OffsetStoreException.class)
+			.isThrownBy(() -> repository().compareAndSave(id, null, position(1)))
+			.withMessageContaining(id)
+			.withMessageContaining(storeName(id));
+		assertThatExceptionOfType(OffsetStoreException.class)
+			.isThrownBy(() -> repository().compareAndSave(id, position(1), position(2)));
+		assertThat(readRawValue(id)).contains(stored);
+	}
+
+	@Test
+	void compareAndSaveAcceptsTheExpectedPositionStoredInAnotherJsonForm() throws Exception {
+		// As an earlier version might have written it: snake_case names, whitespace.
+		String id = streamId("older");
+		String older = JsonFormat.printer().preservingProtoFieldNames().print(position(1).toVGtid());
+		assertThat(older).isNotEqualTo(position(1).toJson());
+		storeRawValue(id, older);
+
+		repository().compareAndSave(id, position(1), position(2));
+
+		assertThat(repository().load(id)).contains(position(2));
 	}
 
 	@Test
