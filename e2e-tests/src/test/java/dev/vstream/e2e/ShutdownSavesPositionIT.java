@@ -34,7 +34,7 @@ class ShutdownSavesPositionIT {
 	@Test
 	void defaultEmbeddedStore() throws Exception {
 		// Every fourth round starts a stream with nothing saved yet; the others resume a saved position.
-		sigtermRounds(12, 4, DefaultStoreApps.NO_DATASOURCE);
+		sigtermRounds(8, 4, DefaultStoreApps.NO_DATASOURCE);
 		assertThat(DefaultStoreApps.read(this.apps.workDir.resolve("app-1.log")))
 			.contains("Stream positions are kept in the embedded H2 database "
 					+ this.apps.workDir.toRealPath().resolve(".vstream/offsets"));
@@ -42,7 +42,7 @@ class ShutdownSavesPositionIT {
 
 	@Test
 	void pooledPostgresDataSource() throws Exception {
-		sigtermRounds(4, 4, "--vstream.offset-store=jdbc",
+		sigtermRounds(3, 3, "--vstream.offset-store=jdbc",
 				"--spring.datasource.url=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"),
 				"--spring.datasource.username=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
 				"--spring.datasource.password=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"));
@@ -50,7 +50,7 @@ class ShutdownSavesPositionIT {
 
 	@Test
 	void redisStore() throws Exception {
-		sigtermRounds(4, 4, DefaultStoreApps.NO_DATASOURCE, "--vstream.offset-store=redis",
+		sigtermRounds(3, 3, DefaultStoreApps.NO_DATASOURCE, "--vstream.offset-store=redis",
 				"--spring.data.redis.host=" + LocalVitess.get("VSTREAM_TEST_REDIS_HOST"),
 				"--spring.data.redis.port=" + LocalVitess.get("VSTREAM_TEST_REDIS_PORT"));
 	}
