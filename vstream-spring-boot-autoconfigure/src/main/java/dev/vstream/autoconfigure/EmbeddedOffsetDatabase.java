@@ -54,7 +54,8 @@ public final class EmbeddedOffsetDatabase implements DisposableBean {
 	 * @return the URL to connect to
 	 */
 	static String durable(String url) {
-		String result = url;
+		// A trailing ';' would leave an empty setting between the URL's and ours.
+		String result = url.endsWith(";") ? url.substring(0, url.length() - 1) : url;
 		if (!hasSetting(url, "DB_CLOSE_ON_EXIT")) {
 			result += ";DB_CLOSE_ON_EXIT=FALSE";
 		}

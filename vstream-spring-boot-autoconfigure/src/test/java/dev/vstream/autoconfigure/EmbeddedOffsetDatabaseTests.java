@@ -22,6 +22,8 @@ class EmbeddedOffsetDatabaseTests {
 			.isEqualTo("jdbc:h2:file:/data/offsets;write_delay=100;DB_CLOSE_ON_EXIT=TRUE");
 		assertThat(EmbeddedOffsetDatabase.durable("jdbc:h2:file:/data/offsets;DB_CLOSE_ON_EXIT=FALSE"))
 			.isEqualTo("jdbc:h2:file:/data/offsets;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+		assertThat(EmbeddedOffsetDatabase.durable("jdbc:h2:file:/data/offsets;"))
+			.isEqualTo("jdbc:h2:file:/data/offsets;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
 	}
 
 }
