@@ -74,23 +74,29 @@ public final class EmbeddedOffsetDatabase implements DisposableBean {
 		return url.toUpperCase(Locale.ROOT).replace(" ", "").contains(";" + setting);
 	}
 
-	String getUrl() {
-		return this.url;
-	}
-
 	DataSource getDataSource() {
 		if (!ClassUtils.isPresent("org.h2.Driver", getClass().getClassLoader())) {
 			throw new IllegalStateException("vstream.offset-store=jdbc needs a DataSource bean, or H2 on the "
 					+ "classpath for an embedded offset database; or set vstream.offset-store to redis or memory");
 		}
-		if (logger.isInfoEnabled() && this.announced.compareAndSet(false, true)) {
-			// The default file lives under the working directory: say where, so that it is kept.
-			String path = new JdbcTemplate(this.dataSource).queryForObject("select database_path()", String.class);
-			logger.info("Stream positions are kept in the embedded H2 database "
-					+ ((path != null) ? path + " (file " + path + ".mv.db)" : "in memory (" + this.url + ")")
-					+ "; keep it across restarts and deploys, or set vstream.jdbc.embedded-url or a DataSource");
+		if (this.announced.compareAndSet(false, true)) {
+			announceLocation();
 		}
 		return this.dataSource;
+	}
+
+	/** The default file lives under the working directory: say where, so that it is kept. */
+	private void announceLocation() {
+		String path = new JdbcTemplate(this.dataSource).queryForObject("select database_path()", String.class);
+		if (path == null) {
+			logger.warn("Stream positions are kept in an in-memory H2 database (vstream.jdbc.embedded-url=" + this.url
+					+ "): they are lost when the application stops and the stream starts over from "
+					+ "vstream.start-position");
+		}
+		else {
+			logger.info("Stream positions are kept in the embedded H2 database " + path + " (file " + path
+					+ ".mv.db); keep it across restarts and deploys, or set vstream.jdbc.embedded-url or a DataSource");
+		}
 	}
 
 	@Override
