@@ -38,14 +38,13 @@ final class DefaultStoreApps implements AutoCloseable {
 
 	private int logs;
 
-	DefaultStoreApps() {
-		try {
-			this.workDir = Files.createTempDirectory("default-app-");
-			this.deliveries = this.workDir.resolve("deliveries.txt");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+	/**
+	 * Apps working in a directory of the test's.
+	 * @param workDir their working directory (a JUnit {@code @TempDir} kept when the test fails, for its logs)
+	 */
+	DefaultStoreApps(Path workDir) {
+		this.workDir = workDir;
+		this.deliveries = this.workDir.resolve("deliveries.txt");
 	}
 
 	/** A running child application and its log. */

@@ -1,5 +1,6 @@
 package dev.vstream.e2e;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.vstream.e2e.DefaultStoreApps.App;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,7 +33,15 @@ class DefaultStoreKillIT {
 
 	private static final int MAX_ORDERS = 4000;
 
-	private final DefaultStoreApps apps = new DefaultStoreApps();
+	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
+	Path workDir;
+
+	private DefaultStoreApps apps;
+
+	@BeforeEach
+	void setUp() {
+		this.apps = new DefaultStoreApps(this.workDir);
+	}
 
 	@AfterEach
 	void stopApps() {

@@ -1,5 +1,6 @@
 package dev.vstream.e2e;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +9,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import dev.vstream.e2e.DefaultStoreApps.App;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,7 +28,15 @@ import static org.awaitility.Awaitility.await;
  */
 class ShutdownSavesPositionIT {
 
-	private final DefaultStoreApps apps = new DefaultStoreApps();
+	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
+	Path workDir;
+
+	private DefaultStoreApps apps;
+
+	@BeforeEach
+	void setUp() {
+		this.apps = new DefaultStoreApps(this.workDir);
+	}
 
 	@AfterEach
 	void stopApps() {
