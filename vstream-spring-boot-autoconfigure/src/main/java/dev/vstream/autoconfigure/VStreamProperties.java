@@ -871,7 +871,10 @@ public class VStreamProperties implements Validator {
 		private boolean transactional = true;
 
 		/**
-		 * JDBC URL of the embedded H2 database used when the application has no DataSource.
+		 * JDBC URL of the embedded H2 database used when the application has no DataSource. The
+		 * default file is relative to the working directory, which must then be kept across
+		 * restarts. DB_CLOSE_ON_EXIT=FALSE and WRITE_DELAY=0 are added unless the URL sets them:
+		 * the last position is saved on shutdown, and each save is written before it returns.
 		 */
 		private String embeddedUrl = "jdbc:h2:file:./.vstream/offsets";
 

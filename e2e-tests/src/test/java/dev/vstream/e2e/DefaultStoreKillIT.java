@@ -1,0 +1,99 @@
+package dev.vstream.e2e;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.vstream.e2e.DefaultStoreApps.App;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The default configuration (no DataSource: the embedded H2 file) keeps the README's bound after
+ * SIGKILL: orders are written one transaction each, the application is killed with SIGKILL at
+ * random points while it delivers them and restarted each time; nothing is lost and each kill
+ * repeats at most the one transaction in hand (the default checkpoint policy saves after every
+ * transaction).
+ */
+class DefaultStoreKillIT {
+
+	private static final int KILLS = 3;
+
+	private static final int MAX_ORDERS = 4000;
+
+	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
+	Path workDir;
+
+	private DefaultStoreApps apps;
+
+	@BeforeEach
+	void setUp() {
+		this.apps = new DefaultStoreApps(this.workDir);
+	}
+
+	@AfterEach
+	void stopApps() {
+		this.apps.close();
+	}
+
+	@Test
+	void killedAtRandomPointsLosesNothingAndRepeatsAtMostOneTransactionPerKill() throws Exception {
+		String streamId = "sigkill-" + this.apps.tag;
+		App app = this.apps.start(streamId, DefaultStoreApps.NO_DATASOURCE);
+		// Delivering the second order means the first one's position was saved: from here on a
+		// restart resumes from a saved position, never from "current".
+		List<String> committed = new CopyOnWriteArrayList<>(List.of(this.apps.skuPrefix + "w0", this.apps.skuPrefix + "w1"));
+		committed.forEach(this.apps::insertOrder);
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.apps.deliveredInserts().size() == 2);
+
+		AtomicBoolean writing = new AtomicBoolean(true);
+		AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+		Thread writer = new Thread(() -> {
+			try (Connection connection = LocalVitess.vtgate("commerce"); var statement = connection.createStatement()) {
+				for (int i = 0; i < MAX_ORDERS && writing.get(); i++) {
+					String sku = this.apps.skuPrefix + i;
+					statement.execute("insert into corder (customer_id, sku, price) values (902, '" + sku + "', 1.00)");
+					committed.add(sku);
+				}
+			}
+			catch (Throwable ex) {
+				writerFailure.set(ex);
+			}
+		});
+		writer.start();
+		for (int kill = 1; kill <= KILLS; kill++) {
+			int target = delivered() + ThreadLocalRandom.current().nextInt(20, 200);
+			await().atMost(Duration.ofSeconds(60)).until(() -> delivered() >= target || !writer.isAlive());
+			app.process().destroyForcibly().waitFor();
+			app = this.apps.start(streamId, DefaultStoreApps.NO_DATASOURCE);
+		}
+		writing.set(false);
+		writer.join(60_000);
+		assertThat(writerFailure.get()).isNull();
+
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> this.apps.deliveredInserts().keySet().containsAll(committed));
+		Map<String, Long> delivered = this.apps.deliveredInserts();
+		long repeats = delivered.values().stream().mapToLong((times) -> times - 1).sum();
+		assertThat(delivered.keySet()).as("nothing lost").containsExactlyInAnyOrderElementsOf(committed);
+		assertThat(repeats).as("repeats of " + committed.size() + " one-row transactions after " + KILLS
+				+ " kills (at most one transaction per kill)").isLessThanOrEqualTo(KILLS);
+	}
+
+	private int delivered() {
+		return this.apps.deliveredInserts().values().stream().mapToInt(Long::intValue).sum();
+	}
+
+}
