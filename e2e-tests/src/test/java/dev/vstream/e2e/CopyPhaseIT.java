@@ -24,7 +24,7 @@ import dev.vstream.listener.Operation;
 import dev.vstream.listener.RowChange;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import org.junit.jupiter.api.AfterEach;

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.vstream.stream.ShardPosition;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.ShardPosition;
+import dev.vstream.position.StreamPosition;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -14,7 +14,7 @@ import binlogdata.Binlogdata.VGtid;
 import dev.vstream.actuate.VStreamHealthContributor;
 import dev.vstream.e2e.E2eApplication.Recorder;
 import dev.vstream.offset.OffsetRepository;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import org.junit.jupiter.api.AfterEach;

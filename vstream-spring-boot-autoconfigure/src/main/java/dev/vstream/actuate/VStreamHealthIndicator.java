@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.vstream.stream.ShardPosition;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.ShardPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamStart;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;

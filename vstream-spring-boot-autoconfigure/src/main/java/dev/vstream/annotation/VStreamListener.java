@@ -19,7 +19,7 @@ import dev.vstream.listener.Operation;
  * the before image for deletes; {@code T} is a record, a JavaBean or {@code Map<String, Object>};
  * or {@code List<RowChange<T>>}, which receives the table's changes of one whole transaction in
  * one call, at its commit (the transaction's changes are then held in memory);
- * <li>{@link Operation} and {@link dev.vstream.stream.StreamPosition}.
+ * <li>{@link Operation} and {@link dev.vstream.position.StreamPosition}.
  * </ul>
  * A method whose parameters cannot be served fails application start-up.
  *

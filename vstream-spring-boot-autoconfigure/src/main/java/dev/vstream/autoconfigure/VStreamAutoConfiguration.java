@@ -20,7 +20,7 @@ import dev.vstream.scaling.LockFence;
 import dev.vstream.scaling.ScalingCoordinator;
 import dev.vstream.scaling.ScalingMode;
 import dev.vstream.stream.CheckpointPolicy;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
 import dev.vstream.stream.VStreamMonitor;

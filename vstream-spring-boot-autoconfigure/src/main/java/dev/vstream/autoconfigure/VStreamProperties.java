@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.vstream.listener.ErrorRecovery;
-import dev.vstream.stream.StartPosition;
+import dev.vstream.position.StartPosition;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -362,7 +362,7 @@ public class VStreamProperties implements Validator {
 		}
 		if (!properties.getStartVgtid().isEmpty()) {
 			try {
-				dev.vstream.stream.StreamPosition.fromJson(properties.getStartVgtid());
+				dev.vstream.position.StreamPosition.fromJson(properties.getStartVgtid());
 			}
 			catch (IllegalArgumentException ex) {
 				errors.rejectValue("start-vgtid", "invalid", ex.getMessage());

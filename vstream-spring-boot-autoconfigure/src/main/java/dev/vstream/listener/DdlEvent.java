@@ -2,7 +2,7 @@ package dev.vstream.listener;
 
 import java.time.Instant;
 
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 /**

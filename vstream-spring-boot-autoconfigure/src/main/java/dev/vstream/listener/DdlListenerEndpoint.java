@@ -4,7 +4,7 @@ import java.util.function.Consumer;
 
 /**
  * A registered receiver of {@link DdlEvent}s, such as a
- * {@link dev.vstream.annotation.VStreamDdlListener} method.
+ * {@code @VStreamDdlListener} method.
  *
  * @param id unique id
  * @param keyspace the keyspace whose DDL is delivered; empty for every keyspace of the stream

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 import dev.vstream.mapping.RowMapper;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.mapping.TableSchema;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.MethodParameter;

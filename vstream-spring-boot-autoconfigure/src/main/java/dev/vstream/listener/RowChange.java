@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -21,7 +21,7 @@ public interface RowMapper<T> {
 
 	/**
 	 * Map one row image that may be partial (see
-	 * {@link dev.vstream.listener.RowChange#absentColumns()}). Map targets leave absent columns
+	 * {@code RowChange.absentColumns()}). Map targets leave absent columns
 	 * out, JavaBeans do not set their properties; records, which must get every component, get
 	 * {@code null} or the primitive default for them.
 	 * @param values decoded values, one per column of the schema; absent columns are {@code null}

@@ -4,6 +4,9 @@
  * each Vitess column type), and a {@link dev.vstream.mapping.RowMapper} from the
  * {@link dev.vstream.mapping.RowMapperFactory} turns those values into a record, a JavaBean or a
  * {@code Map}.
+ *
+ * <p>Layering: depends on {@code position} at most; must not depend on listeners, streams,
+ * stores or Spring Boot (a row is decoded and mapped here, then handed on).
  */
 @NullMarked
 package dev.vstream.mapping;

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import dev.vstream.listener.ChangeEvent;
 import dev.vstream.listener.ListenerExecutionFailedException;
 import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamStart;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamMonitor;

@@ -2,7 +2,7 @@ package dev.vstream.offset;
 
 import java.util.Optional;
 
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 /**

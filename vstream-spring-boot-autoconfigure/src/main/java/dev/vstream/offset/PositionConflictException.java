@@ -1,6 +1,6 @@
 package dev.vstream.offset;
 
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 /**

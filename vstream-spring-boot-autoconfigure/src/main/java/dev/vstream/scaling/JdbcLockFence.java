@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.OffsetStoreException;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;

@@ -8,7 +8,7 @@ import java.util.Optional;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.OffsetStoreException;
 import dev.vstream.offset.RedisOffsetRepository;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;

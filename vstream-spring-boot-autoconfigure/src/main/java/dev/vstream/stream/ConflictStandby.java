@@ -3,6 +3,7 @@ package dev.vstream.stream;
 import java.util.Objects;
 
 import dev.vstream.offset.PositionConflictException;
+import dev.vstream.position.StreamPosition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

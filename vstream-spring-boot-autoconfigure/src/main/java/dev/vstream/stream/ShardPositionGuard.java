@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import binlogdata.Binlogdata.ShardGtid;
+import dev.vstream.position.ShardPosition;
+import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import org.apache.commons.logging.Log;

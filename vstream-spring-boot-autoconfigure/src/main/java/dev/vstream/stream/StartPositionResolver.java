@@ -6,6 +6,8 @@ import java.util.Optional;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.StreamRunMarker;
+import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,6 @@
 package dev.vstream.stream;
 
+import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 /**

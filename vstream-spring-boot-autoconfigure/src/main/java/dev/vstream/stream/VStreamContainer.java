@@ -30,9 +30,11 @@ import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.TableSchema;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.offset.PositionConflictException;
 import dev.vstream.offset.SaveRefusedException;
 import dev.vstream.offset.StreamRunMarker;
-import dev.vstream.offset.PositionConflictException;
+import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -1249,7 +1251,7 @@ public class VStreamContainer implements SmartLifecycle {
 			for (binlogdata.Binlogdata.RowChange change : rows.getRowChangesList()) {
 				ChangeEvent decoded;
 				try {
-					decoded = ChangeEvent.decode(schema, change, keyspace, shard, transactionPosition, commitTime);
+					decoded = RowChangeDecoder.decode(schema, change, keyspace, shard, transactionPosition, commitTime);
 				}
 				catch (RuntimeException ex) {
 					VStreamContainer.this.changesFailed.incrementAndGet();

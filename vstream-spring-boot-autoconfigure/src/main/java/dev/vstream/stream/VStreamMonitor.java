@@ -2,6 +2,7 @@ package dev.vstream.stream;
 
 import dev.vstream.listener.ChangeEvent;
 import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.position.StreamPosition;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 

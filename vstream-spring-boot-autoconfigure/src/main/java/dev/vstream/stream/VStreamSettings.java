@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
 import io.vitess.proto.Topodata.TabletType;
 import org.jspecify.annotations.Nullable;
 

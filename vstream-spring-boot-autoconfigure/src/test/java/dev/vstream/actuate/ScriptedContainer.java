@@ -5,7 +5,7 @@ import java.util.List;
 
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.offset.InMemoryOffsetRepository;
-import dev.vstream.stream.StartPosition;
+import dev.vstream.position.StartPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import io.grpc.ManagedChannel;

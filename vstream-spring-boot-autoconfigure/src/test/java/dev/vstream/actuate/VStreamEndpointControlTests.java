@@ -5,8 +5,8 @@ import java.util.Map;
 
 import dev.vstream.actuate.VStreamEndpoint.StreamDescriptor;
 import dev.vstream.offset.InMemoryOffsetRepository;
-import dev.vstream.stream.StartPosition;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.listener.VStreamErrorHandler;

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import dev.vstream.actuate.VStreamEndpoint.StreamDescriptor;
 import dev.vstream.actuate.VStreamEndpoint.StreamsDescriptor;
-import dev.vstream.stream.StartPosition;
+import dev.vstream.position.StartPosition;
 import dev.vstream.stream.VStreamContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

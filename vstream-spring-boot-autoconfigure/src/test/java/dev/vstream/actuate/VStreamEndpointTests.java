@@ -12,7 +12,7 @@ import dev.vstream.actuate.VStreamEndpoint.ShardDescriptor;
 import dev.vstream.actuate.VStreamEndpoint.StreamDescriptor;
 import dev.vstream.listener.Operation;
 import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.stream.StartPosition;
+import dev.vstream.position.StartPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.Events;

@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import binlogdata.Binlogdata.VGtid;
 import dev.vstream.annotation.VStreamListener;
 import dev.vstream.offset.JdbcOffsetRepository;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.Order;
 import dev.vstream.test.TestVtgate;

@@ -9,7 +9,7 @@ import dev.vstream.listener.DefaultVStreamErrorHandler;
 import dev.vstream.listener.ListenerMethodAdapter;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.RowMapperFactory;
-import dev.vstream.stream.StartPosition;
+import dev.vstream.position.StartPosition;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.TestVtgate;

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VGtid;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -14,7 +14,7 @@ import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.TableLastPK;
 import binlogdata.Binlogdata.VGtid;
 import com.google.protobuf.ByteString;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import io.vitess.proto.Query;
 import io.vitess.proto.Query.Field;
 import io.vitess.proto.Query.QueryResult;

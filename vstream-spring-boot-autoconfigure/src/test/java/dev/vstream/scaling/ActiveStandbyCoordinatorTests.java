@@ -168,12 +168,12 @@ class ActiveStandbyCoordinatorTests {
 		}
 
 		@Override
-		public java.util.Optional<dev.vstream.stream.StreamPosition> load(String streamId) {
+		public java.util.Optional<dev.vstream.position.StreamPosition> load(String streamId) {
 			return this.delegate.load(streamId);
 		}
 
 		@Override
-		public void save(String streamId, dev.vstream.stream.StreamPosition position) {
+		public void save(String streamId, dev.vstream.position.StreamPosition position) {
 			if (this.refuse) {
 				throw new LockLostException("refused (test)");
 			}

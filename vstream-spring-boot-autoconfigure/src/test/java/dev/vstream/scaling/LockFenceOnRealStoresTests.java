@@ -10,7 +10,7 @@ import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.OffsetTestServices;
 import dev.vstream.offset.RedisOffsetRepository;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Events;
 import org.junit.jupiter.api.Test;
 

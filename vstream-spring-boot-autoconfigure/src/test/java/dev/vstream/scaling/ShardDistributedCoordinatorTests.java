@@ -17,7 +17,7 @@ import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
 import dev.vstream.offset.JdbcOffsetRepository;
-import dev.vstream.stream.StreamPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.TestVtgate;

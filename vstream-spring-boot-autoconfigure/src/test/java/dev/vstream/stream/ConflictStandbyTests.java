@@ -1,6 +1,7 @@
 package dev.vstream.stream;
 
 import dev.vstream.offset.PositionConflictException;
+import dev.vstream.position.StreamPosition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.util.backoff.ExponentialBackOff;

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
 import javax.sql.DataSource;
 
 import dev.vstream.listener.ListenerMethodAdapter;
@@ -18,6 +17,7 @@ import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.JdbcStreamRunMarker;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.StreamRunMarker;
+import dev.vstream.position.StartPosition;
 import dev.vstream.test.TestVtgate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

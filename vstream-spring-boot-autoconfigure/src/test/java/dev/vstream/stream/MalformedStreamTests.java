@@ -14,6 +14,8 @@ import dev.vstream.listener.ListenerMethodAdapter;
 import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.RowMapperFactory;
+import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.VStreamResilienceTests.RecordingOffsets;
 import dev.vstream.test.Order;
 import dev.vstream.test.TestVtgate;

@@ -15,6 +15,8 @@ import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.RowMapperFactory;
+import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.VStreamResilienceTests.RecordingOffsets;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Topodata.TabletType;

@@ -20,6 +20,8 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.OffsetStoreException;
+import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;

@@ -21,6 +21,8 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.mapping.RowMappingException;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;

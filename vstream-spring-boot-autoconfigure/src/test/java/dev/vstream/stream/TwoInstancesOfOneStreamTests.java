@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
 import javax.sql.DataSource;
 
 import dev.vstream.listener.ListenerMethodAdapter;
@@ -13,6 +12,8 @@ import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.PositionConflictException;
+import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Topodata.TabletType;

@@ -1,4 +1,4 @@
-package dev.vstream.stream;
+package dev.vstream.position;
 
 /**
  * Where a stream without a saved position starts.

@@ -1,4 +1,4 @@
-package dev.vstream.stream;
+package dev.vstream.position;
 
 import java.util.List;
 import java.util.Objects;
