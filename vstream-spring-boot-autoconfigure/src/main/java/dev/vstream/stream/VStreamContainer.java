@@ -1359,7 +1359,7 @@ public class VStreamContainer implements SmartLifecycle {
 			long start = System.nanoTime();
 			storeCall("save its position " + handled, () -> {
 				beginTransaction();
-				VStreamContainer.this.offsets.compareAndSave(getId(), VStreamContainer.this.savedPosition, handled);
+				compareAndSave(handled);
 				commitTransaction();
 			});
 			VStreamContainer.this.savedPosition = handled;
@@ -1368,6 +1368,29 @@ public class VStreamContainer implements SmartLifecycle {
 			VStreamContainer.this.lastSaveNanos = System.nanoTime();
 			VStreamContainer.this.streamMonitor.checkpointSaved(VStreamContainer.this, handled,
 					System.nanoTime() - start);
+		}
+
+		/**
+		 * Save through the store's compare-and-set. A stored position that is gone while this stream
+		 * had saved one was lost by the store (Redis restarted without persistence, a truncated
+		 * table), not taken by another instance, which would have stored a newer one: this stream's
+		 * handled position is the truth then, and is saved again rather than given up for the
+		 * configured start position, which would skip or repeat everything in between.
+		 */
+		private void compareAndSave(StreamPosition handled) {
+			StreamPosition expected = VStreamContainer.this.savedPosition;
+			try {
+				VStreamContainer.this.offsets.compareAndSave(getId(), expected, handled);
+			}
+			catch (PositionConflictException ex) {
+				if (expected == null || ex.getStored() != null) {
+					throw ex;
+				}
+				logger.warn("Stream '" + getId() + "' found no stored position where it had saved " + expected
+						+ ": the offset store lost it (Redis restarted without persistence, a truncated table?). "
+						+ "Saving its handled position " + handled + " again.");
+				VStreamContainer.this.offsets.compareAndSave(getId(), null, handled);
+			}
 		}
 
 		private void beginTransaction() {

@@ -163,6 +163,22 @@ class OffsetStoreOutageTests {
 	}
 
 	@Test
+	void aStoreThatLostThePositionWhileTheStreamRunsGetsTheHandledPositionBack() {
+		this.vtgate.thenSend(transaction(1, 5));
+		VStreamContainer container = start(new FixedBackOff(50, Long.MAX_VALUE));
+		await().until(() -> this.offsets.loadVGtid("test").equals(Optional.of(position(5))));
+
+		// Redis restarted without persistence: the stored position is gone, the stream knows where it is.
+		this.offsets.delete("test");
+		this.vtgate.send(transaction(2, 6));
+		await().until(() -> this.offsets.loadVGtid("test").equals(Optional.of(position(6))));
+		assertThat(this.orders.ids()).containsExactly(1L, 2L);
+		assertThat(this.vtgate.requests()).hasSize(1);
+		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+		assertThat(container.getLastError()).isNull();
+	}
+
+	@Test
 	void aStreamConnectedToAnIdleKeyspaceIsStreamingBeforeVtgateSendsAnything() {
 		// Over a socket, as in production: the call is established on an HTTP/2 connection.
 		try (TestVtgate socketVtgate = new TestVtgate(64 * 1024 * 1024)) {
@@ -238,6 +254,16 @@ class OffsetStoreOutageTests {
 
 		@Override
 		public void save(String streamId, StreamPosition position) {
+			compareAndSave(streamId, null, position, false);
+		}
+
+		@Override
+		public void compareAndSave(String streamId, StreamPosition expected, StreamPosition position) {
+			compareAndSave(streamId, expected, position, true);
+		}
+
+		private void compareAndSave(String streamId, StreamPosition expected, StreamPosition position,
+				boolean fenced) {
 			this.attempts.incrementAndGet();
 			try {
 				this.gate.await(30, TimeUnit.SECONDS);
@@ -249,7 +275,12 @@ class OffsetStoreOutageTests {
 				throw new OffsetStoreException("Cannot save the position of stream '" + streamId
 						+ "': redis is down (Connection refused)", null);
 			}
-			this.delegate.save(streamId, position);
+			if (fenced) {
+				this.delegate.compareAndSave(streamId, expected, position);
+			}
+			else {
+				this.delegate.save(streamId, position);
+			}
 		}
 
 		@Override
