@@ -17,8 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import binlogdata.Binlogdata.FieldEvent;
-import binlogdata.Binlogdata.Filter;
-import binlogdata.Binlogdata.Rule;
 import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VGtid;
@@ -39,7 +37,6 @@ import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.vitess.proto.Vtgate.VStreamFlags;
 import io.vitess.proto.Vtgate.VStreamRequest;
 import io.vitess.proto.Vtgate.VStreamResponse;
 import org.apache.commons.logging.Log;
@@ -712,33 +709,10 @@ public class VStreamContainer implements SmartLifecycle {
 					break;
 				}
 				session.abandon();
-				if (isTooLarge(ex.getStatus())) {
-					// vtgate would send the same response again on every reconnect.
+				VStreamException permanent = StreamFailureClassifier.permanentFailure(getId(), ex);
+				if (permanent != null) {
 					finish(session);
-					fail(new VStreamException("Stream '" + getId() + "' failed: a response from vtgate is larger than "
-							+ "the channel accepts (" + ex.getStatus().getDescription()
-							+ "); raise vstream.vtgate.max-inbound-message-size", ex));
-					return;
-				}
-				if (isTooLargeForVtgate(ex.getStatus())) {
-					// vtgate fails every attempt at the same row: retrying cannot get past it.
-					finish(session);
-					fail(new VStreamException("Stream '" + getId() + "' failed: vtgate cannot send the next response, "
-							+ "which is larger than its own gRPC message limit (" + ex.getStatus().getDescription()
-							+ "). Raise vtgate's --grpc-max-message-size (16 MiB by default) above the largest row, and "
-							+ "vstream.vtgate.max-inbound-message-size to at least the same, then restart the stream: "
-							+ "its position stays before that row", ex));
-					return;
-				}
-				if (isPermanent(ex.getStatus())) {
-					finish(session);
-					Throwable tls = tlsFailure(ex.getStatus().getCause());
-					fail(new VStreamException((tls != null)
-							? "Stream '" + getId() + "' failed: the TLS handshake with vtgate failed (" + describe(tls)
-									+ "); check that the trust material of vstream.vtgate.ssl.bundle holds the CA of vtgate's certificate, and its key material the client certificate vtgate expects"
-							: "Stream '" + getId() + "' failed: vtgate refused it with " + ex.getStatus().getCode() + ": "
-									+ ex.getStatus().getDescription(),
-							ex));
+					fail(permanent);
 					return;
 				}
 				if (session.wasHealthy()) {
@@ -870,52 +844,6 @@ public class VStreamContainer implements SmartLifecycle {
 				+ " so nothing is lost once it is restarted", ex);
 	}
 
-	private static boolean isTooLarge(Status status) {
-		return status.getCode() == Status.Code.RESOURCE_EXHAUSTED && status.getDescription() != null
-				&& status.getDescription().contains("exceeds maximum size");
-	}
-
-	/** grpc-go's words when vtgate's own send limit ({@code --grpc-max-message-size}) refuses a response. */
-	private static boolean isTooLargeForVtgate(Status status) {
-		return status.getCode() == Status.Code.RESOURCE_EXHAUSTED && status.getDescription() != null
-				&& status.getDescription().contains("trying to send message larger than max");
-	}
-
-	private static boolean isPermanent(Status status) {
-		return switch (status.getCode()) {
-			case INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED, UNIMPLEMENTED, FAILED_PRECONDITION -> true;
-			// vtgate reports a keyspace missing from the topology, and a stream with nothing to copy
-			// and no position (tables-to-copy naming no listened table), as UNKNOWN: retrying fixes neither.
-			case UNKNOWN -> status.getDescription() != null
-					&& (status.getDescription().contains("node doesn't exist: keyspaces/")
-							|| status.getDescription().contains("stream needs a position or a table to copy"));
-			// A certificate vtgate or this client rejects stays rejected: retrying would loop for ever.
-			case UNAVAILABLE -> tlsFailure(status.getCause()) != null;
-			default -> false;
-		};
-	}
-
-	private static String describe(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root == failure) ? failure.toString() : failure + ", caused by " + root.getMessage();
-	}
-
-	private static @Nullable Throwable tlsFailure(@Nullable Throwable cause) {
-		for (Throwable current = cause; current != null; current = current.getCause()) {
-			if (current instanceof javax.net.ssl.SSLHandshakeException
-					|| current instanceof java.security.cert.CertificateException) {
-				return current;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return null;
-	}
-
 	/**
 	 * A position that does not cover exactly the listened keyspaces belongs to another
 	 * configuration (or stream): streaming from it would miss or invent changes.
@@ -945,34 +873,6 @@ public class VStreamContainer implements SmartLifecycle {
 
 	private String keyspaceOf(VStreamListenerEndpoint endpoint) {
 		return endpoint.getKeyspace().isEmpty() ? this.settings.defaultKeyspace() : endpoint.getKeyspace();
-	}
-
-	/**
-	 * Build the request that resumes from a position.
-	 * @param from the position
-	 * @return the request
-	 */
-	VStreamRequest request(StreamPosition from) {
-		Filter.Builder filter = Filter.newBuilder();
-		Set<String> tables = new LinkedHashSet<>();
-		for (VStreamListenerEndpoint endpoint : this.endpoints.get()) {
-			tables.add(endpoint.getTable());
-		}
-		for (String table : tables) {
-			filter.addRules(Rule.newBuilder()
-				.setMatch(table)
-				.setFilter("select * from `" + table.replace("`", "``") + "`"));
-		}
-		VStreamFlags.Builder flags = VStreamFlags.newBuilder()
-			.setHeartbeatInterval((int) this.settings.heartbeatInterval().toSeconds())
-			.setStopOnReshard(this.settings.stopOnReshard())
-			.addAllTablesToCopy(this.settings.tablesToCopy());
-		return VStreamRequest.newBuilder()
-			.setTabletType(this.settings.tabletType())
-			.setVgtid(from.toVGtid())
-			.setFilter(filter)
-			.setFlags(flags)
-			.build();
 	}
 
 	/** One connection: the state that is rebuilt when the stream reconnects. */
@@ -1011,7 +911,8 @@ public class VStreamContainer implements SmartLifecycle {
 		void stream() {
 			StreamPosition from = VStreamContainer.this.position;
 			VStreamContainer.this.positionGuard.connecting(from);
-			VStreamRequest request = request(from);
+			VStreamRequest request = VStreamRequestFactory.request(VStreamContainer.this.settings,
+					VStreamContainer.this.endpoints.get(), from);
 			Context.CancellableContext context = Context.current().withCancellation();
 			VStreamContainer.this.call = context;
 			try {
