@@ -21,6 +21,7 @@ import dev.vstream.scaling.ScalingCoordinator;
 import dev.vstream.scaling.ScalingMode;
 import dev.vstream.stream.CheckpointPolicy;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
 import dev.vstream.stream.VStreamMonitor;
@@ -203,7 +204,7 @@ public final class VStreamAutoConfiguration {
 			VStreamErrorHandler errorHandler, ObjectProvider<DataSource> dataSource,
 			ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<VStreamMonitor> monitor,
 			ObjectProvider<LockFence> lockFence, ObjectProvider<StreamRunMarker> runMarker) {
-		VStreamContainer container = new VStreamContainer(settings(properties), vstreamChannel,
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(properties), vstreamChannel,
 				VStreamScalingConfigurations.streamOffsets(properties, offsetRepository, lockFence), registry::getEndpoints,
 				errorHandler);
 		container.setDdlListeners(registry::getDdlListeners);

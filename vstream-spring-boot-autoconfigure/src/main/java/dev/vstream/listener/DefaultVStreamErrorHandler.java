@@ -1,5 +1,8 @@
 package dev.vstream.listener;
 
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
 import dev.vstream.mapping.RowMappingException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,11 +17,16 @@ import org.springframework.util.backoff.FixedBackOff;
  * ({@link VStreamListenerEndpoint#getErrorRecovery()}) or as the stream's default says: stop the
  * stream, skip the change, or hand it to a {@link DeadLetterHandler}.
  *
- * <p>A row that cannot be mapped is not retried: mapping it again gives the same result.
+ * <p>A row that cannot be mapped is not retried: mapping it again gives the same result. The
+ * waits between retries end as soon as the stream is asked to stop (the change then stays
+ * unhandled, and comes again on the next start), so that stopping never waits out a back-off.
  */
 public class DefaultVStreamErrorHandler implements VStreamErrorHandler {
 
 	private static final Log logger = LogFactory.getLog(DefaultVStreamErrorHandler.class);
+
+	/** How often a retry back-off checks whether the stream stops, in milliseconds. */
+	private static final long STOP_CHECK_INTERVAL = 100;
 
 	private final BackOff backOff;
 
@@ -56,12 +64,23 @@ public class DefaultVStreamErrorHandler implements VStreamErrorHandler {
 	@Override
 	public void handle(RuntimeException exception, @Nullable ChangeEvent event,
 			@Nullable VStreamListenerEndpoint listener, @Nullable Runnable retry) {
+		handle(exception, event, listener, retry, () -> false);
+	}
+
+	@Override
+	public void handle(RuntimeException exception, @Nullable ChangeEvent event,
+			@Nullable VStreamListenerEndpoint listener, @Nullable Runnable retry, BooleanSupplier stopped) {
 		RuntimeException last = exception;
 		if (retry != null && !(exception instanceof RowMappingException)) {
 			BackOffExecution execution = this.backOff.start();
 			long delay;
 			while ((delay = execution.nextBackOff()) != BackOffExecution.STOP) {
-				pause(delay, last);
+				if (!pause(delay, stopped)) {
+					logger.info("Stopped retrying " + ((event != null) ? event : "a change") + " for listener '"
+							+ ((listener != null) ? listener.getId() : "?") + "': the stream is stopping; "
+							+ "the change comes again on the next start");
+					throw last;
+				}
 				try {
 					retry.run();
 					return;
@@ -98,17 +117,28 @@ public class DefaultVStreamErrorHandler implements VStreamErrorHandler {
 		return this.defaultRecovery;
 	}
 
-	private static void pause(long millis, RuntimeException cause) {
-		if (millis <= 0) {
-			return;
+	/**
+	 * Sleep, waking early when the stream stops: in short slices, as spring-kafka's
+	 * {@code ListenerUtils.stoppableSleep} does, since the stop signal is a plain condition.
+	 * @return whether the whole delay passed (false: stopped or interrupted)
+	 */
+	private static boolean pause(long millis, BooleanSupplier stopped) {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		long remaining = millis;
+		while (remaining > 0) {
+			if (stopped.getAsBoolean()) {
+				return false;
+			}
+			try {
+				Thread.sleep(Math.min(remaining, STOP_CHECK_INTERVAL));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
 		}
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw cause;
-		}
+		return !stopped.getAsBoolean();
 	}
 
 }

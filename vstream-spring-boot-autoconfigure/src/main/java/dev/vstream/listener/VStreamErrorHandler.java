@@ -1,5 +1,7 @@
 package dev.vstream.listener;
 
+import java.util.function.BooleanSupplier;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +25,24 @@ public interface VStreamErrorHandler {
 	 */
 	void handle(RuntimeException exception, @Nullable ChangeEvent event, @Nullable VStreamListenerEndpoint listener,
 			@Nullable Runnable retry);
+
+	/**
+	 * Handle a failure on a stream that may be stopping: a handler that waits (a retry back-off)
+	 * must end its wait once {@code stopped} says so, and then throw, so that the change stays
+	 * unhandled and comes again on the next start. The stream calls this method; by default it
+	 * calls {@link #handle(RuntimeException, ChangeEvent, VStreamListenerEndpoint, Runnable)}.
+	 * @param exception what went wrong
+	 * @param event the change, or {@code null} when the row could not even be decoded
+	 * @param listener the listener that failed, or {@code null} when the failure is not specific to
+	 * one listener
+	 * @param retry calls the listener again with the same change (throws if it fails again), or
+	 * {@code null} when there is nothing to retry
+	 * @param stopped whether the stream was asked to stop
+	 */
+	default void handle(RuntimeException exception, @Nullable ChangeEvent event,
+			@Nullable VStreamListenerEndpoint listener, @Nullable Runnable retry, BooleanSupplier stopped) {
+		handle(exception, event, listener, retry);
+	}
 
 	/**
 	 * Stop the stream and keep its position, so that nothing is lost and the change is delivered

@@ -22,7 +22,7 @@ final class StartPositionResolver {
 
 	private static final Log logger = LogFactory.getLog(StartPositionResolver.class);
 
-	private final VStreamContainer container;
+	private final DefaultVStreamContainer container;
 
 	private volatile @Nullable StreamRunMarker runMarker;
 
@@ -32,7 +32,7 @@ final class StartPositionResolver {
 
 	private volatile boolean marked;
 
-	StartPositionResolver(VStreamContainer container) {
+	StartPositionResolver(DefaultVStreamContainer container) {
 		this.container = container;
 	}
 

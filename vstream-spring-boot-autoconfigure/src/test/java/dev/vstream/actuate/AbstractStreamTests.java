@@ -19,6 +19,7 @@ import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.position.StartPosition;
 import dev.vstream.stream.StreamState;
+import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.Events;
@@ -60,12 +61,12 @@ abstract class AbstractStreamTests {
 	 * A container of one listener on {@code customer}, not started, retrying every minute so that
 	 * a broken stream stays RECONNECTING for the whole test.
 	 */
-	VStreamContainer container(String id, StartPosition start) {
+	DefaultVStreamContainer container(String id, StartPosition start) {
 		return container(id, start, List.of(listener("customerListener", "", "customer")));
 	}
 
-	VStreamContainer container(String id, StartPosition start, List<VStreamListenerEndpoint> listeners) {
-		return track(new VStreamContainer(settings(id, start), this.vtgate.channel(), new InMemoryOffsetRepository(),
+	DefaultVStreamContainer container(String id, StartPosition start, List<VStreamListenerEndpoint> listeners) {
+		return track(new DefaultVStreamContainer(settings(id, start), this.vtgate.channel(), new InMemoryOffsetRepository(),
 				() -> listeners, VStreamErrorHandler.stopStream()));
 	}
 

@@ -8,6 +8,7 @@ import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamState;
+import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.test.Events;
@@ -157,7 +158,7 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 	}
 
 	private VStreamContainer withOffsets(String id) {
-		return track(new VStreamContainer(settings(id, StartPosition.CURRENT), this.vtgate.channel(), this.offsets,
+		return track(new DefaultVStreamContainer(settings(id, StartPosition.CURRENT), this.vtgate.channel(), this.offsets,
 				() -> List.of(listener("customerListener", "", "customer")), VStreamErrorHandler.stopStream()));
 	}
 

@@ -13,6 +13,7 @@ import dev.vstream.actuate.VStreamEndpoint.StreamDescriptor;
 import dev.vstream.listener.Operation;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.position.StartPosition;
+import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.Events;
@@ -44,12 +45,12 @@ class VStreamEndpointTests extends AbstractStreamTests {
 			.toBuilder()
 			.addShardGtids(Events.vgtid("audit", "0", "MySQL56/a1:1-42").getShardGtids(0))
 			.build()), heartbeat()));
-		VStreamContainer streaming = container("orders", StartPosition.CURRENT,
+		DefaultVStreamContainer streaming = container("orders", StartPosition.CURRENT,
 				List.of(listener("orderListener", "", "orders", Operation.INSERT, Operation.UPDATE),
 						listener("auditListener", "audit", "order_log")));
 		start(streaming, (container) -> container.getState() == StreamState.STREAMING
 				&& container.getEventsReceived() == 2);
-		VStreamContainer idle = container("customers", StartPosition.CURRENT);
+		DefaultVStreamContainer idle = container("customers", StartPosition.CURRENT);
 		idle.setAutoStartup(false);
 
 		List<StreamDescriptor> streams = endpoint(streaming, idle).streams().streams();
@@ -95,10 +96,10 @@ class VStreamEndpointTests extends AbstractStreamTests {
 
 	@Test
 	void streamThatLostItsPositionSaysWhereItStartedAndThatItRanBefore() {
-		VStreamContainer lost = container("orders", StartPosition.CURRENT);
+		DefaultVStreamContainer lost = container("orders", StartPosition.CURRENT);
 		lost.setRunMarker(everyStreamRanBefore());
 		start(lost, (waiting) -> this.vtgate.requests().size() == 1);
-		VStreamContainer notStarted = container("customers", StartPosition.CURRENT);
+		DefaultVStreamContainer notStarted = container("customers", StartPosition.CURRENT);
 
 		VStreamEndpoint endpoint = endpoint(lost, notStarted);
 
@@ -221,7 +222,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 
 	@Test
 	void stopRefusesAStreamThatIsNotRunning() {
-		VStreamContainer container = container("orders", StartPosition.CURRENT);
+		DefaultVStreamContainer container = container("orders", StartPosition.CURRENT);
 
 		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "stop", null))
 			.withMessage("Stream 'orders' is not running (STOPPED)");
@@ -230,7 +231,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 	@Test
 	void startStartsAStoppedStream() {
 		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
-		VStreamContainer container = container("orders", StartPosition.CURRENT);
+		DefaultVStreamContainer container = container("orders", StartPosition.CURRENT);
 		container.setAutoStartup(false);
 
 		StreamDescriptor stream = endpoint(container).control("orders", "START", null);
@@ -263,7 +264,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 
 	@Test
 	void startRefusesAStreamWithoutListeners() {
-		VStreamContainer container = container("orders", StartPosition.CURRENT, List.of());
+		DefaultVStreamContainer container = container("orders", StartPosition.CURRENT, List.of());
 
 		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start", null))
 			.withMessage("Stream 'orders' has no listeners; starting it would stream nothing");
@@ -272,7 +273,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 
 	@Test
 	void controlRejectsAnUnknownAction() {
-		VStreamContainer container = container("orders", StartPosition.CURRENT);
+		DefaultVStreamContainer container = container("orders", StartPosition.CURRENT);
 
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> endpoint(container).control("orders", "jump", null))
@@ -282,7 +283,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 
 	@Test
 	void controlIsNullForAnUnknownId() {
-		VStreamContainer container = container("orders", StartPosition.CURRENT);
+		DefaultVStreamContainer container = container("orders", StartPosition.CURRENT);
 
 		assertThat(endpoint(container).control("customers", "start", null)).isNull();
 		assertThat(container.isRunning()).isFalse();

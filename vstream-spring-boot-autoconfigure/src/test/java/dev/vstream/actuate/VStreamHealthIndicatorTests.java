@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.vstream.position.StartPosition;
+import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import io.grpc.Status;
@@ -27,7 +28,7 @@ class VStreamHealthIndicatorTests extends AbstractStreamTests {
 
 	@Test
 	void streamNotStartedIsUpAndStopped() {
-		VStreamContainer container = container("orders", StartPosition.CURRENT);
+		DefaultVStreamContainer container = container("orders", StartPosition.CURRENT);
 		container.setAutoStartup(false);
 
 		Health health = indicator(container).health();
@@ -52,7 +53,7 @@ class VStreamHealthIndicatorTests extends AbstractStreamTests {
 
 	@Test
 	void streamThatLostItsPositionSaysWhereItStartedAndThatItRanBefore() {
-		VStreamContainer container = container("orders", StartPosition.COPY);
+		DefaultVStreamContainer container = container("orders", StartPosition.COPY);
 		container.setRunMarker(everyStreamRanBefore());
 		start(container, (waiting) -> this.vtgate.requests().size() == 1);
 
@@ -272,7 +273,7 @@ class VStreamHealthIndicatorTests extends AbstractStreamTests {
 
 	@Test
 	void negativeReconnectTimeoutIsRejected() {
-		VStreamContainer container = container("orders", StartPosition.CURRENT);
+		DefaultVStreamContainer container = container("orders", StartPosition.CURRENT);
 
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new VStreamHealthIndicator(container, Duration.ofSeconds(-1)))

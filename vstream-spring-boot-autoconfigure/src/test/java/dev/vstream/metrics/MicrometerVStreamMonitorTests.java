@@ -15,6 +15,7 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.Order;
@@ -177,7 +178,7 @@ class MicrometerVStreamMonitorTests {
 		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint("recorder", "", "corder", Set.of(), true,
 				new ListenerMethodAdapter(new Recorder(), ReflectionUtils.findMethod(Recorder.class, "on", RowChange.class),
 						new RowMapperFactory(new DefaultConversionService())));
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), new InMemoryOffsetRepository(),
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), new InMemoryOffsetRepository(),
 				() -> List.of(endpoint),
 				new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.SKIP, null));
 		container.setMonitor(monitor);

@@ -10,6 +10,7 @@ import dev.vstream.listener.ListenerMethodAdapter;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.position.StartPosition;
+import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.TestVtgate;
@@ -42,7 +43,7 @@ final class ContainerOnStore {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		return new VStreamContainer(settings, vtgate.channel(), store, () -> List.of(endpoint),
+		return new DefaultVStreamContainer(settings, vtgate.channel(), store, () -> List.of(endpoint),
 				new DefaultVStreamErrorHandler());
 	}
 

@@ -16,6 +16,7 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.StartPosition;
+import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.Order;
@@ -92,7 +93,7 @@ final class ScalingInstance implements AutoCloseable {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate, streamOffsets, () -> List.of(endpoint),
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate, streamOffsets, () -> List.of(endpoint),
 				VStreamErrorHandler.stopStream());
 		container.setVerifyTables(false);
 		return container;

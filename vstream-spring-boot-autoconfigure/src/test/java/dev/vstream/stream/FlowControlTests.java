@@ -80,7 +80,7 @@ class FlowControlTests {
 		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint("slow", "", "corder", Set.of(), true,
 				new ListenerMethodAdapter(listener, Listener.class.getDeclaredMethod("on", Order.class),
 						new RowMapperFactory(new DefaultConversionService())));
-		VStreamContainer container = new VStreamContainer(
+		DefaultVStreamContainer container = new DefaultVStreamContainer(
 				new VStreamSettings("flow", "commerce", StartPosition.COPY, TabletType.PRIMARY, Duration.ZERO, false,
 						new FixedBackOff(10, 0), List.of()),
 				channel, new InMemoryOffsetRepository(), () -> List.of(endpoint), VStreamErrorHandler.stopStream());

@@ -81,7 +81,7 @@ class LostPositionTests {
 
 	@Test
 	void aFirstStartIsNoLostPosition(CapturedOutput output) {
-		VStreamContainer container = container(this.marker);
+		DefaultVStreamContainer container = container(this.marker);
 		container.setRequireSavedPosition(true);
 		container.start();
 		assertThat(container.getStart().from()).isEqualTo(StreamStart.From.COPY);
@@ -96,7 +96,7 @@ class LostPositionTests {
 	void theFirstSaveMarksTheStreamAndAResumeFindsItsPosition() {
 		runOnceAndStop();
 		assertThat(this.marker.hasRun("test")).isTrue();
-		VStreamContainer container = container(this.marker);
+		DefaultVStreamContainer container = container(this.marker);
 		container.setRequireSavedPosition(true);
 		container.start();
 		assertThat(container.getStart().from()).isEqualTo(StreamStart.From.SAVED_POSITION);
@@ -109,7 +109,7 @@ class LostPositionTests {
 	void aTruncatedOffsetTableIsReportedAtWarnWithWhatTheStartDoes(CapturedOutput output) {
 		runOnceAndStop();
 		this.jdbc.update("delete from vstream_offset");
-		VStreamContainer container = container(this.marker);
+		DefaultVStreamContainer container = container(this.marker);
 		container.start();
 		assertThat(container.isRunning()).isTrue();
 		assertThat(container.getStart().from()).isEqualTo(StreamStart.From.COPY);
@@ -127,7 +127,7 @@ class LostPositionTests {
 		runOnceAndStop();
 		this.jdbc.update("delete from vstream_offset");
 		int requests = this.vtgate.requests().size();
-		VStreamContainer container = container(this.marker);
+		DefaultVStreamContainer container = container(this.marker);
 		container.setRequireSavedPosition(true);
 		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
 			.withMessageContaining("Stream 'test' refuses to start: it has no saved position although it ran before")
@@ -146,7 +146,7 @@ class LostPositionTests {
 		VStreamContainer first = runOnceAndStop();
 		first.resetPosition(null);
 		assertThat(this.marker.hasRun("test")).isFalse();
-		VStreamContainer container = container(this.marker);
+		DefaultVStreamContainer container = container(this.marker);
 		container.setRequireSavedPosition(true);
 		container.start();
 		assertThat(container.getStart().ranBefore()).isFalse();
@@ -154,14 +154,14 @@ class LostPositionTests {
 
 	@Test
 	void withoutARunMarkerTheStartCannotTellAndSaysSo(CapturedOutput output) {
-		VStreamContainer container = container(null);
+		DefaultVStreamContainer container = container(null);
 		container.start();
 		assertThat(container.getStart().ranBefore()).isNull();
 		assertThat(output).contains("Stream 'test' has no saved position and cannot tell whether it ran before "
 				+ "(no run marker)");
 		assertThat(missing("unknown")).isEqualTo(1.0);
 		container.stop();
-		VStreamContainer required = container(null);
+		DefaultVStreamContainer required = container(null);
 		required.setRequireSavedPosition(true);
 		assertThatExceptionOfType(VStreamException.class).isThrownBy(required::start)
 			.withMessageContaining("cannot tell whether it ran before");
@@ -171,7 +171,7 @@ class LostPositionTests {
 	void withStartPositionCurrentTheWarningSaysWhatIsSkipped(CapturedOutput output) {
 		StreamRunMarker ran = new InMemoryRunMarker();
 		ran.markRun("test");
-		VStreamContainer container = new VStreamContainer(settings(StartPosition.CURRENT), this.vtgate.channel(),
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(StartPosition.CURRENT), this.vtgate.channel(),
 				new InMemoryOffsetRepository(), () -> List.of(endpoint()), VStreamErrorHandler.stopStream());
 		this.containers.add(container);
 		container.setRunMarker(ran);
@@ -183,7 +183,7 @@ class LostPositionTests {
 
 	private VStreamContainer runOnceAndStop() {
 		this.vtgate.thenSend(transaction(1));
-		VStreamContainer container = container(this.marker);
+		DefaultVStreamContainer container = container(this.marker);
 		container.start();
 		await().until(() -> this.offsets.load("test").isPresent());
 		container.stop();
@@ -198,8 +198,8 @@ class LostPositionTests {
 			.count();
 	}
 
-	private VStreamContainer container(StreamRunMarker marker) {
-		VStreamContainer container = new VStreamContainer(settings(StartPosition.COPY), this.vtgate.channel(),
+	private DefaultVStreamContainer container(StreamRunMarker marker) {
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(StartPosition.COPY), this.vtgate.channel(),
 				this.offsets, () -> List.of(endpoint()), VStreamErrorHandler.stopStream());
 		container.setRunMarker(marker);
 		container.setMonitor(new MicrometerVStreamMonitor(this.meters, null, null));

@@ -335,7 +335,7 @@ class MalformedStreamTests {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
 		// The production default: a row that cannot be decoded or mapped stops the stream.
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> List.of(endpoint), new DefaultVStreamErrorHandler());
 		this.containers.add(container);
 		container.start();

@@ -224,7 +224,7 @@ class MissingPositionTests {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		container.setProgressTimeout(progressTimeout);
 		this.containers.add(container);

@@ -217,7 +217,7 @@ class OffsetStoreOutageTests {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		VStreamContainer container = new VStreamContainer(settings, vtgate.channel(), this.offsets,
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, vtgate.channel(), this.offsets,
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		this.containers.add(container);
 		container.start();

@@ -149,7 +149,7 @@ class RandomizedStreamTests {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		VStreamContainer container = new VStreamContainer(settings, vtgate.channel(), offsets,
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, vtgate.channel(), offsets,
 				() -> List.of(endpoint), new DefaultVStreamErrorHandler());
 		container.start();
 		return container;

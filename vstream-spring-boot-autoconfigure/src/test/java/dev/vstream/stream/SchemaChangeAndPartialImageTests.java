@@ -186,7 +186,7 @@ class SchemaChangeAndPartialImageTests {
 				endpoint("map", listener, "map"));
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
 				Duration.ofSeconds(5), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> endpoints, errorHandler);
 		container.setDdlListeners(() -> List.of(new DdlListenerEndpoint("ddl", "", ddlListener),
 				new DdlListenerEndpoint("other", "customer", (event) -> {

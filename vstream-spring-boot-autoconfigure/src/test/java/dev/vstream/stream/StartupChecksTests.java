@@ -56,7 +56,7 @@ class StartupChecksTests {
 	@Test
 	void aKeyspaceVtgateDoesNotKnowFailsTheStartNamingItAndTheListener() {
 		this.vtgate.withUnknownKeyspace("comerce");
-		VStreamContainer container = container(this.vtgate.channel(), endpoint("comerce"));
+		DefaultVStreamContainer container = container(this.vtgate.channel(), endpoint("comerce"));
 		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
 			.withMessageContaining("Keyspace 'comerce', streamed by listener 'onOrder' of stream 'test', does not exist")
 			.withMessageContaining("VT05003")
@@ -69,14 +69,14 @@ class StartupChecksTests {
 	@Test
 	void aKeyspaceVtgateCannotAnswerForDoesNotStopTheStart() {
 		// TestVtgate answers UNIMPLEMENTED for keyspaces it was told nothing about: "cannot answer".
-		VStreamContainer container = container(this.vtgate.channel(), endpoint("commerce"));
+		DefaultVStreamContainer container = container(this.vtgate.channel(), endpoint("commerce"));
 		container.start();
 		await().until(() -> !this.vtgate.requests().isEmpty());
 	}
 
 	@Test
 	void aKeyspacePatternFailsTheStartNamingTheListener() {
-		VStreamContainer container = container(this.vtgate.channel(), endpoint("/.*"));
+		DefaultVStreamContainer container = container(this.vtgate.channel(), endpoint("/.*"));
 		container.setVerifyTables(false);
 		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
 			.withMessageContaining("Listener 'onOrder' of stream 'test' streams keyspace '/.*', a pattern")
@@ -94,7 +94,7 @@ class StartupChecksTests {
 		ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
 			.build();
 		try {
-			VStreamContainer container = container(channel, endpoint("commerce"));
+			DefaultVStreamContainer container = container(channel, endpoint("commerce"));
 			container.start();
 			await().until(() -> container.getState() == StreamState.RECONNECTING);
 			await().untilAsserted(() -> assertThat(output).contains("Stream 'test' broke (UNAVAILABLE: ")
@@ -106,10 +106,10 @@ class StartupChecksTests {
 		}
 	}
 
-	private VStreamContainer container(Channel channel, VStreamListenerEndpoint endpoint) {
+	private DefaultVStreamContainer container(Channel channel, VStreamListenerEndpoint endpoint) {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
 				Duration.ZERO, false, new FixedBackOff(200, Long.MAX_VALUE), List.of());
-		VStreamContainer container = new VStreamContainer(settings, channel, new InMemoryOffsetRepository(),
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, channel, new InMemoryOffsetRepository(),
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		this.containers.add(container);
 		return container;

@@ -130,7 +130,7 @@ class TwoInstancesOfOneStreamTests {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		container.setTransactionManager(new DataSourceTransactionManager((DataSource) this.database));
 		this.containers.add(container);

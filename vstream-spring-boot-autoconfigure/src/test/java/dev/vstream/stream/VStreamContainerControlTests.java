@@ -62,7 +62,7 @@ class VStreamContainerControlTests {
 	@Test
 	void pauseStopsPullingAndResumeCarriesOnWithoutLossOrRepeat() {
 		this.vtgate.thenSend(transaction(1));
-		VStreamContainer container = container();
+		DefaultVStreamContainer container = container();
 		// Batched checkpoints: only the pause can have saved the position below.
 		container.setCheckpointPolicy(new CheckpointPolicy(100, Duration.ZERO));
 		container.start();
@@ -89,7 +89,7 @@ class VStreamContainerControlTests {
 	@Test
 	void stopWhilePausedStopsAndKeepsThePosition() {
 		this.vtgate.thenSend(transaction(1));
-		VStreamContainer container = container();
+		DefaultVStreamContainer container = container();
 		container.start();
 		await().until(() -> position(1).equals(container.getPosition()));
 		container.pause();
@@ -103,7 +103,7 @@ class VStreamContainerControlTests {
 
 	@Test
 	void pauseRefusesAStreamThatIsNotRunning() {
-		VStreamContainer container = container();
+		DefaultVStreamContainer container = container();
 
 		assertThatIllegalStateException().isThrownBy(container::pause)
 			.withMessage("Stream 'test' is not running (STOPPED)");
@@ -113,7 +113,7 @@ class VStreamContainerControlTests {
 	@Test
 	void aConnectionBrokenWhilePausedIsReconnectedOnlyOnResume() {
 		this.vtgate.thenSend(transaction(1));
-		VStreamContainer container = container();
+		DefaultVStreamContainer container = container();
 		container.start();
 		await().until(() -> position(1).equals(container.getPosition()));
 		container.pause();
@@ -135,7 +135,7 @@ class VStreamContainerControlTests {
 	@Test
 	void resetReplacesTheSavedPositionOfAStoppedStream() {
 		this.offsets.save("test", position(5));
-		VStreamContainer container = container();
+		DefaultVStreamContainer container = container();
 
 		container.resetPosition(container.positionAt(StartPosition.COPY));
 
@@ -150,7 +150,7 @@ class VStreamContainerControlTests {
 	@Test
 	void resetWithoutPositionDeletesTheSavedOne() {
 		this.offsets.save("test", position(5));
-		VStreamContainer container = container();
+		DefaultVStreamContainer container = container();
 
 		container.resetPosition(null);
 
@@ -161,7 +161,7 @@ class VStreamContainerControlTests {
 	@Test
 	void resetIsRefusedWhileRunning() {
 		this.vtgate.thenSend(transaction(1));
-		VStreamContainer container = container();
+		DefaultVStreamContainer container = container();
 		container.start();
 		await().until(() -> position(1).equals(container.getPosition()));
 
@@ -174,7 +174,7 @@ class VStreamContainerControlTests {
 	@Test
 	void resetRefusesAPositionOfOtherKeyspaces() {
 		this.offsets.save("test", position(5));
-		VStreamContainer container = container();
+		DefaultVStreamContainer container = container();
 
 		assertThatExceptionOfType(VStreamException.class)
 			.isThrownBy(() -> container.resetPosition(StreamPosition.of(vgtid("customer", "-80", "MySQL56/a:1-9"))))
@@ -192,13 +192,13 @@ class VStreamContainerControlTests {
 		return StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-" + transaction));
 	}
 
-	private VStreamContainer container() {
+	private DefaultVStreamContainer container() {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ZERO, false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
 		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint("recorder", "", "corder", Set.of(), true,
 				new ListenerMethodAdapter(this.recorder, ReflectionUtils.findMethod(Recorder.class, "on", RowChange.class),
 						new RowMapperFactory(new DefaultConversionService())));
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		this.containers.add(container);
 		return container;

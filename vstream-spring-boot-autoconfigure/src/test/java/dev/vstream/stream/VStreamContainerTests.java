@@ -276,7 +276,7 @@ class VStreamContainerTests {
 	private VStreamContainer start(Collection<VStreamListenerEndpoint> endpoints, VStreamErrorHandler errorHandler) {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
 				Duration.ofSeconds(5), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> endpoints, errorHandler);
 		this.containers.add(container);
 		container.start();

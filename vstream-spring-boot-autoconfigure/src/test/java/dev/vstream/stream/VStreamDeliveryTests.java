@@ -76,7 +76,7 @@ class VStreamDeliveryTests {
 	void batchedCheckpointSavesEveryNTransactionsAndOnStop() {
 		this.vtgate.thenSend(transaction(1), transaction(2));
 		Recorder recorder = new Recorder();
-		VStreamContainer container = container(endpoint(recorder, "onChange"), VStreamErrorHandler.stopStream());
+		DefaultVStreamContainer container = container(endpoint(recorder, "onChange"), VStreamErrorHandler.stopStream());
 		container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
 		container.start();
 		await().until(() -> position(2).equals(container.getPosition()));
@@ -88,7 +88,7 @@ class VStreamDeliveryTests {
 	@Test
 	void batchedCheckpointSavesWhenTheCountIsReached() {
 		this.vtgate.thenSend(transaction(1), transaction(2), transaction(3), transaction(4));
-		VStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+		DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
 		container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
 		container.start();
 		await().until(() -> position(4).equals(container.getPosition()));
@@ -100,7 +100,7 @@ class VStreamDeliveryTests {
 	void heartbeatUpdatesLagButNotThePosition() {
 		long later = dev.vstream.test.Events.TIMESTAMP + 100;
 		this.vtgate.thenSend(transaction(1), response(dev.vstream.test.Events.heartbeat().toBuilder().setTimestamp(later).build()));
-		VStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+		DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
 		container.start();
 		await().until(() -> container.getLastHeartbeatTime() != null);
 		assertThat(container.getLag(java.time.Instant.ofEpochSecond(later + 10))).isEqualTo(Duration.ofSeconds(10));
@@ -122,7 +122,7 @@ class VStreamDeliveryTests {
 					response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(2))))
 			.thenSend(transaction(2));
 		EffectWriter writer = new EffectWriter(jdbc);
-		VStreamContainer container = container(
+		DefaultVStreamContainer container = container(
 				new VStreamListenerEndpoint("writer", "", "corder", Set.of(), true,
 						new ListenerMethodAdapter(writer, method(EffectWriter.class, "write"), this.mappers)),
 				VStreamErrorHandler.stopStream());
@@ -143,7 +143,7 @@ class VStreamDeliveryTests {
 				insert("commerce", "0", "corder", order(2)), insert("commerce", "0", "corder", order(666)),
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
 		EffectWriter writer = new EffectWriter(jdbc);
-		VStreamContainer container = container(
+		DefaultVStreamContainer container = container(
 				new VStreamListenerEndpoint("writer", "", "corder", Set.of(), true,
 						new ListenerMethodAdapter(writer, method(EffectWriter.class, "write"), this.mappers)),
 				VStreamErrorHandler.stopStream());
@@ -161,7 +161,7 @@ class VStreamDeliveryTests {
 		this.vtgate.thenSend(transaction(1));
 		Recorder recorder = new Recorder();
 		recorder.failures.set(2);
-		VStreamContainer container = container(endpoint(recorder, "onChange"),
+		DefaultVStreamContainer container = container(endpoint(recorder, "onChange"),
 				new DefaultVStreamErrorHandler(new FixedBackOff(1, 3), ErrorRecovery.STOP, null));
 		container.start();
 		await().until(() -> position(1).equals(container.getSavedPosition()));
@@ -175,7 +175,7 @@ class VStreamDeliveryTests {
 		this.vtgate.thenSend(transaction(1));
 		Recorder recorder = new Recorder();
 		recorder.failures.set(100);
-		VStreamContainer container = container(endpoint(recorder, "onChange"),
+		DefaultVStreamContainer container = container(endpoint(recorder, "onChange"),
 				new DefaultVStreamErrorHandler(new FixedBackOff(1, 2), ErrorRecovery.STOP, null));
 		container.start();
 		await().until(() -> container.getState() == StreamState.FAILED);
@@ -190,7 +190,7 @@ class VStreamDeliveryTests {
 		recorder.failOrder = 1;
 		VStreamListenerEndpoint endpoint = endpoint(recorder, "onChange");
 		endpoint.setErrorRecovery(ErrorRecovery.SKIP);
-		VStreamContainer container = container(endpoint,
+		DefaultVStreamContainer container = container(endpoint,
 				new DefaultVStreamErrorHandler(new FixedBackOff(0, 1), ErrorRecovery.STOP, null));
 		container.start();
 		await().until(() -> position(2).equals(container.getSavedPosition()));
@@ -207,7 +207,7 @@ class VStreamDeliveryTests {
 		skipping.setErrorRecovery(ErrorRecovery.SKIP);
 		VStreamListenerEndpoint other = new VStreamListenerEndpoint("healthy", "", "corder", Set.of(), true,
 				new ListenerMethodAdapter(healthy, method(Recorder.class, "onChange"), this.mappers));
-		VStreamContainer container = new VStreamContainer(settings(Map.of(), null, false), this.vtgate.channel(),
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(Map.of(), null, false), this.vtgate.channel(),
 				this.offsets, () -> List.of(skipping, other),
 				new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.STOP, null));
 		this.containers.add(container);
@@ -223,7 +223,7 @@ class VStreamDeliveryTests {
 		Recorder recorder = new Recorder();
 		recorder.failOrder = 1;
 		List<ChangeEvent> deadLetters = new CopyOnWriteArrayList<>();
-		VStreamContainer container = container(endpoint(recorder, "onChange"), new DefaultVStreamErrorHandler(
+		DefaultVStreamContainer container = container(endpoint(recorder, "onChange"), new DefaultVStreamErrorHandler(
 				new FixedBackOff(0, 0), ErrorRecovery.DEAD_LETTER, (event, listener, ex) -> deadLetters.add(event)));
 		container.start();
 		await().until(() -> position(2).equals(container.getSavedPosition()));
@@ -240,7 +240,7 @@ class VStreamDeliveryTests {
 						vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()),
 				transaction(4));
 		TransactionRecorder recorder = new TransactionRecorder();
-		VStreamContainer container = container(new VStreamListenerEndpoint("tx", "", "corder", Set.of(), true,
+		DefaultVStreamContainer container = container(new VStreamListenerEndpoint("tx", "", "corder", Set.of(), true,
 				new ListenerMethodAdapter(recorder, method(TransactionRecorder.class, "onTransaction"), this.mappers)),
 				VStreamErrorHandler.stopStream());
 		container.start();
@@ -292,7 +292,7 @@ class VStreamDeliveryTests {
 	@Test
 	void positionOfAnotherKeyspaceFailsTheStartAndIsKept() {
 		this.offsets.save("test", StreamPosition.of(vgtid("customer", "-80", "MySQL56/a:1-5")));
-		VStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+		DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
 		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
 			.withMessageContaining("[customer]")
 			.withMessageContaining("[commerce]");
@@ -305,7 +305,7 @@ class VStreamDeliveryTests {
 	void listenerOfATableTheKeyspaceDoesNotHaveFailsTheStartBeforeAnyPositionIsTouched() {
 		this.vtgate.withTables("commerce", "customer", "product");
 		this.offsets.save("test", position(3));
-		VStreamContainer container = container(endpoint(new Recorder(), "onChange"), settings(Map.of(), null, true));
+		DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), settings(Map.of(), null, true));
 		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
 			.withMessageContaining("Listener 'onChange'")
 			.withMessageContaining("table 'corder'")
@@ -319,7 +319,7 @@ class VStreamDeliveryTests {
 	@Test
 	void listenerOfAnExistingTableStarts() {
 		this.vtgate.withTables("commerce", "CORDER", "customer");
-		VStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+		DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
 		container.start();
 		await().until(() -> !this.vtgate.requests().isEmpty());
 		assertThat(container.isRunning()).isTrue();
@@ -334,7 +334,7 @@ class VStreamDeliveryTests {
 						null);
 			}
 		};
-		VStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+		DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
 		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
 			.withMessageContaining("cannot be read")
 			.withMessageContaining("not a VGtid");
@@ -392,15 +392,15 @@ class VStreamDeliveryTests {
 				new FixedBackOff(10, Long.MAX_VALUE), List.of(), List.of(), shards, explicitStart, resetOnStart);
 	}
 
-	private VStreamContainer container(VStreamListenerEndpoint endpoint, VStreamErrorHandler errorHandler) {
-		VStreamContainer container = new VStreamContainer(settings(Map.of(), null, false), this.vtgate.channel(),
+	private DefaultVStreamContainer container(VStreamListenerEndpoint endpoint, VStreamErrorHandler errorHandler) {
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(Map.of(), null, false), this.vtgate.channel(),
 				this.offsets, () -> List.of(endpoint), errorHandler);
 		this.containers.add(container);
 		return container;
 	}
 
-	private VStreamContainer container(VStreamListenerEndpoint endpoint, VStreamSettings settings) {
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+	private DefaultVStreamContainer container(VStreamListenerEndpoint endpoint, VStreamSettings settings) {
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		this.containers.add(container);
 		return container;

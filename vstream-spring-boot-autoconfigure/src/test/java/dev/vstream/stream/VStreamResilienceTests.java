@@ -328,7 +328,7 @@ class VStreamResilienceTests {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		this.containers.add(container);
 		container.start();

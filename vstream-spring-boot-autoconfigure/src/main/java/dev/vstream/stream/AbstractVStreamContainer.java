@@ -1,0 +1,178 @@
+package dev.vstream.stream;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The lifecycle of a stream that runs on its own thread: {@link #start()} prepares the stream
+ * ({@link #doStart()}) and starts the thread, {@link #stop()} asks it to end, wakes it
+ * ({@link #doStop()}) and waits for it, {@link #stop(Runnable)} does the same without waiting and
+ * calls back once the thread has ended, so that a listener that hangs delays the application's
+ * shutdown only as long as Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}.
+ *
+ * <p>Concurrency: {@link #start()}, {@link #stop()}, {@link #stop(Runnable)} and
+ * {@link #isRunning()} may be called from any thread. The running flag changes under
+ * {@link #lifecycleMonitor}, whose {@code notifyAll} on stop wakes the stream thread from every
+ * wait made with {@link #sleep(long)} or on that monitor: no wait of the stream outlives a stop.
+ */
+public abstract class AbstractVStreamContainer implements VStreamContainer {
+
+	/** Guards the running flag and the worker; waited on by the stream thread, notified on stop. */
+	protected final Object lifecycleMonitor = new Object();
+
+	private volatile boolean running;
+
+	private volatile boolean autoStartup = true;
+
+	private @Nullable Thread worker;
+
+	private final List<Runnable> stopCallbacks = new ArrayList<>();
+
+	/**
+	 * Prepare a start, under {@link #lifecycleMonitor}; called only while not running.
+	 * @return what the stream thread runs, or {@code null} when there is nothing to stream
+	 */
+	protected abstract @Nullable Runnable doStart();
+
+	/**
+	 * Wake the stream thread from a blocking call (a waiting gRPC read) after a stop request;
+	 * waits on {@link #lifecycleMonitor} are woken already. Called without the lock.
+	 */
+	protected abstract void doStop();
+
+	@Override
+	public final void start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.running) {
+				return;
+			}
+			Runnable work = doStart();
+			if (work == null) {
+				return;
+			}
+			this.running = true;
+			Thread thread = new Thread(() -> runAndCallBack(work), "vstream-" + getId());
+			thread.setDaemon(false);
+			this.worker = thread;
+			thread.start();
+		}
+	}
+
+	private void runAndCallBack(Runnable work) {
+		try {
+			work.run();
+		}
+		finally {
+			List<Runnable> callbacks;
+			synchronized (this.lifecycleMonitor) {
+				if (this.worker == Thread.currentThread()) {
+					this.worker = null;
+				}
+				callbacks = new ArrayList<>(this.stopCallbacks);
+				this.stopCallbacks.clear();
+			}
+			callbacks.forEach(Runnable::run);
+		}
+	}
+
+	/**
+	 * Stop the stream and wait until its thread has ended: the change in hand is finished (or,
+	 * for a listener in its retry back-off, given up) and the position reached is saved.
+	 */
+	@Override
+	public void stop() {
+		Thread thread = requestStop(null);
+		if (thread != null && thread != Thread.currentThread()) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/**
+	 * Ask the stream to stop without waiting for it; the callback runs once its thread has ended
+	 * (at once when it is not running).
+	 * @param callback what to run when stopped
+	 */
+	@Override
+	public void stop(Runnable callback) {
+		if (requestStop(callback) == null) {
+			callback.run();
+		}
+	}
+
+	/**
+	 * @return the stream thread if it still runs (the callback then runs when it ends), else
+	 * {@code null}
+	 */
+	private @Nullable Thread requestStop(@Nullable Runnable callback) {
+		Thread thread;
+		synchronized (this.lifecycleMonitor) {
+			this.running = false;
+			this.lifecycleMonitor.notifyAll();
+			thread = this.worker;
+			if (thread != null && callback != null) {
+				this.stopCallbacks.add(callback);
+			}
+		}
+		doStop();
+		return thread;
+	}
+
+	/** The stream ends by itself (failed, or stopped at a reshard): no longer running. */
+	protected void stopped() {
+		synchronized (this.lifecycleMonitor) {
+			this.running = false;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Wait on the stream thread, ending early when the stream is asked to stop.
+	 * @param millis how long to wait
+	 */
+	protected void sleep(long millis) {
+		synchronized (this.lifecycleMonitor) {
+			long deadline = System.currentTimeMillis() + millis;
+			long remaining = millis;
+			while (this.running && remaining > 0) {
+				try {
+					this.lifecycleMonitor.wait(remaining);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				remaining = deadline - System.currentTimeMillis();
+			}
+		}
+	}
+
+	/**
+	 * Set whether the stream starts with the application context.
+	 * @param autoStartup whether to start automatically
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	@Override
+	public int getPhase() {
+		return DEFAULT_PHASE;
+	}
+
+}

@@ -1,0 +1,389 @@
+package dev.vstream.stream;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import binlogdata.Binlogdata.FieldEvent;
+import binlogdata.Binlogdata.Journal;
+import binlogdata.Binlogdata.MigrationType;
+import binlogdata.Binlogdata.RowChange;
+import binlogdata.Binlogdata.RowEvent;
+import binlogdata.Binlogdata.ShardGtid;
+import binlogdata.Binlogdata.VEvent;
+import binlogdata.Binlogdata.VEventType;
+import binlogdata.Binlogdata.VGtid;
+import dev.vstream.listener.ChangeEvent;
+import dev.vstream.listener.DdlEvent;
+import dev.vstream.listener.DdlListenerEndpoint;
+import dev.vstream.listener.Operation;
+import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.mapping.TableSchema;
+import dev.vstream.position.StreamPosition;
+import io.vitess.proto.Vtgate.VStreamResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns the events of one connection into listener calls and positions: the VEvent switch, the
+ * schema cache (FIELD events), rows decoded and routed to their listeners, transaction batches
+ * held until COMMIT, VGTIDs checked against the listened keyspaces and the per-shard guard,
+ * DDL, copy completion and reshard journals. A transaction's end hands its position to the
+ * {@link Checkpointer}.
+ *
+ * <p>One instance per connection: its schemas and open transaction end with it. Used on the
+ * stream's thread only.
+ */
+final class EventDispatcher {
+
+	private static final Log logger = LogFactory.getLog(EventDispatcher.class);
+
+	private final String id;
+
+	private final VStreamSettings settings;
+
+	private final ListenerInvoker invoker;
+
+	private final Checkpointer checkpointer;
+
+	private final ShardPositionGuard positionGuard;
+
+	private final StreamStatus status;
+
+	private final Supplier<Collection<DdlListenerEndpoint>> ddlListeners;
+
+	private final @Nullable ReshardHandler reshardHandler;
+
+	private final BooleanSupplier running;
+
+	private final Map<String, TableSchema> schemas = new HashMap<>();
+
+	private final Map<String, List<VStreamListenerEndpoint>> routes = new HashMap<>();
+
+	/** The keyspaces this connection streams, which every VGTID must cover. */
+	private final Set<String> keyspaces;
+
+	/** Changes held for transaction listeners until the transaction's commit. */
+	private final Map<VStreamListenerEndpoint, List<ChangeEvent>> batches = new LinkedHashMap<>();
+
+	private @Nullable StreamPosition pending;
+
+	private boolean inTransaction;
+
+	/** Whether a transaction was handled on this connection. */
+	private boolean progressed;
+
+	EventDispatcher(DefaultVStreamContainer container, Collection<VStreamListenerEndpoint> endpoints,
+			Function<VStreamListenerEndpoint, String> keyspaceOf, Set<String> keyspaces) {
+		this.id = container.getId();
+		this.settings = container.getSettings();
+		this.invoker = container.invoker();
+		this.checkpointer = container.checkpointer();
+		this.positionGuard = container.positionGuard();
+		this.status = container.status();
+		this.ddlListeners = container.ddlListeners();
+		this.reshardHandler = container.reshardHandler();
+		this.running = container::isRunning;
+		this.keyspaces = new HashSet<>(keyspaces);
+		for (VStreamListenerEndpoint endpoint : endpoints) {
+			this.routes.computeIfAbsent(keyspaceOf.apply(endpoint) + "/" + endpoint.getTable(), (k) -> new ArrayList<>())
+				.add(endpoint);
+		}
+	}
+
+	/** @return whether a transaction is open: its events came only in part */
+	boolean isInTransaction() {
+		return this.inTransaction;
+	}
+
+	/** @return whether a transaction was handled on this connection */
+	boolean hasProgressed() {
+		return this.progressed;
+	}
+
+	void handle(VStreamResponse response) {
+		List<VEvent> events = response.getEventsList();
+		if (logger.isTraceEnabled()) {
+			logger.trace("Stream '" + this.id + "' received " + events.stream()
+				.map((e) -> e.getType() + (e.getKeyspace().isEmpty() ? "" : "(" + e.getKeyspace() + "/" + e.getShard() + ")"))
+				.toList());
+		}
+		StreamPosition[] transactionPositions = null;
+		// The events of a response arrive together: count and time them once per response.
+		this.status.eventsReceived.addAndGet(events.size());
+		this.status.setLastEventTime(Instant.now());
+		for (int i = 0; i < events.size(); i++) {
+			VEvent event = events.get(i);
+			switch (event.getType()) {
+				case BEGIN -> this.inTransaction = true;
+				case FIELD -> onField(event);
+				case ROW -> {
+					if (transactionPositions == null) {
+						transactionPositions = positionsAhead(events);
+					}
+					onRow(event, transactionPositions[i]);
+				}
+				case VGTID -> {
+					this.pending = checkedPosition(event.getVgtid());
+					this.positionGuard.progressed(this.pending);
+				}
+				case COMMIT -> {
+					this.inTransaction = false;
+					transactionHandled(false);
+				}
+				case COPY_COMPLETED -> onCopyCompleted(event);
+				case DDL -> {
+					dispatchDdl(event);
+					if (!this.inTransaction) {
+						transactionHandled(false);
+					}
+				}
+				case OTHER -> {
+					// Inside an open transaction the last VGTID may precede rows not seen yet: wait for COMMIT.
+					if (!this.inTransaction) {
+						transactionHandled(false);
+					}
+				}
+				case JOURNAL -> onJournal(event);
+				case HEARTBEAT -> {
+					// Only vtgate's own heartbeats reach clients, sent when it had nothing else to send.
+					if (!this.inTransaction && event.getTimestamp() > 0
+							&& this.positionGuard.heartbeat(this.checkpointer.getPosition())) {
+						this.status.setLastHeartbeatTime(Instant.ofEpochSecond(event.getTimestamp()));
+					}
+				}
+				default -> {
+					// LASTPK (vtgate folds it into the next VGTID), SAVEPOINT, VERSION...
+				}
+			}
+			if (!this.running.getAsBoolean() && !this.inTransaction) {
+				break;
+			}
+		}
+		if (!this.inTransaction) {
+			transactionHandled(false);
+		}
+	}
+
+	/**
+	 * vtgate sends a SHARDS journal only when the stream asked to stop on a reshard (it follows
+	 * the new shards by itself otherwise), then ends the stream. Stop here, before the
+	 * journal's VGTID: a position past the journal points into the retired shards, from which
+	 * a later stream would never learn about the new ones.
+	 */
+	private void onJournal(VEvent event) {
+		Journal journal = event.getJournal();
+		List<String> from = journal.getParticipantsList()
+			.stream()
+			.map((ks) -> ks.getKeyspace() + "/" + ks.getShard())
+			.toList();
+		List<String> to = journal.getShardGtidsList().stream().map((sg) -> sg.getKeyspace() + "/" + sg.getShard()).toList();
+		logger.info("Stream '" + this.id + "' received a reshard journal: " + journal.getMigrationType() + " from "
+				+ from + " to " + to);
+		boolean reshard = this.settings.stopOnReshard() && journal.getMigrationType() == MigrationType.SHARDS;
+		if (reshard && this.reshardHandler != null) {
+			throw new ReshardSignal(this.reshardHandler, journal);
+		}
+		if (reshard) {
+			throw new VStreamException("Stream '" + this.id + "' stopped: the keyspace was resharded from " + from
+					+ " to " + to + " and vstream.stop-on-reshard is set. Its position stays before the reshard "
+					+ "journal; restart with vstream.stop-on-reshard=false to follow the new shards from there.");
+		}
+	}
+
+	/**
+	 * A VGTID naming other keyspaces than the stream listens to cannot be resumed from (start()
+	 * would refuse it), and one missing a listened keyspace would lose that keyspace's place:
+	 * stop before it can be saved. Other shards of a listened keyspace are fine, a reshard
+	 * brings them.
+	 */
+	private StreamPosition checkedPosition(VGtid vgtid) {
+		StreamPosition position = StreamPosition.of(vgtid);
+		// Checked for every transaction: compare against the connection's keyspaces without copying.
+		Set<String> covered = new HashSet<>();
+		for (ShardGtid shard : vgtid.getShardGtidsList()) {
+			covered.add(shard.getKeyspace());
+		}
+		if (!covered.equals(this.keyspaces)) {
+			covered = new TreeSet<>(covered);
+			Set<String> wanted = new TreeSet<>(this.keyspaces);
+			throw new VStreamException("Stream '" + this.id + "' received a VGTID covering keyspaces " + covered
+					+ " but it streams " + wanted + "; stopped before it, at " + this.checkpointer.getPosition());
+		}
+		return position;
+	}
+
+	private static StreamPosition[] positionsAhead(List<VEvent> events) {
+		StreamPosition[] positions = new StreamPosition[events.size()];
+		StreamPosition next = null;
+		for (int i = events.size() - 1; i >= 0; i--) {
+			VEvent event = events.get(i);
+			if (event.getType() == VEventType.VGTID) {
+				next = StreamPosition.of(event.getVgtid());
+			}
+			positions[i] = next;
+		}
+		return positions;
+	}
+
+	/**
+	 * Hand a DDL to its listeners. The FIELD event that follows it re-maps later rows; a
+	 * failing listener goes to the error handler (by default: the stream stops before the DDL).
+	 */
+	private void dispatchDdl(VEvent event) {
+		DdlEvent ddl = new DdlEvent(event.getStatement(), event.getKeyspace(), event.getShard(), this.pending,
+				(event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null);
+		logger.info("Stream '" + this.id + "' received DDL on " + ddl.keyspace() + "/" + ddl.shard() + ": "
+				+ ddl.statement());
+		for (DdlListenerEndpoint listener : this.ddlListeners.get()) {
+			if (listener.accepts(ddl.keyspace())) {
+				try {
+					listener.listener().accept(ddl);
+				}
+				catch (RuntimeException ex) {
+					this.invoker.ddlListenerFailed(ex);
+				}
+			}
+		}
+	}
+
+	private void onField(VEvent event) {
+		FieldEvent field = event.getFieldEvent();
+		String keyspace = field.getKeyspace().isEmpty() ? event.getKeyspace() : field.getKeyspace();
+		String shard = field.getShard().isEmpty() ? event.getShard() : field.getShard();
+		TableSchema schema = TableSchema.of(field);
+		this.schemas.put(keyspace + "/" + shard + "/" + schema.table(), schema);
+	}
+
+	private void onRow(VEvent event, @Nullable StreamPosition transactionPosition) {
+		RowEvent rows = event.getRowEvent();
+		String keyspace = rows.getKeyspace().isEmpty() ? event.getKeyspace() : rows.getKeyspace();
+		String shard = rows.getShard().isEmpty() ? event.getShard() : rows.getShard();
+		String table = unqualified(rows.getTableName());
+		List<VStreamListenerEndpoint> listeners = this.routes.get(keyspace + "/" + table);
+		if (listeners == null) {
+			return;
+		}
+		TableSchema schema = this.schemas.get(keyspace + "/" + shard + "/" + table);
+		if (schema == null) {
+			throw new VStreamException("Stream '" + this.id + "' received rows of " + keyspace + "/" + shard + " "
+					+ table + " before its FIELD event");
+		}
+		// Rows of the copy phase were not read from the binlog: they carry no commit time.
+		Instant commitTime = (event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null;
+		for (RowChange change : rows.getRowChangesList()) {
+			ChangeEvent decoded;
+			try {
+				decoded = RowChangeDecoder.decode(schema, change, keyspace, shard, transactionPosition, commitTime);
+			}
+			catch (RuntimeException ex) {
+				this.invoker.undecodable(ex);
+				continue;
+			}
+			Operation op = decoded.op();
+			for (VStreamListenerEndpoint listener : listeners) {
+				if (!listener.accepts(op)) {
+					continue;
+				}
+				if (listener.getAdapter().isBatch()) {
+					this.batches.computeIfAbsent(listener, (l) -> new ArrayList<>()).add(decoded);
+				}
+				else {
+					this.invoker.invoke(listener, decoded, () -> listener.getAdapter().invoke(decoded));
+				}
+			}
+			if (commitTime != null) {
+				this.status.setLastCommitTime(commitTime);
+			}
+		}
+	}
+
+	private void onCopyCompleted(VEvent event) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Stream '" + this.id + "' copy completed for keyspace '" + event.getKeyspace() + "' shard '"
+					+ event.getShard() + "'; position " + this.pending);
+		}
+		boolean whole = event.getKeyspace().isEmpty() && event.getShard().isEmpty();
+		if (whole) {
+			logger.info("Stream '" + this.id + "' finished copying existing rows");
+			this.status.setState(StreamState.STREAMING);
+		}
+		// The end of the copy is worth saving at once: a restart would otherwise copy again.
+		transactionHandled(whole);
+	}
+
+	/**
+	 * Every change before the last VGTID was handled: deliver held transaction batches, then
+	 * move the position and save it when the checkpoint policy says so.
+	 */
+	private void transactionHandled(boolean forceSave) {
+		StreamPosition reached = this.pending;
+		if (!this.batches.isEmpty()) {
+			Map<VStreamListenerEndpoint, List<ChangeEvent>> held = new LinkedHashMap<>(this.batches);
+			this.batches.clear();
+			held.forEach((listener, events) -> {
+				// Rows that came in an earlier response than their transaction's end now know its position.
+				List<ChangeEvent> positioned = events.stream().map((e) -> withPosition(e, reached)).toList();
+				this.invoker.invoke(listener, positioned.get(positioned.size() - 1),
+						() -> listener.getAdapter().invokeBatch(positioned));
+			});
+		}
+		if (this.checkpointer.reached(reached)) {
+			this.progressed = true;
+		}
+		this.checkpointer.saveIfDue(forceSave);
+	}
+
+	private static ChangeEvent withPosition(ChangeEvent event, @Nullable StreamPosition position) {
+		if (event.position() != null || position == null) {
+			return event;
+		}
+		return event.withPosition(position);
+	}
+
+	/** The connection ends without success: drop held batches and roll back uncommitted work. */
+	void abandon() {
+		this.batches.clear();
+		this.checkpointer.rollback();
+	}
+
+	private static String unqualified(String table) {
+		int dot = table.indexOf('.');
+		return (dot >= 0) ? table.substring(dot + 1) : table;
+	}
+
+	/** Ends the session at a journal handed to a {@link ReshardHandler}: not a failure. */
+	static final class ReshardSignal extends RuntimeException {
+
+		private final transient ReshardHandler handler;
+
+		private final transient Journal journal;
+
+		ReshardSignal(ReshardHandler handler, Journal journal) {
+			super(null, null, false, false);
+			this.handler = handler;
+			this.journal = journal;
+		}
+
+		ReshardHandler handler() {
+			return this.handler;
+		}
+
+		Journal journal() {
+			return this.journal;
+		}
+
+	}
+
+}

@@ -1,0 +1,208 @@
+package dev.vstream.stream;
+
+import dev.vstream.offset.PositionConflictException;
+import dev.vstream.position.StreamPosition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.util.backoff.BackOffExecution;
+
+/**
+ * The body of a stream's thread: one {@link StreamSession} after another until the stream stops.
+ * A broken connection reconnects from the handled position with the reconnect back-off (started
+ * over after a healthy connection), unless {@link StreamFailureClassifier} says retrying cannot
+ * help; an unavailable offset store is retried with the same back-off without taking anything
+ * further from vtgate; a position save refused because another instance saved first stands by
+ * ({@link ConflictStandby}); a reshard journal handed to a {@link ReshardHandler} stops the
+ * stream; anything else fails it. Each way out saves what was handled, or rolls back what cannot
+ * be saved.
+ *
+ * <p>Concurrency: runs on the stream's thread only; stops when the container's running flag
+ * drops, and every wait here ends on stop.
+ */
+final class ReconnectLoop implements Runnable {
+
+	private static final Log logger = LogFactory.getLog(ReconnectLoop.class);
+
+	private final DefaultVStreamContainer container;
+
+	private final StreamStatus status;
+
+	private final Checkpointer checkpointer;
+
+	ReconnectLoop(DefaultVStreamContainer container) {
+		this.container = container;
+		this.status = container.status();
+		this.checkpointer = container.checkpointer();
+	}
+
+	private String id() {
+		return this.container.getId();
+	}
+
+	@Override
+	public void run() {
+		BackOffExecution backOff = null;
+		StreamSession session = null;
+		while (this.container.isRunning()) {
+			this.container.awaitResume(null);
+			if (!this.container.isRunning()) {
+				break;
+			}
+			session = this.container.newSession();
+			try {
+				// What was handled before the offset store failed is saved before anything new is taken.
+				this.checkpointer.saveIfDue(true);
+				session.stream();
+				if (!this.container.isRunning()) {
+					break;
+				}
+				throw Status.UNAVAILABLE.withDescription("vtgate ended the stream").asRuntimeException();
+			}
+			catch (OffsetStoreUnavailableException ex) {
+				if (!this.container.isRunning()) {
+					break;
+				}
+				session.abandon();
+				if (backOff == null) {
+					backOff = this.container.getSettings().reconnectBackOff().start();
+				}
+				long delay = backOff.nextBackOff();
+				if (delay == BackOffExecution.STOP) {
+					fail(new VStreamException("Stream '" + id() + "' gave up waiting for its offset store ("
+							+ "vstream.reconnect.max-elapsed-time): " + ex.getMessage(), ex));
+					return;
+				}
+				this.status.setLastError(ex);
+				this.status.setState(StreamState.RECONNECTING);
+				logger.warn(ex.getMessage() + ". Nothing further is taken from vtgate until a save succeeds; retrying in "
+						+ delay + " ms from " + this.checkpointer.getPosition()
+						+ ". Check that the offset store is up and reachable.");
+				this.container.sleep(delay);
+			}
+			catch (StatusRuntimeException ex) {
+				if (!this.container.isRunning()) {
+					break;
+				}
+				session.abandon();
+				VStreamException permanent = StreamFailureClassifier.permanentFailure(id(), ex);
+				if (permanent != null) {
+					finish(session);
+					fail(permanent);
+					return;
+				}
+				if (session.wasHealthy()) {
+					backOff = null;
+				}
+				if (backOff == null) {
+					backOff = this.container.getSettings().reconnectBackOff().start();
+				}
+				long delay = backOff.nextBackOff();
+				if (delay == BackOffExecution.STOP) {
+					finish(session);
+					fail(new VStreamException("Stream '" + id() + "' gave up reconnecting: " + ex.getStatus(), ex));
+					return;
+				}
+				this.status.setLastError(ex);
+				this.status.setState(StreamState.RECONNECTING);
+				this.status.reconnects.incrementAndGet();
+				this.container.getMonitor().reconnecting(this.container, ex.getStatus());
+				logger.warn("Stream '" + id() + "' broke (" + ex.getStatus().getCode() + ": "
+						+ ex.getStatus().getDescription() + ") on vtgate " + this.container.channel().authority()
+						+ "; reconnecting in " + delay + " ms from " + this.checkpointer.getPosition());
+				this.container.sleep(delay);
+			}
+			catch (EventDispatcher.ReshardSignal signal) {
+				finish(session);
+				try {
+					signal.handler().resharded(this.container, signal.journal());
+				}
+				catch (RuntimeException ex) {
+					fail(ex);
+					return;
+				}
+				this.container.reshardedStop();
+				this.status.setState(StreamState.STOPPED);
+				logger.info("Stream '" + id() + "' stopped at the reshard journal; position "
+						+ this.checkpointer.getPosition());
+				return;
+			}
+			catch (PositionConflictException ex) {
+				session.abandon();
+				if (!standBy(ex)) {
+					return;
+				}
+			}
+			catch (ListenerInvoker.RetriesStopped ex) {
+				// Asked to stop while a listener's retries were waiting: the change comes again.
+				session.abandon();
+				break;
+			}
+			catch (RuntimeException ex) {
+				session.abandon();
+				finish(session);
+				fail(ex);
+				return;
+			}
+		}
+		if (session != null) {
+			if (session.isInTransaction()) {
+				// Stopped while waiting for the rest of a transaction: it comes again on the next start.
+				session.abandon();
+			}
+			finish(session);
+		}
+		this.status.setState(StreamState.STOPPED);
+		logger.info("Stream '" + id() + "' stopped at " + this.checkpointer.getPosition());
+	}
+
+	/**
+	 * Another instance saved this stream's position first: the session's work was rolled back
+	 * with the refused save. Stand by, then carry on from the stored position, so that the
+	 * position never moves backwards and whichever instance keeps running ends up streaming.
+	 * @return whether the stream carries on (false: it failed)
+	 */
+	private boolean standBy(PositionConflictException conflict) {
+		StreamPosition saved = this.checkpointer.getSavedPosition();
+		this.checkpointer.startFrom(saved, saved);
+		this.status.setLastError(conflict);
+		this.status.setState(StreamState.RECONNECTING);
+		ConflictStandby standby = this.container.conflictStandby();
+		this.container.sleep(standby.standBy(conflict, saved, this.checkpointer.getTransactionManager() != null));
+		if (this.container.isRunning()) {
+			try {
+				this.container.resolveStart();
+			}
+			catch (RuntimeException ex) {
+				fail(ex);
+				return false;
+			}
+			standby.resumed(this.checkpointer.getSavedPosition());
+		}
+		return true;
+	}
+
+	/** Save the last handled position, so that a restart repeats as little as possible. */
+	private void finish(StreamSession session) {
+		try {
+			this.checkpointer.saveIfDue(true);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Stream '" + id() + "' could not save its position " + this.checkpointer.getPosition()
+					+ " on the way out; it resumes from " + this.checkpointer.getSavedPosition(), ex);
+			// The save did not commit: neither may the work it was to cover.
+			session.abandon();
+		}
+	}
+
+	private void fail(Throwable ex) {
+		this.status.setLastError(ex);
+		this.status.setState(StreamState.FAILED);
+		this.container.failed();
+		logger.error("Stream '" + id() + "' stopped with an error; its position stays at "
+				+ this.checkpointer.getPosition() + " so nothing is lost once it is restarted", ex);
+	}
+
+}
