@@ -1,6 +1,7 @@
 package dev.vstream.scaling;
 
 import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -112,7 +113,7 @@ public class JdbcLockFence implements LockFence {
 		}
 	}
 
-	private static String timestampType(DatabaseMetaData metaData) throws java.sql.SQLException {
+	private static String timestampType(DatabaseMetaData metaData) throws SQLException {
 		String product = String.valueOf(metaData.getDatabaseProductName()).toLowerCase(Locale.ROOT);
 		return (product.contains("mysql") || product.contains("mariadb")) ? "DATETIME(6)" : "TIMESTAMP";
 	}

@@ -102,6 +102,7 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 	 * @param streamId the stream
 	 * @param shardKey {@code keyspace/shard}
 	 * @return the lock key
+	 * @throws IllegalArgumentException when {@code shardKey} has no {@code /}
 	 */
 	public static String lockKey(String streamId, String shardKey) {
 		return lockKey(streamId, ShardKey.parse(shardKey));
@@ -116,6 +117,7 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 	 * @param streamId the stream
 	 * @param shardKey {@code keyspace/shard}
 	 * @return the stream id the position is saved under
+	 * @throws IllegalArgumentException when {@code shardKey} has no {@code /}
 	 */
 	public static String positionKey(String streamId, String shardKey) {
 		return ShardKey.parse(shardKey).shardStreamId(streamId);

@@ -21,6 +21,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.integration.redis.util.RedisLockRegistry;
+import org.springframework.integration.support.locks.LockRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
@@ -104,8 +105,8 @@ class LockFenceOnRealStoresTests {
 		}
 	}
 
-	private void check(org.springframework.integration.support.locks.LockRegistry<?> firstLocks,
-			org.springframework.integration.support.locks.LockRegistry<?> secondLocks, LockFence first,
+	private void check(LockRegistry<?> firstLocks,
+			LockRegistry<?> secondLocks, LockFence first,
 			LockFence second, OffsetRepository offsets, String streamId) {
 		String lockKey = "vstream:" + streamId;
 		Lock firstLock = firstLocks.obtain(lockKey);
