@@ -3,8 +3,6 @@ package dev.vstream.scaling;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.vstream.stream.StreamState;
@@ -13,7 +11,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.integration.leader.Candidate;
 import org.springframework.integration.leader.Context;
@@ -29,13 +26,11 @@ import org.springframework.integration.support.locks.LockRegistry;
  * fenced with the same lock ({@link LockFence#fenced}), so that a leader that lost the lock
  * unnoticed cannot overwrite its successor's position.
  */
-public class ActiveStandbyCoordinator implements SmartLifecycle, ScalingCoordinator {
+public class ActiveStandbyCoordinator extends AbstractScalingCoordinator {
 
 	private static final Log logger = LogFactory.getLog(ActiveStandbyCoordinator.class);
 
 	private final VStreamContainer container;
-
-	private final LockFence fence;
 
 	private final String lockKey;
 
@@ -43,13 +38,11 @@ public class ActiveStandbyCoordinator implements SmartLifecycle, ScalingCoordina
 
 	private final Duration lease;
 
-	private volatile boolean autoStartup = true;
-
 	private volatile CountDownLatch revoked = new CountDownLatch(0);
 
 	private final Duration heartbeat;
 
-	private volatile @Nullable ScheduledExecutorService watchdog;
+	private volatile @Nullable CoordinatorThread watchdog;
 
 	/**
 	 * Create a coordinator.
@@ -62,8 +55,8 @@ public class ActiveStandbyCoordinator implements SmartLifecycle, ScalingCoordina
 	 */
 	public ActiveStandbyCoordinator(VStreamContainer container, LockRegistry<?> locks, LockFence fence,
 			Duration heartbeat, Duration lease) {
+		super(container, fence);
 		this.container = container;
-		this.fence = fence;
 		this.lockKey = lockKey(container.getId());
 		this.lease = lease;
 		this.heartbeat = heartbeat;
@@ -83,16 +76,6 @@ public class ActiveStandbyCoordinator implements SmartLifecycle, ScalingCoordina
 		return "vstream:" + streamId;
 	}
 
-	@Override
-	public VStreamContainer getStream() {
-		return this.container;
-	}
-
-	@Override
-	public String getStreamId() {
-		return this.container.getId();
-	}
-
 	/** @return whether this instance is the active one */
 	public boolean isLeader() {
 		return this.initiator.getContext().isLeader();
@@ -106,28 +89,17 @@ public class ActiveStandbyCoordinator implements SmartLifecycle, ScalingCoordina
 	@Override
 	public ScalingStatus status() {
 		boolean leader = isLeader();
-		String owner;
-		try {
-			owner = this.fence.owner(this.lockKey);
-		}
-		catch (RuntimeException ex) {
-			owner = leader ? this.fence.instanceId() : null;
-		}
-		return new ScalingStatus(getStreamId(), ScalingMode.ACTIVE_STANDBY, this.fence.instanceId(),
+		String owner = owner(this.lockKey, leader);
+		return new ScalingStatus(getStreamId(), ScalingMode.ACTIVE_STANDBY, fence().instanceId(),
 				List.of(new ScalingStatus.Ownership("", "", owner, leader, leader ? this.container.getState().name() : null)));
 	}
 
 	@Override
 	public void start() {
 		this.initiator.start();
-		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "vstream-standby-watch-" + getStreamId());
-			thread.setDaemon(true);
-			return thread;
-		});
-		scheduler.scheduleWithFixedDelay(this::yieldIfFenced, this.heartbeat.toMillis(), this.heartbeat.toMillis(),
-				TimeUnit.MILLISECONDS);
-		this.watchdog = scheduler;
+		CoordinatorThread watch = new CoordinatorThread("vstream-standby-watch-" + getStreamId(), true);
+		watch.start(this::yieldIfFenced, this.heartbeat, this.heartbeat);
+		this.watchdog = watch;
 	}
 
 	/**
@@ -146,9 +118,9 @@ public class ActiveStandbyCoordinator implements SmartLifecycle, ScalingCoordina
 	@Override
 	public void stop() {
 		boolean leading = isLeader();
-		ScheduledExecutorService scheduler = this.watchdog;
-		if (scheduler != null) {
-			scheduler.shutdownNow();
+		CoordinatorThread watch = this.watchdog;
+		if (watch != null) {
+			watch.stop(null, false);
 			this.watchdog = null;
 		}
 		this.initiator.stop();
@@ -172,24 +144,6 @@ public class ActiveStandbyCoordinator implements SmartLifecycle, ScalingCoordina
 		return this.initiator.isRunning();
 	}
 
-	/**
-	 * Set whether this coordinator starts with the application context.
-	 * @param autoStartup whether to start automatically
-	 */
-	public void setAutoStartup(boolean autoStartup) {
-		this.autoStartup = autoStartup;
-	}
-
-	@Override
-	public boolean isAutoStartup() {
-		return this.autoStartup;
-	}
-
-	@Override
-	public int getPhase() {
-		return VStreamContainer.DEFAULT_PHASE;
-	}
-
 	private final class StreamCandidate implements Candidate {
 
 		@Override
@@ -199,14 +153,14 @@ public class ActiveStandbyCoordinator implements SmartLifecycle, ScalingCoordina
 
 		@Override
 		public String getId() {
-			return ActiveStandbyCoordinator.this.fence.instanceId();
+			return fence().instanceId();
 		}
 
 		@Override
 		public void onGranted(Context ctx) {
 			ActiveStandbyCoordinator.this.revoked = new CountDownLatch(1);
 			logger.info("Instance '" + getId() + "' is now the active instance of stream '" + getStreamId() + "'");
-			ActiveStandbyCoordinator.this.fence.lockAcquired(getRole());
+			fence().lockAcquired(getRole());
 			ActiveStandbyCoordinator.this.container.start();
 		}
 

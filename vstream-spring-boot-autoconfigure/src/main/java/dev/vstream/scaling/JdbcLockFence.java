@@ -1,12 +1,12 @@
 package dev.vstream.scaling;
 
 import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
@@ -51,6 +51,8 @@ public class JdbcLockFence implements LockFence {
 
 	private final String region;
 
+	private final String checkSql;
+
 	/**
 	 * Create a fence.
 	 * @param dataSource the database holding the lock table and the offsets
@@ -70,6 +72,8 @@ public class JdbcLockFence implements LockFence {
 		}
 		this.table = tablePrefix + "LOCK";
 		this.region = Objects.requireNonNull(region, "region");
+		this.checkSql = "SELECT CLIENT_ID FROM " + this.table
+				+ " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? AND EXPIRED_AFTER >= ? FOR UPDATE";
 	}
 
 	@Override
@@ -109,7 +113,7 @@ public class JdbcLockFence implements LockFence {
 		}
 	}
 
-	private static String timestampType(DatabaseMetaData metaData) throws java.sql.SQLException {
+	private static String timestampType(DatabaseMetaData metaData) throws SQLException {
 		String product = String.valueOf(metaData.getDatabaseProductName()).toLowerCase(Locale.ROOT);
 		return (product.contains("mysql") || product.contains("mariadb")) ? "DATETIME(6)" : "TIMESTAMP";
 	}
@@ -121,34 +125,21 @@ public class JdbcLockFence implements LockFence {
 					+ "database, not " + offsets);
 		}
 		String path = UUIDConverter.getUUID(lockKey).toString();
-		String check = "SELECT CLIENT_ID FROM " + this.table
-				+ " WHERE REGION = ? AND LOCK_KEY = ? AND CLIENT_ID = ? AND EXPIRED_AFTER >= ? FOR UPDATE";
-		return new OffsetRepository() {
-
-			@Override
-			public Optional<StreamPosition> load(String streamId) {
-				return offsets.load(streamId);
-			}
+		return new FencedOffsetRepository(offsets, lockKey, this.instanceId) {
 
 			@Override
 			public void save(String streamId, StreamPosition position) {
 				JdbcLockFence.this.transactions.executeWithoutResult((status) -> {
 					// The repository's clock, as DefaultLockRepository compares EXPIRED_AFTER with it.
-					List<String> held = JdbcLockFence.this.jdbc.queryForList(check, String.class,
+					List<String> held = JdbcLockFence.this.jdbc.queryForList(JdbcLockFence.this.checkSql, String.class,
 							JdbcLockFence.this.region, path, JdbcLockFence.this.instanceId,
 							LocalDateTime.now(ZoneOffset.UTC));
 					if (held.isEmpty()) {
-						throw new LockLostException("Position " + position + " of stream '" + streamId
-								+ "' not saved: instance '" + JdbcLockFence.this.instanceId + "' no longer holds lock '"
-								+ lockKey + "'");
+						// Thrown inside the transaction, so that a transaction it joined rolls back.
+						throw lockLost(streamId, position);
 					}
-					offsets.save(streamId, position);
+					offsets().save(streamId, position);
 				});
-			}
-
-			@Override
-			public void delete(String streamId) {
-				offsets.delete(streamId);
 			}
 
 		};

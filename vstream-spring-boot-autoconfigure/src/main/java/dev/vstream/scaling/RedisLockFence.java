@@ -3,7 +3,6 @@ package dev.vstream.scaling;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.OffsetStoreException;
@@ -97,12 +96,7 @@ public class RedisLockFence implements LockFence {
 		if (!(offsets instanceof RedisOffsetRepository redisOffsets)) {
 			throw new IllegalArgumentException("A Redis lock fence needs a RedisOffsetRepository, not " + offsets);
 		}
-		return new OffsetRepository() {
-
-			@Override
-			public Optional<StreamPosition> load(String streamId) {
-				return offsets.load(streamId);
-			}
+		return new FencedOffsetRepository(offsets, lockKey, this.instanceId) {
 
 			@Override
 			public void save(String streamId, StreamPosition position) {
@@ -117,14 +111,8 @@ public class RedisLockFence implements LockFence {
 							+ redisOffsets.keyFor(streamId) + "': " + ex.getMessage(), ex);
 				}
 				if (saved == null || saved != 1L) {
-					throw new LockLostException("Position " + position + " of stream '" + streamId + "' not saved: instance '"
-							+ RedisLockFence.this.instanceId + "' no longer holds lock '" + lockKey + "'");
+					throw lockLost(streamId, position);
 				}
-			}
-
-			@Override
-			public void delete(String streamId) {
-				offsets.delete(streamId);
 			}
 
 		};

@@ -11,12 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
 
-import binlogdata.Binlogdata.Journal;
-import binlogdata.Binlogdata.KeyspaceShard;
-import binlogdata.Binlogdata.ShardGtid;
-import binlogdata.Binlogdata.VGtid;
 import dev.vstream.offset.OffsetRepository;
-import dev.vstream.position.ShardPosition;
+import dev.vstream.position.ShardKey;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
@@ -24,7 +20,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.integration.support.locks.RenewableLockRegistry;
 
 /**
@@ -41,26 +36,22 @@ import org.springframework.integration.support.locks.RenewableLockRegistry;
  * A crashed instance's locks expire after the lease; the others then take its shards over from the
  * saved positions.
  *
- * <p>The shards are recorded under {@code <streamId>#shards}, from vtgate at the first start
- * ({@link ShardDiscovery}) and from reshard journals afterwards: each shard stream asks vtgate to
- * stop at a reshard; the journal's position for the new shards replaces the retired shard's
- * position (a hand-over record), and the participant that finds every participant handed over
- * seeds the new shards' positions and replaces the retired shards by the new ones in the record.
- * Instances then take the new shards like any other, and release the retired ones.
+ * <p>The shards are recorded under {@code <streamId>#shards} ({@link ShardRecord}), from vtgate at
+ * the first start ({@link ShardDiscovery}) and from reshard journals afterwards: each shard stream
+ * asks vtgate to stop at a reshard and hands its shard over ({@link ReshardHandover}); instances
+ * then take the new shards like any other, and release the retired ones.
  */
-public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoordinator {
+public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 
 	private static final Log logger = LogFactory.getLog(ShardDistributedCoordinator.class);
 
-	private final VStreamContainer template;
-
 	private final RenewableLockRegistry<?> locks;
-
-	private final LockFence fence;
 
 	private final OffsetRepository offsets;
 
-	private final ShardDiscovery discovery;
+	private final ShardRecord record;
+
+	private final ReshardHandover handover;
 
 	private final Duration lease;
 
@@ -68,21 +59,19 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 
 	private final int maxShards;
 
-	private final Object monitor = new Object();
-
-	/** Shards streamed here, by shard key; touched by the coordinator thread only, read by others. */
-	private final Map<String, Owned> owned = Collections.synchronizedMap(new LinkedHashMap<>());
+	/** Shards streamed here; touched by the coordinator thread only, read by others. */
+	private final Map<ShardKey, Owned> owned = Collections.synchronizedMap(new LinkedHashMap<>());
 
 	/** Streams of lost shards still finishing their work: not restarted until they stopped. */
-	private final Map<String, VStreamContainer> stopping = Collections.synchronizedMap(new LinkedHashMap<>());
+	private final Map<ShardKey, VStreamContainer> stopping = Collections.synchronizedMap(new LinkedHashMap<>());
 
-	private volatile List<String> shards = List.of();
+	private volatile List<ShardKey> shards = List.of();
+
+	private final Object lifecycleMonitor = new Object();
 
 	private volatile boolean running;
 
-	private volatile boolean autoStartup = true;
-
-	private @Nullable Thread thread;
+	private @Nullable CoordinatorThread thread;
 
 	/**
 	 * Create a coordinator.
@@ -98,24 +87,14 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 	 */
 	public ShardDistributedCoordinator(VStreamContainer template, RenewableLockRegistry<?> locks, LockFence fence,
 			OffsetRepository offsets, ShardDiscovery discovery, Duration lease, Duration checkInterval, int maxShards) {
-		this.template = template;
+		super(template, fence);
 		this.locks = locks;
-		this.fence = fence;
 		this.offsets = offsets;
-		this.discovery = discovery;
+		this.record = new ShardRecord(template.getId(), offsets, discovery);
+		this.handover = new ReshardHandover(template.getId(), offsets, this.record);
 		this.lease = lease;
 		this.checkInterval = checkInterval;
 		this.maxShards = maxShards;
-	}
-
-	@Override
-	public VStreamContainer getStream() {
-		return this.template;
-	}
-
-	@Override
-	public String getStreamId() {
-		return this.template.getId();
 	}
 
 	/**
@@ -123,9 +102,14 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 	 * @param streamId the stream
 	 * @param shardKey {@code keyspace/shard}
 	 * @return the lock key
+	 * @throws IllegalArgumentException when {@code shardKey} has no {@code /}
 	 */
 	public static String lockKey(String streamId, String shardKey) {
-		return "vstream:" + streamId + ":" + shardKey;
+		return lockKey(streamId, ShardKey.parse(shardKey));
+	}
+
+	private static String lockKey(String streamId, ShardKey shard) {
+		return "vstream:" + streamId + ":" + shard;
 	}
 
 	/**
@@ -133,9 +117,10 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 	 * @param streamId the stream
 	 * @param shardKey {@code keyspace/shard}
 	 * @return the stream id the position is saved under
+	 * @throws IllegalArgumentException when {@code shardKey} has no {@code /}
 	 */
 	public static String positionKey(String streamId, String shardKey) {
-		return streamId + "@" + shardKey;
+		return ShardKey.parse(shardKey).shardStreamId(streamId);
 	}
 
 	/**
@@ -144,16 +129,22 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 	 * @return the stream id the record is saved under
 	 */
 	public static String shardsKey(String streamId) {
-		return streamId + "#shards";
+		return ShardRecord.key(streamId);
 	}
 
 	/** @return the shards of the stream as {@code keyspace/shard}, as last read */
 	public List<String> getShards() {
-		return this.shards;
+		return this.shards.stream().map(ShardKey::toString).toList();
 	}
 
 	/** @return the shards this instance streams now, as {@code keyspace/shard} */
 	public Set<String> getOwnedShards() {
+		Set<String> shards = new LinkedHashSet<>();
+		owned().forEach((shard) -> shards.add(shard.toString()));
+		return shards;
+	}
+
+	private Set<ShardKey> owned() {
 		synchronized (this.owned) {
 			return new LinkedHashSet<>(this.owned.keySet());
 		}
@@ -174,57 +165,45 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 	@Override
 	public ScalingStatus status() {
 		List<ScalingStatus.Ownership> ownership = new ArrayList<>();
-		for (String shardKey : this.shards) {
-			Owned mine = this.owned.get(shardKey);
-			String owner;
-			try {
-				owner = this.fence.owner(lockKey(getStreamId(), shardKey));
-			}
-			catch (RuntimeException ex) {
-				owner = (mine != null) ? this.fence.instanceId() : null;
-			}
-			int slash = shardKey.indexOf('/');
-			ownership.add(new ScalingStatus.Ownership(shardKey.substring(0, slash), shardKey.substring(slash + 1), owner,
-					mine != null, (mine != null) ? mine.container.getState().name() : null));
+		for (ShardKey shard : this.shards) {
+			Owned mine = this.owned.get(shard);
+			String owner = owner(lockKey(getStreamId(), shard), mine != null);
+			ownership.add(new ScalingStatus.Ownership(shard.keyspace(), shard.shard(), owner, mine != null,
+					(mine != null) ? mine.container.getState().name() : null));
 		}
-		return new ScalingStatus(getStreamId(), ScalingMode.SHARD_DISTRIBUTED, this.fence.instanceId(), ownership);
+		return new ScalingStatus(getStreamId(), ScalingMode.SHARD_DISTRIBUTED, fence().instanceId(), ownership);
 	}
 
 	@Override
 	public void start() {
-		synchronized (this.monitor) {
+		synchronized (this.lifecycleMonitor) {
 			if (this.running) {
 				return;
 			}
-			if (this.template.getEndpoints().isEmpty()) {
+			if (getStream().getEndpoints().isEmpty()) {
 				logger.info("Stream '" + getStreamId() + "' has no listeners; not taking any shard");
 				return;
 			}
 			this.running = true;
-			Thread coordinator = new Thread(this::run, "vstream-shards-" + getStreamId());
-			// Like a stream's own thread, it keeps an application without other work alive.
-			coordinator.setDaemon(false);
+			logger.info("Instance '" + fence().instanceId() + "' distributes the shards of stream '" + getStreamId()
+					+ "' (lease " + this.lease + ", check every " + this.checkInterval + ")");
+			CoordinatorThread coordinator = new CoordinatorThread("vstream-shards-" + getStreamId(), false);
 			this.thread = coordinator;
-			coordinator.start();
+			coordinator.start(this::round, Duration.ZERO, this.checkInterval);
 		}
 	}
 
 	@Override
 	public void stop() {
-		Thread coordinator;
-		synchronized (this.monitor) {
+		CoordinatorThread coordinator;
+		synchronized (this.lifecycleMonitor) {
 			this.running = false;
-			this.monitor.notifyAll();
 			coordinator = this.thread;
 			this.thread = null;
 		}
-		if (coordinator != null && coordinator != Thread.currentThread()) {
-			try {
-				coordinator.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+		if (coordinator != null) {
+			// Released on the coordinator thread, which holds the locks, after its round in progress.
+			coordinator.stop(this::releaseAll, true);
 		}
 	}
 
@@ -233,55 +212,24 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 		return this.running;
 	}
 
-	/**
-	 * Set whether this coordinator starts with the application context.
-	 * @param autoStartup whether to start automatically
-	 */
-	public void setAutoStartup(boolean autoStartup) {
-		this.autoStartup = autoStartup;
-	}
-
-	@Override
-	public boolean isAutoStartup() {
-		return this.autoStartup;
-	}
-
-	@Override
-	public int getPhase() {
-		return VStreamContainer.DEFAULT_PHASE;
-	}
-
-	private void run() {
-		logger.info("Instance '" + this.fence.instanceId() + "' distributes the shards of stream '" + getStreamId()
-				+ "' (lease " + this.lease + ", check every " + this.checkInterval + ")");
-		while (this.running) {
-			try {
-				check();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Stream '" + getStreamId() + "' could not check its shards; trying again in "
-						+ this.checkInterval, ex);
-			}
-			synchronized (this.monitor) {
-				if (this.running) {
-					try {
-						this.monitor.wait(this.checkInterval.toMillis());
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						break;
-					}
-				}
-			}
+	private void round() {
+		if (!this.running) {
+			return;
 		}
-		releaseAll();
+		try {
+			check();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Stream '" + getStreamId() + "' could not check its shards; trying again in "
+					+ this.checkInterval, ex);
+		}
 	}
 
 	/** One round: read the shards, renew or give up what is held, take what is free. */
 	void check() {
-		List<String> current;
+		List<ShardKey> current;
 		try {
-			current = readShards();
+			current = this.record.read(getStream().getKeyspaces());
 			this.shards = current;
 		}
 		catch (RuntimeException ex) {
@@ -291,83 +239,82 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 			current = null;
 		}
 		reapStopped();
-		for (String shardKey : getOwnedShards()) {
-			Owned mine = this.owned.get(shardKey);
-			if ((current != null && !current.contains(shardKey)) || mine.container.isResharded()) {
-				logger.info("Stream '" + getStreamId() + "' releases retired shard " + shardKey);
-				release(shardKey, mine, false);
+		for (ShardKey shard : owned()) {
+			Owned mine = this.owned.get(shard);
+			if ((current != null && !current.contains(shard)) || mine.container.isResharded()) {
+				logger.info("Stream '" + getStreamId() + "' releases retired shard " + shard);
+				release(shard, mine, false);
 				continue;
 			}
 			if (mine.container.getState() == StreamState.FAILED && LockLostException.isCauseOf(mine.container.getLastError())) {
-				logger.warn("Stream '" + getStreamId() + "' lost shard " + shardKey + ": " + mine.container.getLastError());
-				release(shardKey, mine, true);
+				logger.warn("Stream '" + getStreamId() + "' lost shard " + shard + ": " + mine.container.getLastError());
+				release(shard, mine, true);
 				continue;
 			}
 			try {
-				this.locks.renewLock(lockKey(getStreamId(), shardKey), this.lease);
+				this.locks.renewLock(lockKey(getStreamId(), shard), this.lease);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Stream '" + getStreamId() + "' lost the lock of shard " + shardKey
+				logger.warn("Stream '" + getStreamId() + "' lost the lock of shard " + shard
 						+ "; stopping its stream (another instance may own it now): " + ex.getMessage());
-				release(shardKey, mine, true);
+				release(shard, mine, true);
 			}
 		}
 		if (current == null) {
 			return;
 		}
-		List<String> free = new ArrayList<>(current);
-		free.removeAll(getOwnedShards());
+		List<ShardKey> free = new ArrayList<>(current);
+		free.removeAll(owned());
 		free.removeAll(this.stopping.keySet());
 		Collections.shuffle(free);
-		for (String shardKey : free) {
+		for (ShardKey shard : free) {
 			if (!this.running || (this.maxShards > 0 && this.owned.size() >= this.maxShards)) {
 				return;
 			}
-			if (tryTake(shardKey)) {
+			if (tryTake(shard)) {
 				// One per round: instances starting together then share the shards.
 				return;
 			}
 		}
 	}
 
-	private boolean tryTake(String shardKey) {
-		String lockKey = lockKey(getStreamId(), shardKey);
+	private boolean tryTake(ShardKey shard) {
+		String lockKey = lockKey(getStreamId(), shard);
 		Lock lock = this.locks.obtain(lockKey);
 		if (!lock.tryLock()) {
 			return false;
 		}
 		try {
-			this.fence.lockAcquired(lockKey);
-			String positionKey = positionKey(getStreamId(), shardKey);
+			fence().lockAcquired(lockKey);
+			String positionKey = shard.shardStreamId(getStreamId());
 			Optional<StreamPosition> saved = this.offsets.load(positionKey);
-			if (saved.isPresent() && handedOver(shardKey, saved.get())) {
+			if (saved.isPresent() && ReshardHandover.handedOver(shard, saved.get())) {
 				// Retired by a reshard whose other participants have not all reached the journal yet.
-				unlock(lock, shardKey);
+				unlock(lock, shard);
 				return false;
 			}
-			int slash = shardKey.indexOf('/');
-			VStreamContainer container = this.template.forShard(positionKey, shardKey.substring(0, slash),
-					shardKey.substring(slash + 1), this.fence.fenced(lockKey, this.offsets));
-			container.setReshardHandler(this::resharded);
+			VStreamContainer container = getStream().forShard(positionKey, shard.keyspace(), shard.shard(),
+					fence().fenced(lockKey, this.offsets));
+			container.setReshardHandler(this.handover);
 			container.start();
-			this.owned.put(shardKey, new Owned(lock, container));
-			logger.info("Instance '" + this.fence.instanceId() + "' took shard " + shardKey + " of stream '"
-					+ getStreamId() + "'" + saved.map((p) -> " at " + p).orElse(" (no saved position)"));
+			this.owned.put(shard, new Owned(lock, container));
+			logger.info("Instance '" + fence().instanceId() + "' took shard " + shard + " of stream '" + getStreamId()
+					+ "'" + saved.map((p) -> " at " + p).orElse(" (no saved position)"));
 			return true;
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Stream '" + getStreamId() + "' could not start shard " + shardKey + "; releasing it", ex);
-			unlock(lock, shardKey);
+			logger.warn("Stream '" + getStreamId() + "' could not start shard " + shard + "; releasing it", ex);
+			unlock(lock, shard);
 			return false;
 		}
 	}
 
-	private void release(String shardKey, Owned mine, boolean lost) {
-		this.owned.remove(shardKey);
+	private void release(ShardKey shard, Owned mine, boolean lost) {
+		this.owned.remove(shard);
 		if (lost) {
 			// The listener in hand may take long; its position saves are refused anyway. Keep
 			// renewing the other shards meanwhile, and do not take this one again before it stopped.
-			this.stopping.put(shardKey, mine.container);
+			this.stopping.put(shard, mine.container);
 			Thread stopper = new Thread(mine.container::stop, "vstream-stop-" + mine.container.getId());
 			stopper.setDaemon(true);
 			stopper.start();
@@ -375,7 +322,7 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 		else {
 			mine.container.stop();
 		}
-		unlock(mine.lock, shardKey);
+		unlock(mine.lock, shard);
 	}
 
 	private void reapStopped() {
@@ -391,119 +338,20 @@ public class ShardDistributedCoordinator implements SmartLifecycle, ScalingCoord
 		}
 		// Stop every stream first (each saves its position), then hand the shards over.
 		all.forEach((o) -> o.container.stop());
-		for (String shardKey : getOwnedShards()) {
-			unlock(this.owned.remove(shardKey).lock, shardKey);
+		for (ShardKey shard : owned()) {
+			unlock(this.owned.remove(shard).lock, shard);
 		}
-		logger.info("Instance '" + this.fence.instanceId() + "' released the shards of stream '" + getStreamId() + "'");
+		logger.info("Instance '" + fence().instanceId() + "' released the shards of stream '" + getStreamId() + "'");
 	}
 
-	private void unlock(Lock lock, String shardKey) {
+	private void unlock(Lock lock, ShardKey shard) {
 		try {
 			lock.unlock();
 		}
 		catch (RuntimeException ex) {
 			// Expired or taken over meanwhile: the thread's hold is released all the same.
-			logger.debug("Lock of shard " + shardKey + " was no longer held: " + ex.getMessage());
+			logger.debug("Lock of shard " + shard + " was no longer held: " + ex.getMessage());
 		}
-	}
-
-	/** A saved position that names other shards than its own is a hand-over record. */
-	private static boolean handedOver(String shardKey, StreamPosition position) {
-		for (ShardPosition shard : position.shards()) {
-			if ((shard.keyspace() + "/" + shard.shard()).equals(shardKey)) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	/**
-	 * The stream's shards from the record; keyspaces not in the record yet (first start, or a
-	 * listener of a new keyspace) are added from vtgate.
-	 */
-	private List<String> readShards() {
-		String key = shardsKey(getStreamId());
-		Optional<StreamPosition> recorded = this.offsets.load(key);
-		Set<String> shardKeys = new LinkedHashSet<>();
-		Set<String> keyspaces = new LinkedHashSet<>();
-		recorded.ifPresent((p) -> p.shards().forEach((s) -> {
-			shardKeys.add(s.keyspace() + "/" + s.shard());
-			keyspaces.add(s.keyspace());
-		}));
-		boolean added = false;
-		for (String keyspace : this.template.getKeyspaces()) {
-			if (!keyspaces.contains(keyspace)) {
-				for (String shard : this.discovery.shards(keyspace)) {
-					shardKeys.add(keyspace + "/" + shard);
-				}
-				added = true;
-			}
-		}
-		if (added) {
-			this.offsets.save(key, shardRecord(shardKeys));
-			logger.info("Stream '" + getStreamId() + "' distributes shards " + shardKeys);
-		}
-		return List.copyOf(shardKeys);
-	}
-
-	private static StreamPosition shardRecord(Set<String> shardKeys) {
-		VGtid.Builder record = VGtid.newBuilder();
-		for (String shardKey : shardKeys) {
-			int slash = shardKey.indexOf('/');
-			record.addShardGtids(ShardGtid.newBuilder()
-				.setKeyspace(shardKey.substring(0, slash))
-				.setShard(shardKey.substring(slash + 1)));
-		}
-		return StreamPosition.of(record.build());
-	}
-
-	/**
-	 * A shard stream reached a reshard journal (its position before the journal is saved). Record
-	 * the hand-over under this shard's position key (fenced by its lock); when every participant
-	 * has handed over, seed the new shards and switch the shard record to them.
-	 */
-	private void resharded(VStreamContainer container, Journal journal) {
-		String streamId = getStreamId();
-		String ownShard = container.getId().substring(container.getId().indexOf('@') + 1);
-		String keyspace = ownShard.substring(0, ownShard.indexOf('/'));
-		VGtid.Builder handover = VGtid.newBuilder();
-		for (ShardGtid sg : journal.getShardGtidsList()) {
-			if (sg.getKeyspace().equals(keyspace)) {
-				handover.addShardGtids(sg);
-			}
-		}
-		if (handover.getShardGtidsCount() == 0) {
-			throw new IllegalStateException("Shard " + ownShard + " of stream '" + streamId
-					+ "' received a reshard journal without positions for keyspace '" + keyspace + "': " + journal);
-		}
-		// The shard stream's own (fenced) repository: refused if this instance lost the shard.
-		container.getOffsetRepository().save(container.getId(), StreamPosition.of(handover.build()));
-		List<String> participants = new ArrayList<>();
-		for (KeyspaceShard ks : journal.getParticipantsList()) {
-			participants.add(ks.getKeyspace() + "/" + ks.getShard());
-		}
-		for (String participant : participants) {
-			Optional<StreamPosition> saved = this.offsets.load(positionKey(streamId, participant));
-			if (saved.isEmpty() || !handedOver(participant, saved.get())) {
-				logger.info("Stream '" + streamId + "' shard " + ownShard + " handed over at the reshard journal; "
-						+ "waiting for participant " + participant);
-				return;
-			}
-		}
-		Set<String> next = new LinkedHashSet<>();
-		this.offsets.load(shardsKey(streamId)).ifPresent((p) -> p.shards()
-			.forEach((s) -> next.add(s.keyspace() + "/" + s.shard())));
-		next.removeAll(participants);
-		for (ShardGtid sg : handover.getShardGtidsList()) {
-			String newShard = sg.getKeyspace() + "/" + sg.getShard();
-			String newKey = positionKey(streamId, newShard);
-			if (this.offsets.load(newKey).isEmpty()) {
-				this.offsets.save(newKey, StreamPosition.of(VGtid.newBuilder().addShardGtids(sg).build()));
-			}
-			next.add(newShard);
-		}
-		this.offsets.save(shardsKey(streamId), shardRecord(next));
-		logger.info("Stream '" + streamId + "' resharded " + participants + " into " + next);
 	}
 
 	private record Owned(Lock lock, VStreamContainer container) {

@@ -3,6 +3,7 @@ package dev.vstream.scaling;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.vstream.position.ShardKey;
 import dev.vstream.stream.VtgateQueries;
 import io.grpc.Channel;
 
@@ -33,10 +34,10 @@ public class VtgateShardDiscovery implements ShardDiscovery {
 					"vtgate cannot list the shards of keyspace '" + keyspace + "': " + ex.getMessage(), ex);
 		}
 		List<String> shards = new ArrayList<>();
-		String prefix = keyspace + "/";
 		for (String name : rows) {
-			if (name != null && name.startsWith(prefix)) {
-				shards.add(name.substring(prefix.length()));
+			ShardKey shard = (name != null && name.indexOf('/') >= 0) ? ShardKey.parse(name) : null;
+			if (shard != null && shard.keyspace().equals(keyspace)) {
+				shards.add(shard.shard());
 			}
 		}
 		if (shards.isEmpty()) {

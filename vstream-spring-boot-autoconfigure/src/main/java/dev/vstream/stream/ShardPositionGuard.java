@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import binlogdata.Binlogdata.ShardGtid;
+import dev.vstream.position.ShardKey;
 import dev.vstream.position.ShardPosition;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
@@ -58,15 +59,15 @@ final class ShardPositionGuard {
 	/** Whether heartbeats show the stream caught up: its position was verified or it received one since. */
 	private boolean live;
 
-	/** Per shard ({@code keyspace/shard}), the last GTID set received and since when. */
-	private final Map<String, String> shardGtids = new HashMap<>();
+	/** Per shard, the last GTID set received and since when. */
+	private final Map<ShardKey, String> shardGtids = new HashMap<>();
 
-	private final Map<String, Long> shardSince = new HashMap<>();
+	private final Map<ShardKey, Long> shardSince = new HashMap<>();
 
 	/** Shards that stood still while their own position had moved past: their position then, and when. */
-	private final Map<String, String> movedPast = new LinkedHashMap<>();
+	private final Map<ShardKey, String> movedPast = new LinkedHashMap<>();
 
-	private final Map<String, Long> movedPastSince = new HashMap<>();
+	private final Map<ShardKey, Long> movedPastSince = new HashMap<>();
 
 	ShardPositionGuard(Channel channel, String streamId) {
 		this.channel = channel;
@@ -124,7 +125,7 @@ final class ShardPositionGuard {
 		this.live = true;
 		// Once per transaction: read the VGtid as it is, without building ShardPositions.
 		for (ShardGtid shard : reached.toVGtid().getShardGtidsList()) {
-			String key = shard.getKeyspace() + "/" + shard.getShard();
+			ShardKey key = ShardKey.of(shard);
 			if (!shard.getGtid().equals(this.shardGtids.put(key, shard.getGtid()))) {
 				this.shardSince.put(key, now);
 				this.movedPast.remove(key);
@@ -158,7 +159,7 @@ final class ShardPositionGuard {
 		if (timeout.isZero()) {
 			return;
 		}
-		for (Map.Entry<String, String> moved : this.movedPast.entrySet()) {
+		for (Map.Entry<ShardKey, String> moved : this.movedPast.entrySet()) {
 			long still = now - this.shardSince.getOrDefault(moved.getKey(), this.connectedNanos);
 			if (still >= timeout.toNanos() && now - this.movedPastSince.get(moved.getKey()) >= half) {
 				throw noProgress(reached, moved.getKey(), moved.getValue(), Duration.ofNanos(still));
@@ -169,7 +170,7 @@ final class ShardPositionGuard {
 		}
 		this.lastCheckNanos = now;
 		for (ShardPosition shard : reached.shards()) {
-			String key = shard.keyspace() + "/" + shard.shard();
+			ShardKey key = ShardKey.of(shard);
 			long still = now - this.shardSince.getOrDefault(key, this.connectedNanos);
 			GtidSet streamed = (still >= half && !this.movedPast.containsKey(key)) ? requested(shard) : null;
 			GtidSet current = (streamed != null) ? current(shard, streamed.flavor()) : null;
@@ -229,8 +230,8 @@ final class ShardPositionGuard {
 	}
 
 	private void cannotCheck(ShardPosition shard, String reason) {
-		String message = "Stream '" + this.streamId + "' cannot check that shard " + shard.keyspace() + "/"
-				+ shard.shard() + " still has its position (" + reason + "). A position the cluster no longer has "
+		String message = "Stream '" + this.streamId + "' cannot check that shard " + ShardKey.of(shard)
+				+ " still has its position (" + reason + "). A position the cluster no longer has "
 				+ "(cluster recreated, binary logs purged) would then only bring heartbeats: watch the stream's "
 				+ "lag and last commit time";
 		if (!this.warned) {
@@ -243,14 +244,14 @@ final class ShardPositionGuard {
 	}
 
 	private VStreamException mismatch(ShardPosition shard, GtidSet current) {
-		return new VStreamException("Stream '" + this.streamId + "' cannot stream shard " + shard.keyspace() + "/"
-				+ shard.shard() + ": its position " + shard.gtid() + " is not in the shard's history, whose primary is at "
+		return new VStreamException("Stream '" + this.streamId + "' cannot stream shard " + ShardKey.of(shard)
+				+ ": its position " + shard.gtid() + " is not in the shard's history, whose primary is at "
 				+ current + " (the cluster was recreated or restored, or its binary logs purged). vtgate does not "
 				+ "report this to clients (its log says 'GTIDSet Mismatch' and it retries, sending only heartbeats), "
 				+ "so nothing would ever arrive. " + whatToDo());
 	}
 
-	private VStreamException noProgress(StreamPosition reached, String shard, String current, Duration still) {
+	private VStreamException noProgress(StreamPosition reached, ShardKey shard, String current, Duration still) {
 		return new VStreamException("Stream '" + this.streamId + "' received no new position of shard " + shard
 				+ " for " + readable(still) + " (vstream.progress-timeout " + readable(this.progressTimeout)
 				+ ") although the shard had moved on to " + current + "; the stream is at " + reached

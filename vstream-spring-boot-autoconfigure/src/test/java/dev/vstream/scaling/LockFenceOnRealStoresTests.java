@@ -21,6 +21,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.integration.redis.util.RedisLockRegistry;
+import org.springframework.integration.support.locks.LockRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
@@ -30,8 +31,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The lock fences on the real servers of {@code scripts/services/all.sh} (PostgreSQL, MariaDB,
- * Redis): a save while holding the lock is written, a save after another instance took the lock
- * over (once the lease ran out) is refused and leaves the successor's position alone.
+ * Redis): a save while holding the lock is written, a save (plain or compare-and-save) after
+ * another instance took the lock over (once the lease ran out) is refused and leaves the
+ * successor's position alone.
  */
 class LockFenceOnRealStoresTests {
 
@@ -103,8 +105,8 @@ class LockFenceOnRealStoresTests {
 		}
 	}
 
-	private void check(org.springframework.integration.support.locks.LockRegistry<?> firstLocks,
-			org.springframework.integration.support.locks.LockRegistry<?> secondLocks, LockFence first,
+	private void check(LockRegistry<?> firstLocks,
+			LockRegistry<?> secondLocks, LockFence first,
 			LockFence second, OffsetRepository offsets, String streamId) {
 		String lockKey = "vstream:" + streamId;
 		Lock firstLock = firstLocks.obtain(lockKey);
@@ -128,6 +130,15 @@ class LockFenceOnRealStoresTests {
 			.withMessageContaining("instance-0")
 			.withMessageContaining(lockKey);
 		assertThat(offsets.load(streamId)).contains(SECOND);
+		// A stream saves through compareAndSave: fenced too, even when the expected position is
+		// the stored one (the store's own compare-and-set would let it through).
+		assertThatExceptionOfType(LockLostException.class)
+			.isThrownBy(() -> firstOffsets.compareAndSave(streamId, SECOND, STALE))
+			.withMessageContaining("instance-0")
+			.withMessageContaining(lockKey);
+		assertThat(offsets.load(streamId)).contains(SECOND);
+		second.fenced(lockKey, offsets).compareAndSave(streamId, SECOND, FIRST);
+		assertThat(offsets.load(streamId)).contains(FIRST);
 		assertThat(first.owner(lockKey)).isEqualTo("instance-1");
 		secondLock.unlock();
 		assertThat(first.owner(lockKey)).isNull();
