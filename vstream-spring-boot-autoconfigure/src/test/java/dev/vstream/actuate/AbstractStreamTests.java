@@ -22,6 +22,7 @@ import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.Events;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
@@ -65,7 +66,7 @@ abstract class AbstractStreamTests {
 	}
 
 	VStreamContainer container(String id, StartPosition start, List<VStreamListenerEndpoint> listeners) {
-		return track(new VStreamContainer(settings(id, start), this.vtgate.channel(), new InMemoryOffsetRepository(),
+		return track(StreamFixture.newContainer(settings(id, start), this.vtgate.channel(), new InMemoryOffsetRepository(),
 				() -> listeners, VStreamErrorHandler.stopStream()));
 	}
 

@@ -11,6 +11,7 @@ import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.test.Events;
+import dev.vstream.test.StreamFixture;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -157,7 +158,7 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 	}
 
 	private VStreamContainer withOffsets(String id) {
-		return track(new VStreamContainer(settings(id, StartPosition.CURRENT), this.vtgate.channel(), this.offsets,
+		return track(StreamFixture.newContainer(settings(id, StartPosition.CURRENT), this.vtgate.channel(), this.offsets,
 				() -> List.of(listener("customerListener", "", "customer")), VStreamErrorHandler.stopStream()));
 	}
 

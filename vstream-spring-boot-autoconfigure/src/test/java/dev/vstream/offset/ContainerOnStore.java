@@ -12,6 +12,7 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.position.StartPosition;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Topodata.TabletType;
 
@@ -42,7 +43,7 @@ final class ContainerOnStore {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		return new VStreamContainer(settings, vtgate.channel(), store, () -> List.of(endpoint),
+		return StreamFixture.newContainer(settings, vtgate.channel(), store, () -> List.of(endpoint),
 				new DefaultVStreamErrorHandler());
 	}
 

@@ -19,6 +19,7 @@ import dev.vstream.position.StartPosition;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.Order;
+import dev.vstream.test.StreamFixture;
 import io.grpc.Channel;
 import io.vitess.proto.Topodata.TabletType;
 
@@ -92,7 +93,7 @@ final class ScalingInstance implements AutoCloseable {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate, streamOffsets, () -> List.of(endpoint),
+		VStreamContainer container = StreamFixture.newContainer(settings, this.vtgate, streamOffsets, () -> List.of(endpoint),
 				VStreamErrorHandler.stopStream());
 		container.setVerifyTables(false);
 		return container;

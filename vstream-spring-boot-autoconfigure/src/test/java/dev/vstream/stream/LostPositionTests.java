@@ -18,6 +18,7 @@ import dev.vstream.offset.JdbcStreamRunMarker;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.position.StartPosition;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -171,7 +172,7 @@ class LostPositionTests {
 	void withStartPositionCurrentTheWarningSaysWhatIsSkipped(CapturedOutput output) {
 		StreamRunMarker ran = new InMemoryRunMarker();
 		ran.markRun("test");
-		VStreamContainer container = new VStreamContainer(settings(StartPosition.CURRENT), this.vtgate.channel(),
+		VStreamContainer container = StreamFixture.newContainer(settings(StartPosition.CURRENT), this.vtgate.channel(),
 				new InMemoryOffsetRepository(), () -> List.of(endpoint()), VStreamErrorHandler.stopStream());
 		this.containers.add(container);
 		container.setRunMarker(ran);
@@ -199,7 +200,7 @@ class LostPositionTests {
 	}
 
 	private VStreamContainer container(StreamRunMarker marker) {
-		VStreamContainer container = new VStreamContainer(settings(StartPosition.COPY), this.vtgate.channel(),
+		VStreamContainer container = StreamFixture.newContainer(settings(StartPosition.COPY), this.vtgate.channel(),
 				this.offsets, () -> List.of(endpoint()), VStreamErrorHandler.stopStream());
 		container.setRunMarker(marker);
 		container.setMonitor(new MicrometerVStreamMonitor(this.meters, null, null));

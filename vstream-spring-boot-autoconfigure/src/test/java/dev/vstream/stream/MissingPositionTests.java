@@ -1,29 +1,23 @@
 package dev.vstream.stream;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
 import binlogdata.Binlogdata.VGtid;
-import dev.vstream.listener.ListenerMethodAdapter;
-import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamErrorHandler;
-import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
-import dev.vstream.stream.VStreamResilienceTests.RecordingOffsets;
+import dev.vstream.test.RecordingOffsets;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static dev.vstream.test.Events.begin;
@@ -45,18 +39,17 @@ class MissingPositionTests {
 
 	private static final Duration STAYS = Duration.ofMillis(700);
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final StreamFixture<RecordingOffsets> fixture = new StreamFixture<>(new RecordingOffsets());
 
-	private final RecordingOffsets offsets = new RecordingOffsets();
+	private final TestVtgate vtgate = this.fixture.vtgate();
+
+	private final RecordingOffsets offsets = this.fixture.offsets();
 
 	private final OrderRecorder orders = new OrderRecorder();
 
-	private final List<VStreamContainer> containers = new ArrayList<>();
-
 	@AfterEach
 	void close() {
-		this.containers.forEach(VStreamContainer::stop);
-		this.vtgate.close();
+		this.fixture.close();
 	}
 
 	@Test
@@ -215,21 +208,10 @@ class MissingPositionTests {
 	private VStreamContainer start(Duration progressTimeout) {
 		VStreamSettings settings = new VStreamSettings("test", "customer", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		VStreamListenerEndpoint endpoint;
-		try {
-			endpoint = new VStreamListenerEndpoint("orders", "", "corder", Set.of(), true,
-					new ListenerMethodAdapter(this.orders, OrderRecorder.class.getDeclaredMethod("on", RowChange.class),
-							new RowMapperFactory(new DefaultConversionService())));
-		}
-		catch (NoSuchMethodException ex) {
-			throw new IllegalStateException(ex);
-		}
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
-				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
+		VStreamContainer container = this.fixture.container(settings, VStreamErrorHandler.stopStream(),
+				this.fixture.endpoint("orders", "corder", this.orders, "on"));
 		container.setProgressTimeout(progressTimeout);
-		this.containers.add(container);
-		container.start();
-		return container;
+		return this.fixture.start(container);
 	}
 
 }

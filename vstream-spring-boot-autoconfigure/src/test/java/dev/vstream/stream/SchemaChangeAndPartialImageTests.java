@@ -22,6 +22,7 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Query.Type;
 import io.vitess.proto.Topodata.TabletType;
@@ -186,7 +187,7 @@ class SchemaChangeAndPartialImageTests {
 				endpoint("map", listener, "map"));
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
 				Duration.ofSeconds(5), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		VStreamContainer container = StreamFixture.newContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> endpoints, errorHandler);
 		container.setDdlListeners(() -> List.of(new DdlListenerEndpoint("ddl", "", ddlListener),
 				new DdlListenerEndpoint("other", "customer", (event) -> {

@@ -15,6 +15,7 @@ import dev.vstream.offset.PositionConflictException;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Topodata.TabletType;
 import io.vitess.proto.Vtgate.VStreamResponse;
@@ -130,7 +131,7 @@ class TwoInstancesOfOneStreamTests {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		VStreamContainer container = StreamFixture.newContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		container.setTransactionManager(new DataSourceTransactionManager((DataSource) this.database));
 		this.containers.add(container);

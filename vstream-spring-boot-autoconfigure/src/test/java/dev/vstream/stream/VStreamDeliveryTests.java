@@ -24,6 +24,7 @@ import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
@@ -207,7 +208,7 @@ class VStreamDeliveryTests {
 		skipping.setErrorRecovery(ErrorRecovery.SKIP);
 		VStreamListenerEndpoint other = new VStreamListenerEndpoint("healthy", "", "corder", Set.of(), true,
 				new ListenerMethodAdapter(healthy, method(Recorder.class, "onChange"), this.mappers));
-		VStreamContainer container = new VStreamContainer(settings(Map.of(), null, false), this.vtgate.channel(),
+		VStreamContainer container = StreamFixture.newContainer(settings(Map.of(), null, false), this.vtgate.channel(),
 				this.offsets, () -> List.of(skipping, other),
 				new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.STOP, null));
 		this.containers.add(container);
@@ -393,14 +394,14 @@ class VStreamDeliveryTests {
 	}
 
 	private VStreamContainer container(VStreamListenerEndpoint endpoint, VStreamErrorHandler errorHandler) {
-		VStreamContainer container = new VStreamContainer(settings(Map.of(), null, false), this.vtgate.channel(),
+		VStreamContainer container = StreamFixture.newContainer(settings(Map.of(), null, false), this.vtgate.channel(),
 				this.offsets, () -> List.of(endpoint), errorHandler);
 		this.containers.add(container);
 		return container;
 	}
 
 	private VStreamContainer container(VStreamListenerEndpoint endpoint, VStreamSettings settings) {
-		VStreamContainer container = new VStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		VStreamContainer container = StreamFixture.newContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		this.containers.add(container);
 		return container;
