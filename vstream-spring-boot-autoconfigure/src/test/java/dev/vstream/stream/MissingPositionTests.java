@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import binlogdata.Binlogdata.ShardGtid;
-import binlogdata.Binlogdata.VEvent;
-import binlogdata.Binlogdata.VEventType;
 import binlogdata.Binlogdata.VGtid;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.position.StartPosition;
@@ -27,6 +25,7 @@ import static dev.vstream.test.Events.insert;
 import static dev.vstream.test.Events.response;
 import static dev.vstream.test.Events.row;
 import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.Events.vtgateHeartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -194,15 +193,6 @@ class MissingPositionTests {
 			.addShardGtids(ShardGtid.newBuilder().setKeyspace("customer").setShard("-80").setGtid(lowShard))
 			.addShardGtids(ShardGtid.newBuilder().setKeyspace("customer").setShard("80-").setGtid(highShard))
 			.build());
-	}
-
-	private static VEvent vtgateHeartbeat() {
-		long now = System.currentTimeMillis() * 1_000_000L;
-		return VEvent.newBuilder()
-			.setType(VEventType.HEARTBEAT)
-			.setTimestamp(now / 1_000_000_000L)
-			.setCurrentTime(now)
-			.build();
 	}
 
 	private VStreamContainer start(Duration progressTimeout) {

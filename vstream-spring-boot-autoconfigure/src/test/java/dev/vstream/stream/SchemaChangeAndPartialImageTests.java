@@ -8,8 +8,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import binlogdata.Binlogdata.RowChange.Bitmap;
-import binlogdata.Binlogdata.VEvent;
-import binlogdata.Binlogdata.VEventType;
 import binlogdata.Binlogdata.VGtid;
 import com.google.protobuf.ByteString;
 import dev.vstream.listener.DdlEvent;
@@ -35,6 +33,7 @@ import org.springframework.util.backoff.FixedBackOff;
 import static dev.vstream.test.Events.begin;
 import static dev.vstream.test.Events.col;
 import static dev.vstream.test.Events.commit;
+import static dev.vstream.test.Events.ddl;
 import static dev.vstream.test.Events.field;
 import static dev.vstream.test.Events.insert;
 import static dev.vstream.test.Events.response;
@@ -80,16 +79,6 @@ class SchemaChangeAndPartialImageTests {
 			this.maps.add(change);
 		}
 
-	}
-
-	private static VEvent ddl(String statement) {
-		return VEvent.newBuilder()
-			.setType(VEventType.DDL)
-			.setKeyspace("commerce")
-			.setShard("0")
-			.setStatement(statement)
-			.setTimestamp(dev.vstream.test.Events.TIMESTAMP)
-			.build();
 	}
 
 	@Test

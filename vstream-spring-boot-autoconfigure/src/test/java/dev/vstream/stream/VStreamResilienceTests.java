@@ -3,24 +3,15 @@ package dev.vstream.stream;
 import java.time.Duration;
 import java.util.List;
 
-import binlogdata.Binlogdata.Journal;
-import binlogdata.Binlogdata.KeyspaceShard;
-import binlogdata.Binlogdata.MigrationType;
-import binlogdata.Binlogdata.ShardGtid;
-import binlogdata.Binlogdata.TableLastPK;
-import binlogdata.Binlogdata.VEvent;
-import binlogdata.Binlogdata.VEventType;
 import binlogdata.Binlogdata.VGtid;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.position.ShardPosition;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
-import dev.vstream.test.Events;
 import dev.vstream.test.RecordingOffsets;
 import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
-import io.vitess.proto.Query;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -30,14 +21,20 @@ import org.springframework.util.backoff.FixedBackOff;
 
 import static dev.vstream.test.Events.begin;
 import static dev.vstream.test.Events.commit;
+import static dev.vstream.test.Events.copied;
 import static dev.vstream.test.Events.copyCompleted;
+import static dev.vstream.test.Events.copying;
 import static dev.vstream.test.Events.corderFields;
+import static dev.vstream.test.Events.customerShards;
 import static dev.vstream.test.Events.heartbeat;
 import static dev.vstream.test.Events.insert;
+import static dev.vstream.test.Events.journal;
 import static dev.vstream.test.Events.response;
 import static dev.vstream.test.Events.row;
+import static dev.vstream.test.Events.shardCopyCompleted;
 import static dev.vstream.test.Events.vgtid;
 import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.Events.vtgateHeartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -259,69 +256,6 @@ class VStreamResilienceTests {
 
 	private OrderRecorder orders() {
 		return this.orders;
-	}
-
-	private static VGtid customerShards(String firstGtid, String otherGtid, String... shards) {
-		VGtid.Builder vgtid = VGtid.newBuilder();
-		for (int i = 0; i < shards.length; i++) {
-			vgtid.addShardGtids(ShardGtid.newBuilder()
-				.setKeyspace("customer")
-				.setShard(shards[i])
-				.setGtid((i == 0) ? firstGtid : otherGtid));
-		}
-		return vgtid.build();
-	}
-
-	/** A SHARDS journal as the participant {@code shard} writes it when -80,80- become four shards. */
-	private static VEvent journal(String keyspace, String shard) {
-		Journal journal = Journal.newBuilder()
-			.setId(7_342_318_817_526_331_455L)
-			.setMigrationType(MigrationType.SHARDS)
-			.setLocalPosition("MariaDB/0-1-11")
-			.addAllShardGtids(customerShards("MariaDB/0-1-11", "MariaDB/0-1-11", "-40", "40-80", "80-c0", "c0-")
-				.getShardGtidsList())
-			.addParticipants(KeyspaceShard.newBuilder().setKeyspace(keyspace).setShard("-80"))
-			.addParticipants(KeyspaceShard.newBuilder().setKeyspace(keyspace).setShard("80-"))
-			.addSourceWorkflows("reshard")
-			.build();
-		return VEvent.newBuilder()
-			.setType(VEventType.JOURNAL)
-			.setKeyspace(keyspace)
-			.setShard(shard)
-			.setTimestamp(Events.TIMESTAMP)
-			.setJournal(journal)
-			.build();
-	}
-
-	private static VEvent vtgateHeartbeat() {
-		long now = System.currentTimeMillis() * 1_000_000L;
-		return VEvent.newBuilder().setType(VEventType.HEARTBEAT).setTimestamp(now / 1_000_000_000L).setCurrentTime(now).build();
-	}
-
-	/** A position in the copy phase of corder, as vtgate folds the LASTPK into the VGTID. */
-	private static VGtid copying(String gtid, long lastOrderId) {
-		Query.QueryResult lastPk = Query.QueryResult.newBuilder()
-			.addFields(Query.Field.newBuilder().setName("order_id").setType(Query.Type.INT64).setCharset(63).setFlags(49667))
-			.addRows(row(lastOrderId))
-			.build();
-		return VGtid.newBuilder()
-			.addShardGtids(ShardGtid.newBuilder()
-				.setKeyspace("commerce")
-				.setShard("0")
-				.setGtid(gtid)
-				.addTablePKs(TableLastPK.newBuilder().setTableName("corder").setLastpk(lastPk)))
-			.build();
-	}
-
-	/** A copied row: no binlog timestamp. */
-	private static VEvent copied(long orderId) {
-		return insert("commerce", "0", "corder", row(orderId, 7, "sku-" + orderId, "1.00")).toBuilder()
-			.setTimestamp(0)
-			.build();
-	}
-
-	private static VEvent shardCopyCompleted(String keyspace, String shard) {
-		return VEvent.newBuilder().setType(VEventType.COPY_COMPLETED).setKeyspace(keyspace).setShard(shard).build();
 	}
 
 	private VStreamContainer start(boolean stopOnReshard) {
