@@ -31,8 +31,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,9 +50,10 @@ class CopyPhaseIT {
 
 	private final String tag = "copy-" + UUID.randomUUID().toString().substring(0, 8);
 
-	private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
-
 	private final RecordingOffsets offsets = new RecordingOffsets();
+
+	private final InJvmApps apps = new InJvmApps(CopyApplication.class)
+		.initializer((context) -> context.getBeanFactory().registerSingleton("testOffsets", this.offsets));
 
 	private final List<Long> liveIds = new CopyOnWriteArrayList<>();
 
@@ -80,7 +79,7 @@ class CopyPhaseIT {
 
 	@AfterEach
 	void stopApps() {
-		this.apps.forEach(ConfigurableApplicationContext::close);
+		this.apps.close();
 		this.liveIds.forEach((id) -> LocalVitess.execute("commerce", "delete from copy_item where id = " + id));
 	}
 
@@ -194,18 +193,10 @@ class CopyPhaseIT {
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {
-		List<String> all = new ArrayList<>(List.of("vstream.vtgate.address=" + LocalVitess.grpcAddress(),
-				"vstream.id=" + streamId(), "vstream.keyspace=commerce", "vstream.start-position=copy",
-				"vstream.heartbeat-interval=1s", "vstream.reconnect.initial-interval=200ms",
-				"spring.main.banner-mode=off"));
+		List<String> all = new ArrayList<>(List.of("vstream.start-position=copy",
+				"vstream.reconnect.initial-interval=200ms"));
 		all.addAll(List.of(properties));
-		ConfigurableApplicationContext app = new SpringApplicationBuilder(CopyApplication.class)
-			.web(WebApplicationType.NONE)
-			.initializers((context) -> context.getBeanFactory().registerSingleton("testOffsets", this.offsets))
-			.properties(all.toArray(String[]::new))
-			.run();
-		this.apps.add(app);
-		return app;
+		return this.apps.start(streamId(), all);
 	}
 
 	private String streamId() {

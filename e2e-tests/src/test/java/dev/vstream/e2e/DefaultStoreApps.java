@@ -14,11 +14,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import static org.awaitility.Awaitility.await;
 
 /**
- * Starts {@code dev.vstream.defaultapp.DefaultStoreApplication} in child JVMs (with the test class
- * path, in a working directory of their own) and reads what they delivered and logged.
+ * Starts {@code dev.vstream.defaultapp.DefaultStoreApplication} in child JVMs ({@link ChildJvm}, in
+ * a working directory of their own) and reads what they delivered and logged.
  */
 final class DefaultStoreApps implements AutoCloseable {
 
@@ -34,7 +33,7 @@ final class DefaultStoreApps implements AutoCloseable {
 
 	final Path deliveries;
 
-	private final List<Process> processes = new ArrayList<>();
+	private final ChildJvm.Launcher launcher;
 
 	private int logs;
 
@@ -45,15 +44,7 @@ final class DefaultStoreApps implements AutoCloseable {
 	DefaultStoreApps(Path workDir) {
 		this.workDir = workDir;
 		this.deliveries = this.workDir.resolve("deliveries.txt");
-	}
-
-	/** A running child application and its log. */
-	record App(Process process, Path log) {
-
-		String logText() {
-			return read(this.log);
-		}
-
+		this.launcher = ChildJvm.launcher("dev.vstream.defaultapp.DefaultStoreApplication").workDir(workDir);
 	}
 
 	/**
@@ -62,25 +53,15 @@ final class DefaultStoreApps implements AutoCloseable {
 	 * @param extraArgs store settings
 	 * @return the application
 	 */
-	App start(String streamId, String... extraArgs) throws IOException {
+	ChildJvm start(String streamId, String... extraArgs) throws IOException {
 		Path log = this.workDir.resolve("app-" + (++this.logs) + ".log");
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), "dev.vstream.defaultapp.DefaultStoreApplication",
-				"--spring.main.banner-mode=off", "--vstream.vtgate.address=" + LocalVitess.grpcAddress(),
-				"--vstream.keyspace=commerce", "--vstream.id=" + streamId, "--vstream.start-position=current",
+		List<String> args = new ArrayList<>(List.of("--spring.main.banner-mode=off",
+				"--vstream.vtgate.address=" + LocalVitess.grpcAddress(), "--vstream.keyspace=commerce",
+				"--vstream.id=" + streamId, "--vstream.start-position=current",
 				"--vstream.reconnect.initial-interval=200ms", "--default-app.deliveries=" + this.deliveries,
 				"--default-app.sku-prefix=" + this.skuPrefix, "--spring.data.redis.repositories.enabled=false"));
-		command.addAll(List.of(extraArgs));
-		ProcessBuilder builder = new ProcessBuilder(command).directory(this.workDir.toFile());
-		builder.redirectErrorStream(true).redirectOutput(log.toFile());
-		Process process = builder.start();
-		this.processes.add(process);
-		App app = new App(process, log);
-		await().atMost(Duration.ofSeconds(90))
-			.failFast("the application exited", () -> !process.isAlive())
-			.until(() -> app.logText().contains("DEFAULT-APP STREAMING"));
-		return app;
+		args.addAll(List.of(extraArgs));
+		return this.launcher.start(log, args).awaitLog("DEFAULT-APP STREAMING", Duration.ofSeconds(90));
 	}
 
 	/** @return how many times each sku was delivered (as an insert) */
@@ -135,7 +116,7 @@ final class DefaultStoreApps implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.processes.forEach(Process::destroyForcibly);
+		this.launcher.close();
 	}
 
 }

@@ -1,16 +1,14 @@
 package dev.vstream.e2e;
 
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
-import dev.vstream.e2e.DefaultStoreApps.App;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +49,7 @@ class DefaultStoreKillIT {
 	@Test
 	void killedAtRandomPointsLosesNothingAndRepeatsAtMostOneTransactionPerKill() throws Exception {
 		String streamId = "sigkill-" + this.apps.tag;
-		App app = this.apps.start(streamId, DefaultStoreApps.NO_DATASOURCE);
+		ChildJvm app = this.apps.start(streamId, DefaultStoreApps.NO_DATASOURCE);
 		// Delivering the second order means the first one's position was saved: from here on a
 		// restart resumes from a saved position, never from "current".
 		List<String> committed = new CopyOnWriteArrayList<>(List.of(this.apps.skuPrefix + "w0", this.apps.skuPrefix + "w1"));
@@ -59,29 +57,21 @@ class DefaultStoreKillIT {
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.apps.deliveredInserts().size() == 2);
 
 		AtomicBoolean writing = new AtomicBoolean(true);
-		AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-		Thread writer = new Thread(() -> {
-			try (Connection connection = LocalVitess.vtgate("commerce"); var statement = connection.createStatement()) {
-				for (int i = 0; i < MAX_ORDERS && writing.get(); i++) {
-					String sku = this.apps.skuPrefix + i;
-					statement.execute("insert into corder (customer_id, sku, price) values (902, '" + sku + "', 1.00)");
-					committed.add(sku);
-				}
-			}
-			catch (Throwable ex) {
-				writerFailure.set(ex);
+		CompletableFuture<Void> writer = BackgroundWriter.statements("commerce", (statement) -> {
+			for (int i = 0; i < MAX_ORDERS && writing.get(); i++) {
+				String sku = this.apps.skuPrefix + i;
+				statement.execute("insert into corder (customer_id, sku, price) values (902, '" + sku + "', 1.00)");
+				committed.add(sku);
 			}
 		});
-		writer.start();
 		for (int kill = 1; kill <= KILLS; kill++) {
 			int target = delivered() + ThreadLocalRandom.current().nextInt(20, 200);
-			await().atMost(Duration.ofSeconds(60)).until(() -> delivered() >= target || !writer.isAlive());
-			app.process().destroyForcibly().waitFor();
+			await().atMost(Duration.ofSeconds(60)).until(() -> delivered() >= target || writer.isDone());
+			app.kill();
 			app = this.apps.start(streamId, DefaultStoreApps.NO_DATASOURCE);
 		}
 		writing.set(false);
-		writer.join(60_000);
-		assertThat(writerFailure.get()).isNull();
+		assertThat(writer).succeedsWithin(Duration.ofSeconds(60));
 
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> this.apps.deliveredInserts().keySet().containsAll(committed));

@@ -4,21 +4,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,7 +53,8 @@ class ExactlyOnceIT {
 
 	private final String effectTable = "effect_" + this.tag;
 
-	private final List<Process> processes = new ArrayList<>();
+	private final ChildJvm.Launcher launcher = ChildJvm.launcher("dev.vstream.crashapp.CrashApplication")
+		.jvmOptions("-Xmx256m");
 
 	private final JdbcTemplate postgres = new JdbcTemplate(new SingleConnectionDataSource(
 			LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"), LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
@@ -62,36 +62,26 @@ class ExactlyOnceIT {
 
 	@AfterEach
 	void stopApps() {
-		this.processes.forEach(Process::destroyForcibly);
+		this.launcher.close();
 	}
 
 	@Test
 	void killedAtRandomPointsNeitherLosesNorRepeatsAnEffect() throws Exception {
 		this.postgres.execute("create table " + this.effectTable + " (order_id bigint, sku varchar(64), op varchar(8))");
 		Path log = Files.createTempFile("crash-app-", ".log");
-		Process app = start(log);
-		await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(log).contains("CRASH-APP STREAMING"));
+		ChildJvm app = start(log);
+		app.awaitLog("CRASH-APP STREAMING", Duration.ofSeconds(90));
 
-		AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-		Thread writer = new Thread(() -> {
-			try {
-				writeOrders();
-			}
-			catch (Throwable ex) {
-				writerFailure.set(ex);
-			}
-		});
-		writer.start();
+		CompletableFuture<Void> writer = BackgroundWriter.statements("commerce", this::writeOrders);
 
 		int expected = ORDERS * 2;
 		for (int kill = 1; kill <= KILLS; kill++) {
 			int threshold = expected * kill / (KILLS + 1) + ThreadLocalRandom.current().nextInt(-10, 10);
 			await().atMost(Duration.ofSeconds(120)).until(() -> effects() >= threshold);
-			app.destroyForcibly().waitFor();
+			app.kill();
 			app = start(log);
 		}
-		writer.join(120_000);
-		assertThat(writerFailure.get()).isNull();
+		assertThat(writer).succeedsWithin(Duration.ofSeconds(120));
 
 		await().atMost(Duration.ofSeconds(120)).until(() -> effects() >= expected);
 		await().alias("every change leaves exactly one effect, and no more arrive")
@@ -112,8 +102,8 @@ class ExactlyOnceIT {
 		this.postgres.execute("create table " + this.effectTable + " (order_id bigint, sku varchar(64), op varchar(8))");
 		Path oldLog = Files.createTempFile("crash-app-old-", ".log");
 		Path newLog = Files.createTempFile("crash-app-new-", ".log");
-		Process old = start(oldLog);
-		await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(oldLog).contains("CRASH-APP STREAMING"));
+		ChildJvm old = start(oldLog);
+		old.awaitLog("CRASH-APP STREAMING", Duration.ofSeconds(90));
 		List<String> backwards = new CopyOnWriteArrayList<>();
 		AtomicInteger samples = new AtomicInteger();
 		ScheduledExecutorService sampler = samplePositions(backwards, samples);
@@ -123,15 +113,13 @@ class ExactlyOnceIT {
 			await().atMost(Duration.ofSeconds(60)).until(() -> effects() >= 60);
 
 			// The new instance starts while the old one streams: both stream every change.
-			start(newLog);
-			await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(newLog).contains("CRASH-APP STREAMING"));
+			start(newLog).awaitLog("CRASH-APP STREAMING", Duration.ofSeconds(90));
 			writeOrders(30, ORDERS - 30);
 			await().atMost(Duration.ofSeconds(120)).until(() -> effects() >= expected - 60);
 
 			// Then the old one is shut down (SIGTERM), the rolling deploy's last step; the new one
 			// handles what follows.
-			old.destroy();
-			assertThat(old.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			old.terminate();
 			writeOrders(ORDERS - 30, ORDERS);
 			await().atMost(Duration.ofSeconds(120)).until(() -> effects() >= expected);
 			await().alias("every change leaves exactly one effect, and no more arrive")
@@ -201,22 +189,19 @@ class ExactlyOnceIT {
 		return this.postgres.queryForObject("select count(*) from " + this.effectTable, Integer.class);
 	}
 
-	private void writeOrders() throws SQLException {
-		try (Connection connection = LocalVitess.vtgate("commerce"); var statement = connection.createStatement()) {
-			for (int i = 0; i < ORDERS; i++) {
-				statement.execute("insert into corder (customer_id, sku, price) values (" + (900 + i % 7) + ", 'crash-"
-						+ this.tag + "-" + i + "', 1.00)");
-			}
-			for (int i = 0; i < ORDERS; i++) {
-				statement.execute("update corder set price = 2.00 where sku = 'crash-" + this.tag + "-" + i + "'");
-			}
+	/** Insert every order, then update every order. */
+	private void writeOrders(Statement statement) throws SQLException {
+		for (int i = 0; i < ORDERS; i++) {
+			statement.execute("insert into corder (customer_id, sku, price) values (" + (900 + i % 7) + ", 'crash-"
+					+ this.tag + "-" + i + "', 1.00)");
+		}
+		for (int i = 0; i < ORDERS; i++) {
+			statement.execute("update corder set price = 2.00 where sku = 'crash-" + this.tag + "-" + i + "'");
 		}
 	}
 
-	private Process start(Path log) throws IOException {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-				"dev.vstream.crashapp.CrashApplication", "--spring.main.banner-mode=off",
+	private ChildJvm start(Path log) throws IOException {
+		return this.launcher.start(log, List.of("--spring.main.banner-mode=off",
 				"--vstream.vtgate.address=" + LocalVitess.grpcAddress(), "--vstream.keyspace=commerce",
 				"--vstream.id=crash-" + this.tag, "--vstream.start-position=current",
 				"--vstream.offset-store=jdbc", "--vstream.reconnect.initial-interval=200ms",
@@ -224,11 +209,7 @@ class ExactlyOnceIT {
 				"--spring.datasource.username=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
 				"--spring.datasource.password=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"),
 				"--crash.effect-table=" + this.effectTable, "--crash.delay-millis=5",
-				"--spring.data.redis.repositories.enabled=false");
-		builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-		Process process = builder.start();
-		this.processes.add(process);
-		return process;
+				"--spring.data.redis.repositories.enabled=false"));
 	}
 
 }

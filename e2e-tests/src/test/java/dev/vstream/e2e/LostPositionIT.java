@@ -18,8 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -43,11 +41,11 @@ class LostPositionIT {
 
 	private final String tag = "lost-" + UUID.randomUUID().toString().substring(0, 8);
 
-	private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+	private final InJvmApps apps = new InJvmApps(E2eApplication.class);
 
 	@AfterEach
 	void stopApps() {
-		this.apps.forEach(ConfigurableApplicationContext::close);
+		this.apps.close();
 	}
 
 	@Test
@@ -89,24 +87,16 @@ class LostPositionIT {
 	}
 
 	private ConfigurableApplicationContext start(String... more) {
-		List<String> all = new ArrayList<>(List.of("vstream.vtgate.address=" + LocalVitess.grpcAddress(),
-				"vstream.id=" + this.tag, "vstream.keyspace=commerce", "vstream.heartbeat-interval=1s",
-				"vstream.tables-to-copy=corder", "vstream.offset-store=redis",
+		List<String> all = new ArrayList<>(List.of("vstream.tables-to-copy=corder", "vstream.offset-store=redis",
 				"spring.data.redis.host=" + LocalVitess.get("VSTREAM_TEST_REDIS_HOST"),
 				"spring.data.redis.port=" + LocalVitess.get("VSTREAM_TEST_REDIS_PORT"),
 				"spring.data.redis.repositories.enabled=false",
 				// The run marker's home: the application's own database, not the offset store.
 				"spring.datasource.url=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"),
 				"spring.datasource.username=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
-				"spring.datasource.password=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"),
-				"spring.main.banner-mode=off"));
+				"spring.datasource.password=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD")));
 		all.addAll(List.of(more));
-		ConfigurableApplicationContext app = new SpringApplicationBuilder(E2eApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
-			.run();
-		this.apps.add(app);
-		return app;
+		return this.apps.start(this.tag, all);
 	}
 
 	/** What a Redis restarted without persistence leaves of the stream's position: nothing. */

@@ -5,8 +5,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import binlogdata.Binlogdata.ShardGtid;
@@ -20,8 +18,6 @@ import dev.vstream.stream.VStreamContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -42,11 +38,11 @@ class MissingPositionIT {
 
 	private final String tag = "missing-" + UUID.randomUUID().toString().substring(0, 8);
 
-	private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+	private final InJvmApps apps = new InJvmApps(E2eApplication.class);
 
 	@AfterEach
 	void stopApps() {
-		this.apps.forEach(ConfigurableApplicationContext::close);
+		this.apps.close();
 	}
 
 	@Test
@@ -61,14 +57,8 @@ class MissingPositionIT {
 			.addShardGtids(shard("customer", "80-", ahead))
 			.build());
 		String id = "stream-" + this.tag;
-		ConfigurableApplicationContext app = new SpringApplicationBuilder(E2eApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties("vstream.vtgate.address=" + LocalVitess.grpcAddress(), "vstream.id=" + id,
-					"vstream.keyspace=commerce", "vstream.heartbeat-interval=1s", "vstream.offset-store=memory",
-					"vstream.auto-startup=false", "vstream.reconnect.initial-interval=200ms",
-					"spring.main.banner-mode=off")
-			.run();
-		this.apps.add(app);
+		ConfigurableApplicationContext app = this.apps.start(id, "vstream.offset-store=memory",
+				"vstream.auto-startup=false", "vstream.reconnect.initial-interval=200ms");
 		OffsetRepository offsets = app.getBean(OffsetRepository.class);
 		offsets.save(id, saved);
 		VStreamContainer container = app.getBean(VStreamContainer.class);

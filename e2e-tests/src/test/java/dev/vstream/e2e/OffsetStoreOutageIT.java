@@ -1,14 +1,12 @@
 package dev.vstream.e2e;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -23,8 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +42,7 @@ class OffsetStoreOutageIT {
 
 	private final String tag = "outage-" + UUID.randomUUID().toString().substring(0, 8);
 
-	private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+	private final InJvmApps apps = new InJvmApps(E2eApplication.class);
 
 	private Store store;
 
@@ -91,7 +87,7 @@ class OffsetStoreOutageIT {
 
 	@AfterEach
 	void stopAll() throws Exception {
-		this.apps.forEach(ConfigurableApplicationContext::close);
+		this.apps.close();
 		if (this.store != null) {
 			service(this.store, "stop");
 		}
@@ -172,46 +168,16 @@ class OffsetStoreOutageIT {
 	}
 
 	private ConfigurableApplicationContext start(Store store) {
-		List<String> all = new ArrayList<>(List.of("vstream.vtgate.address=" + LocalVitess.grpcAddress(),
-				"vstream.id=" + this.tag, "vstream.keyspace=commerce", "vstream.start-position=current",
-				"vstream.heartbeat-interval=1s", "vstream.reconnect.initial-interval=200ms",
-				"vstream.reconnect.max-interval=1s", "spring.main.banner-mode=off"));
+		List<String> all = new ArrayList<>(List.of("vstream.start-position=current",
+				"vstream.reconnect.initial-interval=200ms", "vstream.reconnect.max-interval=1s"));
 		all.addAll(store.properties());
-		ConfigurableApplicationContext app = new SpringApplicationBuilder(E2eApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
-			.run();
-		this.apps.add(app);
-		return app;
+		return this.apps.start(this.tag, all);
 	}
 
 	/** Start or stop the private server with the project's script, bounded, its output in target/. */
 	private static void service(Store store, String action) throws IOException, InterruptedException {
-		Path script = scripts().resolve(store.script);
-		File log = Path.of("target", "outage-" + store.script + ".log").toFile();
-		ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), action).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-		builder.environment().put("VSTREAM_SERVICES_DIR", "/tmp/vstream-services-outage");
-		builder.environment().put(store.portVariable, String.valueOf(store.port));
-		Process process = builder.start();
-		if (!process.waitFor(240, TimeUnit.SECONDS)) {
-			process.destroyForcibly();
-			throw new IllegalStateException(store.script + " " + action + " did not finish within 240 s; see " + log);
-		}
-		if (process.exitValue() != 0) {
-			throw new IllegalStateException(
-					store.script + " " + action + " failed with exit code " + process.exitValue() + "; see " + log);
-		}
-	}
-
-	private static Path scripts() {
-		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-			Path scripts = dir.resolve("scripts/services");
-			if (Files.isRegularFile(scripts.resolve("redis.sh"))) {
-				return scripts;
-			}
-		}
-		throw new IllegalStateException("scripts/services not found above " + Path.of("").toAbsolutePath());
+		ProjectScripts.run("services/" + store.script, Map.of("VSTREAM_SERVICES_DIR", "/tmp/vstream-services-outage",
+				store.portVariable, String.valueOf(store.port)), "outage-" + store.script + ".log", action);
 	}
 
 	private static long millis(long nanos) {

@@ -3,8 +3,8 @@ package dev.vstream.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,9 @@ class ScaleOutIT {
 
 	private final long firstOrderId = 7_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
 
-	private final Map<String, Process> processes = new LinkedHashMap<>();
+	private final ChildJvm.Launcher launcher = ChildJvm.launcher("dev.vstream.scaleapp.ScaleApplication");
+
+	private final Map<String, ChildJvm> instances = new LinkedHashMap<>();
 
 	/** Where the instances record their handlings (and, with offset-store jdbc, keep positions and locks). */
 	private JdbcTemplate database;
@@ -57,7 +59,7 @@ class ScaleOutIT {
 
 	@AfterEach
 	void stopApps() {
-		this.processes.values().forEach(Process::destroyForcibly);
+		this.launcher.close();
 		if (this.database != null) {
 			this.database.execute("drop table if exists " + this.table);
 		}
@@ -116,16 +118,7 @@ class ScaleOutIT {
 						: output.contains("SCALE-APP STREAMING " + stream);
 			});
 
-			AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-			Thread writer = new Thread(() -> {
-				try {
-					writeOrders();
-				}
-				catch (Throwable ex) {
-					writerFailure.set(ex);
-				}
-			});
-			writer.start();
+			CompletableFuture<Void> writer = BackgroundWriter.statements("customer", this::writeOrders);
 
 			// Mid-stream: changes of both shards handled, many more still to come.
 			await().atMost(Duration.ofSeconds(60)).until(() -> count("shard = '-80'") >= 30 && count("shard = '80-'") >= 30);
@@ -133,12 +126,11 @@ class ScaleOutIT {
 					"select instance from " + this.table + " where shard = '-80' order by started_at desc limit 1",
 					String.class);
 			Instant killedAt = Instant.now();
-			this.processes.get(victim).destroyForcibly().waitFor();
+			this.instances.get(victim).kill();
 			System.out.println("ScaleOutIT " + mode + " killed " + victim + " (owner of customer/-80) with SIGKILL at "
 					+ killedAt);
 
-			writer.join(120_000);
-			assertThat(writerFailure.get()).isNull();
+			assertThat(writer).succeedsWithin(Duration.ofSeconds(120));
 			await().atMost(Duration.ofSeconds(90)).until(() -> distinctOrders() >= ORDERS);
 			await().alias("every change handled, and no more arrive")
 				.during(Duration.ofSeconds(2))
@@ -163,9 +155,9 @@ class ScaleOutIT {
 			return new Run(victim, killedAt, handlings);
 		}
 		finally {
-			this.processes.values().forEach(Process::destroy);
-			for (Process process : this.processes.values()) {
-				process.waitFor();
+			this.instances.values().forEach((instance) -> instance.process().destroy());
+			for (ChildJvm instance : this.instances.values()) {
+				instance.process().waitFor();
 			}
 		}
 	}
@@ -218,20 +210,15 @@ class ScaleOutIT {
 		return this.database.queryForObject("select count(distinct order_id) from " + this.table, Integer.class);
 	}
 
-	private void writeOrders() throws SQLException {
-		try (Connection connection = LocalVitess.vtgate("customer"); var statement = connection.createStatement()) {
-			for (int i = 0; i < ORDERS; i++) {
-				statement.execute("insert into corder (order_id, customer_id, sku, price) values ("
-						+ (this.firstOrderId + i) + ", " + (this.firstOrderId + i) + ", '" + this.tag + "-" + i + "', 1.00)");
-			}
+	private void writeOrders(Statement statement) throws SQLException {
+		for (int i = 0; i < ORDERS; i++) {
+			statement.execute("insert into corder (order_id, customer_id, sku, price) values ("
+					+ (this.firstOrderId + i) + ", " + (this.firstOrderId + i) + ", '" + this.tag + "-" + i + "', 1.00)");
 		}
 	}
 
 	private void start(String instance, Path log, List<String> store) throws IOException {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), "dev.vstream.scaleapp.ScaleApplication",
-				"--spring.main.banner-mode=off", "--vstream.vtgate.address=" + LocalVitess.grpcAddress(),
+		List<String> command = new ArrayList<>(List.of("--spring.main.banner-mode=off", "--vstream.vtgate.address=" + LocalVitess.grpcAddress(),
 				"--vstream.keyspace=customer", "--vstream.id=scale-" + this.tag, "--vstream.start-position=current",
 				"--vstream.heartbeat-interval=1s", "--vstream.reconnect.initial-interval=200ms",
 				"--vstream.scaling.instance-id=" + instance,
@@ -243,9 +230,7 @@ class ScaleOutIT {
 				"--spring.datasource.hikari.maximum-pool-size=4", "--scale.table=" + this.table, "--scale.tag=" + this.tag,
 				"--scale.delay-millis=20", "--spring.data.redis.repositories.enabled=false"));
 		command.addAll(store);
-		ProcessBuilder builder = new ProcessBuilder(command);
-		builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-		this.processes.put(instance, builder.start());
+		this.instances.put(instance, this.launcher.start(log, command));
 	}
 
 	record Handling(long orderId, String shard, String instance, Instant started) {

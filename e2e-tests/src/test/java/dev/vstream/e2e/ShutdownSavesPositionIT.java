@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import dev.vstream.e2e.DefaultStoreApps.App;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,12 +71,12 @@ class ShutdownSavesPositionIT {
 	private void sigtermRounds(int rounds, int freshEvery, String... storeArgs) throws Exception {
 		List<String> committed = new ArrayList<>();
 		List<String> failures = new ArrayList<>();
-		App app = null;
+		ChildJvm app = null;
 		String streamId = null;
 		for (int round = 0; round < rounds; round++) {
 			if (round % freshEvery == 0) {
 				if (app != null) {
-					terminate(app);
+					app.terminate();
 				}
 				streamId = "sigterm-" + this.apps.tag + "-" + round;
 				app = this.apps.start(streamId, storeArgs);
@@ -87,12 +86,12 @@ class ShutdownSavesPositionIT {
 			committed.add(sku);
 			// The fault's timing (not a wait for a condition): SIGTERM lands before, during or after delivery.
 			TimeUnit.MILLISECONDS.sleep(ThreadLocalRandom.current().nextInt(0, 101));
-			terminate(app);
+			app.terminate();
 			String stopped = DefaultStoreApps.stoppedAt(app.logText(), streamId);
 			if (app.logText().contains("could not save its position")) {
 				failures.add("round " + round + ": the final save failed (" + app.log() + ")");
 			}
-			App restarted = this.apps.start(streamId, storeArgs);
+			ChildJvm restarted = this.apps.start(streamId, storeArgs);
 			String resumed = DefaultStoreApps.resumedFrom(restarted.logText(), streamId);
 			if (stopped == null || !stopped.equals(resumed)) {
 				failures.add("round " + round + ": stopped at " + stopped + " but the restart resumed from " + resumed
@@ -106,16 +105,11 @@ class ShutdownSavesPositionIT {
 				failures.add("round " + round + ": " + sku + " was never delivered (" + restarted.log() + ")");
 			}
 		}
-		terminate(app);
+		app.terminate();
 		Map<String, Long> delivered = this.apps.deliveredInserts();
 		assertThat(failures).as("every SIGTERM saved the last handled position").isEmpty();
 		assertThat(delivered.keySet()).as("every committed order delivered").containsExactlyInAnyOrderElementsOf(committed);
 		assertThat(delivered).as("no order delivered twice after a graceful stop").allSatisfy((sku, times) -> assertThat(times).isEqualTo(1));
-	}
-
-	private static void terminate(App app) throws InterruptedException {
-		app.process().destroy();
-		assertThat(app.process().waitFor(60, TimeUnit.SECONDS)).as("the application stops on SIGTERM").isTrue();
 	}
 
 }

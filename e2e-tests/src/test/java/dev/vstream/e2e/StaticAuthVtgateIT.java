@@ -6,8 +6,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -20,8 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
@@ -47,7 +43,7 @@ class StaticAuthVtgateIT {
 
 	private final String tag = "auth-" + UUID.randomUUID().toString().substring(0, 8);
 
-	private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+	private final InJvmApps apps = new InJvmApps(E2eApplication.class);
 
 	@BeforeAll
 	static void startCluster() throws Exception {
@@ -80,7 +76,7 @@ class StaticAuthVtgateIT {
 
 	@AfterEach
 	void stopApps() {
-		this.apps.forEach(ConfigurableApplicationContext::close);
+		this.apps.close();
 	}
 
 	@Test
@@ -110,15 +106,9 @@ class StaticAuthVtgateIT {
 	}
 
 	private ConfigurableApplicationContext start(String password) {
-		ConfigurableApplicationContext app = new SpringApplicationBuilder(E2eApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties("vstream.vtgate.address=127.0.0.1:" + cluster.grpcPort(), "vstream.vtgate.username=streamer",
-					password, "vstream.id=" + this.tag, "vstream.keyspace=commerce", "vstream.offset-store=memory",
-					"vstream.start-position=current", "vstream.heartbeat-interval=1s",
-					"vstream.reconnect.initial-interval=200ms", "spring.main.banner-mode=off")
-			.run();
-		this.apps.add(app);
-		return app;
+		return this.apps.start(this.tag, "vstream.vtgate.address=127.0.0.1:" + cluster.grpcPort(),
+				"vstream.vtgate.username=streamer", password, "vstream.offset-store=memory",
+				"vstream.start-position=current", "vstream.reconnect.initial-interval=200ms");
 	}
 
 }

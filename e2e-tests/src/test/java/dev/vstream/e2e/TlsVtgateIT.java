@@ -23,8 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
@@ -60,7 +58,7 @@ class TlsVtgateIT {
 
 	private final String tag = "tls-" + UUID.randomUUID().toString().substring(0, 8);
 
-	private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+	private final InJvmApps apps = new InJvmApps(E2eApplication.class);
 
 	@BeforeAll
 	static void startTlsCluster() throws Exception {
@@ -98,7 +96,7 @@ class TlsVtgateIT {
 
 	@AfterEach
 	void stopApps() {
-		this.apps.forEach(ConfigurableApplicationContext::close);
+		this.apps.close();
 	}
 
 	@Test
@@ -148,17 +146,10 @@ class TlsVtgateIT {
 
 	private ConfigurableApplicationContext start(String... properties) {
 		List<String> all = new ArrayList<>(List.of("vstream.vtgate.address=127.0.0.1:" + (BASE_PORT + 1),
-				"vstream.vtgate.ssl.bundle=vtgate", "vstream.id=" + this.tag, "vstream.keyspace=commerce",
-				"vstream.offset-store=memory", "vstream.start-position=current", "vstream.heartbeat-interval=1s",
-				"vstream.reconnect.initial-interval=200ms", "vstream.reconnect.max-interval=1s",
-				"spring.main.banner-mode=off"));
+				"vstream.vtgate.ssl.bundle=vtgate", "vstream.offset-store=memory", "vstream.start-position=current",
+				"vstream.reconnect.initial-interval=200ms", "vstream.reconnect.max-interval=1s"));
 		all.addAll(List.of(properties));
-		ConfigurableApplicationContext app = new SpringApplicationBuilder(E2eApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
-			.run();
-		this.apps.add(app);
-		return app;
+		return this.apps.start(this.tag, all);
 	}
 
 	/** Run a script of scripts/vitess against the TLS cluster. */

@@ -24,8 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,11 +41,11 @@ class VStreamEndToEndIT {
 
 	private final String tag = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
 
-	private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+	private final InJvmApps apps = new InJvmApps(E2eApplication.class);
 
 	@AfterEach
 	void stopApps() {
-		this.apps.forEach(ConfigurableApplicationContext::close);
+		this.apps.close();
 	}
 
 	@Test
@@ -215,16 +213,9 @@ class VStreamEndToEndIT {
 	}
 
 	private ConfigurableApplicationContext start(String stream, String... properties) {
-		List<String> all = new ArrayList<>(List.of("vstream.vtgate.address=" + LocalVitess.grpcAddress(),
-				"vstream.id=" + streamId(stream), "vstream.keyspace=commerce", "vstream.heartbeat-interval=1s",
-				"vstream.reconnect.initial-interval=200ms", "spring.main.banner-mode=off"));
+		List<String> all = new ArrayList<>(List.of("vstream.reconnect.initial-interval=200ms"));
 		all.addAll(List.of(properties));
-		ConfigurableApplicationContext app = new SpringApplicationBuilder(E2eApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
-			.run();
-		this.apps.add(app);
-		return app;
+		return this.apps.start(streamId(stream), all);
 	}
 
 	private String streamId(String stream) {

@@ -1,9 +1,6 @@
 package dev.vstream.e2e;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,10 +8,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.vstream.e2e.E2eApplication.Recorder;
 import dev.vstream.listener.Operation;
@@ -27,8 +25,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,11 +48,11 @@ class VtgateRestartIT {
 
 	private final String tag = "restart-" + UUID.randomUUID().toString().substring(0, 8);
 
-	private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+	private final InJvmApps apps = new InJvmApps(E2eApplication.class);
 
 	@AfterEach
 	void stopApps() {
-		this.apps.forEach(ConfigurableApplicationContext::close);
+		this.apps.close();
 	}
 
 	@Test
@@ -91,26 +87,19 @@ class VtgateRestartIT {
 		long reconnectsBefore = container.getReconnects();
 
 		AtomicInteger written = new AtomicInteger();
-		AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-		Thread writer = new Thread(() -> {
-			try {
-				for (int i = 0; i < WRITTEN_DURING_RESTART; i++) {
-					String sku = "b-" + i;
-					// vtgate is away for a while: retry until the row is in (once: a retried insert
-					// whose first attempt did commit is not repeated)
-					await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-						.until(() -> insertOnce(sku));
-					written.incrementAndGet();
-				}
-			}
-			catch (Throwable ex) {
-				writerFailure.set(ex);
-			}
-		}, "restart-writer");
 		boolean restarted = false;
 		long restartStart = System.nanoTime();
+		CompletableFuture<Void> writer = BackgroundWriter.start("restart-writer", () -> {
+			for (int i = 0; i < WRITTEN_DURING_RESTART; i++) {
+				String sku = "b-" + i;
+				// vtgate is away for a while: retry until the row is in (once: a retried insert
+				// whose first attempt did commit is not repeated)
+				await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+					.until(() -> insertOnce(sku));
+				written.incrementAndGet();
+			}
+		});
 		try {
-			writer.start();
 			await().atMost(TIMEOUT).until(() -> written.get() >= 5);
 			restarted = true;
 			run("stop.sh", "--keep-data");
@@ -125,9 +114,7 @@ class VtgateRestartIT {
 				run("start.sh");
 			}
 		}
-		writer.join(TIMEOUT.toMillis());
-		assertThat(writer.isAlive()).isFalse();
-		assertThat(writerFailure.get()).isNull();
+		assertThat(writer).succeedsWithin(TIMEOUT);
 		for (int i = 0; i < 5; i++) {
 			insertOnce("c-" + i);
 		}
@@ -189,30 +176,7 @@ class VtgateRestartIT {
 
 	/** Run a script of scripts/vitess, bounded, its output in target/. */
 	private static void run(String script, String... args) throws IOException, InterruptedException {
-		Path scripts = vitessScripts();
-		List<String> command = new ArrayList<>(List.of("bash", scripts.resolve(script).toString()));
-		command.addAll(List.of(args));
-		File log = Path.of("target", "vtgate-restart-" + script + ".log").toFile();
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(log))
-			.start();
-		if (!process.waitFor(240, TimeUnit.SECONDS)) {
-			process.destroyForcibly();
-			throw new IllegalStateException(script + " did not finish within 240 s; see " + log);
-		}
-		if (process.exitValue() != 0) {
-			throw new IllegalStateException(script + " failed with exit code " + process.exitValue() + "; see " + log);
-		}
-	}
-
-	private static Path vitessScripts() {
-		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-			Path scripts = dir.resolve("scripts/vitess");
-			if (Files.isRegularFile(scripts.resolve("start.sh"))) {
-				return scripts;
-			}
-		}
-		throw new IllegalStateException("scripts/vitess not found above " + Path.of("").toAbsolutePath());
+		ProjectScripts.run("vitess/" + script, Map.of(), "vtgate-restart-" + script + ".log", args);
 	}
 
 	private static long millis(long nanos) {
@@ -226,17 +190,10 @@ class VtgateRestartIT {
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {
-		List<String> all = new ArrayList<>(List.of("vstream.vtgate.address=" + LocalVitess.grpcAddress(),
-				"vstream.id=" + this.tag, "vstream.keyspace=commerce", "vstream.offset-store=memory",
-				"vstream.heartbeat-interval=1s", "vstream.reconnect.initial-interval=200ms",
-				"vstream.reconnect.max-interval=1s", "spring.main.banner-mode=off"));
+		List<String> all = new ArrayList<>(List.of("vstream.offset-store=memory", "vstream.reconnect.initial-interval=200ms",
+				"vstream.reconnect.max-interval=1s"));
 		all.addAll(List.of(properties));
-		ConfigurableApplicationContext app = new SpringApplicationBuilder(E2eApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
-			.run();
-		this.apps.add(app);
-		return app;
+		return this.apps.start(this.tag, all);
 	}
 
 }

@@ -1,8 +1,6 @@
 package dev.vstream.e2e;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import dev.vstream.e2e.E2eApplication.Recorder;
@@ -12,8 +10,6 @@ import dev.vstream.stream.VStreamContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,11 +27,11 @@ class VtgateSendLimitIT {
 
 	private final String table = "big_row_" + UUID.randomUUID().toString().substring(0, 8);
 
-	private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+	private final InJvmApps apps = new InJvmApps(E2eApplication.class);
 
 	@AfterEach
 	void cleanUp() {
-		this.apps.forEach(ConfigurableApplicationContext::close);
+		this.apps.close();
 		LocalVitess.execute("commerce", "drop table if exists " + this.table);
 	}
 
@@ -43,14 +39,9 @@ class VtgateSendLimitIT {
 	void rowLargerThanVtgateMaySendFailsTheStreamWithWhatToDo() {
 		LocalVitess.execute("commerce",
 				"create table " + this.table + " (order_id bigint primary key, payload longblob)");
-		ConfigurableApplicationContext app = new SpringApplicationBuilder(E2eApplication.class)
-			.web(WebApplicationType.NONE)
-			.properties("vstream.vtgate.address=" + LocalVitess.grpcAddress(), "vstream.id=" + this.table,
-					"vstream.keyspace=commerce", "vstream.offset-store=memory", "vstream.start-position=current",
-					"vstream.heartbeat-interval=1s", "vstream.reconnect.initial-interval=100ms",
-					"e2e.order-table=" + this.table, "spring.main.banner-mode=off")
-			.run();
-		this.apps.add(app);
+		ConfigurableApplicationContext app = this.apps.start(this.table, "vstream.offset-store=memory",
+				"vstream.start-position=current", "vstream.reconnect.initial-interval=100ms",
+				"e2e.order-table=" + this.table);
 		VStreamContainer container = app.getBean(VStreamContainer.class);
 		Recorder recorder = app.getBean(Recorder.class);
 		OffsetRepository offsets = app.getBean(OffsetRepository.class);

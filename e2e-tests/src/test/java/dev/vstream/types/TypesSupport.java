@@ -9,12 +9,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import dev.vstream.e2e.InJvmApps;
 import dev.vstream.e2e.LocalVitess;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.awaitility.Awaitility.await;
@@ -48,15 +47,12 @@ final class TypesSupport {
 		}
 	}
 
+	/** Start an app on stream {@code stream}, its positions in memory; the caller closes it. */
 	static ConfigurableApplicationContext start(String stream, String... properties) {
-		List<String> all = new ArrayList<>(List.of("vstream.vtgate.address=" + LocalVitess.grpcAddress(),
-				"vstream.id=" + stream, "vstream.keyspace=commerce", "vstream.heartbeat-interval=1s",
-				"vstream.offset-store=memory", "vstream.reconnect.initial-interval=200ms",
-				"spring.main.banner-mode=off"));
+		List<String> all = new ArrayList<>(List.of("vstream.offset-store=memory",
+				"vstream.reconnect.initial-interval=200ms"));
 		all.addAll(List.of(properties));
-		return new SpringApplicationBuilder(TypesApplication.class).web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
-			.run();
+		return new InJvmApps(TypesApplication.class).start(stream, all);
 	}
 
 	static void awaitStreaming(ConfigurableApplicationContext app) {

@@ -18,11 +18,12 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.position.StartPosition;
-import dev.vstream.stream.StreamState;
 import dev.vstream.stream.DefaultVStreamContainer;
+import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.Events;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
@@ -66,7 +67,7 @@ abstract class AbstractStreamTests {
 	}
 
 	DefaultVStreamContainer container(String id, StartPosition start, List<VStreamListenerEndpoint> listeners) {
-		return track(new DefaultVStreamContainer(settings(id, start), this.vtgate.channel(), new InMemoryOffsetRepository(),
+		return track(StreamFixture.newContainer(settings(id, start), this.vtgate.channel(), new InMemoryOffsetRepository(),
 				() -> listeners, VStreamErrorHandler.stopStream()));
 	}
 

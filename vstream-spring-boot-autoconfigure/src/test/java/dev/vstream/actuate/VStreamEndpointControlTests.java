@@ -8,10 +8,10 @@ import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamState;
-import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.test.Events;
+import dev.vstream.test.StreamFixture;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -158,7 +158,7 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 	}
 
 	private VStreamContainer withOffsets(String id) {
-		return track(new DefaultVStreamContainer(settings(id, StartPosition.CURRENT), this.vtgate.channel(), this.offsets,
+		return track(StreamFixture.newContainer(settings(id, StartPosition.CURRENT), this.vtgate.channel(), this.offsets,
 				() -> List.of(listener("customerListener", "", "customer")), VStreamErrorHandler.stopStream()));
 	}
 

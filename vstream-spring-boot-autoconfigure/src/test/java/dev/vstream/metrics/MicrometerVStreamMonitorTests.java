@@ -1,24 +1,19 @@
 package dev.vstream.metrics;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.vstream.listener.DefaultVStreamErrorHandler;
 import dev.vstream.listener.ErrorRecovery;
-import dev.vstream.listener.ListenerMethodAdapter;
 import dev.vstream.listener.RowChange;
-import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
-import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.Order;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.micrometer.common.KeyValue;
@@ -29,12 +24,9 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.vitess.proto.Topodata.TabletType;
-import io.vitess.proto.Vtgate.VStreamResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.convert.support.DefaultConversionService;
-import org.springframework.util.ReflectionUtils;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static dev.vstream.test.Events.begin;
@@ -54,15 +46,15 @@ import static org.awaitility.Awaitility.await;
  */
 class MicrometerVStreamMonitorTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final StreamFixture<InMemoryOffsetRepository> fixture = StreamFixture.inMemory();
+
+	private final TestVtgate vtgate = this.fixture.vtgate();
 
 	private final MeterRegistry meters = new SimpleMeterRegistry();
 
 	private final ObservationRegistry observations = ObservationRegistry.create();
 
 	private final List<Observation.Context> observed = new CopyOnWriteArrayList<>();
-
-	private final List<VStreamContainer> containers = new ArrayList<>();
 
 	MicrometerVStreamMonitorTests() {
 		this.observations.observationConfig().observationHandler(new ObservationHandler<>() {
@@ -82,8 +74,7 @@ class MicrometerVStreamMonitorTests {
 
 	@AfterEach
 	void close() {
-		this.containers.forEach(VStreamContainer::stop);
-		this.vtgate.close();
+		this.fixture.close();
 	}
 
 	@Test
@@ -93,7 +84,7 @@ class MicrometerVStreamMonitorTests {
 				delete("commerce", "0", "corder", row(2, 7, "fail", "1.00")),
 				insert("commerce", "0", "corder", row(3, 7, "sku-3", "1.00")),
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()));
-		VStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, this.observations, null));
+		DefaultVStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, this.observations, null));
 
 		container.start();
 
@@ -122,7 +113,7 @@ class MicrometerVStreamMonitorTests {
 		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
 				insert("commerce", "0", "corder", row(1, 7, "sku-1", "1.00")),
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()));
-		VStreamContainer container = container(new MicrometerVStreamMonitor(null, this.observations, null));
+		DefaultVStreamContainer container = container(new MicrometerVStreamMonitor(null, this.observations, null));
 
 		container.start();
 
@@ -152,7 +143,7 @@ class MicrometerVStreamMonitorTests {
 			}
 
 		};
-		VStreamContainer container = container(new MicrometerVStreamMonitor(null, this.observations, custom));
+		DefaultVStreamContainer container = container(new MicrometerVStreamMonitor(null, this.observations, custom));
 
 		container.start();
 
@@ -163,7 +154,7 @@ class MicrometerVStreamMonitorTests {
 	@Test
 	void countsReconnectsByStatusCode() {
 		this.vtgate.thenFail(Status.UNAVAILABLE).thenSend(response(vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1"))));
-		VStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, null, null));
+		DefaultVStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, null, null));
 
 		container.start();
 
@@ -172,17 +163,13 @@ class MicrometerVStreamMonitorTests {
 			.isEqualTo(1);
 	}
 
-	private VStreamContainer container(MicrometerVStreamMonitor monitor) {
+	private DefaultVStreamContainer container(MicrometerVStreamMonitor monitor) {
 		VStreamSettings settings = new VStreamSettings("orders", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ZERO, false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint("recorder", "", "corder", Set.of(), true,
-				new ListenerMethodAdapter(new Recorder(), ReflectionUtils.findMethod(Recorder.class, "on", RowChange.class),
-						new RowMapperFactory(new DefaultConversionService())));
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), new InMemoryOffsetRepository(),
-				() -> List.of(endpoint),
-				new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.SKIP, null));
+		DefaultVStreamContainer container = this.fixture.container(settings,
+				new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.SKIP, null),
+				this.fixture.endpoint("recorder", "corder", new Recorder(), "on"));
 		container.setMonitor(monitor);
-		this.containers.add(container);
 		return container;
 	}
 

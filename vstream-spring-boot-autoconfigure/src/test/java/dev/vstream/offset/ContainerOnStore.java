@@ -10,9 +10,9 @@ import dev.vstream.listener.ListenerMethodAdapter;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.position.StartPosition;
-import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Topodata.TabletType;
 
@@ -43,7 +43,7 @@ final class ContainerOnStore {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		return new DefaultVStreamContainer(settings, vtgate.channel(), store, () -> List.of(endpoint),
+		return StreamFixture.newContainer(settings, vtgate.channel(), store, () -> List.of(endpoint),
 				new DefaultVStreamErrorHandler());
 	}
 

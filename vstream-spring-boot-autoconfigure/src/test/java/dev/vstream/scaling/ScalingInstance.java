@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-
 import javax.sql.DataSource;
 
 import dev.vstream.listener.ListenerMethodAdapter;
@@ -20,6 +19,7 @@ import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.Order;
+import dev.vstream.test.StreamFixture;
 import io.grpc.Channel;
 import io.vitess.proto.Topodata.TabletType;
 
@@ -81,7 +81,7 @@ final class ScalingInstance implements AutoCloseable {
 	 * A stream of this instance's listener on keyspace customer.
 	 * @param streamOffsets where it saves its position
 	 */
-	VStreamContainer stream(OffsetRepository streamOffsets) {
+	DefaultVStreamContainer stream(OffsetRepository streamOffsets) {
 		VStreamSettings settings = new VStreamSettings("orders", "customer", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ZERO, false, new FixedBackOff(50, Long.MAX_VALUE), List.of());
 		VStreamListenerEndpoint endpoint;
@@ -93,7 +93,7 @@ final class ScalingInstance implements AutoCloseable {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate, streamOffsets, () -> List.of(endpoint),
+		DefaultVStreamContainer container = StreamFixture.newContainer(settings, this.vtgate, streamOffsets, () -> List.of(endpoint),
 				VStreamErrorHandler.stopStream());
 		container.setVerifyTables(false);
 		return container;

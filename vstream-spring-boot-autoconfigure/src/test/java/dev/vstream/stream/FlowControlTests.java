@@ -15,6 +15,7 @@ import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
+import dev.vstream.test.StreamFixture;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -80,7 +81,7 @@ class FlowControlTests {
 		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint("slow", "", "corder", Set.of(), true,
 				new ListenerMethodAdapter(listener, Listener.class.getDeclaredMethod("on", Order.class),
 						new RowMapperFactory(new DefaultConversionService())));
-		DefaultVStreamContainer container = new DefaultVStreamContainer(
+		VStreamContainer container = StreamFixture.newContainer(
 				new VStreamSettings("flow", "commerce", StartPosition.COPY, TabletType.PRIMARY, Duration.ZERO, false,
 						new FixedBackOff(10, 0), List.of()),
 				channel, new InMemoryOffsetRepository(), () -> List.of(endpoint), VStreamErrorHandler.stopStream());

@@ -18,6 +18,7 @@ import dev.vstream.offset.JdbcStreamRunMarker;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.position.StartPosition;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -143,7 +144,7 @@ class LostPositionTests {
 
 	@Test
 	void aResetThatDeletesThePositionForgetsTheRun() {
-		VStreamContainer first = runOnceAndStop();
+		DefaultVStreamContainer first = runOnceAndStop();
 		first.resetPosition(null);
 		assertThat(this.marker.hasRun("test")).isFalse();
 		DefaultVStreamContainer container = container(this.marker);
@@ -171,7 +172,7 @@ class LostPositionTests {
 	void withStartPositionCurrentTheWarningSaysWhatIsSkipped(CapturedOutput output) {
 		StreamRunMarker ran = new InMemoryRunMarker();
 		ran.markRun("test");
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(StartPosition.CURRENT), this.vtgate.channel(),
+		DefaultVStreamContainer container = StreamFixture.newContainer(settings(StartPosition.CURRENT), this.vtgate.channel(),
 				new InMemoryOffsetRepository(), () -> List.of(endpoint()), VStreamErrorHandler.stopStream());
 		this.containers.add(container);
 		container.setRunMarker(ran);
@@ -181,7 +182,7 @@ class LostPositionTests {
 				+ "are delivered; everything written since the stream last ran is skipped");
 	}
 
-	private VStreamContainer runOnceAndStop() {
+	private DefaultVStreamContainer runOnceAndStop() {
 		this.vtgate.thenSend(transaction(1));
 		DefaultVStreamContainer container = container(this.marker);
 		container.start();
@@ -199,7 +200,7 @@ class LostPositionTests {
 	}
 
 	private DefaultVStreamContainer container(StreamRunMarker marker) {
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(StartPosition.COPY), this.vtgate.channel(),
+		DefaultVStreamContainer container = StreamFixture.newContainer(settings(StartPosition.COPY), this.vtgate.channel(),
 				this.offsets, () -> List.of(endpoint()), VStreamErrorHandler.stopStream());
 		container.setRunMarker(marker);
 		container.setMonitor(new MicrometerVStreamMonitor(this.meters, null, null));

@@ -1,23 +1,19 @@
 package dev.vstream.stream;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
 import binlogdata.Binlogdata.VGtid;
 import dev.vstream.listener.DefaultVStreamErrorHandler;
-import dev.vstream.listener.ListenerMethodAdapter;
 import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
-import dev.vstream.stream.VStreamResilienceTests.RecordingOffsets;
-import dev.vstream.test.Order;
+import dev.vstream.test.RecordingOffsets;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Query;
@@ -26,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static dev.vstream.test.Events.begin;
@@ -55,22 +50,19 @@ class MalformedStreamTests {
 
 	private static final VGtid V3 = vgtid("commerce", "0", "MariaDB/0-1-3");
 
-	private TestVtgate vtgate = new TestVtgate();
-
 	private final RecordingOffsets offsets = new RecordingOffsets();
 
-	private final RowMapperFactory mappers = new RowMapperFactory(new DefaultConversionService());
+	private StreamFixture<RecordingOffsets> fixture = new StreamFixture<>(this.offsets);
+
+	private TestVtgate vtgate = this.fixture.vtgate();
 
 	private final OrderRecorder orders = new OrderRecorder();
 
 	private final Docs docs = new Docs();
 
-	private final List<VStreamContainer> containers = new ArrayList<>();
-
 	@AfterEach
 	void close() {
-		this.containers.forEach(VStreamContainer::stop);
-		this.vtgate.close();
+		this.fixture.close();
 	}
 
 	@Test
@@ -122,8 +114,9 @@ class MalformedStreamTests {
 
 	@Test
 	void responseLargerThanTheChannelAcceptsFailsInsteadOfReconnectingForever() {
-		this.vtgate.close();
-		this.vtgate = new TestVtgate(4096);
+		this.fixture.close();
+		this.fixture = new StreamFixture<>(new TestVtgate(4096), this.offsets);
+		this.vtgate = this.fixture.vtgate();
 		String huge = "x".repeat(16 * 1024);
 		this.vtgate.thenSend(firstTransaction(),
 				response(begin(), insert("commerce", "0", "corder", row(2, 7, huge, "2.50")), vgtidEvent(V2), commit()));
@@ -257,8 +250,6 @@ class MalformedStreamTests {
 		assertThat(this.docs.bodies.get(1).get("a").asInt()).isEqualTo(2);
 	}
 
-	// ---------------------------------------------------------------- helpers
-
 	private static String messages(Throwable error) {
 		StringBuilder all = new StringBuilder();
 		for (Throwable t = error; t != null; t = t.getCause()) {
@@ -308,23 +299,11 @@ class MalformedStreamTests {
 	}
 
 	private VStreamListenerEndpoint ordersEndpoint() {
-		try {
-			return new VStreamListenerEndpoint("orders", "", "corder", Set.of(), true, new ListenerMethodAdapter(
-					this.orders, OrderRecorder.class.getDeclaredMethod("on", RowChange.class), this.mappers));
-		}
-		catch (NoSuchMethodException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return this.fixture.endpoint("orders", "corder", this.orders, "on");
 	}
 
 	private VStreamListenerEndpoint docsEndpoint() {
-		try {
-			return new VStreamListenerEndpoint("docs", "", "doc", Set.of(), true, new ListenerMethodAdapter(this.docs,
-					Docs.class.getDeclaredMethod("on", RowChange.class), this.mappers));
-		}
-		catch (NoSuchMethodException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return this.fixture.endpoint("docs", "doc", this.docs, "on");
 	}
 
 	private VStreamContainer start() {
@@ -335,11 +314,7 @@ class MalformedStreamTests {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
 		// The production default: a row that cannot be decoded or mapped stops the stream.
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
-				() -> List.of(endpoint), new DefaultVStreamErrorHandler());
-		this.containers.add(container);
-		container.start();
-		return container;
+		return this.fixture.start(this.fixture.container(settings, new DefaultVStreamErrorHandler(), endpoint));
 	}
 
 	record Doc(long id, JsonNode body) {

@@ -1,29 +1,21 @@
 package dev.vstream.stream;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import binlogdata.Binlogdata.ShardGtid;
-import binlogdata.Binlogdata.VEvent;
-import binlogdata.Binlogdata.VEventType;
 import binlogdata.Binlogdata.VGtid;
-import dev.vstream.listener.ListenerMethodAdapter;
-import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamErrorHandler;
-import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
-import dev.vstream.stream.VStreamResilienceTests.RecordingOffsets;
+import dev.vstream.test.RecordingOffsets;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static dev.vstream.test.Events.begin;
@@ -33,6 +25,7 @@ import static dev.vstream.test.Events.insert;
 import static dev.vstream.test.Events.response;
 import static dev.vstream.test.Events.row;
 import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.Events.vtgateHeartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,18 +38,17 @@ class MissingPositionTests {
 
 	private static final Duration STAYS = Duration.ofMillis(700);
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final StreamFixture<RecordingOffsets> fixture = new StreamFixture<>(new RecordingOffsets());
 
-	private final RecordingOffsets offsets = new RecordingOffsets();
+	private final TestVtgate vtgate = this.fixture.vtgate();
+
+	private final RecordingOffsets offsets = this.fixture.offsets();
 
 	private final OrderRecorder orders = new OrderRecorder();
 
-	private final List<VStreamContainer> containers = new ArrayList<>();
-
 	@AfterEach
 	void close() {
-		this.containers.forEach(VStreamContainer::stop);
-		this.vtgate.close();
+		this.fixture.close();
 	}
 
 	@Test
@@ -67,7 +59,7 @@ class MissingPositionTests {
 		this.vtgate.withShardPosition("customer", "-80", "0-1-58").withShardPosition("customer", "80-", "0-1-58");
 		// what the real vtgate does meanwhile: heartbeats, nothing else
 		this.vtgate.thenSend(response(vtgateHeartbeat()), response(vtgateHeartbeat()));
-		VStreamContainer container = start(Duration.ofMinutes(2));
+		DefaultVStreamContainer container = start(Duration.ofMinutes(2));
 
 		await().until(() -> container.getState() == StreamState.FAILED);
 		assertThat(container.getLastError()).isInstanceOf(VStreamException.class)
@@ -93,7 +85,7 @@ class MissingPositionTests {
 		this.vtgate.thenSend(response(begin(), corderFields("customer", "80-"),
 				insert("customer", "80-", "corder", row(1, 7, "apple", "1.50")),
 				vgtidEvent(customer("MariaDB/0-1-58", "MariaDB/0-1-59").toVGtid()), commit()));
-		VStreamContainer container = start(Duration.ofMinutes(2));
+		DefaultVStreamContainer container = start(Duration.ofMinutes(2));
 
 		await().untilAsserted(() -> assertThat(this.orders.ids()).containsExactly(1L));
 		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
@@ -106,7 +98,7 @@ class MissingPositionTests {
 		this.offsets.save("test", saved);
 		// no shard positions: vtgate answers the statement with an error
 		this.vtgate.thenSend(response(vtgateHeartbeat()));
-		VStreamContainer container = start(Duration.ofMinutes(2));
+		DefaultVStreamContainer container = start(Duration.ofMinutes(2));
 
 		await().until(() -> container.getEventsReceived() == 1);
 		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
@@ -125,7 +117,7 @@ class MissingPositionTests {
 		this.offsets.save("test", saved);
 		this.vtgate.withShardPosition("customer", "-80", "0-1-58").withShardPosition("customer", "80-", "0-1-58");
 		this.vtgate.thenSend(response(vtgateHeartbeat()));
-		VStreamContainer container = start(Duration.ofMillis(600));
+		DefaultVStreamContainer container = start(Duration.ofMillis(600));
 		await().until(() -> container.getEventsReceived() >= 1);
 		assertThat(container.getLastHeartbeatTime()).isNotNull();
 
@@ -151,7 +143,7 @@ class MissingPositionTests {
 		this.offsets.save("test", saved);
 		this.vtgate.withShardPosition("customer", "-80", "0-1-58").withShardPosition("customer", "80-", "0-1-58");
 		this.vtgate.thenSend(response(vtgateHeartbeat()));
-		VStreamContainer container = start(Duration.ofMillis(600));
+		DefaultVStreamContainer container = start(Duration.ofMillis(600));
 		this.vtgate.withShardPosition("customer", "80-", "0-1-61");
 		AtomicInteger sequence = new AtomicInteger(58);
 		// shard -80 delivers transactions (no heartbeats then), shard 80- never moves
@@ -171,7 +163,7 @@ class MissingPositionTests {
 		this.offsets.save("test", customer("MariaDB/0-1-58", "MariaDB/0-1-58"));
 		this.vtgate.withShardPosition("customer", "-80", "0-1-58").withShardPosition("customer", "80-", "0-1-58");
 		this.vtgate.thenSend(response(vtgateHeartbeat()));
-		VStreamContainer container = start(Duration.ofMillis(300));
+		DefaultVStreamContainer container = start(Duration.ofMillis(300));
 		AtomicInteger sequence = new AtomicInteger(58);
 		// as the real vtgate does for transactions of tables the stream does not listen to:
 		// BEGIN, VGTID, COMMIT per transaction, then heartbeats
@@ -191,7 +183,7 @@ class MissingPositionTests {
 	@Test
 	void streamsStartedAtCurrentOrCopyAreNotChecked() {
 		this.vtgate.thenSend(response(vtgateHeartbeat()));
-		VStreamContainer container = start(Duration.ofMinutes(2));
+		DefaultVStreamContainer container = start(Duration.ofMinutes(2));
 		await().until(() -> container.getLastHeartbeatTime() != null);
 		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
 	}
@@ -203,33 +195,13 @@ class MissingPositionTests {
 			.build());
 	}
 
-	private static VEvent vtgateHeartbeat() {
-		long now = System.currentTimeMillis() * 1_000_000L;
-		return VEvent.newBuilder()
-			.setType(VEventType.HEARTBEAT)
-			.setTimestamp(now / 1_000_000_000L)
-			.setCurrentTime(now)
-			.build();
-	}
-
-	private VStreamContainer start(Duration progressTimeout) {
+	private DefaultVStreamContainer start(Duration progressTimeout) {
 		VStreamSettings settings = new VStreamSettings("test", "customer", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		VStreamListenerEndpoint endpoint;
-		try {
-			endpoint = new VStreamListenerEndpoint("orders", "", "corder", Set.of(), true,
-					new ListenerMethodAdapter(this.orders, OrderRecorder.class.getDeclaredMethod("on", RowChange.class),
-							new RowMapperFactory(new DefaultConversionService())));
-		}
-		catch (NoSuchMethodException ex) {
-			throw new IllegalStateException(ex);
-		}
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
-				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
+		DefaultVStreamContainer container = this.fixture.container(settings, VStreamErrorHandler.stopStream(),
+				this.fixture.endpoint("orders", "corder", this.orders, "on"));
 		container.setProgressTimeout(progressTimeout);
-		this.containers.add(container);
-		container.start();
-		return container;
+		return this.fixture.start(container);
 	}
 
 }

@@ -1,10 +1,8 @@
 package dev.vstream.stream;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,16 +10,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
 import dev.vstream.actuate.VStreamHealthIndicator;
-import dev.vstream.listener.ListenerMethodAdapter;
-import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamErrorHandler;
-import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.OffsetStoreException;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
@@ -29,7 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
@@ -51,21 +45,18 @@ import static org.awaitility.Awaitility.await;
  */
 class OffsetStoreOutageTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final StreamFixture<FlakyOffsets> fixture = new StreamFixture<>(new FlakyOffsets());
 
-	private final FlakyOffsets offsets = new FlakyOffsets();
+	private final TestVtgate vtgate = this.fixture.vtgate();
 
-	private final RowMapperFactory mappers = new RowMapperFactory(new DefaultConversionService());
+	private final FlakyOffsets offsets = this.fixture.offsets();
 
 	private final OrderRecorder orders = new OrderRecorder();
-
-	private final List<VStreamContainer> containers = new ArrayList<>();
 
 	@AfterEach
 	void close() {
 		this.offsets.release();
-		this.containers.forEach(VStreamContainer::stop);
-		this.vtgate.close();
+		this.fixture.close();
 	}
 
 	@Test
@@ -209,19 +200,8 @@ class OffsetStoreOutageTests {
 	private VStreamContainer start(TestVtgate vtgate, org.springframework.util.backoff.BackOff reconnect) {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, reconnect, List.of());
-		VStreamListenerEndpoint endpoint;
-		try {
-			endpoint = new VStreamListenerEndpoint("orders", "", "corder", Set.of(), true, new ListenerMethodAdapter(
-					this.orders, OrderRecorder.class.getDeclaredMethod("on", RowChange.class), this.mappers));
-		}
-		catch (NoSuchMethodException ex) {
-			throw new IllegalStateException(ex);
-		}
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, vtgate.channel(), this.offsets,
-				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
-		this.containers.add(container);
-		container.start();
-		return container;
+		return this.fixture.start(this.fixture.container(settings, vtgate.channel(), this.offsets,
+				List.of(this.fixture.endpoint("orders", "corder", this.orders, "on")), VStreamErrorHandler.stopStream()));
 	}
 
 	/** A store that can be made to fail, as a Redis or database that is down does, or to hang. */

@@ -24,6 +24,7 @@ import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Query;
@@ -149,7 +150,7 @@ class RandomizedStreamTests {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, vtgate.channel(), offsets,
+		VStreamContainer container = StreamFixture.newContainer(settings, vtgate.channel(), offsets,
 				() -> List.of(endpoint), new DefaultVStreamErrorHandler());
 		container.start();
 		return container;

@@ -8,8 +8,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import binlogdata.Binlogdata.RowChange.Bitmap;
-import binlogdata.Binlogdata.VEvent;
-import binlogdata.Binlogdata.VEventType;
 import binlogdata.Binlogdata.VGtid;
 import com.google.protobuf.ByteString;
 import dev.vstream.listener.DdlEvent;
@@ -22,6 +20,7 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Query.Type;
 import io.vitess.proto.Topodata.TabletType;
@@ -34,6 +33,7 @@ import org.springframework.util.backoff.FixedBackOff;
 import static dev.vstream.test.Events.begin;
 import static dev.vstream.test.Events.col;
 import static dev.vstream.test.Events.commit;
+import static dev.vstream.test.Events.ddl;
 import static dev.vstream.test.Events.field;
 import static dev.vstream.test.Events.insert;
 import static dev.vstream.test.Events.response;
@@ -81,16 +81,6 @@ class SchemaChangeAndPartialImageTests {
 
 	}
 
-	private static VEvent ddl(String statement) {
-		return VEvent.newBuilder()
-			.setType(VEventType.DDL)
-			.setKeyspace("commerce")
-			.setShard("0")
-			.setStatement(statement)
-			.setTimestamp(dev.vstream.test.Events.TIMESTAMP)
-			.build();
-	}
-
 	@Test
 	void aDdlReachesItsListenerAndLaterRowsMapWithTheNewColumns() {
 		VGtid first = vgtid("commerce", "0", "MariaDB/0-1-1");
@@ -105,7 +95,7 @@ class SchemaChangeAndPartialImageTests {
 								col("note", Type.VARCHAR)),
 						insert("commerce", "0", "item", row(2, "b", "hello")), vgtidEvent(last), commit()));
 		Listener listener = new Listener();
-		VStreamContainer container = start(VStreamErrorHandler.stopStream(), listener);
+		DefaultVStreamContainer container = start(VStreamErrorHandler.stopStream(), listener);
 
 		await().untilAsserted(() -> assertThat(listener.items).hasSize(2));
 		assertThat(listener.items).extracting(RowChange::after)
@@ -129,7 +119,7 @@ class SchemaChangeAndPartialImageTests {
 				response(begin(), field("commerce", "0", "item", col("id", Type.INT64), col("tag", Type.VARCHAR)),
 						insert("commerce", "0", "item", row(1, "a")), vgtidEvent(first), commit()),
 				response(vgtidEvent(vgtid("commerce", "0", "MariaDB/0-1-2")), ddl("drop table item")));
-		VStreamContainer container = start(VStreamErrorHandler.stopStream(), new Listener(), (event) -> {
+		DefaultVStreamContainer container = start(VStreamErrorHandler.stopStream(), new Listener(), (event) -> {
 			throw new IllegalStateException("cannot follow " + event.statement());
 		});
 		await().until(() -> container.getState() == StreamState.FAILED);
@@ -176,17 +166,17 @@ class SchemaChangeAndPartialImageTests {
 		assertThat(listener.items.get(1).after().note()).isNull();
 	}
 
-	private VStreamContainer start(VStreamErrorHandler errorHandler, Listener listener) {
+	private DefaultVStreamContainer start(VStreamErrorHandler errorHandler, Listener listener) {
 		return start(errorHandler, listener, this.ddl::add);
 	}
 
-	private VStreamContainer start(VStreamErrorHandler errorHandler, Listener listener,
+	private DefaultVStreamContainer start(VStreamErrorHandler errorHandler, Listener listener,
 			java.util.function.Consumer<DdlEvent> ddlListener) {
 		List<VStreamListenerEndpoint> endpoints = List.of(endpoint("item", listener, "item"),
 				endpoint("map", listener, "map"));
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
 				Duration.ofSeconds(5), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		DefaultVStreamContainer container = StreamFixture.newContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> endpoints, errorHandler);
 		container.setDdlListeners(() -> List.of(new DdlListenerEndpoint("ddl", "", ddlListener),
 				new DdlListenerEndpoint("other", "customer", (event) -> {

@@ -1,20 +1,15 @@
 package dev.vstream.stream;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import dev.vstream.listener.ListenerMethodAdapter;
-import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Channel;
 import io.grpc.Grpc;
@@ -27,7 +22,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,16 +35,13 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class StartupChecksTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final StreamFixture<InMemoryOffsetRepository> fixture = StreamFixture.inMemory();
 
-	private final RowMapperFactory mappers = new RowMapperFactory(new DefaultConversionService());
-
-	private final List<VStreamContainer> containers = new ArrayList<>();
+	private final TestVtgate vtgate = this.fixture.vtgate();
 
 	@AfterEach
 	void close() {
-		this.containers.forEach(VStreamContainer::stop);
-		this.vtgate.close();
+		this.fixture.close();
 	}
 
 	@Test
@@ -109,21 +100,12 @@ class StartupChecksTests {
 	private DefaultVStreamContainer container(Channel channel, VStreamListenerEndpoint endpoint) {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
 				Duration.ZERO, false, new FixedBackOff(200, Long.MAX_VALUE), List.of());
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, channel, new InMemoryOffsetRepository(),
-				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
-		this.containers.add(container);
-		return container;
+		return this.fixture.container(settings, channel, new InMemoryOffsetRepository(), List.of(endpoint),
+				VStreamErrorHandler.stopStream());
 	}
 
 	private VStreamListenerEndpoint endpoint(String keyspace) {
-		try {
-			return new VStreamListenerEndpoint("onOrder", keyspace, "corder", Set.of(), true,
-					new ListenerMethodAdapter(new OrderRecorder(),
-							OrderRecorder.class.getDeclaredMethod("on", RowChange.class), this.mappers));
-		}
-		catch (NoSuchMethodException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return this.fixture.endpoint("onOrder", keyspace, "corder", new OrderRecorder(), "on");
 	}
 
 }

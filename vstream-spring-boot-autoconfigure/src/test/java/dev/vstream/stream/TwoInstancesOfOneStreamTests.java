@@ -15,6 +15,7 @@ import dev.vstream.offset.PositionConflictException;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Topodata.TabletType;
 import io.vitess.proto.Vtgate.VStreamResponse;
@@ -74,13 +75,13 @@ class TwoInstancesOfOneStreamTests {
 		// Saved by an earlier run; every request then names shard commerce/0.
 		this.offsets.save("orders", position(0));
 		this.vtgate.thenSend(transaction(1));
-		VStreamContainer old = container("old");
+		DefaultVStreamContainer old = container("old");
 		old.start();
 		await().until(() -> this.offsets.load("orders").equals(java.util.Optional.of(position(1))));
 
 		// The new instance loads position 1 and holds its first response unhandled (paused) while
 		// the old one handles and saves 2 and 3.
-		VStreamContainer next = container("new");
+		DefaultVStreamContainer next = container("new");
 		next.start();
 		await().until(() -> this.vtgate.openCallsFor("commerce", "0") == 2);
 		next.pause();
@@ -117,7 +118,7 @@ class TwoInstancesOfOneStreamTests {
 		return this.jdbc.queryForList("select order_id || ' ' || instance from effect order by order_id", String.class);
 	}
 
-	private VStreamContainer container(String instance) {
+	private DefaultVStreamContainer container(String instance) {
 		VStreamSettings settings = new VStreamSettings("orders", "commerce", StartPosition.COPY, TabletType.PRIMARY,
 				Duration.ZERO, false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
 		EffectWriter writer = new EffectWriter(this.jdbc, instance);
@@ -130,7 +131,7 @@ class TwoInstancesOfOneStreamTests {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
+		DefaultVStreamContainer container = StreamFixture.newContainer(settings, this.vtgate.channel(), this.offsets,
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		container.setTransactionManager(new DataSourceTransactionManager((DataSource) this.database));
 		this.containers.add(container);

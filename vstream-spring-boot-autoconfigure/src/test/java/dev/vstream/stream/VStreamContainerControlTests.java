@@ -1,20 +1,16 @@
 package dev.vstream.stream;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.vstream.listener.ListenerMethodAdapter;
 import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamErrorHandler;
-import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
@@ -22,8 +18,6 @@ import io.vitess.proto.Vtgate.VStreamResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.convert.support.DefaultConversionService;
-import org.springframework.util.ReflectionUtils;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static dev.vstream.test.Events.begin;
@@ -45,18 +39,17 @@ import static org.awaitility.Awaitility.await;
  */
 class VStreamContainerControlTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final StreamFixture<InMemoryOffsetRepository> fixture = StreamFixture.inMemory();
 
-	private final InMemoryOffsetRepository offsets = new InMemoryOffsetRepository();
+	private final TestVtgate vtgate = this.fixture.vtgate();
+
+	private final InMemoryOffsetRepository offsets = this.fixture.offsets();
 
 	private final Recorder recorder = new Recorder();
 
-	private final List<VStreamContainer> containers = new ArrayList<>();
-
 	@AfterEach
 	void close() {
-		this.containers.forEach(VStreamContainer::stop);
-		this.vtgate.close();
+		this.fixture.close();
 	}
 
 	@Test
@@ -195,13 +188,8 @@ class VStreamContainerControlTests {
 	private DefaultVStreamContainer container() {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ZERO, false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint("recorder", "", "corder", Set.of(), true,
-				new ListenerMethodAdapter(this.recorder, ReflectionUtils.findMethod(Recorder.class, "on", RowChange.class),
-						new RowMapperFactory(new DefaultConversionService())));
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
-				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
-		this.containers.add(container);
-		return container;
+		return this.fixture.container(settings, VStreamErrorHandler.stopStream(),
+				this.fixture.endpoint("recorder", "corder", this.recorder, "on"));
 	}
 
 	static class Recorder {

@@ -3,7 +3,6 @@ package dev.vstream.stream;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -15,18 +14,18 @@ import dev.vstream.listener.Operation;
 import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static dev.vstream.test.Events.begin;
@@ -45,18 +44,15 @@ import static org.awaitility.Awaitility.await;
 
 class VStreamContainerTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final StreamFixture<InMemoryOffsetRepository> fixture = StreamFixture.inMemory();
 
-	private final InMemoryOffsetRepository offsets = new InMemoryOffsetRepository();
+	private final TestVtgate vtgate = this.fixture.vtgate();
 
-	private final RowMapperFactory mappers = new RowMapperFactory(new DefaultConversionService());
-
-	private final List<VStreamContainer> containers = new ArrayList<>();
+	private final InMemoryOffsetRepository offsets = this.fixture.offsets();
 
 	@AfterEach
 	void close() {
-		this.containers.forEach(VStreamContainer::stop);
-		this.vtgate.close();
+		this.fixture.close();
 	}
 
 	@Test
@@ -226,7 +222,8 @@ class VStreamContainerTests {
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a1b2:1-10")), commit()));
 		OrderListener listener = new OrderListener();
 		VStreamListenerEndpoint deletes = new VStreamListenerEndpoint("gone", "", "corder", Set.of(Operation.DELETE),
-				true, new ListenerMethodAdapter(listener, method("gone"), this.mappers));
+				true, new ListenerMethodAdapter(listener, ReflectionUtils.findMethod(OrderListener.class, "gone", Order.class),
+						this.fixture.mappers()));
 		VStreamContainer container = start(deletes);
 		await().untilAsserted(() -> assertThat(listener.gone).hasSize(1));
 		assertThat(listener.gone.get(0).orderId()).isEqualTo(1L);
@@ -256,18 +253,9 @@ class VStreamContainerTests {
 	}
 
 	private VStreamListenerEndpoint endpoint(String id, Object bean, String method) {
-		return new VStreamListenerEndpoint(id, "", "corder", Set.of(), true,
-				new ListenerMethodAdapter(bean, method(method), this.mappers));
+		return this.fixture.endpoint(id, "corder", bean, method);
 	}
 
-	private static java.lang.reflect.Method method(String name) {
-		for (java.lang.reflect.Method method : OrderListener.class.getDeclaredMethods()) {
-			if (method.getName().equals(name)) {
-				return method;
-			}
-		}
-		throw new IllegalArgumentException(name);
-	}
 
 	private VStreamContainer start(VStreamListenerEndpoint endpoint) {
 		return start(List.of(endpoint), VStreamErrorHandler.stopStream());
@@ -276,11 +264,8 @@ class VStreamContainerTests {
 	private VStreamContainer start(Collection<VStreamListenerEndpoint> endpoints, VStreamErrorHandler errorHandler) {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
 				Duration.ofSeconds(5), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
-				() -> endpoints, errorHandler);
-		this.containers.add(container);
-		container.start();
-		return container;
+		return this.fixture.start(
+				this.fixture.container(settings, this.vtgate.channel(), this.offsets, endpoints, errorHandler));
 	}
 
 	static class OrderListener {

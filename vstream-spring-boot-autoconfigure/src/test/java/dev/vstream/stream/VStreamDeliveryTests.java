@@ -24,14 +24,15 @@ import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
 import io.vitess.proto.Vtgate.VStreamResponse;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
@@ -56,292 +57,328 @@ import static org.awaitility.Awaitility.await;
  */
 class VStreamDeliveryTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final StreamFixture<InMemoryOffsetRepository> fixture = StreamFixture.inMemory();
 
-	private final RowMapperFactory mappers = new RowMapperFactory(new DefaultConversionService());
+	private final TestVtgate vtgate = this.fixture.vtgate();
 
-	private final List<VStreamContainer> containers = new ArrayList<>();
-
-	private OffsetRepository offsets = new InMemoryOffsetRepository();
+	/** The containers' offset store: the fixture's, unless a test replaces it. */
+	private OffsetRepository offsets = this.fixture.offsets();
 
 	@AfterEach
 	void close() {
-		this.containers.forEach(VStreamContainer::stop);
-		this.vtgate.close();
+		this.fixture.close();
 	}
 
-	// --- checkpoint policy
+	/** When positions are saved. */
+	@Nested
+	class Checkpoints {
 
-	@Test
-	void batchedCheckpointSavesEveryNTransactionsAndOnStop() {
-		this.vtgate.thenSend(transaction(1), transaction(2));
-		Recorder recorder = new Recorder();
-		DefaultVStreamContainer container = container(endpoint(recorder, "onChange"), VStreamErrorHandler.stopStream());
-		container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
-		container.start();
-		await().until(() -> position(2).equals(container.getPosition()));
-		assertThat(this.offsets.load("test")).as("two of three transactions: not saved yet").isEmpty();
-		container.stop();
-		assertThat(this.offsets.load("test")).as("a graceful stop saves what was handled").contains(position(2));
+		@Test
+		void batchedCheckpointSavesEveryNTransactionsAndOnStop() {
+			vtgate().thenSend(transaction(1), transaction(2));
+			Recorder recorder = new Recorder();
+			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"), VStreamErrorHandler.stopStream());
+			container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
+			container.start();
+			await().until(() -> position(2).equals(container.getPosition()));
+			assertThat(offsets().load("test")).as("two of three transactions: not saved yet").isEmpty();
+			container.stop();
+			assertThat(offsets().load("test")).as("a graceful stop saves what was handled").contains(position(2));
+		}
+
+		@Test
+		void batchedCheckpointSavesWhenTheCountIsReached() {
+			vtgate().thenSend(transaction(1), transaction(2), transaction(3), transaction(4));
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+			container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
+			container.start();
+			await().until(() -> position(4).equals(container.getPosition()));
+			assertThat(offsets().load("test")).contains(position(3));
+			assertThat(container.getSavedPosition()).isEqualTo(position(3));
+		}
+
+		@Test
+		void heartbeatUpdatesLagButNotThePosition() {
+			long later = dev.vstream.test.Events.TIMESTAMP + 100;
+			vtgate().thenSend(transaction(1), response(dev.vstream.test.Events.heartbeat().toBuilder().setTimestamp(later).build()));
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+			container.start();
+			await().until(() -> container.getLastHeartbeatTime() != null);
+			assertThat(container.getLag(java.time.Instant.ofEpochSecond(later + 10))).isEqualTo(Duration.ofSeconds(10));
+			assertThat(container.getLastCommitTime()).isEqualTo(java.time.Instant.ofEpochSecond(dev.vstream.test.Events.TIMESTAMP));
+			assertThat(container.getPosition()).isEqualTo(position(1));
+			assertThat(offsets().load("test")).contains(position(1));
+		}
+
 	}
 
-	@Test
-	void batchedCheckpointSavesWhenTheCountIsReached() {
-		this.vtgate.thenSend(transaction(1), transaction(2), transaction(3), transaction(4));
-		DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
-		container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
-		container.start();
-		await().until(() -> position(4).equals(container.getPosition()));
-		assertThat(this.offsets.load("test")).contains(position(3));
-		assertThat(container.getSavedPosition()).isEqualTo(position(3));
+	/** One transaction for the listener's writes and the position. */
+	@Nested
+	class SharedTransaction {
+
+		@Test
+		void listenerWritesAndPositionCommitTogetherAndABrokenTransactionIsRolledBack() {
+			DataSource dataSource = effectDatabase();
+			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+			JdbcOffsetRepository repository = (JdbcOffsetRepository) offsets();
+			vtgate()
+				.thenFail(Status.UNAVAILABLE.withDescription("cut"), transaction(1),
+						// the second transaction is cut off after its first row was written
+						response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(2))))
+				.thenSend(transaction(2));
+			EffectWriter writer = new EffectWriter(jdbc);
+			DefaultVStreamContainer container = container(
+					new VStreamListenerEndpoint("writer", "", "corder", Set.of(), true,
+							new ListenerMethodAdapter(writer, method(EffectWriter.class, "write"), mappers())),
+					VStreamErrorHandler.stopStream());
+			container.setTransactionManager(new DataSourceTransactionManager(dataSource));
+			container.start();
+			await().until(() -> repository.load("test").equals(java.util.Optional.of(position(2))));
+			assertThat(writer.calls.get()).as("order 2 was written twice, once rolled back").isEqualTo(3);
+			assertThat(jdbc.queryForList("select order_id from effect order by order_id", Long.class))
+				.containsExactly(1L, 2L);
+		}
+
+		@Test
+		void failingListenerRollsBackItsTransactionsWrites() {
+			DataSource dataSource = effectDatabase();
+			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+			JdbcOffsetRepository repository = (JdbcOffsetRepository) offsets();
+			vtgate().thenSend(transaction(1), response(begin(), corderFields("commerce", "0"),
+					insert("commerce", "0", "corder", order(2)), insert("commerce", "0", "corder", order(666)),
+					vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
+			EffectWriter writer = new EffectWriter(jdbc);
+			DefaultVStreamContainer container = container(
+					new VStreamListenerEndpoint("writer", "", "corder", Set.of(), true,
+							new ListenerMethodAdapter(writer, method(EffectWriter.class, "write"), mappers())),
+					VStreamErrorHandler.stopStream());
+			container.setTransactionManager(new DataSourceTransactionManager(dataSource));
+			container.start();
+			await().until(() -> container.getState() == StreamState.FAILED);
+			assertThat(jdbc.queryForList("select order_id from effect", Long.class)).containsExactly(1L);
+			assertThat(repository.load("test")).contains(position(1));
+		}
+
 	}
 
-	@Test
-	void heartbeatUpdatesLagButNotThePosition() {
-		long later = dev.vstream.test.Events.TIMESTAMP + 100;
-		this.vtgate.thenSend(transaction(1), response(dev.vstream.test.Events.heartbeat().toBuilder().setTimestamp(later).build()));
-		DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
-		container.start();
-		await().until(() -> container.getLastHeartbeatTime() != null);
-		assertThat(container.getLag(java.time.Instant.ofEpochSecond(later + 10))).isEqualTo(Duration.ofSeconds(10));
-		assertThat(container.getLastCommitTime()).isEqualTo(java.time.Instant.ofEpochSecond(dev.vstream.test.Events.TIMESTAMP));
-		assertThat(container.getPosition()).isEqualTo(position(1));
-		assertThat(this.offsets.load("test")).contains(position(1));
+	/** What a failing listener costs. */
+	@Nested
+	class ErrorHandling {
+
+		@Test
+		void failedListenerIsRetriedWithBackOffAndTheStreamGoesOn() {
+			vtgate().thenSend(transaction(1));
+			Recorder recorder = new Recorder();
+			recorder.failures.set(2);
+			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"),
+					new DefaultVStreamErrorHandler(new FixedBackOff(1, 3), ErrorRecovery.STOP, null));
+			container.start();
+			await().until(() -> position(1).equals(container.getSavedPosition()));
+			assertThat(recorder.calls.get()).isEqualTo(3);
+			assertThat(recorder.changes).hasSize(1);
+			assertThat(container.isRunning()).isTrue();
+		}
+
+		@Test
+		void retriesSpentStopTheStreamByDefault() {
+			vtgate().thenSend(transaction(1));
+			Recorder recorder = new Recorder();
+			recorder.failures.set(100);
+			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"),
+					new DefaultVStreamErrorHandler(new FixedBackOff(1, 2), ErrorRecovery.STOP, null));
+			container.start();
+			await().until(() -> container.getState() == StreamState.FAILED);
+			assertThat(recorder.calls.get()).isEqualTo(3);
+			assertThat(offsets().load("test")).isEmpty();
+		}
+
+		@Test
+		void skipRecoveryMovesOnAndAListenerCanOverrideTheDefault() {
+			vtgate().thenSend(transaction(1), transaction(2));
+			Recorder recorder = new Recorder();
+			recorder.failOrder = 1;
+			VStreamListenerEndpoint endpoint = endpoint(recorder, "onChange");
+			endpoint.setErrorRecovery(ErrorRecovery.SKIP);
+			DefaultVStreamContainer container = container(endpoint,
+					new DefaultVStreamErrorHandler(new FixedBackOff(0, 1), ErrorRecovery.STOP, null));
+			container.start();
+			await().until(() -> position(2).equals(container.getSavedPosition()));
+			assertThat(recorder.changes).extracting((c) -> c.after().orderId()).containsExactly(2L);
+		}
+
+		@Test
+		void oneListenersFailureDoesNotTakeChangesFromAnother() {
+			vtgate().thenSend(transaction(1), transaction(2));
+			Recorder failing = new Recorder();
+			failing.failOrder = 1;
+			Recorder healthy = new Recorder();
+			VStreamListenerEndpoint skipping = endpoint(failing, "onChange");
+			skipping.setErrorRecovery(ErrorRecovery.SKIP);
+			VStreamListenerEndpoint other = new VStreamListenerEndpoint("healthy", "", "corder", Set.of(), true,
+					new ListenerMethodAdapter(healthy, method(Recorder.class, "onChange"), mappers()));
+			DefaultVStreamContainer container = fixture().container(settings(Map.of(), null, false), vtgate().channel(),
+					offsets(), List.of(skipping, other),
+					new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.STOP, null));
+			container.start();
+			await().until(() -> position(2).equals(container.getSavedPosition()));
+			assertThat(healthy.changes).extracting((c) -> c.after().orderId()).containsExactly(1L, 2L);
+			assertThat(failing.changes).extracting((c) -> c.after().orderId()).containsExactly(2L);
+		}
+
+		@Test
+		void deadLetterRecoveryHandsTheChangeOver() {
+			vtgate().thenSend(transaction(1), transaction(2));
+			Recorder recorder = new Recorder();
+			recorder.failOrder = 1;
+			List<ChangeEvent> deadLetters = new CopyOnWriteArrayList<>();
+			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"), new DefaultVStreamErrorHandler(
+					new FixedBackOff(0, 0), ErrorRecovery.DEAD_LETTER, (event, listener, ex) -> deadLetters.add(event)));
+			container.start();
+			await().until(() -> position(2).equals(container.getSavedPosition()));
+			assertThat(deadLetters).singleElement().satisfies((event) -> assertThat(event.after()[0]).isEqualTo(1L));
+			assertThat(recorder.changes).extracting((c) -> c.after().orderId()).containsExactly(2L);
+		}
+
 	}
 
-	// --- one transaction for the listener's writes and the position
+	/** Listeners of whole transactions. */
+	@Nested
+	class WholeTransactions {
 
-	@Test
-	void listenerWritesAndPositionCommitTogetherAndABrokenTransactionIsRolledBack() {
-		DataSource dataSource = effectDatabase();
-		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		JdbcOffsetRepository repository = (JdbcOffsetRepository) this.offsets;
-		this.vtgate
-			.thenFail(Status.UNAVAILABLE.withDescription("cut"), transaction(1),
-					// the second transaction is cut off after its first row was written
-					response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(2))))
-			.thenSend(transaction(2));
-		EffectWriter writer = new EffectWriter(jdbc);
-		DefaultVStreamContainer container = container(
-				new VStreamListenerEndpoint("writer", "", "corder", Set.of(), true,
-						new ListenerMethodAdapter(writer, method(EffectWriter.class, "write"), this.mappers)),
-				VStreamErrorHandler.stopStream());
-		container.setTransactionManager(new DataSourceTransactionManager(dataSource));
-		container.start();
-		await().until(() -> repository.load("test").equals(java.util.Optional.of(position(2))));
-		assertThat(writer.calls.get()).as("order 2 was written twice, once rolled back").isEqualTo(3);
-		assertThat(jdbc.queryForList("select order_id from effect order by order_id", Long.class))
-			.containsExactly(1L, 2L);
+		@Test
+		void transactionListenerGetsAllRowsOfATransactionInOneCallEvenAcrossResponses() {
+			vtgate().thenSend(response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(1))),
+					response(insert("commerce", "0", "corder", order(2)), insert("commerce", "0", "corder", order(3)),
+							vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()),
+					transaction(4));
+			TransactionRecorder recorder = new TransactionRecorder();
+			DefaultVStreamContainer container = container(new VStreamListenerEndpoint("tx", "", "corder", Set.of(), true,
+					new ListenerMethodAdapter(recorder, method(TransactionRecorder.class, "onTransaction"), mappers())),
+					VStreamErrorHandler.stopStream());
+			container.start();
+			await().until(() -> recorder.transactions.size() == 2);
+			assertThat(recorder.transactions.get(0)).extracting((c) -> c.after().orderId()).containsExactly(1L, 2L, 3L);
+			assertThat(recorder.transactions.get(1)).extracting((c) -> c.after().orderId()).containsExactly(4L);
+			assertThat(recorder.transactions.get(0).get(0).position()).isEqualTo(position(1));
+		}
+
 	}
 
-	@Test
-	void failingListenerRollsBackItsTransactionsWrites() {
-		DataSource dataSource = effectDatabase();
-		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		JdbcOffsetRepository repository = (JdbcOffsetRepository) this.offsets;
-		this.vtgate.thenSend(transaction(1), response(begin(), corderFields("commerce", "0"),
-				insert("commerce", "0", "corder", order(2)), insert("commerce", "0", "corder", order(666)),
-				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
-		EffectWriter writer = new EffectWriter(jdbc);
-		DefaultVStreamContainer container = container(
-				new VStreamListenerEndpoint("writer", "", "corder", Set.of(), true,
-						new ListenerMethodAdapter(writer, method(EffectWriter.class, "write"), this.mappers)),
-				VStreamErrorHandler.stopStream());
-		container.setTransactionManager(new DataSourceTransactionManager(dataSource));
-		container.start();
-		await().until(() -> container.getState() == StreamState.FAILED);
-		assertThat(jdbc.queryForList("select order_id from effect", Long.class)).containsExactly(1L);
-		assertThat(repository.load("test")).contains(position(1));
+	/** Where a stream starts. */
+	@Nested
+	class StartPositions {
+
+		@Test
+		void explicitStartAndShardSelectionShapeTheFirstRequest() {
+			StreamPosition explicit = StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-99"));
+			container(endpoint(new Recorder(), "onChange"), settings(Map.of(), explicit, false)).start();
+			await().until(() -> !vtgate().requests().isEmpty());
+			assertThat(vtgate().requests().get(0).getVgtid()).isEqualTo(explicit.toVGtid());
+		}
+
+		@Test
+		void shardSelectionListsTheShards() {
+			container(endpoint(new Recorder(), "onChange"), settings(Map.of("commerce", List.of("-80", "80-")), null, false))
+				.start();
+			await().until(() -> !vtgate().requests().isEmpty());
+			assertThat(vtgate().requests().get(0).getVgtid().getShardGtidsList())
+				.extracting((sg) -> sg.getKeyspace() + "/" + sg.getShard() + "@" + sg.getGtid())
+				.containsExactly("commerce/-80@", "commerce/80-@");
+		}
+
+		@Test
+		void savedPositionWinsOverTheConfiguredStart() {
+			offsets().save("test", position(7));
+			container(endpoint(new Recorder(), "onChange"),
+					settings(Map.of(), StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-99")), false))
+				.start();
+			await().until(() -> !vtgate().requests().isEmpty());
+			assertThat(vtgate().requests().get(0).getVgtid()).isEqualTo(position(7).toVGtid());
+		}
+
+		@Test
+		void resetOnStartDiscardsTheSavedPosition() {
+			offsets().save("test", position(7));
+			container(endpoint(new Recorder(), "onChange"), settings(Map.of(), null, true)).start();
+			await().until(() -> !vtgate().requests().isEmpty());
+			assertThat(vtgate().requests().get(0).getVgtid().getShardGtids(0).getGtid()).isEmpty();
+			assertThat(offsets().load("test")).isEmpty();
+		}
+
+		@Test
+		void positionOfAnotherKeyspaceFailsTheStartAndIsKept() {
+			offsets().save("test", StreamPosition.of(vgtid("customer", "-80", "MySQL56/a:1-5")));
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+			assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
+				.withMessageContaining("[customer]")
+				.withMessageContaining("[commerce]");
+			assertThat(container.getState()).isEqualTo(StreamState.FAILED);
+			assertThat(offsets().load("test")).contains(StreamPosition.of(vgtid("customer", "-80", "MySQL56/a:1-5")));
+			assertThat(vtgate().requests()).isEmpty();
+		}
+
+		@Test
+		void listenerOfATableTheKeyspaceDoesNotHaveFailsTheStartBeforeAnyPositionIsTouched() {
+			vtgate().withTables("commerce", "customer", "product");
+			offsets().save("test", position(3));
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), settings(Map.of(), null, true));
+			assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
+				.withMessageContaining("Listener 'onChange'")
+				.withMessageContaining("table 'corder'")
+				.withMessageContaining("keyspace 'commerce'")
+				.withMessageContaining("[customer, product]");
+			assertThat(container.getState()).isEqualTo(StreamState.FAILED);
+			assertThat(offsets().load("test")).as("not even reset-on-start ran").contains(position(3));
+			assertThat(vtgate().requests()).isEmpty();
+		}
+
+		@Test
+		void listenerOfAnExistingTableStarts() {
+			vtgate().withTables("commerce", "CORDER", "customer");
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+			container.start();
+			await().until(() -> !vtgate().requests().isEmpty());
+			assertThat(container.isRunning()).isTrue();
+		}
+
+		@Test
+		void unreadableStoredPositionFailsTheStart() {
+			useOffsets(new InMemoryOffsetRepository() {
+				@Override
+				public java.util.Optional<StreamPosition> load(String streamId) {
+					throw new dev.vstream.offset.OffsetStoreException("Stored position of stream 'test' is not a VGtid",
+							null);
+				}
+			});
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+			assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
+				.withMessageContaining("cannot be read")
+				.withMessageContaining("not a VGtid");
+			assertThat(vtgate().requests()).isEmpty();
+		}
+
 	}
 
-	// --- error handling
-
-	@Test
-	void failedListenerIsRetriedWithBackOffAndTheStreamGoesOn() {
-		this.vtgate.thenSend(transaction(1));
-		Recorder recorder = new Recorder();
-		recorder.failures.set(2);
-		DefaultVStreamContainer container = container(endpoint(recorder, "onChange"),
-				new DefaultVStreamErrorHandler(new FixedBackOff(1, 3), ErrorRecovery.STOP, null));
-		container.start();
-		await().until(() -> position(1).equals(container.getSavedPosition()));
-		assertThat(recorder.calls.get()).isEqualTo(3);
-		assertThat(recorder.changes).hasSize(1);
-		assertThat(container.isRunning()).isTrue();
+	// The nested classes' tests reach the fixture through these.
+	private StreamFixture<InMemoryOffsetRepository> fixture() {
+		return this.fixture;
 	}
 
-	@Test
-	void retriesSpentStopTheStreamByDefault() {
-		this.vtgate.thenSend(transaction(1));
-		Recorder recorder = new Recorder();
-		recorder.failures.set(100);
-		DefaultVStreamContainer container = container(endpoint(recorder, "onChange"),
-				new DefaultVStreamErrorHandler(new FixedBackOff(1, 2), ErrorRecovery.STOP, null));
-		container.start();
-		await().until(() -> container.getState() == StreamState.FAILED);
-		assertThat(recorder.calls.get()).isEqualTo(3);
-		assertThat(this.offsets.load("test")).isEmpty();
+	private TestVtgate vtgate() {
+		return this.vtgate;
 	}
 
-	@Test
-	void skipRecoveryMovesOnAndAListenerCanOverrideTheDefault() {
-		this.vtgate.thenSend(transaction(1), transaction(2));
-		Recorder recorder = new Recorder();
-		recorder.failOrder = 1;
-		VStreamListenerEndpoint endpoint = endpoint(recorder, "onChange");
-		endpoint.setErrorRecovery(ErrorRecovery.SKIP);
-		DefaultVStreamContainer container = container(endpoint,
-				new DefaultVStreamErrorHandler(new FixedBackOff(0, 1), ErrorRecovery.STOP, null));
-		container.start();
-		await().until(() -> position(2).equals(container.getSavedPosition()));
-		assertThat(recorder.changes).extracting((c) -> c.after().orderId()).containsExactly(2L);
+	private OffsetRepository offsets() {
+		return this.offsets;
 	}
 
-	@Test
-	void oneListenersFailureDoesNotTakeChangesFromAnother() {
-		this.vtgate.thenSend(transaction(1), transaction(2));
-		Recorder failing = new Recorder();
-		failing.failOrder = 1;
-		Recorder healthy = new Recorder();
-		VStreamListenerEndpoint skipping = endpoint(failing, "onChange");
-		skipping.setErrorRecovery(ErrorRecovery.SKIP);
-		VStreamListenerEndpoint other = new VStreamListenerEndpoint("healthy", "", "corder", Set.of(), true,
-				new ListenerMethodAdapter(healthy, method(Recorder.class, "onChange"), this.mappers));
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(Map.of(), null, false), this.vtgate.channel(),
-				this.offsets, () -> List.of(skipping, other),
-				new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.STOP, null));
-		this.containers.add(container);
-		container.start();
-		await().until(() -> position(2).equals(container.getSavedPosition()));
-		assertThat(healthy.changes).extracting((c) -> c.after().orderId()).containsExactly(1L, 2L);
-		assertThat(failing.changes).extracting((c) -> c.after().orderId()).containsExactly(2L);
+	private void useOffsets(OffsetRepository offsets) {
+		this.offsets = offsets;
 	}
 
-	@Test
-	void deadLetterRecoveryHandsTheChangeOver() {
-		this.vtgate.thenSend(transaction(1), transaction(2));
-		Recorder recorder = new Recorder();
-		recorder.failOrder = 1;
-		List<ChangeEvent> deadLetters = new CopyOnWriteArrayList<>();
-		DefaultVStreamContainer container = container(endpoint(recorder, "onChange"), new DefaultVStreamErrorHandler(
-				new FixedBackOff(0, 0), ErrorRecovery.DEAD_LETTER, (event, listener, ex) -> deadLetters.add(event)));
-		container.start();
-		await().until(() -> position(2).equals(container.getSavedPosition()));
-		assertThat(deadLetters).singleElement().satisfies((event) -> assertThat(event.after()[0]).isEqualTo(1L));
-		assertThat(recorder.changes).extracting((c) -> c.after().orderId()).containsExactly(2L);
+	private RowMapperFactory mappers() {
+		return this.fixture.mappers();
 	}
-
-	// --- whole transactions
-
-	@Test
-	void transactionListenerGetsAllRowsOfATransactionInOneCallEvenAcrossResponses() {
-		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(1))),
-				response(insert("commerce", "0", "corder", order(2)), insert("commerce", "0", "corder", order(3)),
-						vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()),
-				transaction(4));
-		TransactionRecorder recorder = new TransactionRecorder();
-		DefaultVStreamContainer container = container(new VStreamListenerEndpoint("tx", "", "corder", Set.of(), true,
-				new ListenerMethodAdapter(recorder, method(TransactionRecorder.class, "onTransaction"), this.mappers)),
-				VStreamErrorHandler.stopStream());
-		container.start();
-		await().until(() -> recorder.transactions.size() == 2);
-		assertThat(recorder.transactions.get(0)).extracting((c) -> c.after().orderId()).containsExactly(1L, 2L, 3L);
-		assertThat(recorder.transactions.get(1)).extracting((c) -> c.after().orderId()).containsExactly(4L);
-		assertThat(recorder.transactions.get(0).get(0).position()).isEqualTo(position(1));
-	}
-
-	// --- start positions
-
-	@Test
-	void explicitStartAndShardSelectionShapeTheFirstRequest() {
-		StreamPosition explicit = StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-99"));
-		container(endpoint(new Recorder(), "onChange"), settings(Map.of(), explicit, false)).start();
-		await().until(() -> !this.vtgate.requests().isEmpty());
-		assertThat(this.vtgate.requests().get(0).getVgtid()).isEqualTo(explicit.toVGtid());
-	}
-
-	@Test
-	void shardSelectionListsTheShards() {
-		container(endpoint(new Recorder(), "onChange"), settings(Map.of("commerce", List.of("-80", "80-")), null, false))
-			.start();
-		await().until(() -> !this.vtgate.requests().isEmpty());
-		assertThat(this.vtgate.requests().get(0).getVgtid().getShardGtidsList())
-			.extracting((sg) -> sg.getKeyspace() + "/" + sg.getShard() + "@" + sg.getGtid())
-			.containsExactly("commerce/-80@", "commerce/80-@");
-	}
-
-	@Test
-	void savedPositionWinsOverTheConfiguredStart() {
-		this.offsets.save("test", position(7));
-		container(endpoint(new Recorder(), "onChange"),
-				settings(Map.of(), StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-99")), false))
-			.start();
-		await().until(() -> !this.vtgate.requests().isEmpty());
-		assertThat(this.vtgate.requests().get(0).getVgtid()).isEqualTo(position(7).toVGtid());
-	}
-
-	@Test
-	void resetOnStartDiscardsTheSavedPosition() {
-		this.offsets.save("test", position(7));
-		container(endpoint(new Recorder(), "onChange"), settings(Map.of(), null, true)).start();
-		await().until(() -> !this.vtgate.requests().isEmpty());
-		assertThat(this.vtgate.requests().get(0).getVgtid().getShardGtids(0).getGtid()).isEmpty();
-		assertThat(this.offsets.load("test")).isEmpty();
-	}
-
-	@Test
-	void positionOfAnotherKeyspaceFailsTheStartAndIsKept() {
-		this.offsets.save("test", StreamPosition.of(vgtid("customer", "-80", "MySQL56/a:1-5")));
-		DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
-		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
-			.withMessageContaining("[customer]")
-			.withMessageContaining("[commerce]");
-		assertThat(container.getState()).isEqualTo(StreamState.FAILED);
-		assertThat(this.offsets.load("test")).contains(StreamPosition.of(vgtid("customer", "-80", "MySQL56/a:1-5")));
-		assertThat(this.vtgate.requests()).isEmpty();
-	}
-
-	@Test
-	void listenerOfATableTheKeyspaceDoesNotHaveFailsTheStartBeforeAnyPositionIsTouched() {
-		this.vtgate.withTables("commerce", "customer", "product");
-		this.offsets.save("test", position(3));
-		DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), settings(Map.of(), null, true));
-		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
-			.withMessageContaining("Listener 'onChange'")
-			.withMessageContaining("table 'corder'")
-			.withMessageContaining("keyspace 'commerce'")
-			.withMessageContaining("[customer, product]");
-		assertThat(container.getState()).isEqualTo(StreamState.FAILED);
-		assertThat(this.offsets.load("test")).as("not even reset-on-start ran").contains(position(3));
-		assertThat(this.vtgate.requests()).isEmpty();
-	}
-
-	@Test
-	void listenerOfAnExistingTableStarts() {
-		this.vtgate.withTables("commerce", "CORDER", "customer");
-		DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
-		container.start();
-		await().until(() -> !this.vtgate.requests().isEmpty());
-		assertThat(container.isRunning()).isTrue();
-	}
-
-	@Test
-	void unreadableStoredPositionFailsTheStart() {
-		this.offsets = new InMemoryOffsetRepository() {
-			@Override
-			public java.util.Optional<StreamPosition> load(String streamId) {
-				throw new dev.vstream.offset.OffsetStoreException("Stored position of stream 'test' is not a VGtid",
-						null);
-			}
-		};
-		DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
-		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
-			.withMessageContaining("cannot be read")
-			.withMessageContaining("not a VGtid");
-		assertThat(this.vtgate.requests()).isEmpty();
-	}
-
-	// --- helpers
 
 	/**
 	 * An H2 database holding both a listener's effect table and the offset table, which becomes
@@ -374,7 +411,7 @@ class VStreamDeliveryTests {
 
 	private VStreamListenerEndpoint endpoint(Object bean, String method) {
 		return new VStreamListenerEndpoint(method, "", "corder", Set.of(), true,
-				new ListenerMethodAdapter(bean, method(bean.getClass(), method), this.mappers));
+				new ListenerMethodAdapter(bean, method(bean.getClass(), method), this.fixture.mappers()));
 	}
 
 	private static java.lang.reflect.Method method(Class<?> type, String name) {
@@ -393,17 +430,13 @@ class VStreamDeliveryTests {
 	}
 
 	private DefaultVStreamContainer container(VStreamListenerEndpoint endpoint, VStreamErrorHandler errorHandler) {
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(Map.of(), null, false), this.vtgate.channel(),
-				this.offsets, () -> List.of(endpoint), errorHandler);
-		this.containers.add(container);
-		return container;
+		return this.fixture.container(settings(Map.of(), null, false), this.vtgate.channel(), this.offsets,
+				List.of(endpoint), errorHandler);
 	}
 
 	private DefaultVStreamContainer container(VStreamListenerEndpoint endpoint, VStreamSettings settings) {
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
-				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
-		this.containers.add(container);
-		return container;
+		return this.fixture.container(settings, this.vtgate.channel(), this.offsets, List.of(endpoint),
+				VStreamErrorHandler.stopStream());
 	}
 
 	static class Recorder {

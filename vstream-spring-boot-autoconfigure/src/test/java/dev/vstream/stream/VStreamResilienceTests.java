@@ -1,52 +1,40 @@
 package dev.vstream.stream;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import binlogdata.Binlogdata.Journal;
-import binlogdata.Binlogdata.KeyspaceShard;
-import binlogdata.Binlogdata.MigrationType;
-import binlogdata.Binlogdata.ShardGtid;
-import binlogdata.Binlogdata.TableLastPK;
-import binlogdata.Binlogdata.VEvent;
-import binlogdata.Binlogdata.VEventType;
 import binlogdata.Binlogdata.VGtid;
-import dev.vstream.listener.ListenerMethodAdapter;
-import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamErrorHandler;
-import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMapperFactory;
-import dev.vstream.offset.InMemoryOffsetRepository;
-import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.ShardPosition;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
-import dev.vstream.test.Events;
-import dev.vstream.test.Order;
+import dev.vstream.test.RecordingOffsets;
+import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
-import io.vitess.proto.Query;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static dev.vstream.test.Events.begin;
 import static dev.vstream.test.Events.commit;
+import static dev.vstream.test.Events.copied;
 import static dev.vstream.test.Events.copyCompleted;
+import static dev.vstream.test.Events.copying;
 import static dev.vstream.test.Events.corderFields;
+import static dev.vstream.test.Events.customerShards;
 import static dev.vstream.test.Events.heartbeat;
 import static dev.vstream.test.Events.insert;
+import static dev.vstream.test.Events.journal;
 import static dev.vstream.test.Events.response;
 import static dev.vstream.test.Events.row;
+import static dev.vstream.test.Events.shardCopyCompleted;
 import static dev.vstream.test.Events.vgtid;
 import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.Events.vtgateHeartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,254 +47,215 @@ class VStreamResilienceTests {
 
 	private static final Duration STAYS = Duration.ofMillis(700);
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final StreamFixture<RecordingOffsets> fixture = new StreamFixture<>(new RecordingOffsets());
 
-	private final RecordingOffsets offsets = new RecordingOffsets();
+	private final TestVtgate vtgate = this.fixture.vtgate();
 
-	private final RowMapperFactory mappers = new RowMapperFactory(new DefaultConversionService());
+	private final RecordingOffsets offsets = this.fixture.offsets();
 
 	private final OrderRecorder orders = new OrderRecorder();
 
-	private final List<VStreamContainer> containers = new ArrayList<>();
-
 	@AfterEach
 	void close() {
-		this.containers.forEach(VStreamContainer::stop);
-		this.vtgate.close();
+		this.fixture.close();
 	}
 
-	// ---------------------------------------------------------------- resharding
+	/** Resharding journals, with and without {@code stop_on_reshard}. */
+	@Nested
+	class Resharding {
 
-	@Test
-	void stopOnReshardJournalFailsTheStreamWithoutReconnectingOrMovingPastTheJournal() {
-		VGtid beforeJournal = customerShards("MariaDB/0-1-10", "MariaDB/0-1-10", "-80", "80-");
-		VGtid afterJournal = customerShards("MariaDB/0-1-11", "MariaDB/0-1-10", "-80", "80-");
-		// As vtgate sends it with stop_on_reshard: the JOURNAL, then the VGTID and COMMIT of the
-		// journal's own transaction, then (once every participant saw it) the end of the stream.
-		this.vtgate.thenComplete(
-				response(begin(), corderFields("customer", "-80"),
-						insert("customer", "-80", "corder", row(1, 1, "apple", "1.50")), vgtidEvent(beforeJournal),
-						commit()),
-				response(journal("customer", "-80"), vgtidEvent(afterJournal), commit()));
-		VStreamContainer container = start("customer", true, StartPosition.CURRENT);
+		@Test
+		void stopOnReshardJournalFailsTheStreamWithoutReconnectingOrMovingPastTheJournal() {
+			VGtid beforeJournal = customerShards("MariaDB/0-1-10", "MariaDB/0-1-10", "-80", "80-");
+			VGtid afterJournal = customerShards("MariaDB/0-1-11", "MariaDB/0-1-10", "-80", "80-");
+			// As vtgate sends it with stop_on_reshard: the JOURNAL, then the VGTID and COMMIT of the
+			// journal's own transaction, then (once every participant saw it) the end of the stream.
+			vtgate().thenComplete(
+					response(begin(), corderFields("customer", "-80"),
+							insert("customer", "-80", "corder", row(1, 1, "apple", "1.50")), vgtidEvent(beforeJournal),
+							commit()),
+					response(journal("customer", "-80"), vgtidEvent(afterJournal), commit()));
+			VStreamContainer container = start("customer", true, StartPosition.CURRENT);
 
-		await().until(() -> container.getState() == StreamState.FAILED);
-		assertThat(container.getLastError()).hasMessageContaining("resharded")
-			.hasMessageContaining("[customer/-80, customer/80-]")
-			.hasMessageContaining("[customer/-40, customer/40-80, customer/80-c0, customer/c0-]")
-			.hasMessageContaining("stop-on-reshard");
-		assertThat(this.orders.ids()).containsExactly(1L);
-		assertThat(this.offsets.load("test")).contains(StreamPosition.of(beforeJournal));
-		assertThat(this.offsets.saved).doesNotContain(StreamPosition.of(afterJournal));
-		assertThat(container.getPosition()).isEqualTo(StreamPosition.of(beforeJournal));
-		// no silent reconnect to the retired shards
-		await().during(STAYS).atMost(STAYS.multipliedBy(3)).until(() -> this.vtgate.requests().size() == 1);
-		assertThat(container.getReconnects()).isZero();
-		assertThat(container.isRunning()).isFalse();
-		assertThat(this.vtgate.requests().get(0).getFlags().getStopOnReshard()).isTrue();
-	}
-
-	@Test
-	void withoutStopOnReshardTheNewShardsReplaceTheOldOnesInTheSavedPositionAndOnReconnect() {
-		VGtid oldShards = customerShards("MariaDB/0-1-10", "MariaDB/0-1-10", "-80", "80-");
-		// vtgate handles the journal itself (it never reaches the client) and streams the new
-		// shards; the next VGTID lists them instead of the old ones.
-		VGtid newShards = customerShards("MariaDB/0-1-20", "MariaDB/0-1-20", "-40", "40-80", "80-c0", "c0-");
-		this.vtgate.thenFail(Status.UNAVAILABLE.withDescription("vtgate restarting"),
-				response(begin(), corderFields("customer", "-80"),
-						insert("customer", "-80", "corder", row(1, 1, "apple", "1.50")), vgtidEvent(oldShards), commit()),
-				response(begin(), corderFields("customer", "-40"),
-						insert("customer", "-40", "corder", row(2, 1, "pear", "2.50")), vgtidEvent(newShards), commit()));
-		VStreamContainer container = start("customer", false, StartPosition.CURRENT);
-
-		await().until(() -> this.vtgate.requests().size() == 2);
-		assertThat(this.orders.ids()).containsExactly(1L, 2L);
-		StreamPosition saved = this.offsets.load("test").orElseThrow();
-		assertThat(saved.shards()).extracting(ShardPosition::shard).containsExactly("-40", "40-80", "80-c0", "c0-");
-		assertThat(this.vtgate.requests().get(0).getFlags().getStopOnReshard()).isFalse();
-		assertThat(this.vtgate.requests().get(1).getVgtid()).isEqualTo(newShards);
-		await().until(() -> container.getState() == StreamState.STARTING || container.getState() == StreamState.STREAMING);
-		assertThat(container.getReconnects()).isEqualTo(1);
-	}
-
-	// ---------------------------------------------------------------- heartbeats
-
-	@Test
-	void heartbeatsNeitherSaveNorMoveThePosition() {
-		VGtid saved = vgtid("commerce", "0", "MariaDB/0-1-42");
-		this.offsets.save("test", StreamPosition.of(saved));
-		this.offsets.saved.clear();
-		// vtgate's own heartbeat (it drops the tablets'): type, timestamp and current time only
-		this.vtgate.thenSend(response(vtgateHeartbeat()), response(vtgateHeartbeat()), response(vtgateHeartbeat()));
-		VStreamContainer container = start(false);
-
-		await().until(() -> container.getEventsReceived() == 3);
-		await().during(STAYS)
-			.atMost(STAYS.multipliedBy(3))
-			.until(() -> this.offsets.saved.isEmpty() && StreamPosition.of(saved).equals(container.getPosition()));
-		assertThat(this.offsets.load("test")).contains(StreamPosition.of(saved));
-		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
-		assertThat(container.getLastEventTime()).isNotNull();
-	}
-
-	@Test
-	void heartbeatOnAStreamStartedAtCurrentSavesNothing() {
-		this.vtgate.thenSend(response(vtgateHeartbeat()), response(vtgateHeartbeat()));
-		VStreamContainer container = start(false);
-		await().until(() -> container.getEventsReceived() == 2);
-		await().during(STAYS).atMost(STAYS.multipliedBy(3)).until(() -> this.offsets.saved.isEmpty());
-		assertThat(this.offsets.load("test")).isEmpty();
-	}
-
-	@Test
-	void heartbeatInsideATransactionDoesNotCommitItsHalf() {
-		VGtid first = vgtid("commerce", "0", "MariaDB/0-1-10");
-		VGtid second = vgtid("commerce", "0", "MariaDB/0-1-11");
-		this.vtgate
-			.thenFail(Status.UNAVAILABLE.withDescription("connection reset"),
-					response(begin(), corderFields("commerce", "0"),
-							insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(first), commit()),
-					response(begin(), insert("commerce", "0", "corder", row(2, 7, "pear", "2.50"))),
-					response(vtgateHeartbeat()), response(vtgateHeartbeat()))
-			.thenSend(response(begin(), corderFields("commerce", "0"),
-					insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")),
-					insert("commerce", "0", "corder", row(3, 7, "plum", "3.50")), vgtidEvent(second), commit()));
-		VStreamContainer container = start(false);
-
-		await().untilAsserted(() -> assertThat(this.offsets.load("test")).contains(StreamPosition.of(second)));
-		assertThat(this.vtgate.requests().get(1).getVgtid()).isEqualTo(first);
-		assertThat(this.offsets.saved).containsExactly(StreamPosition.of(first), StreamPosition.of(second));
-		// the unfinished transaction is the only thing delivered twice
-		assertThat(this.orders.ids()).containsExactly(1L, 2L, 2L, 3L);
-		assertThat(container.getReconnects()).isEqualTo(1);
-	}
-
-	// ---------------------------------------------------------------- copy phase
-
-	@Test
-	void transientErrorDuringTheCopyResumesFromTheLastPrimaryKeyHandled() {
-		VGtid start = vgtid("commerce", "0", "MariaDB/0-1-899");
-		VGtid copiedTo3 = copying("MariaDB/0-1-899", 3);
-		VGtid copiedTo6 = copying("MariaDB/0-1-899", 6);
-		VGtid done = vgtid("commerce", "0", "MariaDB/0-1-899");
-		// The shapes of a real copy: BEGIN FIELD | VGTID | ROW... VGTID(table_p_ks) COMMIT
-		this.vtgate
-			.thenFail(Status.UNAVAILABLE.withDescription("vttablet: connection reset"),
-					response(begin(), corderFields("commerce", "0")), response(vgtidEvent(start)),
-					response(copied(1), copied(2), copied(3), vgtidEvent(copiedTo3), commit()),
-					// the next batch is cut off before its VGTID
-					response(copied(4), copied(5)))
-			.thenSend(response(begin(), corderFields("commerce", "0")), response(vgtidEvent(copiedTo3)),
-					response(copied(4), copied(5), copied(6), vgtidEvent(copiedTo6), commit()),
-					response(begin(), vgtidEvent(done), commit()),
-					response(shardCopyCompleted("commerce", "0"), copyCompleted()));
-		VStreamContainer container = start(false, StartPosition.COPY);
-
-		await().untilAsserted(() -> assertThat(this.offsets.load("test")).contains(StreamPosition.of(done)));
-		assertThat(this.vtgate.requests()).hasSize(2);
-		assertThat(this.vtgate.requests().get(0).getVgtid().getShardGtids(0).getTablePKsCount()).isZero();
-		// the request after the reconnect carries the last primary key handled
-		VGtid resumed = this.vtgate.requests().get(1).getVgtid();
-		assertThat(resumed).isEqualTo(copiedTo3);
-		assertThat(resumed.getShardGtids(0).getTablePKs(0).getLastpk().getRows(0).getValues().toStringUtf8())
-			.isEqualTo("3");
-		assertThat(this.offsets.saved).startsWith(StreamPosition.of(copiedTo3));
-		assertThat(this.offsets.saved).contains(StreamPosition.of(copiedTo6));
-		// only the batch cut off before its position arrives twice
-		assertThat(this.orders.ids()).containsExactly(1L, 2L, 3L, 4L, 5L, 4L, 5L, 6L);
-		await().until(() -> container.getState() == StreamState.STREAMING);
-		assertThat(container.getPosition().isCopying()).isFalse();
-	}
-
-	// ---------------------------------------------------------------- error classification
-
-	@Test
-	void unknownKeyspaceAsTheRealVtgateReportsItFailsTheStream() {
-		// verbatim from vtgate v0.24.4 for a VGtid naming keyspace "nope" without a shard
-		this.vtgate.thenFail(Status.UNKNOWN.withDescription("failed to resolve vstream parameters: failed to get "
-				+ "shards in keyspace nope: keyspace nope fetch error: node doesn't exist: keyspaces/nope/SrvKeyspace"));
-		VStreamContainer container = start(false);
-		await().until(() -> container.getState() == StreamState.FAILED);
-		assertThat(container.getLastError()).hasMessageContaining("keyspace nope");
-		await().during(STAYS).atMost(STAYS.multipliedBy(3)).until(() -> this.vtgate.requests().size() == 1);
-		assertThat(container.getReconnects()).isZero();
-	}
-
-	@Test
-	void otherUnknownErrorsAreRetried() {
-		this.vtgate.thenFail(Status.UNKNOWN.withDescription("vttablet: rpc error: code = Unknown desc = EOF"))
-			.thenSend(response(begin(), corderFields("commerce", "0"),
-					insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
-					vgtidEvent(vgtid("commerce", "0", "MariaDB/0-1-5")), commit()));
-		VStreamContainer container = start(false);
-		await().untilAsserted(() -> assertThat(this.orders.ids()).containsExactly(1L));
-		assertThat(container.getReconnects()).isEqualTo(1);
-		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
-	}
-
-	// ---------------------------------------------------------------- helpers
-
-	private static VGtid customerShards(String firstGtid, String otherGtid, String... shards) {
-		VGtid.Builder vgtid = VGtid.newBuilder();
-		for (int i = 0; i < shards.length; i++) {
-			vgtid.addShardGtids(ShardGtid.newBuilder()
-				.setKeyspace("customer")
-				.setShard(shards[i])
-				.setGtid((i == 0) ? firstGtid : otherGtid));
+			await().until(() -> container.getState() == StreamState.FAILED);
+			assertThat(container.getLastError()).hasMessageContaining("resharded")
+				.hasMessageContaining("[customer/-80, customer/80-]")
+				.hasMessageContaining("[customer/-40, customer/40-80, customer/80-c0, customer/c0-]")
+				.hasMessageContaining("stop-on-reshard");
+			assertThat(orders().ids()).containsExactly(1L);
+			assertThat(offsets().load("test")).contains(StreamPosition.of(beforeJournal));
+			assertThat(offsets().saved).doesNotContain(StreamPosition.of(afterJournal));
+			assertThat(container.getPosition()).isEqualTo(StreamPosition.of(beforeJournal));
+			// no silent reconnect to the retired shards
+			await().during(STAYS).atMost(STAYS.multipliedBy(3)).until(() -> vtgate().requests().size() == 1);
+			assertThat(container.getReconnects()).isZero();
+			assertThat(container.isRunning()).isFalse();
+			assertThat(vtgate().requests().get(0).getFlags().getStopOnReshard()).isTrue();
 		}
-		return vgtid.build();
+
+		@Test
+		void withoutStopOnReshardTheNewShardsReplaceTheOldOnesInTheSavedPositionAndOnReconnect() {
+			VGtid oldShards = customerShards("MariaDB/0-1-10", "MariaDB/0-1-10", "-80", "80-");
+			// vtgate handles the journal itself (it never reaches the client) and streams the new
+			// shards; the next VGTID lists them instead of the old ones.
+			VGtid newShards = customerShards("MariaDB/0-1-20", "MariaDB/0-1-20", "-40", "40-80", "80-c0", "c0-");
+			vtgate().thenFail(Status.UNAVAILABLE.withDescription("vtgate restarting"),
+					response(begin(), corderFields("customer", "-80"),
+							insert("customer", "-80", "corder", row(1, 1, "apple", "1.50")), vgtidEvent(oldShards), commit()),
+					response(begin(), corderFields("customer", "-40"),
+							insert("customer", "-40", "corder", row(2, 1, "pear", "2.50")), vgtidEvent(newShards), commit()));
+			VStreamContainer container = start("customer", false, StartPosition.CURRENT);
+
+			await().until(() -> vtgate().requests().size() == 2);
+			assertThat(orders().ids()).containsExactly(1L, 2L);
+			StreamPosition saved = offsets().load("test").orElseThrow();
+			assertThat(saved.shards()).extracting(ShardPosition::shard).containsExactly("-40", "40-80", "80-c0", "c0-");
+			assertThat(vtgate().requests().get(0).getFlags().getStopOnReshard()).isFalse();
+			assertThat(vtgate().requests().get(1).getVgtid()).isEqualTo(newShards);
+			await().until(() -> container.getState() == StreamState.STARTING || container.getState() == StreamState.STREAMING);
+			assertThat(container.getReconnects()).isEqualTo(1);
+		}
+
 	}
 
-	/** A SHARDS journal as the participant {@code shard} writes it when -80,80- become four shards. */
-	private static VEvent journal(String keyspace, String shard) {
-		Journal journal = Journal.newBuilder()
-			.setId(7_342_318_817_526_331_455L)
-			.setMigrationType(MigrationType.SHARDS)
-			.setLocalPosition("MariaDB/0-1-11")
-			.addAllShardGtids(customerShards("MariaDB/0-1-11", "MariaDB/0-1-11", "-40", "40-80", "80-c0", "c0-")
-				.getShardGtidsList())
-			.addParticipants(KeyspaceShard.newBuilder().setKeyspace(keyspace).setShard("-80"))
-			.addParticipants(KeyspaceShard.newBuilder().setKeyspace(keyspace).setShard("80-"))
-			.addSourceWorkflows("reshard")
-			.build();
-		return VEvent.newBuilder()
-			.setType(VEventType.JOURNAL)
-			.setKeyspace(keyspace)
-			.setShard(shard)
-			.setTimestamp(Events.TIMESTAMP)
-			.setJournal(journal)
-			.build();
+	/** Heartbeats move and save nothing by themselves. */
+	@Nested
+	class Heartbeats {
+
+		@Test
+		void heartbeatsNeitherSaveNorMoveThePosition() {
+			VGtid saved = vgtid("commerce", "0", "MariaDB/0-1-42");
+			offsets().save("test", StreamPosition.of(saved));
+			offsets().saved.clear();
+			// vtgate's own heartbeat (it drops the tablets'): type, timestamp and current time only
+			vtgate().thenSend(response(vtgateHeartbeat()), response(vtgateHeartbeat()), response(vtgateHeartbeat()));
+			VStreamContainer container = start(false);
+
+			await().until(() -> container.getEventsReceived() == 3);
+			await().during(STAYS)
+				.atMost(STAYS.multipliedBy(3))
+				.until(() -> offsets().saved.isEmpty() && StreamPosition.of(saved).equals(container.getPosition()));
+			assertThat(offsets().load("test")).contains(StreamPosition.of(saved));
+			assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+			assertThat(container.getLastEventTime()).isNotNull();
+		}
+
+		@Test
+		void heartbeatOnAStreamStartedAtCurrentSavesNothing() {
+			vtgate().thenSend(response(vtgateHeartbeat()), response(vtgateHeartbeat()));
+			VStreamContainer container = start(false);
+			await().until(() -> container.getEventsReceived() == 2);
+			await().during(STAYS).atMost(STAYS.multipliedBy(3)).until(() -> offsets().saved.isEmpty());
+			assertThat(offsets().load("test")).isEmpty();
+		}
+
+		@Test
+		void heartbeatInsideATransactionDoesNotCommitItsHalf() {
+			VGtid first = vgtid("commerce", "0", "MariaDB/0-1-10");
+			VGtid second = vgtid("commerce", "0", "MariaDB/0-1-11");
+			vtgate()
+				.thenFail(Status.UNAVAILABLE.withDescription("connection reset"),
+						response(begin(), corderFields("commerce", "0"),
+								insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(first), commit()),
+						response(begin(), insert("commerce", "0", "corder", row(2, 7, "pear", "2.50"))),
+						response(vtgateHeartbeat()), response(vtgateHeartbeat()))
+				.thenSend(response(begin(), corderFields("commerce", "0"),
+						insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")),
+						insert("commerce", "0", "corder", row(3, 7, "plum", "3.50")), vgtidEvent(second), commit()));
+			VStreamContainer container = start(false);
+
+			await().untilAsserted(() -> assertThat(offsets().load("test")).contains(StreamPosition.of(second)));
+			assertThat(vtgate().requests().get(1).getVgtid()).isEqualTo(first);
+			assertThat(offsets().saved).containsExactly(StreamPosition.of(first), StreamPosition.of(second));
+			// the unfinished transaction is the only thing delivered twice
+			assertThat(orders().ids()).containsExactly(1L, 2L, 2L, 3L);
+			assertThat(container.getReconnects()).isEqualTo(1);
+		}
+
 	}
 
-	private static VEvent vtgateHeartbeat() {
-		long now = System.currentTimeMillis() * 1_000_000L;
-		return VEvent.newBuilder().setType(VEventType.HEARTBEAT).setTimestamp(now / 1_000_000_000L).setCurrentTime(now).build();
+	/** The copy phase resumes after a transient error. */
+	@Nested
+	class CopyPhase {
+
+		@Test
+		void transientErrorDuringTheCopyResumesFromTheLastPrimaryKeyHandled() {
+			VGtid start = vgtid("commerce", "0", "MariaDB/0-1-899");
+			VGtid copiedTo3 = copying("MariaDB/0-1-899", 3);
+			VGtid copiedTo6 = copying("MariaDB/0-1-899", 6);
+			VGtid done = vgtid("commerce", "0", "MariaDB/0-1-899");
+			// The shapes of a real copy: BEGIN FIELD | VGTID | ROW... VGTID(table_p_ks) COMMIT
+			vtgate()
+				.thenFail(Status.UNAVAILABLE.withDescription("vttablet: connection reset"),
+						response(begin(), corderFields("commerce", "0")), response(vgtidEvent(start)),
+						response(copied(1), copied(2), copied(3), vgtidEvent(copiedTo3), commit()),
+						// the next batch is cut off before its VGTID
+						response(copied(4), copied(5)))
+				.thenSend(response(begin(), corderFields("commerce", "0")), response(vgtidEvent(copiedTo3)),
+						response(copied(4), copied(5), copied(6), vgtidEvent(copiedTo6), commit()),
+						response(begin(), vgtidEvent(done), commit()),
+						response(shardCopyCompleted("commerce", "0"), copyCompleted()));
+			VStreamContainer container = start(false, StartPosition.COPY);
+
+			await().untilAsserted(() -> assertThat(offsets().load("test")).contains(StreamPosition.of(done)));
+			assertThat(vtgate().requests()).hasSize(2);
+			assertThat(vtgate().requests().get(0).getVgtid().getShardGtids(0).getTablePKsCount()).isZero();
+			// the request after the reconnect carries the last primary key handled
+			VGtid resumed = vtgate().requests().get(1).getVgtid();
+			assertThat(resumed).isEqualTo(copiedTo3);
+			assertThat(resumed.getShardGtids(0).getTablePKs(0).getLastpk().getRows(0).getValues().toStringUtf8())
+				.isEqualTo("3");
+			assertThat(offsets().saved).startsWith(StreamPosition.of(copiedTo3));
+			assertThat(offsets().saved).contains(StreamPosition.of(copiedTo6));
+			// only the batch cut off before its position arrives twice
+			assertThat(orders().ids()).containsExactly(1L, 2L, 3L, 4L, 5L, 4L, 5L, 6L);
+			await().until(() -> container.getState() == StreamState.STREAMING);
+			assertThat(container.getPosition().isCopying()).isFalse();
+		}
+
 	}
 
-	/** A position in the copy phase of corder, as vtgate folds the LASTPK into the VGTID. */
-	private static VGtid copying(String gtid, long lastOrderId) {
-		Query.QueryResult lastPk = Query.QueryResult.newBuilder()
-			.addFields(Query.Field.newBuilder().setName("order_id").setType(Query.Type.INT64).setCharset(63).setFlags(49667))
-			.addRows(row(lastOrderId))
-			.build();
-		return VGtid.newBuilder()
-			.addShardGtids(ShardGtid.newBuilder()
-				.setKeyspace("commerce")
-				.setShard("0")
-				.setGtid(gtid)
-				.addTablePKs(TableLastPK.newBuilder().setTableName("corder").setLastpk(lastPk)))
-			.build();
+	/** Which of vtgate's errors fail the stream and which are retried. */
+	@Nested
+	class ErrorClassification {
+
+		@Test
+		void unknownKeyspaceAsTheRealVtgateReportsItFailsTheStream() {
+			// verbatim from vtgate v0.24.4 for a VGtid naming keyspace "nope" without a shard
+			vtgate().thenFail(Status.UNKNOWN.withDescription("failed to resolve vstream parameters: failed to get "
+					+ "shards in keyspace nope: keyspace nope fetch error: node doesn't exist: keyspaces/nope/SrvKeyspace"));
+			VStreamContainer container = start(false);
+			await().until(() -> container.getState() == StreamState.FAILED);
+			assertThat(container.getLastError()).hasMessageContaining("keyspace nope");
+			await().during(STAYS).atMost(STAYS.multipliedBy(3)).until(() -> vtgate().requests().size() == 1);
+			assertThat(container.getReconnects()).isZero();
+		}
+
+		@Test
+		void otherUnknownErrorsAreRetried() {
+			vtgate().thenFail(Status.UNKNOWN.withDescription("vttablet: rpc error: code = Unknown desc = EOF"))
+				.thenSend(response(begin(), corderFields("commerce", "0"),
+						insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
+						vgtidEvent(vgtid("commerce", "0", "MariaDB/0-1-5")), commit()));
+			VStreamContainer container = start(false);
+			await().untilAsserted(() -> assertThat(orders().ids()).containsExactly(1L));
+			assertThat(container.getReconnects()).isEqualTo(1);
+			assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+		}
+
 	}
 
-	/** A copied row: no binlog timestamp. */
-	private static VEvent copied(long orderId) {
-		return insert("commerce", "0", "corder", row(orderId, 7, "sku-" + orderId, "1.00")).toBuilder()
-			.setTimestamp(0)
-			.build();
+	// The nested classes' tests reach the fixture through these.
+	private TestVtgate vtgate() {
+		return this.vtgate;
 	}
 
-	private static VEvent shardCopyCompleted(String keyspace, String shard) {
-		return VEvent.newBuilder().setType(VEventType.COPY_COMPLETED).setKeyspace(keyspace).setShard(shard).build();
+	private RecordingOffsets offsets() {
+		return this.offsets;
+	}
+
+	private OrderRecorder orders() {
+		return this.orders;
 	}
 
 	private VStreamContainer start(boolean stopOnReshard) {
@@ -320,44 +269,8 @@ class VStreamResilienceTests {
 	private VStreamContainer start(String keyspace, boolean stopOnReshard, StartPosition startPosition) {
 		VStreamSettings settings = new VStreamSettings("test", keyspace, startPosition, TabletType.PRIMARY,
 				Duration.ofSeconds(1), stopOnReshard, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		VStreamListenerEndpoint endpoint;
-		try {
-			endpoint = new VStreamListenerEndpoint("orders", "", "corder", Set.of(), true, new ListenerMethodAdapter(
-					this.orders, OrderRecorder.class.getDeclaredMethod("on", RowChange.class), this.mappers));
-		}
-		catch (NoSuchMethodException ex) {
-			throw new IllegalStateException(ex);
-		}
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
-				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
-		this.containers.add(container);
-		container.start();
-		return container;
-	}
-
-	/** Remembers every save, in order. */
-	static class RecordingOffsets implements OffsetRepository {
-
-		private final InMemoryOffsetRepository delegate = new InMemoryOffsetRepository();
-
-		final List<StreamPosition> saved = new CopyOnWriteArrayList<>();
-
-		@Override
-		public Optional<StreamPosition> load(String streamId) {
-			return this.delegate.load(streamId);
-		}
-
-		@Override
-		public void save(String streamId, StreamPosition position) {
-			this.saved.add(position);
-			this.delegate.save(streamId, position);
-		}
-
-		@Override
-		public void delete(String streamId) {
-			this.delegate.delete(streamId);
-		}
-
+		return this.fixture.start(this.fixture.container(settings, VStreamErrorHandler.stopStream(),
+				this.fixture.endpoint("orders", "corder", this.orders, "on")));
 	}
 
 }

@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import binlogdata.Binlogdata.FieldEvent;
+import binlogdata.Binlogdata.Journal;
+import binlogdata.Binlogdata.KeyspaceShard;
+import binlogdata.Binlogdata.MigrationType;
 import binlogdata.Binlogdata.RowChange;
 import binlogdata.Binlogdata.RowEvent;
 import binlogdata.Binlogdata.ShardGtid;
@@ -115,6 +118,83 @@ public final class Events {
 
 	public static VEvent vgtidEvent(VGtid vgtid) {
 		return VEvent.newBuilder().setType(VEventType.VGTID).setVgtid(vgtid).build();
+	}
+
+	/** A position of keyspace {@code customer}: the first shard at {@code firstGtid}, the others at {@code otherGtid}. */
+	public static VGtid customerShards(String firstGtid, String otherGtid, String... shards) {
+		VGtid.Builder vgtid = VGtid.newBuilder();
+		for (int i = 0; i < shards.length; i++) {
+			vgtid.addShardGtids(ShardGtid.newBuilder()
+				.setKeyspace("customer")
+				.setShard(shards[i])
+				.setGtid((i == 0) ? firstGtid : otherGtid));
+		}
+		return vgtid.build();
+	}
+
+	/** A SHARDS journal as the participant {@code shard} writes it when -80,80- become four shards. */
+	public static VEvent journal(String keyspace, String shard) {
+		Journal journal = Journal.newBuilder()
+			.setId(7_342_318_817_526_331_455L)
+			.setMigrationType(MigrationType.SHARDS)
+			.setLocalPosition("MariaDB/0-1-11")
+			.addAllShardGtids(customerShards("MariaDB/0-1-11", "MariaDB/0-1-11", "-40", "40-80", "80-c0", "c0-")
+				.getShardGtidsList())
+			.addParticipants(KeyspaceShard.newBuilder().setKeyspace(keyspace).setShard("-80"))
+			.addParticipants(KeyspaceShard.newBuilder().setKeyspace(keyspace).setShard("80-"))
+			.addSourceWorkflows("reshard")
+			.build();
+		return VEvent.newBuilder()
+			.setType(VEventType.JOURNAL)
+			.setKeyspace(keyspace)
+			.setShard(shard)
+			.setTimestamp(TIMESTAMP)
+			.setJournal(journal)
+			.build();
+	}
+
+	/** A heartbeat as vtgate sends it: the current time, in seconds and in nanoseconds. */
+	public static VEvent vtgateHeartbeat() {
+		long now = System.currentTimeMillis() * 1_000_000L;
+		return VEvent.newBuilder().setType(VEventType.HEARTBEAT).setTimestamp(now / 1_000_000_000L).setCurrentTime(now).build();
+	}
+
+	/** A position in the copy phase of corder, as vtgate folds the LASTPK into the VGTID. */
+	public static VGtid copying(String gtid, long lastOrderId) {
+		Query.QueryResult lastPk = Query.QueryResult.newBuilder()
+			.addFields(Query.Field.newBuilder().setName("order_id").setType(Query.Type.INT64).setCharset(63).setFlags(49667))
+			.addRows(row(lastOrderId))
+			.build();
+		return VGtid.newBuilder()
+			.addShardGtids(ShardGtid.newBuilder()
+				.setKeyspace("commerce")
+				.setShard("0")
+				.setGtid(gtid)
+				.addTablePKs(TableLastPK.newBuilder().setTableName("corder").setLastpk(lastPk)))
+			.build();
+	}
+
+	/** A copied row: no binlog timestamp. */
+	public static VEvent copied(long orderId) {
+		return insert("commerce", "0", "corder", row(orderId, 7, "sku-" + orderId, "1.00")).toBuilder()
+			.setTimestamp(0)
+			.build();
+	}
+
+	/** The end of one shard's copy phase (the stream's own end has no keyspace and shard). */
+	public static VEvent shardCopyCompleted(String keyspace, String shard) {
+		return VEvent.newBuilder().setType(VEventType.COPY_COMPLETED).setKeyspace(keyspace).setShard(shard).build();
+	}
+
+	/** A DDL on commerce/0. */
+	public static VEvent ddl(String statement) {
+		return VEvent.newBuilder()
+			.setType(VEventType.DDL)
+			.setKeyspace("commerce")
+			.setShard("0")
+			.setStatement(statement)
+			.setTimestamp(TIMESTAMP)
+			.build();
 	}
 
 	private static VEvent.Builder event(VEventType type) {
