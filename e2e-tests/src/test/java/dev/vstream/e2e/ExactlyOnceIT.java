@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 
 import dev.vstream.position.ShardPosition;
 import dev.vstream.position.StreamPosition;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -144,7 +145,7 @@ class OffsetStoreOutageIT {
 		assertThat(container.getLastError()).isNull();
 		assertThat(container.getChangesHandled()).isGreaterThanOrEqualTo(handledDuringOutage);
 		await().atMost(TIMEOUT).until(() -> "UP".equals(health.health().getStatus().getCode()));
-		await().atMost(TIMEOUT).until(() -> offsets.load(this.tag).equals(java.util.Optional.of(container.getPosition())));
+		await().atMost(TIMEOUT).until(() -> offsets.load(this.tag).equals(Optional.of(container.getPosition())));
 		System.out.println("OffsetStoreOutageIT " + store + ": STORE_UNAVAILABLE " + millis(shown - stopped)
 				+ " ms after the stop; all changes delivered and STREAMING " + millis(back - restarted)
 				+ " ms after the restart");

@@ -2,6 +2,7 @@ package dev.vstream.e2e;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -79,7 +80,7 @@ class VStreamEndToEndIT {
 		assertThat(insert.after().sku()).isEqualTo(this.tag + "-live");
 		assertThat(insert.after().customerId()).isEqualTo(200);
 		assertThat(insert.after().price()).isEqualByComparingTo("99.99");
-		assertThat(insert.commitTime()).isBetween(java.time.Instant.now().minusSeconds(120), java.time.Instant.now());
+		assertThat(insert.commitTime()).isBetween(Instant.now().minusSeconds(120), Instant.now());
 		RowChange<Order> update = changes.get(4);
 		assertThat(update.op()).isEqualTo(Operation.UPDATE);
 		assertThat(update.before().price()).isEqualByComparingTo("99.99");

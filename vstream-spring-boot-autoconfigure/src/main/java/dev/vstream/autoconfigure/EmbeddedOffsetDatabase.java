@@ -2,7 +2,6 @@ package dev.vstream.autoconfigure;
 
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;

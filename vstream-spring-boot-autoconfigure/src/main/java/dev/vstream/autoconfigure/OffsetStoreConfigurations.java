@@ -2,16 +2,14 @@ package dev.vstream.autoconfigure;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-
 import javax.sql.DataSource;
 
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.JdbcOffsetRepository;
-import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.JdbcStreamRunMarker;
+import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.RedisOffsetRepository;
 import dev.vstream.offset.StreamRunMarker;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

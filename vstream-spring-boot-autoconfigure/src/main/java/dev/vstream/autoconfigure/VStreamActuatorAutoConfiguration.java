@@ -9,6 +9,8 @@ import dev.vstream.stream.VStreamContainerRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -52,13 +54,13 @@ public final class VStreamActuatorAutoConfiguration {
 		 */
 		@Bean
 		@ConditionalOnMissingBean(name = "vstreamCredentialSanitizer")
-		org.springframework.boot.actuate.endpoint.SanitizingFunction vstreamCredentialSanitizer() {
-			return org.springframework.boot.actuate.endpoint.SanitizingFunction.sanitizeValue()
+		SanitizingFunction vstreamCredentialSanitizer() {
+			return SanitizingFunction.sanitizeValue()
 				.ifMatches(Sanitizing::isVtgatePassword);
 		}
 
 		// Nested: the outer class must load without the actuator on the class path.
-		static boolean isVtgatePassword(org.springframework.boot.actuate.endpoint.SanitizableData data) {
+		static boolean isVtgatePassword(SanitizableData data) {
 			String key = data.getLowerCaseKey();
 			if (key.endsWith("vstream.vtgate.password") || key.endsWith("vstream_vtgate_password")) {
 				return true;

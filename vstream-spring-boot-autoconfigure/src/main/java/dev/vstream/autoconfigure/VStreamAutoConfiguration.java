@@ -3,7 +3,6 @@ package dev.vstream.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import javax.sql.DataSource;
 
 import dev.vstream.annotation.VStreamListenerAnnotationBeanPostProcessor;
@@ -16,11 +15,11 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.StreamRunMarker;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.scaling.LockFence;
 import dev.vstream.scaling.ScalingCoordinator;
 import dev.vstream.scaling.ScalingMode;
 import dev.vstream.stream.CheckpointPolicy;
-import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
@@ -33,14 +32,16 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.TlsChannelCredentials;
+import io.vitess.proto.Topodata.TabletType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import io.vitess.proto.Topodata.TabletType;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -53,9 +54,9 @@ import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
-import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.ResourceTransactionManager;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
@@ -76,7 +77,7 @@ public final class VStreamAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(VStreamAutoConfiguration.class);
 
-	private static final boolean JDBC_PRESENT = org.springframework.util.ClassUtils
+	private static final boolean JDBC_PRESENT = ClassUtils
 		.isPresent("org.springframework.jdbc.core.JdbcOperations", VStreamAutoConfiguration.class.getClassLoader());
 
 	@Bean
@@ -269,7 +270,7 @@ public final class VStreamAutoConfiguration {
 	 * Shuts the channel down after the stream containers stopped (a bean destroyed after the
 	 * lifecycle phase), giving in-flight calls a moment to end.
 	 */
-	static final class ChannelShutdown implements org.springframework.beans.factory.DisposableBean {
+	static final class ChannelShutdown implements DisposableBean {
 
 		private final ManagedChannel channel;
 

@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
+import dev.vstream.scaling.ScalingMode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -362,7 +365,7 @@ public class VStreamProperties implements Validator {
 		}
 		if (!properties.getStartVgtid().isEmpty()) {
 			try {
-				dev.vstream.position.StreamPosition.fromJson(properties.getStartVgtid());
+				StreamPosition.fromJson(properties.getStartVgtid());
 			}
 			catch (IllegalArgumentException ex) {
 				errors.rejectValue("start-vgtid", "invalid", ex.getMessage());
@@ -395,15 +398,15 @@ public class VStreamProperties implements Validator {
 			errors.rejectValue("scaling.instance-id", "invalid",
 					"must be at most 36 characters without surrounding blanks (it is the lock table's CLIENT_ID)");
 		}
-		if (scaling.getMode() == dev.vstream.scaling.ScalingMode.SINGLE) {
+		if (scaling.getMode() == ScalingMode.SINGLE) {
 			return;
 		}
 		if (properties.getOffsetStore() == OffsetStore.MEMORY) {
 			errors.rejectValue("scaling.mode", "store", "vstream.scaling.mode="
-					+ scaling.getMode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+					+ scaling.getMode().name().toLowerCase(Locale.ROOT).replace('_', '-')
 					+ " needs a shared offset store: set vstream.offset-store to jdbc or redis, not memory");
 		}
-		if (scaling.getMode() == dev.vstream.scaling.ScalingMode.SHARD_DISTRIBUTED && !properties.getShards().isEmpty()) {
+		if (scaling.getMode() == ScalingMode.SHARD_DISTRIBUTED && !properties.getShards().isEmpty()) {
 			errors.rejectValue("scaling.mode", "shards",
 					"vstream.scaling.mode=shard-distributed distributes every shard; remove vstream.shards");
 		}
@@ -438,7 +441,7 @@ public class VStreamProperties implements Validator {
 		 * Other modes than single need Spring Integration (spring-integration-jdbc with
 		 * offset-store jdbc, spring-integration-redis with offset-store redis).
 		 */
-		private dev.vstream.scaling.ScalingMode mode = dev.vstream.scaling.ScalingMode.SINGLE;
+		private ScalingMode mode = ScalingMode.SINGLE;
 
 		/**
 		 * Id of this instance in the locks, shown by the actuator endpoint; at most 36
@@ -469,11 +472,11 @@ public class VStreamProperties implements Validator {
 
 		private final ScalingRedis redis = new ScalingRedis();
 
-		public dev.vstream.scaling.ScalingMode getMode() {
+		public ScalingMode getMode() {
 			return this.mode;
 		}
 
-		public void setMode(dev.vstream.scaling.ScalingMode mode) {
+		public void setMode(ScalingMode mode) {
 			this.mode = mode;
 		}
 

@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
-
 import javax.sql.DataSource;
 
 import dev.vstream.offset.OffsetRepository;

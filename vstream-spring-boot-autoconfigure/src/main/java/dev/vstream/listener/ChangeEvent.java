@@ -1,7 +1,6 @@
 package dev.vstream.listener;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 

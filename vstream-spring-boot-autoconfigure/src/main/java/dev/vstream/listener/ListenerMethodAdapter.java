@@ -3,6 +3,7 @@ package dev.vstream.listener;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -126,7 +127,7 @@ public final class ListenerMethodAdapter {
 
 	static String describe(Method method) {
 		return method.getDeclaringClass().getName() + "." + method.getName() + "("
-				+ String.join(", ", java.util.Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).toList())
+				+ String.join(", ", Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).toList())
 				+ ")";
 	}
 

@@ -3,6 +3,7 @@ package dev.vstream.listener;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -49,7 +50,7 @@ public class VStreamListenerEndpointRegistry {
 	 */
 	public Collection<DdlListenerEndpoint> getDdlListeners() {
 		synchronized (this.ddlEndpoints) {
-			return java.util.List.copyOf(this.ddlEndpoints.values());
+			return List.copyOf(this.ddlEndpoints.values());
 		}
 	}
 
@@ -101,7 +102,7 @@ public class VStreamListenerEndpointRegistry {
 	 */
 	public Collection<VStreamListenerEndpoint> getEndpoints() {
 		synchronized (this.endpoints) {
-			return java.util.List.copyOf(this.endpoints.values());
+			return List.copyOf(this.endpoints.values());
 		}
 	}
 

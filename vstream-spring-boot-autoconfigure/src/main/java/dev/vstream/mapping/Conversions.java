@@ -8,6 +8,7 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.BeanUtils;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 
@@ -62,7 +63,7 @@ final class Conversions {
 	}
 
 	private static boolean isSimple(Class<?> type) {
-		return org.springframework.beans.BeanUtils.isSimpleValueType(type) || type.isArray();
+		return BeanUtils.isSimpleValueType(type) || type.isArray();
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.vstream.mapping;
 
+import java.util.Set;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +31,7 @@ public interface RowMapper<T> {
 	 * @return the mapped object
 	 * @throws RowMappingException when a value cannot be converted
 	 */
-	default T map(@Nullable Object[] values, java.util.Set<String> absentColumns) {
+	default T map(@Nullable Object[] values, Set<String> absentColumns) {
 		return map(values);
 	}
 

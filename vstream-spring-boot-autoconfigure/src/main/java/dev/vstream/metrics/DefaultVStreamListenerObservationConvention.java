@@ -1,5 +1,8 @@
 package dev.vstream.metrics;
 
+import java.time.Instant;
+import java.util.Locale;
+
 import dev.vstream.metrics.VStreamListenerObservation.ListenerHighCardinalityTags;
 import dev.vstream.metrics.VStreamListenerObservation.ListenerLowCardinalityTags;
 import io.micrometer.common.KeyValues;
@@ -28,12 +31,12 @@ public class DefaultVStreamListenerObservationConvention implements VStreamListe
 				ListenerLowCardinalityTags.TABLE.withValue(context.getChange().table()),
 				ListenerLowCardinalityTags.OPERATION
 					.withValue(context.getListener().getAdapter().isBatch() ? "transaction"
-							: context.getChange().op().name().toLowerCase(java.util.Locale.ROOT)));
+							: context.getChange().op().name().toLowerCase(Locale.ROOT)));
 	}
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(VStreamListenerObservationContext context) {
-		java.time.Instant commitTime = context.getChange().commitTime();
+		Instant commitTime = context.getChange().commitTime();
 		return (commitTime != null)
 				? KeyValues.of(ListenerHighCardinalityTags.COMMIT_TIME.withValue(commitTime.toString()))
 				: KeyValues.empty();

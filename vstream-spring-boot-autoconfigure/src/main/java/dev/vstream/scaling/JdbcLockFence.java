@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
-
 import javax.sql.DataSource;
 
 import dev.vstream.offset.JdbcOffsetRepository;

@@ -1,7 +1,6 @@
 package dev.vstream.stream;
 
 import java.security.cert.CertificateException;
-
 import javax.net.ssl.SSLHandshakeException;
 
 import io.grpc.Status;

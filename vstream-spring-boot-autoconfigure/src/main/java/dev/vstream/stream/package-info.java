@@ -10,5 +10,4 @@
 @NullMarked
 package dev.vstream.stream;
 
-import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.NullMarked;

@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 import dev.vstream.actuate.VStreamEndpoint.StreamDescriptor;
+import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
-import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.test.Events;
 import dev.vstream.test.StreamFixture;
 import org.junit.jupiter.api.Test;

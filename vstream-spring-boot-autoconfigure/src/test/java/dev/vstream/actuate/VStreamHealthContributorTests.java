@@ -10,6 +10,7 @@ import dev.vstream.stream.VStreamContainer;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -92,7 +93,7 @@ class VStreamHealthContributorTests extends AbstractStreamTests {
 		assertThat(contributor.getContributor("orders")).isNotNull();
 	}
 
-	private static org.springframework.boot.health.contributor.Health health(VStreamHealthContributor contributor,
+	private static Health health(VStreamHealthContributor contributor,
 			String name) {
 		HealthContributor indicator = contributor.getContributor(name);
 		assertThat(indicator).isInstanceOf(VStreamHealthIndicator.class);

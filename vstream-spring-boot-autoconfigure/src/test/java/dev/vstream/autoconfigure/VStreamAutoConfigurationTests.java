@@ -1,12 +1,16 @@
 package dev.vstream.autoconfigure;
 
 
+import java.time.Duration;
 import javax.sql.DataSource;
 
 import dev.vstream.annotation.VStreamListener;
 import dev.vstream.annotation.VStreamListenerAnnotationBeanPostProcessor;
+import dev.vstream.listener.DeadLetterHandler;
+import dev.vstream.listener.DefaultVStreamErrorHandler;
 import dev.vstream.listener.Operation;
 import dev.vstream.listener.RowChange;
+import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.listener.VStreamListenerEndpointRegistry;
 import dev.vstream.mapping.RowMapperFactory;
@@ -16,19 +20,23 @@ import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.RedisOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.stream.CheckpointPolicy;
 import dev.vstream.stream.VStreamContainer;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import static dev.vstream.test.Events.vgtid;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,14 +80,14 @@ class VStreamAutoConfigurationTests {
 	@Test
 	void listenerWorkSharesTheTransactionOfTheDataSourceHoldingTheOffsets() {
 		this.runner.withUserConfiguration(DataSourceConfiguration.class)
-			.withBean(org.springframework.transaction.PlatformTransactionManager.class,
+			.withBean(PlatformTransactionManager.class,
 					// a transaction manager of another database cannot cover the offset table
-					() -> new org.springframework.jdbc.datasource.DataSourceTransactionManager(
+					() -> new DataSourceTransactionManager(
 							new DataSourceConfiguration().dataSource()))
 			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getTransactionManager()).isNull());
 		this.runner.withUserConfiguration(DataSourceConfiguration.class, TransactionManagerConfiguration.class)
 			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getTransactionManager())
-				.isSameAs(context.getBean(org.springframework.transaction.PlatformTransactionManager.class)));
+				.isSameAs(context.getBean(PlatformTransactionManager.class)));
 		this.runner.withUserConfiguration(DataSourceConfiguration.class, TransactionManagerConfiguration.class)
 			.withPropertyValues("vstream.jdbc.transactional=false")
 			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getTransactionManager()).isNull());
@@ -89,7 +97,7 @@ class VStreamAutoConfigurationTests {
 	void checkpointPolicyFromProperties() {
 		this.runner.withPropertyValues("vstream.checkpoint.transactions=50", "vstream.checkpoint.interval=2s")
 			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getCheckpointPolicy())
-				.isEqualTo(new dev.vstream.stream.CheckpointPolicy(50, java.time.Duration.ofSeconds(2))));
+				.isEqualTo(new CheckpointPolicy(50, Duration.ofSeconds(2))));
 	}
 
 	@Test
@@ -102,11 +110,11 @@ class VStreamAutoConfigurationTests {
 	@Test
 	void deadLetterRecoveryWithAHandler() {
 		this.runner.withPropertyValues("vstream.error.recovery=dead-letter")
-			.withBean(dev.vstream.listener.DeadLetterHandler.class, () -> (event, listener, ex) -> {
+			.withBean(DeadLetterHandler.class, () -> (event, listener, ex) -> {
 			})
 			.run((context) -> assertThat(context).hasNotFailed()
-				.getBean(dev.vstream.listener.VStreamErrorHandler.class)
-				.isInstanceOf(dev.vstream.listener.DefaultVStreamErrorHandler.class));
+				.getBean(VStreamErrorHandler.class)
+				.isInstanceOf(DefaultVStreamErrorHandler.class));
 	}
 
 	@Test
@@ -233,7 +241,7 @@ class VStreamAutoConfigurationTests {
 	}
 
 	/** Every message of the start-up failure's cause chain, as Boot's failure analysis reports them. */
-	private static String failure(org.springframework.boot.test.context.assertj.AssertableApplicationContext context) {
+	private static String failure(AssertableApplicationContext context) {
 		assertThat(context).hasFailed();
 		StringBuilder messages = new StringBuilder();
 		for (Throwable ex = context.getStartupFailure(); ex != null; ex = ex.getCause()) {
@@ -256,8 +264,8 @@ class VStreamAutoConfigurationTests {
 	static class TransactionManagerConfiguration {
 
 		@Bean
-		org.springframework.transaction.PlatformTransactionManager transactionManager(DataSource dataSource) {
-			return new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource);
+		PlatformTransactionManager transactionManager(DataSource dataSource) {
+			return new DataSourceTransactionManager(dataSource);
 		}
 
 	}

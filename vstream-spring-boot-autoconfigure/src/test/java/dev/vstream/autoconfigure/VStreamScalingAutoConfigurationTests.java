@@ -3,6 +3,7 @@ package dev.vstream.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.vstream.actuate.VStreamEndpoint;
 import dev.vstream.annotation.VStreamListener;
@@ -146,7 +147,7 @@ class VStreamScalingAutoConfigurationTests {
 
 	static class Projection {
 
-		final List<Order> orders = new java.util.concurrent.CopyOnWriteArrayList<>();
+		final List<Order> orders = new CopyOnWriteArrayList<>();
 
 		@VStreamListener(table = "corder")
 		void on(Order order) {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 import dev.vstream.actuate.VStreamHealthIndicator;
@@ -18,6 +18,7 @@ import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.Order;
 import dev.vstream.test.TestCertificates;
 import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -27,7 +28,6 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.TlsServerCredentials;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.vitess.proto.Vtgate.VStreamRequest;
@@ -119,7 +119,7 @@ class VtgateTlsAndAuthTests {
 			assertThat(container.getReconnects()).isZero();
 			assertThat(this.vtgate.requests).isEmpty();
 			assertThat(new VStreamHealthIndicator(container).health().getStatus())
-				.isEqualTo(org.springframework.boot.health.contributor.Status.DOWN);
+				.isEqualTo(org.springframework.boot.health.contributor.Status.DOWN); // qualified: io.grpc.Status is imported
 		});
 	}
 
@@ -283,7 +283,7 @@ class VtgateTlsAndAuthTests {
 							.add(((X509Certificate) session.getPeerCertificates()[0]).getSubjectX500Principal()
 								.getName());
 					}
-					catch (javax.net.ssl.SSLPeerUnverifiedException ex) {
+					catch (SSLPeerUnverifiedException ex) {
 						// no client certificate: nothing to record
 					}
 				}

@@ -16,6 +16,8 @@ import java.util.TreeMap;
 import io.vitess.proto.Query.Type;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.core.convert.ConversionFailedException;
+import org.springframework.core.convert.ConverterNotFoundException;
 import org.springframework.core.convert.support.DefaultConversionService;
 
 import static dev.vstream.mapping.TestRows.field;
@@ -125,7 +127,7 @@ class RowMapperFactoryTests {
 			.withMessageContaining(Sparse.class.getName())
 			.withMessageContaining("'not-a-number-xxx")
 			.withMessageNotContaining("x".repeat(100))
-			.withCauseInstanceOf(org.springframework.core.convert.ConversionFailedException.class);
+			.withCauseInstanceOf(ConversionFailedException.class);
 	}
 
 	@Test
@@ -136,7 +138,7 @@ class RowMapperFactoryTests {
 			.withMessageContaining("column 'placed'")
 			.withMessageContaining("property 'placed'")
 			.withMessageContaining("2024-01-02")
-			.withCauseInstanceOf(org.springframework.core.convert.ConverterNotFoundException.class);
+			.withCauseInstanceOf(ConverterNotFoundException.class);
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package dev.vstream.mapping;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import binlogdata.Binlogdata.FieldEvent;
 import com.google.protobuf.ByteString;
@@ -26,7 +27,7 @@ final class TestRows {
 
 	static FieldEvent fieldEvent(String tableName, Query.Field... fields) {
 		return FieldEvent.newBuilder().setTableName(tableName).setEnumSetStringValues(true)
-			.addAllFields(java.util.List.of(fields))
+			.addAllFields(List.of(fields))
 			.build();
 	}
 

@@ -10,7 +10,6 @@ import dev.vstream.listener.RowChange;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.stream.DefaultVStreamContainer;
-import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.Order;
 import dev.vstream.test.StreamFixture;

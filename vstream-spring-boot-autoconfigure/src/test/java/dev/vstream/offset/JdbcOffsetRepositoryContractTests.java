@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -189,7 +190,7 @@ abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetReposit
 			commitFirst.countDown();
 			first.get(30, TimeUnit.SECONDS);
 
-			assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			assertThatExceptionOfType(ExecutionException.class)
 				.isThrownBy(() -> second.get(30, TimeUnit.SECONDS))
 				.havingCause()
 				.isInstanceOf(PositionConflictException.class)
@@ -231,7 +232,7 @@ abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetReposit
 			commitFirst.countDown();
 			first.get(30, TimeUnit.SECONDS);
 
-			assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			assertThatExceptionOfType(ExecutionException.class)
 				.isThrownBy(() -> second.get(30, TimeUnit.SECONDS))
 				.havingCause()
 				.isInstanceOf(PositionConflictException.class);

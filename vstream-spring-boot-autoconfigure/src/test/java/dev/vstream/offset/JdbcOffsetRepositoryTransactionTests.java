@@ -1,5 +1,7 @@
 package dev.vstream.offset;
 
+import java.sql.SQLException;
+
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,7 +115,7 @@ class JdbcOffsetRepositoryTransactionTests {
 				return result.getInt(1) > 0;
 			}
 		}
-		catch (java.sql.SQLException ex) {
+		catch (SQLException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}

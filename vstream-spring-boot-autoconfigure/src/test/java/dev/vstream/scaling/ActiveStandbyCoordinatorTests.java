@@ -3,10 +3,13 @@ package dev.vstream.scaling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.vstream.offset.JdbcOffsetRepository;
+import dev.vstream.offset.OffsetRepository;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.TestVtgate;
@@ -157,23 +160,23 @@ class ActiveStandbyCoordinatorTests {
 	}
 
 	/** Refuses saves on demand, as the fence does once the lock is gone. */
-	static final class Refusing implements dev.vstream.offset.OffsetRepository {
+	static final class Refusing implements OffsetRepository {
 
-		private final dev.vstream.offset.OffsetRepository delegate;
+		private final OffsetRepository delegate;
 
 		volatile boolean refuse;
 
-		Refusing(dev.vstream.offset.OffsetRepository delegate) {
+		Refusing(OffsetRepository delegate) {
 			this.delegate = delegate;
 		}
 
 		@Override
-		public java.util.Optional<dev.vstream.position.StreamPosition> load(String streamId) {
+		public Optional<StreamPosition> load(String streamId) {
 			return this.delegate.load(streamId);
 		}
 
 		@Override
-		public void save(String streamId, dev.vstream.position.StreamPosition position) {
+		public void save(String streamId, StreamPosition position) {
 			if (this.refuse) {
 				throw new LockLostException("refused (test)");
 			}

@@ -27,6 +27,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.integration.util.UUIDConverter;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static dev.vstream.test.Events.begin;
@@ -174,7 +175,7 @@ class ShardDistributedCoordinatorTests {
 		new JdbcTemplate(this.database).update(
 				"UPDATE INT_LOCK SET CLIENT_ID = 'intruder', EXPIRED_AFTER = DATEADD('SECOND', 60, EXPIRED_AFTER) "
 						+ "WHERE REGION = 'test' AND LOCK_KEY = ?",
-				org.springframework.integration.util.UUIDConverter
+				UUIDConverter
 					.getUUID(ShardDistributedCoordinator.lockKey("orders", "customer/-80"))
 					.toString());
 		this.vtgate.sendTo("customer", "-80", order("-80", 2, "MariaDB/0-1-2"));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 import dev.vstream.listener.ListenerMethodAdapter;
@@ -246,7 +247,7 @@ class LostPositionTests {
 	/** A marker users could supply: here, in memory. */
 	private static final class InMemoryRunMarker implements StreamRunMarker {
 
-		private final Set<String> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+		private final Set<String> ran = ConcurrentHashMap.newKeySet();
 
 		@Override
 		public boolean hasRun(String streamId) {

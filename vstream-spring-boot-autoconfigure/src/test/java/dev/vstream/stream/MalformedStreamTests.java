@@ -18,6 +18,7 @@ import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Query;
 import io.vitess.proto.Topodata.TabletType;
+import io.vitess.proto.Vtgate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -262,7 +263,7 @@ class MalformedStreamTests {
 		return VEvent.newBuilder().setType(type).build();
 	}
 
-	private static io.vitess.proto.Vtgate.VStreamResponse firstTransaction() {
+	private static Vtgate.VStreamResponse firstTransaction() {
 		return response(begin(), corderFields("commerce", "0"),
 				insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(V1), commit());
 	}

@@ -1,6 +1,7 @@
 package dev.vstream.stream;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -103,7 +104,7 @@ class MissingPositionTests {
 		await().until(() -> container.getEventsReceived() == 1);
 		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
 		assertThat(container.getLastHeartbeatTime()).isNull();
-		assertThat(container.getLag(java.time.Instant.now())).isNull();
+		assertThat(container.getLag(Instant.now())).isNull();
 
 		this.vtgate.send(response(begin(), vgtidEvent(customer("MariaDB/0-1-59", "MariaDB/0-1-58").toVGtid()), commit()),
 				response(vtgateHeartbeat()));

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
@@ -20,10 +21,12 @@ import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
+import io.vitess.proto.Vtgate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
@@ -187,17 +190,17 @@ class OffsetStoreOutageTests {
 		return vgtid("commerce", "0", "MariaDB/0-1-" + sequence);
 	}
 
-	private static io.vitess.proto.Vtgate.VStreamResponse transaction(long orderId, long sequence) {
+	private static Vtgate.VStreamResponse transaction(long orderId, long sequence) {
 		return response(begin(), corderFields("commerce", "0"),
 				insert("commerce", "0", "corder", row(orderId, 7, "sku-" + orderId, "1.50")),
 				vgtidEvent(position(sequence)), commit());
 	}
 
-	private VStreamContainer start(org.springframework.util.backoff.BackOff reconnect) {
+	private VStreamContainer start(BackOff reconnect) {
 		return start(this.vtgate, reconnect);
 	}
 
-	private VStreamContainer start(TestVtgate vtgate, org.springframework.util.backoff.BackOff reconnect) {
+	private VStreamContainer start(TestVtgate vtgate, BackOff reconnect) {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, reconnect, List.of());
 		return this.fixture.start(this.fixture.container(settings, vtgate.channel(), this.offsets,
@@ -209,7 +212,7 @@ class OffsetStoreOutageTests {
 
 		final AtomicBoolean failing = new AtomicBoolean();
 
-		final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+		final AtomicInteger attempts = new AtomicInteger();
 
 		private final InMemoryOffsetRepository delegate = new InMemoryOffsetRepository();
 

@@ -1,11 +1,13 @@
 package dev.vstream.stream;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import binlogdata.Binlogdata.RowChange.Bitmap;
 import binlogdata.Binlogdata.VGtid;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static dev.vstream.test.Events.begin;
@@ -171,7 +174,7 @@ class SchemaChangeAndPartialImageTests {
 	}
 
 	private DefaultVStreamContainer start(VStreamErrorHandler errorHandler, Listener listener,
-			java.util.function.Consumer<DdlEvent> ddlListener) {
+			Consumer<DdlEvent> ddlListener) {
 		List<VStreamListenerEndpoint> endpoints = List.of(endpoint("item", listener, "item"),
 				endpoint("map", listener, "map"));
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
@@ -188,7 +191,7 @@ class SchemaChangeAndPartialImageTests {
 	}
 
 	private VStreamListenerEndpoint endpoint(String id, Listener bean, String method) {
-		java.lang.reflect.Method target = org.springframework.util.ReflectionUtils.findMethod(Listener.class, method,
+		Method target = ReflectionUtils.findMethod(Listener.class, method,
 				RowChange.class);
 		return new VStreamListenerEndpoint(id, "", "item", Set.of(), true,
 				new ListenerMethodAdapter(bean, target, this.mappers));

@@ -3,6 +3,7 @@ package dev.vstream.stream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 
@@ -77,7 +78,7 @@ class TwoInstancesOfOneStreamTests {
 		this.vtgate.thenSend(transaction(1));
 		DefaultVStreamContainer old = container("old");
 		old.start();
-		await().until(() -> this.offsets.load("orders").equals(java.util.Optional.of(position(1))));
+		await().until(() -> this.offsets.load("orders").equals(Optional.of(position(1))));
 
 		// The new instance loads position 1 and holds its first response unhandled (paused) while
 		// the old one handles and saves 2 and 3.
@@ -86,7 +87,7 @@ class TwoInstancesOfOneStreamTests {
 		await().until(() -> this.vtgate.openCallsFor("commerce", "0") == 2);
 		next.pause();
 		this.vtgate.send(transaction(2), transaction(3));
-		await().until(() -> this.offsets.load("orders").equals(java.util.Optional.of(position(3))));
+		await().until(() -> this.offsets.load("orders").equals(Optional.of(position(3))));
 		next.resume();
 
 		await().alias("the new instance's save of 2 is refused")
@@ -108,7 +109,7 @@ class TwoInstancesOfOneStreamTests {
 		old.stop();
 		await().until(() -> this.vtgate.openCallsFor("commerce", "0") == 1);
 		this.vtgate.send(transaction(4));
-		await().until(() -> this.offsets.load("orders").equals(java.util.Optional.of(position(4))));
+		await().until(() -> this.offsets.load("orders").equals(Optional.of(position(4))));
 		assertThat(effects()).containsExactly("1 old", "2 old", "3 old", "4 new");
 		assertThat(next.getLastError()).isNull();
 		assertThat(next.getState()).isEqualTo(StreamState.STREAMING);

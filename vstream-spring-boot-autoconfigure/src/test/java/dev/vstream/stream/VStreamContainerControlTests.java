@@ -2,6 +2,7 @@ package dev.vstream.stream;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.vstream.listener.RowChange;
@@ -66,7 +67,7 @@ class VStreamContainerControlTests {
 		this.vtgate.send(transaction(2), transaction(3));
 		// The worker, blocked waiting for a response, stops at the next one (with vtgate: a
 		// heartbeat at the latest) and saves what it handled.
-		await().until(() -> this.offsets.load("test").equals(java.util.Optional.of(position(1))));
+		await().until(() -> this.offsets.load("test").equals(Optional.of(position(1))));
 		await().during(Duration.ofMillis(300))
 			.atMost(Duration.ofSeconds(2))
 			.until(() -> this.recorder.orders().equals(List.of(1L)) && container.getState() == StreamState.PAUSED);

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 
 import binlogdata.Binlogdata.VGtid;
 import dev.vstream.listener.ListenerMethodAdapter;
@@ -17,6 +18,7 @@ import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.test.Events;
 import dev.vstream.test.Order;
 import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
@@ -74,7 +76,7 @@ class VStreamContainerTests {
 		assertThat(inserted.keyspace()).isEqualTo("commerce");
 		assertThat(inserted.shard()).isEqualTo("0");
 		assertThat(inserted.table()).isEqualTo("corder");
-		assertThat(inserted.commitTime()).isEqualTo(Instant.ofEpochSecond(dev.vstream.test.Events.TIMESTAMP));
+		assertThat(inserted.commitTime()).isEqualTo(Instant.ofEpochSecond(Events.TIMESTAMP));
 		assertThat(inserted.position()).isEqualTo(StreamPosition.of(afterTx));
 		RowChange<Order> updated = listener.changes.get(1);
 		assertThat(updated.op()).isEqualTo(Operation.UPDATE);
@@ -238,7 +240,7 @@ class VStreamContainerTests {
 				insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
 				insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")), vgtidEvent(reached), commit()));
 		OrderListener listener = new OrderListener();
-		listener.blockFirst = new java.util.concurrent.CountDownLatch(1);
+		listener.blockFirst = new CountDownLatch(1);
 		VStreamContainer container = start(endpoint("orders", listener, "onChange"));
 		await().until(() -> listener.blocked);
 		Thread stopper = new Thread(container::stop);
@@ -274,7 +276,7 @@ class VStreamContainerTests {
 
 		final List<Order> gone = new CopyOnWriteArrayList<>();
 
-		volatile java.util.concurrent.CountDownLatch blockFirst;
+		volatile CountDownLatch blockFirst;
 
 		volatile boolean blocked;
 

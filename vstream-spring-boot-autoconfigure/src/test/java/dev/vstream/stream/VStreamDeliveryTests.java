@@ -1,15 +1,16 @@
 package dev.vstream.stream;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
-import binlogdata.Binlogdata.VGtid;
 import dev.vstream.listener.ChangeEvent;
 import dev.vstream.listener.DefaultVStreamErrorHandler;
 import dev.vstream.listener.ErrorRecovery;
@@ -21,12 +22,15 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.offset.OffsetStoreException;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.test.Events;
 import dev.vstream.test.Order;
 import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
+import io.vitess.proto.Query;
 import io.vitess.proto.Topodata.TabletType;
 import io.vitess.proto.Vtgate.VStreamResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -99,13 +103,13 @@ class VStreamDeliveryTests {
 
 		@Test
 		void heartbeatUpdatesLagButNotThePosition() {
-			long later = dev.vstream.test.Events.TIMESTAMP + 100;
-			vtgate().thenSend(transaction(1), response(dev.vstream.test.Events.heartbeat().toBuilder().setTimestamp(later).build()));
+			long later = Events.TIMESTAMP + 100;
+			vtgate().thenSend(transaction(1), response(Events.heartbeat().toBuilder().setTimestamp(later).build()));
 			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
 			container.start();
 			await().until(() -> container.getLastHeartbeatTime() != null);
-			assertThat(container.getLag(java.time.Instant.ofEpochSecond(later + 10))).isEqualTo(Duration.ofSeconds(10));
-			assertThat(container.getLastCommitTime()).isEqualTo(java.time.Instant.ofEpochSecond(dev.vstream.test.Events.TIMESTAMP));
+			assertThat(container.getLag(Instant.ofEpochSecond(later + 10))).isEqualTo(Duration.ofSeconds(10));
+			assertThat(container.getLastCommitTime()).isEqualTo(Instant.ofEpochSecond(Events.TIMESTAMP));
 			assertThat(container.getPosition()).isEqualTo(position(1));
 			assertThat(offsets().load("test")).contains(position(1));
 		}
@@ -133,7 +137,7 @@ class VStreamDeliveryTests {
 					VStreamErrorHandler.stopStream());
 			container.setTransactionManager(new DataSourceTransactionManager(dataSource));
 			container.start();
-			await().until(() -> repository.load("test").equals(java.util.Optional.of(position(2))));
+			await().until(() -> repository.load("test").equals(Optional.of(position(2))));
 			assertThat(writer.calls.get()).as("order 2 was written twice, once rolled back").isEqualTo(3);
 			assertThat(jdbc.queryForList("select order_id from effect order by order_id", Long.class))
 				.containsExactly(1L, 2L);
@@ -345,8 +349,8 @@ class VStreamDeliveryTests {
 		void unreadableStoredPositionFailsTheStart() {
 			useOffsets(new InMemoryOffsetRepository() {
 				@Override
-				public java.util.Optional<StreamPosition> load(String streamId) {
-					throw new dev.vstream.offset.OffsetStoreException("Stored position of stream 'test' is not a VGtid",
+				public Optional<StreamPosition> load(String streamId) {
+					throw new OffsetStoreException("Stored position of stream 'test' is not a VGtid",
 							null);
 				}
 			});
@@ -401,7 +405,7 @@ class VStreamDeliveryTests {
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-" + orderId)), commit());
 	}
 
-	private static io.vitess.proto.Query.Row order(long orderId) {
+	private static Query.Row order(long orderId) {
 		return row(orderId, 7, "sku-" + orderId, "1.00");
 	}
 
@@ -414,8 +418,8 @@ class VStreamDeliveryTests {
 				new ListenerMethodAdapter(bean, method(bean.getClass(), method), this.fixture.mappers()));
 	}
 
-	private static java.lang.reflect.Method method(Class<?> type, String name) {
-		for (java.lang.reflect.Method method : type.getDeclaredMethods()) {
+	private static Method method(Class<?> type, String name) {
+		for (Method method : type.getDeclaredMethods()) {
 			if (method.getName().equals(name)) {
 				return method;
 			}

@@ -26,7 +26,6 @@ import static dev.vstream.test.Events.copyCompleted;
 import static dev.vstream.test.Events.copying;
 import static dev.vstream.test.Events.corderFields;
 import static dev.vstream.test.Events.customerShards;
-import static dev.vstream.test.Events.heartbeat;
 import static dev.vstream.test.Events.insert;
 import static dev.vstream.test.Events.journal;
 import static dev.vstream.test.Events.response;

@@ -14,6 +14,7 @@ import binlogdata.Binlogdata.TableLastPK;
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
 import binlogdata.Binlogdata.VGtid;
+import com.google.protobuf.ByteString;
 import io.vitess.proto.Query;
 import io.vitess.proto.Vtgate.VStreamResponse;
 
@@ -80,7 +81,7 @@ public final class Events {
 				bytes.append(value);
 			}
 		}
-		return row.setValues(com.google.protobuf.ByteString.copyFromUtf8(bytes.toString())).build();
+		return row.setValues(ByteString.copyFromUtf8(bytes.toString())).build();
 	}
 
 	public static VEvent insert(String keyspace, String shard, String table, Query.Row after) {

@@ -3,8 +3,12 @@ package dev.vstream.test;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -19,8 +23,11 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.vitess.proto.Query;
+import io.vitess.proto.Vtgate;
 import io.vitess.proto.Vtgate.VStreamRequest;
 import io.vitess.proto.Vtgate.VStreamResponse;
+import io.vitess.proto.Vtrpc;
 import io.vitess.proto.grpc.VitessGrpc;
 
 /**
@@ -40,17 +47,17 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 
 	private final List<VStreamRequest> requests = new CopyOnWriteArrayList<>();
 
-	private final java.util.Map<String, List<String>> tables = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<String, List<String>> tables = new ConcurrentHashMap<>();
 
-	private final java.util.Set<String> unknownKeyspaces = java.util.concurrent.ConcurrentHashMap.newKeySet();
+	private final Set<String> unknownKeyspaces = ConcurrentHashMap.newKeySet();
 
 	private final List<ServerCallStreamObserver<VStreamResponse>> open = new CopyOnWriteArrayList<>();
 
-	private final java.util.Map<ServerCallStreamObserver<VStreamResponse>, VStreamRequest> openRequests = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<ServerCallStreamObserver<VStreamResponse>, VStreamRequest> openRequests = new ConcurrentHashMap<>();
 
-	private final java.util.Map<String, List<String>> shards = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<String, List<String>> shards = new ConcurrentHashMap<>();
 
-	private final java.util.Map<String, String> shardPositions = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<String, String> shardPositions = new ConcurrentHashMap<>();
 
 	public TestVtgate() {
 		this(0);
@@ -252,32 +259,32 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	}
 
 	@Override
-	public void execute(io.vitess.proto.Vtgate.ExecuteRequest request,
-			StreamObserver<io.vitess.proto.Vtgate.ExecuteResponse> responseObserver) {
+	public void execute(Vtgate.ExecuteRequest request,
+			StreamObserver<Vtgate.ExecuteResponse> responseObserver) {
 		if (request.getQuery().getSql().equalsIgnoreCase("show vitess_shards")) {
-			io.vitess.proto.Query.QueryResult.Builder result = io.vitess.proto.Query.QueryResult.newBuilder()
-				.addFields(io.vitess.proto.Query.Field.newBuilder().setName("Shards").setType(io.vitess.proto.Query.Type.VARCHAR));
+			Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
+				.addFields(Query.Field.newBuilder().setName("Shards").setType(Query.Type.VARCHAR));
 			this.shards.forEach((keyspace, names) -> names.forEach((name) -> result.addRows(Events.row(keyspace + "/" + name))));
-			responseObserver.onNext(io.vitess.proto.Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
+			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
 			responseObserver.onCompleted();
 			return;
 		}
 		if (this.unknownKeyspaces.contains(request.getSession().getTargetString())) {
-			responseObserver.onNext(io.vitess.proto.Vtgate.ExecuteResponse.newBuilder()
-				.setError(io.vitess.proto.Vtrpc.RPCError.newBuilder()
-					.setCode(io.vitess.proto.Vtrpc.Code.NOT_FOUND)
+			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder()
+				.setError(Vtrpc.RPCError.newBuilder()
+					.setCode(Vtrpc.Code.NOT_FOUND)
 					.setMessage("VT05003: unknown database '" + request.getSession().getTargetString() + "' in vschema"))
 				.build());
 			responseObserver.onCompleted();
 			return;
 		}
 		String position = this.shardPositions.get(request.getSession().getTargetString());
-		if (position != null && request.getQuery().getSql().toLowerCase(java.util.Locale.ROOT).startsWith("select @@global.gtid_")) {
-			io.vitess.proto.Query.QueryResult.Builder result = io.vitess.proto.Query.QueryResult.newBuilder()
-				.addFields(io.vitess.proto.Query.Field.newBuilder().setName(request.getQuery().getSql().substring(7))
-					.setType(io.vitess.proto.Query.Type.VARCHAR))
+		if (position != null && request.getQuery().getSql().toLowerCase(Locale.ROOT).startsWith("select @@global.gtid_")) {
+			Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
+				.addFields(Query.Field.newBuilder().setName(request.getQuery().getSql().substring(7))
+					.setType(Query.Type.VARCHAR))
 				.addRows(Events.row(position));
-			responseObserver.onNext(io.vitess.proto.Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
+			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
 			responseObserver.onCompleted();
 			return;
 		}
@@ -286,13 +293,13 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 			super.execute(request, responseObserver);
 			return;
 		}
-		io.vitess.proto.Query.QueryResult.Builder result = io.vitess.proto.Query.QueryResult.newBuilder()
-			.addFields(io.vitess.proto.Query.Field.newBuilder().setName("Tables_in_" + request.getSession().getTargetString())
-				.setType(io.vitess.proto.Query.Type.VARCHAR));
+		Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
+			.addFields(Query.Field.newBuilder().setName("Tables_in_" + request.getSession().getTargetString())
+				.setType(Query.Type.VARCHAR));
 		for (String table : keyspaceTables) {
 			result.addRows(Events.row(table));
 		}
-		responseObserver.onNext(io.vitess.proto.Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
+		responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
 		responseObserver.onCompleted();
 	}
 

@@ -1,7 +1,6 @@
 package dev.vstream.benchmarks.stream;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -17,6 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.sun.management.OperatingSystemMXBean;
 
 /**
  * The benchmark harness (see BENCHMARKS.md; run by {@code scripts/bench.sh}). It owns the
@@ -39,11 +42,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Bench {
 
-	private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+	private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory
 		.getOperatingSystemMXBean();
 
 	/** Held: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
-	private static final java.util.logging.Logger NETTY_SERVER_LOG = java.util.logging.Logger
+	private static final Logger NETTY_SERVER_LOG = Logger
 		.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
 
 	private final Map<String, String> options;
@@ -70,7 +73,7 @@ public final class Bench {
 	 */
 	public static void main(String[] args) throws Exception {
 		// A child's JVM ends without closing its stream: the server's warning about it is noise.
-		NETTY_SERVER_LOG.setLevel(java.util.logging.Level.SEVERE);
+		NETTY_SERVER_LOG.setLevel(Level.SEVERE);
 		Map<String, String> options = new HashMap<>();
 		for (int i = 0; i + 1 < args.length; i += 2) {
 			options.put(args[i].replaceFirst("^--", ""), args[i + 1]);

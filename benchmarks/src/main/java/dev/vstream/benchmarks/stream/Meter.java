@@ -2,6 +2,9 @@ package dev.vstream.benchmarks.stream;
 
 import java.lang.management.ManagementFactory;
 
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.ThreadMXBean;
+
 /**
  * Counts the rows a consumer received and measures its steady state: the window from the row
  * that ends the warm-up to the last expected row, in wall time, bytes allocated by all of the
@@ -13,10 +16,10 @@ import java.lang.management.ManagementFactory;
  */
 public final class Meter {
 
-	private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory
+	private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory
 		.getThreadMXBean();
 
-	private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+	private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory
 		.getOperatingSystemMXBean();
 
 	private final long expected;

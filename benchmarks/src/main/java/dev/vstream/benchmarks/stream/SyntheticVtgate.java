@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import binlogdata.Binlogdata.ShardGtid;
+import com.google.protobuf.ByteString;
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
@@ -171,7 +172,7 @@ public final class SyntheticVtgate implements AutoCloseable {
 			if (value != null) {
 				result.addRows(Query.Row.newBuilder()
 					.addLengths(value.getBytes(StandardCharsets.UTF_8).length)
-					.setValues(com.google.protobuf.ByteString.copyFromUtf8(value)));
+					.setValues(ByteString.copyFromUtf8(value)));
 			}
 			responseObserver.onNext(ExecuteResponse.newBuilder().setResult(result).build());
 			responseObserver.onCompleted();

@@ -6,9 +6,13 @@ import dev.vstream.annotation.VStreamListener;
 import dev.vstream.benchmarks.stream.Meter;
 import dev.vstream.listener.RowChange;
 
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The starter as an application uses it: a Spring Boot application with one
@@ -42,14 +46,14 @@ public class StarterConsumer {
 	 * @return a runner doing that at start-up
 	 */
 	@Bean
-	org.springframework.boot.ApplicationRunner openH2(
-			@org.springframework.beans.factory.annotation.Value("${bench.open-h2:}") String url) {
+	ApplicationRunner openH2(
+			@Value("${bench.open-h2:}") String url) {
 		return (args) -> {
 			if (url.isEmpty()) {
 				return;
 			}
-			org.springframework.jdbc.core.JdbcTemplate jdbc = new org.springframework.jdbc.core.JdbcTemplate(
-					new org.springframework.jdbc.datasource.SingleConnectionDataSource(url, "sa", "", true));
+			JdbcTemplate jdbc = new JdbcTemplate(
+					new SingleConnectionDataSource(url, "sa", "", true));
 			jdbc.execute("CREATE TABLE IF NOT EXISTS bench_h2 (id VARCHAR(64) PRIMARY KEY, v VARCHAR(4000))");
 			jdbc.update("MERGE INTO bench_h2 (id, v) KEY (id) VALUES (?, ?)", "x", "y");
 			jdbc.queryForList("SELECT v FROM bench_h2 WHERE id = ?", String.class, "x");
