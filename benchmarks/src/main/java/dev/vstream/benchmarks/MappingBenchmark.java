@@ -31,9 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.boot.convert.ApplicationConversionService;
 
 /**
- * Decoding one 10-column row of vtgate (text encoding) and mapping it to a record, a JavaBean and
- * a {@code Map}, as the stream does for each row: the schema and the mappers are built once, per
- * (table, FIELD event, target type), in the set-up.
+ * Decoding one 10-column row of vtgate (text encoding) and mapping it to a record, a
+ * JavaBean and a {@code Map}, as the stream does for each row: the schema and the mappers
+ * are built once, per (table, FIELD event, target type), in the set-up.
  *
  * <pre>
  * mvn -q -pl benchmarks -am package -DskipTests
@@ -49,8 +49,8 @@ import org.springframework.boot.convert.ApplicationConversionService;
 public class MappingBenchmark {
 
 	/** The row type a listener would declare, with the starter's own type per column. */
-	public record Order(long orderId, long customerId, String sku, BigDecimal price, int quantity, LocalDateTime createdAt,
-			Instant updatedAt, LocalDate shipDate, String status, BigInteger externalId) {
+	public record Order(long orderId, long customerId, String sku, BigDecimal price, int quantity,
+			LocalDateTime createdAt, Instant updatedAt, LocalDate shipDate, String status, BigInteger externalId) {
 	}
 
 	/** The same columns as a JavaBean. */
@@ -140,8 +140,8 @@ public class MappingBenchmark {
 			.setEnumSetStringValues(true)
 			.addAllFields(List.of(field("order_id", Type.INT64), field("customer_id", Type.INT64),
 					field("sku", Type.VARCHAR), field("price", Type.DECIMAL), field("quantity", Type.INT32),
-					field("created_at", Type.DATETIME), field("updated_at", Type.TIMESTAMP), field("ship_date", Type.DATE),
-					field("status", Type.ENUM), field("external_id", Type.UINT64)))
+					field("created_at", Type.DATETIME), field("updated_at", Type.TIMESTAMP),
+					field("ship_date", Type.DATE), field("status", Type.ENUM), field("external_id", Type.UINT64)))
 			.build();
 		this.schema = TableSchema.of(fields);
 		this.row = row("1234567", "42", "SKU-123-😀", "1234.56", "3", "2024-01-02 03:04:05.123456",

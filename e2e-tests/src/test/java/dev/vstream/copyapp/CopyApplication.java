@@ -17,8 +17,9 @@ import org.springframework.context.annotation.Bean;
 /**
  * The application of {@code CopyPhaseIT} (its own package, so that no other end-to-end
  * application scans it): records the rows of {@code commerce.copy_item} and, with
- * {@code copyapp.orders=true}, of {@code commerce.corder}. With {@code copyapp.block-at=N} the
- * item listener blocks on the N-th row until the test releases it.
+ * {@code copyapp.orders=true}, of {@code commerce.corder}. With
+ * {@code copyapp.block-at=N} the item listener blocks on the N-th row until the test
+ * releases it.
  */
 @SpringBootApplication
 public class CopyApplication {

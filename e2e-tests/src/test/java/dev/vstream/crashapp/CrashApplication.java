@@ -16,9 +16,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The application that {@code ExactlyOnceIT} kills with SIGKILL at random points: each change of
- * {@code commerce.corder} becomes one row in an effect table of the same PostgreSQL database that
- * holds the stream's position.
+ * The application that {@code ExactlyOnceIT} kills with SIGKILL at random points: each
+ * change of {@code commerce.corder} becomes one row in an effect table of the same
+ * PostgreSQL database that holds the stream's position.
  */
 @SpringBootApplication
 public class CrashApplication {
@@ -73,7 +73,8 @@ public class CrashApplication {
 			}
 			this.jdbc.update("insert into " + this.table + " (order_id, sku, op) values (?, ?, ?)", order.orderId(),
 					order.sku(), change.op().name());
-			// Work that takes a while widens the windows in which the test's SIGKILL can land.
+			// Work that takes a while widens the windows in which the test's SIGKILL can
+			// land.
 			TimeUnit.MILLISECONDS.sleep(this.delayMillis);
 		}
 

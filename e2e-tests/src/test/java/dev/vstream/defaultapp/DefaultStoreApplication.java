@@ -22,10 +22,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The application that {@code ShutdownSavesPositionIT} stops with SIGTERM and
- * {@code DefaultStoreKillIT} kills with SIGKILL: it appends one line per delivered change of
- * {@code commerce.corder} (whose sku starts with {@code default-app.sku-prefix}) to the file
- * {@code default-app.deliveries}. Each line is written (not buffered in the JVM) before the
- * stream saves the position past it, so the file survives a kill and counts every delivery.
+ * {@code DefaultStoreKillIT} kills with SIGKILL: it appends one line per delivered change
+ * of {@code commerce.corder} (whose sku starts with {@code default-app.sku-prefix}) to
+ * the file {@code default-app.deliveries}. Each line is written (not buffered in the JVM)
+ * before the stream saves the position past it, so the file survives a kill and counts
+ * every delivery.
  */
 @SpringBootApplication
 public class DefaultStoreApplication {
@@ -63,7 +64,8 @@ public class DefaultStoreApplication {
 
 		private final String prefix;
 
-		DeliveryRecorder(@Value("${default-app.deliveries}") Path file, @Value("${default-app.sku-prefix}") String prefix) {
+		DeliveryRecorder(@Value("${default-app.deliveries}") Path file,
+				@Value("${default-app.sku-prefix}") String prefix) {
 			this.file = file;
 			this.prefix = prefix;
 		}

@@ -7,9 +7,9 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Writes on a thread of its own while a test kills, restarts or watches applications; the
- * returned future completes when the writing is done, exceptionally if it failed, so that a test
- * asserts on it ({@code assertThat(writer).succeedsWithin(timeout)}) instead of keeping a thread
- * and its failure apart.
+ * returned future completes when the writing is done, exceptionally if it failed, so that
+ * a test asserts on it ({@code assertThat(writer).succeedsWithin(timeout)}) instead of
+ * keeping a thread and its failure apart.
  */
 final class BackgroundWriter {
 
@@ -24,15 +24,16 @@ final class BackgroundWriter {
 	 */
 	static CompletableFuture<Void> statements(String keyspace, StatementWork work) {
 		return start("writer-" + keyspace, () -> {
-			try (Connection connection = LocalVitess.vtgate(keyspace); Statement statement = connection.createStatement()) {
+			try (Connection connection = LocalVitess.vtgate(keyspace);
+					Statement statement = connection.createStatement()) {
 				work.write(statement);
 			}
 		});
 	}
 
 	/**
-	 * Run some work in the background, on a thread of its own (not the common pool, which has one
-	 * thread on a small machine and is not for blocking I/O).
+	 * Run some work in the background, on a thread of its own (not the common pool, which
+	 * has one thread on a small machine and is not for blocking I/O).
 	 * @param name the thread's name
 	 * @param work the work
 	 * @return the work, done when it returns

@@ -13,10 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An application of the test class path running in a child JVM, its output appended to a log
- * file: what the fault tests kill with SIGKILL ({@link #kill()}) or stop with SIGTERM
- * ({@link #terminate()}). Started through a {@link Launcher}, which stops (SIGKILL) whatever it
- * started when it is closed.
+ * An application of the test class path running in a child JVM, its output appended to a
+ * log file: what the fault tests kill with SIGKILL ({@link #kill()}) or stop with SIGTERM
+ * ({@link #terminate()}). Started through a {@link Launcher}, which stops (SIGKILL)
+ * whatever it started when it is closed.
  *
  * @param process the child process
  * @param log the file its standard output and error are appended to
@@ -35,7 +35,9 @@ record ChildJvm(Process process, Path log) {
 		return new Launcher(mainClass);
 	}
 
-	/** @return everything the child has written so far */
+	/**
+	 * @return everything the child has written so far
+	 */
 	String logText() {
 		try {
 			return Files.isRegularFile(this.log) ? Files.readString(this.log) : "";
@@ -62,7 +64,8 @@ record ChildJvm(Process process, Path log) {
 	void terminate() throws InterruptedException {
 		this.process.destroy();
 		assertThat(this.process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-			.as("the application stops on SIGTERM").isTrue();
+			.as("the application stops on SIGTERM")
+			.isTrue();
 	}
 
 	/** SIGKILL, and wait until the child is gone. */
@@ -71,8 +74,8 @@ record ChildJvm(Process process, Path log) {
 	}
 
 	/**
-	 * Starts children of one main class with this JVM's {@code java} and class path, and kills
-	 * them (SIGKILL) on {@link #close()}, so that no child outlives its test.
+	 * Starts children of one main class with this JVM's {@code java} and class path, and
+	 * kills them (SIGKILL) on {@link #close()}, so that no child outlives its test.
 	 */
 	static final class Launcher implements AutoCloseable {
 
@@ -89,7 +92,8 @@ record ChildJvm(Process process, Path log) {
 		}
 
 		/**
-		 * Replace the JVM options (by default a 256 MB heap and C1 only, which starts faster).
+		 * Replace the JVM options (by default a 256 MB heap and C1 only, which starts
+		 * faster).
 		 * @param options the options
 		 * @return this launcher
 		 */

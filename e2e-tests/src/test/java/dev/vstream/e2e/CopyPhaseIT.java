@@ -37,10 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The copy phase against the real vtgate, on {@code commerce.copy_item} (30,000 rows, copied in
- * several batches): a stop in the middle of the copy saves the last primary key copied
- * ({@code table_p_ks}) and the next start resumes after it; {@code vstream.tables-to-copy}
- * limits the copy.
+ * The copy phase against the real vtgate, on {@code commerce.copy_item} (30,000 rows,
+ * copied in several batches): a stop in the middle of the copy saves the last primary key
+ * copied ({@code table_p_ks}) and the next start resumes after it;
+ * {@code vstream.tables-to-copy} limits the copy.
  */
 class CopyPhaseIT {
 
@@ -59,8 +59,9 @@ class CopyPhaseIT {
 
 	@BeforeAll
 	static void fillTable() throws SQLException {
-		LocalVitess.execute("commerce", "CREATE TABLE IF NOT EXISTS copy_item (id BIGINT NOT NULL, "
-				+ "payload VARCHAR(200), PRIMARY KEY (id)) ENGINE=InnoDB",
+		LocalVitess.execute("commerce",
+				"CREATE TABLE IF NOT EXISTS copy_item (id BIGINT NOT NULL, "
+						+ "payload VARCHAR(200), PRIMARY KEY (id)) ENGINE=InnoDB",
 				// live rows a previous run may have left behind
 				"delete from copy_item where id > " + ROWS);
 		if (count("select count(*) from copy_item") == ROWS && count("select max(id) from copy_item") == ROWS) {
@@ -70,7 +71,12 @@ class CopyPhaseIT {
 		for (int from = 1; from <= ROWS; from += 1000) {
 			StringBuilder insert = new StringBuilder("insert into copy_item (id, payload) values ");
 			for (int id = from; id < from + 1000; id++) {
-				insert.append((id == from) ? "" : ",").append('(').append(id).append(", '").append(payload(id)).append("')");
+				insert.append((id == from) ? "" : ",")
+					.append('(')
+					.append(id)
+					.append(", '")
+					.append(payload(id))
+					.append("')");
 			}
 			statements.add(insert.toString());
 		}
@@ -90,7 +96,8 @@ class CopyPhaseIT {
 		Items firstItems = first.getBean(Items.class);
 		VStreamContainer firstContainer = first.getBean(VStreamContainer.class);
 		await().atMost(TIMEOUT).until(() -> firstItems.blocked);
-		// a graceful stop in the middle of a copy batch: the batch in hand is finished, then saved
+		// a graceful stop in the middle of a copy batch: the batch in hand is finished,
+		// then saved
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
 		await().atMost(TIMEOUT).until(() -> !firstContainer.isRunning());
 		firstItems.release();
@@ -102,7 +109,8 @@ class CopyPhaseIT {
 		assertThat(tablePk.getTableName()).isEqualTo("copy_item");
 		long lastPk = lastPk(saved).orElseThrow();
 		assertThat(lastPk).isBetween((long) blockAt, ROWS - 1L);
-		// rows come in primary-key order, and the first run handled exactly the rows up to the saved key
+		// rows come in primary-key order, and the first run handled exactly the rows up
+		// to the saved key
 		assertThat(firstItems.ids()).containsExactlyElementsOf(range(1, lastPk));
 		assertThat(firstItems.changes).allSatisfy((c) -> {
 			assertThat(c.op()).isEqualTo(Operation.INSERT);
@@ -115,7 +123,8 @@ class CopyPhaseIT {
 		VStreamContainer secondContainer = second.getBean(VStreamContainer.class);
 		await().atMost(TIMEOUT).until(() -> secondContainer.getState() == StreamState.STREAMING);
 		await().atMost(TIMEOUT).until(() -> copied(secondItems).size() >= ROWS - lastPk);
-		// nothing at or below the saved key again (a graceful stop leaves no unsaved batch), the rest once
+		// nothing at or below the saved key again (a graceful stop leaves no unsaved
+		// batch), the rest once
 		assertThat(copied(secondItems)).containsExactlyElementsOf(range(lastPk + 1, ROWS));
 		Set<Long> union = new HashSet<>(firstItems.ids());
 		union.addAll(copied(secondItems));
@@ -150,8 +159,9 @@ class CopyPhaseIT {
 		Items items = app.getBean(Items.class);
 		Orders orders = app.getBean(Orders.class);
 		VStreamContainer container = app.getBean(VStreamContainer.class);
-		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.STREAMING
-				&& container.getPosition() != null && !container.getPosition().isCopying());
+		await().atMost(TIMEOUT)
+			.until(() -> container.getState() == StreamState.STREAMING && container.getPosition() != null
+					&& !container.getPosition().isCopying());
 		assertThat(mine(orders.changes)).extracting((c) -> c.after().sku())
 			.containsExactly(this.tag + "-pre-0", this.tag + "-pre-1");
 		assertThat(mine(orders.changes)).allSatisfy((c) -> assertThat(c.commitTime()).as("copied").isNull());
@@ -166,7 +176,10 @@ class CopyPhaseIT {
 		assertThat(copied(items)).isEmpty();
 	}
 
-	/** Rows of the filled table (live rows, of this run or a concurrent one, have larger ids). */
+	/**
+	 * Rows of the filled table (live rows, of this run or a concurrent one, have larger
+	 * ids).
+	 */
 	private static List<Long> copied(Items items) {
 		return items.ids().stream().filter((id) -> id <= ROWS).toList();
 	}
@@ -193,8 +206,8 @@ class CopyPhaseIT {
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {
-		List<String> all = new ArrayList<>(List.of("vstream.start-position=copy",
-				"vstream.reconnect.initial-interval=200ms"));
+		List<String> all = new ArrayList<>(
+				List.of("vstream.start-position=copy", "vstream.reconnect.initial-interval=200ms"));
 		all.addAll(List.of(properties));
 		return this.apps.start(streamId(), all);
 	}
@@ -219,7 +232,9 @@ class CopyPhaseIT {
 		}
 	}
 
-	/** An in-memory store shared by the test's application runs, remembering every save. */
+	/**
+	 * An in-memory store shared by the test's application runs, remembering every save.
+	 */
 	static class RecordingOffsets implements OffsetRepository {
 
 		private final InMemoryOffsetRepository delegate = new InMemoryOffsetRepository();

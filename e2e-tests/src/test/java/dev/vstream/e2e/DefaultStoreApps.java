@@ -14,14 +14,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-
 /**
- * Starts {@code dev.vstream.defaultapp.DefaultStoreApplication} in child JVMs ({@link ChildJvm}, in
- * a working directory of their own) and reads what they delivered and logged.
+ * Starts {@code dev.vstream.defaultapp.DefaultStoreApplication} in child JVMs
+ * ({@link ChildJvm}, in a working directory of their own) and reads what they delivered
+ * and logged.
  */
 final class DefaultStoreApps implements AutoCloseable {
 
-	/** Turns the application's DataSource off: the offset store is then the embedded H2 file. */
+	/**
+	 * Turns the application's DataSource off: the offset store is then the embedded H2
+	 * file.
+	 */
 	static final String NO_DATASOURCE = "--spring.autoconfigure.exclude="
 			+ "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration";
 
@@ -39,7 +42,8 @@ final class DefaultStoreApps implements AutoCloseable {
 
 	/**
 	 * Apps working in a directory of the test's.
-	 * @param workDir their working directory (a JUnit {@code @TempDir} kept when the test fails, for its logs)
+	 * @param workDir their working directory (a JUnit {@code @TempDir} kept when the test
+	 * fails, for its logs)
 	 */
 	DefaultStoreApps(Path workDir) {
 		this.workDir = workDir;
@@ -64,7 +68,9 @@ final class DefaultStoreApps implements AutoCloseable {
 		return this.launcher.start(log, args).awaitLog("DEFAULT-APP STREAMING", Duration.ofSeconds(90));
 	}
 
-	/** @return how many times each sku was delivered (as an insert) */
+	/**
+	 * @return how many times each sku was delivered (as an insert)
+	 */
 	Map<String, Long> deliveredInserts() {
 		if (!Files.exists(this.deliveries)) {
 			return Map.of();
@@ -86,12 +92,16 @@ final class DefaultStoreApps implements AutoCloseable {
 				"insert into corder (customer_id, sku, price) values (901, '" + sku + "', 1.00)");
 	}
 
-	/** @return the last position the log says the stream stopped at, or null */
+	/**
+	 * @return the last position the log says the stream stopped at, or null
+	 */
 	static String stoppedAt(String log, String streamId) {
 		return last(log, "Stream '" + Pattern.quote(streamId) + "' stopped at (.*)");
 	}
 
-	/** @return the saved position the log says the stream resumed from, or null */
+	/**
+	 * @return the saved position the log says the stream resumed from, or null
+	 */
 	static String resumedFrom(String log, String streamId) {
 		return last(log, "Stream '" + Pattern.quote(streamId) + "' resumes from its saved position (.*)");
 	}

@@ -19,11 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The default configuration (no DataSource: the embedded H2 file) keeps the README's bound after
- * SIGKILL: orders are written one transaction each, the application is killed with SIGKILL at
- * random points while it delivers them and restarted each time; nothing is lost and each kill
- * repeats at most the one transaction in hand (the default checkpoint policy saves after every
- * transaction).
+ * The default configuration (no DataSource: the embedded H2 file) keeps the README's
+ * bound after SIGKILL: orders are written one transaction each, the application is killed
+ * with SIGKILL at random points while it delivers them and restarted each time; nothing
+ * is lost and each kill repeats at most the one transaction in hand (the default
+ * checkpoint policy saves after every transaction).
  */
 class DefaultStoreKillIT {
 
@@ -50,9 +50,11 @@ class DefaultStoreKillIT {
 	void killedAtRandomPointsLosesNothingAndRepeatsAtMostOneTransactionPerKill() throws Exception {
 		String streamId = "sigkill-" + this.apps.tag;
 		ChildJvm app = this.apps.start(streamId, DefaultStoreApps.NO_DATASOURCE);
-		// Delivering the second order means the first one's position was saved: from here on a
+		// Delivering the second order means the first one's position was saved: from here
+		// on a
 		// restart resumes from a saved position, never from "current".
-		List<String> committed = new CopyOnWriteArrayList<>(List.of(this.apps.skuPrefix + "w0", this.apps.skuPrefix + "w1"));
+		List<String> committed = new CopyOnWriteArrayList<>(
+				List.of(this.apps.skuPrefix + "w0", this.apps.skuPrefix + "w1"));
 		committed.forEach(this.apps::insertOrder);
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.apps.deliveredInserts().size() == 2);
 
@@ -78,8 +80,10 @@ class DefaultStoreKillIT {
 		Map<String, Long> delivered = this.apps.deliveredInserts();
 		long repeats = delivered.values().stream().mapToLong((times) -> times - 1).sum();
 		assertThat(delivered.keySet()).as("nothing lost").containsExactlyInAnyOrderElementsOf(committed);
-		assertThat(repeats).as("repeats of " + committed.size() + " one-row transactions after " + KILLS
-				+ " kills (at most one transaction per kill)").isLessThanOrEqualTo(KILLS);
+		assertThat(repeats)
+			.as("repeats of " + committed.size() + " one-row transactions after " + KILLS
+					+ " kills (at most one transaction per kill)")
+			.isLessThanOrEqualTo(KILLS);
 	}
 
 	private int delivered() {

@@ -11,8 +11,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The application under test: records every change of {@code commerce.corder} and of the sharded
- * {@code customer.customer}.
+ * The application under test: records every change of {@code commerce.corder} and of the
+ * sharded {@code customer.customer}.
  */
 @SpringBootApplication
 public class E2eApplication {

@@ -33,11 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Exactly-once with the application's database: the crash app writes one effect row per change
- * into PostgreSQL, where its JDBC offset store also lives, so the effect and the position commit
- * together. The test kills it with SIGKILL at random points while orders are written through
- * vtgate, restarts it each time, and checks that every change left exactly one effect. It also
- * runs two instances of the same stream side by side, as a rolling deploy does.
+ * Exactly-once with the application's database: the crash app writes one effect row per
+ * change into PostgreSQL, where its JDBC offset store also lives, so the effect and the
+ * position commit together. The test kills it with SIGKILL at random points while orders
+ * are written through vtgate, restarts it each time, and checks that every change left
+ * exactly one effect. It also runs two instances of the same stream side by side, as a
+ * rolling deploy does.
  */
 class ExactlyOnceIT {
 
@@ -45,7 +46,10 @@ class ExactlyOnceIT {
 
 	private static final int KILLS = 6;
 
-	/** The last number of each GTID (MariaDB domain-server-sequence, MySQL uuid:1-n), by what precedes it. */
+	/**
+	 * The last number of each GTID (MariaDB domain-server-sequence, MySQL uuid:1-n), by
+	 * what precedes it.
+	 */
 	private static final Pattern GTID_SEQUENCE = Pattern.compile("([^,/]*?)(\\d+)(?=,|$)");
 
 	private final String tag = UUID.randomUUID().toString().substring(0, 8);
@@ -66,7 +70,8 @@ class ExactlyOnceIT {
 
 	@Test
 	void killedAtRandomPointsNeitherLosesNorRepeatsAnEffect() throws Exception {
-		this.postgres.execute("create table " + this.effectTable + " (order_id bigint, sku varchar(64), op varchar(8))");
+		this.postgres
+			.execute("create table " + this.effectTable + " (order_id bigint, sku varchar(64), op varchar(8))");
 		Path log = Files.createTempFile("crash-app-", ".log");
 		ChildJvm app = start(log);
 		app.awaitLog("CRASH-APP STREAMING", Duration.ofSeconds(90));
@@ -89,16 +94,18 @@ class ExactlyOnceIT {
 			.until(() -> effects() == expected);
 		assertThat(this.postgres.queryForObject(
 				"select count(*) from (select distinct order_id, op from " + this.effectTable + ") d", Integer.class))
-			.as("no effect repeated").isEqualTo(expected);
-		assertThat(this.postgres.queryForObject(
-				"select count(*) from " + this.effectTable + " where op = 'UPDATE'", Integer.class))
+			.as("no effect repeated")
+			.isEqualTo(expected);
+		assertThat(this.postgres.queryForObject("select count(*) from " + this.effectTable + " where op = 'UPDATE'",
+				Integer.class))
 			.isEqualTo(ORDERS);
 	}
 
 	@Test
 	void twoInstancesOfOneStreamDuringARollingDeployCommitEveryEffectOnceAndNeverMoveThePositionBack()
 			throws Exception {
-		this.postgres.execute("create table " + this.effectTable + " (order_id bigint, sku varchar(64), op varchar(8))");
+		this.postgres
+			.execute("create table " + this.effectTable + " (order_id bigint, sku varchar(64), op varchar(8))");
 		Path oldLog = Files.createTempFile("crash-app-old-", ".log");
 		Path newLog = Files.createTempFile("crash-app-new-", ".log");
 		ChildJvm old = start(oldLog);
@@ -111,12 +118,14 @@ class ExactlyOnceIT {
 			writeOrders(0, 30);
 			await().atMost(Duration.ofSeconds(60)).until(() -> effects() >= 60);
 
-			// The new instance starts while the old one streams: both stream every change.
+			// The new instance starts while the old one streams: both stream every
+			// change.
 			start(newLog).awaitLog("CRASH-APP STREAMING", Duration.ofSeconds(90));
 			writeOrders(30, ORDERS - 30);
 			await().atMost(Duration.ofSeconds(120)).until(() -> effects() >= expected - 60);
 
-			// Then the old one is shut down (SIGTERM), the rolling deploy's last step; the new one
+			// Then the old one is shut down (SIGTERM), the rolling deploy's last step;
+			// the new one
 			// handles what follows.
 			old.terminate();
 			writeOrders(ORDERS - 30, ORDERS);
@@ -126,7 +135,8 @@ class ExactlyOnceIT {
 				.atMost(Duration.ofSeconds(10))
 				.until(() -> effects() == expected);
 			assertThat(this.postgres.queryForObject(
-					"select count(*) from (select distinct order_id, op from " + this.effectTable + ") d", Integer.class))
+					"select count(*) from (select distinct order_id, op from " + this.effectTable + ") d",
+					Integer.class))
 				.as("no effect repeated")
 				.isEqualTo(expected);
 		}
@@ -142,8 +152,8 @@ class ExactlyOnceIT {
 	}
 
 	/**
-	 * Read the saved position every few milliseconds and record every step back: a shard's GTID
-	 * sequence lower than in the previous sample.
+	 * Read the saved position every few milliseconds and record every step back: a
+	 * shard's GTID sequence lower than in the previous sample.
 	 */
 	private ScheduledExecutorService samplePositions(List<String> backwards, AtomicInteger samples) {
 		JdbcTemplate sampling = new JdbcTemplate(new SingleConnectionDataSource(
@@ -173,7 +183,9 @@ class ExactlyOnceIT {
 		return sampler;
 	}
 
-	/** Insert orders {@code from} to {@code to} (exclusive), each followed by an update. */
+	/**
+	 * Insert orders {@code from} to {@code to} (exclusive), each followed by an update.
+	 */
 	private void writeOrders(int from, int to) throws SQLException {
 		try (Connection connection = LocalVitess.vtgate("commerce"); var statement = connection.createStatement()) {
 			for (int i = from; i < to; i++) {
@@ -200,15 +212,16 @@ class ExactlyOnceIT {
 	}
 
 	private ChildJvm start(Path log) throws IOException {
-		return this.launcher.start(log, List.of("--spring.main.banner-mode=off",
-				"--vstream.vtgate.address=" + LocalVitess.grpcAddress(), "--vstream.keyspace=commerce",
-				"--vstream.id=crash-" + this.tag, "--vstream.start-position=current",
-				"--vstream.offset-store=jdbc", "--vstream.reconnect.initial-interval=200ms",
-				"--spring.datasource.url=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"),
-				"--spring.datasource.username=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
-				"--spring.datasource.password=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"),
-				"--crash.effect-table=" + this.effectTable, "--crash.delay-millis=5",
-				"--spring.data.redis.repositories.enabled=false"));
+		return this.launcher.start(log,
+				List.of("--spring.main.banner-mode=off", "--vstream.vtgate.address=" + LocalVitess.grpcAddress(),
+						"--vstream.keyspace=commerce", "--vstream.id=crash-" + this.tag,
+						"--vstream.start-position=current", "--vstream.offset-store=jdbc",
+						"--vstream.reconnect.initial-interval=200ms",
+						"--spring.datasource.url=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"),
+						"--spring.datasource.username=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
+						"--spring.datasource.password=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"),
+						"--crash.effect-table=" + this.effectTable, "--crash.delay-millis=5",
+						"--spring.data.redis.repositories.enabled=false"));
 	}
 
 }

@@ -9,8 +9,9 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts test applications in this JVM against the local vtgate, with the {@code vstream.*}
- * settings every end-to-end test shares, and closes them all on {@link #close()}.
+ * Starts test applications in this JVM against the local vtgate, with the
+ * {@code vstream.*} settings every end-to-end test shares, and closes them all on
+ * {@link #close()}.
  */
 public final class InJvmApps implements AutoCloseable {
 
@@ -29,7 +30,8 @@ public final class InJvmApps implements AutoCloseable {
 	}
 
 	/**
-	 * Initialize every app's context (for example to register a bean) before it is refreshed.
+	 * Initialize every app's context (for example to register a bean) before it is
+	 * refreshed.
 	 * @param initializer the initializer
 	 * @return these apps
 	 */
@@ -39,7 +41,8 @@ public final class InJvmApps implements AutoCloseable {
 	}
 
 	/**
-	 * Start an app on the local vtgate, keyspace {@code commerce}, heartbeats every second.
+	 * Start an app on the local vtgate, keyspace {@code commerce}, heartbeats every
+	 * second.
 	 * @param streamId the stream id ({@code vstream.id})
 	 * @param properties more properties; one that sets a common property again wins
 	 * @return the running app
@@ -49,16 +52,18 @@ public final class InJvmApps implements AutoCloseable {
 	}
 
 	/**
-	 * Start an app on the local vtgate, keyspace {@code commerce}, heartbeats every second.
+	 * Start an app on the local vtgate, keyspace {@code commerce}, heartbeats every
+	 * second.
 	 * @param streamId the stream id ({@code vstream.id})
 	 * @param properties more properties; one that sets a common property again wins
 	 * @return the running app
 	 */
 	public ConfigurableApplicationContext start(String streamId, List<String> properties) {
-		List<String> all = new ArrayList<>(List.of("vstream.vtgate.address=" + LocalVitess.grpcAddress(),
-				"vstream.id=" + streamId, "vstream.keyspace=commerce", "vstream.heartbeat-interval=1s",
-				"spring.main.banner-mode=off"));
-		// SpringApplicationBuilder keeps the last value of a key: the test's own properties win.
+		List<String> all = new ArrayList<>(
+				List.of("vstream.vtgate.address=" + LocalVitess.grpcAddress(), "vstream.id=" + streamId,
+						"vstream.keyspace=commerce", "vstream.heartbeat-interval=1s", "spring.main.banner-mode=off"));
+		// SpringApplicationBuilder keeps the last value of a key: the test's own
+		// properties win.
 		all.addAll(properties);
 		SpringApplicationBuilder builder = new SpringApplicationBuilder(this.application).web(WebApplicationType.NONE)
 			.properties(all.toArray(String[]::new));

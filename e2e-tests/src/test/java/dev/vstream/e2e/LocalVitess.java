@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * Where the real servers started by {@code scripts/vitess/start.sh} and
- * {@code scripts/services/all.sh start} listen: from the environment (as {@code scripts/test.sh}
- * exports it) or from the state files those scripts write.
+ * {@code scripts/services/all.sh start} listen: from the environment (as
+ * {@code scripts/test.sh} exports it) or from the state files those scripts write.
  */
 public final class LocalVitess {
 
@@ -24,14 +24,16 @@ public final class LocalVitess {
 
 	private static Map<String, String> load() {
 		Map<String, String> values = new HashMap<>();
-		for (Path file : List.of(Path.of(System.getenv().getOrDefault("VSTREAM_VITESS_RUN", "/tmp/vstream-vitess"), "vitess.env"),
-				Path.of(System.getenv().getOrDefault("VSTREAM_SERVICES_DIR", "/tmp/vstream-services"), "services.env"))) {
+		for (Path file : List
+			.of(Path.of(System.getenv().getOrDefault("VSTREAM_VITESS_RUN", "/tmp/vstream-vitess"), "vitess.env"), Path
+				.of(System.getenv().getOrDefault("VSTREAM_SERVICES_DIR", "/tmp/vstream-services"), "services.env"))) {
 			if (Files.isReadable(file)) {
 				try {
 					for (String line : Files.readAllLines(file)) {
 						int eq = line.indexOf('=');
 						if (!line.startsWith("#") && eq > 0) {
-							values.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim().replaceAll("^\"|\"$", ""));
+							values.put(line.substring(0, eq).trim(),
+									line.substring(eq + 1).trim().replaceAll("^\"|\"$", ""));
 						}
 					}
 				}

@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A Redis offset store that lost its data (restarted without persistence: the stream's key is
- * deleted here, on the shared Redis), with the run marker in the application's PostgreSQL: the
- * next start says so at WARN and in the container's start, and with
+ * A Redis offset store that lost its data (restarted without persistence: the stream's
+ * key is deleted here, on the shared Redis), with the run marker in the application's
+ * PostgreSQL: the next start says so at WARN and in the container's start, and with
  * {@code vstream.require-saved-position} refuses to start.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -55,8 +55,8 @@ class LostPositionIT {
 		await().atMost(TIMEOUT).until(() -> firstContainer.getState() == StreamState.STREAMING);
 		assertThat(firstContainer.getStart().from()).isEqualTo(StreamStart.From.COPY);
 		assertThat(firstContainer.getStart().ranBefore()).as("first start of a new stream id").isFalse();
-		LocalVitess.execute("commerce", "insert into corder (customer_id, sku, price) values (1, '" + this.tag
-				+ "-a', 1.50)");
+		LocalVitess.execute("commerce",
+				"insert into corder (customer_id, sku, price) values (1, '" + this.tag + "-a', 1.50)");
 		Recorder firstRecorder = first.getBean(Recorder.class);
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(mine(firstRecorder.orders)).hasSize(1));
 		OffsetRepository offsets = first.getBean(OffsetRepository.class);
@@ -71,18 +71,20 @@ class LostPositionIT {
 		assertThat(container.getStart().positionLost()).isTrue();
 		assertThat(output).contains("Stream '" + this.tag + "' has no saved position although it ran before")
 			.contains("every existing row of the copied tables is delivered again as an insert");
-		// What the WARN line announced: the row handled before is delivered again, as an insert.
+		// What the WARN line announced: the row handled before is delivered again, as an
+		// insert.
 		Recorder recorder = second.getBean(Recorder.class);
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(mine(recorder.orders)).singleElement()
-			.satisfies((c) -> assertThat(c.op()).isEqualTo(Operation.INSERT)));
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(mine(recorder.orders)).singleElement()
+				.satisfies((c) -> assertThat(c.op()).isEqualTo(Operation.INSERT)));
 		await().atMost(TIMEOUT).until(() -> second.getBean(OffsetRepository.class).load(this.tag).isPresent());
 		second.close();
 
 		deleteRedisKey();
 
 		assertThatThrownBy(() -> start("vstream.require-saved-position=true"))
-			.hasStackTraceContaining("Stream '" + this.tag + "' refuses to start: it has no saved position although "
-					+ "it ran before")
+			.hasStackTraceContaining(
+					"Stream '" + this.tag + "' refuses to start: it has no saved position although " + "it ran before")
 			.hasStackTraceContaining("vstream.require-saved-position=false");
 	}
 
@@ -91,7 +93,8 @@ class LostPositionIT {
 				"spring.data.redis.host=" + LocalVitess.get("VSTREAM_TEST_REDIS_HOST"),
 				"spring.data.redis.port=" + LocalVitess.get("VSTREAM_TEST_REDIS_PORT"),
 				"spring.data.redis.repositories.enabled=false",
-				// The run marker's home: the application's own database, not the offset store.
+				// The run marker's home: the application's own database, not the offset
+				// store.
 				"spring.datasource.url=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"),
 				"spring.datasource.username=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
 				"spring.datasource.password=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD")));
@@ -99,7 +102,10 @@ class LostPositionIT {
 		return this.apps.start(this.tag, all);
 	}
 
-	/** What a Redis restarted without persistence leaves of the stream's position: nothing. */
+	/**
+	 * What a Redis restarted without persistence leaves of the stream's position:
+	 * nothing.
+	 */
 	private void deleteRedisKey() {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(LocalVitess.get("VSTREAM_TEST_REDIS_HOST"),
 				Integer.parseInt(LocalVitess.get("VSTREAM_TEST_REDIS_PORT")));

@@ -27,10 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A saved position the real cluster does not have (as after the cluster was recreated or its
- * binary logs purged). vtgate (v0.24) never tells the client: its tablet answers "GTIDSet
- * Mismatch", vtgate retries that and keeps the stream open with heartbeats only. The stream must
- * fail on its own, saying what to do, and keep the saved position.
+ * A saved position the real cluster does not have (as after the cluster was recreated or
+ * its binary logs purged). vtgate (v0.24) never tells the client: its tablet answers
+ * "GTIDSet Mismatch", vtgate retries that and keeps the stream open with heartbeats only.
+ * The stream must fail on its own, saying what to do, and keep the saved position.
  */
 class MissingPositionIT {
 

@@ -28,12 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The offset store goes down under a streaming application and comes back: a private Redis,
- * PostgreSQL or MariaDB server (started with the project's own scripts in a directory and on a
- * port of their own, so that the shared servers are not touched) is stopped mid-stream and
- * started again. The outage shows at once (state, last error), health goes DOWN after the
- * timeout, nothing is taken from vtgate meanwhile, and the stream carries on by itself: every
- * order committed is received once.
+ * The offset store goes down under a streaming application and comes back: a private
+ * Redis, PostgreSQL or MariaDB server (started with the project's own scripts in a
+ * directory and on a port of their own, so that the shared servers are not touched) is
+ * stopped mid-stream and started again. The outage shows at once (state, last error),
+ * health goes DOWN after the timeout, nothing is taken from vtgate meanwhile, and the
+ * stream carries on by itself: every order committed is received once.
  */
 class OffsetStoreOutageIT {
 
@@ -113,10 +113,12 @@ class OffsetStoreOutageIT {
 		insert("b-0");
 		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.STORE_UNAVAILABLE);
 		long shown = System.nanoTime();
-		// A save may first hang for the client's timeout (shown as unavailable after a second), then fail.
+		// A save may first hang for the client's timeout (shown as unavailable after a
+		// second), then fail.
 		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(container.getLastError()).isInstanceOf(OffsetStoreUnavailableException.class)
-				.hasMessageContaining("Stream '" + this.tag + "' could not"));
+			.untilAsserted(
+					() -> assertThat(container.getLastError()).isInstanceOf(OffsetStoreUnavailableException.class)
+						.hasMessageContaining("Stream '" + this.tag + "' could not"));
 		assertThat(container.isRunning()).isTrue();
 		VStreamHealthIndicator health = new VStreamHealthIndicator(container, HEALTH_TIMEOUT);
 		await().atMost(TIMEOUT).until(() -> "DOWN".equals(health.health().getStatus().getCode()));
@@ -129,14 +131,18 @@ class OffsetStoreOutageIT {
 		long restarted = System.nanoTime();
 		insert("c-0");
 		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(mine(recorder).stream().distinct()).containsExactly("a-0", "b-0", "b-1", "c-0"));
+			.untilAsserted(
+					() -> assertThat(mine(recorder).stream().distinct()).containsExactly("a-0", "b-0", "b-1", "c-0"));
 		if (store == Store.REDIS) {
-			// Handled changes stay handled: the position is saved once Redis is back, nothing repeats.
+			// Handled changes stay handled: the position is saved once Redis is back,
+			// nothing repeats.
 			assertThat(mine(recorder)).containsExactly("a-0", "b-0", "b-1", "c-0");
 		}
 		else {
-			// The listeners' work shares the failed save's transaction: it was rolled back, and the
-			// change is delivered again (the in-memory recorder sees both calls, a database one).
+			// The listeners' work shares the failed save's transaction: it was rolled
+			// back, and the
+			// change is delivered again (the in-memory recorder sees both calls, a
+			// database one).
 			assertThat(mine(recorder)).containsSubsequence("a-0", "b-0", "b-1", "c-0");
 			assertThat(mine(recorder)).filteredOn((sku) -> !sku.startsWith("b-")).containsExactly("a-0", "c-0");
 		}
@@ -161,8 +167,9 @@ class OffsetStoreOutageIT {
 	}
 
 	private void insert(String suffix) throws Exception {
-		try (Connection connection = LocalVitess.vtgate("commerce"); PreparedStatement insert = connection
-			.prepareStatement("insert into corder (customer_id, sku, price) values (501, ?, 5.00)")) {
+		try (Connection connection = LocalVitess.vtgate("commerce");
+				PreparedStatement insert = connection
+					.prepareStatement("insert into corder (customer_id, sku, price) values (501, ?, 5.00)")) {
 			insert.setString(1, this.tag + "-" + suffix);
 			insert.executeUpdate();
 		}
@@ -175,7 +182,10 @@ class OffsetStoreOutageIT {
 		return this.apps.start(this.tag, all);
 	}
 
-	/** Start or stop the private server with the project's script, bounded, its output in target/. */
+	/**
+	 * Start or stop the private server with the project's script, bounded, its output in
+	 * target/.
+	 */
 	private static void service(Store store, String action) throws IOException, InterruptedException {
 		ProjectScripts.run("services/" + store.script, Map.of("VSTREAM_SERVICES_DIR", "/tmp/vstream-services-outage",
 				store.portVariable, String.valueOf(store.port)), "outage-" + store.script + ".log", action);

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the project's own scripts ({@code scripts/vitess/*.sh}, {@code scripts/services/*.sh}) from
- * a test, bounded (240 s), with the output appended to a log under {@code target/} that the
- * failure message names.
+ * Runs the project's own scripts ({@code scripts/vitess/*.sh},
+ * {@code scripts/services/*.sh}) from a test, bounded (240 s), with the output appended
+ * to a log under {@code target/} that the failure message names.
  */
 final class ProjectScripts {
 
@@ -23,7 +23,8 @@ final class ProjectScripts {
 
 	/**
 	 * Run a script and fail unless it exits with 0 in time.
-	 * @param script the script, relative to {@code scripts/} (for example {@code vitess/start.sh})
+	 * @param script the script, relative to {@code scripts/} (for example
+	 * {@code vitess/start.sh})
 	 * @param env extra environment variables
 	 * @param log the log's file name under {@code target/}
 	 * @param args the script's arguments
@@ -48,7 +49,10 @@ final class ProjectScripts {
 		}
 	}
 
-	/** The script in the {@code scripts/} folder of the project, found above the working directory. */
+	/**
+	 * The script in the {@code scripts/} folder of the project, found above the working
+	 * directory.
+	 */
 	private static Path locate(String script) {
 		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
 			Path candidate = dir.resolve("scripts").resolve(script);

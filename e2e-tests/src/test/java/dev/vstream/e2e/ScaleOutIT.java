@@ -25,15 +25,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Scale-out against the real vtgate: three instances of {@code ScaleApplication} share the two
- * shards of keyspace {@code customer} (vstream.scaling.mode=shard-distributed, at most one shard
- * each, so the third stands by), coordinated through PostgreSQL locks or Redis locks; or two
- * instances in active-standby mode over MariaDB locks. Orders are
- * written through vtgate's MySQL port while the owner of one shard is killed with SIGKILL; the
- * instances record every handling (instance, shard, start and end time) in PostgreSQL. Checked:
- * every change handled, the killed instance's shard taken over within 30 s (printed), and no
- * shard handled by two instances except across the takeover (the killed instance before the kill,
- * its successor after).
+ * Scale-out against the real vtgate: three instances of {@code ScaleApplication} share
+ * the two shards of keyspace {@code customer} (vstream.scaling.mode=shard-distributed, at
+ * most one shard each, so the third stands by), coordinated through PostgreSQL locks or
+ * Redis locks; or two instances in active-standby mode over MariaDB locks. Orders are
+ * written through vtgate's MySQL port while the owner of one shard is killed with
+ * SIGKILL; the instances record every handling (instance, shard, start and end time) in
+ * PostgreSQL. Checked: every change handled, the killed instance's shard taken over
+ * within 30 s (printed), and no shard handled by two instances except across the takeover
+ * (the killed instance before the kill, its successor after).
  */
 class ScaleOutIT {
 
@@ -51,7 +51,10 @@ class ScaleOutIT {
 
 	private final Map<String, ChildJvm> instances = new LinkedHashMap<>();
 
-	/** Where the instances record their handlings (and, with offset-store jdbc, keep positions and locks). */
+	/**
+	 * Where the instances record their handlings (and, with offset-store jdbc, keep
+	 * positions and locks).
+	 */
 	private JdbcTemplate database;
 
 	private String databasePrefix;
@@ -67,18 +70,21 @@ class ScaleOutIT {
 	@Test
 	void shardsDistributedWithPostgresqlLocksSurviveAKilledOwner() throws Exception {
 		Run run = scaleOut("shard-distributed", 3, "POSTGRES", List.of("--vstream.offset-store=jdbc"));
-		// The position is saved in the transaction of the listener's work and fenced by the lock
+		// The position is saved in the transaction of the listener's work and fenced by
+		// the lock
 		// row: the killed instance's unsaved work was rolled back with its connection.
 		assertThat(run.duplicates()).as("changes handled twice").isEmpty();
 	}
 
 	@Test
 	void shardsDistributedWithRedisLocksSurviveAKilledOwner() throws Exception {
-		Run run = scaleOut("shard-distributed", 3, "POSTGRES", List.of("--vstream.offset-store=redis",
-				"--spring.data.redis.host=" + LocalVitess.get("VSTREAM_TEST_REDIS_HOST"),
-				"--spring.data.redis.port=" + LocalVitess.get("VSTREAM_TEST_REDIS_PORT"),
-				"--vstream.scaling.redis.registry-key=vstream-lock-" + this.tag));
-		// At least once: the killed instance may have handled changes whose position it had not
+		Run run = scaleOut("shard-distributed", 3, "POSTGRES",
+				List.of("--vstream.offset-store=redis",
+						"--spring.data.redis.host=" + LocalVitess.get("VSTREAM_TEST_REDIS_HOST"),
+						"--spring.data.redis.port=" + LocalVitess.get("VSTREAM_TEST_REDIS_PORT"),
+						"--vstream.scaling.redis.registry-key=vstream-lock-" + this.tag));
+		// At least once: the killed instance may have handled changes whose position it
+		// had not
 		// saved yet; only those come again, from its successor.
 		for (List<Handling> twice : run.duplicates()) {
 			assertThat(twice).extracting(Handling::instance).contains(run.killed());
@@ -97,10 +103,12 @@ class ScaleOutIT {
 	private Run scaleOut(String mode, int instances, String database, List<String> store) throws Exception {
 		this.databasePrefix = "VSTREAM_TEST_" + database + "_";
 		this.database = new JdbcTemplate(new SingleConnectionDataSource(LocalVitess.get(this.databasePrefix + "URL"),
-				LocalVitess.get(this.databasePrefix + "USER"), LocalVitess.get(this.databasePrefix + "PASSWORD"), true));
+				LocalVitess.get(this.databasePrefix + "USER"), LocalVitess.get(this.databasePrefix + "PASSWORD"),
+				true));
 		String time = database.equals("MARIADB") ? "datetime(3)" : "timestamp(3)";
-		this.database.execute("create table " + this.table + " (order_id bigint, shard varchar(16), instance varchar(40), "
-				+ "started_at " + time + ", finished_at " + time + ")");
+		this.database
+			.execute("create table " + this.table + " (order_id bigint, shard varchar(16), instance varchar(40), "
+					+ "started_at " + time + ", finished_at " + time + ")");
 		boolean distributed = mode.equals("shard-distributed");
 		List<String> args = new ArrayList<>(store);
 		args.add("--vstream.scaling.mode=" + mode);
@@ -112,15 +120,17 @@ class ScaleOutIT {
 			String stream = "scale-" + this.tag;
 			await().atMost(Duration.ofSeconds(120)).until(() -> {
 				String output = Files.readString(log);
-				return distributed ? output.contains("SCALE-APP STREAMING " + stream + "@customer/-80")
-						&& output.contains("SCALE-APP STREAMING " + stream + "@customer/80-")
+				return distributed
+						? output.contains("SCALE-APP STREAMING " + stream + "@customer/-80")
+								&& output.contains("SCALE-APP STREAMING " + stream + "@customer/80-")
 						: output.contains("SCALE-APP STREAMING " + stream);
 			});
 
 			CompletableFuture<Void> writer = BackgroundWriter.statements("customer", this::writeOrders);
 
 			// Mid-stream: changes of both shards handled, many more still to come.
-			await().atMost(Duration.ofSeconds(60)).until(() -> count("shard = '-80'") >= 30 && count("shard = '80-'") >= 30);
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> count("shard = '-80'") >= 30 && count("shard = '80-'") >= 30);
 			String victim = this.database.queryForObject(
 					"select instance from " + this.table + " where shard = '-80' order by started_at desc limit 1",
 					String.class);
@@ -137,18 +147,20 @@ class ScaleOutIT {
 				.until(() -> distinctOrders() == ORDERS);
 
 			List<Handling> handlings = this.database.query(
-					"select order_id, shard, instance, started_at from " + this.table + " order by started_at, order_id",
+					"select order_id, shard, instance, started_at from " + this.table
+							+ " order by started_at, order_id",
 					(rs, i) -> new Handling(rs.getLong(1), rs.getString(2), rs.getString(3),
 							rs.getTimestamp(4).toInstant()));
 			Instant resumed = handlings.stream()
-				.filter((h) -> h.shard().equals("-80") && !h.instance().equals(victim) && !h.started().isBefore(killedAt))
+				.filter((h) -> h.shard().equals("-80") && !h.instance().equals(victim)
+						&& !h.started().isBefore(killedAt))
 				.map(Handling::started)
 				.min(Instant::compareTo)
 				.orElseThrow();
 			Duration takeover = Duration.between(killedAt, resumed);
 			System.out.println("ScaleOutIT " + mode + " " + database + " " + store.get(0) + ": customer/-80 taken over "
-					+ takeover.toMillis()
-					+ " ms after the kill (lease " + LEASE + "); " + handlings.size() + " handlings of " + ORDERS + " changes");
+					+ takeover.toMillis() + " ms after the kill (lease " + LEASE + "); " + handlings.size()
+					+ " handlings of " + ORDERS + " changes");
 			assertThat(takeover).isLessThan(Duration.ofSeconds(30));
 			assertOneOwnerAtATime(handlings, victim, killedAt, distributed);
 			return new Run(victim, killedAt, handlings);
@@ -162,14 +174,15 @@ class ScaleOutIT {
 	}
 
 	/**
-	 * Per shard, in order of handling, the handling instance changes at most once: from the
-	 * killed instance to its successor, which starts no earlier than the kill. The other shard
-	 * keeps its owner.
+	 * Per shard, in order of handling, the handling instance changes at most once: from
+	 * the killed instance to its successor, which starts no earlier than the kill. The
+	 * other shard keeps its owner.
 	 */
 	private static void assertOneOwnerAtATime(List<Handling> handlings, String victim, Instant killedAt,
 			boolean distributed) {
 		if (!distributed) {
-			// One owner for the whole stream: the handling instance changes once, at the kill.
+			// One owner for the whole stream: the handling instance changes once, at the
+			// kill.
 			List<Handling> runs = runs(handlings);
 			assertThat(runs).as("active instances in handling order").hasSize(2);
 			assertThat(runs.get(0).instance()).isEqualTo(victim);
@@ -211,23 +224,25 @@ class ScaleOutIT {
 
 	private void writeOrders(Statement statement) throws SQLException {
 		for (int i = 0; i < ORDERS; i++) {
-			statement.execute("insert into corder (order_id, customer_id, sku, price) values ("
-					+ (this.firstOrderId + i) + ", " + (this.firstOrderId + i) + ", '" + this.tag + "-" + i + "', 1.00)");
+			statement
+				.execute("insert into corder (order_id, customer_id, sku, price) values (" + (this.firstOrderId + i)
+						+ ", " + (this.firstOrderId + i) + ", '" + this.tag + "-" + i + "', 1.00)");
 		}
 	}
 
 	private void start(String instance, Path log, List<String> store) throws IOException {
-		List<String> command = new ArrayList<>(List.of("--spring.main.banner-mode=off", "--vstream.vtgate.address=" + LocalVitess.grpcAddress(),
-				"--vstream.keyspace=customer", "--vstream.id=scale-" + this.tag, "--vstream.start-position=current",
-				"--vstream.heartbeat-interval=1s", "--vstream.reconnect.initial-interval=200ms",
-				"--vstream.scaling.instance-id=" + instance,
+		List<String> command = new ArrayList<>(List.of("--spring.main.banner-mode=off",
+				"--vstream.vtgate.address=" + LocalVitess.grpcAddress(), "--vstream.keyspace=customer",
+				"--vstream.id=scale-" + this.tag, "--vstream.start-position=current", "--vstream.heartbeat-interval=1s",
+				"--vstream.reconnect.initial-interval=200ms", "--vstream.scaling.instance-id=" + instance,
 				"--vstream.scaling.lease=" + LEASE.toSeconds() + "s", "--vstream.scaling.check-interval=1s",
 				"--vstream.scaling.max-shards-per-instance=1",
 				"--spring.datasource.url=" + LocalVitess.get(this.databasePrefix + "URL"),
 				"--spring.datasource.username=" + LocalVitess.get(this.databasePrefix + "USER"),
 				"--spring.datasource.password=" + LocalVitess.get(this.databasePrefix + "PASSWORD"),
-				"--spring.datasource.hikari.maximum-pool-size=4", "--scale.table=" + this.table, "--scale.tag=" + this.tag,
-				"--scale.delay-millis=20", "--spring.data.redis.repositories.enabled=false"));
+				"--spring.datasource.hikari.maximum-pool-size=4", "--scale.table=" + this.table,
+				"--scale.tag=" + this.tag, "--scale.delay-millis=20",
+				"--spring.data.redis.repositories.enabled=false"));
 		command.addAll(store);
 		this.instances.put(instance, this.launcher.start(log, command));
 	}

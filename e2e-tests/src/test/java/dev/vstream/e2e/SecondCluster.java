@@ -6,8 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A second local Vitess cluster for tests that need vtgate flags the shared one does not have (TLS,
- * static auth): its own run dir and ports, started and stopped by {@code scripts/vitess}.
+ * A second local Vitess cluster for tests that need vtgate flags the shared one does not
+ * have (TLS, static auth): its own run dir and ports, started and stopped by
+ * {@code scripts/vitess}.
  *
  * @param runDir the run directory
  * @param basePort the base port (gRPC is base + 1, MySQL base + 3)
@@ -23,7 +24,8 @@ record SecondCluster(String runDir, int basePort) {
 	}
 
 	/**
-	 * Run {@code start.sh} or {@code stop.sh} for this cluster, bounded, its output in target/.
+	 * Run {@code start.sh} or {@code stop.sh} for this cluster, bounded, its output in
+	 * target/.
 	 * @param script the script
 	 * @param env extra environment (for example VSTREAM_VITESS_EXTRA_ARGS)
 	 */

@@ -19,11 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A SIGTERM (what every Kubernetes deploy sends) stops the stream gracefully: the stream saves its
- * last handled position before anything the offset store needs is closed, so a restart delivers
- * every committed change, once. Each round commits one order through vtgate, sends SIGTERM to the
- * application 0-100 ms later, restarts it and checks that the order arrived exactly once and that
- * the restart resumed from the very position the stopped application reported.
+ * A SIGTERM (what every Kubernetes deploy sends) stops the stream gracefully: the stream
+ * saves its last handled position before anything the offset store needs is closed, so a
+ * restart delivers every committed change, once. Each round commits one order through
+ * vtgate, sends SIGTERM to the application 0-100 ms later, restarts it and checks that
+ * the order arrived exactly once and that the restart resumed from the very position the
+ * stopped application reported.
  */
 class ShutdownSavesPositionIT {
 
@@ -44,15 +45,18 @@ class ShutdownSavesPositionIT {
 
 	@Test
 	void defaultEmbeddedStore() throws Exception {
-		// Every fourth round starts a stream with nothing saved yet; the others resume a saved position.
+		// Every fourth round starts a stream with nothing saved yet; the others resume a
+		// saved position.
 		sigtermRounds(8, 4, DefaultStoreApps.NO_DATASOURCE);
 		assertThat(DefaultStoreApps.read(this.apps.workDir.resolve("app-1.log")))
 			.contains("Stream positions are kept in the embedded H2 database "
 					+ this.apps.workDir.toRealPath().resolve(".vstream/offsets"));
 	}
 
-	// Hikari closes when beans are destroyed and Lettuce stops in lifecycle phase 0, both after the
-	// streams (phase VStreamContainer.DEFAULT_PHASE): an ordering, not a race, so two rounds suffice.
+	// Hikari closes when beans are destroyed and Lettuce stops in lifecycle phase 0, both
+	// after the
+	// streams (phase VStreamContainer.DEFAULT_PHASE): an ordering, not a race, so two
+	// rounds suffice.
 	@Test
 	void pooledPostgresDataSource() throws Exception {
 		sigtermRounds(2, 2, "--vstream.offset-store=jdbc",
@@ -84,7 +88,8 @@ class ShutdownSavesPositionIT {
 			String sku = this.apps.skuPrefix + round;
 			this.apps.insertOrder(sku);
 			committed.add(sku);
-			// The fault's timing (not a wait for a condition): SIGTERM lands before, during or after delivery.
+			// The fault's timing (not a wait for a condition): SIGTERM lands before,
+			// during or after delivery.
 			TimeUnit.MILLISECONDS.sleep(ThreadLocalRandom.current().nextInt(0, 101));
 			app.terminate();
 			String stopped = DefaultStoreApps.stoppedAt(app.logText(), streamId);
@@ -108,8 +113,10 @@ class ShutdownSavesPositionIT {
 		app.terminate();
 		Map<String, Long> delivered = this.apps.deliveredInserts();
 		assertThat(failures).as("every SIGTERM saved the last handled position").isEmpty();
-		assertThat(delivered.keySet()).as("every committed order delivered").containsExactlyInAnyOrderElementsOf(committed);
-		assertThat(delivered).as("no order delivered twice after a graceful stop").allSatisfy((sku, times) -> assertThat(times).isEqualTo(1));
+		assertThat(delivered.keySet()).as("every committed order delivered")
+			.containsExactlyInAnyOrderElementsOf(committed);
+		assertThat(delivered).as("no order delivered twice after a graceful stop")
+			.allSatisfy((sku, times) -> assertThat(times).isEqualTo(1));
 	}
 
 }

@@ -25,10 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * vtgate's static gRPC authentication against a real vtgate: a second local cluster (run dir
- * {@code /tmp/vstream-vitess-auth}, ports 16990-16993) whose vtcombo runs with
- * {@code --grpc-auth-mode static} and a password file the test writes. Stopped (data removed)
- * afterwards.
+ * vtgate's static gRPC authentication against a real vtgate: a second local cluster (run
+ * dir {@code /tmp/vstream-vitess-auth}, ports 16990-16993) whose vtcombo runs with
+ * {@code --grpc-auth-mode static} and a password file the test writes. Stopped (data
+ * removed) afterwards.
  */
 @Order(Integer.MAX_VALUE - 2)
 class StaticAuthVtgateIT {
@@ -53,7 +53,8 @@ class StaticAuthVtgateIT {
 		// vttestserver itself calls vtcombo's gRPC port: it needs the credentials too.
 		Path clientCreds = Files.writeString(files.resolve("client.json"),
 				"{\"Username\": \"streamer\", \"Password\": \"" + PASSWORD + "\"}");
-		// The cluster runs as the 'vitess' user when started by root: it must read the files.
+		// The cluster runs as the 'vitess' user when started by root: it must read the
+		// files.
 		Files.setPosixFilePermissions(files, PosixFilePermissions.fromString("rwxr-xr-x"));
 		Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-r--r--"));
 		Files.setPosixFilePermissions(clientCreds, PosixFilePermissions.fromString("rw-r--r--"));

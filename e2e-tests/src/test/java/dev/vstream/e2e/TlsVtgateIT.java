@@ -30,12 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * TLS against a real vtgate: a second local cluster (run dir {@code /tmp/vstream-vitess-tls},
- * ports 17990-17993, so the shared one on 15990-15993 is untouched) started by
- * {@code scripts/vitess/start.sh} with vttestserver's mTLS flags ({@code --grpc-auth-mode mtls
- * --grpc-cert/--grpc-key/--grpc-ca}, vtgate then requires a client certificate whose subject
- * contains {@code CN=vstream-client}), with certificates generated for the run. Stopped (data
- * removed) afterwards.
+ * TLS against a real vtgate: a second local cluster (run dir
+ * {@code /tmp/vstream-vitess-tls}, ports 17990-17993, so the shared one on 15990-15993 is
+ * untouched) started by {@code scripts/vitess/start.sh} with vttestserver's mTLS flags
+ * ({@code --grpc-auth-mode mtls
+ * --grpc-cert/--grpc-key/--grpc-ca}, vtgate then requires a client certificate whose
+ * subject contains {@code CN=vstream-client}), with certificates generated for the run.
+ * Stopped (data removed) afterwards.
  */
 @Order(Integer.MAX_VALUE - 1)
 class TlsVtgateIT {
@@ -68,7 +69,8 @@ class TlsVtgateIT {
 		TestCertificates.Issued server = ca.issue("vtgate");
 		client = ca.issue("vstream-client");
 		intruder = ca.issue("intruder");
-		// The cluster runs as the 'vitess' user when started by root: it must read the files.
+		// The cluster runs as the 'vitess' user when started by root: it must read the
+		// files.
 		Files.setPosixFilePermissions(certs, PosixFilePermissions.fromString("rwxr-xr-x"));
 		try (Stream<Path> files = Files.list(certs)) {
 			for (Path file : files.toList()) {
@@ -76,12 +78,14 @@ class TlsVtgateIT {
 			}
 		}
 		run("stop.sh");
-		run("start.sh", String.join(" ", "--grpc-auth-mode", "mtls", "--grpc-key", server.privateKey().toString(),
-				"--grpc-cert", server.chain().toString(), "--grpc-ca", ca.caCertificate().toString(),
-				"--grpc-auth-mtls-allowed-substrings", "CN=vstream-client",
-				// vttestserver itself talks to vtctld on the same (now mTLS) gRPC port
-				"--vtctld-grpc-key", client.privateKey().toString(), "--vtctld-grpc-cert", client.chain().toString(),
-				"--vtctld-grpc-ca", ca.caCertificate().toString()));
+		run("start.sh",
+				String.join(" ", "--grpc-auth-mode", "mtls", "--grpc-key", server.privateKey().toString(),
+						"--grpc-cert", server.chain().toString(), "--grpc-ca", ca.caCertificate().toString(),
+						"--grpc-auth-mtls-allowed-substrings", "CN=vstream-client",
+						// vttestserver itself talks to vtctld on the same (now mTLS) gRPC
+						// port
+						"--vtctld-grpc-key", client.privateKey().toString(), "--vtctld-grpc-cert",
+						client.chain().toString(), "--vtctld-grpc-ca", ca.caCertificate().toString()));
 	}
 
 	@AfterAll
@@ -101,12 +105,13 @@ class TlsVtgateIT {
 
 	@Test
 	void mutualTlsStreamsChangesFromTheRealVtgate() throws Exception {
-		ConfigurableApplicationContext app = start(trust(ca), "spring.ssl.bundle.pem.vtgate.keystore.certificate=file:"
-				+ client.chain(), "spring.ssl.bundle.pem.vtgate.keystore.private-key=file:" + client.privateKey());
+		ConfigurableApplicationContext app = start(trust(ca),
+				"spring.ssl.bundle.pem.vtgate.keystore.certificate=file:" + client.chain(),
+				"spring.ssl.bundle.pem.vtgate.keystore.private-key=file:" + client.privateKey());
 		VStreamContainer container = app.getBean(VStreamContainer.class);
 		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.STREAMING);
-		try (Connection connection = DriverManager.getConnection(
-				"jdbc:mariadb://127.0.0.1:" + (BASE_PORT + 3) + "/commerce", "root", "");
+		try (Connection connection = DriverManager
+			.getConnection("jdbc:mariadb://127.0.0.1:" + (BASE_PORT + 3) + "/commerce", "root", "");
 				var statement = connection.createStatement()) {
 			statement.execute("insert into corder (customer_id, sku, price) values (1, '" + this.tag + "', 9.99)");
 		}
@@ -130,8 +135,9 @@ class TlsVtgateIT {
 
 	@Test
 	void clientCertificateVtgateDoesNotAuthorizeIsRefusedForGood() {
-		ConfigurableApplicationContext app = start(trust(ca), "spring.ssl.bundle.pem.vtgate.keystore.certificate=file:"
-				+ intruder.chain(), "spring.ssl.bundle.pem.vtgate.keystore.private-key=file:" + intruder.privateKey());
+		ConfigurableApplicationContext app = start(trust(ca),
+				"spring.ssl.bundle.pem.vtgate.keystore.certificate=file:" + intruder.chain(),
+				"spring.ssl.bundle.pem.vtgate.keystore.private-key=file:" + intruder.privateKey());
 		VStreamContainer container = app.getBean(VStreamContainer.class);
 		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.FAILED);
 		// vtgate's mtls auth plugin: UNAUTHENTICATED "client certificate not authorized"

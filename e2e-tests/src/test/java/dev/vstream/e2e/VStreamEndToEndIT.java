@@ -32,9 +32,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The starter against a real vtgate (scripts/vitess/start.sh): copy phase, live changes, both
- * shards of a sharded keyspace, and resuming from positions saved in real PostgreSQL, MariaDB and
- * Redis servers.
+ * The starter against a real vtgate (scripts/vitess/start.sh): copy phase, live changes,
+ * both shards of a sharded keyspace, and resuming from positions saved in real
+ * PostgreSQL, MariaDB and Redis servers.
  */
 class VStreamEndToEndIT {
 
@@ -109,8 +109,7 @@ class VStreamEndToEndIT {
 			LocalVitess.execute("customer", "insert into customer (customer_id, email) values (" + (base + i) + ", '"
 					+ this.tag + "-" + i + "@example.com')");
 		}
-		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(myCustomers(recorder.customers)).hasSize(16));
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(myCustomers(recorder.customers)).hasSize(16));
 		assertThat(myCustomers(recorder.customers)).extracting(RowChange::shard)
 			.containsOnly("-80", "80-")
 			.contains("-80", "80-");
@@ -179,8 +178,8 @@ class VStreamEndToEndIT {
 	@Test
 	void listenerOfAKeyspaceVtgateDoesNotKnowFailsStartUpNamingIt() {
 		String keyspace = "nosuchks_" + this.tag.replace('-', '_');
-		assertThatThrownBy(() -> start("unknown-keyspace", "vstream.offset-store=memory",
-				"e2e.order-keyspace=" + keyspace))
+		assertThatThrownBy(
+				() -> start("unknown-keyspace", "vstream.offset-store=memory", "e2e.order-keyspace=" + keyspace))
 			.hasStackTraceContaining("Keyspace '" + keyspace + "', streamed by listener 'recorder.order'")
 			.hasStackTraceContaining("does not exist in vtgate");
 	}
@@ -203,8 +202,9 @@ class VStreamEndToEndIT {
 	}
 
 	/**
-	 * Wait until the copy phase is over: from then on every shard streams from a known position, so
-	 * a row written now is a live change (one written earlier may only show up folded into a copy).
+	 * Wait until the copy phase is over: from then on every shard streams from a known
+	 * position, so a row written now is a live change (one written earlier may only show
+	 * up folded into a copy).
 	 */
 	private void awaitConnected(ConfigurableApplicationContext app) {
 		VStreamContainer container = app.getBean(VStreamContainer.class);
@@ -224,21 +224,17 @@ class VStreamEndToEndIT {
 	}
 
 	private List<RowChange<Order>> mine(List<RowChange<Order>> changes) {
-		return changes.stream()
-			.filter((c) -> {
-				String sku = ((c.after() != null) ? c.after() : c.before()).sku();
-				return sku != null && sku.startsWith(this.tag);
-			})
-			.toList();
+		return changes.stream().filter((c) -> {
+			String sku = ((c.after() != null) ? c.after() : c.before()).sku();
+			return sku != null && sku.startsWith(this.tag);
+		}).toList();
 	}
 
 	private List<RowChange<Customer>> myCustomers(List<RowChange<Customer>> changes) {
-		return changes.stream()
-			.filter((c) -> {
-				String email = ((c.after() != null) ? c.after() : c.before()).getEmail();
-				return email != null && email.startsWith(this.tag);
-			})
-			.toList();
+		return changes.stream().filter((c) -> {
+			String email = ((c.after() != null) ? c.after() : c.before()).getEmail();
+			return email != null && email.startsWith(this.tag);
+		}).toList();
 	}
 
 	private static Set<String> shardsOf(StreamPosition position, String keyspace) {

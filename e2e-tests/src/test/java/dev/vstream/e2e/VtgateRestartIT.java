@@ -31,12 +31,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Connection failures against the real cluster: vtgate restarted mid-stream (the whole local
- * cluster, keeping its data: {@code scripts/vitess/stop.sh --keep-data && scripts/vitess/start.sh})
- * loses and repeats nothing, and a stream vtgate refuses for good fails instead of retrying.
+ * Connection failures against the real cluster: vtgate restarted mid-stream (the whole
+ * local cluster, keeping its data:
+ * {@code scripts/vitess/stop.sh --keep-data && scripts/vitess/start.sh}) loses and
+ * repeats nothing, and a stream vtgate refuses for good fails instead of retrying.
  *
- * <p>Runs after every other end-to-end class ({@code junit-platform.properties} orders classes by
- * {@link Order}), so that the restart disturbs none of them.
+ * <p>
+ * Runs after every other end-to-end class ({@code junit-platform.properties} orders
+ * classes by {@link Order}), so that the restart disturbs none of them.
  */
 @Order(Integer.MAX_VALUE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -59,12 +61,15 @@ class VtgateRestartIT {
 	@Order(1)
 	void keyspaceVtgateDoesNotKnowFailsTheStreamWithAClearMessageInsteadOfRetrying() {
 		String keyspace = "nope_" + this.tag.substring(8);
-		// The start-up check refuses an unknown keyspace before the stream starts (VStreamEndToEndIT);
-		// without it, the stream meets vtgate's refusal, which must fail it rather than loop.
+		// The start-up check refuses an unknown keyspace before the stream starts
+		// (VStreamEndToEndIT);
+		// without it, the stream meets vtgate's refusal, which must fail it rather than
+		// loop.
 		ConfigurableApplicationContext app = start("e2e.order-keyspace=" + keyspace, "vstream.verify-tables=false");
 		VStreamContainer container = app.getBean(VStreamContainer.class);
 		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.FAILED);
-		// vtgate v0.24.4 answers UNKNOWN "... keyspace <k> fetch error: node doesn't exist: keyspaces/<k>/SrvKeyspace"
+		// vtgate v0.24.4 answers UNKNOWN "... keyspace <k> fetch error: node doesn't
+		// exist: keyspaces/<k>/SrvKeyspace"
 		assertThat(container.getLastError()).hasMessageContaining("refused")
 			.hasMessageContaining("keyspace " + keyspace);
 		await().during(Duration.ofSeconds(2))
@@ -92,9 +97,12 @@ class VtgateRestartIT {
 		CompletableFuture<Void> writer = BackgroundWriter.start("restart-writer", () -> {
 			for (int i = 0; i < WRITTEN_DURING_RESTART; i++) {
 				String sku = "b-" + i;
-				// vtgate is away for a while: retry until the row is in (once: a retried insert
+				// vtgate is away for a while: retry until the row is in (once: a retried
+				// insert
 				// whose first attempt did commit is not repeated)
-				await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+				await().atMost(TIMEOUT)
+					.pollInterval(Duration.ofMillis(200))
+					.ignoreExceptions()
 					.until(() -> insertOnce(sku));
 				written.incrementAndGet();
 			}
@@ -190,8 +198,8 @@ class VtgateRestartIT {
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {
-		List<String> all = new ArrayList<>(List.of("vstream.offset-store=memory", "vstream.reconnect.initial-interval=200ms",
-				"vstream.reconnect.max-interval=1s"));
+		List<String> all = new ArrayList<>(List.of("vstream.offset-store=memory",
+				"vstream.reconnect.initial-interval=200ms", "vstream.reconnect.max-interval=1s"));
 		all.addAll(List.of(properties));
 		return this.apps.start(this.tag, all);
 	}

@@ -16,10 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A row larger than vtgate may send (its {@code --grpc-max-message-size}, 16 MiB by default):
- * vtgate fails every attempt at it with {@code RESOURCE_EXHAUSTED}. The stream must fail with a
- * message that says what to do, its position left before that row, instead of reconnecting for
- * ever while looking healthy.
+ * A row larger than vtgate may send (its {@code --grpc-max-message-size}, 16 MiB by
+ * default): vtgate fails every attempt at it with {@code RESOURCE_EXHAUSTED}. The stream
+ * must fail with a message that says what to do, its position left before that row,
+ * instead of reconnecting for ever while looking healthy.
  */
 class VtgateSendLimitIT {
 
@@ -58,7 +58,8 @@ class VtgateSendLimitIT {
 			.hasMessageContaining("trying to send message larger than max");
 		assertThat(container.getReconnects()).isZero();
 		assertThat(recorder.orders).hasSize(1);
-		// The position stays before the row: a restart meets it again rather than skipping it.
+		// The position stays before the row: a restart meets it again rather than
+		// skipping it.
 		assertThat(container.getPosition()).isNotNull();
 		assertThat(offsets.load(this.table)).contains(container.getPosition());
 	}

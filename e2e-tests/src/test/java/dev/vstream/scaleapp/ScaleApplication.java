@@ -22,8 +22,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * One of the instances {@code ScaleOutIT} runs side by side (and kills): each change of
- * {@code customer.corder} tagged for the test becomes a row naming this instance, the shard and
- * when the handling started and ended, in a table of the shared PostgreSQL database.
+ * {@code customer.corder} tagged for the test becomes a row naming this instance, the
+ * shard and when the handling started and ended, in a table of the shared PostgreSQL
+ * database.
  */
 @SpringBootApplication
 public class ScaleApplication {
@@ -74,7 +75,8 @@ public class ScaleApplication {
 		private final long delayMillis;
 
 		Recorder(JdbcTemplate jdbc, @Value("${scale.table}") String table, @Value("${scale.tag}") String tag,
-				@Value("${vstream.scaling.instance-id}") String instance, @Value("${scale.delay-millis:0}") long delayMillis) {
+				@Value("${vstream.scaling.instance-id}") String instance,
+				@Value("${scale.delay-millis:0}") long delayMillis) {
 			this.jdbc = jdbc;
 			this.table = table;
 			this.tag = tag;
@@ -91,9 +93,11 @@ public class ScaleApplication {
 			Instant started = Instant.now();
 			// Work that takes a while: a kill lands in the middle of some.
 			TimeUnit.MILLISECONDS.sleep(this.delayMillis);
-			this.jdbc.update("insert into " + this.table
-					+ " (order_id, shard, instance, started_at, finished_at) values (?, ?, ?, ?, ?)", order.orderId(),
-					change.shard(), this.instance, Timestamp.from(started), Timestamp.from(Instant.now()));
+			this.jdbc.update(
+					"insert into " + this.table
+							+ " (order_id, shard, instance, started_at, finished_at) values (?, ?, ?, ?, ?)",
+					order.orderId(), change.shard(), this.instance, Timestamp.from(started),
+					Timestamp.from(Instant.now()));
 		}
 
 	}

@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One row with a value of every column type written through the real vtgate (Vitess 24 over
- * MariaDB 10.11: JSON is a LONGTEXT there) comes back exactly, live from the binlog and in the copy
- * phase; a row of NULLs and a row of MariaDB zero dates too.
+ * One row with a value of every column type written through the real vtgate (Vitess 24
+ * over MariaDB 10.11: JSON is a LONGTEXT there) comes back exactly, live from the binlog
+ * and in the copy phase; a row of NULLs and a row of MariaDB zero dates too.
  */
 class AllTypesIT {
 
@@ -100,7 +100,8 @@ class AllTypesIT {
 		assertThat(typed.cJson().get("b").get("c").isNull()).isTrue();
 		assertThat(typed.cJson().get("emoji").asString()).isEqualTo("😀");
 
-		// The copy phase reads the tables with SELECT rather than the binlog: the same values
+		// The copy phase reads the tables with SELECT rather than the binlog: the same
+		// values
 		this.copy = TypesSupport.start("types-copy-" + this.tag, "vstream.start-position=copy",
 				"vstream.tables-to-copy=all_types");
 		Recorder copied = this.copy.getBean(Recorder.class);
@@ -146,7 +147,8 @@ class AllTypesIT {
 		expected.put("c_bigint_u", new BigInteger("18446744073709551615"));
 		expected.put("c_float", -3.25e38f);
 		expected.put("c_double", -1.7976931348623157e308);
-		expected.put("c_decimal", new BigDecimal("-12345678901234567890123456789012345.123456789012345678901234567890"));
+		expected.put("c_decimal",
+				new BigDecimal("-12345678901234567890123456789012345.123456789012345678901234567890"));
 		expected.put("c_date", LocalDate.of(2024, 2, 29));
 		expected.put("c_time", Duration.ofHours(-838).minusMinutes(59).minusSeconds(59));
 		expected.put("c_time6", Duration.ofHours(123).plusMinutes(45).plusSeconds(6).plusNanos(7_000));
@@ -177,9 +179,8 @@ class AllTypesIT {
 		// MySQL's internal geometry: 4-byte SRID, then WKB (little-endian POINT(1 2))
 		expected.put("c_geometry", HexFormat.of().parseHex("000000000101000000000000000000f03f0000000000000040"));
 		assertThat(row.keySet()).containsAll(expected.keySet());
-		expected.forEach((column, value) -> assertThat(row.get(column)).as(column)
-			.isInstanceOf(value.getClass())
-			.isEqualTo(value));
+		expected.forEach((column,
+				value) -> assertThat(row.get(column)).as(column).isInstanceOf(value.getClass()).isEqualTo(value));
 		assertThat(((BigDecimal) row.get("c_decimal")).scale()).isEqualTo(30);
 	}
 

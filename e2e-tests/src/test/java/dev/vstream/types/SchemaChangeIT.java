@@ -21,8 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * ALTER TABLE through the real vtgate (DDL strategy {@code direct}) while streaming
- * {@code commerce.ddl_probe}: the stream goes on, the DDL listener gets each statement, and rows
- * written after each DDL map with the new columns.
+ * {@code commerce.ddl_probe}: the stream goes on, the DDL listener gets each statement,
+ * and rows written after each DDL map with the new columns.
  */
 class SchemaChangeIT {
 
@@ -65,9 +65,11 @@ class SchemaChangeIT {
 
 		insertAndAwait(recorder, "insert into ddl_probe (tag) values ('" + this.tag + "-0')", 1);
 		alterAndAwait(recorder, "alter table ddl_probe add column " + this.added + " varchar(32)");
-		insertAndAwait(recorder, "insert into ddl_probe (tag, " + this.added + ") values ('" + this.tag + "-1', 'one')", 2);
+		insertAndAwait(recorder, "insert into ddl_probe (tag, " + this.added + ") values ('" + this.tag + "-1', 'one')",
+				2);
 		alterAndAwait(recorder, "alter table ddl_probe rename column " + this.added + " to " + this.renamed);
-		insertAndAwait(recorder, "insert into ddl_probe (tag, " + this.renamed + ") values ('" + this.tag + "-2', 'two')", 3);
+		insertAndAwait(recorder,
+				"insert into ddl_probe (tag, " + this.renamed + ") values ('" + this.tag + "-2', 'two')", 3);
 		alterAndAwait(recorder, "alter table ddl_probe drop column " + this.renamed);
 		insertAndAwait(recorder, "insert into ddl_probe (tag) values ('" + this.tag + "-3')", 4);
 
@@ -91,9 +93,9 @@ class SchemaChangeIT {
 	}
 
 	/**
-	 * Each step waits for the previous one to come off the stream: Vitess names the columns of a
-	 * row by the table's definition when it reads the row from the binlog, so a row still unread
-	 * when a column is renamed would arrive under the new name.
+	 * Each step waits for the previous one to come off the stream: Vitess names the
+	 * columns of a row by the table's definition when it reads the row from the binlog,
+	 * so a row still unread when a column is renamed would arrive under the new name.
 	 */
 	private void insertAndAwait(Recorder recorder, String insert, int rows) {
 		LocalVitess.execute("commerce", insert);

@@ -21,9 +21,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The application of the type and schema-change tests: listens to {@code commerce.all_types} as
- * maps and as a record, to {@code commerce.ddl_probe} as maps, and to the DDL of
- * {@code commerce}. Its own package keeps it out of the other e2e applications' component scan.
+ * The application of the type and schema-change tests: listens to
+ * {@code commerce.all_types} as maps and as a record, to {@code commerce.ddl_probe} as
+ * maps, and to the DDL of {@code commerce}. Its own package keeps it out of the other e2e
+ * applications' component scan.
  */
 @SpringBootApplication
 public class TypesApplication {
@@ -33,9 +34,11 @@ public class TypesApplication {
 		return new Recorder();
 	}
 
-	/** A typed view of {@code all_types}: conversions of the starter, JSON into a tree. */
-	public record AllTypes(long id, String tag, boolean cBool, BigInteger cBigintU, BigDecimal cDecimal, LocalDate cDate,
-			Duration cTime6, LocalDateTime cDatetime6, Instant cTimestamp6, int cYear,
+	/**
+	 * A typed view of {@code all_types}: conversions of the starter, JSON into a tree.
+	 */
+	public record AllTypes(long id, String tag, boolean cBool, BigInteger cBigintU, BigDecimal cDecimal,
+			LocalDate cDate, Duration cTime6, LocalDateTime cDatetime6, Instant cTimestamp6, int cYear,
 			@Column("c_varchar") String text, byte[] cBlob, long cBit64, String cEnum, String cSet, JsonNode cJson,
 			byte[] cGeometry) {
 	}

@@ -22,15 +22,18 @@ final class TypesSupport {
 
 	static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-	/** The schema file the local cluster is created from, the one definition of the tables. */
+	/**
+	 * The schema file the local cluster is created from, the one definition of the
+	 * tables.
+	 */
 	private static final Path SCHEMA = Path.of("..", "scripts", "vitess", "schema", "commerce", "002_all_types.sql");
 
 	private TypesSupport() {
 	}
 
 	/**
-	 * Create the tables of the schema file if absent: the local cluster keeps its data between
-	 * runs, so one created before the file existed lacks them.
+	 * Create the tables of the schema file if absent: the local cluster keeps its data
+	 * between runs, so one created before the file existed lacks them.
 	 */
 	static void createTables() {
 		try {
@@ -38,7 +41,9 @@ final class TypesSupport {
 				.stream()
 				.filter((line) -> !line.startsWith("--"))
 				.collect(Collectors.joining("\n"));
-			String[] statements = Arrays.stream(text.split(";")).map(String::trim).filter((s) -> !s.isEmpty())
+			String[] statements = Arrays.stream(text.split(";"))
+				.map(String::trim)
+				.filter((s) -> !s.isEmpty())
 				.toArray(String[]::new);
 			LocalVitess.execute("commerce", statements);
 		}
@@ -47,18 +52,22 @@ final class TypesSupport {
 		}
 	}
 
-	/** Start an app on stream {@code stream}, its positions in memory; the caller closes it. */
+	/**
+	 * Start an app on stream {@code stream}, its positions in memory; the caller closes
+	 * it.
+	 */
 	static ConfigurableApplicationContext start(String stream, String... properties) {
-		List<String> all = new ArrayList<>(List.of("vstream.offset-store=memory",
-				"vstream.reconnect.initial-interval=200ms"));
+		List<String> all = new ArrayList<>(
+				List.of("vstream.offset-store=memory", "vstream.reconnect.initial-interval=200ms"));
 		all.addAll(List.of(properties));
 		return new InJvmApps(TypesApplication.class).start(stream, all);
 	}
 
 	static void awaitStreaming(ConfigurableApplicationContext app) {
 		VStreamContainer container = app.getBean(VStreamContainer.class);
-		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.STREAMING
-				&& container.getPosition() != null && !container.getPosition().isCopying());
+		await().atMost(TIMEOUT)
+			.until(() -> container.getState() == StreamState.STREAMING && container.getPosition() != null
+					&& !container.getPosition().isCopying());
 	}
 
 }

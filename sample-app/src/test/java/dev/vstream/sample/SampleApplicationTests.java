@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample application against the local vtgate that {@code scripts/vitess/start.sh} runs: an
- * order written through vtgate's MySQL port shows up in the projection's totals.
+ * The sample application against the local vtgate that {@code scripts/vitess/start.sh}
+ * runs: an order written through vtgate's MySQL port shows up in the projection's totals.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "vstream.offset-store=memory", "vstream.heartbeat-interval=1s" })
@@ -42,22 +42,26 @@ class SampleApplicationTests {
 
 	@DynamicPropertySource
 	static void vtgate(DynamicPropertyRegistry registry) {
-		registry.add("vstream.vtgate.address", () -> vitess.getProperty("VTGATE_HOST") + ":" + vitess.getProperty("VTGATE_GRPC_PORT"));
+		registry.add("vstream.vtgate.address",
+				() -> vitess.getProperty("VTGATE_HOST") + ":" + vitess.getProperty("VTGATE_GRPC_PORT"));
 	}
 
 	@Test
 	void orderWrittenThroughVtgateReachesTheProjection() throws SQLException {
 		await().atMost(Duration.ofSeconds(60)).until(() -> this.container.getState() == StreamState.STREAMING);
 		long customer = ThreadLocalRandom.current().nextLong(1_000_000, Long.MAX_VALUE / 2);
-		String url = "jdbc:mariadb://" + vitess.getProperty("VTGATE_HOST") + ":" + vitess.getProperty("VTGATE_MYSQL_PORT")
-				+ "/commerce";
+		String url = "jdbc:mariadb://" + vitess.getProperty("VTGATE_HOST") + ":"
+				+ vitess.getProperty("VTGATE_MYSQL_PORT") + "/commerce";
 		try (Connection connection = DriverManager.getConnection(url, "root", "");
 				Statement statement = connection.createStatement()) {
-			statement.execute("insert into corder (customer_id, sku, price) values (" + customer + ", 'sample-test', 7.25)");
-			statement.execute("insert into corder (customer_id, sku, price) values (" + customer + ", 'sample-test', 2.75)");
+			statement
+				.execute("insert into corder (customer_id, sku, price) values (" + customer + ", 'sample-test', 7.25)");
+			statement
+				.execute("insert into corder (customer_id, sku, price) values (" + customer + ", 'sample-test', 2.75)");
 		}
 		await().atMost(Duration.ofSeconds(60))
-			.untilAsserted(() -> assertThat(this.projection.totals().get(customer)).isEqualByComparingTo(new BigDecimal("10.00")));
+			.untilAsserted(() -> assertThat(this.projection.totals().get(customer))
+				.isEqualByComparingTo(new BigDecimal("10.00")));
 	}
 
 	private static Properties load() {

@@ -12,12 +12,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.StringUtils;
 
 /**
- * What the endpoint and the health indicator both derive from a container, so that they cannot
- * disagree on how an error is shown or how lag is computed.
+ * What the endpoint and the health indicator both derive from a container, so that they
+ * cannot disagree on how an error is shown or how lag is computed.
  */
 final class StreamReport {
 
-	// Defence in depth: the container holds no credentials, but an error message may quote a
+	// Defence in depth: the container holds no credentials, but an error message may
+	// quote a
 	// connection string or a server reply, and it ends up on an HTTP endpoint.
 	private static final Pattern URI_USER_INFO = Pattern.compile("(?<=://)[^/@\\s]+@");
 
@@ -30,10 +31,11 @@ final class StreamReport {
 	}
 
 	/**
-	 * The message of an error, never its stack trace nor its cause chain: those belong in the log,
-	 * not in an HTTP response.
+	 * The message of an error, never its stack trace nor its cause chain: those belong in
+	 * the log, not in an HTTP response.
 	 * @param error the error, may be {@code null}
-	 * @return the message with anything that looks like a credential masked, or {@code null}
+	 * @return the message with anything that looks like a credential masked, or
+	 * {@code null}
 	 */
 	static @Nullable String message(@Nullable Throwable error) {
 		if (error == null) {
@@ -48,8 +50,8 @@ final class StreamReport {
 	}
 
 	/**
-	 * How long ago the last handled change was committed: the stream's lag while changes flow, an
-	 * upper bound of it on a quiet table. Commit times have second precision.
+	 * How long ago the last handled change was committed: the stream's lag while changes
+	 * flow, an upper bound of it on a quiet table. Commit times have second precision.
 	 * @param container the stream
 	 * @param now the current time
 	 * @return the lag, never negative, or {@code null} before the first handled change
@@ -61,8 +63,8 @@ final class StreamReport {
 	/**
 	 * What the last start began from, as the endpoint and health show it.
 	 * @param start the last start, may be {@code null}
-	 * @return {@code saved-position}, {@code start-vgtid}, {@code copy} or {@code current};
-	 * {@code null} before the first start
+	 * @return {@code saved-position}, {@code start-vgtid}, {@code copy} or
+	 * {@code current}; {@code null} before the first start
 	 */
 	static @Nullable String startedFrom(@Nullable StreamStart start) {
 		return (start != null) ? start.from().name().toLowerCase(Locale.ROOT).replace('_', '-') : null;

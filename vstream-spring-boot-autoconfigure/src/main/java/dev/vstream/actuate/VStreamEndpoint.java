@@ -34,18 +34,21 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.util.Assert;
 
 /**
- * {@link Endpoint @Endpoint} exposing the streams: state, position, counters and listeners of each
- * ({@code GET /actuator/vstream}, {@code GET /actuator/vstream/{id}}), and controlling one
- * ({@code POST /actuator/vstream/{id}} with {@code {"action": "..."}}): {@code start},
- * {@code stop}, {@code pause}, {@code resume}, {@code restart}, and {@code reset} of a stopped
- * stream's saved position (with {@code "position": "copy" | "current" | "<VGtid JSON>"}, or
- * without a position to delete it).
+ * {@link Endpoint @Endpoint} exposing the streams: state, position, counters and
+ * listeners of each ({@code GET /actuator/vstream}, {@code GET /actuator/vstream/{id}}),
+ * and controlling one ({@code POST /actuator/vstream/{id}} with {@code {"action":
+ * "..."}}): {@code start}, {@code stop}, {@code pause}, {@code resume}, {@code restart},
+ * and {@code reset} of a stopped stream's saved position (with
+ * {@code "position": "copy" | "current" | "<VGtid JSON>"}, or without a position to
+ * delete it).
  *
- * <p>Access defaults to {@linkplain Access#READ_ONLY read-only}: stopping a stream stops the
- * application's reaction to database changes, so the write operation is available only once
- * {@code management.endpoint.vstream.access=unrestricted} is set. An action that cannot be done
- * safely in the stream's state is refused with an {@link IllegalStateException} saying why (HTTP
- * 409 through {@link VStreamWebEndpointExtension}).
+ * <p>
+ * Access defaults to {@linkplain Access#READ_ONLY read-only}: stopping a stream stops the
+ * application's reaction to database changes, so the write operation is available only
+ * once {@code management.endpoint.vstream.access=unrestricted} is set. An action that
+ * cannot be done safely in the stream's state is refused with an
+ * {@link IllegalStateException} saying why (HTTP 409 through
+ * {@link VStreamWebEndpointExtension}).
  */
 @Endpoint(id = "vstream", defaultAccess = Access.READ_ONLY)
 public class VStreamEndpoint {
@@ -129,27 +132,30 @@ public class VStreamEndpoint {
 	 * Control a stream.
 	 * <ul>
 	 * <li>{@code start}: connect and resume from the saved position, so a stream that
-	 * {@linkplain StreamState#FAILED failed} can be restarted once the cause is fixed;</li>
+	 * {@linkplain StreamState#FAILED failed} can be restarted once the cause is
+	 * fixed;</li>
 	 * <li>{@code stop}: finish the change in hand, save the position and disconnect;</li>
-	 * <li>{@code pause}: finish the transaction in hand, save the position and stop pulling from
-	 * vtgate while staying connected ({@link StreamState#PAUSED PAUSED}, health UP);</li>
+	 * <li>{@code pause}: finish the transaction in hand, save the position and stop
+	 * pulling from vtgate while staying connected ({@link StreamState#PAUSED PAUSED},
+	 * health UP);</li>
 	 * <li>{@code resume}: carry on after a pause;</li>
 	 * <li>{@code restart}: stop (if running), then start;</li>
-	 * <li>{@code reset}: replace the saved position of a stopped stream, so that its next start
-	 * begins at {@code position}: {@code copy} (existing rows again, then live), {@code current}
-	 * (changes from that start on) or a VGtid in the JSON form the offset stores keep; without a
-	 * position, the saved one is deleted and the next start follows {@code vstream.start-position}.
-	 * </li>
+	 * <li>{@code reset}: replace the saved position of a stopped stream, so that its next
+	 * start begins at {@code position}: {@code copy} (existing rows again, then live),
+	 * {@code current} (changes from that start on) or a VGtid in the JSON form the offset
+	 * stores keep; without a position, the saved one is deleted and the next start
+	 * follows {@code vstream.start-position}.</li>
 	 * </ul>
 	 * @param id the stream id
 	 * @param action the action
 	 * @param position for {@code reset} only: where the next start begins
-	 * @return the stream after the action, or {@code null} (HTTP 404) when there is no stream with
-	 * that id
-	 * @throws IllegalStateException when the action is unsafe or meaningless in the stream's state
-	 * (for example a reset while running, a resume of a stream that is not paused)
-	 * @throws InvalidEndpointRequestException (HTTP 400) for an unknown action or an unreadable
-	 * position
+	 * @return the stream after the action, or {@code null} (HTTP 404) when there is no
+	 * stream with that id
+	 * @throws IllegalStateException when the action is unsafe or meaningless in the
+	 * stream's state (for example a reset while running, a resume of a stream that is not
+	 * paused)
+	 * @throws InvalidEndpointRequestException (HTTP 400) for an unknown action or an
+	 * unreadable position
 	 */
 	@WriteOperation
 	public @Nullable StreamDescriptor control(@Selector String id, String action, @Nullable String position) {
@@ -169,14 +175,16 @@ public class VStreamEndpoint {
 			case "resume" -> resume(container);
 			case "restart" -> restart(container);
 			case "reset" -> reset(container, position);
-			default -> throw new InvalidEndpointRequestException("Unknown action '" + action + "' for stream '" + id
-					+ "'; use one of " + ACTIONS, "Unknown action; use one of " + ACTIONS);
+			default -> throw new InvalidEndpointRequestException(
+					"Unknown action '" + action + "' for stream '" + id + "'; use one of " + ACTIONS,
+					"Unknown action; use one of " + ACTIONS);
 		}
 		return describe(container, this.clock.instant());
 	}
 
 	private void start(VStreamContainer container) {
-		// Refused rather than ignored: the caller asked for a change that would not happen, and
+		// Refused rather than ignored: the caller asked for a change that would not
+		// happen, and
 		// should learn why instead of reading an unchanged state.
 		if (container.isRunning()) {
 			throw new IllegalStateException("Stream '" + container.getId() + "' is already running ("
@@ -199,8 +207,8 @@ public class VStreamEndpoint {
 
 	private void pause(VStreamContainer container) {
 		if (!container.isRunning()) {
-			throw new IllegalStateException("Stream '" + container.getId() + "' is not running ("
-					+ container.getState() + "); only a running stream can be paused");
+			throw new IllegalStateException("Stream '" + container.getId() + "' is not running (" + container.getState()
+					+ "); only a running stream can be paused");
 		}
 		if (container.isPaused()) {
 			throw new IllegalStateException("Stream '" + container.getId() + "' is already paused");
@@ -237,7 +245,8 @@ public class VStreamEndpoint {
 			container.resetPosition(start);
 		}
 		catch (VStreamException ex) {
-			// A position of other keyspaces: refused, and the saved position is left as it is.
+			// A position of other keyspaces: refused, and the saved position is left as
+			// it is.
 			throw new IllegalStateException(ex.getMessage(), ex);
 		}
 	}
@@ -287,16 +296,16 @@ public class VStreamEndpoint {
 				container.getLastCommitTime(), (lag != null) ? lag.toMillis() : null, container.getEventsReceived(),
 				container.getChangesHandled(), container.getChangesFailed(), container.getReconnects(),
 				container.getOffsetStoreUnavailableSince(), StreamReport.startedFrom(start),
-				(start != null) && start.withoutSavedPosition(), (start != null) ? start.ranBefore() : null,
-				listeners);
+				(start != null) && start.withoutSavedPosition(), (start != null) ? start.ranBefore() : null, listeners);
 	}
 
 	/**
 	 * All streams.
 	 *
 	 * @param streams the streams
-	 * @param scaling for streams shared by several instances: this instance's id and the owner of
-	 * each shard (or of the whole stream in active-standby mode); {@code null} in single mode
+	 * @param scaling for streams shared by several instances: this instance's id and the
+	 * owner of each shard (or of the whole stream in active-standby mode); {@code null}
+	 * in single mode
 	 */
 	public record StreamsDescriptor(List<StreamDescriptor> streams,
 			@Nullable List<ScalingStatus> scaling) implements OperationResponseBody {
@@ -319,31 +328,37 @@ public class VStreamEndpoint {
 	 * @param state the life-cycle state
 	 * @param running whether the stream is started (also while reconnecting)
 	 * @param autoStartup whether the stream starts with the application
-	 * @param lastError the message of the error that failed the stream or caused the last reconnect
-	 * @param position the position reached by handled changes, {@code null} before the first
+	 * @param lastError the message of the error that failed the stream or caused the last
+	 * reconnect
+	 * @param position the position reached by handled changes, {@code null} before the
+	 * first
 	 * @param lastEventTime when the last event was received
 	 * @param lastCommitTime the commit time of the last handled change (second precision)
-	 * @param lagMillis milliseconds since {@code lastCommitTime}: the lag while changes flow, an
-	 * upper bound of it on a quiet table
+	 * @param lagMillis milliseconds since {@code lastCommitTime}: the lag while changes
+	 * flow, an upper bound of it on a quiet table
 	 * @param eventsReceived events received from vtgate since start-up
 	 * @param changesHandled listener calls that completed
 	 * @param changesFailed changes that failed (mapping or listener)
 	 * @param reconnects reconnects since start-up
-	 * @param offsetStoreUnavailableSince since when the offset store has been failing (or a save
-	 * hanging): the stream takes nothing from vtgate meanwhile; {@code null} while it answers
+	 * @param offsetStoreUnavailableSince since when the offset store has been failing (or
+	 * a save hanging): the stream takes nothing from vtgate meanwhile; {@code null} while
+	 * it answers
 	 * @param startedFrom what the last start began from: {@code saved-position},
-	 * {@code start-vgtid}, {@code copy} or {@code current}; {@code null} before the first start
+	 * {@code start-vgtid}, {@code copy} or {@code current}; {@code null} before the first
+	 * start
 	 * @param startedWithoutSavedPosition whether the last start found no saved position
 	 * @param ranBefore whether the stream's run marker says it ran before that start;
 	 * {@code null} before the first start or when there is no readable marker. With
-	 * {@code startedWithoutSavedPosition}, {@code true} means the offset store lost the position
+	 * {@code startedWithoutSavedPosition}, {@code true} means the offset store lost the
+	 * position
 	 * @param listeners the listeners of the stream
 	 */
-	public record StreamDescriptor(String id, List<String> tables, StreamState state, boolean running, boolean autoStartup,
-			@Nullable String lastError, @Nullable PositionDescriptor position, @Nullable Instant lastEventTime,
-			@Nullable Instant lastCommitTime, @Nullable Long lagMillis, long eventsReceived, long changesHandled,
-			long changesFailed, long reconnects, @Nullable Instant offsetStoreUnavailableSince,
-			@Nullable String startedFrom, boolean startedWithoutSavedPosition, @Nullable Boolean ranBefore,
+	public record StreamDescriptor(String id, List<String> tables, StreamState state, boolean running,
+			boolean autoStartup, @Nullable String lastError, @Nullable PositionDescriptor position,
+			@Nullable Instant lastEventTime, @Nullable Instant lastCommitTime, @Nullable Long lagMillis,
+			long eventsReceived, long changesHandled, long changesFailed, long reconnects,
+			@Nullable Instant offsetStoreUnavailableSince, @Nullable String startedFrom,
+			boolean startedWithoutSavedPosition, @Nullable Boolean ranBefore,
 			List<ListenerDescriptor> listeners) implements OperationResponseBody {
 
 	}
@@ -381,7 +396,8 @@ public class VStreamEndpoint {
 	 * A listener of a stream.
 	 *
 	 * @param id the listener id
-	 * @param keyspace the keyspace, the stream's default keyspace when the listener names none
+	 * @param keyspace the keyspace, the stream's default keyspace when the listener names
+	 * none
 	 * @param table the table
 	 * @param operations the operations delivered
 	 * @param running whether changes are currently delivered to the listener

@@ -17,14 +17,15 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.util.Assert;
 
 /**
- * The health of every stream, one {@link VStreamHealthIndicator} per container named by the
- * stream id, so that {@code /actuator/health/vstream/{id}} shows one stream and health groups can
- * include a single stream. The overall status is aggregated as usual: any stream DOWN makes it
- * DOWN.
+ * The health of every stream, one {@link VStreamHealthIndicator} per container named by
+ * the stream id, so that {@code /actuator/health/vstream/{id}} shows one stream and
+ * health groups can include a single stream. The overall status is aggregated as usual:
+ * any stream DOWN makes it DOWN.
  *
- * <p>The containers are read on each health check, so streams added later are reported. The
- * indicator of a container is kept between checks, because it times how long the stream has been
- * reconnecting from what successive checks saw.
+ * <p>
+ * The containers are read on each health check, so streams added later are reported. The
+ * indicator of a container is kept between checks, because it times how long the stream
+ * has been reconnecting from what successive checks saw.
  */
 public class VStreamHealthContributor implements CompositeHealthContributor {
 
@@ -37,8 +38,8 @@ public class VStreamHealthContributor implements CompositeHealthContributor {
 	private final Map<String, VStreamHealthIndicator> indicators = new ConcurrentHashMap<>();
 
 	/**
-	 * Create a contributor for a fixed set of streams, reported DOWN once reconnecting for
-	 * {@linkplain VStreamHealthIndicator#DEFAULT_RECONNECT_TIMEOUT 60 seconds}.
+	 * Create a contributor for a fixed set of streams, reported DOWN once reconnecting
+	 * for {@linkplain VStreamHealthIndicator#DEFAULT_RECONNECT_TIMEOUT 60 seconds}.
 	 * @param containers the streams
 	 */
 	public VStreamHealthContributor(Collection<VStreamContainer> containers) {
@@ -48,7 +49,8 @@ public class VStreamHealthContributor implements CompositeHealthContributor {
 	/**
 	 * Create a contributor.
 	 * @param containers supplies the streams, on each health check
-	 * @param reconnectTimeout how long a stream may be reconnecting before it is reported DOWN
+	 * @param reconnectTimeout how long a stream may be reconnecting before it is reported
+	 * DOWN
 	 */
 	public VStreamHealthContributor(Supplier<? extends Collection<VStreamContainer>> containers,
 			Duration reconnectTimeout) {
@@ -58,7 +60,8 @@ public class VStreamHealthContributor implements CompositeHealthContributor {
 	/**
 	 * Create a contributor with its own clock.
 	 * @param containers supplies the streams, on each health check
-	 * @param reconnectTimeout how long a stream may be reconnecting before it is reported DOWN
+	 * @param reconnectTimeout how long a stream may be reconnecting before it is reported
+	 * DOWN
 	 * @param clock the clock that times reconnects and lag
 	 */
 	public VStreamHealthContributor(Supplier<? extends Collection<VStreamContainer>> containers,
@@ -90,13 +93,12 @@ public class VStreamHealthContributor implements CompositeHealthContributor {
 
 	@Override
 	public Stream<Entry> stream() {
-		return this.containers.get()
-			.stream()
-			.map((container) -> new Entry(container.getId(), indicatorFor(container)));
+		return this.containers.get().stream().map((container) -> new Entry(container.getId(), indicatorFor(container)));
 	}
 
 	private VStreamHealthIndicator indicatorFor(VStreamContainer container) {
-		// Checked by identity: a container replaced under the same id starts with a fresh reconnect
+		// Checked by identity: a container replaced under the same id starts with a fresh
+		// reconnect
 		// timer instead of inheriting what was observed of its predecessor.
 		return this.indicators.compute(container.getId(),
 				(id, existing) -> (existing != null && existing.getContainer() == container) ? existing

@@ -24,35 +24,40 @@ import org.springframework.util.Assert;
 /**
  * The health of one stream.
  *
- * <p>The status is {@link Status#DOWN DOWN} only when the stream needs attention:
+ * <p>
+ * The status is {@link Status#DOWN DOWN} only when the stream needs attention:
  * <ul>
- * <li>{@link StreamState#FAILED FAILED}: retrying cannot fix it; the {@code error} detail holds the
- * error message (never a stack trace);</li>
- * <li>reconnecting for at least the {@linkplain #VStreamHealthIndicator(VStreamContainer, Duration)
- * reconnect timeout};</li>
- * <li>its offset store unavailable ({@link StreamState#STORE_UNAVAILABLE STORE_UNAVAILABLE}: saves
- * failing or hanging) for at least the same timeout.</li>
+ * <li>{@link StreamState#FAILED FAILED}: retrying cannot fix it; the {@code error} detail
+ * holds the error message (never a stack trace);</li>
+ * <li>reconnecting for at least the
+ * {@linkplain #VStreamHealthIndicator(VStreamContainer, Duration) reconnect
+ * timeout};</li>
+ * <li>its offset store unavailable ({@link StreamState#STORE_UNAVAILABLE
+ * STORE_UNAVAILABLE}: saves failing or hanging) for at least the same timeout.</li>
  * </ul>
  * Every other state is {@link Status#UP UP}, with the state in the {@code state} detail:
- * {@code STARTING}, {@code COPYING} and {@code STREAMING}; {@code RECONNECTING} for less than the
- * timeout, because a vtgate restart or a reshard breaks streams briefly and routinely; and
- * {@code STOPPED}, because a stream that was not started ({@code autoStartup=false}) or was stopped
- * on purpose is not a fault, and {@code OUT_OF_SERVICE} would take the whole application out of a
- * load balancer.
+ * {@code STARTING}, {@code COPYING} and {@code STREAMING}; {@code RECONNECTING} for less
+ * than the timeout, because a vtgate restart or a reshard breaks streams briefly and
+ * routinely; and {@code STOPPED}, because a stream that was not started
+ * ({@code autoStartup=false}) or was stopped on purpose is not a fault, and
+ * {@code OUT_OF_SERVICE} would take the whole application out of a load balancer.
  *
- * <p>A reconnecting stream flips between {@code RECONNECTING} (waiting) and {@code STARTING},
- * {@code COPYING} or {@code STREAMING} (trying; {@code STREAMING} as soon as the call is established
- * on a connection) until vtgate answers. This indicator therefore counts a stream as
- * reconnecting from the first time it saw it {@code RECONNECTING} until it sees it running without
- * an error, that is once vtgate sent the first response on the new connection (with heartbeats
- * enabled, within one heartbeat interval). As the time is measured between health checks, a short
- * outage between two checks is not noticed at all, and a long one is reported DOWN at the first
+ * <p>
+ * A reconnecting stream flips between {@code RECONNECTING} (waiting) and
+ * {@code STARTING}, {@code COPYING} or {@code STREAMING} (trying; {@code STREAMING} as
+ * soon as the call is established on a connection) until vtgate answers. This indicator
+ * therefore counts a stream as reconnecting from the first time it saw it
+ * {@code RECONNECTING} until it sees it running without an error, that is once vtgate
+ * sent the first response on the new connection (with heartbeats enabled, within one
+ * heartbeat interval). As the time is measured between health checks, a short outage
+ * between two checks is not noticed at all, and a long one is reported DOWN at the first
  * check after the timeout.
  *
- * <p>Details: {@code state}, {@code error} (message of the last error, if any),
- * {@code reconnectingSince}, {@code offsetStoreUnavailableSince}, {@code position} (keyspace, shard, gtid and tables still being copied,
- * per shard), {@code lastEventTime} and {@code lag} (ISO-8601 duration since the commit of the last
- * handled change).
+ * <p>
+ * Details: {@code state}, {@code error} (message of the last error, if any),
+ * {@code reconnectingSince}, {@code offsetStoreUnavailableSince}, {@code position}
+ * (keyspace, shard, gtid and tables still being copied, per shard), {@code lastEventTime}
+ * and {@code lag} (ISO-8601 duration since the commit of the last handled change).
  */
 public class VStreamHealthIndicator implements HealthIndicator {
 
@@ -79,7 +84,8 @@ public class VStreamHealthIndicator implements HealthIndicator {
 	/**
 	 * Create an indicator.
 	 * @param container the stream
-	 * @param reconnectTimeout how long the stream may be reconnecting before it is reported DOWN
+	 * @param reconnectTimeout how long the stream may be reconnecting before it is
+	 * reported DOWN
 	 */
 	public VStreamHealthIndicator(VStreamContainer container, Duration reconnectTimeout) {
 		this(container, reconnectTimeout, Clock.systemUTC());
@@ -88,7 +94,8 @@ public class VStreamHealthIndicator implements HealthIndicator {
 	/**
 	 * Create an indicator with its own clock.
 	 * @param container the stream
-	 * @param reconnectTimeout how long the stream may be reconnecting before it is reported DOWN
+	 * @param reconnectTimeout how long the stream may be reconnecting before it is
+	 * reported DOWN
 	 * @param clock the clock that times reconnects and lag
 	 */
 	public VStreamHealthIndicator(VStreamContainer container, Duration reconnectTimeout, Clock clock) {
@@ -152,11 +159,14 @@ public class VStreamHealthIndicator implements HealthIndicator {
 	}
 
 	private @Nullable Instant observeReconnecting(StreamState state, @Nullable Throwable error, Instant now) {
-		// A connect attempt shows STARTING or COPYING, and STREAMING once the call is established;
-		// the container clears its last error only once vtgate answered, so an error still present
+		// A connect attempt shows STARTING or COPYING, and STREAMING once the call is
+		// established;
+		// the container clears its last error only once vtgate answered, so an error
+		// still present
 		// means the attempt has not succeeded yet.
-		boolean reconnecting = (state == StreamState.RECONNECTING) || ((state == StreamState.STARTING
-				|| state == StreamState.COPYING || state == StreamState.STREAMING) && error != null);
+		boolean reconnecting = (state == StreamState.RECONNECTING)
+				|| ((state == StreamState.STARTING || state == StreamState.COPYING || state == StreamState.STREAMING)
+						&& error != null);
 		if (!reconnecting) {
 			this.reconnectingSince.set(null);
 			return null;

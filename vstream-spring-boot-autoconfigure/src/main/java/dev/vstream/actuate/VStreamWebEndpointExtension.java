@@ -12,9 +12,9 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
 import org.springframework.util.Assert;
 
 /**
- * Web extension of {@link VStreamEndpoint}: a refused action answers HTTP 409 with a body saying
- * why ({@code {"stream": "...", "action": "...", "error": "..."}}), where the endpoint alone would
- * answer 500 with the reason hidden by Boot's error handling.
+ * Web extension of {@link VStreamEndpoint}: a refused action answers HTTP 409 with a body
+ * saying why ({@code {"stream": "...", "action": "...", "error": "..."}}), where the
+ * endpoint alone would answer 500 with the reason hidden by Boot's error handling.
  */
 @EndpointWebExtension(endpoint = VStreamEndpoint.class)
 public class VStreamWebEndpointExtension {
@@ -35,8 +35,8 @@ public class VStreamWebEndpointExtension {
 	 * @param id the stream id
 	 * @param action the action
 	 * @param position for {@code reset} only: where the next start begins
-	 * @return the stream after the action (200), no stream with that id (404), or the reason the
-	 * action was refused (409)
+	 * @return the stream after the action (200), no stream with that id (404), or the
+	 * reason the action was refused (409)
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> control(@Selector String id, String action, @Nullable String position) {

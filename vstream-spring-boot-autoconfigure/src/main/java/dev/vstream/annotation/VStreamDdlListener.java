@@ -11,10 +11,12 @@ import java.lang.annotation.Target;
  * application's {@link VStreamListener}s stream. The method takes one
  * {@link dev.vstream.listener.DdlEvent} parameter (statement, keyspace, shard, position).
  *
- * <p>It is called on the stream's thread, in stream order: before any row written after the
- * DDL. A DDL listener that throws goes to the stream's error handler, which by default stops the
- * stream without moving its position past the DDL (the DDL is delivered again after a restart). Vitess streams every DDL of the keyspace, not only those of
- * listened tables; the statement tells which table it touches.
+ * <p>
+ * It is called on the stream's thread, in stream order: before any row written after the
+ * DDL. A DDL listener that throws goes to the stream's error handler, which by default
+ * stops the stream without moving its position past the DDL (the DDL is delivered again
+ * after a restart). Vitess streams every DDL of the keyspace, not only those of listened
+ * tables; the statement tells which table it touches.
  */
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -29,7 +31,8 @@ public @interface VStreamDdlListener {
 	String keyspace() default "";
 
 	/**
-	 * The listener id, unique in the application; defaults to {@code beanName.methodName}.
+	 * The listener id, unique in the application; defaults to
+	 * {@code beanName.methodName}.
 	 * @return the id
 	 */
 	String id() default "";

@@ -12,18 +12,21 @@ import dev.vstream.listener.Operation;
 /**
  * Marks a method to be called for each change of a table's rows streamed from vtgate.
  *
- * <p>The method may declare, in any order:
+ * <p>
+ * The method may declare, in any order:
  * <ul>
- * <li>one payload parameter: {@code RowChange<T>} (operation, before and after images, keyspace,
- * shard, table, position, commit time) or a bare {@code T}, which receives the after image, or
- * the before image for deletes; {@code T} is a record, a JavaBean or {@code Map<String, Object>};
- * or {@code List<RowChange<T>>}, which receives the table's changes of one whole transaction in
- * one call, at its commit (the transaction's changes are then held in memory);
+ * <li>one payload parameter: {@code RowChange<T>} (operation, before and after images,
+ * keyspace, shard, table, position, commit time) or a bare {@code T}, which receives the
+ * after image, or the before image for deletes; {@code T} is a record, a JavaBean or
+ * {@code Map<String, Object>}; or {@code List<RowChange<T>>}, which receives the table's
+ * changes of one whole transaction in one call, at its commit (the transaction's changes
+ * are then held in memory);
  * <li>{@link Operation} and {@link dev.vstream.position.StreamPosition}.
  * </ul>
  * A method whose parameters cannot be served fails application start-up.
  *
- * <p>String attributes accept {@code ${...}} placeholders.
+ * <p>
+ * String attributes accept {@code ${...}} placeholders.
  */
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -50,7 +53,8 @@ public @interface VStreamListener {
 	Operation[] ops() default {};
 
 	/**
-	 * The listener id, unique in the application; defaults to {@code beanName.methodName}.
+	 * The listener id, unique in the application; defaults to
+	 * {@code beanName.methodName}.
 	 * @return the id
 	 */
 	String id() default "";
@@ -64,10 +68,11 @@ public @interface VStreamListener {
 	ErrorRecovery errorRecovery() default ErrorRecovery.DEFAULT;
 
 	/**
-	 * Whether the listener starts with the stream; {@code "false"} keeps it registered but not
-	 * called until started through the registry. All listeners of a stream share its position, so
-	 * a listener that is not started does not hold the stream back: the changes streamed while it
-	 * is stopped are not delivered to it later. Accepts a placeholder.
+	 * Whether the listener starts with the stream; {@code "false"} keeps it registered
+	 * but not called until started through the registry. All listeners of a stream share
+	 * its position, so a listener that is not started does not hold the stream back: the
+	 * changes streamed while it is stopped are not delivered to it later. Accepts a
+	 * placeholder.
 	 * @return {@code "true"} or {@code "false"}, empty for the default (true)
 	 */
 	String autoStartup() default "";

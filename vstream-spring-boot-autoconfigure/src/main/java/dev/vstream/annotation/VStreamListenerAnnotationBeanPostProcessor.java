@@ -30,9 +30,10 @@ import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Finds {@link VStreamListener} and {@link VStreamDdlListener} methods on every bean and registers
- * them as endpoints in the {@link VStreamListenerEndpointRegistry}. Placeholders in the annotation's attributes are
- * resolved; a method that cannot be served fails the bean's creation, naming the method.
+ * Finds {@link VStreamListener} and {@link VStreamDdlListener} methods on every bean and
+ * registers them as endpoints in the {@link VStreamListenerEndpointRegistry}.
+ * Placeholders in the annotation's attributes are resolved; a method that cannot be
+ * served fails the bean's creation, naming the method.
  */
 public class VStreamListenerAnnotationBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
 
@@ -95,7 +96,8 @@ public class VStreamListenerAnnotationBeanPostProcessor implements BeanPostProce
 			}
 			catch (InvocationTargetException ex) {
 				throw new ListenerExecutionFailedException(
-						"DDL listener " + description + " failed on '" + event.statement() + "'", ex.getTargetException());
+						"DDL listener " + description + " failed on '" + event.statement() + "'",
+						ex.getTargetException());
 			}
 			catch (IllegalAccessException ex) {
 				throw new IllegalStateException(ex);

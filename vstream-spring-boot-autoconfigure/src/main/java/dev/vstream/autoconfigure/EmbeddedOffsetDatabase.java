@@ -13,21 +13,22 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.util.ClassUtils;
 
 /**
- * An H2 file database that holds stream positions for applications without a DataSource. Kept
- * out of the context as a DataSource so that it never becomes the application's database.
+ * An H2 file database that holds stream positions for applications without a DataSource.
+ * Kept out of the context as a DataSource so that it never becomes the application's
+ * database.
  * <p>
- * Two H2 defaults would break the delivery guarantees, so the URL gets these settings unless it
- * names them itself:
+ * Two H2 defaults would break the delivery guarantees, so the URL gets these settings
+ * unless it names them itself:
  * <ul>
- * <li>{@code DB_CLOSE_ON_EXIT=FALSE}: H2 would otherwise close the database in its own JVM
- * shutdown hook, which runs while Spring is still stopping the streams, and their final saves
- * would fail. The database is closed by {@link #destroy()} instead, after every stream stopped
- * (beans are destroyed after all lifecycle beans were stopped).</li>
- * <li>{@code WRITE_DELAY=0}: H2 otherwise writes commits to its file up to 500 ms later, so a
- * killed process would lose the last saves and repeat every transaction since. With 0 each commit
- * is written to the file (handed to the operating system, not forced to the disk) before it
- * returns: a process kill loses nothing saved; a power cut may lose what the OS had not
- * written yet.</li>
+ * <li>{@code DB_CLOSE_ON_EXIT=FALSE}: H2 would otherwise close the database in its own
+ * JVM shutdown hook, which runs while Spring is still stopping the streams, and their
+ * final saves would fail. The database is closed by {@link #destroy()} instead, after
+ * every stream stopped (beans are destroyed after all lifecycle beans were stopped).</li>
+ * <li>{@code WRITE_DELAY=0}: H2 otherwise writes commits to its file up to 500 ms later,
+ * so a killed process would lose the last saves and repeat every transaction since. With
+ * 0 each commit is written to the file (handed to the operating system, not forced to the
+ * disk) before it returns: a process kill loses nothing saved; a power cut may lose what
+ * the OS had not written yet.</li>
  * </ul>
  */
 public final class EmbeddedOffsetDatabase implements DisposableBean {
@@ -42,13 +43,15 @@ public final class EmbeddedOffsetDatabase implements DisposableBean {
 
 	EmbeddedOffsetDatabase(String url) {
 		this.url = durable(url);
-		// One open connection: an H2 file database is expensive to reopen, and positions of a stream
+		// One open connection: an H2 file database is expensive to reopen, and positions
+		// of a stream
 		// are saved from its single thread.
 		this.dataSource = new SingleConnectionDataSource(this.url, "sa", "", true);
 	}
 
 	/**
-	 * The configured URL with the settings the stream's guarantees need, unless it names them.
+	 * The configured URL with the settings the stream's guarantees need, unless it names
+	 * them.
 	 * @param url the configured URL
 	 * @return the URL to connect to
 	 */
@@ -84,7 +87,9 @@ public final class EmbeddedOffsetDatabase implements DisposableBean {
 		return this.dataSource;
 	}
 
-	/** The default file lives under the working directory: say where, so that it is kept. */
+	/**
+	 * The default file lives under the working directory: say where, so that it is kept.
+	 */
 	private void announceLocation() {
 		String path = new JdbcTemplate(this.dataSource).queryForObject("select database_path()", String.class);
 		if (path == null) {

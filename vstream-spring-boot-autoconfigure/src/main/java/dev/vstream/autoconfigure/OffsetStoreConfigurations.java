@@ -75,7 +75,8 @@ final class OffsetStoreConfigurations {
 		@Bean
 		@ConditionalOnMissingBean(DataSource.class)
 		EmbeddedOffsetDatabase vstreamEmbeddedOffsetDatabase(VStreamProperties properties) {
-			// Connects on first use only: harmless when a user-defined OffsetRepository wins.
+			// Connects on first use only: harmless when a user-defined OffsetRepository
+			// wins.
 			return new EmbeddedOffsetDatabase(properties.getJdbc().getEmbeddedUrl());
 		}
 
@@ -113,9 +114,9 @@ final class OffsetStoreConfigurations {
 	}
 
 	/**
-	 * The run marker, in a table next to the offset table ({@code <table-name>_run}) of the
-	 * application's DataSource, or of the embedded offset database when there is none. Not with
-	 * the memory store, which loses every position by design.
+	 * The run marker, in a table next to the offset table ({@code <table-name>_run}) of
+	 * the application's DataSource, or of the embedded offset database when there is
+	 * none. Not with the memory store, which loses every position by design.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(JdbcTemplate.class)
@@ -144,7 +145,9 @@ final class OffsetStoreConfigurations {
 
 	}
 
-	/** Turns "no store available for the chosen kind" into a message naming the property. */
+	/**
+	 * Turns "no store available for the chosen kind" into a message naming the property.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static class Missing {
 
@@ -157,8 +160,8 @@ final class OffsetStoreConfigurations {
 				case JDBC -> "spring-jdbc on the classpath and a DataSource or H2";
 				case MEMORY -> "nothing";
 			};
-			throw new IllegalStateException("vstream.offset-store=" + store + " needs " + needs
-					+ "; or define an OffsetRepository bean");
+			throw new IllegalStateException(
+					"vstream.offset-store=" + store + " needs " + needs + "; or define an OffsetRepository bean");
 		}
 
 	}

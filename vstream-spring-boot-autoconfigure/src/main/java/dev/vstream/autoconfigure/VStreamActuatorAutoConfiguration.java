@@ -48,15 +48,14 @@ public final class VStreamActuatorAutoConfiguration {
 	static class Sanitizing {
 
 		/**
-		 * Masks the vtgate password in /actuator/configprops and /actuator/env even when they
-		 * show values ({@code show-values=always}): since Spring Boot 3, keys ending in
-		 * "password" are no longer masked by default once values are shown.
+		 * Masks the vtgate password in /actuator/configprops and /actuator/env even when
+		 * they show values ({@code show-values=always}): since Spring Boot 3, keys ending
+		 * in "password" are no longer masked by default once values are shown.
 		 */
 		@Bean
 		@ConditionalOnMissingBean(name = "vstreamCredentialSanitizer")
 		SanitizingFunction vstreamCredentialSanitizer() {
-			return SanitizingFunction.sanitizeValue()
-				.ifMatches(Sanitizing::isVtgatePassword);
+			return SanitizingFunction.sanitizeValue().ifMatches(Sanitizing::isVtgatePassword);
 		}
 
 		// Nested: the outer class must load without the actuator on the class path.
@@ -65,7 +64,8 @@ public final class VStreamActuatorAutoConfiguration {
 			if (key.endsWith("vstream.vtgate.password") || key.endsWith("vstream_vtgate_password")) {
 				return true;
 			}
-			// configprops hands keys relative to the bean's prefix: vstream's bean has vtgate.password
+			// configprops hands keys relative to the bean's prefix: vstream's bean has
+			// vtgate.password
 			return key.equals("vtgate.password") || key.endsWith("].vtgate.password");
 		}
 

@@ -60,8 +60,9 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * Auto-configuration of {@code @VStreamListener} support: finds listener methods, connects to
- * vtgate and runs one stream over them, with positions saved in the configured offset store.
+ * Auto-configuration of {@code @VStreamListener} support: finds listener methods,
+ * connects to vtgate and runs one stream over them, with positions saved in the
+ * configured offset store.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -70,15 +71,15 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @EnableConfigurationProperties(VStreamProperties.class)
 @Import({ OffsetStoreConfigurations.Jdbc.class, OffsetStoreConfigurations.Redis.class,
 		OffsetStoreConfigurations.Memory.class, OffsetStoreConfigurations.RunMarker.class,
-		OffsetStoreConfigurations.Missing.class,
-		VStreamScalingConfigurations.JdbcLocks.class, VStreamScalingConfigurations.RedisLocks.class,
-		VStreamScalingConfigurations.Coordinators.class, VStreamScalingConfigurations.MissingIntegration.class })
+		OffsetStoreConfigurations.Missing.class, VStreamScalingConfigurations.JdbcLocks.class,
+		VStreamScalingConfigurations.RedisLocks.class, VStreamScalingConfigurations.Coordinators.class,
+		VStreamScalingConfigurations.MissingIntegration.class })
 public final class VStreamAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(VStreamAutoConfiguration.class);
 
-	private static final boolean JDBC_PRESENT = ClassUtils
-		.isPresent("org.springframework.jdbc.core.JdbcOperations", VStreamAutoConfiguration.class.getClassLoader());
+	private static final boolean JDBC_PRESENT = ClassUtils.isPresent("org.springframework.jdbc.core.JdbcOperations",
+			VStreamAutoConfiguration.class.getClassLoader());
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -98,8 +99,10 @@ public final class VStreamAutoConfiguration {
 	VStreamContainerRegistry vstreamContainerRegistry(ObjectProvider<VStreamContainer> containers,
 			ObjectProvider<ScalingCoordinator> coordinators) {
 		return new VStreamContainerRegistry(() -> {
-			// Scaled streams show what this instance runs: in shard-distributed mode, a stream per
-			// owned shard instead of the configured stream (their template, never started).
+			// Scaled streams show what this instance runs: in shard-distributed mode, a
+			// stream per
+			// owned shard instead of the configured stream (their template, never
+			// started).
 			List<VStreamContainer> all = new ArrayList<>(containers.orderedStream().toList());
 			coordinators.orderedStream().forEach((coordinator) -> {
 				all.remove(coordinator.getStream());
@@ -112,7 +115,8 @@ public final class VStreamAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RowMapperFactory vstreamRowMapperFactory(ListableBeanFactory beanFactory, ObjectProvider<JsonMapper> jsonMapper) {
-		// Users customize value conversion the Boot way: Converter / GenericConverter beans, and
+		// Users customize value conversion the Boot way: Converter / GenericConverter
+		// beans, and
 		// JSON columns with the application's JsonMapper.
 		ApplicationConversionService conversionService = new ApplicationConversionService();
 		ApplicationConversionService.addBeans(conversionService, beanFactory);
@@ -124,7 +128,8 @@ public final class VStreamAutoConfiguration {
 	VStreamErrorHandler vstreamErrorHandler(VStreamProperties properties,
 			ObjectProvider<DeadLetterHandler> deadLetterHandler) {
 		VStreamProperties.Error.Retry retry = properties.getError().getRetry();
-		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialInterval().toMillis(), retry.getMultiplier());
+		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialInterval().toMillis(),
+				retry.getMultiplier());
 		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
 		backOff.setMaxAttempts(retry.getAttempts());
 		ErrorRecovery recovery = properties.getError().getRecovery().toErrorRecovery();
@@ -153,9 +158,9 @@ public final class VStreamAutoConfiguration {
 	}
 
 	/**
-	 * Plaintext, or TLS from the SSL bundle named by {@code vstream.vtgate.ssl.bundle} (its trust
-	 * material verifies vtgate, its key material, if any, is the client certificate); with the
-	 * static-auth call credentials when a user name is set.
+	 * Plaintext, or TLS from the SSL bundle named by {@code vstream.vtgate.ssl.bundle}
+	 * (its trust material verifies vtgate, its key material, if any, is the client
+	 * certificate); with the static-auth call credentials when a user name is set.
 	 */
 	static ChannelCredentials channelCredentials(VStreamProperties.Vtgate vtgate,
 			ObjectProvider<SslBundles> sslBundles) {
@@ -176,8 +181,8 @@ public final class VStreamAutoConfiguration {
 			}
 			catch (NoSuchSslBundleException ex) {
 				throw new IllegalStateException("vstream.vtgate.ssl.bundle=" + bundleName
-						+ " names no SSL bundle; define spring.ssl.bundle.pem." + bundleName + ".* or spring.ssl.bundle.jks."
-						+ bundleName + ".*", ex);
+						+ " names no SSL bundle; define spring.ssl.bundle.pem." + bundleName
+						+ ".* or spring.ssl.bundle.jks." + bundleName + ".*", ex);
 			}
 			TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder()
 				.trustManager(bundle.getManagers().getTrustManagers());
@@ -206,17 +211,19 @@ public final class VStreamAutoConfiguration {
 			ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<VStreamMonitor> monitor,
 			ObjectProvider<LockFence> lockFence, ObjectProvider<StreamRunMarker> runMarker) {
 		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(properties), vstreamChannel,
-				VStreamScalingConfigurations.streamOffsets(properties, offsetRepository, lockFence), registry::getEndpoints,
-				errorHandler);
+				VStreamScalingConfigurations.streamOffsets(properties, offsetRepository, lockFence),
+				registry::getEndpoints, errorHandler);
 		container.setDdlListeners(registry::getDdlListeners);
-		// Scaled: the coordinator decides when (and whether) this instance runs the stream.
+		// Scaled: the coordinator decides when (and whether) this instance runs the
+		// stream.
 		container.setAutoStartup(properties.isAutoStartup() && properties.getScaling().getMode() == ScalingMode.SINGLE);
 		container.setVerifyTables(properties.isVerifyTables());
 		StreamRunMarker marker = runMarker.getIfUnique();
 		if (properties.isRequireSavedPosition() && marker == null) {
 			throw new IllegalStateException("vstream.require-saved-position=true needs a run marker to tell a first "
 					+ "start from a lost position: a DataSource (or vstream.offset-store=jdbc with the embedded "
-					+ "database), or a StreamRunMarker bean" + ((properties.getOffsetStore() == VStreamProperties.OffsetStore.MEMORY)
+					+ "database), or a StreamRunMarker bean"
+					+ ((properties.getOffsetStore() == VStreamProperties.OffsetStore.MEMORY)
 							? "; vstream.offset-store=memory loses every position by design" : ""));
 		}
 		container.setRunMarker(marker);
@@ -225,16 +232,18 @@ public final class VStreamAutoConfiguration {
 		monitor.ifUnique(container::setMonitor);
 		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
 				properties.getCheckpoint().getInterval()));
-		if (properties.getJdbc().isTransactional() && JDBC_PRESENT && offsetRepository instanceof JdbcOffsetRepository) {
-			container.setTransactionManager(sharedTransactionManager(dataSource.getIfUnique(),
-					transactionManager.getIfUnique()));
+		if (properties.getJdbc().isTransactional() && JDBC_PRESENT
+				&& offsetRepository instanceof JdbcOffsetRepository) {
+			container.setTransactionManager(
+					sharedTransactionManager(dataSource.getIfUnique(), transactionManager.getIfUnique()));
 		}
 		return container;
 	}
 
 	/**
-	 * The transaction manager of the DataSource the offset table lives in, when the application
-	 * has one: listeners writing through that DataSource then commit with the position.
+	 * The transaction manager of the DataSource the offset table lives in, when the
+	 * application has one: listeners writing through that DataSource then commit with the
+	 * position.
 	 */
 	private static @Nullable PlatformTransactionManager sharedTransactionManager(@Nullable DataSource dataSource,
 			@Nullable PlatformTransactionManager transactionManager) {
@@ -267,8 +276,8 @@ public final class VStreamAutoConfiguration {
 	}
 
 	/**
-	 * Shuts the channel down after the stream containers stopped (a bean destroyed after the
-	 * lifecycle phase), giving in-flight calls a moment to end.
+	 * Shuts the channel down after the stream containers stopped (a bean destroyed after
+	 * the lifecycle phase), giving in-flight calls a moment to end.
 	 */
 	static final class ChannelShutdown implements DisposableBean {
 

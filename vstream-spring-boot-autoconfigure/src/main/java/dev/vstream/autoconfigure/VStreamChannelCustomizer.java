@@ -3,8 +3,9 @@ package dev.vstream.autoconfigure;
 import io.grpc.ManagedChannelBuilder;
 
 /**
- * Callback to customize the gRPC channel to vtgate before it is built: interceptors, executors,
- * retry or keep-alive settings that the {@code vstream.vtgate.*} properties do not cover.
+ * Callback to customize the gRPC channel to vtgate before it is built: interceptors,
+ * executors, retry or keep-alive settings that the {@code vstream.vtgate.*} properties do
+ * not cover.
  */
 @FunctionalInterface
 public interface VStreamChannelCustomizer {

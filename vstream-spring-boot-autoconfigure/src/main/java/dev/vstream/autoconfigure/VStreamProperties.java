@@ -29,20 +29,21 @@ public class VStreamProperties implements Validator {
 	private boolean enabled = true;
 
 	/**
-	 * Id of the stream; also the key under which its position is saved. Two applications with the
-	 * same id and offset store share (and overwrite) one position.
+	 * Id of the stream; also the key under which its position is saved. Two applications
+	 * with the same id and offset store share (and overwrite) one position.
 	 */
 	private String id = "default";
 
 	/**
-	 * Keyspace of listeners that name none: one keyspace name (keyspace patterns such as /.* are
-	 * refused).
+	 * Keyspace of listeners that name none: one keyspace name (keyspace patterns such as
+	 * /.* are refused).
 	 */
 	private String keyspace = "";
 
 	/**
-	 * Where a stream without a saved position starts: 'copy' (existing rows first, then live
-	 * changes) or 'current' (only changes from now on). A saved position always wins.
+	 * Where a stream without a saved position starts: 'copy' (existing rows first, then
+	 * live changes) or 'current' (only changes from now on). A saved position always
+	 * wins.
 	 */
 	private StartPosition startPosition = StartPosition.COPY;
 
@@ -52,59 +53,61 @@ public class VStreamProperties implements Validator {
 	private TabletTypeOption tabletType = TabletTypeOption.PRIMARY;
 
 	/**
-	 * How often vtgate sends a heartbeat on an idle stream; rounded down to whole seconds.
+	 * How often vtgate sends a heartbeat on an idle stream; rounded down to whole
+	 * seconds.
 	 */
 	private Duration heartbeatInterval = Duration.ofSeconds(10);
 
 	/**
-	 * Whether the stream stops when its keyspace is resharded, instead of following the new shards.
+	 * Whether the stream stops when its keyspace is resharded, instead of following the
+	 * new shards.
 	 */
 	private boolean stopOnReshard = false;
 
 	/**
-	 * Where a stream without a saved position starts, as a VGtid in JSON (the form the offset
-	 * stores keep); overrides start-position.
+	 * Where a stream without a saved position starts, as a VGtid in JSON (the form the
+	 * offset stores keep); overrides start-position.
 	 */
 	private String startVgtid = "";
 
 	/**
-	 * Per keyspace, the shards to stream (for example customer: -80); a keyspace not listed streams
-	 * all its shards.
+	 * Per keyspace, the shards to stream (for example customer: -80); a keyspace not
+	 * listed streams all its shards.
 	 */
 	private Map<String, List<String>> shards = new LinkedHashMap<>();
 
 	/**
-	 * Whether to discard the saved position when the application starts, and start again from
-	 * start-position. Set it for one start only: it is the only way, besides the actuator, to drop
-	 * a saved position.
+	 * Whether to discard the saved position when the application starts, and start again
+	 * from start-position. Set it for one start only: it is the only way, besides the
+	 * actuator, to drop a saved position.
 	 */
 	private boolean resetOnStart = false;
 
 	/**
-	 * Tables whose existing rows the copy phase copies; empty to copy every listened table. The
-	 * other tables stream only changes made from the start on.
+	 * Tables whose existing rows the copy phase copies; empty to copy every listened
+	 * table. The other tables stream only changes made from the start on.
 	 */
 	private List<String> tablesToCopy = new ArrayList<>();
 
 	/**
-	 * Whether to check at start-up, by asking vtgate for each keyspace's tables, that every
-	 * listened keyspace and table exists; skipped when vtgate cannot answer.
+	 * Whether to check at start-up, by asking vtgate for each keyspace's tables, that
+	 * every listened keyspace and table exists; skipped when vtgate cannot answer.
 	 */
 	private boolean verifyTables = true;
 
 	/**
-	 * Whether a stream that has run before (according to its run marker, kept apart from the
-	 * offset store) refuses to start without a saved position, instead of starting again at
-	 * start-position. Needs a run marker: a DataSource or the embedded offset database, or a
-	 * StreamRunMarker bean.
+	 * Whether a stream that has run before (according to its run marker, kept apart from
+	 * the offset store) refuses to start without a saved position, instead of starting
+	 * again at start-position. Needs a run marker: a DataSource or the embedded offset
+	 * database, or a StreamRunMarker bean.
 	 */
 	private boolean requireSavedPosition = false;
 
 	/**
-	 * How long a shard's position in the stream may stand still while the shard's own position
-	 * (read through vtgate) has moved past it before the stream fails; zero never fails for this.
-	 * vtgate keeps a stream open, without news of that shard, when its tablets cannot stream from
-	 * the requested position.
+	 * How long a shard's position in the stream may stand still while the shard's own
+	 * position (read through vtgate) has moved past it before the stream fails; zero
+	 * never fails for this. vtgate keeps a stream open, without news of that shard, when
+	 * its tablets cannot stream from the requested position.
 	 */
 	private Duration progressTimeout = Duration.ofMinutes(2);
 
@@ -300,8 +303,9 @@ public class VStreamProperties implements Validator {
 	}
 
 	/**
-	 * Check values that binding alone accepts but the stream cannot use, so that start-up fails
-	 * naming the property (Boot reports each rejected field with its full property name).
+	 * Check values that binding alone accepts but the stream cannot use, so that start-up
+	 * fails naming the property (Boot reports each rejected field with its full property
+	 * name).
 	 */
 	@Override
 	public void validate(Object target, Errors errors) {
@@ -402,9 +406,9 @@ public class VStreamProperties implements Validator {
 			return;
 		}
 		if (properties.getOffsetStore() == OffsetStore.MEMORY) {
-			errors.rejectValue("scaling.mode", "store", "vstream.scaling.mode="
-					+ scaling.getMode().name().toLowerCase(Locale.ROOT).replace('_', '-')
-					+ " needs a shared offset store: set vstream.offset-store to jdbc or redis, not memory");
+			errors.rejectValue("scaling.mode", "store",
+					"vstream.scaling.mode=" + scaling.getMode().name().toLowerCase(Locale.ROOT).replace('_', '-')
+							+ " needs a shared offset store: set vstream.offset-store to jdbc or redis, not memory");
 		}
 		if (scaling.getMode() == ScalingMode.SHARD_DISTRIBUTED && !properties.getShards().isEmpty()) {
 			errors.rejectValue("scaling.mode", "shards",
@@ -435,11 +439,12 @@ public class VStreamProperties implements Validator {
 	public static class Scaling {
 
 		/**
-		 * How instances share the stream: single (each instance streams everything; run one),
-		 * active-standby (one instance streams, the others wait on a lock and take over) or
-		 * shard-distributed (each shard owned by one instance at a time through a per-shard lock).
-		 * Other modes than single need Spring Integration (spring-integration-jdbc with
-		 * offset-store jdbc, spring-integration-redis with offset-store redis).
+		 * How instances share the stream: single (each instance streams everything; run
+		 * one), active-standby (one instance streams, the others wait on a lock and take
+		 * over) or shard-distributed (each shard owned by one instance at a time through
+		 * a per-shard lock). Other modes than single need Spring Integration
+		 * (spring-integration-jdbc with offset-store jdbc, spring-integration-redis with
+		 * offset-store redis).
 		 */
 		private ScalingMode mode = ScalingMode.SINGLE;
 
@@ -451,20 +456,23 @@ public class VStreamProperties implements Validator {
 		private String instanceId = "";
 
 		/**
-		 * How long a lock stays valid without renewal: a crashed instance's shards are taken over
-		 * after at most this plus the check interval, and it is also the longest time a change can
-		 * be handled by an instance that lost its lock (the at-least-once window).
+		 * How long a lock stays valid without renewal: a crashed instance's shards are
+		 * taken over after at most this plus the check interval, and it is also the
+		 * longest time a change can be handled by an instance that lost its lock (the
+		 * at-least-once window).
 		 */
 		private Duration lease = Duration.ofSeconds(15);
 
 		/**
-		 * How often locks are renewed and unowned shards looked for; at most half the lease.
+		 * How often locks are renewed and unowned shards looked for; at most half the
+		 * lease.
 		 */
 		private Duration checkInterval = Duration.ofSeconds(3);
 
 		/**
-		 * Most shards this instance streams in shard-distributed mode; 0 for no limit. With a
-		 * limit, instances beyond the shards' count stand by and take over from crashed ones.
+		 * Most shards this instance streams in shard-distributed mode; 0 for no limit.
+		 * With a limit, instances beyond the shards' count stand by and take over from
+		 * crashed ones.
 		 */
 		private int maxShardsPerInstance;
 
@@ -593,7 +601,10 @@ public class VStreamProperties implements Validator {
 	 */
 	public enum OffsetStore {
 
-		/** A table in the application's DataSource, or in an embedded H2 file when it has none. */
+		/**
+		 * A table in the application's DataSource, or in an embedded H2 file when it has
+		 * none.
+		 */
 		JDBC,
 
 		/** A key per stream in Redis. */
@@ -606,8 +617,8 @@ public class VStreamProperties implements Validator {
 
 	/**
 	 * What a stream does with a change whose listener failed: the values of
-	 * {@link ErrorRecovery} a stream can default to (an unknown value then
-	 * lists these, not {@code DEFAULT}, which only listeners can name).
+	 * {@link ErrorRecovery} a stream can default to (an unknown value then lists these,
+	 * not {@code DEFAULT}, which only listeners can name).
 	 */
 	public enum RecoveryOption {
 
@@ -658,15 +669,15 @@ public class VStreamProperties implements Validator {
 	public static class Vtgate {
 
 		/**
-		 * Address of vtgate's gRPC port, as host:port: one address, not a list (put a load
-		 * balancer or a DNS name resolving to every vtgate in front of several).
+		 * Address of vtgate's gRPC port, as host:port: one address, not a list (put a
+		 * load balancer or a DNS name resolving to every vtgate in front of several).
 		 */
 		private String address = "localhost:15991";
 
 		/**
-		 * Largest message accepted from vtgate; a response carries whole transactions, so this must
-		 * exceed the largest row batch. vtgate's own send limit is its --grpc-max-message-size (16
-		 * MiB by default): raise both for larger rows.
+		 * Largest message accepted from vtgate; a response carries whole transactions, so
+		 * this must exceed the largest row batch. vtgate's own send limit is its
+		 * --grpc-max-message-size (16 MiB by default): raise both for larger rows.
 		 */
 		private DataSize maxInboundMessageSize = DataSize.ofMegabytes(64);
 
@@ -676,21 +687,22 @@ public class VStreamProperties implements Validator {
 		private Duration keepAliveTime = Duration.ofSeconds(30);
 
 		/**
-		 * How long to wait for a keep-alive ping's answer before the connection is considered
-		 * broken.
+		 * How long to wait for a keep-alive ping's answer before the connection is
+		 * considered broken.
 		 */
 		private Duration keepAliveTimeout = Duration.ofSeconds(10);
 
 		/**
 		 * User name sent to vtgate's static gRPC authentication (vtgate's
-		 * --grpc-auth-mode=static) with every call, as the 'username' metadata; empty for none.
+		 * --grpc-auth-mode=static) with every call, as the 'username' metadata; empty for
+		 * none.
 		 */
 		private String username = "";
 
 		/**
-		 * Password sent with the user name, as the 'password' metadata. It travels in clear text
-		 * unless ssl.bundle is set; prefer the VSTREAM_VTGATE_PASSWORD environment variable to a
-		 * file.
+		 * Password sent with the user name, as the 'password' metadata. It travels in
+		 * clear text unless ssl.bundle is set; prefer the VSTREAM_VTGATE_PASSWORD
+		 * environment variable to a file.
 		 */
 		private String password = "";
 
@@ -762,9 +774,10 @@ public class VStreamProperties implements Validator {
 	public static class Ssl {
 
 		/**
-		 * Name of the SSL bundle (spring.ssl.bundle.pem.NAME or spring.ssl.bundle.jks.NAME) whose
-		 * trust material verifies vtgate's certificate and whose key material, when it has any, is
-		 * the client certificate (mutual TLS); empty for a plaintext connection.
+		 * Name of the SSL bundle (spring.ssl.bundle.pem.NAME or
+		 * spring.ssl.bundle.jks.NAME) whose trust material verifies vtgate's certificate
+		 * and whose key material, when it has any, is the client certificate (mutual
+		 * TLS); empty for a plaintext connection.
 		 */
 		private String bundle = "";
 
@@ -799,8 +812,8 @@ public class VStreamProperties implements Validator {
 		private Duration maxInterval = Duration.ofSeconds(30);
 
 		/**
-		 * Random variation added to or removed from each delay, so that many instances do not
-		 * reconnect in lock-step.
+		 * Random variation added to or removed from each delay, so that many instances do
+		 * not reconnect in lock-step.
 		 */
 		private Duration jitter = Duration.ofMillis(500);
 
@@ -867,17 +880,19 @@ public class VStreamProperties implements Validator {
 		private boolean initializeSchema = true;
 
 		/**
-		 * Whether listeners' work and the position save share one transaction when the offset
-		 * table lives in the application's DataSource and its transaction manager is available:
-		 * then a crash neither loses nor repeats an effect written through that DataSource.
+		 * Whether listeners' work and the position save share one transaction when the
+		 * offset table lives in the application's DataSource and its transaction manager
+		 * is available: then a crash neither loses nor repeats an effect written through
+		 * that DataSource.
 		 */
 		private boolean transactional = true;
 
 		/**
-		 * JDBC URL of the embedded H2 database used when the application has no DataSource. The
-		 * default file is relative to the working directory, which must then be kept across
-		 * restarts. DB_CLOSE_ON_EXIT=FALSE and WRITE_DELAY=0 are added unless the URL sets them:
-		 * the last position is saved on shutdown, and each save is written before it returns.
+		 * JDBC URL of the embedded H2 database used when the application has no
+		 * DataSource. The default file is relative to the working directory, which must
+		 * then be kept across restarts. DB_CLOSE_ON_EXIT=FALSE and WRITE_DELAY=0 are
+		 * added unless the URL sets them: the last position is saved on shutdown, and
+		 * each save is written before it returns.
 		 */
 		private String embeddedUrl = "jdbc:h2:file:./.vstream/offsets";
 
@@ -962,14 +977,14 @@ public class VStreamProperties implements Validator {
 	public static class Checkpoint {
 
 		/**
-		 * Save the position once this many transactions were handled since the last save; after
-		 * a crash, at most this many transactions are delivered again.
+		 * Save the position once this many transactions were handled since the last save;
+		 * after a crash, at most this many transactions are delivered again.
 		 */
 		private int transactions = 1;
 
 		/**
-		 * Save the position once this long passed since the last save, whatever the count; zero
-		 * for no time limit.
+		 * Save the position once this long passed since the last save, whatever the
+		 * count; zero for no time limit.
 		 */
 		private Duration interval = Duration.ZERO;
 
@@ -997,9 +1012,9 @@ public class VStreamProperties implements Validator {
 	public static class Error {
 
 		/**
-		 * What happens to a change once its listener failed and the retries failed too: 'stop'
-		 * (stop the stream without advancing its position), 'skip' (log and move on) or
-		 * 'dead-letter' (hand it to the DeadLetterHandler bean and move on).
+		 * What happens to a change once its listener failed and the retries failed too:
+		 * 'stop' (stop the stream without advancing its position), 'skip' (log and move
+		 * on) or 'dead-letter' (hand it to the DeadLetterHandler bean and move on).
 		 */
 		private RecoveryOption recovery = RecoveryOption.STOP;
 

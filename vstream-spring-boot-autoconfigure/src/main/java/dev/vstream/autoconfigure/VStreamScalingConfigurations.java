@@ -44,16 +44,19 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.ResourceTransactionManager;
 
 /**
- * Scale-out ({@code vstream.scaling.mode} other than {@code single}): a Spring Integration lock
- * registry over the offset store (JDBC or Redis), the fence that ties position saves to its locks,
- * and the coordinator that decides what this instance streams. Every bean can be replaced.
+ * Scale-out ({@code vstream.scaling.mode} other than {@code single}): a Spring
+ * Integration lock registry over the offset store (JDBC or Redis), the fence that ties
+ * position saves to its locks, and the coordinator that decides what this instance
+ * streams. Every bean can be replaced.
  */
 final class VStreamScalingConfigurations {
 
 	private VStreamScalingConfigurations() {
 	}
 
-	/** Lock polling: often enough for a quick takeover, rare enough not to load the store. */
+	/**
+	 * Lock polling: often enough for a quick takeover, rare enough not to load the store.
+	 */
 	private static final Duration IDLE_BETWEEN_TRIES = Duration.ofMillis(250);
 
 	static String instanceId(VStreamProperties properties) {
@@ -79,9 +82,9 @@ final class VStreamScalingConfigurations {
 	}
 
 	static IllegalStateException missing(VStreamProperties properties, String needs) {
-		return new IllegalStateException("vstream.scaling.mode=" + modeName(properties.getScaling().getMode())
-				+ " with vstream.offset-store=" + properties.getOffsetStore().name().toLowerCase(Locale.ROOT) + " needs "
-				+ needs);
+		return new IllegalStateException(
+				"vstream.scaling.mode=" + modeName(properties.getScaling().getMode()) + " with vstream.offset-store="
+						+ properties.getOffsetStore().name().toLowerCase(Locale.ROOT) + " needs " + needs);
 	}
 
 	/** Matches when {@code vstream.scaling.mode} is not {@code single}. */
@@ -98,7 +101,10 @@ final class VStreamScalingConfigurations {
 
 	}
 
-	/** The transaction manager of the offset DataSource: the application's, or one of our own. */
+	/**
+	 * The transaction manager of the offset DataSource: the application's, or one of our
+	 * own.
+	 */
 	private static PlatformTransactionManager transactionManager(DataSource dataSource,
 			@Nullable PlatformTransactionManager transactionManager) {
 		if (transactionManager instanceof ResourceTransactionManager resource
@@ -124,11 +130,13 @@ final class VStreamScalingConfigurations {
 		@Bean
 		@ConditionalOnMissingBean
 		JdbcLockFence vstreamLockFence(VStreamProperties properties, ObjectProvider<DataSource> dataSource,
-				ObjectProvider<EmbeddedOffsetDatabase> embedded, ObjectProvider<PlatformTransactionManager> transactionManager) {
+				ObjectProvider<EmbeddedOffsetDatabase> embedded,
+				ObjectProvider<PlatformTransactionManager> transactionManager) {
 			DataSource target = offsetDataSource(dataSource, embedded);
 			VStreamProperties.ScalingJdbc jdbc = properties.getScaling().getJdbc();
-			JdbcLockFence fence = new JdbcLockFence(target, transactionManager(target, transactionManager.getIfUnique()),
-					instanceId(properties), jdbc.getTablePrefix(), jdbc.getRegion());
+			JdbcLockFence fence = new JdbcLockFence(target,
+					transactionManager(target, transactionManager.getIfUnique()), instanceId(properties),
+					jdbc.getTablePrefix(), jdbc.getRegion());
 			if (jdbc.isInitializeSchema()) {
 				fence.createTableIfMissing();
 			}
@@ -138,9 +146,10 @@ final class VStreamScalingConfigurations {
 		@Bean
 		@ConditionalOnMissingBean(LockRepository.class)
 		DefaultLockRepository vstreamLockRepository(VStreamProperties properties, ObjectProvider<DataSource> dataSource,
-				ObjectProvider<EmbeddedOffsetDatabase> embedded, ObjectProvider<PlatformTransactionManager> transactionManager,
-				ObjectProvider<LockFence> fence) {
-			// Created first: the fence creates the lock table, which the repository checks on start.
+				ObjectProvider<EmbeddedOffsetDatabase> embedded,
+				ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<LockFence> fence) {
+			// Created first: the fence creates the lock table, which the repository
+			// checks on start.
 			fence.getIfAvailable();
 			DataSource target = offsetDataSource(dataSource, embedded);
 			DefaultLockRepository repository = new DefaultLockRepository(target, instanceId(properties));
@@ -186,7 +195,8 @@ final class VStreamScalingConfigurations {
 		RedisLockFence vstreamLockFence(ObjectProvider<RedisConnectionFactory> connectionFactory,
 				VStreamProperties properties, LockRegistry<?> vstreamLockRegistry) {
 			if (!(vstreamLockRegistry instanceof RenewableLockRegistry<?> renewable)) {
-				throw missing(properties, "a RenewableLockRegistry; define a LockFence bean for " + vstreamLockRegistry);
+				throw missing(properties,
+						"a RenewableLockRegistry; define a LockFence bean for " + vstreamLockRegistry);
 			}
 			return new RedisLockFence(new StringRedisTemplate(connectionFactory.getObject()),
 					properties.getScaling().getRedis().getRegistryKey(), instanceId(properties), renewable,
@@ -217,17 +227,18 @@ final class VStreamScalingConfigurations {
 		@ConditionalOnMissingBean
 		@ConditionalOnProperty(name = "vstream.scaling.mode", havingValue = "shard-distributed")
 		ShardDistributedCoordinator vstreamShardDistributedCoordinator(VStreamContainer vstreamContainer,
-				ObjectProvider<LockRegistry<?>> locks, ObjectProvider<LockFence> fence, OffsetRepository offsetRepository,
-				ManagedChannel vstreamChannel, VStreamProperties properties) {
+				ObjectProvider<LockRegistry<?>> locks, ObjectProvider<LockFence> fence,
+				OffsetRepository offsetRepository, ManagedChannel vstreamChannel, VStreamProperties properties) {
 			VStreamProperties.Scaling scaling = properties.getScaling();
 			LockRegistry<?> registry = required(locks.getIfUnique(), properties);
 			if (!(registry instanceof RenewableLockRegistry<?> renewable)) {
-				throw missing(properties, "a lock registry whose locks can be renewed (RenewableLockRegistry), not "
-						+ registry);
+				throw missing(properties,
+						"a lock registry whose locks can be renewed (RenewableLockRegistry), not " + registry);
 			}
 			ShardDistributedCoordinator coordinator = new ShardDistributedCoordinator(vstreamContainer, renewable,
-					required(fence.getIfUnique(), properties), offsetRepository, new VtgateShardDiscovery(vstreamChannel),
-					scaling.getLease(), scaling.getCheckInterval(), scaling.getMaxShardsPerInstance());
+					required(fence.getIfUnique(), properties), offsetRepository,
+					new VtgateShardDiscovery(vstreamChannel), scaling.getLease(), scaling.getCheckInterval(),
+					scaling.getMaxShardsPerInstance());
 			coordinator.setAutoStartup(properties.isAutoStartup());
 			return coordinator;
 		}
@@ -257,8 +268,8 @@ final class VStreamScalingConfigurations {
 	}
 
 	/**
-	 * The offsets a stream saves through: fenced by the active-standby lock in that mode, so that
-	 * an instance that lost leadership cannot overwrite its successor's position.
+	 * The offsets a stream saves through: fenced by the active-standby lock in that mode,
+	 * so that an instance that lost leadership cannot overwrite its successor's position.
 	 */
 	static OffsetRepository streamOffsets(VStreamProperties properties, OffsetRepository offsets,
 			ObjectProvider<LockFence> fence) {
@@ -274,8 +285,8 @@ final class VStreamScalingConfigurations {
 			return lockFence.fenced(ActiveStandbyCoordinator.lockKey(properties.getId()), offsets);
 		}
 		catch (IllegalArgumentException ex) {
-			throw missing(properties, "an offset repository the lock fence can write atomically with the lock check: "
-					+ ex.getMessage());
+			throw missing(properties,
+					"an offset repository the lock fence can write atomically with the lock check: " + ex.getMessage());
 		}
 	}
 

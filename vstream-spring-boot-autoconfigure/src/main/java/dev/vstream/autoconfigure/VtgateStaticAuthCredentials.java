@@ -6,9 +6,10 @@ import io.grpc.CallCredentials;
 import io.grpc.Metadata;
 
 /**
- * Call credentials for vtgate's static gRPC authentication ({@code --grpc-auth-mode=static}):
- * every call carries the {@code username} and {@code password} metadata that vtgate's
- * {@code StaticAuthPlugin} checks. The password is never part of {@link #toString()}.
+ * Call credentials for vtgate's static gRPC authentication
+ * ({@code --grpc-auth-mode=static}): every call carries the {@code username} and
+ * {@code password} metadata that vtgate's {@code StaticAuthPlugin} checks. The password
+ * is never part of {@link #toString()}.
  */
 final class VtgateStaticAuthCredentials extends CallCredentials {
 

@@ -9,8 +9,8 @@ import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One row change as it comes off the stream, decoded but not yet mapped to any listener type.
- * Each listener maps the values to its own type.
+ * One row change as it comes off the stream, decoded but not yet mapped to any listener
+ * type. Each listener maps the values to its own type.
  *
  * @param schema the table's columns, from the last FIELD event of that shard
  * @param op the operation
@@ -19,12 +19,14 @@ import org.jspecify.annotations.Nullable;
  * @param keyspace keyspace
  * @param shard shard
  * @param position the position of the enclosing transaction, when known
- * @param commitTime binlog timestamp of the change; {@code null} for rows of the copy phase
- * @param absentColumns columns the after image does not carry (a partial row image, or a partial
- * JSON update), whose values in {@code after} are {@code null}; empty for a full image
- * @param partialJson the partial JSON updates of the after image: column to Vitess's expression
- * ({@code JSON_INSERT|JSON_REPLACE|JSON_REMOVE(%s, '$.path', value)}, {@code %s} standing for the
- * column's current document); empty when there are none
+ * @param commitTime binlog timestamp of the change; {@code null} for rows of the copy
+ * phase
+ * @param absentColumns columns the after image does not carry (a partial row image, or a
+ * partial JSON update), whose values in {@code after} are {@code null}; empty for a full
+ * image
+ * @param partialJson the partial JSON updates of the after image: column to Vitess's
+ * expression ({@code JSON_INSERT|JSON_REPLACE|JSON_REMOVE(%s, '$.path', value)},
+ * {@code %s} standing for the column's current document); empty when there are none
  */
 public record ChangeEvent(TableSchema schema, Operation op, Object @Nullable [] before, Object @Nullable [] after,
 		String keyspace, String shard, @Nullable StreamPosition position, @Nullable Instant commitTime,
@@ -39,7 +41,8 @@ public record ChangeEvent(TableSchema schema, Operation op, Object @Nullable [] 
 	 * @param keyspace keyspace
 	 * @param shard shard
 	 * @param position the position of the enclosing transaction, when known
-	 * @param commitTime binlog timestamp of the change; {@code null} for rows of the copy phase
+	 * @param commitTime binlog timestamp of the change; {@code null} for rows of the copy
+	 * phase
 	 */
 	public ChangeEvent(TableSchema schema, Operation op, Object @Nullable [] before, Object @Nullable [] after,
 			String keyspace, String shard, @Nullable StreamPosition position, @Nullable Instant commitTime) {

@@ -1,9 +1,9 @@
 package dev.vstream.listener;
 
 /**
- * Receives the changes that a listener could not handle, after its retries, when the recovery is
- * {@link ErrorRecovery#DEAD_LETTER}: to park them in a table or a queue for later replay. Throwing
- * stops the stream without advancing its position.
+ * Receives the changes that a listener could not handle, after its retries, when the
+ * recovery is {@link ErrorRecovery#DEAD_LETTER}: to park them in a table or a queue for
+ * later replay. Throwing stops the stream without advancing its position.
  */
 @FunctionalInterface
 public interface DeadLetterHandler {

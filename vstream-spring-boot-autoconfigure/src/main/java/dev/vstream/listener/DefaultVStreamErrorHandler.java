@@ -13,13 +13,15 @@ import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * Retries a failed listener call with a {@link BackOff}, then recovers as the listener asks
- * ({@link VStreamListenerEndpoint#getErrorRecovery()}) or as the stream's default says: stop the
- * stream, skip the change, or hand it to a {@link DeadLetterHandler}.
+ * Retries a failed listener call with a {@link BackOff}, then recovers as the listener
+ * asks ({@link VStreamListenerEndpoint#getErrorRecovery()}) or as the stream's default
+ * says: stop the stream, skip the change, or hand it to a {@link DeadLetterHandler}.
  *
- * <p>A row that cannot be mapped is not retried: mapping it again gives the same result. The
+ * <p>
+ * A row that cannot be mapped is not retried: mapping it again gives the same result. The
  * waits between retries end as soon as the stream is asked to stop (the change then stays
- * unhandled, and comes again on the next start), so that stopping never waits out a back-off.
+ * unhandled, and comes again on the next start), so that stopping never waits out a
+ * back-off.
  */
 public class DefaultVStreamErrorHandler implements VStreamErrorHandler {
 
@@ -45,8 +47,8 @@ public class DefaultVStreamErrorHandler implements VStreamErrorHandler {
 	 * Create a handler.
 	 * @param backOff the delays between retries of a failed listener call
 	 * @param defaultRecovery what to do after the retries, for listeners that do not say
-	 * @param deadLetterHandler where {@link ErrorRecovery#DEAD_LETTER} sends changes, may be
-	 * {@code null} when no listener uses it
+	 * @param deadLetterHandler where {@link ErrorRecovery#DEAD_LETTER} sends changes, may
+	 * be {@code null} when no listener uses it
 	 */
 	public DefaultVStreamErrorHandler(BackOff backOff, ErrorRecovery defaultRecovery,
 			@Nullable DeadLetterHandler deadLetterHandler) {
@@ -92,7 +94,8 @@ public class DefaultVStreamErrorHandler implements VStreamErrorHandler {
 		}
 		ErrorRecovery recovery = recoveryFor(listener);
 		if (event == null || listener == null) {
-			// Without a listener there is nobody to skip or dead-letter for: keep the change.
+			// Without a listener there is nobody to skip or dead-letter for: keep the
+			// change.
 			throw last;
 		}
 		switch (recovery) {
@@ -101,8 +104,10 @@ public class DefaultVStreamErrorHandler implements VStreamErrorHandler {
 			case DEAD_LETTER -> {
 				DeadLetterHandler handler = this.deadLetterHandler;
 				if (handler == null) {
-					throw new IllegalStateException("Listener '" + listener.getId()
-							+ "' recovers with DEAD_LETTER but the application has no DeadLetterHandler bean", last);
+					throw new IllegalStateException(
+							"Listener '" + listener.getId()
+									+ "' recovers with DEAD_LETTER but the application has no DeadLetterHandler bean",
+							last);
 				}
 				handler.handle(event, listener, last);
 			}
@@ -119,7 +124,8 @@ public class DefaultVStreamErrorHandler implements VStreamErrorHandler {
 
 	/**
 	 * Sleep, waking early when the stream stops: in short slices, as spring-kafka's
-	 * {@code ListenerUtils.stoppableSleep} does, since the stop signal is a plain condition.
+	 * {@code ListenerUtils.stoppableSleep} does, since the stop signal is a plain
+	 * condition.
 	 * @return whether the whole delay passed (false: stopped or interrupted)
 	 */
 	private static boolean pause(long millis, BooleanSupplier stopped) {

@@ -19,9 +19,9 @@ import org.springframework.core.ResolvableType;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Calls a listener method with arguments served from a {@link ChangeEvent}. The parameters are
- * resolved once, when the endpoint is created, so an unusable signature fails at start-up and
- * each call only maps and invokes.
+ * Calls a listener method with arguments served from a {@link ChangeEvent}. The
+ * parameters are resolved once, when the endpoint is created, so an unusable signature
+ * fails at start-up and each call only maps and invokes.
  */
 public final class ListenerMethodAdapter {
 
@@ -68,7 +68,9 @@ public final class ListenerMethodAdapter {
 							+ type.getSimpleName() + "); declare one RowChange<T> or one row type");
 				}
 				if (type == RowChange.class) {
-					ResolvableType rowType = ResolvableType.forMethodParameter(parameter).as(RowChange.class).getGeneric(0);
+					ResolvableType rowType = ResolvableType.forMethodParameter(parameter)
+						.as(RowChange.class)
+						.getGeneric(0);
 					payload = rowTypeOf(rowType);
 					this.resolvers[i] = ListenerMethodAdapter::rowChange;
 				}
@@ -127,8 +129,7 @@ public final class ListenerMethodAdapter {
 
 	static String describe(Method method) {
 		return method.getDeclaringClass().getName() + "." + method.getName() + "("
-				+ String.join(", ", Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).toList())
-				+ ")";
+				+ String.join(", ", Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).toList()) + ")";
 	}
 
 	/**
@@ -148,8 +149,8 @@ public final class ListenerMethodAdapter {
 	}
 
 	/**
-	 * Whether the method takes the changes of a whole transaction ({@code List<RowChange<T>>})
-	 * rather than one change at a time.
+	 * Whether the method takes the changes of a whole transaction
+	 * ({@code List<RowChange<T>>}) rather than one change at a time.
 	 * @return {@code true} for a transaction listener
 	 */
 	public boolean isBatch() {
@@ -195,10 +196,10 @@ public final class ListenerMethodAdapter {
 	}
 
 	/**
-	 * The mapper of a schema, remembered for the next row: a stream's rows come table by table
-	 * with the same schema instance until the next FIELD event, and the factory's lookup (a key
-	 * object and a hash map probe per row) is then needless. Replaced as a whole, so that callers
-	 * on several threads at worst look the mapper up again.
+	 * The mapper of a schema, remembered for the next row: a stream's rows come table by
+	 * table with the same schema instance until the next FIELD event, and the factory's
+	 * lookup (a key object and a hash map probe per row) is then needless. Replaced as a
+	 * whole, so that callers on several threads at worst look the mapper up again.
 	 */
 	private RowMapper<?> mapperFor(TableSchema schema) {
 		LastMapper last = this.lastMapper;
@@ -213,7 +214,10 @@ public final class ListenerMethodAdapter {
 	private record LastMapper(TableSchema schema, RowMapper<?> mapper) {
 	}
 
-	/** The description is built only when the call fails: describing a change costs more than mapping it. */
+	/**
+	 * The description is built only when the call fails: describing a change costs more
+	 * than mapping it.
+	 */
 	private void call(Object[] args, Supplier<String> what) {
 		try {
 			this.method.invoke(this.bean, args);

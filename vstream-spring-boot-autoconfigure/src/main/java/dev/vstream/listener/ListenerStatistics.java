@@ -16,7 +16,8 @@ public final class ListenerStatistics {
 
 	private volatile @Nullable Throwable lastError;
 
-	// Epoch millis, 0 before the first call: recorded per row, where Instant.now() would cost a
+	// Epoch millis, 0 before the first call: recorded per row, where Instant.now() would
+	// cost a
 	// slower clock read and an object each time; the endpoint needs no finer precision.
 	private volatile long lastHandledMillis;
 
@@ -27,8 +28,8 @@ public final class ListenerStatistics {
 	}
 
 	/**
-	 * A call of the listener threw (counted before any retry, so a retried change that then
-	 * succeeds counts once in each).
+	 * A call of the listener threw (counted before any retry, so a retried change that
+	 * then succeeds counts once in each).
 	 * @param error what it threw
 	 */
 	public void recordFailed(Throwable error) {
@@ -36,22 +37,30 @@ public final class ListenerStatistics {
 		this.lastError = error;
 	}
 
-	/** @return calls that completed */
+	/**
+	 * @return calls that completed
+	 */
 	public long getHandled() {
 		return this.handled.get();
 	}
 
-	/** @return calls that threw */
+	/**
+	 * @return calls that threw
+	 */
 	public long getFailed() {
 		return this.failed.get();
 	}
 
-	/** @return what the last failed call threw, if any */
+	/**
+	 * @return what the last failed call threw, if any
+	 */
 	public @Nullable Throwable getLastError() {
 		return this.lastError;
 	}
 
-	/** @return when the last call completed, to the millisecond */
+	/**
+	 * @return when the last call completed, to the millisecond
+	 */
 	public @Nullable Instant getLastHandledTime() {
 		long millis = this.lastHandledMillis;
 		return (millis != 0) ? Instant.ofEpochMilli(millis) : null;

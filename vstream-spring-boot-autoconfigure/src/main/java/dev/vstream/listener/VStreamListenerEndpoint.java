@@ -46,46 +46,60 @@ public final class VStreamListenerEndpoint {
 		this.running = autoStartup;
 	}
 
-	/** @return the listener id */
+	/**
+	 * @return the listener id
+	 */
 	public String getId() {
 		return this.id;
 	}
 
-	/** @return the keyspace, empty for the stream's default keyspace */
+	/**
+	 * @return the keyspace, empty for the stream's default keyspace
+	 */
 	public String getKeyspace() {
 		return this.keyspace;
 	}
 
-	/** @return the table */
+	/**
+	 * @return the table
+	 */
 	public String getTable() {
 		return this.table;
 	}
 
-	/** @return the operations delivered */
+	/**
+	 * @return the operations delivered
+	 */
 	public Set<Operation> getOperations() {
 		return this.operations;
 	}
 
-	/** @return whether the listener runs when its stream starts */
+	/**
+	 * @return whether the listener runs when its stream starts
+	 */
 	public boolean isAutoStartup() {
 		return this.autoStartup;
 	}
 
-	/** @return whether changes are currently delivered to this listener */
+	/**
+	 * @return whether changes are currently delivered to this listener
+	 */
 	public boolean isRunning() {
 		return this.running;
 	}
 
 	/**
-	 * Start or stop delivering changes to this listener. A stopped listener's changes are not
-	 * buffered: while it is stopped, its stream keeps going without it.
+	 * Start or stop delivering changes to this listener. A stopped listener's changes are
+	 * not buffered: while it is stopped, its stream keeps going without it.
 	 * @param running whether to deliver
 	 */
 	public void setRunning(boolean running) {
 		this.running = running;
 	}
 
-	/** @return what happens to a change this listener could not handle, after retries */
+	/**
+	 * @return what happens to a change this listener could not handle, after retries
+	 */
 	public ErrorRecovery getErrorRecovery() {
 		return this.errorRecovery;
 	}
@@ -98,12 +112,16 @@ public final class VStreamListenerEndpoint {
 		this.errorRecovery = errorRecovery;
 	}
 
-	/** @return the counters of this listener's calls */
+	/**
+	 * @return the counters of this listener's calls
+	 */
 	public ListenerStatistics getStatistics() {
 		return this.statistics;
 	}
 
-	/** @return the method adapter */
+	/**
+	 * @return the method adapter
+	 */
 	public ListenerMethodAdapter getAdapter() {
 		return this.adapter;
 	}
@@ -119,8 +137,8 @@ public final class VStreamListenerEndpoint {
 
 	@Override
 	public String toString() {
-		return this.id + " (" + (this.keyspace.isEmpty() ? "" : this.keyspace + ".") + this.table + " " + this.operations
-				+ ")";
+		return this.id + " (" + (this.keyspace.isEmpty() ? "" : this.keyspace + ".") + this.table + " "
+				+ this.operations + ")";
 	}
 
 }

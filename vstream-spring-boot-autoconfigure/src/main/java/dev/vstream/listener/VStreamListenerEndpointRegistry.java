@@ -9,8 +9,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Holds every registered listener endpoint by id, for the stream containers to dispatch to and for
- * applications to look up, start and stop listeners at runtime.
+ * Holds every registered listener endpoint by id, for the stream containers to dispatch
+ * to and for applications to look up, start and stop listeners at runtime.
  */
 public class VStreamListenerEndpointRegistry {
 
@@ -26,8 +26,9 @@ public class VStreamListenerEndpointRegistry {
 	public void register(VStreamListenerEndpoint endpoint) {
 		VStreamListenerEndpoint previous = this.endpoints.putIfAbsent(endpoint.getId(), endpoint);
 		if (previous != null) {
-			throw new IllegalStateException("Another @VStreamListener is already registered with id '" + endpoint.getId()
-					+ "': " + previous.getAdapter().getMethod() + " and " + endpoint.getAdapter().getMethod());
+			throw new IllegalStateException(
+					"Another @VStreamListener is already registered with id '" + endpoint.getId() + "': "
+							+ previous.getAdapter().getMethod() + " and " + endpoint.getAdapter().getMethod());
 		}
 	}
 
@@ -78,8 +79,9 @@ public class VStreamListenerEndpointRegistry {
 	}
 
 	/**
-	 * Start delivering changes to a listener that was not started ({@code autoStartup=false}) or
-	 * was stopped; changes its stream passed meanwhile are not delivered again.
+	 * Start delivering changes to a listener that was not started
+	 * ({@code autoStartup=false}) or was stopped; changes its stream passed meanwhile are
+	 * not delivered again.
 	 * @param id the listener id
 	 * @throws IllegalArgumentException when there is no listener with that id
 	 */

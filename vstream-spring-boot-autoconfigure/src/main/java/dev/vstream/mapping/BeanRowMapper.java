@@ -18,8 +18,8 @@ import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Maps rows to a JavaBean through its no-arg constructor and setters. Setters of properties
- * without a column are not called, so field initializers survive.
+ * Maps rows to a JavaBean through its no-arg constructor and setters. Setters of
+ * properties without a column are not called, so field initializers survive.
  *
  * @param <T> the bean type
  */
@@ -80,8 +80,9 @@ final class BeanRowMapper<T> implements RowMapper<T> {
 			return type.getDeclaredConstructor();
 		}
 		catch (NoSuchMethodException ex) {
-			throw new IllegalArgumentException(type.getName()
-					+ " has no no-arg constructor; a JavaBean row type needs one (or declare a record)", ex);
+			throw new IllegalArgumentException(
+					type.getName() + " has no no-arg constructor; a JavaBean row type needs one (or declare a record)",
+					ex);
 		}
 	}
 
@@ -99,7 +100,10 @@ final class BeanRowMapper<T> implements RowMapper<T> {
 		return map(row, Set.of());
 	}
 
-	/** Setters of columns absent from a partial image are not called, like those of missing columns. */
+	/**
+	 * Setters of columns absent from a partial image are not called, like those of
+	 * missing columns.
+	 */
 	@Override
 	public T map(@Nullable Object[] row, Set<String> absentColumns) {
 		RowMapperFactory.checkRowWidth(row, this.columnCount, this.table);
@@ -108,12 +112,12 @@ final class BeanRowMapper<T> implements RowMapper<T> {
 			bean = this.constructor.newInstance();
 		}
 		catch (InvocationTargetException ex) {
-			throw new RowMappingException("Cannot create " + this.type.getName() + " for a row of table '"
-					+ this.table + "': its constructor threw " + ex.getTargetException(), ex.getTargetException());
+			throw new RowMappingException("Cannot create " + this.type.getName() + " for a row of table '" + this.table
+					+ "': its constructor threw " + ex.getTargetException(), ex.getTargetException());
 		}
 		catch (ReflectiveOperationException ex) {
-			throw new RowMappingException("Cannot create " + this.type.getName() + " for a row of table '"
-					+ this.table + "'", ex);
+			throw new RowMappingException(
+					"Cannot create " + this.type.getName() + " for a row of table '" + this.table + "'", ex);
 		}
 		for (int i = 0; i < this.setters.length; i++) {
 			if (!absentColumns.isEmpty() && absentColumns.contains(this.values[i].column())) {

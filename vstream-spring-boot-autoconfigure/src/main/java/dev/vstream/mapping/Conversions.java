@@ -13,11 +13,11 @@ import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 
 /**
- * Chooses, once per (column, property), how a decoded value becomes the property's type: as it
- * is when it fits; JSON text read by Jackson into a {@link JsonNode}; the
- * {@link ConversionService} when it can convert (so that applications' converters win); the
- * {@link FallbackConversions}; a JSON column, or a text column the conversion service cannot
- * convert, read by Jackson into the property's (generic) type.
+ * Chooses, once per (column, property), how a decoded value becomes the property's type:
+ * as it is when it fits; JSON text read by Jackson into a {@link JsonNode}; the
+ * {@link ConversionService} when it can convert (so that applications' converters win);
+ * the {@link FallbackConversions}; a JSON column, or a text column the conversion service
+ * cannot convert, read by Jackson into the property's (generic) type.
  */
 final class Conversions {
 
@@ -30,7 +30,9 @@ final class Conversions {
 		this.jsonMapper = jsonMapper;
 	}
 
-	/** @return the conversion, {@code null} when the value fits as it is */
+	/**
+	 * @return the conversion, {@code null} when the value fits as it is
+	 */
 	@Nullable Function<Object, @Nullable Object> find(TableSchema.Column column, TypeDescriptor targetType) {
 		Class<?> target = targetType.getObjectType();
 		Class<?> source = column.javaType();
@@ -49,7 +51,8 @@ final class Conversions {
 		if (fallback != null) {
 			return fallback;
 		}
-		// MariaDB stores JSON as LONGTEXT, so a text column that nothing else converts is read as JSON too
+		// MariaDB stores JSON as LONGTEXT, so a text column that nothing else converts is
+		// read as JSON too
 		if (source == String.class && (jsonColumn || !isSimple(target))) {
 			return json(targetType);
 		}

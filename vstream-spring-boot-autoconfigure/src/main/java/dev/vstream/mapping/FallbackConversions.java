@@ -14,10 +14,11 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Conversions that MySQL schemas need all the time but a plain {@code ConversionService} lacks:
- * {@code TINYINT(1)}/{@code BIT(1)} to {@code boolean}, {@code TIMESTAMP} to the zoned or local
- * date-time types (in UTC, the zone Vitess streams TIMESTAMP values in) and {@code TIME} to
- * {@link LocalTime}. Only used when the conversion service cannot convert itself.
+ * Conversions that MySQL schemas need all the time but a plain {@code ConversionService}
+ * lacks: {@code TINYINT(1)}/{@code BIT(1)} to {@code boolean}, {@code TIMESTAMP} to the
+ * zoned or local date-time types (in UTC, the zone Vitess streams TIMESTAMP values in)
+ * and {@code TIME} to {@link LocalTime}. Only used when the conversion service cannot
+ * convert itself.
  */
 final class FallbackConversions {
 

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.CollectionUtils;
 
 /**
- * Maps rows to a {@link java.util.LinkedHashMap} of column name to decoded value, in column
- * order. JSON columns hold their text.
+ * Maps rows to a {@link java.util.LinkedHashMap} of column name to decoded value, in
+ * column order. JSON columns hold their text.
  */
 final class MapRowMapper implements RowMapper<Map<String, @Nullable Object>> {
 
@@ -27,7 +27,9 @@ final class MapRowMapper implements RowMapper<Map<String, @Nullable Object>> {
 		return map(values, Set.of());
 	}
 
-	/** Columns absent from a partial image have no entry, which tells them from SQL NULL. */
+	/**
+	 * Columns absent from a partial image have no entry, which tells them from SQL NULL.
+	 */
 	@Override
 	public Map<String, @Nullable Object> map(@Nullable Object[] values, Set<String> absentColumns) {
 		RowMapperFactory.checkRowWidth(values, this.names.length, this.table);

@@ -13,8 +13,9 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.convert.TypeDescriptor;
 
 /**
- * The value of one target property (record component or bean property) taken from a row: which
- * column it comes from and how it is converted, both decided once when the mapper is built.
+ * The value of one target property (record component or bean property) taken from a row:
+ * which column it comes from and how it is converted, both decided once when the mapper
+ * is built.
  */
 final class PropertyValue {
 
@@ -52,7 +53,8 @@ final class PropertyValue {
 
 	/**
 	 * Resolve a property against a schema.
-	 * @return the property value, its column index being {@code -1} when no column matches
+	 * @return the property value, its column index being {@code -1} when no column
+	 * matches
 	 */
 	static PropertyValue resolve(TableSchema schema, Class<?> owner, String property,
 			dev.vstream.mapping.@Nullable Column annotation, TypeDescriptor targetType, Conversions conversions) {
@@ -81,8 +83,8 @@ final class PropertyValue {
 	}
 
 	/**
-	 * Find the column of a property: the exact name first, then ignoring case and underscores,
-	 * which matches {@code order_id} to {@code orderId}.
+	 * Find the column of a property: the exact name first, then ignoring case and
+	 * underscores, which matches {@code order_id} to {@code orderId}.
 	 */
 	static int columnIndex(List<Column> columns, String property) {
 		for (int i = 0; i < columns.size(); i++) {
@@ -103,7 +105,9 @@ final class PropertyValue {
 		return name.replace("_", "").toLowerCase(Locale.ROOT);
 	}
 
-	/** @return the column name, empty when no column matches */
+	/**
+	 * @return the column name, empty when no column matches
+	 */
 	String column() {
 		return this.column;
 	}
@@ -136,10 +140,12 @@ final class PropertyValue {
 			return (converted != null) ? converted : this.nullValue;
 		}
 		catch (RuntimeException ex) {
-			throw new RowMappingException("Cannot map column '" + this.column + "' of table '" + this.table
-					+ "' to property '" + this.property + "' (" + this.targetType + ") of " + this.owner.getName()
-					+ ": value " + describe(value) + ": "
-					+ abbreviate(String.valueOf(NestedExceptionUtils.getMostSpecificCause(ex).getMessage())), ex);
+			throw new RowMappingException(
+					"Cannot map column '" + this.column + "' of table '" + this.table + "' to property '"
+							+ this.property + "' (" + this.targetType + ") of " + this.owner.getName() + ": value "
+							+ describe(value) + ": "
+							+ abbreviate(String.valueOf(NestedExceptionUtils.getMostSpecificCause(ex).getMessage())),
+					ex);
 		}
 	}
 

@@ -68,12 +68,12 @@ final class RecordRowMapper<T> implements RowMapper<T> {
 			return this.constructor.newInstance(args);
 		}
 		catch (InvocationTargetException ex) {
-			throw new RowMappingException("Cannot create " + this.type.getName() + " from a row of table '"
-					+ this.table + "': its constructor threw " + ex.getTargetException(), ex.getTargetException());
+			throw new RowMappingException("Cannot create " + this.type.getName() + " from a row of table '" + this.table
+					+ "': its constructor threw " + ex.getTargetException(), ex.getTargetException());
 		}
 		catch (ReflectiveOperationException ex) {
-			throw new RowMappingException("Cannot create " + this.type.getName() + " from a row of table '"
-					+ this.table + "'", ex);
+			throw new RowMappingException(
+					"Cannot create " + this.type.getName() + " from a row of table '" + this.table + "'", ex);
 		}
 	}
 

@@ -12,25 +12,29 @@ import org.springframework.core.convert.ConversionService;
 import org.springframework.util.Assert;
 
 /**
- * Creates and caches {@link RowMapper}s per (table schema, target type): records through their
- * canonical constructor, JavaBeans through setters, {@code Map<String, Object>} as is.
+ * Creates and caches {@link RowMapper}s per (table schema, target type): records through
+ * their canonical constructor, JavaBeans through setters, {@code Map<String, Object>} as
+ * is.
  *
- * <p>A record component or bean property takes the column named by its {@link Column} annotation,
- * else the column of the same name, else the column whose name matches ignoring case and
- * underscores ({@code order_id} for {@code orderId}).
- * Columns without a property are ignored. A property without a column, or with SQL
- * {@code NULL}, gets {@code null} or, when primitive, its default ({@code 0}, {@code false});
- * bean setters of properties without a column are not called. A value whose
- * {@linkplain TableSchema decoded type} does not fit the property is converted with the
- * {@link ConversionService}; where that cannot, numbers convert to {@code boolean} (non-zero is
- * {@code true}), {@code TIMESTAMP} instants to {@code LocalDateTime}, {@code OffsetDateTime} and
- * {@code ZonedDateTime} in UTC, and {@code TIME} durations within a day to {@code LocalTime}.
+ * <p>
+ * A record component or bean property takes the column named by its {@link Column}
+ * annotation, else the column of the same name, else the column whose name matches
+ * ignoring case and underscores ({@code order_id} for {@code orderId}). Columns without a
+ * property are ignored. A property without a column, or with SQL {@code NULL}, gets
+ * {@code null} or, when primitive, its default ({@code 0}, {@code false}); bean setters
+ * of properties without a column are not called. A value whose {@linkplain TableSchema
+ * decoded type} does not fit the property is converted with the
+ * {@link ConversionService}; where that cannot, numbers convert to {@code boolean}
+ * (non-zero is {@code true}), {@code TIMESTAMP} instants to {@code LocalDateTime},
+ * {@code OffsetDateTime} and {@code ZonedDateTime} in UTC, and {@code TIME} durations
+ * within a day to {@code LocalTime}.
  */
 public class RowMapperFactory {
 
 	private final Conversions conversions;
 
-	// Keyed by the schema's shape, not its identity: every reconnect sends the FIELD events again
+	// Keyed by the schema's shape, not its identity: every reconnect sends the FIELD
+	// events again
 	private final Map<CacheKey, RowMapper<?>> mappers = new ConcurrentHashMap<>();
 
 	/**
@@ -44,7 +48,8 @@ public class RowMapperFactory {
 	/**
 	 * Create a factory.
 	 * @param conversionService converts decoded values to property types
-	 * @param jsonMapper reads JSON columns into {@code JsonNode} and other non-text property types
+	 * @param jsonMapper reads JSON columns into {@code JsonNode} and other non-text
+	 * property types
 	 */
 	public RowMapperFactory(ConversionService conversionService, JsonMapper jsonMapper) {
 		Assert.notNull(conversionService, "ConversionService must not be null");
@@ -117,8 +122,8 @@ public class RowMapperFactory {
 			// Records always have a canonical constructor
 			return null;
 		}
-		if (type.isAnonymousClass() || ((type.isMemberClass() || type.isLocalClass())
-				&& !Modifier.isStatic(type.getModifiers()))) {
+		if (type.isAnonymousClass()
+				|| ((type.isMemberClass() || type.isLocalClass()) && !Modifier.isStatic(type.getModifiers()))) {
 			return "it is an inner class, whose instances need an enclosing instance; declare it static";
 		}
 		try {

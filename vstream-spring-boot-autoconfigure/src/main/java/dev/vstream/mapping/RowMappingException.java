@@ -1,8 +1,8 @@
 package dev.vstream.mapping;
 
 /**
- * A row, or one of its values, could not be decoded or mapped. The message names the table, the
- * column, the target property and the offending value.
+ * A row, or one of its values, could not be decoded or mapped. The message names the
+ * table, the column, the target property and the offending value.
  */
 public class RowMappingException extends RuntimeException {
 

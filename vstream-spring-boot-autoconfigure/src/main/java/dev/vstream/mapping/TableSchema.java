@@ -12,39 +12,86 @@ import io.vitess.proto.Query;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The columns of one table as announced by a FIELD event, able to decode that table's rows
- * ({@code lengths} + {@code values}) into Java values. Built once per FIELD event; the decoder
- * of each column is chosen here so that decoding a row does no per-column type dispatch.
+ * The columns of one table as announced by a FIELD event, able to decode that table's
+ * rows ({@code lengths} + {@code values}) into Java values. Built once per FIELD event;
+ * the decoder of each column is chosen here so that decoding a row does no per-column
+ * type dispatch.
  *
- * <p>Each Vitess type decodes to exactly one Java type, so that what a listener receives does
- * not depend on the value (SQL {@code NULL} is always {@code null}):
+ * <p>
+ * Each Vitess type decodes to exactly one Java type, so that what a listener receives
+ * does not depend on the value (SQL {@code NULL} is always {@code null}):
  * <table>
  * <caption>Java type per Vitess column type</caption>
- * <tr><th>Vitess type</th><th>Java type</th></tr>
- * <tr><td>INT8, UINT8, INT16, UINT16, INT24, UINT24, INT32, YEAR</td><td>{@link Integer}</td></tr>
- * <tr><td>UINT32, INT64</td><td>{@link Long}</td></tr>
- * <tr><td>UINT64</td><td>{@link java.math.BigInteger} (exact up to 18446744073709551615)</td></tr>
- * <tr><td>FLOAT32, FLOAT64</td><td>{@link Float}, {@link Double}</td></tr>
- * <tr><td>DECIMAL</td><td>{@link java.math.BigDecimal} with the column's scale</td></tr>
- * <tr><td>DATE</td><td>{@link java.time.LocalDate}</td></tr>
- * <tr><td>DATETIME</td><td>{@link java.time.LocalDateTime}</td></tr>
- * <tr><td>TIMESTAMP</td><td>{@link java.time.Instant}: Vitess streams TIMESTAMP values in UTC</td></tr>
- * <tr><td>TIME</td><td>{@link java.time.Duration}, as TIME may be negative or exceed 24 hours</td></tr>
- * <tr><td>CHAR, VARCHAR, TEXT, ENUM, SET, JSON (the JSON text), EXPRESSION, HEXNUM, HEXVAL,
- * BITNUM</td><td>{@link String}, decoded as UTF-8</td></tr>
- * <tr><td>BINARY, VARBINARY, BLOB of a character-set collation (how MySQL and MariaDB report the
- * CHAR/VARCHAR/TEXT columns of a {@code _bin} collation), and any string column flagged ENUM or
- * SET (ENUM/SET members by name, also when the FIELD event lacks
- * {@code enum_set_string_values} and the value is the index or bit mask)</td><td>{@link String}</td></tr>
- * <tr><td>BINARY, VARBINARY, BLOB of the binary collation (63, or none given), GEOMETRY (MySQL's
- * SRID + WKB), VECTOR, RAW</td><td>{@code byte[]}</td></tr>
- * <tr><td>BIT</td><td>{@link Long}: the bits as an unsigned number (BIT(64) may be negative)</td></tr>
- * <tr><td>NULL_TYPE</td><td>always {@code null}</td></tr>
+ * <tr>
+ * <th>Vitess type</th>
+ * <th>Java type</th>
+ * </tr>
+ * <tr>
+ * <td>INT8, UINT8, INT16, UINT16, INT24, UINT24, INT32, YEAR</td>
+ * <td>{@link Integer}</td>
+ * </tr>
+ * <tr>
+ * <td>UINT32, INT64</td>
+ * <td>{@link Long}</td>
+ * </tr>
+ * <tr>
+ * <td>UINT64</td>
+ * <td>{@link java.math.BigInteger} (exact up to 18446744073709551615)</td>
+ * </tr>
+ * <tr>
+ * <td>FLOAT32, FLOAT64</td>
+ * <td>{@link Float}, {@link Double}</td>
+ * </tr>
+ * <tr>
+ * <td>DECIMAL</td>
+ * <td>{@link java.math.BigDecimal} with the column's scale</td>
+ * </tr>
+ * <tr>
+ * <td>DATE</td>
+ * <td>{@link java.time.LocalDate}</td>
+ * </tr>
+ * <tr>
+ * <td>DATETIME</td>
+ * <td>{@link java.time.LocalDateTime}</td>
+ * </tr>
+ * <tr>
+ * <td>TIMESTAMP</td>
+ * <td>{@link java.time.Instant}: Vitess streams TIMESTAMP values in UTC</td>
+ * </tr>
+ * <tr>
+ * <td>TIME</td>
+ * <td>{@link java.time.Duration}, as TIME may be negative or exceed 24 hours</td>
+ * </tr>
+ * <tr>
+ * <td>CHAR, VARCHAR, TEXT, ENUM, SET, JSON (the JSON text), EXPRESSION, HEXNUM, HEXVAL,
+ * BITNUM</td>
+ * <td>{@link String}, decoded as UTF-8</td>
+ * </tr>
+ * <tr>
+ * <td>BINARY, VARBINARY, BLOB of a character-set collation (how MySQL and MariaDB report
+ * the CHAR/VARCHAR/TEXT columns of a {@code _bin} collation), and any string column
+ * flagged ENUM or SET (ENUM/SET members by name, also when the FIELD event lacks
+ * {@code enum_set_string_values} and the value is the index or bit mask)</td>
+ * <td>{@link String}</td>
+ * </tr>
+ * <tr>
+ * <td>BINARY, VARBINARY, BLOB of the binary collation (63, or none given), GEOMETRY
+ * (MySQL's SRID + WKB), VECTOR, RAW</td>
+ * <td>{@code byte[]}</td>
+ * </tr>
+ * <tr>
+ * <td>BIT</td>
+ * <td>{@link Long}: the bits as an unsigned number (BIT(64) may be negative)</td>
+ * </tr>
+ * <tr>
+ * <td>NULL_TYPE</td>
+ * <td>always {@code null}</td>
+ * </tr>
  * </table>
  * MySQL zero dates ({@code 0000-00-00}, and any date with a zero month or day) decode to
- * {@code null}, as no {@code java.time} type can hold them. Other types (TUPLE, ROW_TUPLE and
- * types newer than this code) have the Java type {@code Object}; decoding a non-NULL value of
- * them fails with a {@link RowMappingException}.
+ * {@code null}, as no {@code java.time} type can hold them. Other types (TUPLE, ROW_TUPLE
+ * and types newer than this code) have the Java type {@code Object}; decoding a non-NULL
+ * value of them fails with a {@link RowMappingException}.
  */
 public final class TableSchema {
 
@@ -59,10 +106,11 @@ public final class TableSchema {
 	private final Shape shape;
 
 	/**
-	 * Where a row's value bytes are copied for decoding: the decoders copy out what they keep, so
-	 * one buffer per thread serves every row instead of a new array per row (a large share of the
-	 * garbage per row otherwise). Rows larger than {@link #MAX_RETAINED_SCRATCH} get their own array,
-	 * so that one huge row does not stay pinned to the stream's thread.
+	 * Where a row's value bytes are copied for decoding: the decoders copy out what they
+	 * keep, so one buffer per thread serves every row instead of a new array per row (a
+	 * large share of the garbage per row otherwise). Rows larger than
+	 * {@link #MAX_RETAINED_SCRATCH} get their own array, so that one huge row does not
+	 * stay pinned to the stream's thread.
 	 */
 	private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1024]);
 
@@ -101,19 +149,23 @@ public final class TableSchema {
 		return new TableSchema(table, Collections.unmodifiableList(columns), decoders, typeCodes);
 	}
 
-	/** @return the table name without keyspace prefix */
+	/**
+	 * @return the table name without keyspace prefix
+	 */
 	public String table() {
 		return this.table;
 	}
 
-	/** @return the columns in row order */
+	/**
+	 * @return the columns in row order
+	 */
 	public List<Column> columns() {
 		return this.columns;
 	}
 
 	/**
-	 * Identifies what a row mapper depends on, so that the FIELD events sent again on every
-	 * reconnect share mappers instead of piling up new ones.
+	 * Identifies what a row mapper depends on, so that the FIELD events sent again on
+	 * every reconnect share mappers instead of piling up new ones.
 	 */
 	Shape shape() {
 		return this.shape;
@@ -173,8 +225,8 @@ public final class TableSchema {
 			}
 		}
 		if (total != size) {
-			throw new RowMappingException("Row of table '" + this.table + "' is corrupt: its lengths add up to "
-					+ total + " bytes but it has " + size + " bytes of values", null);
+			throw new RowMappingException("Row of table '" + this.table + "' is corrupt: its lengths add up to " + total
+					+ " bytes but it has " + size + " bytes of values", null);
 		}
 	}
 
@@ -190,10 +242,9 @@ public final class TableSchema {
 		}
 		catch (RuntimeException ex) {
 			Column column = this.columns.get(index);
-			String text = ValueDecoders.utf8(bytes, offset, Math.min(length, 64))
-					+ ((length > 64) ? "..." : "");
-			throw new RowMappingException("Cannot decode column '" + column.name() + "' of table '" + this.table
-					+ "' (" + column.type() + "): value '" + text + "': " + ex.getMessage(), ex);
+			String text = ValueDecoders.utf8(bytes, offset, Math.min(length, 64)) + ((length > 64) ? "..." : "");
+			throw new RowMappingException("Cannot decode column '" + column.name() + "' of table '" + this.table + "' ("
+					+ column.type() + "): value '" + text + "': " + ex.getMessage(), ex);
 		}
 	}
 
@@ -204,9 +255,11 @@ public final class TableSchema {
 
 	/**
 	 * One column.
+	 *
 	 * @param name column name
 	 * @param type Vitess type ({@code UNRECOGNIZED} for a type newer than this code)
-	 * @param javaType the Java type {@link #decode} produces for it, see the class Javadoc
+	 * @param javaType the Java type {@link #decode} produces for it, see the class
+	 * Javadoc
 	 */
 	public record Column(String name, Query.Type type, Class<?> javaType) {
 	}

@@ -23,15 +23,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decoders of single values in MySQL text encoding, chosen once per column by
- * {@link #forField}. They parse straight from the row's bytes: a row holds many values and
- * going through an intermediate {@code String} for every number would double the garbage.
+ * {@link #forField}. They parse straight from the row's bytes: a row holds many values
+ * and going through an intermediate {@code String} for every number would double the
+ * garbage.
  */
 final class ValueDecoders {
 
-	private static final int[] POWERS_OF_TEN = { 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
-			100_000_000, 1_000_000_000 };
+	private static final int[] POWERS_OF_TEN = { 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+			1_000_000_000 };
 
-	/** MySQL's collation id of binary strings: any other collation makes a string type text. */
+	/**
+	 * MySQL's collation id of binary strings: any other collation makes a string type
+	 * text.
+	 */
 	static final int BINARY_COLLATION = 63;
 
 	private static final int ENUM_FLAG = 256;
@@ -42,8 +46,8 @@ final class ValueDecoders {
 	}
 
 	/**
-	 * Decodes one non-NULL value. Throws any runtime exception on malformed input; the schema
-	 * adds table, column and value to the message.
+	 * Decodes one non-NULL value. Throws any runtime exception on malformed input; the
+	 * schema adds table, column and value to the message.
 	 */
 	@FunctionalInterface
 	interface ValueDecoder {
@@ -54,6 +58,7 @@ final class ValueDecoders {
 
 	/**
 	 * How a column is decoded.
+	 *
 	 * @param javaType the type of the decoded values
 	 * @param decoder the decoder, {@code null} when the column type is not supported
 	 */
@@ -61,9 +66,12 @@ final class ValueDecoders {
 	}
 
 	static Decoding forField(Query.Field field, boolean enumSetStringValues) {
-		// MySQL reports the string columns of a binary collation (utf8mb4_bin) with the binary flag,
-		// from which Vitess derives BINARY/VARBINARY/BLOB, and ENUM/SET as BINARY with a flag
-		// (seen with MariaDB 10.11 behind Vitess 24): the collation and the flags tell them apart.
+		// MySQL reports the string columns of a binary collation (utf8mb4_bin) with the
+		// binary flag,
+		// from which Vitess derives BINARY/VARBINARY/BLOB, and ENUM/SET as BINARY with a
+		// flag
+		// (seen with MariaDB 10.11 behind Vitess 24): the collation and the flags tell
+		// them apart.
 		int flags = field.getFlags();
 		if (field.getType() == Query.Type.ENUM || field.getType() == Query.Type.SET
 				|| (flags & (ENUM_FLAG | SET_FLAG)) != 0) {
@@ -74,33 +82,35 @@ final class ValueDecoders {
 			return new Decoding(String.class, ValueDecoders::utf8);
 		}
 		return switch (field.getType()) {
-			case INT8, UINT8, INT16, UINT16, INT24, UINT24, INT32, YEAR -> new Decoding(Integer.class,
-					ValueDecoders::parseInt);
+			case INT8, UINT8, INT16, UINT16, INT24, UINT24, INT32, YEAR ->
+				new Decoding(Integer.class, ValueDecoders::parseInt);
 			case UINT32, INT64 -> new Decoding(Long.class, ValueDecoders::parseLong);
 			case UINT64 -> new Decoding(BigInteger.class, ValueDecoders::parseUnsignedLong);
-			case FLOAT32 -> new Decoding(Float.class,
-					(bytes, offset, length) -> Float.parseFloat(ascii(bytes, offset, length)));
-			case FLOAT64 -> new Decoding(Double.class,
-					(bytes, offset, length) -> Double.parseDouble(ascii(bytes, offset, length)));
+			case FLOAT32 ->
+				new Decoding(Float.class, (bytes, offset, length) -> Float.parseFloat(ascii(bytes, offset, length)));
+			case FLOAT64 ->
+				new Decoding(Double.class, (bytes, offset, length) -> Double.parseDouble(ascii(bytes, offset, length)));
 			case DECIMAL -> new Decoding(BigDecimal.class, ValueDecoders::parseDecimal);
 			case DATE -> new Decoding(LocalDate.class, ValueDecoders::parseDate);
 			case DATETIME -> new Decoding(LocalDateTime.class, ValueDecoders::parseDateTime);
 			case TIMESTAMP -> new Decoding(Instant.class, ValueDecoders::parseTimestamp);
 			case TIME -> new Decoding(Duration.class, ValueDecoders::parseTime);
-			case CHAR, VARCHAR, TEXT, JSON, EXPRESSION, HEXNUM, HEXVAL, BITNUM -> new Decoding(String.class,
-					ValueDecoders::utf8);
+			case CHAR, VARCHAR, TEXT, JSON, EXPRESSION, HEXNUM, HEXVAL, BITNUM ->
+				new Decoding(String.class, ValueDecoders::utf8);
 			case BINARY, VARBINARY, BLOB, GEOMETRY, VECTOR, RAW -> new Decoding(byte[].class,
 					(bytes, offset, length) -> Arrays.copyOfRange(bytes, offset, offset + length));
 			case BIT -> new Decoding(Long.class, ValueDecoders::parseBit);
 			case NULL_TYPE -> new Decoding(Object.class, (bytes, offset, length) -> null);
-			// TUPLE and ROW_TUPLE only occur in queries, UNRECOGNIZED is newer than this code
+			// TUPLE and ROW_TUPLE only occur in queries, UNRECOGNIZED is newer than this
+			// code
 			default -> new Decoding(Object.class, null);
 		};
 	}
 
 	/**
-	 * Whether a BINARY, VARBINARY or BLOB column holds text: its collation is a character set's
-	 * (a collation id of 0 means the FIELD event does not say, and the column stays binary).
+	 * Whether a BINARY, VARBINARY or BLOB column holds text: its collation is a character
+	 * set's (a collation id of 0 means the FIELD event does not say, and the column stays
+	 * binary).
 	 */
 	static boolean isText(Query.Field field) {
 		return switch (field.getType()) {
@@ -150,7 +160,8 @@ final class ValueDecoders {
 	}
 
 	static BigInteger parseUnsignedLong(byte[] bytes, int offset, int length) {
-		// 18 digits always fit a long, so only the top of the range needs BigInteger parsing
+		// 18 digits always fit a long, so only the top of the range needs BigInteger
+		// parsing
 		if (length <= 18) {
 			return BigInteger.valueOf(parseLong(bytes, offset, length));
 		}
@@ -158,8 +169,10 @@ final class ValueDecoders {
 	}
 
 	static BigDecimal parseDecimal(byte[] bytes, int offset, int length) {
-		// MySQL sends DECIMAL as [-]digits[.digits]: up to 18 digits fit a long, which saves the
-		// char[] and BigDecimal's general parser; the result (unscaled value and scale) is the same.
+		// MySQL sends DECIMAL as [-]digits[.digits]: up to 18 digits fit a long, which
+		// saves the
+		// char[] and BigDecimal's general parser; the result (unscaled value and scale)
+		// is the same.
 		int end = offset + length;
 		int i = offset;
 		boolean negative = (length > 0 && bytes[i] == '-');
@@ -222,12 +235,14 @@ final class ValueDecoders {
 
 	static @Nullable Instant parseTimestamp(byte[] bytes, int offset, int length) {
 		// The usual case straight to epoch seconds, without the LocalDate, LocalTime and
-		// LocalDateTime in between; anything unusual (zero or invalid dates, malformed text) takes
+		// LocalDateTime in between; anything unusual (zero or invalid dates, malformed
+		// text) takes
 		// the general path, which also produces the error messages.
 		if (length >= 19 && bytes[offset + 4] == '-' && bytes[offset + 7] == '-' && bytes[offset + 10] == ' '
 				&& bytes[offset + 13] == ':' && bytes[offset + 16] == ':' && allDigits(bytes, offset, 4)
-				&& allDigits(bytes, offset + 5, 2) && allDigits(bytes, offset + 8, 2) && allDigits(bytes, offset + 11, 2)
-				&& allDigits(bytes, offset + 14, 2) && allDigits(bytes, offset + 17, 2)) {
+				&& allDigits(bytes, offset + 5, 2) && allDigits(bytes, offset + 8, 2)
+				&& allDigits(bytes, offset + 11, 2) && allDigits(bytes, offset + 14, 2)
+				&& allDigits(bytes, offset + 17, 2)) {
 			int year = digits(bytes, offset, 4);
 			int month = digits(bytes, offset + 5, 2);
 			int day = digits(bytes, offset + 8, 2);
@@ -255,8 +270,8 @@ final class ValueDecoders {
 	}
 
 	/**
-	 * Days since 1970-01-01 of a valid proleptic Gregorian date, counted in 400-year eras of
-	 * 146,097 days whose years start on March 1st (so that the leap day ends a year).
+	 * Days since 1970-01-01 of a valid proleptic Gregorian date, counted in 400-year eras
+	 * of 146,097 days whose years start on March 1st (so that the leap day ends a year).
 	 */
 	static long epochDay(int year, int month, int day) {
 		long y = (month <= 2) ? year - 1 : year;
@@ -269,7 +284,10 @@ final class ValueDecoders {
 		return era * 146_097 + dayOfEra - 719_468;
 	}
 
-	/** Zero dates, and dates with a zero month or day, have no {@link LocalDate}: {@code null}. */
+	/**
+	 * Zero dates, and dates with a zero month or day, have no {@link LocalDate}:
+	 * {@code null}.
+	 */
 	private static @Nullable LocalDate date(byte[] bytes, int offset) {
 		if (bytes[offset + 4] != '-' || bytes[offset + 7] != '-') {
 			throw new DateTimeException("not a date (yyyy-MM-dd)");
@@ -305,7 +323,10 @@ final class ValueDecoders {
 		return negative ? duration.negated() : duration;
 	}
 
-	/** Nanoseconds of an optional fraction ({@code .f} to {@code .fffffffff}) ending at end. */
+	/**
+	 * Nanoseconds of an optional fraction ({@code .f} to {@code .fffffffff}) ending at
+	 * end.
+	 */
 	private static int fraction(byte[] bytes, int start, int end) {
 		if (start == end) {
 			return 0;
@@ -351,9 +372,10 @@ final class ValueDecoders {
 
 	/**
 	 * ENUM and SET values are strings, except in streams that do not set
-	 * {@code enum_set_string_values} (vtgate before v20 and direct vttablet streams): there the
-	 * binlog phase sends the 1-based ENUM index or the SET bit mask, which are mapped back to
-	 * names through the column type {@code enum('a','b')} / {@code set('a','b')}.
+	 * {@code enum_set_string_values} (vtgate before v20 and direct vttablet streams):
+	 * there the binlog phase sends the 1-based ENUM index or the SET bit mask, which are
+	 * mapped back to names through the column type {@code enum('a','b')} /
+	 * {@code set('a','b')}.
 	 */
 	private static ValueDecoder enumOrSet(Query.Field field, boolean set, boolean enumSetStringValues) {
 		List<String> members = enumSetStringValues ? null : members(field.getColumnType());
@@ -408,7 +430,10 @@ final class ValueDecoders {
 		return true;
 	}
 
-	/** The members of {@code enum('a','it''s')}, or {@code null} when it is not such a type. */
+	/**
+	 * The members of {@code enum('a','it''s')}, or {@code null} when it is not such a
+	 * type.
+	 */
 	static @Nullable List<String> members(String columnType) {
 		String lower = columnType.toLowerCase(Locale.ROOT);
 		int open = columnType.indexOf('(');

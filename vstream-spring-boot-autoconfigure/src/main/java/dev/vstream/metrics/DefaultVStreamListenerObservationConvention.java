@@ -8,9 +8,12 @@ import dev.vstream.metrics.VStreamListenerObservation.ListenerLowCardinalityTags
 import io.micrometer.common.KeyValues;
 
 /**
- * The default {@link VStreamListenerObservationConvention}: name {@code vstream.listener},
- * contextual name (span name) {@code <keyspace>.<table> process}, the key values of
- * {@link ListenerLowCardinalityTags} and {@link ListenerHighCardinalityTags}.
+ * The default {@link VStreamListenerObservationConvention}: name
+ * {@code vstream.listener}, contextual name (span name) {@code <keyspace>.
+ *
+<table>
+ *  process}, the key values of {@link ListenerLowCardinalityTags} and
+ * {@link ListenerHighCardinalityTags}.
  */
 public class DefaultVStreamListenerObservationConvention implements VStreamListenerObservationConvention {
 
@@ -29,9 +32,8 @@ public class DefaultVStreamListenerObservationConvention implements VStreamListe
 				ListenerLowCardinalityTags.KEYSPACE.withValue(context.getChange().keyspace()),
 				ListenerLowCardinalityTags.SHARD.withValue(context.getChange().shard()),
 				ListenerLowCardinalityTags.TABLE.withValue(context.getChange().table()),
-				ListenerLowCardinalityTags.OPERATION
-					.withValue(context.getListener().getAdapter().isBatch() ? "transaction"
-							: context.getChange().op().name().toLowerCase(Locale.ROOT)));
+				ListenerLowCardinalityTags.OPERATION.withValue(context.getListener().getAdapter().isBatch()
+						? "transaction" : context.getChange().op().name().toLowerCase(Locale.ROOT)));
 	}
 
 	@Override

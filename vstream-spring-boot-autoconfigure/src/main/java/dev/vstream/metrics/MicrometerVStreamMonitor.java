@@ -25,26 +25,31 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records the meters of each stream in a {@link MeterRegistry} and wraps each listener call in a
- * {@link VStreamListenerObservation#LISTENER_OBSERVATION vstream.listener} observation.
+ * Records the meters of each stream in a {@link MeterRegistry} and wraps each listener
+ * call in a {@link VStreamListenerObservation#LISTENER_OBSERVATION vstream.listener}
+ * observation.
  *
- * <p>Meters (every one tagged {@code stream}, the stream id; tag values of the change are the
- * keyspace, shard and table names and {@code insert}, {@code update}, {@code delete}):
+ * <p>
+ * Meters (every one tagged {@code stream}, the stream id; tag values of the change are
+ * the keyspace, shard and table names and {@code insert}, {@code update},
+ * {@code delete}):
  * <ul>
- * <li>{@value #EVENTS_RECEIVED} (counter): events received from vtgate, heartbeats included;</li>
- * <li>{@value #CHANGES_DISPATCHED} (timer, tags {@code listener}, {@code keyspace}, {@code shard},
- * {@code table}, {@code op}, {@code outcome} = {@code success} | {@code failure}): listener calls
- * and how long they took;</li>
- * <li>{@value #CHANGES_FAILED} (counter, tags {@code listener}, {@code keyspace}, {@code shard},
- * {@code table}, {@code op}, {@code exception}, the simple class name of what the listener threw):
- * listener calls that threw (before retries), and
- * rows that could not be decoded ({@code listener}, {@code keyspace}, {@code shard},
- * {@code table} and {@code op} then {@code none});</li>
- * <li>{@value #LAG} (time gauge, seconds): now minus the commit time of the last handled change;
- * registered with the stream's first response, {@code NaN} until a change with a commit time was
- * handled;</li>
+ * <li>{@value #EVENTS_RECEIVED} (counter): events received from vtgate, heartbeats
+ * included;</li>
+ * <li>{@value #CHANGES_DISPATCHED} (timer, tags {@code listener}, {@code keyspace},
+ * {@code shard}, {@code table}, {@code op}, {@code outcome} = {@code success} |
+ * {@code failure}): listener calls and how long they took;</li>
+ * <li>{@value #CHANGES_FAILED} (counter, tags {@code listener}, {@code keyspace},
+ * {@code shard}, {@code table}, {@code op}, {@code exception}, the simple class name of
+ * what the listener threw): listener calls that threw (before retries), and rows that
+ * could not be decoded ({@code listener}, {@code keyspace}, {@code shard}, {@code table}
+ * and {@code op} then {@code none});</li>
+ * <li>{@value #LAG} (time gauge, seconds): now minus the commit time of the last handled
+ * change; registered with the stream's first response, {@code NaN} until a change with a
+ * commit time was handled;</li>
  * <li>{@value #CHECKPOINT_SAVE} (timer): position saves;</li>
- * <li>{@value #RECONNECTS} (counter, tag {@code code}, the gRPC status code): reconnects.</li>
+ * <li>{@value #RECONNECTS} (counter, tag {@code code}, the gRPC status code):
+ * reconnects.</li>
  * </ul>
  */
 public class MicrometerVStreamMonitor implements VStreamMonitor {
@@ -78,11 +83,13 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 
 	private final @Nullable VStreamListenerObservationConvention convention;
 
-	// Containers whose gauges are registered: the lag gauge needs the container, which only the
+	// Containers whose gauges are registered: the lag gauge needs the container, which
+	// only the
 	// callbacks hand over.
 	private final Set<VStreamContainer> bound = ConcurrentHashMap.newKeySet();
 
-	// Successful listener calls are recorded for every row: looking their timer up by a small key
+	// Successful listener calls are recorded for every row: looking their timer up by a
+	// small key
 	// is far cheaper than building and sorting tags and asking the registry each time.
 	private final Map<Dispatch, Timer> successTimers = new ConcurrentHashMap<>();
 
@@ -90,11 +97,12 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 	 * Create a monitor.
 	 * @param meterRegistry where meters go, {@code null} for no meters
 	 * @param observationRegistry where listener observations go, {@code null} for none
-	 * @param convention replaces {@link DefaultVStreamListenerObservationConvention}, may be
-	 * {@code null}
+	 * @param convention replaces {@link DefaultVStreamListenerObservationConvention}, may
+	 * be {@code null}
 	 */
 	public MicrometerVStreamMonitor(@Nullable MeterRegistry meterRegistry,
-			@Nullable ObservationRegistry observationRegistry, @Nullable VStreamListenerObservationConvention convention) {
+			@Nullable ObservationRegistry observationRegistry,
+			@Nullable VStreamListenerObservationConvention convention) {
 		this.meterRegistry = meterRegistry;
 		this.observationRegistry = observationRegistry;
 		this.convention = convention;

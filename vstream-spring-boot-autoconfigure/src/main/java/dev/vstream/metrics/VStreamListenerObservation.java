@@ -8,13 +8,17 @@ import io.micrometer.observation.docs.ObservationDocumentation;
 /**
  * The observations of this starter.
  *
- * <p>{@link #LISTENER_OBSERVATION}: one {@code vstream.listener} observation around each
- * {@code @VStreamListener} method call (once per row, or once per transaction for transaction
- * listeners), on the stream's thread; retries made by the error handler are not observed again.
- * With a tracer (for example {@code micrometer-tracing-bridge-otel}), each call becomes a span named
- * {@code <keyspace>.<table> process}, and the listener's own observed work (JDBC, HTTP clients)
- * becomes its children; with metrics, Boot's observation handler records a
- * {@code vstream.listener} timer tagged with the low-cardinality key values.
+ * <p>
+ * {@link #LISTENER_OBSERVATION}: one {@code vstream.listener} observation around each
+ * {@code @VStreamListener} method call (once per row, or once per transaction for
+ * transaction listeners), on the stream's thread; retries made by the error handler are
+ * not observed again. With a tracer (for example {@code micrometer-tracing-bridge-otel}),
+ * each call becomes a span named {@code <keyspace>.
+ *
+<table>
+ *  process}, and the listener's own observed work (JDBC, HTTP clients) becomes its
+ * children; with metrics, Boot's observation handler records a {@code vstream.listener}
+ * timer tagged with the low-cardinality key values.
  */
 public enum VStreamListenerObservation implements ObservationDocumentation {
 
@@ -90,8 +94,8 @@ public enum VStreamListenerObservation implements ObservationDocumentation {
 		},
 
 		/**
-		 * {@code insert}, {@code update} or {@code delete}; {@code transaction} for a listener that
-		 * takes a whole transaction.
+		 * {@code insert}, {@code update} or {@code delete}; {@code transaction} for a
+		 * listener that takes a whole transaction.
 		 */
 		OPERATION {
 			@Override
@@ -105,7 +109,9 @@ public enum VStreamListenerObservation implements ObservationDocumentation {
 	/** High-cardinality key values of {@link #LISTENER_OBSERVATION}. */
 	public enum ListenerHighCardinalityTags implements KeyName {
 
-		/** The commit time of the change (ISO-8601), absent for rows of the copy phase. */
+		/**
+		 * The commit time of the change (ISO-8601), absent for rows of the copy phase.
+		 */
 		COMMIT_TIME {
 			@Override
 			public String asString() {

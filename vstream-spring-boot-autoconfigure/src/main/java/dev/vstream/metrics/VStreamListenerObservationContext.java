@@ -19,8 +19,8 @@ public class VStreamListenerObservationContext extends Observation.Context {
 	 * Create a context.
 	 * @param streamId the id of the stream that calls the listener
 	 * @param listener the listener
-	 * @param change the change handed to it (the last one of the transaction for a transaction
-	 * listener)
+	 * @param change the change handed to it (the last one of the transaction for a
+	 * transaction listener)
 	 */
 	public VStreamListenerObservationContext(String streamId, VStreamListenerEndpoint listener, ChangeEvent change) {
 		this.streamId = streamId;
@@ -28,17 +28,23 @@ public class VStreamListenerObservationContext extends Observation.Context {
 		this.change = change;
 	}
 
-	/** @return the id of the stream */
+	/**
+	 * @return the id of the stream
+	 */
 	public String getStreamId() {
 		return this.streamId;
 	}
 
-	/** @return the listener */
+	/**
+	 * @return the listener
+	 */
 	public VStreamListenerEndpoint getListener() {
 		return this.listener;
 	}
 
-	/** @return the change */
+	/**
+	 * @return the change
+	 */
 	public ChangeEvent getChange() {
 		return this.change;
 	}

@@ -9,8 +9,9 @@ import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps positions in memory only: a restarted application starts over from its configured start
- * position. Meant for tests and for streams whose consumers are idempotent and short-lived.
+ * Keeps positions in memory only: a restarted application starts over from its configured
+ * start position. Meant for tests and for streams whose consumers are idempotent and
+ * short-lived.
  */
 public class InMemoryOffsetRepository implements OffsetRepository {
 
@@ -29,7 +30,8 @@ public class InMemoryOffsetRepository implements OffsetRepository {
 	@Override
 	public void compareAndSave(String streamId, @Nullable StreamPosition expected, StreamPosition position) {
 		Objects.requireNonNull(position, "position");
-		// compute() runs atomically per key; throwing from it leaves the mapping unchanged.
+		// compute() runs atomically per key; throwing from it leaves the mapping
+		// unchanged.
 		this.positions.compute(streamId, (id, stored) -> {
 			if (!Objects.equals(stored, expected)) {
 				throw new PositionConflictException(id, position, expected, stored);

@@ -30,24 +30,27 @@ import org.springframework.jdbc.core.JdbcOperations;
  * updated_at TIMESTAMP
  * </pre>
  *
- * <p>Every statement goes through the given {@link JdbcOperations}, so with a
- * {@code JdbcTemplate} a {@link #save} joins the Spring-managed transaction that is active on the
- * calling thread, if any: writes made by a listener and the position that covers them are then
- * committed or rolled back together.
+ * <p>
+ * Every statement goes through the given {@link JdbcOperations}, so with a
+ * {@code JdbcTemplate} a {@link #save} joins the Spring-managed transaction that is
+ * active on the calling thread, if any: writes made by a listener and the position that
+ * covers them are then committed or rolled back together.
  *
- * <p>The upsert is chosen per database: {@code ON CONFLICT} on PostgreSQL,
- * {@code ON DUPLICATE KEY UPDATE} on MySQL and MariaDB, {@code MERGE} on H2, and an update
- * followed by an insert elsewhere.
+ * <p>
+ * The upsert is chosen per database: {@code ON CONFLICT} on PostgreSQL,
+ * {@code ON DUPLICATE KEY UPDATE} on MySQL and MariaDB, {@code MERGE} on H2, and an
+ * update followed by an insert elsewhere.
  *
- * <p>{@link #compareAndSave} locks the stream's row ({@code SELECT ... FOR UPDATE}; on other
- * databases a no-op {@code UPDATE} first), compares the stored position with the expected one and
- * only then writes, all in the caller's transaction when the connection has one (a Spring-managed
- * transaction in particular), else in a short transaction of its own. A concurrent writer of the
- * same row waits for that commit and then sees the new position. A stored text that differs from
- * the expected position's JSON is parsed and compared as a position, so rows written by earlier
- * versions (in another JSON form) need no migration.
- * {@link #createTableIfMissing()} supports H2, PostgreSQL, MySQL
- * and MariaDB; on other databases create the table beforehand.
+ * <p>
+ * {@link #compareAndSave} locks the stream's row ({@code SELECT ... FOR UPDATE}; on other
+ * databases a no-op {@code UPDATE} first), compares the stored position with the expected
+ * one and only then writes, all in the caller's transaction when the connection has one
+ * (a Spring-managed transaction in particular), else in a short transaction of its own. A
+ * concurrent writer of the same row waits for that commit and then sees the new position.
+ * A stored text that differs from the expected position's JSON is parsed and compared as
+ * a position, so rows written by earlier versions (in another JSON form) need no
+ * migration. {@link #createTableIfMissing()} supports H2, PostgreSQL, MySQL and MariaDB;
+ * on other databases create the table beforehand.
  */
 public class JdbcOffsetRepository implements OffsetRepository {
 
@@ -56,8 +59,10 @@ public class JdbcOffsetRepository implements OffsetRepository {
 	 */
 	public static final String DEFAULT_TABLE_NAME = "vstream_offset";
 
-	// The name is spliced into SQL, so only plain identifiers (optionally schema-qualified) are
-	// accepted; quoting would make the name case-sensitive on some databases and not on others.
+	// The name is spliced into SQL, so only plain identifiers (optionally
+	// schema-qualified) are
+	// accepted; quoting would make the name case-sensitive on some databases and not on
+	// others.
 	private static final Pattern TABLE_NAME = Pattern
 		.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
 
@@ -90,8 +95,8 @@ public class JdbcOffsetRepository implements OffsetRepository {
 	/**
 	 * Create a repository on the given table.
 	 * @param jdbc the JDBC operations, typically a {@code JdbcTemplate}
-	 * @param tableName the table name, optionally qualified by a schema; letters, digits and
-	 * underscores only
+	 * @param tableName the table name, optionally qualified by a schema; letters, digits
+	 * and underscores only
 	 * @throws IllegalArgumentException if the table name is not a plain identifier
 	 */
 	public JdbcOffsetRepository(JdbcOperations jdbc, String tableName) {
@@ -134,18 +139,20 @@ public class JdbcOffsetRepository implements OffsetRepository {
 			dialect = dialect();
 		}
 		catch (DataAccessException ex) {
-			throw new OffsetStoreException("Cannot create offset table '" + this.tableName
-					+ "': the database cannot be reached", ex);
+			throw new OffsetStoreException(
+					"Cannot create offset table '" + this.tableName + "': the database cannot be reached", ex);
 		}
 		String ddl = "CREATE TABLE IF NOT EXISTS " + this.tableName + " (stream_id " + dialect.keyType
-				+ " NOT NULL PRIMARY KEY, position " + dialect.textType + " NOT NULL, updated_at " + dialect.timestampType
-				+ " NOT NULL)";
+				+ " NOT NULL PRIMARY KEY, position " + dialect.textType + " NOT NULL, updated_at "
+				+ dialect.timestampType + " NOT NULL)";
 		try {
 			this.jdbc.execute(ddl);
 		}
 		catch (DataAccessException ex) {
-			// Two applications starting together can both pass the IF NOT EXISTS check; PostgreSQL
-			// then fails the second one on its catalog's unique index. The table exists either way.
+			// Two applications starting together can both pass the IF NOT EXISTS check;
+			// PostgreSQL
+			// then fails the second one on its catalog's unique index. The table exists
+			// either way.
 			if (!tableExists()) {
 				throw new OffsetStoreException("Cannot create offset table '" + this.tableName + "' with: " + ddl, ex);
 			}
@@ -179,10 +186,14 @@ public class JdbcOffsetRepository implements OffsetRepository {
 			return Optional.of(StreamPosition.fromJson(stored.get(0)));
 		}
 		catch (IllegalArgumentException ex) {
-			// Starting over from the configured start position would replay or skip changes, so
-			// the stream must stop here and the row is left for an operator to repair or delete.
-			throw new OffsetStoreException("Stored position of stream '" + streamId + "' in table '" + this.tableName
-					+ "' cannot be read; it was left unchanged, repair or delete that row: " + ex.getMessage(), ex);
+			// Starting over from the configured start position would replay or skip
+			// changes, so
+			// the stream must stop here and the row is left for an operator to repair or
+			// delete.
+			throw new OffsetStoreException(
+					"Stored position of stream '" + streamId + "' in table '" + this.tableName
+							+ "' cannot be read; it was left unchanged, repair or delete that row: " + ex.getMessage(),
+					ex);
 		}
 	}
 
@@ -195,7 +206,8 @@ public class JdbcOffsetRepository implements OffsetRepository {
 			upsert(streamId, json);
 		}
 		catch (DuplicateKeyException ex) {
-			// Another writer inserted the first row of this stream between our update and insert:
+			// Another writer inserted the first row of this stream between our update and
+			// insert:
 			// the row exists now, so one more update settles it.
 			try {
 				this.jdbc.update(this.updateSql, json, streamId);
@@ -217,14 +229,18 @@ public class JdbcOffsetRepository implements OffsetRepository {
 					+ " (stream_id, position, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP)"
 					+ " ON CONFLICT (stream_id) DO UPDATE SET position = EXCLUDED.position, updated_at = EXCLUDED.updated_at",
 					streamId, json);
-			// The value is bound twice rather than read back with VALUES(), which MySQL 8 deprecates
+			// The value is bound twice rather than read back with VALUES(), which MySQL 8
+			// deprecates
 			// and whose replacement MariaDB does not understand.
-			case MYSQL -> this.jdbc.update("INSERT INTO " + this.tableName
-					+ " (stream_id, position, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP(3))"
-					+ " ON DUPLICATE KEY UPDATE position = ?, updated_at = CURRENT_TIMESTAMP(3)", streamId, json, json);
-			case H2 -> this.jdbc.update("MERGE INTO " + this.tableName
-					+ " (stream_id, position, updated_at) KEY (stream_id) VALUES (?, ?, CURRENT_TIMESTAMP)", streamId,
-					json);
+			case MYSQL -> this.jdbc.update(
+					"INSERT INTO " + this.tableName
+							+ " (stream_id, position, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP(3))"
+							+ " ON DUPLICATE KEY UPDATE position = ?, updated_at = CURRENT_TIMESTAMP(3)",
+					streamId, json, json);
+			case H2 -> this.jdbc.update(
+					"MERGE INTO " + this.tableName
+							+ " (stream_id, position, updated_at) KEY (stream_id) VALUES (?, ?, CURRENT_TIMESTAMP)",
+					streamId, json);
 			default -> {
 				if (this.jdbc.update(this.updateSql, json, streamId) == 0) {
 					this.jdbc.update(this.insertSql, streamId, json);
@@ -240,7 +256,8 @@ public class JdbcOffsetRepository implements OffsetRepository {
 		try {
 			this.jdbc.execute((ConnectionCallback<Void>) (connection) -> {
 				if (!connection.getAutoCommit()) {
-					// The caller's transaction: the row lock and the write belong to it, and so does
+					// The caller's transaction: the row lock and the write belong to it,
+					// and so does
 					// the rollback when the save is refused.
 					compareAndWrite(connection, streamId, expected, position);
 					return null;
@@ -261,8 +278,10 @@ public class JdbcOffsetRepository implements OffsetRepository {
 			});
 		}
 		catch (DuplicateKeyException | ConcurrencyFailureException ex) {
-			// Another writer inserted the first row, or held or changed the row so that this
-			// transaction was refused: either way the position is no longer what was expected.
+			// Another writer inserted the first row, or held or changed the row so that
+			// this
+			// transaction was refused: either way the position is no longer what was
+			// expected.
 			throw PositionConflictException.concurrentWrite(streamId, position, expected, ex);
 		}
 		catch (DataAccessException ex) {
@@ -278,7 +297,8 @@ public class JdbcOffsetRepository implements OffsetRepository {
 			this.dialect = dialect;
 		}
 		if (dialect == Dialect.GENERIC) {
-			// Not every database has SELECT ... FOR UPDATE; an UPDATE locks the row everywhere.
+			// Not every database has SELECT ... FOR UPDATE; an UPDATE locks the row
+			// everywhere.
 			execute(connection, this.touchSql, streamId);
 		}
 		String storedJson = null;
@@ -294,7 +314,8 @@ public class JdbcOffsetRepository implements OffsetRepository {
 			}
 		}
 		if (exists && expected != null && expected.toJson().equals(storedJson)) {
-			// The usual case, settled without parsing: the row holds what this instance wrote.
+			// The usual case, settled without parsing: the row holds what this instance
+			// wrote.
 			execute(connection, this.updateSql, position.toJson(), streamId);
 			return;
 		}
@@ -352,7 +373,8 @@ public class JdbcOffsetRepository implements OffsetRepository {
 		if (dialect == null) {
 			// Looked up on first use rather than in the constructor, so that creating the
 			// repository does not need a reachable database.
-			dialect = this.jdbc.execute((ConnectionCallback<Dialect>) (connection) -> Dialect.of(connection.getMetaData()));
+			dialect = this.jdbc
+				.execute((ConnectionCallback<Dialect>) (connection) -> Dialect.of(connection.getMetaData()));
 			this.dialect = dialect;
 		}
 		return dialect;
@@ -364,9 +386,12 @@ public class JdbcOffsetRepository implements OffsetRepository {
 
 		POSTGRESQL("VARCHAR(255)", "TEXT", "TIMESTAMP"),
 
-		// A binary collation because the usual ones ignore case and accents, which would make
-		// streams "Orders" and "orders" share one position. MEDIUMTEXT because TEXT stops at
-		// 64 KiB, which a position with many shards and GTID sets can exceed. DATETIME because
+		// A binary collation because the usual ones ignore case and accents, which would
+		// make
+		// streams "Orders" and "orders" share one position. MEDIUMTEXT because TEXT stops
+		// at
+		// 64 KiB, which a position with many shards and GTID sets can exceed. DATETIME
+		// because
 		// TIMESTAMP ends in 2038 and gets implicit defaults.
 		MYSQL("VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", "MEDIUMTEXT CHARACTER SET utf8mb4",
 				"DATETIME(3)"),

@@ -18,7 +18,8 @@ import org.springframework.jdbc.core.JdbcOperations;
  * first_run_at TIMESTAMP
  * </pre>
  *
- * <p>In another table than the offsets, it survives the offset table being truncated or the
+ * <p>
+ * In another table than the offsets, it survives the offset table being truncated or the
  * offset store (Redis) losing its data; not the loss of its own database.
  */
 public class JdbcStreamRunMarker implements StreamRunMarker {
@@ -37,8 +38,8 @@ public class JdbcStreamRunMarker implements StreamRunMarker {
 	/**
 	 * Create a marker on the given table.
 	 * @param jdbc the JDBC operations, typically a {@code JdbcTemplate}
-	 * @param tableName the table name, optionally qualified by a schema; letters, digits and
-	 * underscores only
+	 * @param tableName the table name, optionally qualified by a schema; letters, digits
+	 * and underscores only
 	 * @throws IllegalArgumentException if the table name is not a plain identifier
 	 */
 	public JdbcStreamRunMarker(JdbcOperations jdbc, String tableName) {
@@ -50,7 +51,9 @@ public class JdbcStreamRunMarker implements StreamRunMarker {
 		this.tableName = tableName;
 	}
 
-	/** @return the table this marker uses */
+	/**
+	 * @return the table this marker uses
+	 */
 	public String getTableName() {
 		return this.tableName;
 	}
@@ -61,7 +64,8 @@ public class JdbcStreamRunMarker implements StreamRunMarker {
 	 * @throws OffsetStoreException if the table cannot be created
 	 */
 	public void createTableIfMissing() {
-		// A binary collation on MySQL/MariaDB, as for the offset table: streams differing in case are
+		// A binary collation on MySQL/MariaDB, as for the offset table: streams differing
+		// in case are
 		// different streams.
 		boolean mysql = isMysql();
 		String ddl = "CREATE TABLE IF NOT EXISTS " + this.tableName + " (stream_id VARCHAR(255)"
@@ -71,7 +75,8 @@ public class JdbcStreamRunMarker implements StreamRunMarker {
 			this.jdbc.execute(ddl);
 		}
 		catch (DataAccessException ex) {
-			// Two applications starting together can both pass IF NOT EXISTS (PostgreSQL).
+			// Two applications starting together can both pass IF NOT EXISTS
+			// (PostgreSQL).
 			try {
 				this.jdbc.queryForList("SELECT stream_id FROM " + this.tableName + " WHERE 1 = 0", String.class);
 			}
@@ -95,7 +100,8 @@ public class JdbcStreamRunMarker implements StreamRunMarker {
 			return;
 		}
 		try {
-			this.jdbc.update("INSERT INTO " + this.tableName + " (stream_id, first_run_at) VALUES (?, CURRENT_TIMESTAMP)",
+			this.jdbc.update(
+					"INSERT INTO " + this.tableName + " (stream_id, first_run_at) VALUES (?, CURRENT_TIMESTAMP)",
 					streamId);
 		}
 		catch (DuplicateKeyException ex) {

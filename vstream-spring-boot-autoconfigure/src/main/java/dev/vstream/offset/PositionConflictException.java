@@ -4,10 +4,11 @@ import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A position save refused by {@link OffsetRepository#compareAndSave} because the stored position
- * is not the one the caller expected: another instance with the same stream id saved one meanwhile
- * (or the position was reset). Nothing was written; the caller must not commit work that the new
- * position was to cover, since the other instance handled it too.
+ * A position save refused by {@link OffsetRepository#compareAndSave} because the stored
+ * position is not the one the caller expected: another instance with the same stream id
+ * saved one meanwhile (or the position was reset). Nothing was written; the caller must
+ * not commit work that the new position was to cover, since the other instance handled it
+ * too.
  */
 public class PositionConflictException extends SaveRefusedException {
 
@@ -21,7 +22,8 @@ public class PositionConflictException extends SaveRefusedException {
 	 * Create an exception for a stored position that differs from the expected one.
 	 * @param streamId the stream id
 	 * @param position the position that was not saved
-	 * @param expected the position the caller expected to be stored, {@code null} for none
+	 * @param expected the position the caller expected to be stored, {@code null} for
+	 * none
 	 * @param stored the position found stored, {@code null} for none
 	 */
 	public PositionConflictException(String streamId, StreamPosition position, @Nullable StreamPosition expected,
@@ -41,9 +43,9 @@ public class PositionConflictException extends SaveRefusedException {
 	}
 
 	/**
-	 * A conflict found by the store itself while the position was being written: another writer
-	 * created or changed the stored position concurrently (a duplicate first row, a lock or
-	 * serialization failure), so what it stores now is not known here.
+	 * A conflict found by the store itself while the position was being written: another
+	 * writer created or changed the stored position concurrently (a duplicate first row,
+	 * a lock or serialization failure), so what it stores now is not known here.
 	 */
 	static PositionConflictException concurrentWrite(String streamId, StreamPosition position,
 			@Nullable StreamPosition expected, Throwable cause) {
@@ -55,20 +57,24 @@ public class PositionConflictException extends SaveRefusedException {
 		return (position != null) ? position.toString() : "none";
 	}
 
-	/** @return the id of the stream whose position was not saved */
+	/**
+	 * @return the id of the stream whose position was not saved
+	 */
 	public String getStreamId() {
 		return this.streamId;
 	}
 
-	/** @return the position the caller expected to be stored, {@code null} for none */
+	/**
+	 * @return the position the caller expected to be stored, {@code null} for none
+	 */
 	public @Nullable StreamPosition getExpected() {
 		return this.expected;
 	}
 
 	/**
 	 * The position found stored.
-	 * @return that position; {@code null} when none was stored, or when a concurrent write was
-	 * detected without reading it
+	 * @return that position; {@code null} when none was stored, or when a concurrent
+	 * write was detected without reading it
 	 */
 	public @Nullable StreamPosition getStored() {
 		return this.stored;

@@ -17,14 +17,17 @@ import org.springframework.data.redis.core.script.RedisScript;
  * Stores positions in Redis, as the JSON form of the position in a string value under
  * {@code <prefix><streamId>} (by default {@value #DEFAULT_KEY_PREFIX}{@code <streamId>}).
  *
- * <p>A key of that name that holds another Redis type is not ours: {@link #load} and
+ * <p>
+ * A key of that name that holds another Redis type is not ours: {@link #load} and
  * {@link #save} then fail with {@link OffsetStoreException} and leave it as it is.
  *
- * <p>{@link #compareAndSave} is a Lua script: the comparison with the expected position and the
- * write are one atomic step on the server.
+ * <p>
+ * {@link #compareAndSave} is a Lua script: the comparison with the expected position and
+ * the write are one atomic step on the server.
  *
- * <p>Positions must survive a Redis restart, so the server should persist its data (RDB or AOF)
- * and must not evict these keys.
+ * <p>
+ * Positions must survive a Redis restart, so the server should persist its data (RDB or
+ * AOF) and must not evict these keys.
  */
 public class RedisOffsetRepository implements OffsetRepository {
 
@@ -34,9 +37,10 @@ public class RedisOffsetRepository implements OffsetRepository {
 	public static final String DEFAULT_KEY_PREFIX = "vstream:offset:";
 
 	/**
-	 * KEYS[1] the position key; ARGV[1] the expected JSON, ARGV[2] the new JSON, ARGV[3] "1" when
-	 * a position is expected, "0" when none is. Returns {1} when written, else {0, stored value}
-	 * ({0} when nothing is stored). GET fails with WRONGTYPE on foreign data, which stays as it is.
+	 * KEYS[1] the position key; ARGV[1] the expected JSON, ARGV[2] the new JSON, ARGV[3]
+	 * "1" when a position is expected, "0" when none is. Returns {1} when written, else
+	 * {0, stored value} ({0} when nothing is stored). GET fails with WRONGTYPE on foreign
+	 * data, which stays as it is.
 	 */
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> COMPARE_AND_SET = new DefaultRedisScript<>("""
@@ -99,10 +103,14 @@ public class RedisOffsetRepository implements OffsetRepository {
 			return Optional.of(StreamPosition.fromJson(stored));
 		}
 		catch (IllegalArgumentException ex) {
-			// Starting over from the configured start position would replay or skip changes, so
-			// the stream must stop here and the key is left for an operator to repair or delete.
-			throw new OffsetStoreException("Stored position of stream '" + streamId + "' in Redis key '" + key
-					+ "' cannot be read; it was left unchanged, repair or delete that key: " + ex.getMessage(), ex);
+			// Starting over from the configured start position would replay or skip
+			// changes, so
+			// the stream must stop here and the key is left for an operator to repair or
+			// delete.
+			throw new OffsetStoreException(
+					"Stored position of stream '" + streamId + "' in Redis key '" + key
+							+ "' cannot be read; it was left unchanged, repair or delete that key: " + ex.getMessage(),
+					ex);
 		}
 	}
 
@@ -112,8 +120,10 @@ public class RedisOffsetRepository implements OffsetRepository {
 		Objects.requireNonNull(position, "position");
 		String json = position.toJson();
 		try {
-			// GETSET rather than SET: SET replaces a value of any type, GETSET refuses (WRONGTYPE)
-			// when the key holds something that is not a string, so foreign data is never lost.
+			// GETSET rather than SET: SET replaces a value of any type, GETSET refuses
+			// (WRONGTYPE)
+			// when the key holds something that is not a string, so foreign data is never
+			// lost.
 			this.redis.opsForValue().getAndSet(key, json);
 		}
 		catch (DataAccessException ex) {
@@ -150,7 +160,8 @@ public class RedisOffsetRepository implements OffsetRepository {
 							ex);
 				}
 				if (attempt == 0 && stored.equals(expected)) {
-					// The same position in another JSON form (written by an earlier version): compare
+					// The same position in another JSON form (written by an earlier
+					// version): compare
 					// against the stored text itself.
 					expectedJson = storedJson;
 					continue;
@@ -174,14 +185,17 @@ public class RedisOffsetRepository implements OffsetRepository {
 	private OffsetStoreException failure(String what, String key, DataAccessException ex) {
 		String type = wrongType(key);
 		if (type != null) {
-			return new OffsetStoreException(what + ": Redis key '" + key + "' holds a " + type
-					+ ", not a stored position; it was left unchanged, remove it or use another key prefix", ex);
+			return new OffsetStoreException(
+					what + ": Redis key '" + key + "' holds a " + type
+							+ ", not a stored position; it was left unchanged, remove it or use another key prefix",
+					ex);
 		}
 		return new OffsetStoreException(what + " in Redis key '" + key + "': " + ex.getMessage(), ex);
 	}
 
 	/**
-	 * Name the Redis type of a key that does not hold a string, only to explain a failure.
+	 * Name the Redis type of a key that does not hold a string, only to explain a
+	 * failure.
 	 */
 	private @Nullable String wrongType(String key) {
 		try {

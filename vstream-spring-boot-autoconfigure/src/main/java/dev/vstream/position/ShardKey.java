@@ -6,13 +6,14 @@ import binlogdata.Binlogdata.KeyspaceShard;
 import binlogdata.Binlogdata.ShardGtid;
 
 /**
- * One shard of a keyspace, written {@code keyspace/shard} (for example {@code customer/-80}), as
- * in logs, lock keys and the ids of single-shard streams ({@code <streamId>@<keyspace>/<shard>}).
- * Keyspace names contain no {@code /} and shard names no {@code @}, so both forms parse back
- * unambiguously.
+ * One shard of a keyspace, written {@code keyspace/shard} (for example
+ * {@code customer/-80}), as in logs, lock keys and the ids of single-shard streams
+ * ({@code <streamId>@<keyspace>/<shard>}). Keyspace names contain no {@code /} and shard
+ * names no {@code @}, so both forms parse back unambiguously.
  *
  * @param keyspace the keyspace
- * @param shard the shard name (for example {@code -80}, or {@code 0} for an unsharded keyspace)
+ * @param shard the shard name (for example {@code -80}, or {@code 0} for an unsharded
+ * keyspace)
  */
 public record ShardKey(String keyspace, String shard) {
 

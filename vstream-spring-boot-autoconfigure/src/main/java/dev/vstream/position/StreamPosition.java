@@ -10,12 +10,14 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 
 /**
- * An immutable position in a VStream: vtgate's {@code VGtid}, one entry per keyspace and shard,
- * including the copy phase's last primary keys ({@code table_p_ks}). Resuming a stream from a
- * position delivers exactly the changes after it.
+ * An immutable position in a VStream: vtgate's {@code VGtid}, one entry per keyspace and
+ * shard, including the copy phase's last primary keys ({@code table_p_ks}). Resuming a
+ * stream from a position delivers exactly the changes after it.
  *
- * <p>The JSON form ({@link #toJson()} / {@link #fromJson(String)}) is protobuf's canonical JSON
- * mapping of {@code VGtid}, so stored positions stay readable and survive proto field additions.
+ * <p>
+ * The JSON form ({@link #toJson()} / {@link #fromJson(String)}) is protobuf's canonical
+ * JSON mapping of {@code VGtid}, so stored positions stay readable and survive proto
+ * field additions.
  */
 public final class StreamPosition {
 
@@ -57,7 +59,8 @@ public final class StreamPosition {
 			}
 			for (ShardGtid shardGtid : parsed.getShardGtidsList()) {
 				if (shardGtid.getKeyspace().isEmpty()) {
-					throw new IllegalArgumentException("Stored position has a shard without keyspace: " + abbreviate(json));
+					throw new IllegalArgumentException(
+							"Stored position has a shard without keyspace: " + abbreviate(json));
 				}
 			}
 			return new StreamPosition(parsed);

@@ -1,11 +1,13 @@
 /**
- * Stream positions, the bottom layer: a {@link dev.vstream.position.StreamPosition} is vtgate's
- * VGtid (a GTID set per keyspace and shard, with the copy phase's last primary keys), made of
- * {@link dev.vstream.position.ShardPosition}s, and a {@link dev.vstream.position.StartPosition}
- * says where a stream without a saved position starts. Every other package may use these types;
- * this package depends on none of them (only on the Vitess protocol classes).
+ * Stream positions, the bottom layer: a {@link dev.vstream.position.StreamPosition} is
+ * vtgate's VGtid (a GTID set per keyspace and shard, with the copy phase's last primary
+ * keys), made of {@link dev.vstream.position.ShardPosition}s, and a
+ * {@link dev.vstream.position.StartPosition} says where a stream without a saved position
+ * starts. Every other package may use these types; this package depends on none of them
+ * (only on the Vitess protocol classes).
  *
- * <p>Layering: the bottom; depends on no other package of the starter.
+ * <p>
+ * Layering: the bottom; depends on no other package of the starter.
  */
 @NullMarked
 package dev.vstream.position;

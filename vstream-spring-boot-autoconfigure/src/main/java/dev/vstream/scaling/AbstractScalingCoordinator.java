@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * What the coordinators share: the configured stream, the lock fence, and the lifecycle settings
- * (they start and stop in the streams' phase, in place of the streams they run).
+ * What the coordinators share: the configured stream, the lock fence, and the lifecycle
+ * settings (they start and stop in the streams' phase, in place of the streams they run).
  */
 abstract class AbstractScalingCoordinator implements SmartLifecycle, ScalingCoordinator {
 
@@ -32,14 +32,17 @@ abstract class AbstractScalingCoordinator implements SmartLifecycle, ScalingCoor
 		return this.stream.getId();
 	}
 
-	/** @return the fence of the lock store */
+	/**
+	 * @return the fence of the lock store
+	 */
 	final LockFence fence() {
 		return this.fence;
 	}
 
 	/**
-	 * The instance holding a lock, as the store says; when the store cannot be read, this instance
-	 * if it believes it holds the lock, else nobody, so that the status still answers.
+	 * The instance holding a lock, as the store says; when the store cannot be read, this
+	 * instance if it believes it holds the lock, else nobody, so that the status still
+	 * answers.
 	 * @param lockKey the lock
 	 * @param held whether this instance believes it holds the lock
 	 * @return the owner's instance id, or {@code null}

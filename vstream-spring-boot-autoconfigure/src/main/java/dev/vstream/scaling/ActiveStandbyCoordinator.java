@@ -20,11 +20,12 @@ import org.springframework.integration.support.locks.LockRegistry;
 
 /**
  * Active-standby: every instance runs a {@link LockRegistryLeaderInitiator} on the lock
- * {@link #lockKey(String) vstream:&lt;streamId&gt;}; the instance granted leadership starts the
- * stream, the others wait and take over once the leader releases the lock (shutdown) or lets it
- * expire (crash: within the lock's lease plus one heartbeat). The stream's position saves must be
- * fenced with the same lock ({@link LockFence#fenced}), so that a leader that lost the lock
- * unnoticed cannot overwrite its successor's position.
+ * {@link #lockKey(String) vstream:&lt;streamId&gt;}; the instance granted leadership
+ * starts the stream, the others wait and take over once the leader releases the lock
+ * (shutdown) or lets it expire (crash: within the lock's lease plus one heartbeat). The
+ * stream's position saves must be fenced with the same lock ({@link LockFence#fenced}),
+ * so that a leader that lost the lock unnoticed cannot overwrite its successor's
+ * position.
  */
 public class ActiveStandbyCoordinator extends AbstractScalingCoordinator {
 
@@ -50,7 +51,8 @@ public class ActiveStandbyCoordinator extends AbstractScalingCoordinator {
 	 * {@link #lockKey(String)}
 	 * @param locks the lock registry
 	 * @param fence the fence of that registry's store
-	 * @param heartbeat how often the leader renews its lock, and a standby tries to take it
+	 * @param heartbeat how often the leader renews its lock, and a standby tries to take
+	 * it
 	 * @param lease the locks' lease (how long a shutdown may wait for the lock's release)
 	 */
 	public ActiveStandbyCoordinator(VStreamContainer container, LockRegistry<?> locks, LockFence fence,
@@ -76,7 +78,9 @@ public class ActiveStandbyCoordinator extends AbstractScalingCoordinator {
 		return "vstream:" + streamId;
 	}
 
-	/** @return whether this instance is the active one */
+	/**
+	 * @return whether this instance is the active one
+	 */
 	public boolean isLeader() {
 		return this.initiator.getContext().isLeader();
 	}
@@ -90,8 +94,8 @@ public class ActiveStandbyCoordinator extends AbstractScalingCoordinator {
 	public ScalingStatus status() {
 		boolean leader = isLeader();
 		String owner = owner(this.lockKey, leader);
-		return new ScalingStatus(getStreamId(), ScalingMode.ACTIVE_STANDBY, fence().instanceId(),
-				List.of(new ScalingStatus.Ownership("", "", owner, leader, leader ? this.container.getState().name() : null)));
+		return new ScalingStatus(getStreamId(), ScalingMode.ACTIVE_STANDBY, fence().instanceId(), List
+			.of(new ScalingStatus.Ownership("", "", owner, leader, leader ? this.container.getState().name() : null)));
 	}
 
 	@Override
@@ -103,9 +107,10 @@ public class ActiveStandbyCoordinator extends AbstractScalingCoordinator {
 	}
 
 	/**
-	 * A save refused by the fence fails the stream while the initiator may still see this instance
-	 * as the leader (its lease ran out unnoticed and it renewed it since): give leadership up, so
-	 * that the stream is stopped and restarted from the saved position by whoever is elected.
+	 * A save refused by the fence fails the stream while the initiator may still see this
+	 * instance as the leader (its lease ran out unnoticed and it renewed it since): give
+	 * leadership up, so that the stream is stopped and restarted from the saved position
+	 * by whoever is elected.
 	 */
 	private void yieldIfFenced() {
 		if (isLeader() && this.container.getState() == StreamState.FAILED
@@ -126,11 +131,14 @@ public class ActiveStandbyCoordinator extends AbstractScalingCoordinator {
 		this.initiator.stop();
 		this.container.stop();
 		if (leading) {
-			// The initiator releases the lock on its own thread: wait for it, so that the standby
-			// takes over at once instead of after the lease, and before the store shuts down.
+			// The initiator releases the lock on its own thread: wait for it, so that the
+			// standby
+			// takes over at once instead of after the lease, and before the store shuts
+			// down.
 			try {
 				if (!this.revoked.await(this.lease.toMillis(), TimeUnit.MILLISECONDS)) {
-					logger.warn("Stream '" + getStreamId() + "' did not release its lock in time; it expires after the lease");
+					logger.warn("Stream '" + getStreamId()
+							+ "' did not release its lock in time; it expires after the lease");
 				}
 			}
 			catch (InterruptedException ex) {

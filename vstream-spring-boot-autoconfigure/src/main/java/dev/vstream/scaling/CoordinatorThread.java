@@ -14,9 +14,10 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * The one thread on which a coordinator does its periodic work, on a single-thread
- * {@link ThreadPoolTaskScheduler}: the locks of Spring Integration's registries belong to the
- * thread that took them, so the rounds that take and renew them and the final task that releases
- * them must all run on the same thread. One instance serves one start; a restart makes a new one.
+ * {@link ThreadPoolTaskScheduler}: the locks of Spring Integration's registries belong to
+ * the thread that took them, so the rounds that take and renew them and the final task
+ * that releases them must all run on the same thread. One instance serves one start; a
+ * restart makes a new one.
  */
 final class CoordinatorThread {
 
@@ -31,20 +32,21 @@ final class CoordinatorThread {
 	/**
 	 * Create a stopped thread.
 	 * @param name the thread's name (prefix)
-	 * @param daemon whether the thread lets the JVM exit; a non-daemon one keeps an application
-	 * without other work alive, like a stream's own thread
+	 * @param daemon whether the thread lets the JVM exit; a non-daemon one keeps an
+	 * application without other work alive, like a stream's own thread
 	 */
 	CoordinatorThread(String name, boolean daemon) {
 		this.scheduler.setPoolSize(1);
 		this.scheduler.setThreadNamePrefix(name + "-");
 		this.scheduler.setDaemon(daemon);
-		// Shut down without interrupting the round in progress and without cancelling the last task.
+		// Shut down without interrupting the round in progress and without cancelling the
+		// last task.
 		this.scheduler.setWaitForTasksToCompleteOnShutdown(true);
 	}
 
 	/**
-	 * Run a round now and then, each after the previous one ended. A round that throws is logged
-	 * by the scheduler and the next one runs all the same.
+	 * Run a round now and then, each after the previous one ended. A round that throws is
+	 * logged by the scheduler and the next one runs all the same.
 	 * @param round the work of one round
 	 * @param initialDelay how long before the first round
 	 * @param interval the pause between the end of a round and the start of the next
@@ -58,10 +60,11 @@ final class CoordinatorThread {
 	}
 
 	/**
-	 * Stop the rounds (one in progress ends first), run a last task on the thread and end it.
+	 * Stop the rounds (one in progress ends first), run a last task on the thread and end
+	 * it.
 	 * @param last the last task, {@code null} for none
-	 * @param await whether to wait for the round in progress and the last task to end (not done
-	 * when called from the thread itself, which finishes them after returning)
+	 * @param await whether to wait for the round in progress and the last task to end
+	 * (not done when called from the thread itself, which finishes them after returning)
 	 */
 	synchronized void stop(@Nullable Runnable last, boolean await) {
 		ScheduledFuture<?> scheduled = this.rounds;

@@ -7,14 +7,15 @@ import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The view of an {@link OffsetRepository} that a {@link LockFence} hands out: loads and deletes
- * go to the repository as they are, and every write goes through {@link #save}, which the fence
- * implements as one atomic check-and-write in its store.
+ * The view of an {@link OffsetRepository} that a {@link LockFence} hands out: loads and
+ * deletes go to the repository as they are, and every write goes through {@link #save},
+ * which the fence implements as one atomic check-and-write in its store.
  *
- * <p>{@link #compareAndSave} is fenced too, and is where a stream's saves arrive: it must never
- * reach the repository's own compare-and-set, which knows nothing of the lock. The lock already
- * makes this instance the only writer of the position, so the write is not compared as well
- * (as before the repositories had a compare-and-set).
+ * <p>
+ * {@link #compareAndSave} is fenced too, and is where a stream's saves arrive: it must
+ * never reach the repository's own compare-and-set, which knows nothing of the lock. The
+ * lock already makes this instance the only writer of the position, so the write is not
+ * compared as well (as before the repositories had a compare-and-set).
  */
 abstract class FencedOffsetRepository implements OffsetRepository {
 
@@ -31,8 +32,8 @@ abstract class FencedOffsetRepository implements OffsetRepository {
 	}
 
 	/**
-	 * Write the position only while this instance holds the lock, checked atomically with the
-	 * write.
+	 * Write the position only while this instance holds the lock, checked atomically with
+	 * the write.
 	 * @throws LockLostException when the lock is not held; nothing was written
 	 */
 	@Override
@@ -53,12 +54,16 @@ abstract class FencedOffsetRepository implements OffsetRepository {
 		this.offsets.delete(streamId);
 	}
 
-	/** @return the repository the positions are written to */
+	/**
+	 * @return the repository the positions are written to
+	 */
 	protected final OffsetRepository offsets() {
 		return this.offsets;
 	}
 
-	/** @return the key of the lock that fences the writes */
+	/**
+	 * @return the key of the lock that fences the writes
+	 */
 	protected final String lockKey() {
 		return this.lockKey;
 	}

@@ -24,21 +24,24 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Fences position saves with the lock rows of Spring Integration's {@code DefaultLockRepository}
- * ({@code <prefix>LOCK}, by default {@code INT_LOCK}): in one transaction, the lock row is read
- * with {@code SELECT ... FOR UPDATE} and must name this instance ({@code CLIENT_ID}, the id given
- * to the repository) with an {@code EXPIRED_AFTER} not passed; only then is the position written.
- * The row lock makes another instance's takeover ({@code UPDATE} of that row) wait for the save's
- * commit, so a takeover and a stale save cannot interleave.
+ * Fences position saves with the lock rows of Spring Integration's
+ * {@code DefaultLockRepository} ({@code <prefix>LOCK}, by default {@code INT_LOCK}): in
+ * one transaction, the lock row is read with {@code SELECT ... FOR UPDATE} and must name
+ * this instance ({@code CLIENT_ID}, the id given to the repository) with an
+ * {@code EXPIRED_AFTER} not passed; only then is the position written. The row lock makes
+ * another instance's takeover ({@code UPDATE} of that row) wait for the save's commit, so
+ * a takeover and a stale save cannot interleave.
  *
- * <p>The offsets must live in the same database, through the same {@link DataSource} as the
- * transaction manager (a {@link dev.vstream.offset.JdbcOffsetRepository} on it), for the save to
- * join the transaction. When the stream's own transaction (listener work and position) is active,
- * the check joins it.
+ * <p>
+ * The offsets must live in the same database, through the same {@link DataSource} as the
+ * transaction manager (a {@link dev.vstream.offset.JdbcOffsetRepository} on it), for the
+ * save to join the transaction. When the stream's own transaction (listener work and
+ * position) is active, the check joins it.
  */
 public class JdbcLockFence implements LockFence {
 
-	private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
+	private static final Pattern PREFIX = Pattern
+		.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
 
 	private final JdbcTemplate jdbc;
 
@@ -56,8 +59,8 @@ public class JdbcLockFence implements LockFence {
 	 * Create a fence.
 	 * @param dataSource the database holding the lock table and the offsets
 	 * @param transactionManager a transaction manager of that DataSource
-	 * @param instanceId the id given to the {@code DefaultLockRepository} of this instance (at most
-	 * 36 characters, the width of {@code CLIENT_ID})
+	 * @param instanceId the id given to the {@code DefaultLockRepository} of this
+	 * instance (at most 36 characters, the width of {@code CLIENT_ID})
 	 * @param tablePrefix the lock repository's table prefix ({@code INT_} by default)
 	 * @param region the lock repository's region ({@code DEFAULT} by default)
 	 */
@@ -80,20 +83,22 @@ public class JdbcLockFence implements LockFence {
 		return this.instanceId;
 	}
 
-	/** @return the lock table, {@code <prefix>LOCK} */
+	/**
+	 * @return the lock table, {@code <prefix>LOCK}
+	 */
 	public String getTable() {
 		return this.table;
 	}
 
 	/**
-	 * Create the lock table of Spring Integration's {@code DefaultLockRepository} unless it exists
-	 * (H2, PostgreSQL, MySQL and MariaDB; elsewhere use Spring Integration's
+	 * Create the lock table of Spring Integration's {@code DefaultLockRepository} unless
+	 * it exists (H2, PostgreSQL, MySQL and MariaDB; elsewhere use Spring Integration's
 	 * {@code schema-*.sql}). Safe to call from several instances at once.
 	 * @throws OffsetStoreException when the table can neither be created nor found
 	 */
 	public void createTableIfMissing() {
-		String timestamp = this.jdbc.execute((ConnectionCallback<String>) (connection) -> timestampType(
-				connection.getMetaData()));
+		String timestamp = this.jdbc
+			.execute((ConnectionCallback<String>) (connection) -> timestampType(connection.getMetaData()));
 		String ddl = "CREATE TABLE IF NOT EXISTS " + this.table + " (LOCK_KEY CHAR(36) NOT NULL, "
 				+ "REGION VARCHAR(100) NOT NULL, CLIENT_ID CHAR(36), CREATED_DATE " + timestamp + " NOT NULL, "
 				+ "EXPIRED_AFTER " + timestamp + " NOT NULL, CONSTRAINT " + this.table.replace('.', '_')
@@ -102,7 +107,8 @@ public class JdbcLockFence implements LockFence {
 			this.jdbc.execute(ddl);
 		}
 		catch (DataAccessException ex) {
-			// Instances starting together can race past IF NOT EXISTS; the table exists either way.
+			// Instances starting together can race past IF NOT EXISTS; the table exists
+			// either way.
 			try {
 				this.jdbc.queryForList("SELECT LOCK_KEY FROM " + this.table + " WHERE 1 = 0");
 			}
@@ -120,8 +126,8 @@ public class JdbcLockFence implements LockFence {
 	@Override
 	public OffsetRepository fenced(String lockKey, OffsetRepository offsets) {
 		if (!(offsets instanceof JdbcOffsetRepository)) {
-			throw new IllegalArgumentException("A JDBC lock fence needs a JdbcOffsetRepository on the lock table's "
-					+ "database, not " + offsets);
+			throw new IllegalArgumentException(
+					"A JDBC lock fence needs a JdbcOffsetRepository on the lock table's " + "database, not " + offsets);
 		}
 		String path = UUIDConverter.getUUID(lockKey).toString();
 		return new FencedOffsetRepository(offsets, lockKey, this.instanceId) {
@@ -129,12 +135,14 @@ public class JdbcLockFence implements LockFence {
 			@Override
 			public void save(String streamId, StreamPosition position) {
 				JdbcLockFence.this.transactions.executeWithoutResult((status) -> {
-					// The repository's clock, as DefaultLockRepository compares EXPIRED_AFTER with it.
+					// The repository's clock, as DefaultLockRepository compares
+					// EXPIRED_AFTER with it.
 					List<String> held = JdbcLockFence.this.jdbc.queryForList(JdbcLockFence.this.checkSql, String.class,
 							JdbcLockFence.this.region, path, JdbcLockFence.this.instanceId,
 							LocalDateTime.now(ZoneOffset.UTC));
 					if (held.isEmpty()) {
-						// Thrown inside the transaction, so that a transaction it joined rolls back.
+						// Thrown inside the transaction, so that a transaction it joined
+						// rolls back.
 						throw lockLost(streamId, position);
 					}
 					offsets().save(streamId, position);
@@ -148,7 +156,8 @@ public class JdbcLockFence implements LockFence {
 	public @Nullable String owner(String lockKey) {
 		List<String> owners = this.jdbc.queryForList(
 				"SELECT CLIENT_ID FROM " + this.table + " WHERE REGION = ? AND LOCK_KEY = ? AND EXPIRED_AFTER >= ?",
-				String.class, this.region, UUIDConverter.getUUID(lockKey).toString(), LocalDateTime.now(ZoneOffset.UTC));
+				String.class, this.region, UUIDConverter.getUUID(lockKey).toString(),
+				LocalDateTime.now(ZoneOffset.UTC));
 		return owners.isEmpty() || owners.get(0) == null ? null : owners.get(0).trim();
 	}
 

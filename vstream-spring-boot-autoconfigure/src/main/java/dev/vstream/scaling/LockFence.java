@@ -4,10 +4,11 @@ import dev.vstream.offset.OffsetRepository;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Ties position saves to the ownership of a lock of a Spring Integration lock registry, in the
- * store that holds both: a save is written only while this instance holds the lock, checked
- * atomically with the write, so that an instance that lost its lock (lease expired during a
- * pause, store unreachable) cannot overwrite the position of the instance that took over.
+ * Ties position saves to the ownership of a lock of a Spring Integration lock registry,
+ * in the store that holds both: a save is written only while this instance holds the
+ * lock, checked atomically with the write, so that an instance that lost its lock (lease
+ * expired during a pause, store unreachable) cannot overwrite the position of the
+ * instance that took over.
  */
 public interface LockFence {
 
@@ -18,15 +19,17 @@ public interface LockFence {
 	String instanceId();
 
 	/**
-	 * Called right after this instance acquired a lock, before anything is saved under it.
+	 * Called right after this instance acquired a lock, before anything is saved under
+	 * it.
 	 * @param lockKey the key passed to the lock registry
 	 */
 	default void lockAcquired(String lockKey) {
 	}
 
 	/**
-	 * A view of a repository whose saves are refused with {@link LockLostException} unless this
-	 * instance holds the lock when the position is written. Loads and deletes are not fenced.
+	 * A view of a repository whose saves are refused with {@link LockLostException}
+	 * unless this instance holds the lock when the position is written. Loads and deletes
+	 * are not fenced.
 	 * @param lockKey the key passed to the lock registry
 	 * @param offsets the repository positions are saved in
 	 * @return the fenced repository

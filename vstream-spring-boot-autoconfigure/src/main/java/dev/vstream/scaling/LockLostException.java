@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A position save refused because this instance no longer holds the lock that guards the
- * position: another instance may own it now, and the position it saves must not be overwritten.
+ * position: another instance may own it now, and the position it saves must not be
+ * overwritten.
  */
 public class LockLostException extends SaveRefusedException {
 

@@ -17,15 +17,17 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.integration.support.locks.RenewableLockRegistry;
 
 /**
- * Fences position saves with the lock keys of Spring Integration's {@code RedisLockRegistry}
- * ({@code <registryKey>:<lockKey>}, holding the registry's client id while locked): a Lua script
- * writes the position only when the lock key still holds this instance's client id, so the check
- * and the write are one atomic step on the server.
+ * Fences position saves with the lock keys of Spring Integration's
+ * {@code RedisLockRegistry} ({@code <registryKey>:<lockKey>}, holding the registry's
+ * client id while locked): a Lua script writes the position only when the lock key still
+ * holds this instance's client id, so the check and the write are one atomic step on the
+ * server.
  *
- * <p>The registry does not publish its client id; it is read from the lock key right after the
- * first acquisition and confirmed with a renewal (which only succeeds for the holder). The client
- * id is mapped to the instance id in the hash {@code <registryKey>:instances}, so that every
- * instance can name the owner of a lock.
+ * <p>
+ * The registry does not publish its client id; it is read from the lock key right after
+ * the first acquisition and confirmed with a renewal (which only succeeds for the
+ * holder). The client id is mapped to the instance id in the hash
+ * {@code <registryKey>:instances}, so that every instance can name the owner of a lock.
  */
 public class RedisLockFence implements LockFence {
 
@@ -84,7 +86,8 @@ public class RedisLockFence implements LockFence {
 		if (value == null) {
 			throw new IllegalStateException("Lock '" + lockKey + "' expired right after it was acquired");
 		}
-		// Only the holder can renew: a value read after our lease had already passed to another
+		// Only the holder can renew: a value read after our lease had already passed to
+		// another
 		// instance would make this throw instead of being taken for our id.
 		this.locks.renewLock(lockKey, this.lease);
 		this.redis.opsForHash().put(this.registryKey + ":instances", value, this.instanceId);
@@ -107,8 +110,8 @@ public class RedisLockFence implements LockFence {
 							List.of(redisKey(lockKey), redisOffsets.keyFor(streamId)), client, position.toJson()) : 0L;
 				}
 				catch (DataAccessException ex) {
-					throw new OffsetStoreException("Cannot save the position of stream '" + streamId + "' in Redis key '"
-							+ redisOffsets.keyFor(streamId) + "': " + ex.getMessage(), ex);
+					throw new OffsetStoreException("Cannot save the position of stream '" + streamId
+							+ "' in Redis key '" + redisOffsets.keyFor(streamId) + "': " + ex.getMessage(), ex);
 				}
 				if (saved == null || saved != 1L) {
 					throw lockLost(streamId, position);

@@ -18,16 +18,17 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The reshard hand-over of a shard-distributed stream. Each shard stream stops at a reshard
- * journal (its position before the journal saved) and records, under its own position key and
- * fenced by its lock, the journal's positions of the new shards instead of its own: a hand-over
- * record. The participant that finds every participant handed over seeds the new shards'
- * positions and replaces the retired shards by the new ones in the {@link ShardRecord}; instances
- * then take the new shards like any other.
+ * The reshard hand-over of a shard-distributed stream. Each shard stream stops at a
+ * reshard journal (its position before the journal saved) and records, under its own
+ * position key and fenced by its lock, the journal's positions of the new shards instead
+ * of its own: a hand-over record. The participant that finds every participant handed
+ * over seeds the new shards' positions and replaces the retired shards by the new ones in
+ * the {@link ShardRecord}; instances then take the new shards like any other.
  */
 final class ReshardHandover implements ReshardHandler {
 
-	// The coordinator's log category, which the operators of a shard-distributed stream follow.
+	// The coordinator's log category, which the operators of a shard-distributed stream
+	// follow.
 	private static final Log logger = LogFactory.getLog(ShardDistributedCoordinator.class);
 
 	private final String streamId;
@@ -49,8 +50,8 @@ final class ReshardHandover implements ReshardHandler {
 	}
 
 	/**
-	 * Whether a position saved under a shard's key is a hand-over record: one that names other
-	 * shards than its own.
+	 * Whether a position saved under a shard's key is a hand-over record: one that names
+	 * other shards than its own.
 	 * @param shard the shard
 	 * @param position the position saved under its key
 	 * @return whether the shard was handed over
@@ -73,7 +74,8 @@ final class ReshardHandover implements ReshardHandler {
 			throw new IllegalStateException("Shard " + ownShard + " of stream '" + this.streamId
 					+ "' received a reshard journal without positions for keyspace '" + keyspace + "': " + journal);
 		}
-		// The shard stream's own (fenced) repository: refused if this instance lost the shard.
+		// The shard stream's own (fenced) repository: refused if this instance lost the
+		// shard.
 		container.getOffsetRepository().save(container.getId(), StreamPosition.of(handover.build()));
 		List<ShardKey> participants = new ArrayList<>();
 		for (KeyspaceShard ks : journal.getParticipantsList()) {

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param streamId the stream
  * @param mode the scaling mode
  * @param instanceId the id of this instance
- * @param shards one entry per lock: per shard in shard-distributed mode, one for the whole stream
- * in active-standby mode
+ * @param shards one entry per lock: per shard in shard-distributed mode, one for the
+ * whole stream in active-standby mode
  */
 public record ScalingStatus(String streamId, ScalingMode mode, String instanceId, List<Ownership> shards) {
 
@@ -26,7 +26,8 @@ public record ScalingStatus(String streamId, ScalingMode mode, String instanceId
 	 * @param shard the shard, empty for a whole stream (active-standby)
 	 * @param owner the instance holding the lock, {@code null} when nobody does
 	 * @param ownedHere whether this instance holds it
-	 * @param state the state of this instance's stream of it, {@code null} when not streamed here
+	 * @param state the state of this instance's stream of it, {@code null} when not
+	 * streamed here
 	 */
 	public record Ownership(String keyspace, String shard, @Nullable String owner, boolean ownedHere,
 			@Nullable String state) {

@@ -23,23 +23,26 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.integration.support.locks.RenewableLockRegistry;
 
 /**
- * Shard-distributed: each shard of the stream's keyspaces is owned by one instance at a time
- * through a per-shard lock ({@code vstream:<streamId>:<keyspace>/<shard>}), and each instance
- * streams the shards it owns, one {@link VStreamContainer#forShard single-shard stream} each, with
- * the position of each shard saved under {@code <streamId>@<keyspace>/<shard>}, fenced by the
- * shard's lock.
+ * Shard-distributed: each shard of the stream's keyspaces is owned by one instance at a
+ * time through a per-shard lock ({@code vstream:<streamId>:<keyspace>/<shard>}), and each
+ * instance streams the shards it owns, one {@link VStreamContainer#forShard single-shard
+ * stream} each, with the position of each shard saved under
+ * {@code <streamId>@<keyspace>/<shard>}, fenced by the shard's lock.
  *
- * <p>One thread per coordinator does all lock work (the registries' locks belong to the thread
- * that took them): every check interval it renews the locks it holds, stops the stream of a shard
- * whose lock it lost, and tries to take shards nobody holds (at most one per round, so that
- * instances starting together spread the shards, and never more than the configured maximum).
- * A crashed instance's locks expire after the lease; the others then take its shards over from the
- * saved positions.
+ * <p>
+ * One thread per coordinator does all lock work (the registries' locks belong to the
+ * thread that took them): every check interval it renews the locks it holds, stops the
+ * stream of a shard whose lock it lost, and tries to take shards nobody holds (at most
+ * one per round, so that instances starting together spread the shards, and never more
+ * than the configured maximum). A crashed instance's locks expire after the lease; the
+ * others then take its shards over from the saved positions.
  *
- * <p>The shards are recorded under {@code <streamId>#shards} ({@link ShardRecord}), from vtgate at
- * the first start ({@link ShardDiscovery}) and from reshard journals afterwards: each shard stream
- * asks vtgate to stop at a reshard and hands its shard over ({@link ReshardHandover}); instances
- * then take the new shards like any other, and release the retired ones.
+ * <p>
+ * The shards are recorded under {@code <streamId>#shards} ({@link ShardRecord}), from
+ * vtgate at the first start ({@link ShardDiscovery}) and from reshard journals
+ * afterwards: each shard stream asks vtgate to stop at a reshard and hands its shard over
+ * ({@link ReshardHandover}); instances then take the new shards like any other, and
+ * release the retired ones.
  */
 public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 
@@ -62,7 +65,10 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 	/** Shards streamed here; touched by the coordinator thread only, read by others. */
 	private final Map<ShardKey, Owned> owned = Collections.synchronizedMap(new LinkedHashMap<>());
 
-	/** Streams of lost shards still finishing their work: not restarted until they stopped. */
+	/**
+	 * Streams of lost shards still finishing their work: not restarted until they
+	 * stopped.
+	 */
 	private final Map<ShardKey, VStreamContainer> stopping = Collections.synchronizedMap(new LinkedHashMap<>());
 
 	private volatile List<ShardKey> shards = List.of();
@@ -75,14 +81,17 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 
 	/**
 	 * Create a coordinator.
-	 * @param template the stream whose listeners and settings each shard stream copies; never
-	 * started itself
+	 * @param template the stream whose listeners and settings each shard stream copies;
+	 * never started itself
 	 * @param locks the lock registry, with locks leased for {@code lease}
 	 * @param fence the fence of that registry's store
-	 * @param offsets where positions are saved (unfenced; each shard stream gets a fenced view)
+	 * @param offsets where positions are saved (unfenced; each shard stream gets a fenced
+	 * view)
 	 * @param discovery lists the shards of a keyspace
-	 * @param lease the lease of the locks: how long a crashed instance's shards stay unowned
-	 * @param checkInterval how often locks are renewed and free shards looked for; well below the lease
+	 * @param lease the lease of the locks: how long a crashed instance's shards stay
+	 * unowned
+	 * @param checkInterval how often locks are renewed and free shards looked for; well
+	 * below the lease
 	 * @param maxShards the most shards this instance streams, 0 for no limit
 	 */
 	public ShardDistributedCoordinator(VStreamContainer template, RenewableLockRegistry<?> locks, LockFence fence,
@@ -132,12 +141,16 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 		return ShardRecord.key(streamId);
 	}
 
-	/** @return the shards of the stream as {@code keyspace/shard}, as last read */
+	/**
+	 * @return the shards of the stream as {@code keyspace/shard}, as last read
+	 */
 	public List<String> getShards() {
 		return this.shards.stream().map(ShardKey::toString).toList();
 	}
 
-	/** @return the shards this instance streams now, as {@code keyspace/shard} */
+	/**
+	 * @return the shards this instance streams now, as {@code keyspace/shard}
+	 */
 	public Set<String> getOwnedShards() {
 		Set<String> shards = new LinkedHashSet<>();
 		owned().forEach((shard) -> shards.add(shard.toString()));
@@ -202,7 +215,8 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 			this.thread = null;
 		}
 		if (coordinator != null) {
-			// Released on the coordinator thread, which holds the locks, after its round in progress.
+			// Released on the coordinator thread, which holds the locks, after its round
+			// in progress.
 			coordinator.stop(this::releaseAll, true);
 		}
 	}
@@ -220,8 +234,9 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 			check();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Stream '" + getStreamId() + "' could not check its shards; trying again in "
-					+ this.checkInterval, ex);
+			logger.warn(
+					"Stream '" + getStreamId() + "' could not check its shards; trying again in " + this.checkInterval,
+					ex);
 		}
 	}
 
@@ -233,7 +248,8 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 			this.shards = current;
 		}
 		catch (RuntimeException ex) {
-			// Renew (or give up) what is held all the same: a store that cannot be read may also
+			// Renew (or give up) what is held all the same: a store that cannot be read
+			// may also
 			// have let the leases run out.
 			logger.warn("Stream '" + getStreamId() + "' cannot read its shards: " + ex.getMessage());
 			current = null;
@@ -246,8 +262,10 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 				release(shard, mine, false);
 				continue;
 			}
-			if (mine.container.getState() == StreamState.FAILED && LockLostException.isCauseOf(mine.container.getLastError())) {
-				logger.warn("Stream '" + getStreamId() + "' lost shard " + shard + ": " + mine.container.getLastError());
+			if (mine.container.getState() == StreamState.FAILED
+					&& LockLostException.isCauseOf(mine.container.getLastError())) {
+				logger
+					.warn("Stream '" + getStreamId() + "' lost shard " + shard + ": " + mine.container.getLastError());
 				release(shard, mine, true);
 				continue;
 			}
@@ -289,7 +307,8 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 			String positionKey = shard.shardStreamId(getStreamId());
 			Optional<StreamPosition> saved = this.offsets.load(positionKey);
 			if (saved.isPresent() && ReshardHandover.handedOver(shard, saved.get())) {
-				// Retired by a reshard whose other participants have not all reached the journal yet.
+				// Retired by a reshard whose other participants have not all reached the
+				// journal yet.
 				unlock(lock, shard);
 				return false;
 			}
@@ -312,8 +331,10 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 	private void release(ShardKey shard, Owned mine, boolean lost) {
 		this.owned.remove(shard);
 		if (lost) {
-			// The listener in hand may take long; its position saves are refused anyway. Keep
-			// renewing the other shards meanwhile, and do not take this one again before it stopped.
+			// The listener in hand may take long; its position saves are refused anyway.
+			// Keep
+			// renewing the other shards meanwhile, and do not take this one again before
+			// it stopped.
 			this.stopping.put(shard, mine.container);
 			Thread stopper = new Thread(mine.container::stop, "vstream-stop-" + mine.container.getId());
 			stopper.setDaemon(true);
@@ -349,7 +370,8 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 			lock.unlock();
 		}
 		catch (RuntimeException ex) {
-			// Expired or taken over meanwhile: the thread's hold is released all the same.
+			// Expired or taken over meanwhile: the thread's hold is released all the
+			// same.
 			logger.debug("Lock of shard " + shard + " was no longer held: " + ex.getMessage());
 		}
 	}

@@ -14,14 +14,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The record of the shards a shard-distributed stream is made of, saved as a position (without
- * GTIDs) under {@code <streamId>#shards} in the offset store, so that every instance distributes
- * the same shards: written from vtgate's shard list for keyspaces not in it yet, and rewritten at
- * a reshard by {@link ReshardHandover}.
+ * The record of the shards a shard-distributed stream is made of, saved as a position
+ * (without GTIDs) under {@code <streamId>#shards} in the offset store, so that every
+ * instance distributes the same shards: written from vtgate's shard list for keyspaces
+ * not in it yet, and rewritten at a reshard by {@link ReshardHandover}.
  */
 final class ShardRecord {
 
-	// The coordinator's log category, which the operators of a shard-distributed stream follow.
+	// The coordinator's log category, which the operators of a shard-distributed stream
+	// follow.
 	private static final Log logger = LogFactory.getLog(ShardDistributedCoordinator.class);
 
 	private final String streamId;
@@ -46,8 +47,8 @@ final class ShardRecord {
 	}
 
 	/**
-	 * The stream's shards from the record; keyspaces not in the record yet (first start, or a
-	 * listener of a new keyspace) are added from vtgate.
+	 * The stream's shards from the record; keyspaces not in the record yet (first start,
+	 * or a listener of a new keyspace) are added from vtgate.
 	 * @param keyspaces the keyspaces the stream listens to
 	 * @return the shards
 	 */
@@ -71,7 +72,9 @@ final class ShardRecord {
 		return List.copyOf(shards);
 	}
 
-	/** @return the recorded shards, in record order, empty when nothing is recorded */
+	/**
+	 * @return the recorded shards, in record order, empty when nothing is recorded
+	 */
 	Set<ShardKey> load() {
 		Set<ShardKey> shards = new LinkedHashSet<>();
 		this.offsets.load(key(this.streamId)).ifPresent((p) -> p.shards().forEach((s) -> shards.add(ShardKey.of(s))));

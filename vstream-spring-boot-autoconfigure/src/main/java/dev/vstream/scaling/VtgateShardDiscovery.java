@@ -9,7 +9,8 @@ import io.grpc.Channel;
 
 /**
  * Asks vtgate for the serving shards with {@code SHOW VITESS_SHARDS} over its gRPC
- * {@code Execute} call (rows such as {@code customer/-80}), on the channel the streams use.
+ * {@code Execute} call (rows such as {@code customer/-80}), on the channel the streams
+ * use.
  */
 public class VtgateShardDiscovery implements ShardDiscovery {
 

@@ -6,20 +6,26 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lifecycle of a stream that runs on its own thread: {@link #start()} prepares the stream
- * ({@link #doStart()}) and starts the thread, {@link #stop()} asks it to end, wakes it
- * ({@link #doStop()}) and waits for it, {@link #stop(Runnable)} does the same without waiting and
- * calls back once the thread has ended, so that a listener that hangs delays the application's
- * shutdown only as long as Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}.
+ * The lifecycle of a stream that runs on its own thread: {@link #start()} prepares the
+ * stream ({@link #doStart()}) and starts the thread, {@link #stop()} asks it to end,
+ * wakes it ({@link #doStop()}) and waits for it, {@link #stop(Runnable)} does the same
+ * without waiting and calls back once the thread has ended, so that a listener that hangs
+ * delays the application's shutdown only as long as Spring's
+ * {@code spring.lifecycle.timeout-per-shutdown-phase}.
  *
- * <p>Concurrency: {@link #start()}, {@link #stop()}, {@link #stop(Runnable)} and
+ * <p>
+ * Concurrency: {@link #start()}, {@link #stop()}, {@link #stop(Runnable)} and
  * {@link #isRunning()} may be called from any thread. The running flag changes under
- * {@link #lifecycleMonitor}, whose {@code notifyAll} on stop wakes the stream thread from every
- * wait made with {@link #sleep(long)} or on that monitor: no wait of the stream outlives a stop.
+ * {@link #lifecycleMonitor}, whose {@code notifyAll} on stop wakes the stream thread from
+ * every wait made with {@link #sleep(long)} or on that monitor: no wait of the stream
+ * outlives a stop.
  */
 public abstract class AbstractVStreamContainer implements VStreamContainer {
 
-	/** Guards the running flag and the worker; waited on by the stream thread, notified on stop. */
+	/**
+	 * Guards the running flag and the worker; waited on by the stream thread, notified on
+	 * stop.
+	 */
 	protected final Object lifecycleMonitor = new Object();
 
 	private volatile boolean running;
@@ -32,13 +38,15 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 
 	/**
 	 * Prepare a start, under {@link #lifecycleMonitor}; called only while not running.
-	 * @return what the stream thread runs, or {@code null} when there is nothing to stream
+	 * @return what the stream thread runs, or {@code null} when there is nothing to
+	 * stream
 	 */
 	protected abstract @Nullable Runnable doStart();
 
 	/**
-	 * Wake the stream thread from a blocking call (a waiting gRPC read) after a stop request;
-	 * waits on {@link #lifecycleMonitor} are woken already. Called without the lock.
+	 * Wake the stream thread from a blocking call (a waiting gRPC read) after a stop
+	 * request; waits on {@link #lifecycleMonitor} are woken already. Called without the
+	 * lock.
 	 */
 	protected abstract void doStop();
 
@@ -78,8 +86,9 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	}
 
 	/**
-	 * Stop the stream and wait until its thread has ended: the change in hand is finished (or,
-	 * for a listener in its retry back-off, given up) and the position reached is saved.
+	 * Stop the stream and wait until its thread has ended: the change in hand is finished
+	 * (or, for a listener in its retry back-off, given up) and the position reached is
+	 * saved.
 	 */
 	@Override
 	public void stop() {
@@ -95,8 +104,8 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	}
 
 	/**
-	 * Ask the stream to stop without waiting for it; the callback runs once its thread has ended
-	 * (at once when it is not running).
+	 * Ask the stream to stop without waiting for it; the callback runs once its thread
+	 * has ended (at once when it is not running).
 	 * @param callback what to run when stopped
 	 */
 	@Override
@@ -107,8 +116,8 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	}
 
 	/**
-	 * @return the stream thread if it still runs (the callback then runs when it ends), else
-	 * {@code null}
+	 * @return the stream thread if it still runs (the callback then runs when it ends),
+	 * else {@code null}
 	 */
 	private @Nullable Thread requestStop(@Nullable Runnable callback) {
 		Thread thread;

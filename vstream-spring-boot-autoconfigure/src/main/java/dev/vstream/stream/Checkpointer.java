@@ -16,17 +16,19 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionStatus;
 
 /**
- * Keeps a stream's two positions, the one reached by handled changes and the one saved, and
- * saves the first when the {@link CheckpointPolicy} says so. With a transaction manager, the
- * listeners' work and the save share one transaction, begun before the first listener call and
- * committed with the save. Every call to the offset store is watched ({@link OffsetStoreWatch}):
- * a failing or hanging store shows as {@link StreamState#STORE_UNAVAILABLE} and ends the session
- * with an {@link OffsetStoreUnavailableException}; a save the store refuses on purpose (a fence,
+ * Keeps a stream's two positions, the one reached by handled changes and the one saved,
+ * and saves the first when the {@link CheckpointPolicy} says so. With a transaction
+ * manager, the listeners' work and the save share one transaction, begun before the first
+ * listener call and committed with the save. Every call to the offset store is watched
+ * ({@link OffsetStoreWatch}): a failing or hanging store shows as
+ * {@link StreamState#STORE_UNAVAILABLE} and ends the session with an
+ * {@link OffsetStoreUnavailableException}; a save the store refuses on purpose (a fence,
  * or the compare-and-set finding another instance's save) is passed on as it is.
  *
- * <p>Concurrency: used by the stream's thread only, and by {@code start()}/{@code resetPosition()}
- * under the container's lock while that thread does not run. The positions are volatile for
- * readers on other threads.
+ * <p>
+ * Concurrency: used by the stream's thread only, and by
+ * {@code start()}/{@code resetPosition()} under the container's lock while that thread
+ * does not run. The positions are volatile for readers on other threads.
  */
 final class Checkpointer {
 
@@ -63,7 +65,8 @@ final class Checkpointer {
 	 * @param id the stream id, also the key of its position
 	 * @param offsets where positions are saved
 	 * @param status where an unavailable store is reported
-	 * @param saved called after each save with the position and how long the save took, in nanoseconds
+	 * @param saved called after each save with the position and how long the save took,
+	 * in nanoseconds
 	 */
 	Checkpointer(String id, OffsetRepository offsets, StreamStatus status, ObjLongConsumer<StreamPosition> saved) {
 		this.id = id;
@@ -109,7 +112,8 @@ final class Checkpointer {
 	}
 
 	/**
-	 * Start over from a position, as loaded from the store or set by a reset: nothing is unsaved.
+	 * Start over from a position, as loaded from the store or set by a reset: nothing is
+	 * unsaved.
 	 * @param position the position to stream from
 	 * @param savedPosition the position the store holds, {@code null} for none
 	 */
@@ -141,20 +145,22 @@ final class Checkpointer {
 
 	/**
 	 * Save the handled position when the policy says so (or when forced), committing the
-	 * listeners' transaction with it; commit that transaction anyway when there is nothing to save.
+	 * listeners' transaction with it; commit that transaction anyway when there is
+	 * nothing to save.
 	 * @param force whether to save now whatever the policy says
 	 */
 	void saveIfDue(boolean force) {
 		StreamPosition handled = this.position;
-		// Only a position vtgate sent after handled changes is worth saving: the configured start
+		// Only a position vtgate sent after handled changes is worth saving: the
+		// configured start
 		// ("current" in particular) must never be stored as if it had been reached.
 		if (handled == null || this.unsavedTransactions == 0) {
 			commitTransaction();
 			return;
 		}
 		CheckpointPolicy policy = this.policy;
-		boolean due = force || this.unsavedTransactions >= policy.transactions()
-				|| (!policy.interval().isZero() && System.nanoTime() - this.lastSaveNanos >= policy.interval().toNanos());
+		boolean due = force || this.unsavedTransactions >= policy.transactions() || (!policy.interval().isZero()
+				&& System.nanoTime() - this.lastSaveNanos >= policy.interval().toNanos());
 		if (!due) {
 			return;
 		}
@@ -170,13 +176,17 @@ final class Checkpointer {
 		this.saved.accept(handled, System.nanoTime() - start);
 	}
 
-	/** Begin the transaction of the listeners' work, unless there is none or it is open already. */
 	/**
-	 * Save through the store's compare-and-set. A stored position that is gone while this stream
-	 * had saved one was lost by the store (Redis restarted without persistence, a truncated
-	 * table), not taken by another instance, which would have stored a newer one: this stream's
-	 * handled position is the truth then, and is saved again rather than given up for the
-	 * configured start position, which would skip or repeat everything in between.
+	 * Begin the transaction of the listeners' work, unless there is none or it is open
+	 * already.
+	 */
+	/**
+	 * Save through the store's compare-and-set. A stored position that is gone while this
+	 * stream had saved one was lost by the store (Redis restarted without persistence, a
+	 * truncated table), not taken by another instance, which would have stored a newer
+	 * one: this stream's handled position is the truth then, and is saved again rather
+	 * than given up for the configured start position, which would skip or repeat
+	 * everything in between.
 	 */
 	private void compareAndSave(StreamPosition handled) {
 		StreamPosition expected = this.savedPosition;
@@ -212,8 +222,8 @@ final class Checkpointer {
 	}
 
 	/**
-	 * Undo the listeners' uncommitted work, which also takes the handled position back to the
-	 * saved one, since those changes will come again.
+	 * Undo the listeners' uncommitted work, which also takes the handled position back to
+	 * the saved one, since those changes will come again.
 	 */
 	void rollback() {
 		TransactionStatus status = this.transaction;
@@ -232,9 +242,9 @@ final class Checkpointer {
 	}
 
 	/**
-	 * Run a call to the offset store (or the transaction it shares), timed for health checks.
-	 * A failure means the store is unavailable, except a save the store refused on purpose (a
-	 * fence), which retrying cannot fix.
+	 * Run a call to the offset store (or the transaction it shares), timed for health
+	 * checks. A failure means the store is unavailable, except a save the store refused
+	 * on purpose (a fence), which retrying cannot fix.
 	 */
 	private void storeCall(String what, Runnable call) {
 		OffsetStoreWatch watch = this.storeWatch;
@@ -248,7 +258,8 @@ final class Checkpointer {
 		catch (RuntimeException ex) {
 			OffsetStoreUnavailableException failure = new OffsetStoreUnavailableException(
 					"Stream '" + this.id + "' could not " + what + ": " + ex.getMessage(), ex);
-			// Set before the state shows the outage, so that no reader sees one without the other.
+			// Set before the state shows the outage, so that no reader sees one without
+			// the other.
 			this.status.setLastError(failure);
 			watch.failed(Instant.now());
 			throw failure;

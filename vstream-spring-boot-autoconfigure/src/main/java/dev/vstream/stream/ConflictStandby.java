@@ -12,14 +12,15 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * Paces a stream whose position save was refused because another instance of the same stream
- * saved first ({@link PositionConflictException}): says why, and how long the stream stands by
- * before it carries on from the stored position.
+ * Paces a stream whose position save was refused because another instance of the same
+ * stream saved first ({@link PositionConflictException}): says why, and how long the
+ * stream stands by before it carries on from the stored position.
  *
- * <p>The delays follow the stream's reconnect back-off. They start over once the stream saved a
- * position again (it is then the instance that streams), and they never run out: an instance that
- * gave up would leave the stream to nobody once the other instance stops, which in a rolling
- * deploy is exactly what happens next.
+ * <p>
+ * The delays follow the stream's reconnect back-off. They start over once the stream
+ * saved a position again (it is then the instance that streams), and they never run out:
+ * an instance that gave up would leave the stream to nobody once the other instance
+ * stops, which in a rolling deploy is exactly what happens next.
  */
 final class ConflictStandby {
 
@@ -46,7 +47,8 @@ final class ConflictStandby {
 	 */
 	long standBy(PositionConflictException conflict, @Nullable StreamPosition savedPosition, boolean rolledBack) {
 		if (this.execution == null || !Objects.equals(savedPosition, this.resumedFrom)) {
-			// First conflict, or this instance saved since it last resumed: it was streaming fine.
+			// First conflict, or this instance saved since it last resumed: it was
+			// streaming fine.
 			this.execution = this.backOff.start();
 		}
 		long delay = this.execution.nextBackOff();
@@ -59,8 +61,7 @@ final class ConflictStandby {
 		}
 		logger.warn(conflict.getMessage() + ". This instance " + (rolledBack
 				? "rolled back the listeners' work since its last save (it was to be committed with that position), "
-				: "")
-				+ "stands by for " + delay + " ms, then carries on from the stored position.");
+				: "") + "stands by for " + delay + " ms, then carries on from the stored position.");
 		return delay;
 	}
 

@@ -23,22 +23,25 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 
 /**
- * The stream container: owns one VStream against vtgate, whose changes it dispatches in order on
- * its own thread, saving the position after the changes it covers were handled and reconnecting
- * with back-off from the last handled position when the stream breaks. This class is the facade
- * (configuration, what the stream reports, pause/resume/reset); the work is done by
- * {@link ReconnectLoop} (the stream thread), {@link StreamSession} (one connection),
- * {@link EventDispatcher} (the events), {@link ListenerInvoker} (listener calls),
- * {@link Checkpointer} (positions and saves) and {@link StartPositionResolver} (where a start begins).
+ * The stream container: owns one VStream against vtgate, whose changes it dispatches in
+ * order on its own thread, saving the position after the changes it covers were handled
+ * and reconnecting with back-off from the last handled position when the stream breaks.
+ * This class is the facade (configuration, what the stream reports, pause/resume/reset);
+ * the work is done by {@link ReconnectLoop} (the stream thread), {@link StreamSession}
+ * (one connection), {@link EventDispatcher} (the events), {@link ListenerInvoker}
+ * (listener calls), {@link Checkpointer} (positions and saves) and
+ * {@link StartPositionResolver} (where a start begins).
  *
- * <p>Responses are pulled a few at a time (gRPC flow control, see {@link ResponseStream}), so a
- * slow listener slows the stream down instead of filling the heap.
+ * <p>
+ * Responses are pulled a few at a time (gRPC flow control, see {@link ResponseStream}),
+ * so a slow listener slows the stream down instead of filling the heap.
  *
- * <p>Concurrency: the setters are meant for configuration before {@link #start()}. Pause, resume
- * and reset run on callers' threads under {@link #lifecycleMonitor}; the stream thread waits on
- * that monitor while paused, between transactions only, and a resume or stop wakes it. What the
- * stream reports is published by the stream thread in volatile fields ({@link StreamStatus},
- * {@link Checkpointer}) for readers on any thread.
+ * <p>
+ * Concurrency: the setters are meant for configuration before {@link #start()}. Pause,
+ * resume and reset run on callers' threads under {@link #lifecycleMonitor}; the stream
+ * thread waits on that monitor while paused, between transactions only, and a resume or
+ * stop wakes it. What the stream reports is published by the stream thread in volatile
+ * fields ({@link StreamStatus}, {@link Checkpointer}) for readers on any thread.
  */
 public class DefaultVStreamContainer extends AbstractVStreamContainer {
 
@@ -135,7 +138,8 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		}
 		if (this.pauseControl.isWaiting() || (this.pauseControl.isPaused() && isRunning()
 				&& (state == StreamState.STARTING || state == StreamState.COPYING || state == StreamState.STREAMING))) {
-			// The worker's own state is kept apart, so that a resume shows where it really is.
+			// The worker's own state is kept apart, so that a resume shows where it
+			// really is.
 			return StreamState.PAUSED;
 		}
 		return state;
@@ -220,9 +224,9 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	}
 
 	/**
-	 * Run the listeners' work and the position save in one transaction of this manager, committed
-	 * when the position is saved: with the offset store in the same database as the listeners'
-	 * writes, a crash at any point neither loses nor repeats an effect.
+	 * Run the listeners' work and the position save in one transaction of this manager,
+	 * committed when the position is saved: with the offset store in the same database as
+	 * the listeners' writes, a crash at any point neither loses nor repeats an effect.
 	 * @param transactionManager the transaction manager, {@code null} for none
 	 */
 	public void setTransactionManager(@Nullable PlatformTransactionManager transactionManager) {
@@ -235,22 +239,26 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	}
 
 	/**
-	 * Set the attributes of the transaction shared by the listeners' work and the position save
-	 * (isolation, timeout...); {@link TransactionDefinition#withDefaults()} unless set.
+	 * Set the attributes of the transaction shared by the listeners' work and the
+	 * position save (isolation, timeout...); {@link TransactionDefinition#withDefaults()}
+	 * unless set.
 	 * @param transactionDefinition the definition
 	 */
 	public void setTransactionDefinition(TransactionDefinition transactionDefinition) {
 		this.checkpointer.setTransactionDefinition(transactionDefinition);
 	}
 
-	/** @return the attributes of the transaction listeners' work and position saves share */
+	/**
+	 * @return the attributes of the transaction listeners' work and position saves share
+	 */
 	public TransactionDefinition getTransactionDefinition() {
 		return this.checkpointer.getTransactionDefinition();
 	}
 
 	/**
-	 * Set whether {@link #start()} asks vtgate for each listened keyspace's tables and refuses
-	 * listeners of tables that do not exist. The check is skipped when vtgate cannot answer.
+	 * Set whether {@link #start()} asks vtgate for each listened keyspace's tables and
+	 * refuses listeners of tables that do not exist. The check is skipped when vtgate
+	 * cannot answer.
 	 * @param verifyTables whether to check
 	 */
 	public void setVerifyTables(boolean verifyTables) {
@@ -258,8 +266,8 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	}
 
 	/**
-	 * Set where the stream records that it has run, so that a start without a saved position can
-	 * tell a first start from an offset store that lost the position.
+	 * Set where the stream records that it has run, so that a start without a saved
+	 * position can tell a first start from an offset store that lost the position.
 	 * @param runMarker the marker, {@code null} for none (such a start cannot tell)
 	 */
 	public void setRunMarker(@Nullable StreamRunMarker runMarker) {
@@ -272,8 +280,9 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	}
 
 	/**
-	 * Set whether {@link #start()} refuses to start without a saved position when the stream ran
-	 * before (or the run marker cannot tell), instead of starting at the configured start again.
+	 * Set whether {@link #start()} refuses to start without a saved position when the
+	 * stream ran before (or the run marker cannot tell), instead of starting at the
+	 * configured start again.
 	 * @param requireSavedPosition whether to refuse
 	 */
 	public void setRequireSavedPosition(boolean requireSavedPosition) {
@@ -287,9 +296,10 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 
 	/**
 	 * Set how long a shard's position in the stream may stand still while the shard's own
-	 * position has moved past it before the stream fails: vtgate keeps a stream open, without news
-	 * of that shard, when its tablets cannot stream from the requested position. Every
-	 * (re)connect also checks that each shard still has the position, whatever this is set to.
+	 * position has moved past it before the stream fails: vtgate keeps a stream open,
+	 * without news of that shard, when its tablets cannot stream from the requested
+	 * position. Every (re)connect also checks that each shard still has the position,
+	 * whatever this is set to.
 	 * @param progressTimeout the timeout, zero to never fail for this
 	 */
 	public void setProgressTimeout(Duration progressTimeout) {
@@ -396,7 +406,8 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	protected void doStop() {
 		StreamSession current = this.session;
 		if (current != null) {
-			// Unblocks a thread waiting for the next response; one busy with a change finishes it first.
+			// Unblocks a thread waiting for the next response; one busy with a change
+			// finishes it first.
 			current.cancel();
 		}
 	}
@@ -420,7 +431,8 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	public void resetPosition(@Nullable StreamPosition start) {
 		synchronized (this.lifecycleMonitor) {
 			if (isRunning()) {
-				// The worker would overwrite the new position with the next one it reaches.
+				// The worker would overwrite the new position with the next one it
+				// reaches.
 				throw new IllegalStateException("Stream '" + getId() + "' is running (" + this.status.getState()
 						+ "); stop it before resetting its position");
 			}
@@ -459,8 +471,10 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	}
 
 	/**
-	 * Wait while paused, between transactions only, so that no listener transaction stays open.
-	 * @param session the current connection, whose handled position is saved before waiting
+	 * Wait while paused, between transactions only, so that no listener transaction stays
+	 * open.
+	 * @param session the current connection, whose handled position is saved before
+	 * waiting
 	 */
 	void awaitResume(@Nullable StreamSession session) {
 		this.pauseControl.awaitResume(() -> {

@@ -36,13 +36,14 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns the events of one connection into listener calls and positions: the VEvent switch, the
- * schema cache (FIELD events), rows decoded and routed to their listeners, transaction batches
- * held until COMMIT, VGTIDs checked against the listened keyspaces and the per-shard guard,
- * DDL, copy completion and reshard journals. A transaction's end hands its position to the
- * {@link Checkpointer}.
+ * Turns the events of one connection into listener calls and positions: the VEvent
+ * switch, the schema cache (FIELD events), rows decoded and routed to their listeners,
+ * transaction batches held until COMMIT, VGTIDs checked against the listened keyspaces
+ * and the per-shard guard, DDL, copy completion and reshard journals. A transaction's end
+ * hands its position to the {@link Checkpointer}.
  *
- * <p>One instance per connection: its schemas and open transaction end with it. Used on the
+ * <p>
+ * One instance per connection: its schemas and open transaction end with it. Used on the
  * stream's thread only.
  */
 final class EventDispatcher {
@@ -97,17 +98,22 @@ final class EventDispatcher {
 		this.running = container::isRunning;
 		this.keyspaces = new HashSet<>(keyspaces);
 		for (VStreamListenerEndpoint endpoint : endpoints) {
-			this.routes.computeIfAbsent(keyspaceOf.apply(endpoint) + "/" + endpoint.getTable(), (k) -> new ArrayList<>())
+			this.routes
+				.computeIfAbsent(keyspaceOf.apply(endpoint) + "/" + endpoint.getTable(), (k) -> new ArrayList<>())
 				.add(endpoint);
 		}
 	}
 
-	/** @return whether a transaction is open: its events came only in part */
+	/**
+	 * @return whether a transaction is open: its events came only in part
+	 */
 	boolean isInTransaction() {
 		return this.inTransaction;
 	}
 
-	/** @return whether a transaction was handled on this connection */
+	/**
+	 * @return whether a transaction was handled on this connection
+	 */
 	boolean hasProgressed() {
 		return this.progressed;
 	}
@@ -115,12 +121,15 @@ final class EventDispatcher {
 	void handle(VStreamResponse response) {
 		List<VEvent> events = response.getEventsList();
 		if (logger.isTraceEnabled()) {
-			logger.trace("Stream '" + this.id + "' received " + events.stream()
-				.map((e) -> e.getType() + (e.getKeyspace().isEmpty() ? "" : "(" + e.getKeyspace() + "/" + e.getShard() + ")"))
-				.toList());
+			logger.trace("Stream '" + this.id + "' received "
+					+ events.stream()
+						.map((e) -> e.getType()
+								+ (e.getKeyspace().isEmpty() ? "" : "(" + e.getKeyspace() + "/" + e.getShard() + ")"))
+						.toList());
 		}
 		StreamPosition[] transactionPositions = null;
-		// The events of a response arrive together: count and time them once per response.
+		// The events of a response arrive together: count and time them once per
+		// response.
 		this.status.eventsReceived.addAndGet(events.size());
 		this.status.setLastEventTime(Instant.now());
 		for (int i = 0; i < events.size(); i++) {
@@ -150,14 +159,16 @@ final class EventDispatcher {
 					}
 				}
 				case OTHER -> {
-					// Inside an open transaction the last VGTID may precede rows not seen yet: wait for COMMIT.
+					// Inside an open transaction the last VGTID may precede rows not seen
+					// yet: wait for COMMIT.
 					if (!this.inTransaction) {
 						transactionHandled(false);
 					}
 				}
 				case JOURNAL -> onJournal(event);
 				case HEARTBEAT -> {
-					// Only vtgate's own heartbeats reach clients, sent when it had nothing else to send.
+					// Only vtgate's own heartbeats reach clients, sent when it had
+					// nothing else to send.
 					if (!this.inTransaction && event.getTimestamp() > 0
 							&& this.positionGuard.heartbeat(this.checkpointer.getPosition())) {
 						this.status.setLastHeartbeatTime(Instant.ofEpochSecond(event.getTimestamp()));
@@ -177,10 +188,10 @@ final class EventDispatcher {
 	}
 
 	/**
-	 * vtgate sends a SHARDS journal only when the stream asked to stop on a reshard (it follows
-	 * the new shards by itself otherwise), then ends the stream. Stop here, before the
-	 * journal's VGTID: a position past the journal points into the retired shards, from which
-	 * a later stream would never learn about the new ones.
+	 * vtgate sends a SHARDS journal only when the stream asked to stop on a reshard (it
+	 * follows the new shards by itself otherwise), then ends the stream. Stop here,
+	 * before the journal's VGTID: a position past the journal points into the retired
+	 * shards, from which a later stream would never learn about the new ones.
 	 */
 	private void onJournal(VEvent event) {
 		Journal journal = event.getJournal();
@@ -188,7 +199,10 @@ final class EventDispatcher {
 			.stream()
 			.map((ks) -> ks.getKeyspace() + "/" + ks.getShard())
 			.toList();
-		List<String> to = journal.getShardGtidsList().stream().map((sg) -> sg.getKeyspace() + "/" + sg.getShard()).toList();
+		List<String> to = journal.getShardGtidsList()
+			.stream()
+			.map((sg) -> sg.getKeyspace() + "/" + sg.getShard())
+			.toList();
 		logger.info("Stream '" + this.id + "' received a reshard journal: " + journal.getMigrationType() + " from "
 				+ from + " to " + to);
 		boolean reshard = this.settings.stopOnReshard() && journal.getMigrationType() == MigrationType.SHARDS;
@@ -203,14 +217,15 @@ final class EventDispatcher {
 	}
 
 	/**
-	 * A VGTID naming other keyspaces than the stream listens to cannot be resumed from (start()
-	 * would refuse it), and one missing a listened keyspace would lose that keyspace's place:
-	 * stop before it can be saved. Other shards of a listened keyspace are fine, a reshard
-	 * brings them.
+	 * A VGTID naming other keyspaces than the stream listens to cannot be resumed from
+	 * (start() would refuse it), and one missing a listened keyspace would lose that
+	 * keyspace's place: stop before it can be saved. Other shards of a listened keyspace
+	 * are fine, a reshard brings them.
 	 */
 	private StreamPosition checkedPosition(VGtid vgtid) {
 		StreamPosition position = StreamPosition.of(vgtid);
-		// Checked for every transaction: compare against the connection's keyspaces without copying.
+		// Checked for every transaction: compare against the connection's keyspaces
+		// without copying.
 		Set<String> covered = new HashSet<>();
 		for (ShardGtid shard : vgtid.getShardGtidsList()) {
 			covered.add(shard.getKeyspace());
@@ -239,7 +254,8 @@ final class EventDispatcher {
 
 	/**
 	 * Hand a DDL to its listeners. The FIELD event that follows it re-maps later rows; a
-	 * failing listener goes to the error handler (by default: the stream stops before the DDL).
+	 * failing listener goes to the error handler (by default: the stream stops before the
+	 * DDL).
 	 */
 	private void dispatchDdl(VEvent event) {
 		DdlEvent ddl = new DdlEvent(event.getStatement(), event.getKeyspace(), event.getShard(), this.pending,
@@ -280,7 +296,8 @@ final class EventDispatcher {
 			throw new VStreamException("Stream '" + this.id + "' received rows of " + keyspace + "/" + shard + " "
 					+ table + " before its FIELD event");
 		}
-		// Rows of the copy phase were not read from the binlog: they carry no commit time.
+		// Rows of the copy phase were not read from the binlog: they carry no commit
+		// time.
 		Instant commitTime = (event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null;
 		for (RowChange change : rows.getRowChangesList()) {
 			ChangeEvent decoded;
@@ -319,13 +336,14 @@ final class EventDispatcher {
 			logger.info("Stream '" + this.id + "' finished copying existing rows");
 			this.status.setState(StreamState.STREAMING);
 		}
-		// The end of the copy is worth saving at once: a restart would otherwise copy again.
+		// The end of the copy is worth saving at once: a restart would otherwise copy
+		// again.
 		transactionHandled(whole);
 	}
 
 	/**
-	 * Every change before the last VGTID was handled: deliver held transaction batches, then
-	 * move the position and save it when the checkpoint policy says so.
+	 * Every change before the last VGTID was handled: deliver held transaction batches,
+	 * then move the position and save it when the checkpoint policy says so.
 	 */
 	private void transactionHandled(boolean forceSave) {
 		StreamPosition reached = this.pending;
@@ -333,7 +351,8 @@ final class EventDispatcher {
 			Map<VStreamListenerEndpoint, List<ChangeEvent>> held = new LinkedHashMap<>(this.batches);
 			this.batches.clear();
 			held.forEach((listener, events) -> {
-				// Rows that came in an earlier response than their transaction's end now know its position.
+				// Rows that came in an earlier response than their transaction's end now
+				// know its position.
 				List<ChangeEvent> positioned = events.stream().map((e) -> withPosition(e, reached)).toList();
 				this.invoker.invoke(listener, positioned.get(positioned.size() - 1),
 						() -> listener.getAdapter().invokeBatch(positioned));
@@ -352,7 +371,10 @@ final class EventDispatcher {
 		return event.withPosition(position);
 	}
 
-	/** The connection ends without success: drop held batches and roll back uncommitted work. */
+	/**
+	 * The connection ends without success: drop held batches and roll back uncommitted
+	 * work.
+	 */
 	void abandon() {
 		this.batches.clear();
 		this.checkpointer.rollback();
@@ -363,7 +385,9 @@ final class EventDispatcher {
 		return (dot >= 0) ? table.substring(dot + 1) : table;
 	}
 
-	/** Ends the session at a journal handed to a {@link ReshardHandler}: not a failure. */
+	/**
+	 * Ends the session at a journal handed to a {@link ReshardHandler}: not a failure.
+	 */
 	static final class ReshardSignal extends RuntimeException {
 
 		private final transient ReshardHandler handler;

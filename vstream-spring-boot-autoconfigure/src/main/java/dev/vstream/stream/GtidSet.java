@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A GTID set as vttablet compares them when a stream starts ({@code AtLeast}): MariaDB
- * ({@code MariaDB/0-1-42,1-2-7}: one sequence number per replication domain, the server id does
- * not count) and MySQL ({@code MySQL56/<uuid>:1-42:50-60,<uuid>:1-7}: intervals per source uuid).
- * Positions of other flavors (file positions) are not parsed.
+ * ({@code MariaDB/0-1-42,1-2-7}: one sequence number per replication domain, the server
+ * id does not count) and MySQL ({@code MySQL56/<uuid>:1-42:50-60,<uuid>:1-7}: intervals
+ * per source uuid). Positions of other flavors (file positions) are not parsed.
  */
 final class GtidSet {
 
@@ -24,7 +24,10 @@ final class GtidSet {
 
 	private final String flavor;
 
-	/** MariaDB: domain to highest sequence number; MySQL: uuid to sorted, merged intervals. */
+	/**
+	 * MariaDB: domain to highest sequence number; MySQL: uuid to sorted, merged
+	 * intervals.
+	 */
 	private final Map<String, List<long[]>> ranges;
 
 	private final String text;
@@ -54,7 +57,8 @@ final class GtidSet {
 	}
 
 	/**
-	 * Parse a set as the server shows it ({@code @@gtid_binlog_pos}, {@code @@gtid_executed}).
+	 * Parse a set as the server shows it ({@code @@gtid_binlog_pos},
+	 * {@code @@gtid_executed}).
 	 * @param flavor {@link #MARIADB} or {@link #MYSQL56}
 	 * @param set the set, whitespace and line breaks allowed
 	 * @return the set
@@ -127,15 +131,17 @@ final class GtidSet {
 		return merged;
 	}
 
-	/** @return {@link #MARIADB} or {@link #MYSQL56} */
+	/**
+	 * @return {@link #MARIADB} or {@link #MYSQL56}
+	 */
 	String flavor() {
 		return this.flavor;
 	}
 
 	/**
-	 * Whether a server at this position can stream from the other one: every transaction of
-	 * {@code other} is in this set (MariaDB: each of its domains is here with at least its
-	 * sequence number).
+	 * Whether a server at this position can stream from the other one: every transaction
+	 * of {@code other} is in this set (MariaDB: each of its domains is here with at least
+	 * its sequence number).
 	 * @param other the requested position
 	 * @return whether this set contains it; {@code false} for sets of different flavors
 	 */
@@ -156,7 +162,8 @@ final class GtidSet {
 
 	private boolean covers(List<long[]> mine, long[] wanted) {
 		for (long[] interval : mine) {
-			// MariaDB keeps only the highest sequence number of a domain: any lower one is behind it.
+			// MariaDB keeps only the highest sequence number of a domain: any lower one
+			// is behind it.
 			long start = this.flavor.equals(MARIADB) ? 0 : interval[0];
 			if (start <= wanted[0] && interval[1] >= wanted[1]) {
 				return true;
@@ -175,7 +182,9 @@ final class GtidSet {
 		return this.flavor.hashCode();
 	}
 
-	/** @return the position as vtgate writes it, {@code <flavor>/<set>} */
+	/**
+	 * @return the position as vtgate writes it, {@code <flavor>/<set>}
+	 */
 	@Override
 	public String toString() {
 		return this.flavor + "/" + this.text;

@@ -8,12 +8,13 @@ import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
 
 /**
- * Calls listeners for a stream: inside the listeners' transaction when there is one, through the
- * {@link VStreamMonitor} (metrics, tracing), counted in the stream's and the listener's
- * statistics, and handing failures to the {@link VStreamErrorHandler}, whose retry back-off ends
- * when the stream stops.
+ * Calls listeners for a stream: inside the listeners' transaction when there is one,
+ * through the {@link VStreamMonitor} (metrics, tracing), counted in the stream's and the
+ * listener's statistics, and handing failures to the {@link VStreamErrorHandler}, whose
+ * retry back-off ends when the stream stops.
  *
- * <p>Concurrency: called on the stream's thread only.
+ * <p>
+ * Concurrency: called on the stream's thread only.
  */
 final class ListenerInvoker {
 
@@ -36,7 +37,8 @@ final class ListenerInvoker {
 	 * @param errorHandler what to do with a change that cannot be handled
 	 * @param status where calls are counted
 	 * @param checkpointer whose transaction listeners' work joins
-	 * @param stopped whether the stream was asked to stop, which ends the error handler's waits
+	 * @param stopped whether the stream was asked to stop, which ends the error handler's
+	 * waits
 	 */
 	ListenerInvoker(VStreamContainer container, Supplier<VStreamMonitor> monitor, VStreamErrorHandler errorHandler,
 			StreamStatus status, Checkpointer checkpointer, BooleanSupplier stopped) {
@@ -73,7 +75,8 @@ final class ListenerInvoker {
 			}
 			catch (RuntimeException failure) {
 				if (this.stopped.getAsBoolean()) {
-					// The retries ended because the stream stops: a stop, not a failure of the stream.
+					// The retries ended because the stream stops: a stop, not a failure
+					// of the stream.
 					throw new RetriesStopped(failure);
 				}
 				throw failure;
@@ -92,14 +95,18 @@ final class ListenerInvoker {
 	}
 
 	/**
-	 * A DDL listener failed: let the error handler decide (by default the stream stops before the DDL).
+	 * A DDL listener failed: let the error handler decide (by default the stream stops
+	 * before the DDL).
 	 * @param ex the failure
 	 */
 	void ddlListenerFailed(RuntimeException ex) {
 		this.errorHandler.handle(ex, null, null, null, this.stopped);
 	}
 
-	/** The error handler gave a change up because the stream stops; the change comes again. */
+	/**
+	 * The error handler gave a change up because the stream stops; the change comes
+	 * again.
+	 */
 	static final class RetriesStopped extends RuntimeException {
 
 		RetriesStopped(RuntimeException cause) {

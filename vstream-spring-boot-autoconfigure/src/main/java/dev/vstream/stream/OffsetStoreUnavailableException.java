@@ -1,11 +1,11 @@
 package dev.vstream.stream;
 
 /**
- * A stream's offset store failed to save a position or to begin or commit the transaction that
- * covers the listeners' work. The stream does not fail for it: it holds its place (the
- * listeners' uncommitted work is rolled back and will be delivered again), reports
- * {@link StreamState#STORE_UNAVAILABLE}, and retries with the reconnect back-off until the store
- * answers again. This is the stream's last error meanwhile.
+ * A stream's offset store failed to save a position or to begin or commit the transaction
+ * that covers the listeners' work. The stream does not fail for it: it holds its place
+ * (the listeners' uncommitted work is rolled back and will be delivered again), reports
+ * {@link StreamState#STORE_UNAVAILABLE}, and retries with the reconnect back-off until
+ * the store answers again. This is the stream's last error meanwhile.
  */
 public class OffsetStoreUnavailableException extends VStreamException {
 

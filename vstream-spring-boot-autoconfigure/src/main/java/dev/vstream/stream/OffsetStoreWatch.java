@@ -6,13 +6,15 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Whether a stream's offset store answers. The stream's thread reports each store call (a save
- * and the transaction around it) and each failure; health checks and the endpoint read, from
- * other threads, since when the store has been failing or a call has been hanging.
+ * Whether a stream's offset store answers. The stream's thread reports each store call (a
+ * save and the transaction around it) and each failure; health checks and the endpoint
+ * read, from other threads, since when the store has been failing or a call has been
+ * hanging.
  *
- * <p>A call that has not returned after {@link #SLOW_CALL} counts as the store being
- * unavailable already: a store that is down often makes a call wait for its timeout (a Redis
- * command timeout, a pool's connection timeout) long before it fails.
+ * <p>
+ * A call that has not returned after {@link #SLOW_CALL} counts as the store being
+ * unavailable already: a store that is down often makes a call wait for its timeout (a
+ * Redis command timeout, a pool's connection timeout) long before it fails.
  */
 final class OffsetStoreWatch {
 
@@ -61,8 +63,8 @@ final class OffsetStoreWatch {
 	}
 
 	/**
-	 * Since when the store has been failing, or the current call has been waiting for longer than
-	 * {@link #SLOW_CALL}.
+	 * Since when the store has been failing, or the current call has been waiting for
+	 * longer than {@link #SLOW_CALL}.
 	 * @param now the current time
 	 * @return the instant, or {@code null} while the store answers
 	 */

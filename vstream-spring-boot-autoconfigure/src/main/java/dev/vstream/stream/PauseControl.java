@@ -7,9 +7,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Pause and resume of a stream. Callers ask on their own threads; the stream's thread waits,
- * between transactions only, on the container's lifecycle monitor, which a resume or a stop
- * notifies.
+ * Pause and resume of a stream. Callers ask on their own threads; the stream's thread
+ * waits, between transactions only, on the container's lifecycle monitor, which a resume
+ * or a stop notifies.
  */
 final class PauseControl {
 
@@ -31,12 +31,16 @@ final class PauseControl {
 		this.running = running;
 	}
 
-	/** @return whether a pause was asked for and not resumed since */
+	/**
+	 * @return whether a pause was asked for and not resumed since
+	 */
 	boolean isPaused() {
 		return this.paused;
 	}
 
-	/** @return whether the stream's thread is waiting for a resume */
+	/**
+	 * @return whether the stream's thread is waiting for a resume
+	 */
 	boolean isWaiting() {
 		return this.waiting;
 	}

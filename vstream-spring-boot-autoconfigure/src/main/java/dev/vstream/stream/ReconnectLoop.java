@@ -10,16 +10,18 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * The body of a stream's thread: one {@link StreamSession} after another until the stream stops.
- * A broken connection reconnects from the handled position with the reconnect back-off (started
- * over after a healthy connection), unless {@link StreamFailureClassifier} says retrying cannot
- * help; an unavailable offset store is retried with the same back-off without taking anything
- * further from vtgate; a position save refused because another instance saved first stands by
- * ({@link ConflictStandby}); a reshard journal handed to a {@link ReshardHandler} stops the
- * stream; anything else fails it. Each way out saves what was handled, or rolls back what cannot
- * be saved.
+ * The body of a stream's thread: one {@link StreamSession} after another until the stream
+ * stops. A broken connection reconnects from the handled position with the reconnect
+ * back-off (started over after a healthy connection), unless
+ * {@link StreamFailureClassifier} says retrying cannot help; an unavailable offset store
+ * is retried with the same back-off without taking anything further from vtgate; a
+ * position save refused because another instance saved first stands by
+ * ({@link ConflictStandby}); a reshard journal handed to a {@link ReshardHandler} stops
+ * the stream; anything else fails it. Each way out saves what was handled, or rolls back
+ * what cannot be saved.
  *
- * <p>Concurrency: runs on the stream's thread only; stops when the container's running flag
+ * <p>
+ * Concurrency: runs on the stream's thread only; stops when the container's running flag
  * drops, and every wait here ends on stop.
  */
 final class ReconnectLoop implements Runnable {
@@ -53,7 +55,8 @@ final class ReconnectLoop implements Runnable {
 			}
 			session = this.container.newSession();
 			try {
-				// What was handled before the offset store failed is saved before anything new is taken.
+				// What was handled before the offset store failed is saved before
+				// anything new is taken.
 				this.checkpointer.saveIfDue(true);
 				session.stream();
 				if (!this.container.isRunning()) {
@@ -77,9 +80,10 @@ final class ReconnectLoop implements Runnable {
 				}
 				this.status.setLastError(ex);
 				this.status.setState(StreamState.RECONNECTING);
-				logger.warn(ex.getMessage() + ". Nothing further is taken from vtgate until a save succeeds; retrying in "
-						+ delay + " ms from " + this.checkpointer.getPosition()
-						+ ". Check that the offset store is up and reachable.");
+				logger
+					.warn(ex.getMessage() + ". Nothing further is taken from vtgate until a save succeeds; retrying in "
+							+ delay + " ms from " + this.checkpointer.getPosition()
+							+ ". Check that the offset store is up and reachable.");
 				this.container.sleep(delay);
 			}
 			catch (StatusRuntimeException ex) {
@@ -136,7 +140,8 @@ final class ReconnectLoop implements Runnable {
 				}
 			}
 			catch (ListenerInvoker.RetriesStopped ex) {
-				// Asked to stop while a listener's retries were waiting: the change comes again.
+				// Asked to stop while a listener's retries were waiting: the change comes
+				// again.
 				session.abandon();
 				break;
 			}
@@ -149,7 +154,8 @@ final class ReconnectLoop implements Runnable {
 		}
 		if (session != null) {
 			if (session.isInTransaction()) {
-				// Stopped while waiting for the rest of a transaction: it comes again on the next start.
+				// Stopped while waiting for the rest of a transaction: it comes again on
+				// the next start.
 				session.abandon();
 			}
 			finish(session);
@@ -159,9 +165,10 @@ final class ReconnectLoop implements Runnable {
 	}
 
 	/**
-	 * Another instance saved this stream's position first: the session's work was rolled back
-	 * with the refused save. Stand by, then carry on from the stored position, so that the
-	 * position never moves backwards and whichever instance keeps running ends up streaming.
+	 * Another instance saved this stream's position first: the session's work was rolled
+	 * back with the refused save. Stand by, then carry on from the stored position, so
+	 * that the position never moves backwards and whichever instance keeps running ends
+	 * up streaming.
 	 * @return whether the stream carries on (false: it failed)
 	 */
 	private boolean standBy(PositionConflictException conflict) {
@@ -184,7 +191,9 @@ final class ReconnectLoop implements Runnable {
 		return true;
 	}
 
-	/** Save the last handled position, so that a restart repeats as little as possible. */
+	/**
+	 * Save the last handled position, so that a restart repeats as little as possible.
+	 */
 	private void finish(StreamSession session) {
 		try {
 			this.checkpointer.saveIfDue(true);

@@ -25,23 +25,28 @@ import io.vitess.proto.grpc.VitessGrpc;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The responses of one VStream call as a blocking iterator, like the blocking stub's, but asking
- * gRPC for a few responses ahead instead of one at a time. The blocking stub requests the next
- * response only when the previous one was taken, which costs two thread hand-offs (to the
- * transport and back) per response: with one small transaction per response that, not the
- * network, bounded the stream. Here at most {@code prefetch} responses wait in memory and more
- * are requested half a window at a time, so flow control still holds the rest of the stream in
- * vtgate when the listeners are slower than the wire.
+ * The responses of one VStream call as a blocking iterator, like the blocking stub's, but
+ * asking gRPC for a few responses ahead instead of one at a time. The blocking stub
+ * requests the next response only when the previous one was taken, which costs two thread
+ * hand-offs (to the transport and back) per response: with one small transaction per
+ * response that, not the network, bounded the stream. Here at most {@code prefetch}
+ * responses wait in memory and more are requested half a window at a time, so flow
+ * control still holds the rest of the stream in vtgate when the listeners are slower than
+ * the wire.
  *
- * <p>Like the blocking stub's iterator: the call belongs to the current {@link io.grpc.Context}
- * (cancelling it ends the call), a failed call throws its {@link StatusRuntimeException} from
- * {@link #hasNext()}, and an interrupted wait cancels the call.
+ * <p>
+ * Like the blocking stub's iterator: the call belongs to the current
+ * {@link io.grpc.Context} (cancelling it ends the call), a failed call throws its
+ * {@link StatusRuntimeException} from {@link #hasNext()}, and an interrupted wait cancels
+ * the call.
  *
- * <p>A window of responses is cheap while responses are small (vttablet packs events up to its
- * packet size, 250 KB by default), but a table of rows of many megabytes makes each response as
- * large as a row. Once a response larger than {@link #LARGE_RESPONSE} arrives, the stream asks for
- * one response at a time, as the blocking stub does, until responses are small again, so memory
- * held stays near one large response instead of a window of them.
+ * <p>
+ * A window of responses is cheap while responses are small (vttablet packs events up to
+ * its packet size, 250 KB by default), but a table of rows of many megabytes makes each
+ * response as large as a row. Once a response larger than {@link #LARGE_RESPONSE}
+ * arrives, the stream asks for one response at a time, as the blocking stub does, until
+ * responses are small again, so memory held stays near one large response instead of a
+ * window of them.
  */
 final class ResponseStream implements Iterator<VStreamResponse> {
 
@@ -61,8 +66,9 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 	private int outstanding;
 
 	/**
-	 * Whether the latest response was large. Written on the transport thread by the marshaller
-	 * right before that response is queued, read by the consumer after taking from the queue.
+	 * Whether the latest response was large. Written on the transport thread by the
+	 * marshaller right before that response is queued, read by the consumer after taking
+	 * from the queue.
 	 */
 	private volatile boolean large;
 
@@ -88,9 +94,9 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 	 * @param channel vtgate's channel
 	 * @param request the request
 	 * @param prefetch how many responses may wait unhandled (at least 2)
-	 * @param onConnected called once, on the transport's thread, when the call is established on a
-	 * connection to vtgate: vtgate sends nothing on an idle stream until its first heartbeat, so
-	 * this is the only sign of a working connection before then
+	 * @param onConnected called once, on the transport's thread, when the call is
+	 * established on a connection to vtgate: vtgate sends nothing on an idle stream until
+	 * its first heartbeat, so this is the only sign of a working connection before then
 	 */
 	ResponseStream(Channel channel, VStreamRequest request, int prefetch, Runnable onConnected) {
 		// The window, plus the end of the call or its error.
@@ -101,10 +107,13 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 		MethodDescriptor<VStreamRequest, VStreamResponse> method = VitessGrpc.getVStreamMethod();
 		method = method.toBuilder(method.getRequestMarshaller(), new SizeNoting(method.getResponseMarshaller()))
 			.build();
-		// Callbacks on the transport's thread: they only parse and enqueue, never block, and the
+		// Callbacks on the transport's thread: they only parse and enqueue, never block,
+		// and the
 		// parsing then overlaps with the listeners' work on the stream's thread.
-		// gRPC tells a call whose client sends one message nothing when it is established (no
-		// onReady); a stream tracer learns when the call's headers went out on a connection.
+		// gRPC tells a call whose client sends one message nothing when it is established
+		// (no
+		// onReady); a stream tracer learns when the call's headers went out on a
+		// connection.
 		ClientStreamTracer.Factory connected = new ClientStreamTracer.Factory() {
 
 			@Override
@@ -125,29 +134,30 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 		ClientCalls.asyncServerStreamingCall(channel.newCall(method, options), request,
 				new ClientResponseObserver<VStreamRequest, VStreamResponse>() {
 
-			@Override
-			public void beforeStart(ClientCallStreamObserver<VStreamRequest> requestStream) {
-				ResponseStream.this.call = requestStream;
-				requestStream.disableAutoRequestWithInitial(prefetch);
-			}
+					@Override
+					public void beforeStart(ClientCallStreamObserver<VStreamRequest> requestStream) {
+						ResponseStream.this.call = requestStream;
+						requestStream.disableAutoRequestWithInitial(prefetch);
+					}
 
-			@Override
-			public void onNext(VStreamResponse response) {
-				// Never blocks: no more than prefetch responses were requested and not yet taken.
-				ResponseStream.this.queue.add(response);
-			}
+					@Override
+					public void onNext(VStreamResponse response) {
+						// Never blocks: no more than prefetch responses were requested
+						// and not yet taken.
+						ResponseStream.this.queue.add(response);
+					}
 
-			@Override
-			public void onError(Throwable error) {
-				ResponseStream.this.queue.add(error);
-			}
+					@Override
+					public void onError(Throwable error) {
+						ResponseStream.this.queue.add(error);
+					}
 
-			@Override
-			public void onCompleted() {
-				ResponseStream.this.queue.add(END);
-			}
+					@Override
+					public void onCompleted() {
+						ResponseStream.this.queue.add(END);
+					}
 
-		});
+				});
 	}
 
 	@Override
@@ -173,7 +183,8 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 		if (head instanceof Throwable error) {
 			this.finished = true;
 			this.next = END;
-			throw (error instanceof StatusRuntimeException sre) ? sre : Status.fromThrowable(error).asRuntimeException();
+			throw (error instanceof StatusRuntimeException sre) ? sre
+					: Status.fromThrowable(error).asRuntimeException();
 		}
 		return head != null;
 	}
@@ -209,8 +220,9 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 	}
 
 	/**
-	 * Notes the wire size of each response as gRPC hands it over: its streams know their length,
-	 * so this costs nothing, where asking the parsed message for its size walks every row.
+	 * Notes the wire size of each response as gRPC hands it over: its streams know their
+	 * length, so this costs nothing, where asking the parsed message for its size walks
+	 * every row.
 	 */
 	private final class SizeNoting implements Marshaller<VStreamResponse> {
 

@@ -17,9 +17,10 @@ import io.vitess.proto.Query;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns a protocol row change into a {@link ChangeEvent}: the operation from which images are
- * present, the values decoded by the table's {@link TableSchema}, and the columns a partial row
- * image leaves out. The protocol stops here: listeners and mappers see decoded values only.
+ * Turns a protocol row change into a {@link ChangeEvent}: the operation from which images
+ * are present, the values decoded by the table's {@link TableSchema}, and the columns a
+ * partial row image leaves out. The protocol stops here: listeners and mappers see
+ * decoded values only.
  */
 final class RowChangeDecoder {
 
@@ -37,8 +38,8 @@ final class RowChangeDecoder {
 	 * @return the decoded change, telling which columns a partial after image leaves out
 	 * @throws dev.vstream.mapping.RowMappingException when the row cannot be decoded
 	 */
-	static ChangeEvent decode(TableSchema schema, binlogdata.Binlogdata.RowChange change, String keyspace,
-			String shard, @Nullable StreamPosition position, @Nullable Instant commitTime) {
+	static ChangeEvent decode(TableSchema schema, binlogdata.Binlogdata.RowChange change, String keyspace, String shard,
+			@Nullable StreamPosition position, @Nullable Instant commitTime) {
 		Operation op = !change.hasBefore() ? Operation.INSERT
 				: !change.hasAfter() ? Operation.DELETE : Operation.UPDATE;
 		Object[] before = change.hasBefore() ? schema.decode(change.getBefore()) : null;
@@ -59,7 +60,8 @@ final class RowChangeDecoder {
 		Map<String, String> partialJson = new LinkedHashMap<>();
 		if (change.hasJsonPartialValues()) {
 			Bitmap partial = change.getJsonPartialValues();
-			// MySQL counts the JSON columns only; a bitmap as wide as the row counts every column
+			// MySQL counts the JSON columns only; a bitmap as wide as the row counts
+			// every column
 			boolean perJsonColumn = partial.getCount() != columns.size();
 			int jsonIndex = 0;
 			for (int i = 0; i < columns.size(); i++) {

@@ -17,28 +17,31 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Catches a stream that can never deliver anything: resuming from a position its shards do not
- * have (cluster recreated or restored, binary logs purged). vttablet refuses such a start with
- * {@code GTIDSet Mismatch}, but vtgate retries that for ever and keeps the client's stream open
- * with heartbeats only, so the stream would look live and caught up.
+ * Catches a stream that can never deliver anything: resuming from a position its shards
+ * do not have (cluster recreated or restored, binary logs purged). vttablet refuses such
+ * a start with {@code GTIDSet Mismatch}, but vtgate retries that for ever and keeps the
+ * client's stream open with heartbeats only, so the stream would look live and caught up.
  *
- * <p>Two checks, both against each shard's own position read through vtgate
- * ({@code @@global.gtid_binlog_pos} on MariaDB, {@code @@global.gtid_executed} on MySQL, on the
- * shard's primary):
+ * <p>
+ * Two checks, both against each shard's own position read through vtgate
+ * ({@code @@global.gtid_binlog_pos} on MariaDB, {@code @@global.gtid_executed} on MySQL,
+ * on the shard's primary):
  * <ul>
- * <li>at every (re)connect, each shard's requested GTID set must be contained in the shard's
- * position, as vttablet requires;</li>
- * <li>while streaming, a shard whose GTID set in the VGTIDs received does not change for the
- * progress timeout, although the shard's own position had moved past it at least half that time
- * earlier, fails the stream (other shards may go on meanwhile, and vtgate may send only
- * heartbeats). vtgate sends a VGTID for every transaction of a streamed shard, also those of
- * tables nobody listens to, so a healthy shard keeps up with its own position even when idle.</li>
+ * <li>at every (re)connect, each shard's requested GTID set must be contained in the
+ * shard's position, as vttablet requires;</li>
+ * <li>while streaming, a shard whose GTID set in the VGTIDs received does not change for
+ * the progress timeout, although the shard's own position had moved past it at least half
+ * that time earlier, fails the stream (other shards may go on meanwhile, and vtgate may
+ * send only heartbeats). vtgate sends a VGTID for every transaction of a streamed shard,
+ * also those of tables nobody listens to, so a healthy shard keeps up with its own
+ * position even when idle.</li>
  * </ul>
- * When a shard's position cannot be read (vtgate refuses the statement, another flavor), this is
- * logged once and the stream goes on unchecked; until it receives a position, its heartbeats do not
- * count as being caught up.
+ * When a shard's position cannot be read (vtgate refuses the statement, another flavor),
+ * this is logged once and the stream goes on unchecked; until it receives a position, its
+ * heartbeats do not count as being caught up.
  *
- * <p>Used by the stream's own thread only, apart from the settings.
+ * <p>
+ * Used by the stream's own thread only, apart from the settings.
  */
 final class ShardPositionGuard {
 
@@ -56,7 +59,10 @@ final class ShardPositionGuard {
 
 	private long lastCheckNanos;
 
-	/** Whether heartbeats show the stream caught up: its position was verified or it received one since. */
+	/**
+	 * Whether heartbeats show the stream caught up: its position was verified or it
+	 * received one since.
+	 */
 	private boolean live;
 
 	/** Per shard, the last GTID set received and since when. */
@@ -64,7 +70,10 @@ final class ShardPositionGuard {
 
 	private final Map<ShardKey, Long> shardSince = new HashMap<>();
 
-	/** Shards that stood still while their own position had moved past: their position then, and when. */
+	/**
+	 * Shards that stood still while their own position had moved past: their position
+	 * then, and when.
+	 */
 	private final Map<ShardKey, String> movedPast = new LinkedHashMap<>();
 
 	private final Map<ShardKey, Long> movedPastSince = new HashMap<>();
@@ -114,11 +123,11 @@ final class ShardPositionGuard {
 	}
 
 	/**
-	 * The stream received a position (a VGTID): it is live, and the shards whose GTID set changed
-	 * progressed.
+	 * The stream received a position (a VGTID): it is live, and the shards whose GTID set
+	 * changed progressed.
 	 * @param reached the position received
-	 * @throws VStreamException when a shard made no progress for the progress timeout although its
-	 * own position did
+	 * @throws VStreamException when a shard made no progress for the progress timeout
+	 * although its own position did
 	 */
 	void progressed(StreamPosition reached) {
 		long now = System.nanoTime();
@@ -138,8 +147,8 @@ final class ShardPositionGuard {
 	 * A heartbeat arrived outside a transaction.
 	 * @param reached the position the stream reached
 	 * @return whether the heartbeat shows the stream caught up (counts for its lag)
-	 * @throws VStreamException when a shard made no progress for the progress timeout although its
-	 * own position did
+	 * @throws VStreamException when a shard made no progress for the progress timeout
+	 * although its own position did
 	 */
 	boolean heartbeat(@Nullable StreamPosition reached) {
 		if (reached != null) {
@@ -149,9 +158,10 @@ final class ShardPositionGuard {
 	}
 
 	/**
-	 * Fail for shards that stood still for the timeout although their own position had moved past
-	 * the stream's at least half the timeout earlier; look for such shards at most every half
-	 * timeout (one statement per shard that stood still for half the timeout).
+	 * Fail for shards that stood still for the timeout although their own position had
+	 * moved past the stream's at least half the timeout earlier; look for such shards at
+	 * most every half timeout (one statement per shard that stood still for half the
+	 * timeout).
 	 */
 	private void check(StreamPosition reached, long now) {
 		Duration timeout = this.progressTimeout;
@@ -213,7 +223,8 @@ final class ShardPositionGuard {
 
 	/** The shard's position on its primary, which has every transaction the shard has. */
 	private @Nullable GtidSet current(ShardPosition shard, String flavor) {
-		String sql = flavor.equals(GtidSet.MARIADB) ? "select @@global.gtid_binlog_pos" : "select @@global.gtid_executed";
+		String sql = flavor.equals(GtidSet.MARIADB) ? "select @@global.gtid_binlog_pos"
+				: "select @@global.gtid_executed";
 		String target = shard.keyspace() + ":" + shard.shard() + "@primary";
 		try {
 			String value = VtgateQueries.firstColumn(this.channel, target, sql).stream().findFirst().orElse(null);
@@ -245,8 +256,8 @@ final class ShardPositionGuard {
 
 	private VStreamException mismatch(ShardPosition shard, GtidSet current) {
 		return new VStreamException("Stream '" + this.streamId + "' cannot stream shard " + ShardKey.of(shard)
-				+ ": its position " + shard.gtid() + " is not in the shard's history, whose primary is at "
-				+ current + " (the cluster was recreated or restored, or its binary logs purged). vtgate does not "
+				+ ": its position " + shard.gtid() + " is not in the shard's history, whose primary is at " + current
+				+ " (the cluster was recreated or restored, or its binary logs purged). vtgate does not "
 				+ "report this to clients (its log says 'GTIDSet Mismatch' and it retries, sending only heartbeats), "
 				+ "so nothing would ever arrive. " + whatToDo());
 	}
@@ -267,7 +278,8 @@ final class ShardPositionGuard {
 	private String whatToDo() {
 		return "The saved position is left as it is. To start over, reset the stream's position to 'copy' "
 				+ "(existing rows again, then live) or 'current' (from now) with the actuator "
-				+ "(POST /actuator/vstream/" + this.streamId + " {\"action\":\"reset\",\"position\":\"copy\"}) and start it, "
+				+ "(POST /actuator/vstream/" + this.streamId
+				+ " {\"action\":\"reset\",\"position\":\"copy\"}) and start it, "
 				+ "or set vstream.start-position and reset it without a position.";
 	}
 

@@ -13,10 +13,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides where a stream starts: its saved position, else the configured start. A missing saved
- * position is checked against the stream's {@link StreamRunMarker}: when the stream ran before,
- * the offset store lost its position, which is logged at WARN with what the start will do (or
- * refused, with {@code vstream.require-saved-position}).
+ * Decides where a stream starts: its saved position, else the configured start. A missing
+ * saved position is checked against the stream's {@link StreamRunMarker}: when the stream
+ * ran before, the offset store lost its position, which is logged at WARN with what the
+ * start will do (or refused, with {@code vstream.require-saved-position}).
  */
 final class StartPositionResolver {
 
@@ -55,8 +55,8 @@ final class StartPositionResolver {
 	/**
 	 * Where the next start begins; called by {@code start()} under the container's lock.
 	 * @return the start
-	 * @throws VStreamException when the saved position cannot be used, or is missing although the
-	 * stream ran before and a saved position is required
+	 * @throws VStreamException when the saved position cannot be used, or is missing
+	 * although the stream ran before and a saved position is required
 	 */
 	StreamStart resolve() {
 		String id = this.container.getId();
@@ -97,7 +97,8 @@ final class StartPositionResolver {
 		}
 		this.container.getMonitor().startedWithoutSavedPosition(this.container, start);
 		String consequence = consequence(start);
-		// A memory store never keeps a position across starts: starting without one is its normal case.
+		// A memory store never keeps a position across starts: starting without one is
+		// its normal case.
 		boolean memory = this.runMarker == null && !this.requireSavedPosition
 				&& this.container.getOffsetRepository() instanceof InMemoryOffsetRepository;
 		if (Boolean.FALSE.equals(start.ranBefore()) || memory) {
@@ -111,8 +112,8 @@ final class StartPositionResolver {
 						? "its run marker in " + describe() + " cannot be read" : "no run marker") + ")";
 		if (this.requireSavedPosition) {
 			throw new VStreamException("Stream '" + id + "' refuses to start: it has no saved position " + ran
-					+ ", and vstream.require-saved-position is true. Starting at " + configured(start)
-					+ " would mean: " + consequence + ". To start there anyway, start once with "
+					+ ", and vstream.require-saved-position is true. Starting at " + configured(start) + " would mean: "
+					+ consequence + ". To start there anyway, start once with "
 					+ "vstream.require-saved-position=false (or vstream.reset-on-start=true), or reset the stream "
 					+ "through the actuator (POST /actuator/vstream/" + id
 					+ " {\"action\":\"reset\"}, optionally with a \"position\") and start it.");
@@ -122,7 +123,10 @@ final class StartPositionResolver {
 		return start;
 	}
 
-	/** The first save of a start marks the stream as having run; a failure is retried at the next. */
+	/**
+	 * The first save of a start marks the stream as having run; a failure is retried at
+	 * the next.
+	 */
 	void positionSaved() {
 		StreamRunMarker marker = this.runMarker;
 		if (marker == null || this.marked) {
@@ -138,7 +142,9 @@ final class StartPositionResolver {
 		}
 	}
 
-	/** The saved position was deleted on purpose: the next start without one is expected. */
+	/**
+	 * The saved position was deleted on purpose: the next start without one is expected.
+	 */
 	void positionDeleted() {
 		StreamRunMarker marker = this.runMarker;
 		this.marked = false;

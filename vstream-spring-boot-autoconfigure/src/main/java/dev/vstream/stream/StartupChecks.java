@@ -19,9 +19,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a stream checks before it connects, so that a mistake fails the start instead of a stream
- * that never delivers: keyspace names that are patterns, keyspaces vtgate does not know, and
- * tables a keyspace does not have. Only vtgate being unable to answer skips the lookups.
+ * What a stream checks before it connects, so that a mistake fails the start instead of a
+ * stream that never delivers: keyspace names that are patterns, keyspaces vtgate does not
+ * know, and tables a keyspace does not have. Only vtgate being unable to answer skips the
+ * lookups.
  */
 final class StartupChecks {
 
@@ -49,7 +50,8 @@ final class StartupChecks {
 		for (VStreamListenerEndpoint listener : listeners) {
 			String keyspace = keyspaceOf.apply(listener);
 			if (keyspace.startsWith("/")) {
-				// vtgate would stream every matching keyspace, but positions, routing and the
+				// vtgate would stream every matching keyspace, but positions, routing and
+				// the
 				// keyspace checks of saved positions all work on named keyspaces.
 				throw new VStreamException("Listener '" + listener.getId() + "' of stream '" + this.streamId
 						+ "' streams keyspace '" + keyspace + "', a pattern: keyspace patterns are not supported; "
@@ -93,8 +95,8 @@ final class StartupChecks {
 			String message = ex.getMessage();
 			if (isUnknownKeyspace(message)) {
 				throw new VStreamException("Keyspace '" + keyspace + "', streamed by listener "
-						+ String.join(", ", listeners.stream().map((l) -> "'" + l.getId() + "'").toList()) + " of stream '"
-						+ this.streamId + "', does not exist in vtgate (" + message
+						+ String.join(", ", listeners.stream().map((l) -> "'" + l.getId() + "'").toList())
+						+ " of stream '" + this.streamId + "', does not exist in vtgate (" + message
 						+ "); check @VStreamListener(keyspace) or vstream.keyspace");
 			}
 			logger.debug("Stream '" + this.streamId + "' could not list the tables of keyspace '" + keyspace + "': "
@@ -110,9 +112,11 @@ final class StartupChecks {
 		return tables;
 	}
 
-	/** vtgate's answer for a keyspace missing from its VSchema: VT05003 unknown database. */
+	/**
+	 * vtgate's answer for a keyspace missing from its VSchema: VT05003 unknown database.
+	 */
 	private static boolean isUnknownKeyspace(@Nullable String message) {
-		return message != null && ( message.contains("VT05003") || message.contains("unknown database"));
+		return message != null && (message.contains("VT05003") || message.contains("unknown database"));
 	}
 
 }

@@ -8,10 +8,11 @@ import io.grpc.StatusRuntimeException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sorts the gRPC failures that end a VStream call into those a reconnect may cure and those it
- * cannot, and words the latter for the user: what failed and which setting to change. A failure
- * that retrying cannot fix (a response larger than a message limit, a refused request, a rejected
- * certificate) would otherwise make the stream reconnect for ever.
+ * Sorts the gRPC failures that end a VStream call into those a reconnect may cure and
+ * those it cannot, and words the latter for the user: what failed and which setting to
+ * change. A failure that retrying cannot fix (a response larger than a message limit, a
+ * refused request, a rejected certificate) would otherwise make the stream reconnect for
+ * ever.
  */
 final class StreamFailureClassifier {
 
@@ -28,9 +29,10 @@ final class StreamFailureClassifier {
 		Status status = failure.getStatus();
 		if (isTooLarge(status)) {
 			// vtgate would send the same response again on every reconnect.
-			return new VStreamException("Stream '" + streamId + "' failed: a response from vtgate is larger than "
-					+ "the channel accepts (" + status.getDescription()
-					+ "); raise vstream.vtgate.max-inbound-message-size", failure);
+			return new VStreamException(
+					"Stream '" + streamId + "' failed: a response from vtgate is larger than " + "the channel accepts ("
+							+ status.getDescription() + "); raise vstream.vtgate.max-inbound-message-size",
+					failure);
 		}
 		if (isTooLargeForVtgate(status)) {
 			// vtgate fails every attempt at the same row: retrying cannot get past it.
@@ -58,7 +60,10 @@ final class StreamFailureClassifier {
 				&& status.getDescription().contains("exceeds maximum size");
 	}
 
-	/** grpc-go's words when vtgate's own send limit ({@code --grpc-max-message-size}) refuses a response. */
+	/**
+	 * grpc-go's words when vtgate's own send limit ({@code --grpc-max-message-size})
+	 * refuses a response.
+	 */
 	private static boolean isTooLargeForVtgate(Status status) {
 		return status.getCode() == Status.Code.RESOURCE_EXHAUSTED && status.getDescription() != null
 				&& status.getDescription().contains("trying to send message larger than max");
@@ -66,13 +71,17 @@ final class StreamFailureClassifier {
 
 	private static boolean isPermanent(Status status) {
 		return switch (status.getCode()) {
-			case INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED, UNIMPLEMENTED, FAILED_PRECONDITION -> true;
-			// vtgate reports a keyspace missing from the topology, and a stream with nothing to copy
-			// and no position (tables-to-copy naming no listened table), as UNKNOWN: retrying fixes neither.
-			case UNKNOWN -> status.getDescription() != null
-					&& (status.getDescription().contains("node doesn't exist: keyspaces/")
-							|| status.getDescription().contains("stream needs a position or a table to copy"));
-			// A certificate vtgate or this client rejects stays rejected: retrying would loop for ever.
+			case INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED, UNIMPLEMENTED, FAILED_PRECONDITION ->
+				true;
+			// vtgate reports a keyspace missing from the topology, and a stream with
+			// nothing to copy
+			// and no position (tables-to-copy naming no listened table), as UNKNOWN:
+			// retrying fixes neither.
+			case UNKNOWN ->
+				status.getDescription() != null && (status.getDescription().contains("node doesn't exist: keyspaces/")
+						|| status.getDescription().contains("stream needs a position or a table to copy"));
+			// A certificate vtgate or this client rejects stays rejected: retrying would
+			// loop for ever.
 			case UNAVAILABLE -> tlsFailure(status.getCause()) != null;
 			default -> false;
 		};

@@ -15,9 +15,9 @@ import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 
 /**
- * What a stream covers: the keyspaces of its listeners (and the extra ones), the shards its
- * settings name, and the positions that fit them. Read from the listeners each time, since
- * listeners may be registered after the container was made.
+ * What a stream covers: the keyspaces of its listeners (and the extra ones), the shards
+ * its settings name, and the positions that fit them. Read from the listeners each time,
+ * since listeners may be registered after the container was made.
  */
 final class StreamKeyspaces {
 
@@ -30,7 +30,9 @@ final class StreamKeyspaces {
 		this.endpoints = endpoints;
 	}
 
-	/** @return the keyspaces of the listeners and the extra ones, or the default keyspace */
+	/**
+	 * @return the keyspaces of the listeners and the extra ones, or the default keyspace
+	 */
 	Set<String> keyspaces() {
 		Set<String> keyspaces = new LinkedHashSet<>();
 		for (VStreamListenerEndpoint endpoint : this.endpoints.get()) {
@@ -79,8 +81,8 @@ final class StreamKeyspaces {
 	}
 
 	/**
-	 * The settings of a stream of one shard: asked to stop at a reshard, starting where this
-	 * stream's explicit start puts that shard, if anywhere.
+	 * The settings of a stream of one shard: asked to stop at a reshard, starting where
+	 * this stream's explicit start puts that shard, if anywhere.
 	 */
 	VStreamSettings forShard(String id, String keyspace, String shard) {
 		VStreamSettings s = this.settings;
@@ -95,8 +97,8 @@ final class StreamKeyspaces {
 			explicitStart = (only.getShardGtidsCount() > 0) ? StreamPosition.of(only.build()) : null;
 		}
 		return new VStreamSettings(id, keyspace, s.startPosition(), s.tabletType(), s.heartbeatInterval(), true,
-				s.reconnectBackOff(), List.of(), s.tablesToCopy(), Map.of(keyspace, List.of(shard)),
-				explicitStart, false);
+				s.reconnectBackOff(), List.of(), s.tablesToCopy(), Map.of(keyspace, List.of(shard)), explicitStart,
+				false);
 	}
 
 }

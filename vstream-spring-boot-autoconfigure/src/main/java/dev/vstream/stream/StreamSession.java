@@ -12,23 +12,28 @@ import io.vitess.proto.Vtgate.VStreamResponse;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection to vtgate: sends the request from the handled position, pulls responses a few
- * at a time (see {@link ResponseStream}) while the stream runs and is not paused, and hands them
- * to its {@link EventDispatcher}. A reconnect starts a new session.
+ * One connection to vtgate: sends the request from the handled position, pulls responses
+ * a few at a time (see {@link ResponseStream}) while the stream runs and is not paused,
+ * and hands them to its {@link EventDispatcher}. A reconnect starts a new session.
  *
- * <p>Concurrency: runs on the stream's thread. A caller's {@code stop()} cancels the session's
- * gRPC context ({@link #cancel()}), which ends a wait for the next response; a change being
- * handled is finished first.
+ * <p>
+ * Concurrency: runs on the stream's thread. A caller's {@code stop()} cancels the
+ * session's gRPC context ({@link #cancel()}), which ends a wait for the next response; a
+ * change being handled is finished first.
  */
 final class StreamSession {
 
 	/**
-	 * Responses requested from vtgate ahead of the one in hand: enough to spare the stream a
-	 * thread hand-off per response, few enough that a slow listener holds the stream in vtgate.
+	 * Responses requested from vtgate ahead of the one in hand: enough to spare the
+	 * stream a thread hand-off per response, few enough that a slow listener holds the
+	 * stream in vtgate.
 	 */
 	static final int RESPONSES_AHEAD = 16;
 
-	/** How long a connection must stay up for the reconnect back-off to start over after it breaks. */
+	/**
+	 * How long a connection must stay up for the reconnect back-off to start over after
+	 * it breaks.
+	 */
 	static final Duration HEALTHY_CONNECTION = Duration.ofSeconds(30);
 
 	private final DefaultVStreamContainer container;
@@ -67,7 +72,8 @@ final class StreamSession {
 				this.status.setState(from.isCopying() ? StreamState.COPYING : StreamState.STARTING);
 				Iterator<VStreamResponse> responses = new ResponseStream(this.container.channel(), request,
 						RESPONSES_AHEAD, this::connected);
-				// Paused after hasNext: the response already requested waits, unhandled, for the resume.
+				// Paused after hasNext: the response already requested waits, unhandled,
+				// for the resume.
 				while (this.container.isRunning() && responses.hasNext() && resumed()) {
 					VStreamResponse response = responses.next();
 					this.container.getMonitor().responseReceived(this.container, response.getEventsCount());
@@ -100,15 +106,17 @@ final class StreamSession {
 
 	/**
 	 * Whether the reconnect back-off may start over after this connection: it delivered a
-	 * transaction, or stayed up for a while. A connection that vtgate breaks before either (a
-	 * response it cannot send, a shard that keeps failing) must not reset the back-off, or the
-	 * stream would reconnect at the initial interval for ever.
+	 * transaction, or stayed up for a while. A connection that vtgate breaks before
+	 * either (a response it cannot send, a shard that keeps failing) must not reset the
+	 * back-off, or the stream would reconnect at the initial interval for ever.
 	 */
 	boolean wasHealthy() {
 		return this.dispatcher.hasProgressed() || System.nanoTime() - this.startedNanos >= HEALTHY_CONNECTION.toNanos();
 	}
 
-	/** @return whether a transaction came only in part */
+	/**
+	 * @return whether a transaction came only in part
+	 */
 	boolean isInTransaction() {
 		return this.dispatcher.isInTransaction();
 	}
@@ -119,9 +127,9 @@ final class StreamSession {
 	}
 
 	/**
-	 * The call is established on a connection to vtgate. A stream resumed on an idle keyspace
-	 * would otherwise show STARTING until vtgate's first heartbeat. The last error stays until
-	 * vtgate's first response confirms the reconnect.
+	 * The call is established on a connection to vtgate. A stream resumed on an idle
+	 * keyspace would otherwise show STARTING until vtgate's first heartbeat. The last
+	 * error stays until vtgate's first response confirms the reconnect.
 	 */
 	private void connected() {
 		synchronized (this.container.lifecycleMonitor) {

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param from what the start position came from
  * @param position the position the stream started at
- * @param ranBefore whether the stream's run marker says it saved a position before; {@code null}
- * when there is no marker or it could not be read
+ * @param ranBefore whether the stream's run marker says it saved a position before;
+ * {@code null} when there is no marker or it could not be read
  */
 public record StreamStart(From from, StreamPosition position, @Nullable Boolean ranBefore) {
 
@@ -22,7 +22,8 @@ public record StreamStart(From from, StreamPosition position, @Nullable Boolean 
 	}
 
 	/**
-	 * Whether a saved position is missing although the stream ran before: the offset store lost it.
+	 * Whether a saved position is missing although the stream ran before: the offset
+	 * store lost it.
 	 * @return {@code true} when it looks lost
 	 */
 	public boolean positionLost() {
@@ -35,13 +36,18 @@ public record StreamStart(From from, StreamPosition position, @Nullable Boolean 
 		/** The position saved in the offset store. */
 		SAVED_POSITION,
 
-		/** The configured start VGtid ({@code vstream.start-vgtid}), nothing being saved. */
+		/**
+		 * The configured start VGtid ({@code vstream.start-vgtid}), nothing being saved.
+		 */
 		START_VGTID,
 
 		/** The copy phase ({@code vstream.start-position=copy}), nothing being saved. */
 		COPY,
 
-		/** Changes from now on ({@code vstream.start-position=current}), nothing being saved. */
+		/**
+		 * Changes from now on ({@code vstream.start-position=current}), nothing being
+		 * saved.
+		 */
 		CURRENT
 
 	}

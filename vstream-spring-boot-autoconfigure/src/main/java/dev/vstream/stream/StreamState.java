@@ -18,22 +18,24 @@ public enum StreamState {
 	STREAMING,
 
 	/**
-	 * Paused on purpose ({@link VStreamContainer#pause()}): connected, but not pulling from vtgate
-	 * until resumed.
+	 * Paused on purpose ({@link VStreamContainer#pause()}): connected, but not pulling
+	 * from vtgate until resumed.
 	 */
 	PAUSED,
 
 	/**
-	 * The offset store does not answer: a save failed, or has been waiting for a second or more.
-	 * No further change is taken from vtgate (nothing is lost, vtgate holds the rest); the save is
-	 * retried with the reconnect back-off and the stream carries on by itself once it succeeds.
+	 * The offset store does not answer: a save failed, or has been waiting for a second
+	 * or more. No further change is taken from vtgate (nothing is lost, vtgate holds the
+	 * rest); the save is retried with the reconnect back-off and the stream carries on by
+	 * itself once it succeeds.
 	 */
 	STORE_UNAVAILABLE,
 
 	/**
-	 * The connection broke; waiting to reconnect from the last handled position. Also shown while
-	 * the stream stands by after another instance of it saved a position first (the last error is
-	 * then a {@link dev.vstream.offset.PositionConflictException}).
+	 * The connection broke; waiting to reconnect from the last handled position. Also
+	 * shown while the stream stands by after another instance of it saved a position
+	 * first (the last error is then a
+	 * {@link dev.vstream.offset.PositionConflictException}).
 	 */
 	RECONNECTING,
 

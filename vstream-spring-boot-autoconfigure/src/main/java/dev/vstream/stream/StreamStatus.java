@@ -6,13 +6,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a stream reports about itself: its state, the error that failed it or caused the last
- * reconnect, its counters and the times lag is computed from.
+ * What a stream reports about itself: its state, the error that failed it or caused the
+ * last reconnect, its counters and the times lag is computed from.
  *
- * <p>Concurrency: written by the stream's own thread only (and by {@code start()} before that
- * thread exists); read at any time by callers such as health checks, metrics and the endpoint.
- * Every field is volatile or atomic, so a reader sees each value as last written, though not
- * several values as of one instant.
+ * <p>
+ * Concurrency: written by the stream's own thread only (and by {@code start()} before
+ * that thread exists); read at any time by callers such as health checks, metrics and the
+ * endpoint. Every field is volatile or atomic, so a reader sees each value as last
+ * written, though not several values as of one instant.
  */
 final class StreamStatus {
 

@@ -16,74 +16,103 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * One VStream against vtgate, as the rest of the application sees it: its lifecycle, what it
- * reports (state, position, counters, lag) and how it is steered (pause, resume, reset). The
- * health indicator, the endpoint, metrics and the scale-out coordinators depend on this
- * interface; {@link DefaultVStreamContainer} implements it.
+ * One VStream against vtgate, as the rest of the application sees it: its lifecycle, what
+ * it reports (state, position, counters, lag) and how it is steered (pause, resume,
+ * reset). The health indicator, the endpoint, metrics and the scale-out coordinators
+ * depend on this interface; {@link DefaultVStreamContainer} implements it.
  *
- * <p>Concurrency: the stream runs on its own thread; every method here may be called from any
- * other thread and reads values the stream thread last published.
+ * <p>
+ * Concurrency: the stream runs on its own thread; every method here may be called from
+ * any other thread and reads values the stream thread last published.
  */
 public interface VStreamContainer extends SmartLifecycle {
 
-	/** Starts after, and stops before, ordinary beans such as DataSources and Redis connections. */
+	/**
+	 * Starts after, and stops before, ordinary beans such as DataSources and Redis
+	 * connections.
+	 */
 	int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
 
-	/** @return the stream id */
+	/**
+	 * @return the stream id
+	 */
 	String getId();
 
-	/** @return the settings */
+	/**
+	 * @return the settings
+	 */
 	VStreamSettings getSettings();
 
-	/** @return where this stream saves its position */
+	/**
+	 * @return where this stream saves its position
+	 */
 	OffsetRepository getOffsetRepository();
 
-	/** @return the listeners of this stream */
+	/**
+	 * @return the listeners of this stream
+	 */
 	Collection<VStreamListenerEndpoint> getEndpoints();
 
 	/**
-	 * The keyspaces this stream covers: those of its listeners and the extra ones, or the default
-	 * keyspace when there are none.
+	 * The keyspaces this stream covers: those of its listeners and the extra ones, or the
+	 * default keyspace when there are none.
 	 * @return the keyspaces, in listener order
 	 */
 	Set<String> getKeyspaces();
 
-	/** @return the current state */
+	/**
+	 * @return the current state
+	 */
 	StreamState getState();
 
 	/**
 	 * Since when the offset store has not answered: a save (or the transaction around the
-	 * listeners' work) failed and has not succeeded since, or has been waiting for a second or
-	 * more. The stream takes no further change from vtgate meanwhile.
+	 * listeners' work) failed and has not succeeded since, or has been waiting for a
+	 * second or more. The stream takes no further change from vtgate meanwhile.
 	 * @return the instant, or {@code null} while the store answers
 	 */
 	@Nullable Instant getOffsetStoreUnavailableSince();
 
-	/** @return the error that failed the stream or caused the last reconnect, if any */
+	/**
+	 * @return the error that failed the stream or caused the last reconnect, if any
+	 */
 	@Nullable Throwable getLastError();
 
-	/** @return the position reached by handled changes, {@code null} before the first */
+	/**
+	 * @return the position reached by handled changes, {@code null} before the first
+	 */
 	@Nullable StreamPosition getPosition();
 
-	/** @return the last saved position, {@code null} before the first save */
+	/**
+	 * @return the last saved position, {@code null} before the first save
+	 */
 	@Nullable StreamPosition getSavedPosition();
 
-	/** @return where the last start began, {@code null} before the first start */
+	/**
+	 * @return where the last start began, {@code null} before the first start
+	 */
 	@Nullable StreamStart getStart();
 
-	/** @return when the last event was received */
+	/**
+	 * @return when the last event was received
+	 */
 	@Nullable Instant getLastEventTime();
 
-	/** @return the commit time of the last handled change */
+	/**
+	 * @return the commit time of the last handled change
+	 */
 	@Nullable Instant getLastCommitTime();
 
-	/** @return vtgate's time in its last heartbeat: it had sent everything committed until then */
+	/**
+	 * @return vtgate's time in its last heartbeat: it had sent everything committed until
+	 * then
+	 */
 	@Nullable Instant getLastHeartbeatTime();
 
 	/**
-	 * How far behind the database the stream is: now minus the commit time of the last handled
-	 * change, or minus vtgate's last heartbeat when that is later (an idle stream is caught up, not
-	 * falling behind). Second precision; never negative.
+	 * How far behind the database the stream is: now minus the commit time of the last
+	 * handled change, or minus vtgate's last heartbeat when that is later (an idle stream
+	 * is caught up, not falling behind). Second precision; never negative.
 	 * @param now the current time
 	 * @return the lag, or {@code null} before the first change or heartbeat
 	 */
@@ -96,46 +125,70 @@ public interface VStreamContainer extends SmartLifecycle {
 			return null;
 		}
 		Duration lag = Duration.between(reference, now);
-		// Clocks of the database and the application differ slightly; a change is never from the future.
+		// Clocks of the database and the application differ slightly; a change is never
+		// from the future.
 		return lag.isNegative() ? Duration.ZERO : lag;
 	}
 
-	/** @return events received from vtgate since start-up */
+	/**
+	 * @return events received from vtgate since start-up
+	 */
 	long getEventsReceived();
 
-	/** @return listener calls that completed */
+	/**
+	 * @return listener calls that completed
+	 */
 	long getChangesHandled();
 
-	/** @return changes that failed (mapping or listener) */
+	/**
+	 * @return changes that failed (mapping or listener)
+	 */
 	long getChangesFailed();
 
-	/** @return reconnects since start-up */
+	/**
+	 * @return reconnects since start-up
+	 */
 	long getReconnects();
 
-	/** @return the callbacks for metrics and tracing, {@link VStreamMonitor#NONE} by default */
+	/**
+	 * @return the callbacks for metrics and tracing, {@link VStreamMonitor#NONE} by
+	 * default
+	 */
 	VStreamMonitor getMonitor();
 
-	/** @return when positions are saved */
+	/**
+	 * @return when positions are saved
+	 */
 	CheckpointPolicy getCheckpointPolicy();
 
-	/** @return the transaction manager listeners' work and position saves share, if any */
+	/**
+	 * @return the transaction manager listeners' work and position saves share, if any
+	 */
 	@Nullable PlatformTransactionManager getTransactionManager();
 
-	/** @return where the stream records that it has run, if anywhere */
+	/**
+	 * @return where the stream records that it has run, if anywhere
+	 */
 	@Nullable StreamRunMarker getRunMarker();
 
-	/** @return whether a start without a saved position is refused once the stream ran before */
+	/**
+	 * @return whether a start without a saved position is refused once the stream ran
+	 * before
+	 */
 	boolean isRequireSavedPosition();
 
-	/** @return how long a shard's position may stand still while the shard moves on */
+	/**
+	 * @return how long a shard's position may stand still while the shard moves on
+	 */
 	Duration getProgressTimeout();
 
 	/**
-	 * Stop pulling from vtgate without ending the stream. The transaction in hand is finished and
-	 * the position reached is saved, then no further response is handled or requested: vtgate's
-	 * sends back up against gRPC flow control and nothing is lost or repeated. The state is
-	 * {@link StreamState#PAUSED PAUSED} from now on; {@link #resume()} carries on with the same
-	 * connection (or reconnects from the position if the connection broke meanwhile).
+	 * Stop pulling from vtgate without ending the stream. The transaction in hand is
+	 * finished and the position reached is saved, then no further response is handled or
+	 * requested: vtgate's sends back up against gRPC flow control and nothing is lost or
+	 * repeated. The state is {@link StreamState#PAUSED PAUSED} from now on;
+	 * {@link #resume()} carries on with the same connection (or reconnects from the
+	 * position if the connection broke meanwhile).
 	 * @throws IllegalStateException when the stream is not running
 	 */
 	void pause();
@@ -145,33 +198,38 @@ public interface VStreamContainer extends SmartLifecycle {
 	 */
 	void resume();
 
-	/** @return whether the stream was asked to pause and not resumed since */
+	/**
+	 * @return whether the stream was asked to pause and not resumed since
+	 */
 	boolean isPaused();
 
 	/**
-	 * Replace or discard the saved position of a stopped stream, so that its next start begins
-	 * there.
-	 * @param start the position to start from next time, or {@code null} to delete the saved
-	 * position and forget, in the run marker, that the stream ran (the next start then follows
-	 * the configured start position, as expected, even with a saved position required)
+	 * Replace or discard the saved position of a stopped stream, so that its next start
+	 * begins there.
+	 * @param start the position to start from next time, or {@code null} to delete the
+	 * saved position and forget, in the run marker, that the stream ran (the next start
+	 * then follows the configured start position, as expected, even with a saved position
+	 * required)
 	 * @throws IllegalStateException when the stream is running
-	 * @throws VStreamException when the position does not cover exactly the listened keyspaces
+	 * @throws VStreamException when the position does not cover exactly the listened
+	 * keyspaces
 	 * @see #positionAt(StartPosition)
 	 */
 	void resetPosition(@Nullable StreamPosition start);
 
 	/**
-	 * The position that starts every listened shard at a start position, as used when nothing is
-	 * saved.
+	 * The position that starts every listened shard at a start position, as used when
+	 * nothing is saved.
 	 * @param start copy or current
 	 * @return the position
 	 */
 	StreamPosition positionAt(StartPosition start);
 
 	/**
-	 * A stream like this one restricted to one shard: the same channel, error handler, checkpoint
-	 * policy, transaction manager, monitor and DDL listeners, the listeners of that keyspace only,
-	 * and vtgate asked to stop at a reshard (the new shards may belong to other instances).
+	 * A stream like this one restricted to one shard: the same channel, error handler,
+	 * checkpoint policy, transaction manager, monitor and DDL listeners, the listeners of
+	 * that keyspace only, and vtgate asked to stop at a reshard (the new shards may
+	 * belong to other instances).
 	 * @param id the id of the new stream, also the key of its position
 	 * @param keyspace the keyspace
 	 * @param shard the shard
@@ -181,16 +239,19 @@ public interface VStreamContainer extends SmartLifecycle {
 	VStreamContainer forShard(String id, String keyspace, String shard, OffsetRepository offsets);
 
 	/**
-	 * Hand reshard journals to a handler instead of failing the stream: when vtgate sends a
-	 * {@code SHARDS} journal (only with {@link VStreamSettings#stopOnReshard()}), the position
-	 * reached before it is saved, the handler is called, and the stream stops
-	 * ({@link StreamState#STOPPED STOPPED}, {@link #isResharded()} true). Used by scale-out modes,
-	 * where another instance may own the new shards.
+	 * Hand reshard journals to a handler instead of failing the stream: when vtgate sends
+	 * a {@code SHARDS} journal (only with {@link VStreamSettings#stopOnReshard()}), the
+	 * position reached before it is saved, the handler is called, and the stream stops
+	 * ({@link StreamState#STOPPED STOPPED}, {@link #isResharded()} true). Used by
+	 * scale-out modes, where another instance may own the new shards.
 	 * @param reshardHandler the handler, {@code null} for the default (fail the stream)
 	 */
 	void setReshardHandler(@Nullable ReshardHandler reshardHandler);
 
-	/** @return whether the stream stopped at a reshard journal handed to the reshard handler */
+	/**
+	 * @return whether the stream stopped at a reshard journal handed to the reshard
+	 * handler
+	 */
 	boolean isResharded();
 
 }

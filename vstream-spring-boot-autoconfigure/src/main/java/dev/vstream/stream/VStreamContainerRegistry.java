@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Looks streams up by id, for applications that start, stop, pause or resume them from code
- * (listeners are found in {@link dev.vstream.listener.VStreamListenerEndpointRegistry}).
+ * Looks streams up by id, for applications that start, stop, pause or resume them from
+ * code (listeners are found in
+ * {@link dev.vstream.listener.VStreamListenerEndpointRegistry}).
  *
  * <pre class="code">
  * registry.getRequiredContainer("default").pause();
@@ -22,20 +23,24 @@ public class VStreamContainerRegistry {
 
 	/**
 	 * Create a registry.
-	 * @param containers supplies the streams on each lookup, so that streams defined later are
-	 * found
+	 * @param containers supplies the streams on each lookup, so that streams defined
+	 * later are found
 	 */
 	public VStreamContainerRegistry(Supplier<? extends Collection<VStreamContainer>> containers) {
 		Assert.notNull(containers, "'containers' must not be null");
 		this.containers = containers;
 	}
 
-	/** @return every stream */
+	/**
+	 * @return every stream
+	 */
 	public List<VStreamContainer> getContainers() {
 		return List.copyOf(this.containers.get());
 	}
 
-	/** @return the ids of every stream */
+	/**
+	 * @return the ids of every stream
+	 */
 	public List<String> getContainerIds() {
 		return this.containers.get().stream().map(VStreamContainer::getId).toList();
 	}

@@ -1,8 +1,8 @@
 package dev.vstream.stream;
 
 /**
- * A stream failed in a way that retrying cannot fix, or vtgate sent something a VStream client
- * cannot accept.
+ * A stream failed in a way that retrying cannot fix, or vtgate sent something a VStream
+ * client cannot accept.
  */
 public class VStreamException extends RuntimeException {
 

@@ -7,8 +7,8 @@ import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Callbacks from a {@link VStreamContainer} for metrics and tracing. All methods are called on the
- * stream's own thread and must be cheap; the defaults do nothing.
+ * Callbacks from a {@link VStreamContainer} for metrics and tracing. All methods are
+ * called on the stream's own thread and must be cheap; the defaults do nothing.
  */
 public interface VStreamMonitor {
 
@@ -25,8 +25,8 @@ public interface VStreamMonitor {
 	}
 
 	/**
-	 * Run one listener call; an implementation may wrap it (timing, tracing) but must run it
-	 * exactly once on the calling thread and let its exception through.
+	 * Run one listener call; an implementation may wrap it (timing, tracing) but must run
+	 * it exactly once on the calling thread and let its exception through.
 	 * @param container the stream
 	 * @param listener the listener
 	 * @param event the change
@@ -76,7 +76,8 @@ public interface VStreamMonitor {
 
 	/**
 	 * The stream starts without a saved position, at its configured start. Called by
-	 * {@link VStreamContainer#start()} on the starting thread, also when the start is then refused.
+	 * {@link VStreamContainer#start()} on the starting thread, also when the start is
+	 * then refused.
 	 * @param container the stream
 	 * @param start where it starts and whether it ran before
 	 */

@@ -12,8 +12,8 @@ import io.vitess.proto.Vtgate.VStreamFlags;
 import io.vitess.proto.Vtgate.VStreamRequest;
 
 /**
- * Builds the request a stream sends to vtgate on each (re)connect: one filter rule per listened
- * table, the settings' flags, and the position to resume from.
+ * Builds the request a stream sends to vtgate on each (re)connect: one filter rule per
+ * listened table, the settings' flags, and the position to resume from.
  */
 final class VStreamRequestFactory {
 
@@ -35,9 +35,8 @@ final class VStreamRequestFactory {
 			tables.add(endpoint.getTable());
 		}
 		for (String table : tables) {
-			filter.addRules(Rule.newBuilder()
-				.setMatch(table)
-				.setFilter("select * from `" + table.replace("`", "``") + "`"));
+			filter.addRules(
+					Rule.newBuilder().setMatch(table).setFilter("select * from `" + table.replace("`", "``") + "`"));
 		}
 		VStreamFlags.Builder flags = VStreamFlags.newBuilder()
 			.setHeartbeatInterval((int) settings.heartbeatInterval().toSeconds())

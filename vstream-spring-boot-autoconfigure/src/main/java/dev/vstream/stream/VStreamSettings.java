@@ -18,13 +18,16 @@ import org.springframework.util.backoff.BackOff;
  * @param defaultKeyspace the keyspace of listeners that name none
  * @param startPosition where to start when no position is saved
  * @param tabletType the tablet type vtgate streams from
- * @param heartbeatInterval how often vtgate sends heartbeats on an idle stream (zero: none)
- * @param stopOnReshard whether vtgate ends the stream on a reshard instead of following it
+ * @param heartbeatInterval how often vtgate sends heartbeats on an idle stream (zero:
+ * none)
+ * @param stopOnReshard whether vtgate ends the stream on a reshard instead of following
+ * it
  * @param reconnectBackOff the delays between reconnect attempts after a transient failure
  * @param extraKeyspaces keyspaces streamed besides those of the listeners (may be empty)
- * @param tablesToCopy the tables whose existing rows the copy phase copies; empty for every
- * listened table
- * @param shards per keyspace, the shards to stream; a keyspace not named streams all its shards
+ * @param tablesToCopy the tables whose existing rows the copy phase copies; empty for
+ * every listened table
+ * @param shards per keyspace, the shards to stream; a keyspace not named streams all its
+ * shards
  * @param explicitStart where to start when no position is saved, instead of
  * {@code startPosition}; {@code null} for none
  * @param resetOnStart whether the first start discards the saved position

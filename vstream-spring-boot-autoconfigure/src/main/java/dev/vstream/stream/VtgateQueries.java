@@ -14,13 +14,16 @@ import io.vitess.proto.Vtrpc;
 import io.vitess.proto.grpc.VitessGrpc;
 
 /**
- * Runs a read-only statement through vtgate's gRPC {@code Execute}, on the channel the streams
- * use, for the few things a stream asks vtgate besides the VStream itself (tables, shards, a
- * shard's replication position).
+ * Runs a read-only statement through vtgate's gRPC {@code Execute}, on the channel the
+ * streams use, for the few things a stream asks vtgate besides the VStream itself
+ * (tables, shards, a shard's replication position).
  */
 public final class VtgateQueries {
 
-	/** How long one statement may take: these are metadata reads, answered at once when vtgate is well. */
+	/**
+	 * How long one statement may take: these are metadata reads, answered at once when
+	 * vtgate is well.
+	 */
 	private static final long DEADLINE_SECONDS = 10;
 
 	private VtgateQueries() {

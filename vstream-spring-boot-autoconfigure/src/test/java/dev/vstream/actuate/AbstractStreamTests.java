@@ -35,10 +35,10 @@ import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
 /**
- * Base of the actuator tests: real containers on an in-process {@link TestVtgate}, and a clock the
- * test moves. Row events are never sent: decoding them needs the row mapping, which these tests
- * must not depend on. Every container made here is stopped after each test, then the vtgate is
- * closed.
+ * Base of the actuator tests: real containers on an in-process {@link TestVtgate}, and a
+ * clock the test moves. Row events are never sent: decoding them needs the row mapping,
+ * which these tests must not depend on. Every container made here is stopped after each
+ * test, then the vtgate is closed.
  */
 abstract class AbstractStreamTests {
 
@@ -59,29 +59,30 @@ abstract class AbstractStreamTests {
 	}
 
 	/**
-	 * A container of one listener on {@code customer}, not started, retrying every minute so that
-	 * a broken stream stays RECONNECTING for the whole test.
+	 * A container of one listener on {@code customer}, not started, retrying every minute
+	 * so that a broken stream stays RECONNECTING for the whole test.
 	 */
 	DefaultVStreamContainer container(String id, StartPosition start) {
 		return container(id, start, List.of(listener("customerListener", "", "customer")));
 	}
 
 	DefaultVStreamContainer container(String id, StartPosition start, List<VStreamListenerEndpoint> listeners) {
-		return track(StreamFixture.newContainer(settings(id, start), this.vtgate.channel(), new InMemoryOffsetRepository(),
-				() -> listeners, VStreamErrorHandler.stopStream()));
+		return track(StreamFixture.newContainer(settings(id, start), this.vtgate.channel(),
+				new InMemoryOffsetRepository(), () -> listeners, VStreamErrorHandler.stopStream()));
 	}
 
 	/**
-	 * Start {@link #container(String, StartPosition) a container} from the current position and
-	 * wait until it is in a state, given what the vtgate was scripted to answer.
+	 * Start {@link #container(String, StartPosition) a container} from the current
+	 * position and wait until it is in a state, given what the vtgate was scripted to
+	 * answer.
 	 */
 	VStreamContainer start(String id, StreamState state) {
 		return start(id, StartPosition.CURRENT, (container) -> container.getState() == state);
 	}
 
 	/**
-	 * Start {@link #container(String, StartPosition) a container} and wait until a condition
-	 * holds.
+	 * Start {@link #container(String, StartPosition) a container} and wait until a
+	 * condition holds.
 	 */
 	VStreamContainer start(String id, StartPosition start, Predicate<VStreamContainer> until) {
 		return start(container(id, start), until);
@@ -94,12 +95,18 @@ abstract class AbstractStreamTests {
 		return container;
 	}
 
-	/** A never-started container of this id whose state, error and commit time the test sets. */
+	/**
+	 * A never-started container of this id whose state, error and commit time the test
+	 * sets.
+	 */
 	ScriptedContainer scripted(String id) {
 		return track(new ScriptedContainer(id, this.vtgate.channel()));
 	}
 
-	/** A run marker that says every stream ran before: a start without a saved position lost it. */
+	/**
+	 * A run marker that says every stream ran before: a start without a saved position
+	 * lost it.
+	 */
 	static StreamRunMarker everyStreamRanBefore() {
 		return new StreamRunMarker() {
 
@@ -132,7 +139,8 @@ abstract class AbstractStreamTests {
 
 	static VStreamListenerEndpoint listener(String id, String keyspace, String table, Operation... operations) {
 		Method method = ReflectionUtils.findMethod(Listener.class, "on", Map.class);
-		// A mock factory: no row reaches the listener here, so it is never asked for a mapper.
+		// A mock factory: no row reaches the listener here, so it is never asked for a
+		// mapper.
 		ListenerMethodAdapter adapter = new ListenerMethodAdapter(new Listener(), method, mock(RowMapperFactory.class));
 		return new VStreamListenerEndpoint(id, keyspace, table, Set.of(operations), true, adapter);
 	}

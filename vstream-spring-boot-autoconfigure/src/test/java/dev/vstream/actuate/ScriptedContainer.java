@@ -27,9 +27,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * A container, never started, whose state, error and commit time a test sets: for transitions a
- * real stream passes through too briefly to observe, and for commit times, which need row events.
- * Everything else comes from a real, never-started container of the same id.
+ * A container, never started, whose state, error and commit time a test sets: for
+ * transitions a real stream passes through too briefly to observe, and for commit times,
+ * which need row events. Everything else comes from a real, never-started container of
+ * the same id.
  */
 class ScriptedContainer implements VStreamContainer {
 

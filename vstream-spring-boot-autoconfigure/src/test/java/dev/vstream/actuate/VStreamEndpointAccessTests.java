@@ -18,11 +18,11 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Over real HTTP, as an operator's tool would call it: stopping or resetting a stream is a write
- * operation that is refused until the application grants it, while reads work either way.
+ * Over real HTTP, as an operator's tool would call it: stopping or resetting a stream is
+ * a write operation that is refused until the application grants it, while reads work
+ * either way.
  */
 class VStreamEndpointAccessTests {
-
 
 	@Nested
 	@SpringBootTest(classes = App.class, webEnvironment = WebEnvironment.RANDOM_PORT,

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The endpoint's pause, resume, restart and reset actions, their refusals, and the web extension
- * that answers a refusal with HTTP 409.
+ * The endpoint's pause, resume, restart and reset actions, their refusals, and the web
+ * extension that answers a refusal with HTTP 409.
  */
 class VStreamEndpointControlTests extends AbstractStreamTests {
 
@@ -81,7 +81,8 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 		start(container, (c) -> c.getState() == StreamState.STREAMING);
 
 		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "reset", "copy"))
-			.withMessage("Stream 'orders' is running (STREAMING); stop it before resetting its position, then start it");
+			.withMessage(
+					"Stream 'orders' is running (STREAMING); stop it before resetting its position, then start it");
 		assertThat(this.offsets.load("orders")).contains(position("MySQL56/a1:1-42"));
 	}
 
@@ -158,8 +159,9 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 	}
 
 	private VStreamContainer withOffsets(String id) {
-		return track(StreamFixture.newContainer(settings(id, StartPosition.CURRENT), this.vtgate.channel(), this.offsets,
-				() -> List.of(listener("customerListener", "", "customer")), VStreamErrorHandler.stopStream()));
+		return track(
+				StreamFixture.newContainer(settings(id, StartPosition.CURRENT), this.vtgate.channel(), this.offsets,
+						() -> List.of(listener("customerListener", "", "customer")), VStreamErrorHandler.stopStream()));
 	}
 
 	private static StreamPosition position(String gtid) {

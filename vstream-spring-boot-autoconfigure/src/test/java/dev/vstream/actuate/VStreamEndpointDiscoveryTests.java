@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests that Spring Boot discovers {@link VStreamEndpoint} and binds its operations' parameters, by
- * going through the JMX discoverer (the web one needs a web stack these tests do not have).
+ * Tests that Spring Boot discovers {@link VStreamEndpoint} and binds its operations'
+ * parameters, by going through the JMX discoverer (the web one needs a web stack these
+ * tests do not have).
  */
 class VStreamEndpointDiscoveryTests extends AbstractStreamTests {
 
@@ -79,10 +80,13 @@ class VStreamEndpointDiscoveryTests extends AbstractStreamTests {
 		Collection<ExposableJmxEndpoint> endpoints = new JmxEndpointDiscoverer(this.context,
 				new ConversionServiceParameterValueMapper(), List.of(), List.of(), List.of())
 			.getEndpoints();
-		assertThat(endpoints).singleElement().satisfies((endpoint) -> assertThat(endpoint.getEndpointId().toString())
-			.isEqualTo("vstream"));
+		assertThat(endpoints).singleElement()
+			.satisfies((endpoint) -> assertThat(endpoint.getEndpointId().toString()).isEqualTo("vstream"));
 		Map<String, JmxOperation> operations = new LinkedHashMap<>();
-		endpoints.iterator().next().getOperations().forEach((operation) -> operations.put(operation.getName(), operation));
+		endpoints.iterator()
+			.next()
+			.getOperations()
+			.forEach((operation) -> operations.put(operation.getName(), operation));
 		return operations;
 	}
 

@@ -40,7 +40,8 @@ class VStreamEndpointTests extends AbstractStreamTests {
 
 	@Test
 	void streamsDescribesEveryStream() {
-		// vtgate's VGTIDs cover every keyspace of the stream, here the audit listener's too
+		// vtgate's VGTIDs cover every keyspace of the stream, here the audit listener's
+		// too
 		this.vtgate.thenSend(response(Events.vgtidEvent(Events.vgtid(KEYSPACE, "-80", "MySQL56/a1:1-42")
 			.toBuilder()
 			.addShardGtids(Events.vgtid("audit", "0", "MySQL56/a1:1-42").getShardGtids(0))
@@ -48,8 +49,8 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		DefaultVStreamContainer streaming = container("orders", StartPosition.CURRENT,
 				List.of(listener("orderListener", "", "orders", Operation.INSERT, Operation.UPDATE),
 						listener("auditListener", "audit", "order_log")));
-		start(streaming, (container) -> container.getState() == StreamState.STREAMING
-				&& container.getEventsReceived() == 2);
+		start(streaming,
+				(container) -> container.getState() == StreamState.STREAMING && container.getEventsReceived() == 2);
 		DefaultVStreamContainer idle = container("customers", StartPosition.CURRENT);
 		idle.setAutoStartup(false);
 
@@ -61,9 +62,9 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		assertThat(orders.running()).isTrue();
 		assertThat(orders.autoStartup()).isTrue();
 		assertThat(orders.lastError()).isNull();
-		assertThat(orders.position())
-			.isEqualTo(new PositionDescriptor(List.of(new ShardDescriptor("commerce", "-80", "MySQL56/a1:1-42", List.of()),
-					new ShardDescriptor("audit", "0", "MySQL56/a1:1-42", List.of()))));
+		assertThat(orders.position()).isEqualTo(
+				new PositionDescriptor(List.of(new ShardDescriptor("commerce", "-80", "MySQL56/a1:1-42", List.of()),
+						new ShardDescriptor("audit", "0", "MySQL56/a1:1-42", List.of()))));
 		assertThat(orders.lastEventTime()).isEqualTo(streaming.getLastEventTime()).isNotNull();
 		assertThat(orders.lastCommitTime()).isNull();
 		// no change yet, but vtgate's heartbeat tells how far behind the stream is
@@ -74,10 +75,10 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		assertThat(orders.reconnects()).isZero();
 		assertThat(orders.tables()).containsExactly("commerce.orders", "audit.order_log");
 		assertThat(orders.listeners()).containsExactly(
-				new ListenerDescriptor("orderListener", "commerce", "orders", EnumSet.of(Operation.INSERT, Operation.UPDATE),
-						true, true, 0, 0, null, null),
-				new ListenerDescriptor("auditListener", "audit", "order_log", EnumSet.allOf(Operation.class), true, true,
-						0, 0, null, null));
+				new ListenerDescriptor("orderListener", "commerce", "orders",
+						EnumSet.of(Operation.INSERT, Operation.UPDATE), true, true, 0, 0, null, null),
+				new ListenerDescriptor("auditListener", "audit", "order_log", EnumSet.allOf(Operation.class), true,
+						true, 0, 0, null, null));
 		StreamDescriptor customers = streams.get(1);
 		assertThat(customers.state()).isEqualTo(StreamState.STOPPED);
 		assertThat(customers.running()).isFalse();
@@ -215,8 +216,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		assertThat(stream.running()).isFalse();
 		assertThat(container.isRunning()).isFalse();
 		await().until(() -> container.getState() == StreamState.STOPPED);
-		assertThat(endpoint(container).stream("orders").position().shards())
-			.extracting(ShardDescriptor::gtid)
+		assertThat(endpoint(container).stream("orders").position().shards()).extracting(ShardDescriptor::gtid)
 			.containsExactly("MySQL56/a1:1-42");
 	}
 

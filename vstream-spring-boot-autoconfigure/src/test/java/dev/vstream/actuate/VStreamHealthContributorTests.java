@@ -50,8 +50,8 @@ class VStreamHealthContributorTests extends AbstractStreamTests {
 
 	@Test
 	void reconnectTimeIsKeptBetweenHealthChecks() {
-		ScriptedContainer container = scripted("orders")
-			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
+		ScriptedContainer container = scripted("orders").is(StreamState.RECONNECTING,
+				Status.UNAVAILABLE.asRuntimeException());
 		VStreamHealthContributor contributor = new VStreamHealthContributor(() -> List.of(container),
 				Duration.ofSeconds(60), this.clock);
 
@@ -65,20 +65,21 @@ class VStreamHealthContributorTests extends AbstractStreamTests {
 
 	@Test
 	void streamReplacedUnderTheSameIdStartsAFreshReconnectTimer() {
-		ScriptedContainer original = scripted("orders")
-			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
+		ScriptedContainer original = scripted("orders").is(StreamState.RECONNECTING,
+				Status.UNAVAILABLE.asRuntimeException());
 		List<VStreamContainer> containers = new CopyOnWriteArrayList<>(List.of(original));
 		VStreamHealthContributor contributor = new VStreamHealthContributor(() -> containers, Duration.ofSeconds(60),
 				this.clock);
 		health(contributor, "orders");
 		this.clock.advance(Duration.ofSeconds(60));
 
-		ScriptedContainer replacement = scripted("orders")
-			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
+		ScriptedContainer replacement = scripted("orders").is(StreamState.RECONNECTING,
+				Status.UNAVAILABLE.asRuntimeException());
 		containers.set(0, replacement);
 
 		assertThat(health(contributor, "orders").getStatus()).isEqualTo(UP);
-		assertThat(((VStreamHealthIndicator) contributor.getContributor("orders")).getContainer()).isSameAs(replacement);
+		assertThat(((VStreamHealthIndicator) contributor.getContributor("orders")).getContainer())
+			.isSameAs(replacement);
 	}
 
 	@Test
@@ -93,8 +94,7 @@ class VStreamHealthContributorTests extends AbstractStreamTests {
 		assertThat(contributor.getContributor("orders")).isNotNull();
 	}
 
-	private static Health health(VStreamHealthContributor contributor,
-			String name) {
+	private static Health health(VStreamHealthContributor contributor, String name) {
 		HealthContributor indicator = contributor.getContributor(name);
 		assertThat(indicator).isInstanceOf(VStreamHealthIndicator.class);
 		return ((HealthIndicator) indicator).health();

@@ -39,7 +39,8 @@ class VStreamHealthIndicatorTests extends AbstractStreamTests {
 
 	@Test
 	void streamConnectedButWaitingForItsFirstResponseIsUpAndStreaming() {
-		// vtgate sends nothing on an idle stream until its first heartbeat: connected is streaming.
+		// vtgate sends nothing on an idle stream until its first heartbeat: connected is
+		// streaming.
 		VStreamContainer container = start("orders", StartPosition.CURRENT,
 				(waiting) -> this.vtgate.requests().size() == 1 && waiting.getState() == StreamState.STREAMING);
 
@@ -145,8 +146,8 @@ class VStreamHealthIndicatorTests extends AbstractStreamTests {
 
 	@Test
 	void reconnectTimeoutIsConfigurable() {
-		ScriptedContainer container = scripted("orders")
-			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
+		ScriptedContainer container = scripted("orders").is(StreamState.RECONNECTING,
+				Status.UNAVAILABLE.asRuntimeException());
 		VStreamHealthIndicator indicator = new VStreamHealthIndicator(container, Duration.ofSeconds(5), this.clock);
 
 		indicator.health();
@@ -157,8 +158,8 @@ class VStreamHealthIndicatorTests extends AbstractStreamTests {
 
 	@Test
 	void zeroReconnectTimeoutReportsAnyReconnectDown() {
-		ScriptedContainer container = scripted("orders")
-			.is(StreamState.RECONNECTING, Status.UNAVAILABLE.asRuntimeException());
+		ScriptedContainer container = scripted("orders").is(StreamState.RECONNECTING,
+				Status.UNAVAILABLE.asRuntimeException());
 
 		Health health = new VStreamHealthIndicator(container, Duration.ZERO, this.clock).health();
 
@@ -173,7 +174,8 @@ class VStreamHealthIndicatorTests extends AbstractStreamTests {
 
 		indicator.health();
 		this.clock.advance(Duration.ofSeconds(30));
-		// Trying again: the container shows STARTING, but keeps the error until vtgate answers.
+		// Trying again: the container shows STARTING, but keeps the error until vtgate
+		// answers.
 		container.is(StreamState.STARTING, broken);
 		Health trying = indicator.health();
 		this.clock.advance(Duration.ofSeconds(30));
@@ -248,8 +250,7 @@ class VStreamHealthIndicatorTests extends AbstractStreamTests {
 
 		Object error = indicator(container).health().getDetails().get("error");
 
-		assertThat(error).isEqualTo(
-				"cannot reach mysql://******@db:3306/commerce (password=******, token: ******)");
+		assertThat(error).isEqualTo("cannot reach mysql://******@db:3306/commerce (password=******, token: ******)");
 	}
 
 	@Test

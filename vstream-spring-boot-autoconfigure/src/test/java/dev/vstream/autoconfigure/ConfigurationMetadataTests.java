@@ -10,8 +10,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * IDEs complete {@code vstream.*} from the generated metadata: every property must be there with
- * a description.
+ * IDEs complete {@code vstream.*} from the generated metadata: every property must be
+ * there with a description.
  */
 class ConfigurationMetadataTests {
 
@@ -27,9 +27,8 @@ class ConfigurationMetadataTests {
 			.contains("vstream.vtgate.address", "vstream.keyspace", "vstream.start-position", "vstream.offset-store",
 					"vstream.reconnect.initial-interval", "vstream.jdbc.table-name", "vstream.redis.key-prefix",
 					"vstream.health.reconnect-timeout");
-		assertThat(properties).allSatisfy((p) -> assertThat(p.path("description").asString(""))
-			.as(p.get("name").asString())
-			.isNotBlank());
+		assertThat(properties).allSatisfy(
+				(p) -> assertThat(p.path("description").asString("")).as(p.get("name").asString()).isNotBlank());
 	}
 
 	@Test
@@ -39,7 +38,8 @@ class ConfigurationMetadataTests {
 			metadata = JsonMapper.builder().build().readTree(json);
 		}
 		List<JsonNode> properties = metadata.get("properties").valueStream().toList();
-		assertThat(properties).allSatisfy((p) -> assertThat(p.has("defaultValue")).as(p.get("name").asString()).isTrue());
+		assertThat(properties)
+			.allSatisfy((p) -> assertThat(p.has("defaultValue")).as(p.get("name").asString()).isTrue());
 		assertThat(properties).filteredOn((p) -> p.get("name").asString().equals("vstream.health.reconnect-timeout"))
 			.singleElement()
 			.satisfies((p) -> assertThat(p.get("defaultValue").asString()).isEqualTo("60s"));

@@ -13,8 +13,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link EmbeddedOffsetDatabase}'s URL: the settings the stream's guarantees need are
- * added unless the configured URL names them.
+ * Tests for {@link EmbeddedOffsetDatabase}'s URL: the settings the stream's guarantees
+ * need are added unless the configured URL names them.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EmbeddedOffsetDatabaseTests {
@@ -46,8 +46,8 @@ class EmbeddedOffsetDatabaseTests {
 			database.destroy();
 		}
 		String path = dir.toRealPath().resolve("offsets").toString();
-		assertThat(output.getOut()).containsOnlyOnce("Stream positions are kept in the embedded H2 database " + path
-				+ " (file " + path + ".mv.db)");
+		assertThat(output.getOut()).containsOnlyOnce(
+				"Stream positions are kept in the embedded H2 database " + path + " (file " + path + ".mv.db)");
 	}
 
 	@Test

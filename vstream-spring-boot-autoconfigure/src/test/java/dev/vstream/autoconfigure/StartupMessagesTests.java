@@ -22,16 +22,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * What start-up says about settings it cannot use: each message names the property and what
- * would be valid. Enum values are checked through a real {@code SpringApplication}, whose
- * failure analysis is what users read.
+ * What start-up says about settings it cannot use: each message names the property and
+ * what would be valid. Enum values are checked through a real {@code SpringApplication},
+ * whose failure analysis is what users read.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupMessagesTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(VStreamAutoConfiguration.class))
-		.withPropertyValues("vstream.jdbc.embedded-url=jdbc:h2:mem:offsets-${random.uuid}", "vstream.keyspace=commerce");
+		.withPropertyValues("vstream.jdbc.embedded-url=jdbc:h2:mem:offsets-${random.uuid}",
+				"vstream.keyspace=commerce");
 
 	@Test
 	void anAddressListFailsNamingTheProperty() {
@@ -51,7 +52,8 @@ class StartupMessagesTests {
 	@Test
 	void requiringASavedPositionWithoutARunMarkerFailsNamingTheProperty() {
 		this.runner.withPropertyValues("vstream.offset-store=memory", "vstream.require-saved-position=true")
-			.run((context) -> assertThat(failure(context)).contains("vstream.require-saved-position=true needs a run marker")
+			.run((context) -> assertThat(failure(context))
+				.contains("vstream.require-saved-position=true needs a run marker")
 				.contains("vstream.offset-store=memory loses every position by design"));
 	}
 
@@ -73,13 +75,16 @@ class StartupMessagesTests {
 			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getRunMarker()).isNull());
 	}
 
-	// Spring Boot's failure analysis lists the constants of an enum-typed property: right for
-	// start-position, tablet-type, offset-store and scaling.mode, but error.recovery offered
+	// Spring Boot's failure analysis lists the constants of an enum-typed property: right
+	// for
+	// start-position, tablet-type, offset-store and scaling.mode, but error.recovery
+	// offered
 	// DEFAULT, which only listeners may name.
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', value = { "vstream.error.recovery=retry|STOP|DEAD_LETTER",
 			"vstream.error.recovery=default|SKIP|DEAD_LETTER" })
-	void anInvalidErrorRecoveryListsOnlyTheValidOnes(String property, String valid, String alsoValid, CapturedOutput output) {
+	void anInvalidErrorRecoveryListsOnlyTheValidOnes(String property, String valid, String alsoValid,
+			CapturedOutput output) {
 		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "vstream.keyspace=commerce",
 					"vstream.jdbc.embedded-url=jdbc:h2:mem:offsets-enum", property)

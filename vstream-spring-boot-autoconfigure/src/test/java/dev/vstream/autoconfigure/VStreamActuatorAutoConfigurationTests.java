@@ -20,8 +20,9 @@ class VStreamActuatorAutoConfigurationTests {
 
 	@Test
 	void healthContributorPerStreamAndEndpointWhenExposed() {
-		this.runner.withPropertyValues("management.endpoints.web.exposure.include=vstream",
-				"vstream.health.reconnect-timeout=5s")
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=vstream",
+					"vstream.health.reconnect-timeout=5s")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(VStreamHealthContributor.class)
 					.hasSingleBean(VStreamEndpoint.class)

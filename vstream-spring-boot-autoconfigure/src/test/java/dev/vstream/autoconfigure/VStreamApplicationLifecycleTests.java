@@ -32,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The starter as an application sees it: a listener bean receives typed rows from vtgate, the
- * position reaches the offset store before the store closes, and the next start resumes from it.
+ * The starter as an application sees it: a listener bean receives typed rows from vtgate,
+ * the position reaches the offset store before the store closes, and the next start
+ * resumes from it.
  */
 class VStreamApplicationLifecycleTests {
 

@@ -1,6 +1,5 @@
 package dev.vstream.autoconfigure;
 
-
 import java.time.Duration;
 import javax.sql.DataSource;
 
@@ -45,7 +44,8 @@ class VStreamAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(VStreamAutoConfiguration.class))
-		.withPropertyValues("vstream.jdbc.embedded-url=jdbc:h2:mem:offsets-${random.uuid}", "vstream.keyspace=commerce");
+		.withPropertyValues("vstream.jdbc.embedded-url=jdbc:h2:mem:offsets-${random.uuid}",
+				"vstream.keyspace=commerce");
 
 	@Test
 	void defaultsToAJdbcStoreInAnEmbeddedDatabaseAndOneStream() {
@@ -71,7 +71,8 @@ class VStreamAutoConfigurationTests {
 	void jdbcStoreUsesTheApplicationsDataSource() {
 		this.runner.withUserConfiguration(DataSourceConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(JdbcOffsetRepository.class).doesNotHaveBean(EmbeddedOffsetDatabase.class);
-			context.getBean(OffsetRepository.class).save("s", StreamPosition.of(vgtid("commerce", "0", "MySQL56/x:1-3")));
+			context.getBean(OffsetRepository.class)
+				.save("s", StreamPosition.of(vgtid("commerce", "0", "MySQL56/x:1-3")));
 			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 			assertThat(jdbc.queryForObject("select count(*) from vstream_offset", Integer.class)).isEqualTo(1);
 		});
@@ -81,9 +82,9 @@ class VStreamAutoConfigurationTests {
 	void listenerWorkSharesTheTransactionOfTheDataSourceHoldingTheOffsets() {
 		this.runner.withUserConfiguration(DataSourceConfiguration.class)
 			.withBean(PlatformTransactionManager.class,
-					// a transaction manager of another database cannot cover the offset table
-					() -> new DataSourceTransactionManager(
-							new DataSourceConfiguration().dataSource()))
+					// a transaction manager of another database cannot cover the offset
+					// table
+					() -> new DataSourceTransactionManager(new DataSourceConfiguration().dataSource()))
 			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getTransactionManager()).isNull());
 		this.runner.withUserConfiguration(DataSourceConfiguration.class, TransactionManagerConfiguration.class)
 			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getTransactionManager())
@@ -182,7 +183,8 @@ class VStreamAutoConfigurationTests {
 	@Test
 	void negativeDurationFailsNamingTheProperty() {
 		this.runner.withPropertyValues("vstream.heartbeat-interval=-5s")
-			.run((context) -> assertThat(failure(context)).contains("heartbeat-interval").contains("must not be negative"));
+			.run((context) -> assertThat(failure(context)).contains("heartbeat-interval")
+				.contains("must not be negative"));
 	}
 
 	@Test
@@ -240,7 +242,10 @@ class VStreamAutoConfigurationTests {
 				.hasMessageContaining("orders"));
 	}
 
-	/** Every message of the start-up failure's cause chain, as Boot's failure analysis reports them. */
+	/**
+	 * Every message of the start-up failure's cause chain, as Boot's failure analysis
+	 * reports them.
+	 */
 	private static String failure(AssertableApplicationContext context) {
 		assertThat(context).hasFailed();
 		StringBuilder messages = new StringBuilder();

@@ -30,13 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Wiring of {@code vstream.scaling.*}: the lock registry, fence and coordinator per mode, the
- * actuator's ownership view, and start-up failures that name the property to fix.
+ * Wiring of {@code vstream.scaling.*}: the lock registry, fence and coordinator per mode,
+ * the actuator's ownership view, and start-up failures that name the property to fix.
  */
 class VStreamScalingAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(VStreamAutoConfiguration.class, VStreamActuatorAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(VStreamAutoConfiguration.class, VStreamActuatorAutoConfiguration.class))
 		.withPropertyValues("vstream.jdbc.embedded-url=jdbc:h2:mem:offsets-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
 				"vstream.keyspace=commerce", "vstream.verify-tables=false",
 				"management.endpoints.web.exposure.include=vstream")
@@ -47,7 +48,9 @@ class VStreamScalingAutoConfigurationTests {
 		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.integration"))
 			.withPropertyValues("vstream.auto-startup=false")
 			.run((context) -> {
-				assertThat(context).hasNotFailed().hasSingleBean(VStreamContainer.class).doesNotHaveBean(ScalingCoordinator.class);
+				assertThat(context).hasNotFailed()
+					.hasSingleBean(VStreamContainer.class)
+					.doesNotHaveBean(ScalingCoordinator.class);
 				assertThat(context.getBean(VStreamContainer.class).isAutoStartup()).isFalse();
 			});
 	}
@@ -102,7 +105,8 @@ class VStreamScalingAutoConfigurationTests {
 						.hasSingleBean(ShardDistributedCoordinator.class);
 					ShardDistributedCoordinator coordinator = context.getBean(ShardDistributedCoordinator.class);
 					await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.getOwnedShards().size() == 2);
-					await().until(() -> vtgate.openCallsFor("commerce", "-80") == 1 && vtgate.openCallsFor("commerce", "80-") == 1);
+					await().until(() -> vtgate.openCallsFor("commerce", "-80") == 1
+							&& vtgate.openCallsFor("commerce", "80-") == 1);
 					VStreamContainer template = context.getBean(VStreamContainer.class);
 					assertThat(template.isRunning()).isFalse();
 					assertThat(context.getBean(VStreamContainerRegistry.class).getContainerIds())
@@ -129,7 +133,9 @@ class VStreamScalingAutoConfigurationTests {
 				.withPropertyValues("vstream.scaling.mode=active-standby", "vstream.scaling.lease=2s",
 						"vstream.scaling.check-interval=200ms")
 				.run((context) -> {
-					assertThat(context).hasNotFailed().hasSingleBean(ActiveStandbyCoordinator.class).hasSingleBean(LockRegistry.class);
+					assertThat(context).hasNotFailed()
+						.hasSingleBean(ActiveStandbyCoordinator.class)
+						.hasSingleBean(LockRegistry.class);
 					VStreamContainer container = context.getBean(VStreamContainer.class);
 					assertThat(container.getOffsetRepository()).isNotInstanceOf(JdbcOffsetRepository.class);
 					ActiveStandbyCoordinator coordinator = context.getBean(ActiveStandbyCoordinator.class);

@@ -43,7 +43,8 @@ class VStreamShutdownTests {
 			vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
 					insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(reached), commit()));
 			new ApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, VStreamAutoConfiguration.class))
+				.withConfiguration(
+						AutoConfigurations.of(LifecycleAutoConfiguration.class, VStreamAutoConfiguration.class))
 				.withPropertyValues("vstream.keyspace=commerce", "vstream.offset-store=memory",
 						"spring.lifecycle.timeout-per-shutdown-phase=1s")
 				.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)
@@ -54,7 +55,8 @@ class VStreamShutdownTests {
 					try {
 						CompletableFuture<Void> closed = CompletableFuture
 							.runAsync(() -> context.getSourceApplicationContext().close());
-						// The phase times out after 1 s; without an asynchronous stop, close() waits for ever.
+						// The phase times out after 1 s; without an asynchronous stop,
+						// close() waits for ever.
 						await().atMost(Duration.ofSeconds(5)).until(closed::isDone);
 						assertThat(container.isRunning()).isFalse();
 					}

@@ -18,8 +18,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The vtgate password stays out of /actuator/configprops and /actuator/env, even when they show
- * values, and out of the properties' toString().
+ * The vtgate password stays out of /actuator/configprops and /actuator/env, even when
+ * they show values, and out of the properties' toString().
  */
 class VtgateCredentialSanitizingTests {
 
@@ -36,7 +36,8 @@ class VtgateCredentialSanitizingTests {
 		this.runner.withPropertyValues("vstream.vtgate.password=" + SECRET).run((context) -> {
 			String json = configprops(context, sanitizers(context));
 			assertThat(json).contains("vstream-user").contains("******").doesNotContain(SECRET);
-			// Without the starter's sanitizer, Boot would show it: this is what the bean prevents.
+			// Without the starter's sanitizer, Boot would show it: this is what the bean
+			// prevents.
 			assertThat(configprops(context, List.of())).contains(SECRET);
 		});
 	}

@@ -17,10 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Decoding and mapping with the FIELD metadata a real vtgate (Vitess 24 over MariaDB 10.11) sent
- * for the e2e table {@code all_types} (utf8mb4_bin): text columns of a binary collation arrive as
- * VARBINARY/BINARY/BLOB with charset 46, ENUM and SET as BINARY with the ENUM/SET flag, JSON as
- * a BLOB ({@code longtext}).
+ * Decoding and mapping with the FIELD metadata a real vtgate (Vitess 24 over MariaDB
+ * 10.11) sent for the e2e table {@code all_types} (utf8mb4_bin): text columns of a binary
+ * collation arrive as VARBINARY/BINARY/BLOB with charset 46, ENUM and SET as BINARY with
+ * the ENUM/SET flag, JSON as a BLOB ({@code longtext}).
  */
 class RealFieldMetadataTests {
 
@@ -63,8 +63,8 @@ class RealFieldMetadataTests {
 		TableSchema schema = schema(true, TAG, CHAR, TEXT, BINARY, BLOB, JSON_TEXT);
 		assertThat(schema.columns()).extracting(TableSchema.Column::javaType)
 			.containsExactly(String.class, String.class, String.class, byte[].class, byte[].class, String.class);
-		Object[] values = schema.decode(row("tag-😀", "abc", "長い😀", new byte[] { 0, -1, 127, -128 },
-				new byte[] { 0, -1, -2 }, "{\"a\": 1}"));
+		Object[] values = schema.decode(
+				row("tag-😀", "abc", "長い😀", new byte[] { 0, -1, 127, -128 }, new byte[] { 0, -1, -2 }, "{\"a\": 1}"));
 		assertThat(values).containsExactly("tag-😀", "abc", "長い😀", new byte[] { 0, -1, 127, -128 },
 				new byte[] { 0, -1, -2 }, "{\"a\": 1}");
 	}

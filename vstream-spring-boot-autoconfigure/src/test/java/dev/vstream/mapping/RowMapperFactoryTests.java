@@ -38,14 +38,14 @@ class RowMapperFactoryTests {
 			field("customer_name", Type.VARCHAR), field("total", Type.DECIMAL), field("placed_at", Type.DATETIME),
 			field("internal_flags", Type.INT32));
 
-	private final Object[] order = this.orders.decode(row("42", "Zo\u00eb \u738b", "19.99", "2024-01-02 03:04:05",
-			"7"));
+	private final Object[] order = this.orders
+		.decode(row("42", "Zo\u00eb \u738b", "19.99", "2024-01-02 03:04:05", "7"));
 
 	@Test
 	void recordBySnakeToCamelNames() {
 		Order mapped = this.factory.mapperFor(this.orders, Order.class).map(this.order);
-		assertThat(mapped).isEqualTo(new Order(42L, "Zo\u00eb \u738b", new BigDecimal("19.99"),
-				LocalDateTime.of(2024, 1, 2, 3, 4, 5)));
+		assertThat(mapped).isEqualTo(
+				new Order(42L, "Zo\u00eb \u738b", new BigDecimal("19.99"), LocalDateTime.of(2024, 1, 2, 3, 4, 5)));
 	}
 
 	@Test
@@ -53,7 +53,8 @@ class RowMapperFactoryTests {
 		TableSchema schema = schema("t", field("ID", Type.INT64), field("Customer_Name", Type.VARCHAR),
 				field("customerName", Type.VARCHAR));
 		Named mapped = this.factory.mapperFor(schema, Named.class).map(schema.decode(row("1", "upper", "exact")));
-		// the exact column wins over the one that only matches ignoring case and underscores
+		// the exact column wins over the one that only matches ignoring case and
+		// underscores
 		assertThat(mapped).isEqualTo(new Named(1L, "exact"));
 	}
 
@@ -98,8 +99,8 @@ class RowMapperFactoryTests {
 		assertThat(mapped).isEqualTo(new Times(LocalDateTime.of(2024, 5, 6, 7, 8, 9, 123_000_000),
 				OffsetDateTime.of(2024, 5, 6, 7, 8, 9, 0, ZoneOffset.UTC), LocalTime.of(9, 30)));
 		assertThatExceptionOfType(RowMappingException.class)
-			.isThrownBy(() -> this.factory.mapperFor(schema, Times.class)
-				.map(schema.decode(row(null, null, "25:00:00"))))
+			.isThrownBy(
+					() -> this.factory.mapperFor(schema, Times.class).map(schema.decode(row(null, null, "25:00:00"))))
 			.withMessageContaining("'opens'")
 			.withMessageContaining("PT25H");
 	}

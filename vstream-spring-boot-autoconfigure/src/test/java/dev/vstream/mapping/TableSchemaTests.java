@@ -88,16 +88,16 @@ class TableSchemaTests {
 
 	@Test
 	void unsignedBigintIsExact() {
-		assertThat(decodeOne(Type.UINT64, "18446744073709551615"))
-			.isEqualTo(new BigInteger("18446744073709551615"));
+		assertThat(decodeOne(Type.UINT64, "18446744073709551615")).isEqualTo(new BigInteger("18446744073709551615"));
 		assertThat(decodeOne(Type.UINT64, "9223372036854775808")).isEqualTo(new BigInteger("9223372036854775808"));
 		assertThat(decodeOne(Type.UINT64, "42")).isEqualTo(BigInteger.valueOf(42));
 	}
 
 	@Test
 	void integerOverflowIsAnError() {
-		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> decodeOne(Type.INT64,
-				"9223372036854775808")).withMessageContaining("9223372036854775808");
+		assertThatExceptionOfType(RowMappingException.class)
+			.isThrownBy(() -> decodeOne(Type.INT64, "9223372036854775808"))
+			.withMessageContaining("9223372036854775808");
 		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> decodeOne(Type.INT32, "2147483648"));
 		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> decodeOne(Type.INT32, "12a"));
 		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> decodeOne(Type.INT32, "-"));
@@ -136,7 +136,8 @@ class TableSchemaTests {
 			String text = String.format("%04d-%02d-%02d %02d:%02d:%02d.123456", dateTime.getYear(),
 					dateTime.getMonthValue(), dateTime.getDayOfMonth(), dateTime.getHour(), dateTime.getMinute(),
 					dateTime.getSecond());
-			assertThat(decodeOne(Type.TIMESTAMP, text)).isEqualTo(dateTime.plusNanos(123_456_000).toInstant(ZoneOffset.UTC));
+			assertThat(decodeOne(Type.TIMESTAMP, text))
+				.isEqualTo(dateTime.plusNanos(123_456_000).toInstant(ZoneOffset.UTC));
 		}
 		assertThat(ValueDecoders.epochDay(1969, 12, 31)).isEqualTo(-1);
 		assertThat(ValueDecoders.epochDay(2000, 2, 29)).isEqualTo(LocalDate.of(2000, 2, 29).toEpochDay());
@@ -180,13 +181,11 @@ class TableSchemaTests {
 
 	@Test
 	void malformedDateTimeIsAnError() {
-		assertThatExceptionOfType(RowMappingException.class)
-			.isThrownBy(() -> decodeOne(Type.DATETIME, "2024-05-06"))
+		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> decodeOne(Type.DATETIME, "2024-05-06"))
 			.withMessageContaining("2024-05-06");
 		assertThatExceptionOfType(RowMappingException.class)
 			.isThrownBy(() -> decodeOne(Type.DATETIME, "2024-05-06 07:08:09."));
-		assertThatExceptionOfType(RowMappingException.class)
-			.isThrownBy(() -> decodeOne(Type.DATE, "2024-13-01"));
+		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> decodeOne(Type.DATE, "2024-13-01"));
 	}
 
 	@ParameterizedTest
@@ -242,7 +241,9 @@ class TableSchemaTests {
 
 	@Test
 	void enumAndSetNumbersAreMappedWhenTheStreamSendsThem() {
-		FieldEvent event = FieldEvent.newBuilder().setTableName("t").setEnumSetStringValues(false)
+		FieldEvent event = FieldEvent.newBuilder()
+			.setTableName("t")
+			.setEnumSetStringValues(false)
 			.addFields(field("status", Type.ENUM, "enum('new','it''s shipped','done')"))
 			.addFields(field("tags", Type.SET, "set('a','b','c')"))
 			.build();
@@ -306,19 +307,25 @@ class TableSchemaTests {
 	@Test
 	void lengthsMustAddUpToValues() {
 		TableSchema schema = schema("orders", field("id", Type.INT64), field("note", Type.VARCHAR));
-		Query.Row tooShort = Query.Row.newBuilder().addLengths(1).addLengths(5)
+		Query.Row tooShort = Query.Row.newBuilder()
+			.addLengths(1)
+			.addLengths(5)
 			.setValues(ByteString.copyFrom("1abc", StandardCharsets.UTF_8))
 			.build();
 		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> schema.decode(tooShort))
 			.withMessageContaining("'orders'")
 			.withMessageContaining("6 bytes")
 			.withMessageContaining("4 bytes");
-		Query.Row tooLong = Query.Row.newBuilder().addLengths(1).addLengths(-1)
+		Query.Row tooLong = Query.Row.newBuilder()
+			.addLengths(1)
+			.addLengths(-1)
 			.setValues(ByteString.copyFrom("12", StandardCharsets.UTF_8))
 			.build();
 		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> schema.decode(tooLong))
 			.withMessageContaining("'orders'");
-		Query.Row negative = Query.Row.newBuilder().addLengths(-2).addLengths(1)
+		Query.Row negative = Query.Row.newBuilder()
+			.addLengths(-2)
+			.addLengths(1)
 			.setValues(ByteString.copyFrom("1", StandardCharsets.UTF_8))
 			.build();
 		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> schema.decode(negative))
@@ -328,7 +335,8 @@ class TableSchemaTests {
 
 	@Test
 	void unknownTypeFailsNamingTableAndColumn() {
-		FieldEvent event = FieldEvent.newBuilder().setTableName("ks.orders")
+		FieldEvent event = FieldEvent.newBuilder()
+			.setTableName("ks.orders")
 			.addFields(field("id", Type.INT64))
 			.addFields(Query.Field.newBuilder().setName("shape").setTypeValue(9999))
 			.build();

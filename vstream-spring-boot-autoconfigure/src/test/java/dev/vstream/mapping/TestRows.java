@@ -26,7 +26,9 @@ final class TestRows {
 	}
 
 	static FieldEvent fieldEvent(String tableName, Query.Field... fields) {
-		return FieldEvent.newBuilder().setTableName(tableName).setEnumSetStringValues(true)
+		return FieldEvent.newBuilder()
+			.setTableName(tableName)
+			.setEnumSetStringValues(true)
 			.addAllFields(List.of(fields))
 			.build();
 	}
@@ -35,7 +37,10 @@ final class TestRows {
 		return TableSchema.of(fieldEvent(tableName, fields));
 	}
 
-	/** A row of text values ({@code String}, UTF-8), raw values ({@code byte[]}) and NULLs. */
+	/**
+	 * A row of text values ({@code String}, UTF-8), raw values ({@code byte[]}) and
+	 * NULLs.
+	 */
 	static Query.Row row(Object... values) {
 		Query.Row.Builder row = Query.Row.newBuilder();
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();

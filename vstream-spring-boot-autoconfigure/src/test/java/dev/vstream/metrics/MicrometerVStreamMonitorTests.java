@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The meters and observations a real stream records through {@link MicrometerVStreamMonitor}.
+ * The meters and observations a real stream records through
+ * {@link MicrometerVStreamMonitor}.
  */
 class MicrometerVStreamMonitorTests {
 
@@ -83,7 +84,8 @@ class MicrometerVStreamMonitorTests {
 				delete("commerce", "0", "corder", row(2, 7, "fail", "1.00")),
 				insert("commerce", "0", "corder", row(3, 7, "sku-3", "1.00")),
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()));
-		DefaultVStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, this.observations, null));
+		DefaultVStreamContainer container = container(
+				new MicrometerVStreamMonitor(this.meters, this.observations, null));
 
 		container.start();
 
@@ -152,13 +154,15 @@ class MicrometerVStreamMonitorTests {
 
 	@Test
 	void countsReconnectsByStatusCode() {
-		this.vtgate.thenFail(Status.UNAVAILABLE).thenSend(response(vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1"))));
+		this.vtgate.thenFail(Status.UNAVAILABLE)
+			.thenSend(response(vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1"))));
 		DefaultVStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, null, null));
 
 		container.start();
 
 		await().until(() -> container.getReconnects() == 1 && this.vtgate.requests().size() == 2);
-		assertThat(this.meters.get("vstream.reconnects").tags("stream", "orders", "code", "UNAVAILABLE").counter().count())
+		assertThat(
+				this.meters.get("vstream.reconnects").tags("stream", "orders", "code", "UNAVAILABLE").counter().count())
 			.isEqualTo(1);
 	}
 

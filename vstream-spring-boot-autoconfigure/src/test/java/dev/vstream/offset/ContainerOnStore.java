@@ -20,8 +20,8 @@ import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * A container whose positions live in a real store, for checking what a stream does with what it
- * finds there at start-up.
+ * A container whose positions live in a real store, for checking what a stream does with
+ * what it finds there at start-up.
  */
 final class ContainerOnStore {
 

@@ -39,8 +39,8 @@ class H2JdbcOffsetRepositoryTests extends JdbcOffsetRepositoryContractTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "", "vstream offset", "offsets; DROP TABLE users", "offsets--", "\"offsets\"",
-			"1offsets", "a.b.c", "offset`s", "vstream_offset'" })
+	@ValueSource(strings = { "", "vstream offset", "offsets; DROP TABLE users", "offsets--", "\"offsets\"", "1offsets",
+			"a.b.c", "offset`s", "vstream_offset'" })
 	void tableNameThatIsNotAPlainIdentifierIsRejected(String tableName) {
 		assertThatIllegalArgumentException().isThrownBy(() -> new JdbcOffsetRepository(jdbcTemplate(), tableName))
 			.withMessageContaining("Invalid offset table name");

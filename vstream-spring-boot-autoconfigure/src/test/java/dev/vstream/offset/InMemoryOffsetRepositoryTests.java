@@ -1,8 +1,8 @@
 package dev.vstream.offset;
 
 /**
- * {@link InMemoryOffsetRepository} keeps positions as objects, so it cannot hold an unreadable
- * value: only the general contract applies.
+ * {@link InMemoryOffsetRepository} keeps positions as objects, so it cannot hold an
+ * unreadable value: only the general contract applies.
  */
 class InMemoryOffsetRepositoryTests extends OffsetRepositoryContractTests {
 

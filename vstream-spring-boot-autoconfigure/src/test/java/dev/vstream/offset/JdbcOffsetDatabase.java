@@ -11,9 +11,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The database of a {@link JdbcOffsetRepositoryContractTests} class, registered as a static
- * {@code @RegisterExtension} field: before the class's tests it connects and creates the offset
- * table, after them it drops the table and closes the pool.
+ * The database of a {@link JdbcOffsetRepositoryContractTests} class, registered as a
+ * static {@code @RegisterExtension} field: before the class's tests it connects and
+ * creates the offset table, after them it drops the table and closes the pool.
  */
 final class JdbcOffsetDatabase implements BeforeAllCallback, AfterAllCallback {
 
@@ -34,9 +34,10 @@ final class JdbcOffsetDatabase implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/**
-	 * A real server (see {@link OffsetTestServices}), on a table of its own for each run so that
-	 * runs sharing the server do not meet.
-	 * @param service the middle part of the setting names: {@code POSTGRES} or {@code MARIADB}
+	 * A real server (see {@link OffsetTestServices}), on a table of its own for each run
+	 * so that runs sharing the server do not meet.
+	 * @param service the middle part of the setting names: {@code POSTGRES} or
+	 * {@code MARIADB}
 	 * @param displayName the server's name for messages
 	 */
 	static JdbcOffsetDatabase server(String service, String displayName) {

@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The contract run against {@link JdbcOffsetRepository} on one database. Subclasses register the
- * {@link JdbcOffsetDatabase} as a static {@code @RegisterExtension} field and pass it here; it has
- * created the table of {@link #repository()} before the tests run.
+ * The contract run against {@link JdbcOffsetRepository} on one database. Subclasses
+ * register the {@link JdbcOffsetDatabase} as a static {@code @RegisterExtension} field
+ * and pass it here; it has created the table of {@link #repository()} before the tests
+ * run.
  */
 abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetRepositoryContractTests {
 
@@ -121,7 +122,8 @@ abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetReposit
 
 	@Test
 	void largePositionIsStoredWhole() {
-		// Hundreds of shards with long GTID sets: more than the 64 KiB a MySQL TEXT column holds.
+		// Hundreds of shards with long GTID sets: more than the 64 KiB a MySQL TEXT
+		// column holds.
 		VGtid.Builder vgtid = VGtid.newBuilder();
 		for (int shard = 0; shard < 512; shard++) {
 			vgtid.addShardGtids(ShardGtid.newBuilder()
@@ -153,10 +155,11 @@ abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetReposit
 	}
 
 	@Test
-	void compareAndSaveInATransactionWaitsForTheOtherInstancesCommitThenRefusesAndItsWorkRollsBack()
-			throws Exception {
-		// Two instances of one stream, each with the listeners' work and the position in one
-		// transaction, as with vstream.jdbc.transactional; under the database's default isolation.
+	void compareAndSaveInATransactionWaitsForTheOtherInstancesCommitThenRefusesAndItsWorkRollsBack() throws Exception {
+		// Two instances of one stream, each with the listeners' work and the position in
+		// one
+		// transaction, as with vstream.jdbc.transactional; under the database's default
+		// isolation.
 		String effects = uniqueTableName() + "_fx";
 		jdbcTemplate().execute("CREATE TABLE " + effects + " (instance VARCHAR(8))");
 		TransactionTemplate transactions = new TransactionTemplate(
@@ -190,8 +193,7 @@ abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetReposit
 			commitFirst.countDown();
 			first.get(30, TimeUnit.SECONDS);
 
-			assertThatExceptionOfType(ExecutionException.class)
-				.isThrownBy(() -> second.get(30, TimeUnit.SECONDS))
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> second.get(30, TimeUnit.SECONDS))
 				.havingCause()
 				.isInstanceOf(PositionConflictException.class)
 				.satisfies((ex) -> assertThat(((PositionConflictException) ex).getStored()).isEqualTo(position(3)));
@@ -225,15 +227,13 @@ abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetReposit
 				}
 			}));
 			assertThat(firstSaved.await(30, TimeUnit.SECONDS)).isTrue();
-			Future<?> second = executor
-				.submit(() -> transactions.executeWithoutResult((status) -> repository().compareAndSave(id, null,
-						position(2))));
+			Future<?> second = executor.submit(() -> transactions
+				.executeWithoutResult((status) -> repository().compareAndSave(id, null, position(2))));
 			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isDone());
 			commitFirst.countDown();
 			first.get(30, TimeUnit.SECONDS);
 
-			assertThatExceptionOfType(ExecutionException.class)
-				.isThrownBy(() -> second.get(30, TimeUnit.SECONDS))
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> second.get(30, TimeUnit.SECONDS))
 				.havingCause()
 				.isInstanceOf(PositionConflictException.class);
 			assertThat(repository().load(id)).contains(position(1));

@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * {@link JdbcOffsetRepository#save} joins the Spring transaction of the calling thread, so that a
- * listener's writes and the position covering them are committed or rolled back together.
+ * {@link JdbcOffsetRepository#save} joins the Spring transaction of the calling thread,
+ * so that a listener's writes and the position covering them are committed or rolled back
+ * together.
  */
 class JdbcOffsetRepositoryTransactionTests {
 
@@ -51,7 +52,8 @@ class JdbcOffsetRepositoryTransactionTests {
 	void saveRolledBackWithTheTransactionIsNotStored() {
 		this.transactionTemplate.executeWithoutResult((status) -> {
 			this.repository.save("orders", OffsetRepositoryContractTests.position(1));
-			// The transaction sees its own write: the save really ran, on the transaction's connection.
+			// The transaction sees its own write: the save really ran, on the
+			// transaction's connection.
 			assertThat(this.repository.load("orders")).contains(OffsetRepositoryContractTests.position(1));
 			status.setRollbackOnly();
 		});
@@ -108,7 +110,8 @@ class JdbcOffsetRepositoryTransactionTests {
 	private boolean otherConnectionSeesPosition() {
 		// A connection taken straight from the pool is outside the transaction.
 		try (var connection = this.dataSource.getConnection();
-				var statement = connection.prepareStatement("SELECT COUNT(*) FROM vstream_offset WHERE stream_id = ?")) {
+				var statement = connection
+					.prepareStatement("SELECT COUNT(*) FROM vstream_offset WHERE stream_id = ?")) {
 			statement.setString(1, "orders");
 			try (var result = statement.executeQuery()) {
 				result.next();

@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * The behaviour every {@link OffsetRepository} must have. Subclasses provide the repository;
- * stores that can hold a value which is not a position extend
+ * The behaviour every {@link OffsetRepository} must have. Subclasses provide the
+ * repository; stores that can hold a value which is not a position extend
  * {@link PersistentOffsetRepositoryContractTests} instead.
  */
 abstract class OffsetRepositoryContractTests {
@@ -36,7 +36,8 @@ abstract class OffsetRepositoryContractTests {
 
 	static final String OTHER_UUID = "a7f5c3e2-0b4d-11ef-8a51-0242ac120002";
 
-	// Unique per test instance, so tests against a shared server never see each other's rows.
+	// Unique per test instance, so tests against a shared server never see each other's
+	// rows.
 	private final String runId = UUID.randomUUID().toString().substring(0, 8);
 
 	/**
@@ -69,8 +70,7 @@ abstract class OffsetRepositoryContractTests {
 		TableLastPK lastPk = vgtid.getShardGtids(0).getTablePKs(0);
 		assertThat(lastPk.getTableName()).isEqualTo("customer");
 		assertThat(lastPk.getLastpk().getFieldsList()).extracting(Field::getName, Field::getType)
-			.containsExactly(tuple("customer_id", Query.Type.INT64),
-					tuple("email", Query.Type.VARBINARY));
+			.containsExactly(tuple("customer_id", Query.Type.INT64), tuple("email", Query.Type.VARBINARY));
 		assertThat(lastPk.getLastpk().getRows(0).getLengthsList()).containsExactly(2L, -1L);
 		assertThat(lastPk.getLastpk().getRows(0).getValues().toStringUtf8()).isEqualTo("42");
 		assertThat(loaded.isCopying()).isTrue();
@@ -147,7 +147,8 @@ abstract class OffsetRepositoryContractTests {
 		int savesPerThread = 10;
 		ExecutorService executor = Executors.newFixedThreadPool(threads);
 		try {
-			// Several rounds, each on a stream that has no row yet, so that the writers also race
+			// Several rounds, each on a stream that has no row yet, so that the writers
+			// also race
 			// to create it.
 			for (int round = 0; round < 3; round++) {
 				String id = streamId("race-" + round);
@@ -247,7 +248,8 @@ abstract class OffsetRepositoryContractTests {
 
 	@Test
 	void concurrentCompareAndSavesLoseNoUpdate() throws Exception {
-		// Each writer moves the position one step from what it loaded, retrying when refused: with
+		// Each writer moves the position one step from what it loaded, retrying when
+		// refused: with
 		// a compare-and-set every step counts; with a blind write, steps get lost.
 		String id = streamId("cas-race");
 		int threads = 4;
@@ -296,15 +298,19 @@ abstract class OffsetRepositoryContractTests {
 	}
 
 	/**
-	 * A position with three shards: one in its copy phase with a last primary key, one on MariaDB
-	 * GTIDs and one with a MySQL GTID set of two servers. {@code n} makes positions distinct.
+	 * A position with three shards: one in its copy phase with a last primary key, one on
+	 * MariaDB GTIDs and one with a MySQL GTID set of two servers. {@code n} makes
+	 * positions distinct.
 	 */
 	static StreamPosition position(int n) {
 		QueryResult lastPk = QueryResult.newBuilder()
 			.addFields(Field.newBuilder().setName("customer_id").setType(Query.Type.INT64))
 			.addFields(Field.newBuilder().setName("email").setType(Query.Type.VARBINARY))
 			// customer_id = 42, email = NULL (length -1)
-			.addRows(Row.newBuilder().addLengths(2).addLengths(-1).setValues(ByteString.copyFrom("42", StandardCharsets.UTF_8)))
+			.addRows(Row.newBuilder()
+				.addLengths(2)
+				.addLengths(-1)
+				.setValues(ByteString.copyFrom("42", StandardCharsets.UTF_8)))
 			.build();
 		VGtid vgtid = VGtid.newBuilder()
 			.addShardGtids(ShardGtid.newBuilder()

@@ -14,13 +14,15 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
- * Connection settings of the real servers started by {@code scripts/services/all.sh start}.
+ * Connection settings of the real servers started by
+ * {@code scripts/services/all.sh start}.
  *
- * <p>Each setting is read from the environment variable of its name, then from the system
- * property of the same name (or its dotted lower-case form, {@code vstream.test.postgres.url}),
- * then from the {@code services.env} file that {@code all.sh start} writes. A missing setting or an
- * unreachable server fails the test rather than skipping it: a skipped store test would let a
- * broken store ship.
+ * <p>
+ * Each setting is read from the environment variable of its name, then from the system
+ * property of the same name (or its dotted lower-case form,
+ * {@code vstream.test.postgres.url}), then from the {@code services.env} file that
+ * {@code all.sh start} writes. A missing setting or an unreachable server fails the test
+ * rather than skipping it: a skipped store test would let a broken store ship.
  */
 public final class OffsetTestServices {
 
@@ -52,7 +54,8 @@ public final class OffsetTestServices {
 
 	/**
 	 * A small pool to a real database, failing with instructions when it cannot connect.
-	 * @param service the middle part of the setting names: {@code POSTGRES} or {@code MARIADB}
+	 * @param service the middle part of the setting names: {@code POSTGRES} or
+	 * {@code MARIADB}
 	 * @param displayName the server's name for messages
 	 */
 	public static HikariDataSource dataSource(String service, String displayName) {

@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The contract of repositories backed by a real store, which can hold a value that is not a
- * position (written by hand, by an older version, or cut short): loading it must fail and must
- * leave it as it is, so that nobody resumes from a made-up position.
+ * The contract of repositories backed by a real store, which can hold a value that is not
+ * a position (written by hand, by an older version, or cut short): loading it must fail
+ * and must leave it as it is, so that nobody resumes from a made-up position.
  */
 abstract class PersistentOffsetRepositoryContractTests extends OffsetRepositoryContractTests {
 
@@ -124,7 +124,8 @@ abstract class PersistentOffsetRepositoryContractTests extends OffsetRepositoryC
 	@Test
 	void streamDoesNotStartFromAnotherStreamsPositionNorOverwriteIt() {
 		String id = streamId("orders");
-		// position(n) covers keyspaces commerce and customer: the position of other listeners
+		// position(n) covers keyspaces commerce and customer: the position of other
+		// listeners
 		repository().save(id, position(3));
 		String stored = readRawValue(id).orElseThrow();
 		try (TestVtgate vtgate = new TestVtgate()) {

@@ -3,7 +3,8 @@ package dev.vstream.offset;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@link JdbcOffsetRepository} on a real PostgreSQL server (see {@link OffsetTestServices}).
+ * {@link JdbcOffsetRepository} on a real PostgreSQL server (see
+ * {@link OffsetTestServices}).
  */
 class PostgresJdbcOffsetRepositoryTests extends JdbcOffsetRepositoryContractTests {
 

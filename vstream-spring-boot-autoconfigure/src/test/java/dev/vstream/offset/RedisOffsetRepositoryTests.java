@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@link RedisOffsetRepository} on a real redis-server (see {@link OffsetTestServices}), through
- * Lettuce as Spring Boot configures it.
+ * {@link RedisOffsetRepository} on a real redis-server (see {@link OffsetTestServices}),
+ * through Lettuce as Spring Boot configures it.
  */
 class RedisOffsetRepositoryTests extends PersistentOffsetRepositoryContractTests {
 
@@ -142,7 +142,8 @@ class RedisOffsetRepositoryTests extends PersistentOffsetRepositoryContractTests
 
 	@Test
 	void unreachableRedisFailsWithTheStreamNamed() {
-		LettuceConnectionFactory nowhere = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1),
+		LettuceConnectionFactory nowhere = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", 1),
 				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
 		nowhere.afterPropertiesSet();
 		nowhere.start();

@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * {@link ShardKey} writes and reads back {@code keyspace/shard} and the ids of single-shard
- * streams, whatever the shard name looks like.
+ * {@link ShardKey} writes and reads back {@code keyspace/shard} and the ids of
+ * single-shard streams, whatever the shard name looks like.
  */
 class ShardKeyTests {
 

@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Active-standby with Spring Integration's {@code LockRegistryLeaderInitiator} over a JDBC lock
- * registry per instance (one shared H2 database), against a scripted vtgate.
+ * Active-standby with Spring Integration's {@code LockRegistryLeaderInitiator} over a
+ * JDBC lock registry per instance (one shared H2 database), against a scripted vtgate.
  */
 class ActiveStandbyCoordinatorTests {
 
@@ -60,8 +60,8 @@ class ActiveStandbyCoordinatorTests {
 	}
 
 	private ActiveStandbyCoordinator start(ScalingInstance instance) {
-		VStreamContainer stream = instance.stream(
-				instance.fence.fenced(ActiveStandbyCoordinator.lockKey("orders"), instance.offsets));
+		VStreamContainer stream = instance
+			.stream(instance.fence.fenced(ActiveStandbyCoordinator.lockKey("orders"), instance.offsets));
 		ActiveStandbyCoordinator coordinator = new ActiveStandbyCoordinator(stream, instance.locks, instance.fence,
 				HEARTBEAT, LEASE);
 		this.coordinators.add(coordinator);
@@ -121,15 +121,15 @@ class ActiveStandbyCoordinatorTests {
 		ActiveStandbyCoordinator a = start(first);
 		await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
 		ActiveStandbyCoordinator b = start(instance("b"));
-		await().atMost(Duration.ofSeconds(5)).until(() -> a.getStream().getState() == StreamState.STREAMING
-				|| this.vtgate.requests().size() == 1);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> a.getStream().getState() == StreamState.STREAMING || this.vtgate.requests().size() == 1);
 
 		long cut = System.nanoTime();
 		first.dataSource.cut = true;
 		await().atMost(Duration.ofSeconds(10)).until(b::isLeader);
 		Duration takeover = Duration.ofNanos(System.nanoTime() - cut);
-		System.out.println("Active-standby takeover after a partition took " + takeover.toMillis() + " ms (lease "
-				+ LEASE + ")");
+		System.out.println(
+				"Active-standby takeover after a partition took " + takeover.toMillis() + " ms (lease " + LEASE + ")");
 		assertThat(takeover).isLessThan(LEASE.plus(HEARTBEAT.multipliedBy(4)));
 		await().atMost(Duration.ofSeconds(5)).until(() -> !a.isLeader() && !a.getStream().isRunning());
 	}
@@ -146,15 +146,17 @@ class ActiveStandbyCoordinatorTests {
 		this.vtgate.send(order(1, "MariaDB/0-1-1"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> savedGtid().equals("MariaDB/0-1-1"));
 
-		// As if the lease had run out unnoticed: the initiator still sees this instance as leader.
+		// As if the lease had run out unnoticed: the initiator still sees this instance
+		// as leader.
 		refusing.refuse = true;
 		this.vtgate.send(order(2, "MariaDB/0-1-2"));
-		await().atMost(Duration.ofSeconds(5)).until(() -> a.getStream().getState() == StreamState.FAILED
-				|| this.vtgate.requests().size() > 1);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> a.getStream().getState() == StreamState.FAILED || this.vtgate.requests().size() > 1);
 		refusing.refuse = false;
-		// Yielded, re-elected, and streaming again from the last position the fence let through.
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.vtgate.requests().size() == 2 && a.isLeader()
-				&& a.getStream().isRunning());
+		// Yielded, re-elected, and streaming again from the last position the fence let
+		// through.
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.vtgate.requests().size() == 2 && a.isLeader() && a.getStream().isRunning());
 		assertThat(this.vtgate.requests().get(1).getVgtid().getShardGtids(0).getGtid()).isEqualTo("MariaDB/0-1-1");
 		assertThat(savedGtid()).isEqualTo("MariaDB/0-1-1");
 	}

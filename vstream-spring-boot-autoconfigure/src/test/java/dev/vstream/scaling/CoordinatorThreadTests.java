@@ -12,8 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A coordinator's rounds and its last task (the release of its locks, which belong to the thread
- * that took them) all run on one thread, and {@code stop} returns once the last task ran.
+ * A coordinator's rounds and its last task (the release of its locks, which belong to the
+ * thread that took them) all run on one thread, and {@code stop} returns once the last
+ * task ran.
  */
 class CoordinatorThreadTests {
 

@@ -10,8 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every write through a fenced view goes through the fence's check, {@code compareAndSave} (the
- * path of a stream's saves) included, even over a repository with a compare-and-set of its own.
+ * Every write through a fenced view goes through the fence's check,
+ * {@code compareAndSave} (the path of a stream's saves) included, even over a repository
+ * with a compare-and-set of its own.
  */
 class FencedOffsetRepositoryTests {
 

@@ -30,10 +30,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The lock fences on the real servers of {@code scripts/services/all.sh} (PostgreSQL, MariaDB,
- * Redis): a save while holding the lock is written, a save (plain or compare-and-save) after
- * another instance took the lock over (once the lease ran out) is refused and leaves the
- * successor's position alone.
+ * The lock fences on the real servers of {@code scripts/services/all.sh} (PostgreSQL,
+ * MariaDB, Redis): a save while holding the lock is written, a save (plain or
+ * compare-and-save) after another instance took the lock over (once the lease ran out) is
+ * refused and leaves the successor's position alone.
  */
 class LockFenceOnRealStoresTests {
 
@@ -105,9 +105,8 @@ class LockFenceOnRealStoresTests {
 		}
 	}
 
-	private void check(LockRegistry<?> firstLocks,
-			LockRegistry<?> secondLocks, LockFence first,
-			LockFence second, OffsetRepository offsets, String streamId) {
+	private void check(LockRegistry<?> firstLocks, LockRegistry<?> secondLocks, LockFence first, LockFence second,
+			OffsetRepository offsets, String streamId) {
 		String lockKey = "vstream:" + streamId;
 		Lock firstLock = firstLocks.obtain(lockKey);
 		assertThat(firstLock.tryLock()).isTrue();
@@ -118,11 +117,15 @@ class LockFenceOnRealStoresTests {
 		assertThat(first.owner(lockKey)).isEqualTo("instance-0");
 		assertThat(second.owner(lockKey)).isEqualTo("instance-0");
 
-		// The first instance stops renewing (frozen); the second takes over once the lease ran out.
+		// The first instance stops renewing (frozen); the second takes over once the
+		// lease ran out.
 		Lock secondLock = secondLocks.obtain(lockKey);
 		assertThat(secondLock.tryLock()).isFalse();
 		// Locks belong to the thread that took them: poll on this one.
-		await().pollInSameThread().atMost(LEASE.multipliedBy(4)).pollInterval(Duration.ofMillis(100)).until(secondLock::tryLock);
+		await().pollInSameThread()
+			.atMost(LEASE.multipliedBy(4))
+			.pollInterval(Duration.ofMillis(100))
+			.until(secondLock::tryLock);
 		second.lockAcquired(lockKey);
 		second.fenced(lockKey, offsets).save(streamId, SECOND);
 
@@ -130,7 +133,8 @@ class LockFenceOnRealStoresTests {
 			.withMessageContaining("instance-0")
 			.withMessageContaining(lockKey);
 		assertThat(offsets.load(streamId)).contains(SECOND);
-		// A stream saves through compareAndSave: fenced too, even when the expected position is
+		// A stream saves through compareAndSave: fenced too, even when the expected
+		// position is
 		// the stored one (the store's own compare-and-set would let it through).
 		assertThatExceptionOfType(LockLostException.class)
 			.isThrownBy(() -> firstOffsets.compareAndSave(streamId, SECOND, STALE))

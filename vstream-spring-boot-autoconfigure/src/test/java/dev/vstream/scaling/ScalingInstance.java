@@ -32,10 +32,10 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * One application instance in a test: its own lock registry (locks are per process), lock fence
- * and offset repository over a database shared with the other instances, and a listener that
- * records which instance handled what. Its connection to the database can be cut, as a network
- * partition or a frozen process would.
+ * One application instance in a test: its own lock registry (locks are per process), lock
+ * fence and offset repository over a database shared with the other instances, and a
+ * listener that records which instance handled what. Its connection to the database can
+ * be cut, as a network partition or a frozen process would.
  */
 final class ScalingInstance implements AutoCloseable {
 
@@ -93,8 +93,8 @@ final class ScalingInstance implements AutoCloseable {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-		DefaultVStreamContainer container = StreamFixture.newContainer(settings, this.vtgate, streamOffsets, () -> List.of(endpoint),
-				VStreamErrorHandler.stopStream());
+		DefaultVStreamContainer container = StreamFixture.newContainer(settings, this.vtgate, streamOffsets,
+				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
 		container.setVerifyTables(false);
 		return container;
 	}
@@ -111,7 +111,10 @@ final class ScalingInstance implements AutoCloseable {
 	record Handled(String instance, long orderId, String shard) {
 	}
 
-	/** A DataSource whose connections can be refused, as a partition from the database would. */
+	/**
+	 * A DataSource whose connections can be refused, as a partition from the database
+	 * would.
+	 */
 	static final class Partitionable extends DelegatingDataSource {
 
 		volatile boolean cut;

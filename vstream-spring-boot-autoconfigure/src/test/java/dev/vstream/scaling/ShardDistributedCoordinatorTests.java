@@ -42,9 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Shard-distributed streaming with several instances in one JVM, each with its own JDBC lock
- * registry over one shared H2 database, against a scripted vtgate: sharing, failover after a
- * partition, fencing of a stale owner's saves, and hand-over at reshard journals.
+ * Shard-distributed streaming with several instances in one JVM, each with its own JDBC
+ * lock registry over one shared H2 database, against a scripted vtgate: sharing, failover
+ * after a partition, fencing of a stale owner's saves, and hand-over at reshard journals.
  */
 class ShardDistributedCoordinatorTests {
 
@@ -76,7 +76,8 @@ class ShardDistributedCoordinatorTests {
 
 	private ShardDistributedCoordinator start(ScalingInstance instance, int maxShards) {
 		ShardDistributedCoordinator coordinator = new ShardDistributedCoordinator(instance.template, instance.locks,
-				instance.fence, instance.offsets, new VtgateShardDiscovery(this.vtgate.channel()), LEASE, CHECK, maxShards);
+				instance.fence, instance.offsets, new VtgateShardDiscovery(this.vtgate.channel()), LEASE, CHECK,
+				maxShards);
 		this.coordinators.add(coordinator);
 		coordinator.start();
 		return coordinator;
@@ -101,10 +102,12 @@ class ShardDistributedCoordinatorTests {
 	void instancesShareTheShardsAndEachStreamsOnlyItsOwn() {
 		ShardDistributedCoordinator a = start(instance("a"), 1);
 		ShardDistributedCoordinator b = start(instance("b"), 1);
-		await().atMost(Duration.ofSeconds(10)).until(() -> a.getOwnedShards().size() == 1 && b.getOwnedShards().size() == 1);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> a.getOwnedShards().size() == 1 && b.getOwnedShards().size() == 1);
 		assertThat(a.getOwnedShards()).doesNotContainAnyElementsOf(b.getOwnedShards());
 		await().atMost(Duration.ofSeconds(5))
-			.until(() -> this.vtgate.openCallsFor("customer", "-80") == 1 && this.vtgate.openCallsFor("customer", "80-") == 1);
+			.until(() -> this.vtgate.openCallsFor("customer", "-80") == 1
+					&& this.vtgate.openCallsFor("customer", "80-") == 1);
 		// Each call asks for one shard only, and vtgate is asked to stop at a reshard.
 		for (VStreamRequest request : this.vtgate.requests()) {
 			assertThat(request.getVgtid().getShardGtidsCount()).isEqualTo(1);
@@ -123,7 +126,8 @@ class ShardDistributedCoordinatorTests {
 			.stream()
 			.collect(Collectors.toMap((o) -> o.keyspace() + "/" + o.shard(), ScalingStatus.Ownership::owner));
 		assertThat(owners).containsEntry("customer/-80", ownerOfLow);
-		assertThat(b.status().shards()).extracting(ScalingStatus.Ownership::owner).containsExactlyInAnyOrderElementsOf(owners.values());
+		assertThat(b.status().shards()).extracting(ScalingStatus.Ownership::owner)
+			.containsExactlyInAnyOrderElementsOf(owners.values());
 		assertThat(a.status().instanceId()).isEqualTo("a");
 	}
 
@@ -145,15 +149,18 @@ class ShardDistributedCoordinatorTests {
 		assertThat(takeover).isLessThan(LEASE.plus(CHECK.multipliedBy(4)));
 		assertThat(a.getOwnedShards()).isEmpty();
 		// b resumes -80 after the saved transaction, not from the configured start.
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.vtgate.requests()
-			.stream()
-			.anyMatch((r) -> r.getVgtid().getShardGtids(0).getShard().equals("-80")
-					&& r.getVgtid().getShardGtids(0).getGtid().equals("MariaDB/0-1-1")));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.vtgate.requests()
+				.stream()
+				.anyMatch((r) -> r.getVgtid().getShardGtids(0).getShard().equals("-80")
+						&& r.getVgtid().getShardGtids(0).getGtid().equals("MariaDB/0-1-1")));
 		await().until(() -> this.vtgate.openCallsFor("customer", "-80") == 1);
 		this.vtgate.sendTo("customer", "-80", order("-80", 2, "MariaDB/0-1-2"));
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.handled.contains(new ScalingInstance.Handled("b", 2, "-80")));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.handled.contains(new ScalingInstance.Handled("b", 2, "-80")));
 		await().atMost(Duration.ofSeconds(5)).until(() -> gtidOf(saved("-80").get()).equals("MariaDB/0-1-2"));
-		assertThat(this.handled).filteredOn((h) -> h.orderId() == 2).extracting(ScalingInstance.Handled::instance)
+		assertThat(this.handled).filteredOn((h) -> h.orderId() == 2)
+			.extracting(ScalingInstance.Handled::instance)
 			.containsOnly("b");
 	}
 
@@ -171,19 +178,17 @@ class ShardDistributedCoordinatorTests {
 			.findFirst()
 			.orElseThrow();
 
-		// Another instance took the lock over (as after an expiry this instance did not notice).
+		// Another instance took the lock over (as after an expiry this instance did not
+		// notice).
 		new JdbcTemplate(this.database).update(
 				"UPDATE INT_LOCK SET CLIENT_ID = 'intruder', EXPIRED_AFTER = DATEADD('SECOND', 60, EXPIRED_AFTER) "
 						+ "WHERE REGION = 'test' AND LOCK_KEY = ?",
-				UUIDConverter
-					.getUUID(ShardDistributedCoordinator.lockKey("orders", "customer/-80"))
-					.toString());
+				UUIDConverter.getUUID(ShardDistributedCoordinator.lockKey("orders", "customer/-80")).toString());
 		this.vtgate.sendTo("customer", "-80", order("-80", 2, "MariaDB/0-1-2"));
 
 		await().atMost(Duration.ofSeconds(5)).until(() -> lowStream.getState() == StreamState.FAILED);
 		assertThat(lowStream.getLastError()).isInstanceOf(LockLostException.class);
-		assertThat(gtidOf(saved("-80").get())).as("the stale owner's position is not saved")
-			.isEqualTo("MariaDB/0-1-1");
+		assertThat(gtidOf(saved("-80").get())).as("the stale owner's position is not saved").isEqualTo("MariaDB/0-1-1");
 		await().atMost(Duration.ofSeconds(5)).until(() -> a.getOwnedShards().equals(Set.of("customer/80-")));
 		assertThat(a.status().shards()).filteredOn((o) -> o.shard().equals("-80"))
 			.extracting(ScalingStatus.Ownership::owner)
@@ -201,8 +206,10 @@ class ShardDistributedCoordinatorTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> a.getOwnedShards().equals(Set.of("customer/80-", "customer/-40", "customer/40-80")));
 		assertThat(a.getShards()).containsExactlyInAnyOrder("customer/80-", "customer/-40", "customer/40-80");
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.vtgate.openCallsFor("customer", "-40") == 1
-				&& this.vtgate.openCallsFor("customer", "40-80") == 1 && this.vtgate.openCallsFor("customer", "-80") == 0);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.vtgate.openCallsFor("customer", "-40") == 1
+					&& this.vtgate.openCallsFor("customer", "40-80") == 1
+					&& this.vtgate.openCallsFor("customer", "-80") == 0);
 		assertThat(requestFor("-40").getVgtid().getShardGtids(0).getGtid()).isEqualTo("MariaDB/0-3-5");
 		assertThat(requestFor("40-80").getVgtid().getShardGtids(0).getGtid()).isEqualTo("MariaDB/0-4-5");
 		assertThat(this.handled).extracting(ScalingInstance.Handled::orderId).containsExactly(1L);
@@ -214,21 +221,27 @@ class ShardDistributedCoordinatorTests {
 	void aMergeWaitsForEveryParticipantBeforeTheNewShardIsStreamed() {
 		ShardDistributedCoordinator a = start(instance("a"), 1);
 		ShardDistributedCoordinator b = start(instance("b"), 1);
-		await().atMost(Duration.ofSeconds(10)).until(() -> a.getOwnedShards().size() == 1 && b.getOwnedShards().size() == 1);
-		await().until(() -> this.vtgate.openCallsFor("customer", "-80") == 1 && this.vtgate.openCallsFor("customer", "80-") == 1);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> a.getOwnedShards().size() == 1 && b.getOwnedShards().size() == 1);
+		await().until(() -> this.vtgate.openCallsFor("customer", "-80") == 1
+				&& this.vtgate.openCallsFor("customer", "80-") == 1);
 		VStreamResponse merge = response(journal(List.of("-80", "80-"), Map.of("-", "MariaDB/0-9-1")));
 
 		this.vtgate.sendTo("customer", "-80", merge);
-		await().atMost(Duration.ofSeconds(5)).until(() -> saved("-80").isPresent() && saved("-80").get().shards().get(0).shard().equals("-"));
-		// One participant handed over: the new shard is not streamed before the other one did.
-		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> saved("-80").isPresent() && saved("-80").get().shards().get(0).shard().equals("-"));
+		// One participant handed over: the new shard is not streamed before the other one
+		// did.
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(3))
 			.until(() -> this.vtgate.openCallsFor("customer", "-") == 0);
 
 		this.vtgate.sendTo("customer", "80-", merge);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.vtgate.openCallsFor("customer", "-") == 1);
 		assertThat(requestFor("-").getVgtid().getShardGtids(0).getGtid()).isEqualTo("MariaDB/0-9-1");
-		await().atMost(Duration.ofSeconds(5)).until(() -> a.getShards().equals(List.of("customer/-"))
-				&& (a.getOwnedShards().size() + b.getOwnedShards().size()) == 1);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> a.getShards().equals(List.of("customer/-"))
+					&& (a.getOwnedShards().size() + b.getOwnedShards().size()) == 1);
 	}
 
 	private VStreamRequest requestFor(String shard) {
@@ -241,7 +254,8 @@ class ShardDistributedCoordinatorTests {
 
 	private static VEvent journal(List<String> participants, Map<String, String> newShards) {
 		Journal.Builder journal = Journal.newBuilder().setId(1).setMigrationType(MigrationType.SHARDS);
-		participants.forEach((p) -> journal.addParticipants(KeyspaceShard.newBuilder().setKeyspace("customer").setShard(p)));
+		participants
+			.forEach((p) -> journal.addParticipants(KeyspaceShard.newBuilder().setKeyspace("customer").setShard(p)));
 		newShards.forEach((shard, gtid) -> journal
 			.addShardGtids(ShardGtid.newBuilder().setKeyspace("customer").setShard(shard).setGtid(gtid)));
 		return VEvent.newBuilder().setType(VEventType.JOURNAL).setJournal(journal).build();

@@ -21,8 +21,7 @@ class ConflictStandbyTests {
 
 		assertThat(standby.standBy(conflict(1, 2), position(1), true)).isEqualTo(100);
 		standby.resumed(position(2));
-		assertThat(standby.standBy(conflict(2, 3), position(2), true)).as("lost again without saving")
-			.isEqualTo(200);
+		assertThat(standby.standBy(conflict(2, 3), position(2), true)).as("lost again without saving").isEqualTo(200);
 		standby.resumed(position(3));
 		assertThat(standby.standBy(conflict(5, 6), position(5), true)).as("saved 4 and 5 meanwhile").isEqualTo(100);
 	}

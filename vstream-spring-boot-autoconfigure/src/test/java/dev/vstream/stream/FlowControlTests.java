@@ -43,8 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Over a real (Netty, loopback) gRPC connection, a blocked listener stops vtgate from sending:
- * the container pulls responses as it handles them instead of buffering the stream in memory.
+ * Over a real (Netty, loopback) gRPC connection, a blocked listener stops vtgate from
+ * sending: the container pulls responses as it handles them instead of buffering the
+ * stream in memory.
  */
 class FlowControlTests {
 
@@ -61,7 +62,8 @@ class FlowControlTests {
 				public void vStream(VStreamRequest request, StreamObserver<VStreamResponse> observer) {
 					ServerCallStreamObserver<VStreamResponse> call = (ServerCallStreamObserver<VStreamResponse>) observer;
 					call.setOnReadyHandler(() -> {
-						// Only send while the transport has room: what a well-behaved vtgate does.
+						// Only send while the transport has room: what a well-behaved
+						// vtgate does.
 						while (call.isReady() && sent.get() < RESPONSES) {
 							int i = sent.getAndIncrement();
 							call.onNext(response(begin(), corderFields("commerce", "0"),
@@ -88,7 +90,8 @@ class FlowControlTests {
 		try {
 			container.start();
 			await().until(() -> listener.handled.get() == 1);
-			// While the listener is stuck, the server must stall far below the full stream (128 MiB).
+			// While the listener is stuck, the server must stall far below the full
+			// stream (128 MiB).
 			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> sent.get() < RESPONSES / 4);
 			int sentWhileBlocked = sent.get();
 			listener.release.countDown();

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The containment vttablet requires of a start position ({@code AtLeast}), for MariaDB and MySQL
- * GTID sets.
+ * The containment vttablet requires of a start position ({@code AtLeast}), for MariaDB
+ * and MySQL GTID sets.
  */
 class GtidSetTests {
 
@@ -34,8 +34,10 @@ class GtidSetTests {
 		assertThat(server.contains(GtidSet.parse("MariaDB/0-1-90"))).isTrue();
 		assertThat(server.contains(GtidSet.parse("MariaDB/0-1-90,1-2-51"))).isFalse();
 		assertThat(server.contains(GtidSet.parse("MariaDB/0-1-90,2-3-1"))).isFalse();
-		// the server shows its set without the prefix, with a space after commas on some versions
-		assertThat(GtidSet.parse(GtidSet.MARIADB, "0-1-100, 1-2-50").contains(GtidSet.parse("MariaDB/1-2-50"))).isTrue();
+		// the server shows its set without the prefix, with a space after commas on some
+		// versions
+		assertThat(GtidSet.parse(GtidSet.MARIADB, "0-1-100, 1-2-50").contains(GtidSet.parse("MariaDB/1-2-50")))
+			.isTrue();
 		// a fresh server: nothing is contained
 		assertThat(GtidSet.parse(GtidSet.MARIADB, "").contains(GtidSet.parse("MariaDB/0-1-1"))).isFalse();
 	}
@@ -50,7 +52,8 @@ class GtidSetTests {
 		assertThat(server.contains(GtidSet.parse("MySQL56/" + UUID_A + ":150"))).isFalse();
 		assertThat(server.contains(GtidSet.parse("MySQL56/" + UUID_B + ":1-6"))).isFalse();
 		// another cluster's uuid
-		assertThat(server.contains(GtidSet.parse("MySQL56/" + UUID_A + ":1-10,0bad0000-0000-0000-0000-000000000000:1"))).isFalse();
+		assertThat(server.contains(GtidSet.parse("MySQL56/" + UUID_A + ":1-10,0bad0000-0000-0000-0000-000000000000:1")))
+			.isFalse();
 	}
 
 	@Test

@@ -50,9 +50,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A stream whose offset store lost its position (here: the offset table truncated, the run marker
- * kept in another table of the same H2 database) says so, and refuses to start when a saved
- * position is required.
+ * A stream whose offset store lost its position (here: the offset table truncated, the
+ * run marker kept in another table of the same H2 database) says so, and refuses to start
+ * when a saved position is required.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LostPositionTests {
@@ -159,8 +159,8 @@ class LostPositionTests {
 		DefaultVStreamContainer container = container(null);
 		container.start();
 		assertThat(container.getStart().ranBefore()).isNull();
-		assertThat(output).contains("Stream 'test' has no saved position and cannot tell whether it ran before "
-				+ "(no run marker)");
+		assertThat(output)
+			.contains("Stream 'test' has no saved position and cannot tell whether it ran before " + "(no run marker)");
 		assertThat(missing("unknown")).isEqualTo(1.0);
 		container.stop();
 		DefaultVStreamContainer required = container(null);
@@ -173,8 +173,9 @@ class LostPositionTests {
 	void withStartPositionCurrentTheWarningSaysWhatIsSkipped(CapturedOutput output) {
 		StreamRunMarker ran = new InMemoryRunMarker();
 		ran.markRun("test");
-		DefaultVStreamContainer container = StreamFixture.newContainer(settings(StartPosition.CURRENT), this.vtgate.channel(),
-				new InMemoryOffsetRepository(), () -> List.of(endpoint()), VStreamErrorHandler.stopStream());
+		DefaultVStreamContainer container = StreamFixture.newContainer(settings(StartPosition.CURRENT),
+				this.vtgate.channel(), new InMemoryOffsetRepository(), () -> List.of(endpoint()),
+				VStreamErrorHandler.stopStream());
 		this.containers.add(container);
 		container.setRunMarker(ran);
 		container.start();
@@ -201,8 +202,8 @@ class LostPositionTests {
 	}
 
 	private DefaultVStreamContainer container(StreamRunMarker marker) {
-		DefaultVStreamContainer container = StreamFixture.newContainer(settings(StartPosition.COPY), this.vtgate.channel(),
-				this.offsets, () -> List.of(endpoint()), VStreamErrorHandler.stopStream());
+		DefaultVStreamContainer container = StreamFixture.newContainer(settings(StartPosition.COPY),
+				this.vtgate.channel(), this.offsets, () -> List.of(endpoint()), VStreamErrorHandler.stopStream());
 		container.setRunMarker(marker);
 		container.setMonitor(new MicrometerVStreamMonitor(this.meters, null, null));
 		this.containers.add(container);
@@ -230,8 +231,7 @@ class LostPositionTests {
 		OrderRecorder recorder = new OrderRecorder();
 		try {
 			return new VStreamListenerEndpoint("onChange", "", "corder", Set.of(), true, new ListenerMethodAdapter(
-					recorder, OrderRecorder.class.getDeclaredMethod("on", RowChange.class),
-					this.mappers));
+					recorder, OrderRecorder.class.getDeclaredMethod("on", RowChange.class), this.mappers));
 		}
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);

@@ -39,9 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Hostile and broken event sequences from a scripted vtgate. For each: a clear error, the saved
- * position stays at the last transaction fully handled, and after a restart against a sane vtgate
- * the bad transaction comes again.
+ * Hostile and broken event sequences from a scripted vtgate. For each: a clear error, the
+ * saved position stays at the last transaction fully handled, and after a restart against
+ * a sane vtgate the bad transaction comes again.
  */
 class MalformedStreamTests {
 
@@ -68,7 +68,8 @@ class MalformedStreamTests {
 
 	@Test
 	void rowBeforeAnyFieldFailsAndComesAgainAfterRestart() {
-		// vtgate sends FIELD again on every new call; this one "forgets" it after a reconnect.
+		// vtgate sends FIELD again on every new call; this one "forgets" it after a
+		// reconnect.
 		this.vtgate.thenFail(Status.UNAVAILABLE.withDescription("reset"), firstTransaction())
 			.thenSend(response(begin(), insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")), vgtidEvent(V2),
 					commit()));
@@ -103,8 +104,8 @@ class MalformedStreamTests {
 	@Test
 	void unknownTypeCodeFailsOnItsFirstValue() {
 		VEvent strangeFields = field("commerce", "0", "corder", col("order_id", Query.Type.INT64),
-				col("customer_id", Query.Type.INT64), Query.Field.newBuilder().setName("sku").setTypeValue(4242).build(),
-				col("price", Query.Type.DECIMAL));
+				col("customer_id", Query.Type.INT64),
+				Query.Field.newBuilder().setName("sku").setTypeValue(4242).build(), col("price", Query.Type.DECIMAL));
 		this.vtgate.thenSend(firstTransaction(), response(begin(), strangeFields,
 				insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")), vgtidEvent(V2), commit()));
 		VStreamContainer container = start();
@@ -119,8 +120,8 @@ class MalformedStreamTests {
 		this.fixture = new StreamFixture<>(new TestVtgate(4096), this.offsets);
 		this.vtgate = this.fixture.vtgate();
 		String huge = "x".repeat(16 * 1024);
-		this.vtgate.thenSend(firstTransaction(),
-				response(begin(), insert("commerce", "0", "corder", row(2, 7, huge, "2.50")), vgtidEvent(V2), commit()));
+		this.vtgate.thenSend(firstTransaction(), response(begin(),
+				insert("commerce", "0", "corder", row(2, 7, huge, "2.50")), vgtidEvent(V2), commit()));
 		VStreamContainer container = start();
 
 		assertFailedAtV1(container, "max-inbound-message-size");
@@ -131,11 +132,11 @@ class MalformedStreamTests {
 
 	@Test
 	void commitWithoutBeginIsToleratedAndMovesNothingByItself() {
-		this.vtgate.thenSend(response(corderFields("commerce", "0"),
-				insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(V1), commit()),
-				response(commit()), response(commit()),
-				response(begin(), insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")), vgtidEvent(V2),
-						commit()));
+		this.vtgate.thenSend(
+				response(corderFields("commerce", "0"), insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
+						vgtidEvent(V1), commit()),
+				response(commit()), response(commit()), response(begin(),
+						insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")), vgtidEvent(V2), commit()));
 		VStreamContainer container = start();
 
 		await().untilAsserted(() -> assertThat(this.offsets.load("test")).contains(StreamPosition.of(V2)));
@@ -146,7 +147,8 @@ class MalformedStreamTests {
 
 	@Test
 	void duplicateBeginIsToleratedAndAHalfTransactionIsNeverSaved() {
-		// The copy phase sends BEGINs without a COMMIT in between; the rows after them still count.
+		// The copy phase sends BEGINs without a COMMIT in between; the rows after them
+		// still count.
 		this.vtgate
 			.thenFail(Status.UNAVAILABLE.withDescription("reset"),
 					response(begin(), corderFields("commerce", "0"), begin(),
@@ -180,9 +182,9 @@ class MalformedStreamTests {
 
 	@Test
 	void vgtidMissingTheListenedKeyspaceFails() {
-		this.vtgate.thenSend(firstTransaction(), response(begin(),
-				insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")), vgtidEvent(VGtid.getDefaultInstance()),
-				commit()));
+		this.vtgate.thenSend(firstTransaction(),
+				response(begin(), insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")),
+						vgtidEvent(VGtid.getDefaultInstance()), commit()));
 		VStreamContainer container = start();
 
 		assertFailedAtV1(container, "covering keyspaces []", 1L, 2L);
@@ -191,7 +193,8 @@ class MalformedStreamTests {
 
 	@Test
 	void vgtidOfAnUnrequestedShardOfTheListenedKeyspaceIsFollowed() {
-		// After a reshard vtgate reports the new shards of the keyspace on its own: it is the authority.
+		// After a reshard vtgate reports the new shards of the keyspace on its own: it is
+		// the authority.
 		VGtid newShard = vgtid("commerce", "-80", "MariaDB/0-1-2");
 		this.vtgate.thenSend(firstTransaction(), response(begin(), corderFields("commerce", "-80"),
 				insert("commerce", "-80", "corder", row(2, 7, "pear", "2.50")), vgtidEvent(newShard), commit()));
@@ -272,7 +275,10 @@ class MalformedStreamTests {
 		assertFailedAtV1(container, message, 1L);
 	}
 
-	/** @param delivered what the listener got: rows before a bad VGTID were handled, they come again */
+	/**
+	 * @param delivered what the listener got: rows before a bad VGTID were handled, they
+	 * come again
+	 */
 	private void assertFailedAtV1(VStreamContainer container, String message, Long... delivered) {
 		await().atMost(Duration.ofSeconds(10)).until(() -> container.getState() == StreamState.FAILED);
 		assertThat(messages(container.getLastError())).contains(message);
@@ -282,7 +288,10 @@ class MalformedStreamTests {
 		assertThat(this.orders.ids()).containsExactly(delivered);
 	}
 
-	/** A restart asks vtgate for what follows the saved position; a sane vtgate then sends the rest. */
+	/**
+	 * A restart asks vtgate for what follows the saved position; a sane vtgate then sends
+	 * the rest.
+	 */
 	private void restartRedelivers(VStreamContainer container, long id) {
 		restartRedelivers(container, id, 1L, id);
 	}
@@ -314,7 +323,8 @@ class MalformedStreamTests {
 	private VStreamContainer start(VStreamListenerEndpoint endpoint) {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		// The production default: a row that cannot be decoded or mapped stops the stream.
+		// The production default: a row that cannot be decoded or mapped stops the
+		// stream.
 		return this.fixture.start(this.fixture.container(settings, new DefaultVStreamErrorHandler(), endpoint));
 	}
 

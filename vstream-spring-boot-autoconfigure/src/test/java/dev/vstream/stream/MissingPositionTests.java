@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A position the cluster does not have: the real vtgate (v0.24) keeps such a stream open with
- * heartbeats only (its tablet answers "GTIDSet Mismatch", which vtgate retries), so the stream
- * must find out itself, from the shards' positions read through vtgate.
+ * A position the cluster does not have: the real vtgate (v0.24) keeps such a stream open
+ * with heartbeats only (its tablet answers "GTIDSet Mismatch", which vtgate retries), so
+ * the stream must find out itself, from the shards' positions read through vtgate.
  */
 class MissingPositionTests {
 
@@ -106,7 +106,8 @@ class MissingPositionTests {
 		assertThat(container.getLastHeartbeatTime()).isNull();
 		assertThat(container.getLag(Instant.now())).isNull();
 
-		this.vtgate.send(response(begin(), vgtidEvent(customer("MariaDB/0-1-59", "MariaDB/0-1-58").toVGtid()), commit()),
+		this.vtgate.send(
+				response(begin(), vgtidEvent(customer("MariaDB/0-1-59", "MariaDB/0-1-58").toVGtid()), commit()),
 				response(vtgateHeartbeat()));
 		await().until(() -> container.getLastHeartbeatTime() != null);
 		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
@@ -122,7 +123,8 @@ class MissingPositionTests {
 		await().until(() -> container.getEventsReceived() >= 1);
 		assertThat(container.getLastHeartbeatTime()).isNotNull();
 
-		// writes on shard 80- that never arrive (vtgate now streams from a tablet lacking the position)
+		// writes on shard 80- that never arrive (vtgate now streams from a tablet lacking
+		// the position)
 		this.vtgate.withShardPosition("customer", "80-", "0-1-61");
 		long start = System.nanoTime();
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -166,18 +168,22 @@ class MissingPositionTests {
 		this.vtgate.thenSend(response(vtgateHeartbeat()));
 		DefaultVStreamContainer container = start(Duration.ofMillis(300));
 		AtomicInteger sequence = new AtomicInteger(58);
-		// as the real vtgate does for transactions of tables the stream does not listen to:
+		// as the real vtgate does for transactions of tables the stream does not listen
+		// to:
 		// BEGIN, VGTID, COMMIT per transaction, then heartbeats
-		await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
-			int next = sequence.incrementAndGet();
-			if (next % 8 == 0) {
-				this.vtgate.withShardPosition("customer", "80-", "0-1-" + next);
-				this.vtgate.send(response(begin(),
-						vgtidEvent(customer("MariaDB/0-1-58", "MariaDB/0-1-" + next).toVGtid()), commit()));
-			}
-			this.vtgate.send(response(vtgateHeartbeat()));
-			return container.getState() == StreamState.STREAMING;
-		});
+		await().during(Duration.ofMillis(1500))
+			.atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> {
+				int next = sequence.incrementAndGet();
+				if (next % 8 == 0) {
+					this.vtgate.withShardPosition("customer", "80-", "0-1-" + next);
+					this.vtgate.send(response(begin(),
+							vgtidEvent(customer("MariaDB/0-1-58", "MariaDB/0-1-" + next).toVGtid()), commit()));
+				}
+				this.vtgate.send(response(vtgateHeartbeat()));
+				return container.getState() == StreamState.STREAMING;
+			});
 		assertThat(container.getLastError()).isNull();
 	}
 

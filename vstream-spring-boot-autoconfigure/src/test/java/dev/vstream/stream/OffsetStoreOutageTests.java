@@ -42,9 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An offset store that fails or hangs, and vtgate failing every attempt the same way: the stream
- * shows it at once (state, last error, health), loses nothing, and carries on by itself once the
- * store answers again.
+ * An offset store that fails or hangs, and vtgate failing every attempt the same way: the
+ * stream shows it at once (state, last error, health), loses nothing, and carries on by
+ * itself once the store answers again.
  */
 class OffsetStoreOutageTests {
 
@@ -64,7 +64,8 @@ class OffsetStoreOutageTests {
 
 	@Test
 	void aFailingStoreIsShownAtOnceHoldsTheStreamAndCarriesOnWhenItIsBack() {
-		// vtgate sends transaction 2 again to whichever connection resumes after transaction 1.
+		// vtgate sends transaction 2 again to whichever connection resumes after
+		// transaction 1.
 		this.vtgate.thenSend(transaction(1, 5)).thenSend(transaction(2, 6));
 		this.offsets.failing.set(true);
 		VStreamContainer container = start(new FixedBackOff(50, Long.MAX_VALUE));
@@ -75,7 +76,8 @@ class OffsetStoreOutageTests {
 			.hasMessageContaining("redis is down");
 		assertThat(container.getOffsetStoreUnavailableSince()).isNotNull();
 		assertThat(container.isRunning()).isTrue();
-		// The handled transaction is not handled again, and nothing further is taken meanwhile.
+		// The handled transaction is not handled again, and nothing further is taken
+		// meanwhile.
 		await().until(() -> this.offsets.attempts.get() >= 3);
 		assertThat(this.orders.ids()).containsExactly(1L);
 		assertThat(this.vtgate.requests()).hasSize(1);
@@ -128,7 +130,8 @@ class OffsetStoreOutageTests {
 
 	@Test
 	void aConnectionThatBreaksBeforeAnyProgressDoesNotResetTheReconnectBackOff() {
-		// vtgate answers each attempt with a heartbeat, then fails: the back-off must keep growing.
+		// vtgate answers each attempt with a heartbeat, then fails: the back-off must
+		// keep growing.
 		for (int i = 0; i < 50; i++) {
 			this.vtgate.thenFail(Status.UNAVAILABLE.withDescription("vstream for commerce/0 error"),
 					response(VEvent.newBuilder().setType(VEventType.HEARTBEAT).setTimestamp(1).build()));
@@ -136,7 +139,8 @@ class OffsetStoreOutageTests {
 		ExponentialBackOff backOff = new ExponentialBackOff(50, 2.0);
 		backOff.setMaxInterval(10_000);
 		start(backOff);
-		// 50 + 100 + 200 + 400 + 800 ms: at most six attempts in 1.6 s (about thirty with a reset each time).
+		// 50 + 100 + 200 + 400 + 800 ms: at most six attempts in 1.6 s (about thirty with
+		// a reset each time).
 		await().during(Duration.ofMillis(1600)).atMost(Duration.ofSeconds(3)).until(() -> true);
 		assertThat(this.vtgate.requests().size()).isBetween(2, 6);
 	}
@@ -162,7 +166,8 @@ class OffsetStoreOutageTests {
 		VStreamContainer container = start(new FixedBackOff(50, Long.MAX_VALUE));
 		await().until(() -> this.offsets.loadVGtid("test").equals(Optional.of(position(5))));
 
-		// Redis restarted without persistence: the stored position is gone, the stream knows where it is.
+		// Redis restarted without persistence: the stored position is gone, the stream
+		// knows where it is.
 		this.offsets.delete("test");
 		this.vtgate.send(transaction(2, 6));
 		await().until(() -> this.offsets.loadVGtid("test").equals(Optional.of(position(6))));
@@ -174,7 +179,8 @@ class OffsetStoreOutageTests {
 
 	@Test
 	void aStreamConnectedToAnIdleKeyspaceIsStreamingBeforeVtgateSendsAnything() {
-		// Over a socket, as in production: the call is established on an HTTP/2 connection.
+		// Over a socket, as in production: the call is established on an HTTP/2
+		// connection.
 		try (TestVtgate socketVtgate = new TestVtgate(64 * 1024 * 1024)) {
 			this.offsets.save("test", StreamPosition.of(position(5)));
 			socketVtgate.thenSend();
@@ -204,10 +210,14 @@ class OffsetStoreOutageTests {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, reconnect, List.of());
 		return this.fixture.start(this.fixture.container(settings, vtgate.channel(), this.offsets,
-				List.of(this.fixture.endpoint("orders", "corder", this.orders, "on")), VStreamErrorHandler.stopStream()));
+				List.of(this.fixture.endpoint("orders", "corder", this.orders, "on")),
+				VStreamErrorHandler.stopStream()));
 	}
 
-	/** A store that can be made to fail, as a Redis or database that is down does, or to hang. */
+	/**
+	 * A store that can be made to fail, as a Redis or database that is down does, or to
+	 * hang.
+	 */
 	static class FlakyOffsets implements OffsetRepository {
 
 		final AtomicBoolean failing = new AtomicBoolean();
@@ -245,8 +255,7 @@ class OffsetStoreOutageTests {
 			compareAndSave(streamId, expected, position, true);
 		}
 
-		private void compareAndSave(String streamId, StreamPosition expected, StreamPosition position,
-				boolean fenced) {
+		private void compareAndSave(String streamId, StreamPosition expected, StreamPosition position, boolean fenced) {
 			this.attempts.incrementAndGet();
 			try {
 				this.gate.await(30, TimeUnit.SECONDS);
@@ -255,8 +264,9 @@ class OffsetStoreOutageTests {
 				Thread.currentThread().interrupt();
 			}
 			if (this.failing.get()) {
-				throw new OffsetStoreException("Cannot save the position of stream '" + streamId
-						+ "': redis is down (Connection refused)", null);
+				throw new OffsetStoreException(
+						"Cannot save the position of stream '" + streamId + "': redis is down (Connection refused)",
+						null);
 			}
 			if (fenced) {
 				this.delegate.compareAndSave(streamId, expected, position);

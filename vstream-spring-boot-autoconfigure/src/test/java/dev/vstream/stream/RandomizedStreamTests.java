@@ -46,12 +46,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Seeded random event sequences: valid transactions with random bytes in a text column, split
- * into responses at random, with tolerated oddities (duplicate BEGIN, stray COMMIT, heartbeats), a
- * random connection break and at most one random corruption. Whatever the mix, the saved position
- * is only ever one vtgate sent after transactions whose rows were all handled, every change before
- * it was delivered, and the stream either catches up or fails cleanly. A failing case names its
- * seed; {@code -Dvstream.fuzz.seed=N} replays it first.
+ * Seeded random event sequences: valid transactions with random bytes in a text column,
+ * split into responses at random, with tolerated oddities (duplicate BEGIN, stray COMMIT,
+ * heartbeats), a random connection break and at most one random corruption. Whatever the
+ * mix, the saved position is only ever one vtgate sent after transactions whose rows were
+ * all handled, every change before it was delivered, and the stream either catches up or
+ * fails cleanly. A failing case names its seed; {@code -Dvstream.fuzz.seed=N} replays it
+ * first.
  */
 class RandomizedStreamTests {
 
@@ -70,11 +71,14 @@ class RandomizedStreamTests {
 			long seed = base + run;
 			seen.add(check(seed));
 		}
-		// the loop must have exercised the clean path and every corruption, or it proves little
+		// the loop must have exercised the clean path and every corruption, or it proves
+		// little
 		assertThat(seen).contains("none").contains(CORRUPTIONS);
 	}
 
-	/** @return the corruption this seed applied, or "none" */
+	/**
+	 * @return the corruption this seed applied, or "none"
+	 */
 	private String check(long seed) {
 		Random random = new Random(seed);
 		Scenario scenario = new Scenario(random);
@@ -101,7 +105,8 @@ class RandomizedStreamTests {
 					assertThat(container.getState()).as(context).isEqualTo(StreamState.STREAMING);
 				}
 				int handledTransactions = (scenario.corruptAt >= 0) ? scenario.corruptAt : scenario.ids.size();
-				// everything before the corruption was delivered, in order, and its end saved
+				// everything before the corruption was delivered, in order, and its end
+				// saved
 				List<Long> expected = new ArrayList<>();
 				for (int t = 0; t < handledTransactions; t++) {
 					expected.addAll(scenario.ids.get(t));
@@ -156,7 +161,10 @@ class RandomizedStreamTests {
 		return container;
 	}
 
-	/** One random stream: transactions, how they are cut into responses, a break and a corruption. */
+	/**
+	 * One random stream: transactions, how they are cut into responses, a break and a
+	 * corruption.
+	 */
 	private static final class Scenario {
 
 		private final Random random;
@@ -295,7 +303,8 @@ class RandomizedStreamTests {
 			int transactions = this.ids.size();
 			List<VStreamResponse> all = responses(0, transactions);
 			if (this.random.nextBoolean()) {
-				// The first call breaks anywhere, mid-transaction too; vtgate resends from the first
+				// The first call breaks anywhere, mid-transaction too; vtgate resends
+				// from the first
 				// transaction whose COMMIT the client did not get.
 				int cut = this.random.nextInt(all.size());
 				List<VStreamResponse> sent = all.subList(0, cut);

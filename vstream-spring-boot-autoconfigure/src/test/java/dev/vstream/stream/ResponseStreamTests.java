@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * How far ahead {@link ResponseStream} asks vtgate for responses, over a real (Netty, loopback)
- * connection: a window of small responses, one at a time once responses are large.
+ * How far ahead {@link ResponseStream} asks vtgate for responses, over a real (Netty,
+ * loopback) connection: a window of small responses, one at a time once responses are
+ * large.
  */
 class ResponseStreamTests {
 
@@ -51,7 +52,8 @@ class ResponseStreamTests {
 	void smallResponsesAreRequestedAWindowAhead() throws Exception {
 		ResponseStream responses = open(1024);
 		takeInOrder(responses, 0, PREFETCH + 4);
-		// Refilled half a window at a time: never down to the one response the blocking stub keeps.
+		// Refilled half a window at a time: never down to the one response the blocking
+		// stub keeps.
 		assertThat(responses.outstanding()).isGreaterThanOrEqualTo(PREFETCH / 2);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.sent.get() >= PREFETCH + 4 + PREFETCH / 2);
 		takeInOrder(responses, PREFETCH + 4, RESPONSES);
@@ -61,15 +63,16 @@ class ResponseStreamTests {
 	@Test
 	void largeResponsesAreRequestedOneAtATime() throws Exception {
 		ResponseStream responses = open(ResponseStream.LARGE_RESPONSE + 1024);
-		// The first window was asked for before any size was known; after it, one at a time.
+		// The first window was asked for before any size was known; after it, one at a
+		// time.
 		takeInOrder(responses, 0, PREFETCH + 4);
 		assertThat(responses.outstanding()).isEqualTo(1);
 		int taken = PREFETCH + 4;
-		// Beyond what was taken, the server gets out that one response, one more into the client's
-		// flow-control window and one into its own send buffer: far from a window of 16 (16 MiB).
-		await().during(Duration.ofMillis(500))
-			.atMost(Duration.ofSeconds(5))
-			.until(() -> this.sent.get() - taken <= 4);
+		// Beyond what was taken, the server gets out that one response, one more into the
+		// client's
+		// flow-control window and one into its own send buffer: far from a window of 16
+		// (16 MiB).
+		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> this.sent.get() - taken <= 4);
 		takeInOrder(responses, taken, RESPONSES);
 		assertThat(responses.hasNext()).isFalse();
 	}
@@ -86,7 +89,9 @@ class ResponseStreamTests {
 						while (call.isReady() && ResponseStreamTests.this.sent.get() < RESPONSES) {
 							int i = ResponseStreamTests.this.sent.getAndIncrement();
 							call.onNext(VStreamResponse.newBuilder()
-								.addEvents(VEvent.newBuilder().setType(VEventType.OTHER).setDml(Integer.toString(i))
+								.addEvents(VEvent.newBuilder()
+									.setType(VEventType.OTHER)
+									.setDml(Integer.toString(i))
 									.setStatement(padding))
 								.build());
 							if (i == RESPONSES - 1) {

@@ -145,10 +145,12 @@ class SchemaChangeAndPartialImageTests {
 			// one bit per JSON column
 			.setJsonPartialValues(Bitmap.newBuilder().setCount(1).setCols(ByteString.copyFrom(new byte[] { 1 })))
 			.build();
-		this.vtgate.thenSend(response(begin(),
-				field("commerce", "0", "item", col("id", Type.INT64), col("tag", Type.VARCHAR), col("note", Type.JSON)),
-				rows("commerce", "0", "item", minimal, partialJson), vgtidEvent(vgtid("commerce", "0", "MariaDB/0-1-1")),
-				commit()));
+		this.vtgate
+			.thenSend(response(begin(),
+					field("commerce", "0", "item", col("id", Type.INT64), col("tag", Type.VARCHAR),
+							col("note", Type.JSON)),
+					rows("commerce", "0", "item", minimal, partialJson),
+					vgtidEvent(vgtid("commerce", "0", "MariaDB/0-1-1")), commit()));
 		Listener listener = new Listener();
 		start(VStreamErrorHandler.stopStream(), listener);
 
@@ -191,8 +193,7 @@ class SchemaChangeAndPartialImageTests {
 	}
 
 	private VStreamListenerEndpoint endpoint(String id, Listener bean, String method) {
-		Method target = ReflectionUtils.findMethod(Listener.class, method,
-				RowChange.class);
+		Method target = ReflectionUtils.findMethod(Listener.class, method, RowChange.class);
 		return new VStreamListenerEndpoint(id, "", "item", Set.of(), true,
 				new ListenerMethodAdapter(bean, target, this.mappers));
 	}

@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Mistakes a stream reports when it starts, before it streams: a keyspace pattern, a keyspace
- * vtgate does not know; and the vtgate it cannot reach, named in the reconnect line.
+ * Mistakes a stream reports when it starts, before it streams: a keyspace pattern, a
+ * keyspace vtgate does not know; and the vtgate it cannot reach, named in the reconnect
+ * line.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupChecksTests {
@@ -49,7 +50,8 @@ class StartupChecksTests {
 		this.vtgate.withUnknownKeyspace("comerce");
 		DefaultVStreamContainer container = container(this.vtgate.channel(), endpoint("comerce"));
 		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
-			.withMessageContaining("Keyspace 'comerce', streamed by listener 'onOrder' of stream 'test', does not exist")
+			.withMessageContaining(
+					"Keyspace 'comerce', streamed by listener 'onOrder' of stream 'test', does not exist")
 			.withMessageContaining("VT05003")
 			.withMessageContaining("vstream.keyspace");
 		assertThat(container.getState()).isEqualTo(StreamState.FAILED);
@@ -59,7 +61,8 @@ class StartupChecksTests {
 
 	@Test
 	void aKeyspaceVtgateCannotAnswerForDoesNotStopTheStart() {
-		// TestVtgate answers UNIMPLEMENTED for keyspaces it was told nothing about: "cannot answer".
+		// TestVtgate answers UNIMPLEMENTED for keyspaces it was told nothing about:
+		// "cannot answer".
 		DefaultVStreamContainer container = container(this.vtgate.channel(), endpoint("commerce"));
 		container.start();
 		await().until(() -> !this.vtgate.requests().isEmpty());
@@ -82,7 +85,8 @@ class StartupChecksTests {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
 		}
-		ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+		ManagedChannel channel = Grpc
+			.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
 			.build();
 		try {
 			DefaultVStreamContainer container = container(channel, endpoint("commerce"));

@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Stopping a stream whose listener is in its retry back-off ends the wait at once, instead of
- * waiting out the remaining retries; the change stays unhandled.
+ * Stopping a stream whose listener is in its retry back-off ends the wait at once,
+ * instead of waiting out the remaining retries; the change stays unhandled.
  */
 class StopDuringRetryTests {
 
@@ -63,7 +63,8 @@ class StopDuringRetryTests {
 				false);
 		// Seven retries a second apart: about 7 s, as the default listener back-off.
 		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, this.vtgate.channel(), this.offsets,
-				() -> List.of(endpoint), new DefaultVStreamErrorHandler(new FixedBackOff(1000, 7), ErrorRecovery.STOP, null));
+				() -> List.of(endpoint),
+				new DefaultVStreamErrorHandler(new FixedBackOff(1000, 7), ErrorRecovery.STOP, null));
 		container.start();
 		await().until(() -> recorder.calls.get() >= 2);
 		long started = System.nanoTime();

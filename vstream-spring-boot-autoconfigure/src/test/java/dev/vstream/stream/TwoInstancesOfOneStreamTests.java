@@ -43,10 +43,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two instances of one stream in {@code single} mode, as during a rolling deploy: both stream
- * everything, and the position saves are fenced so that only one of them commits each change's
- * effect, the saved position never moves backwards, and the one that lost stands by and takes
- * over once the other stops.
+ * Two instances of one stream in {@code single} mode, as during a rolling deploy: both
+ * stream everything, and the position saves are fenced so that only one of them commits
+ * each change's effect, the saved position never moves backwards, and the one that lost
+ * stands by and takes over once the other stops.
  */
 class TwoInstancesOfOneStreamTests {
 
@@ -80,7 +80,8 @@ class TwoInstancesOfOneStreamTests {
 		old.start();
 		await().until(() -> this.offsets.load("orders").equals(Optional.of(position(1))));
 
-		// The new instance loads position 1 and holds its first response unhandled (paused) while
+		// The new instance loads position 1 and holds its first response unhandled
+		// (paused) while
 		// the old one handles and saves 2 and 3.
 		DefaultVStreamContainer next = container("new");
 		next.start();

@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Pausing, resuming and resetting a stream: nothing is lost or repeated, and a reset is refused
- * while the stream runs.
+ * Pausing, resuming and resetting a stream: nothing is lost or repeated, and a reset is
+ * refused while the stream runs.
  */
 class VStreamContainerControlTests {
 
@@ -65,7 +65,8 @@ class VStreamContainerControlTests {
 		container.pause();
 		assertThat(container.getState()).isEqualTo(StreamState.PAUSED);
 		this.vtgate.send(transaction(2), transaction(3));
-		// The worker, blocked waiting for a response, stops at the next one (with vtgate: a
+		// The worker, blocked waiting for a response, stops at the next one (with vtgate:
+		// a
 		// heartbeat at the latest) and saves what it handled.
 		await().until(() -> this.offsets.load("test").equals(Optional.of(position(1))));
 		await().during(Duration.ofMillis(300))

@@ -60,10 +60,11 @@ class VStreamContainerTests {
 	@Test
 	void deliversTypedInsertUpdateAndDeleteAndSavesThePositionAfterTheTransaction() {
 		VGtid afterTx = vgtid("commerce", "0", "MySQL56/a1b2:1-10");
-		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
-				insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
-				update("commerce", "0", "corder", row(1, 7, "apple", "1.50"), row(1, 7, "apple", "2.25")),
-				delete("commerce", "0", "corder", row(1, 7, "apple", "2.25")), vgtidEvent(afterTx), commit()),
+		this.vtgate.thenSend(
+				response(begin(), corderFields("commerce", "0"),
+						insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
+						update("commerce", "0", "corder", row(1, 7, "apple", "1.50"), row(1, 7, "apple", "2.25")),
+						delete("commerce", "0", "corder", row(1, 7, "apple", "2.25")), vgtidEvent(afterTx), commit()),
 				response(copyCompleted()));
 		OrderListener listener = new OrderListener();
 		VStreamContainer container = start(endpoint("orders", listener, "onChange"));
@@ -127,7 +128,8 @@ class VStreamContainerTests {
 			.thenFail(Status.UNAVAILABLE.withDescription("vtgate restarting"),
 					response(begin(), corderFields("commerce", "0"),
 							insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(first), commit()),
-					// a transaction cut off before its COMMIT: must be delivered again after the reconnect
+					// a transaction cut off before its COMMIT: must be delivered again
+					// after the reconnect
 					response(begin(), insert("commerce", "0", "corder", row(2, 7, "pear", "3.00"))))
 			.thenSend(response(begin(), corderFields("commerce", "0"),
 					insert("commerce", "0", "corder", row(2, 7, "pear", "3.00")), vgtidEvent(second), commit()));
@@ -202,11 +204,9 @@ class VStreamContainerTests {
 				.addTablePKs(binlogdata.Binlogdata.TableLastPK.newBuilder().setTableName("corder")))
 			.build();
 		VGtid done = vgtid("commerce", "0", "MySQL56/a1b2:1-5");
-		this.vtgate.thenSend(
-				response(begin(), corderFields("commerce", "0"),
-						insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")).toBuilder().setTimestamp(0).build(),
-						vgtidEvent(copying), commit()),
-				response(vgtidEvent(done), copyCompleted()));
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")).toBuilder().setTimestamp(0).build(),
+				vgtidEvent(copying), commit()), response(vgtidEvent(done), copyCompleted()));
 		OrderListener listener = new OrderListener();
 		VStreamContainer container = start(endpoint("orders", listener, "onChange"));
 		await().untilAsserted(() -> assertThat(this.offsets.load("test")).contains(StreamPosition.of(done)));
@@ -224,8 +224,8 @@ class VStreamContainerTests {
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a1b2:1-10")), commit()));
 		OrderListener listener = new OrderListener();
 		VStreamListenerEndpoint deletes = new VStreamListenerEndpoint("gone", "", "corder", Set.of(Operation.DELETE),
-				true, new ListenerMethodAdapter(listener, ReflectionUtils.findMethod(OrderListener.class, "gone", Order.class),
-						this.fixture.mappers()));
+				true, new ListenerMethodAdapter(listener,
+						ReflectionUtils.findMethod(OrderListener.class, "gone", Order.class), this.fixture.mappers()));
 		VStreamContainer container = start(deletes);
 		await().untilAsserted(() -> assertThat(listener.gone).hasSize(1));
 		assertThat(listener.gone.get(0).orderId()).isEqualTo(1L);
@@ -258,7 +258,6 @@ class VStreamContainerTests {
 		return this.fixture.endpoint(id, "corder", bean, method);
 	}
 
-
 	private VStreamContainer start(VStreamListenerEndpoint endpoint) {
 		return start(List.of(endpoint), VStreamErrorHandler.stopStream());
 	}
@@ -266,8 +265,8 @@ class VStreamContainerTests {
 	private VStreamContainer start(Collection<VStreamListenerEndpoint> endpoints, VStreamErrorHandler errorHandler) {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
 				Duration.ofSeconds(5), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		return this.fixture.start(
-				this.fixture.container(settings, this.vtgate.channel(), this.offsets, endpoints, errorHandler));
+		return this.fixture
+			.start(this.fixture.container(settings, this.vtgate.channel(), this.offsets, endpoints, errorHandler));
 	}
 
 	static class OrderListener {

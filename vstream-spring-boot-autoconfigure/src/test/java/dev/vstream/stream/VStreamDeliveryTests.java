@@ -56,8 +56,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Delivery guarantees of a stream: when positions are saved, what a failing listener costs, and
- * where a stream starts.
+ * Delivery guarantees of a stream: when positions are saved, what a failing listener
+ * costs, and where a stream starts.
  */
 class VStreamDeliveryTests {
 
@@ -81,7 +81,8 @@ class VStreamDeliveryTests {
 		void batchedCheckpointSavesEveryNTransactionsAndOnStop() {
 			vtgate().thenSend(transaction(1), transaction(2));
 			Recorder recorder = new Recorder();
-			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"), VStreamErrorHandler.stopStream());
+			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"),
+					VStreamErrorHandler.stopStream());
 			container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
 			container.start();
 			await().until(() -> position(2).equals(container.getPosition()));
@@ -93,7 +94,8 @@ class VStreamDeliveryTests {
 		@Test
 		void batchedCheckpointSavesWhenTheCountIsReached() {
 			vtgate().thenSend(transaction(1), transaction(2), transaction(3), transaction(4));
-			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
+					VStreamErrorHandler.stopStream());
 			container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
 			container.start();
 			await().until(() -> position(4).equals(container.getPosition()));
@@ -105,7 +107,8 @@ class VStreamDeliveryTests {
 		void heartbeatUpdatesLagButNotThePosition() {
 			long later = Events.TIMESTAMP + 100;
 			vtgate().thenSend(transaction(1), response(Events.heartbeat().toBuilder().setTimestamp(later).build()));
-			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
+					VStreamErrorHandler.stopStream());
 			container.start();
 			await().until(() -> container.getLastHeartbeatTime() != null);
 			assertThat(container.getLag(Instant.ofEpochSecond(later + 10))).isEqualTo(Duration.ofSeconds(10));
@@ -125,10 +128,9 @@ class VStreamDeliveryTests {
 			DataSource dataSource = effectDatabase();
 			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 			JdbcOffsetRepository repository = (JdbcOffsetRepository) offsets();
-			vtgate()
-				.thenFail(Status.UNAVAILABLE.withDescription("cut"), transaction(1),
-						// the second transaction is cut off after its first row was written
-						response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(2))))
+			vtgate().thenFail(Status.UNAVAILABLE.withDescription("cut"), transaction(1),
+					// the second transaction is cut off after its first row was written
+					response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(2))))
 				.thenSend(transaction(2));
 			EffectWriter writer = new EffectWriter(jdbc);
 			DefaultVStreamContainer container = container(
@@ -148,9 +150,10 @@ class VStreamDeliveryTests {
 			DataSource dataSource = effectDatabase();
 			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 			JdbcOffsetRepository repository = (JdbcOffsetRepository) offsets();
-			vtgate().thenSend(transaction(1), response(begin(), corderFields("commerce", "0"),
-					insert("commerce", "0", "corder", order(2)), insert("commerce", "0", "corder", order(666)),
-					vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
+			vtgate().thenSend(transaction(1),
+					response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(2)),
+							insert("commerce", "0", "corder", order(666)),
+							vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
 			EffectWriter writer = new EffectWriter(jdbc);
 			DefaultVStreamContainer container = container(
 					new VStreamListenerEndpoint("writer", "", "corder", Set.of(), true,
@@ -235,8 +238,9 @@ class VStreamDeliveryTests {
 			Recorder recorder = new Recorder();
 			recorder.failOrder = 1;
 			List<ChangeEvent> deadLetters = new CopyOnWriteArrayList<>();
-			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"), new DefaultVStreamErrorHandler(
-					new FixedBackOff(0, 0), ErrorRecovery.DEAD_LETTER, (event, listener, ex) -> deadLetters.add(event)));
+			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"),
+					new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.DEAD_LETTER,
+							(event, listener, ex) -> deadLetters.add(event)));
 			container.start();
 			await().until(() -> position(2).equals(container.getSavedPosition()));
 			assertThat(deadLetters).singleElement().satisfies((event) -> assertThat(event.after()[0]).isEqualTo(1L));
@@ -251,13 +255,16 @@ class VStreamDeliveryTests {
 
 		@Test
 		void transactionListenerGetsAllRowsOfATransactionInOneCallEvenAcrossResponses() {
-			vtgate().thenSend(response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(1))),
-					response(insert("commerce", "0", "corder", order(2)), insert("commerce", "0", "corder", order(3)),
-							vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()),
-					transaction(4));
+			vtgate()
+				.thenSend(response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(1))),
+						response(insert("commerce", "0", "corder", order(2)),
+								insert("commerce", "0", "corder", order(3)),
+								vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()),
+						transaction(4));
 			TransactionRecorder recorder = new TransactionRecorder();
-			DefaultVStreamContainer container = container(new VStreamListenerEndpoint("tx", "", "corder", Set.of(), true,
-					new ListenerMethodAdapter(recorder, method(TransactionRecorder.class, "onTransaction"), mappers())),
+			DefaultVStreamContainer container = container(
+					new VStreamListenerEndpoint("tx", "", "corder", Set.of(), true, new ListenerMethodAdapter(recorder,
+							method(TransactionRecorder.class, "onTransaction"), mappers())),
 					VStreamErrorHandler.stopStream());
 			container.start();
 			await().until(() -> recorder.transactions.size() == 2);
@@ -282,7 +289,8 @@ class VStreamDeliveryTests {
 
 		@Test
 		void shardSelectionListsTheShards() {
-			container(endpoint(new Recorder(), "onChange"), settings(Map.of("commerce", List.of("-80", "80-")), null, false))
+			container(endpoint(new Recorder(), "onChange"),
+					settings(Map.of("commerce", List.of("-80", "80-")), null, false))
 				.start();
 			await().until(() -> !vtgate().requests().isEmpty());
 			assertThat(vtgate().requests().get(0).getVgtid().getShardGtidsList())
@@ -312,7 +320,8 @@ class VStreamDeliveryTests {
 		@Test
 		void positionOfAnotherKeyspaceFailsTheStartAndIsKept() {
 			offsets().save("test", StreamPosition.of(vgtid("customer", "-80", "MySQL56/a:1-5")));
-			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
+					VStreamErrorHandler.stopStream());
 			assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
 				.withMessageContaining("[customer]")
 				.withMessageContaining("[commerce]");
@@ -325,7 +334,8 @@ class VStreamDeliveryTests {
 		void listenerOfATableTheKeyspaceDoesNotHaveFailsTheStartBeforeAnyPositionIsTouched() {
 			vtgate().withTables("commerce", "customer", "product");
 			offsets().save("test", position(3));
-			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), settings(Map.of(), null, true));
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
+					settings(Map.of(), null, true));
 			assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
 				.withMessageContaining("Listener 'onChange'")
 				.withMessageContaining("table 'corder'")
@@ -339,7 +349,8 @@ class VStreamDeliveryTests {
 		@Test
 		void listenerOfAnExistingTableStarts() {
 			vtgate().withTables("commerce", "CORDER", "customer");
-			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
+					VStreamErrorHandler.stopStream());
 			container.start();
 			await().until(() -> !vtgate().requests().isEmpty());
 			assertThat(container.isRunning()).isTrue();
@@ -350,11 +361,11 @@ class VStreamDeliveryTests {
 			useOffsets(new InMemoryOffsetRepository() {
 				@Override
 				public Optional<StreamPosition> load(String streamId) {
-					throw new OffsetStoreException("Stored position of stream 'test' is not a VGtid",
-							null);
+					throw new OffsetStoreException("Stored position of stream 'test' is not a VGtid", null);
 				}
 			});
-			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"), VStreamErrorHandler.stopStream());
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
+					VStreamErrorHandler.stopStream());
 			assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
 				.withMessageContaining("cannot be read")
 				.withMessageContaining("not a VGtid");
@@ -385,8 +396,8 @@ class VStreamDeliveryTests {
 	}
 
 	/**
-	 * An H2 database holding both a listener's effect table and the offset table, which becomes
-	 * this test's offset store.
+	 * An H2 database holding both a listener's effect table and the offset table, which
+	 * becomes this test's offset store.
 	 */
 	private DataSource effectDatabase() {
 		DataSource dataSource = new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2)

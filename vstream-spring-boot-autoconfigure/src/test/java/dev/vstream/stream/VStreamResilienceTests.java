@@ -39,8 +39,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Resharding journals, heartbeats, copy-phase resume after a transient error and the
- * permanent/transient classification of vtgate's errors, against a scripted vtgate that sends the
- * event shapes a real vtgate (v0.24) sends.
+ * permanent/transient classification of vtgate's errors, against a scripted vtgate that
+ * sends the event shapes a real vtgate (v0.24) sends.
  */
 class VStreamResilienceTests {
 
@@ -67,13 +67,13 @@ class VStreamResilienceTests {
 		void stopOnReshardJournalFailsTheStreamWithoutReconnectingOrMovingPastTheJournal() {
 			VGtid beforeJournal = customerShards("MariaDB/0-1-10", "MariaDB/0-1-10", "-80", "80-");
 			VGtid afterJournal = customerShards("MariaDB/0-1-11", "MariaDB/0-1-10", "-80", "80-");
-			// As vtgate sends it with stop_on_reshard: the JOURNAL, then the VGTID and COMMIT of the
-			// journal's own transaction, then (once every participant saw it) the end of the stream.
-			vtgate().thenComplete(
-					response(begin(), corderFields("customer", "-80"),
-							insert("customer", "-80", "corder", row(1, 1, "apple", "1.50")), vgtidEvent(beforeJournal),
-							commit()),
-					response(journal("customer", "-80"), vgtidEvent(afterJournal), commit()));
+			// As vtgate sends it with stop_on_reshard: the JOURNAL, then the VGTID and
+			// COMMIT of the
+			// journal's own transaction, then (once every participant saw it) the end of
+			// the stream.
+			vtgate().thenComplete(response(begin(), corderFields("customer", "-80"),
+					insert("customer", "-80", "corder", row(1, 1, "apple", "1.50")), vgtidEvent(beforeJournal),
+					commit()), response(journal("customer", "-80"), vgtidEvent(afterJournal), commit()));
 			VStreamContainer container = start("customer", true, StartPosition.CURRENT);
 
 			await().until(() -> container.getState() == StreamState.FAILED);
@@ -95,14 +95,17 @@ class VStreamResilienceTests {
 		@Test
 		void withoutStopOnReshardTheNewShardsReplaceTheOldOnesInTheSavedPositionAndOnReconnect() {
 			VGtid oldShards = customerShards("MariaDB/0-1-10", "MariaDB/0-1-10", "-80", "80-");
-			// vtgate handles the journal itself (it never reaches the client) and streams the new
+			// vtgate handles the journal itself (it never reaches the client) and streams
+			// the new
 			// shards; the next VGTID lists them instead of the old ones.
 			VGtid newShards = customerShards("MariaDB/0-1-20", "MariaDB/0-1-20", "-40", "40-80", "80-c0", "c0-");
 			vtgate().thenFail(Status.UNAVAILABLE.withDescription("vtgate restarting"),
 					response(begin(), corderFields("customer", "-80"),
-							insert("customer", "-80", "corder", row(1, 1, "apple", "1.50")), vgtidEvent(oldShards), commit()),
+							insert("customer", "-80", "corder", row(1, 1, "apple", "1.50")), vgtidEvent(oldShards),
+							commit()),
 					response(begin(), corderFields("customer", "-40"),
-							insert("customer", "-40", "corder", row(2, 1, "pear", "2.50")), vgtidEvent(newShards), commit()));
+							insert("customer", "-40", "corder", row(2, 1, "pear", "2.50")), vgtidEvent(newShards),
+							commit()));
 			VStreamContainer container = start("customer", false, StartPosition.CURRENT);
 
 			await().until(() -> vtgate().requests().size() == 2);
@@ -111,7 +114,8 @@ class VStreamResilienceTests {
 			assertThat(saved.shards()).extracting(ShardPosition::shard).containsExactly("-40", "40-80", "80-c0", "c0-");
 			assertThat(vtgate().requests().get(0).getFlags().getStopOnReshard()).isFalse();
 			assertThat(vtgate().requests().get(1).getVgtid()).isEqualTo(newShards);
-			await().until(() -> container.getState() == StreamState.STARTING || container.getState() == StreamState.STREAMING);
+			await().until(() -> container.getState() == StreamState.STARTING
+					|| container.getState() == StreamState.STREAMING);
 			assertThat(container.getReconnects()).isEqualTo(1);
 		}
 
@@ -126,7 +130,8 @@ class VStreamResilienceTests {
 			VGtid saved = vgtid("commerce", "0", "MariaDB/0-1-42");
 			offsets().save("test", StreamPosition.of(saved));
 			offsets().saved.clear();
-			// vtgate's own heartbeat (it drops the tablets'): type, timestamp and current time only
+			// vtgate's own heartbeat (it drops the tablets'): type, timestamp and current
+			// time only
 			vtgate().thenSend(response(vtgateHeartbeat()), response(vtgateHeartbeat()), response(vtgateHeartbeat()));
 			VStreamContainer container = start(false);
 
@@ -152,12 +157,11 @@ class VStreamResilienceTests {
 		void heartbeatInsideATransactionDoesNotCommitItsHalf() {
 			VGtid first = vgtid("commerce", "0", "MariaDB/0-1-10");
 			VGtid second = vgtid("commerce", "0", "MariaDB/0-1-11");
-			vtgate()
-				.thenFail(Status.UNAVAILABLE.withDescription("connection reset"),
-						response(begin(), corderFields("commerce", "0"),
-								insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(first), commit()),
-						response(begin(), insert("commerce", "0", "corder", row(2, 7, "pear", "2.50"))),
-						response(vtgateHeartbeat()), response(vtgateHeartbeat()))
+			vtgate().thenFail(Status.UNAVAILABLE.withDescription("connection reset"),
+					response(begin(), corderFields("commerce", "0"),
+							insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(first), commit()),
+					response(begin(), insert("commerce", "0", "corder", row(2, 7, "pear", "2.50"))),
+					response(vtgateHeartbeat()), response(vtgateHeartbeat()))
 				.thenSend(response(begin(), corderFields("commerce", "0"),
 						insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")),
 						insert("commerce", "0", "corder", row(3, 7, "plum", "3.50")), vgtidEvent(second), commit()));
@@ -183,7 +187,8 @@ class VStreamResilienceTests {
 			VGtid copiedTo3 = copying("MariaDB/0-1-899", 3);
 			VGtid copiedTo6 = copying("MariaDB/0-1-899", 6);
 			VGtid done = vgtid("commerce", "0", "MariaDB/0-1-899");
-			// The shapes of a real copy: BEGIN FIELD | VGTID | ROW... VGTID(table_p_ks) COMMIT
+			// The shapes of a real copy: BEGIN FIELD | VGTID | ROW... VGTID(table_p_ks)
+			// COMMIT
 			vtgate()
 				.thenFail(Status.UNAVAILABLE.withDescription("vttablet: connection reset"),
 						response(begin(), corderFields("commerce", "0")), response(vgtidEvent(start)),
@@ -220,7 +225,8 @@ class VStreamResilienceTests {
 
 		@Test
 		void unknownKeyspaceAsTheRealVtgateReportsItFailsTheStream() {
-			// verbatim from vtgate v0.24.4 for a VGtid naming keyspace "nope" without a shard
+			// verbatim from vtgate v0.24.4 for a VGtid naming keyspace "nope" without a
+			// shard
 			vtgate().thenFail(Status.UNKNOWN.withDescription("failed to resolve vstream parameters: failed to get "
 					+ "shards in keyspace nope: keyspace nope fetch error: node doesn't exist: keyspaces/nope/SrvKeyspace"));
 			VStreamContainer container = start(false);

@@ -48,7 +48,9 @@ public final class Events {
 		return VEvent.newBuilder().setType(VEventType.COPY_COMPLETED).build();
 	}
 
-	/** The corder table: order_id bigint, customer_id bigint, sku varchar, price decimal. */
+	/**
+	 * The corder table: order_id bigint, customer_id bigint, sku varchar, price decimal.
+	 */
 	public static VEvent corderFields(String keyspace, String shard) {
 		return field(keyspace, shard, "corder", col("order_id", Query.Type.INT64), col("customer_id", Query.Type.INT64),
 				col("sku", Query.Type.VARCHAR), col("price", Query.Type.DECIMAL));
@@ -59,7 +61,8 @@ public final class Events {
 	}
 
 	public static VEvent field(String keyspace, String shard, String table, Query.Field... fields) {
-		return event(VEventType.FIELD, keyspace, shard).setFieldEvent(FieldEvent.newBuilder()
+		return event(VEventType.FIELD, keyspace, shard)
+			.setFieldEvent(FieldEvent.newBuilder()
 				.setTableName(keyspace + "." + table)
 				.setKeyspace(keyspace)
 				.setShard(shard)
@@ -97,7 +100,8 @@ public final class Events {
 	}
 
 	public static VEvent rows(String keyspace, String shard, String table, RowChange... changes) {
-		return event(VEventType.ROW, keyspace, shard).setRowEvent(RowEvent.newBuilder()
+		return event(VEventType.ROW, keyspace, shard)
+			.setRowEvent(RowEvent.newBuilder()
 				.setTableName(keyspace + "." + table)
 				.setKeyspace(keyspace)
 				.setShard(shard)
@@ -121,7 +125,10 @@ public final class Events {
 		return VEvent.newBuilder().setType(VEventType.VGTID).setVgtid(vgtid).build();
 	}
 
-	/** A position of keyspace {@code customer}: the first shard at {@code firstGtid}, the others at {@code otherGtid}. */
+	/**
+	 * A position of keyspace {@code customer}: the first shard at {@code firstGtid}, the
+	 * others at {@code otherGtid}.
+	 */
 	public static VGtid customerShards(String firstGtid, String otherGtid, String... shards) {
 		VGtid.Builder vgtid = VGtid.newBuilder();
 		for (int i = 0; i < shards.length; i++) {
@@ -133,7 +140,10 @@ public final class Events {
 		return vgtid.build();
 	}
 
-	/** A SHARDS journal as the participant {@code shard} writes it when -80,80- become four shards. */
+	/**
+	 * A SHARDS journal as the participant {@code shard} writes it when -80,80- become
+	 * four shards.
+	 */
 	public static VEvent journal(String keyspace, String shard) {
 		Journal journal = Journal.newBuilder()
 			.setId(7_342_318_817_526_331_455L)
@@ -154,16 +164,28 @@ public final class Events {
 			.build();
 	}
 
-	/** A heartbeat as vtgate sends it: the current time, in seconds and in nanoseconds. */
+	/**
+	 * A heartbeat as vtgate sends it: the current time, in seconds and in nanoseconds.
+	 */
 	public static VEvent vtgateHeartbeat() {
 		long now = System.currentTimeMillis() * 1_000_000L;
-		return VEvent.newBuilder().setType(VEventType.HEARTBEAT).setTimestamp(now / 1_000_000_000L).setCurrentTime(now).build();
+		return VEvent.newBuilder()
+			.setType(VEventType.HEARTBEAT)
+			.setTimestamp(now / 1_000_000_000L)
+			.setCurrentTime(now)
+			.build();
 	}
 
-	/** A position in the copy phase of corder, as vtgate folds the LASTPK into the VGTID. */
+	/**
+	 * A position in the copy phase of corder, as vtgate folds the LASTPK into the VGTID.
+	 */
 	public static VGtid copying(String gtid, long lastOrderId) {
 		Query.QueryResult lastPk = Query.QueryResult.newBuilder()
-			.addFields(Query.Field.newBuilder().setName("order_id").setType(Query.Type.INT64).setCharset(63).setFlags(49667))
+			.addFields(Query.Field.newBuilder()
+				.setName("order_id")
+				.setType(Query.Type.INT64)
+				.setCharset(63)
+				.setFlags(49667))
 			.addRows(row(lastOrderId))
 			.build();
 		return VGtid.newBuilder()
@@ -182,7 +204,9 @@ public final class Events {
 			.build();
 	}
 
-	/** The end of one shard's copy phase (the stream's own end has no keyspace and shard). */
+	/**
+	 * The end of one shard's copy phase (the stream's own end has no keyspace and shard).
+	 */
 	public static VEvent shardCopyCompleted(String keyspace, String shard) {
 		return VEvent.newBuilder().setType(VEventType.COPY_COMPLETED).setKeyspace(keyspace).setShard(shard).build();
 	}

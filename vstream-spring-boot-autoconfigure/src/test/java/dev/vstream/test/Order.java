@@ -3,8 +3,8 @@ package dev.vstream.test;
 import java.math.BigDecimal;
 
 /**
- * A row of the {@code corder} table as {@link Events#corderFields} announces it: the record most
- * tests map the scripted vtgate's rows to.
+ * A row of the {@code corder} table as {@link Events#corderFields} announces it: the
+ * record most tests map the scripted vtgate's rows to.
  *
  * @param orderId {@code order_id}
  * @param customerId {@code customer_id}

@@ -25,9 +25,10 @@ import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * What a stream test needs around a container: a scripted vtgate ({@link TestVtgate}), an offset
- * store, row mappers, listener endpoints, and containers that are stopped (with the vtgate) on
- * {@link #close()}. A test keeps one as a field and closes it in {@code @AfterEach}.
+ * What a stream test needs around a container: a scripted vtgate ({@link TestVtgate}), an
+ * offset store, row mappers, listener endpoints, and containers that are stopped (with
+ * the vtgate) on {@link #close()}. A test keeps one as a field and closes it in
+ * {@code @AfterEach}.
  * <p>
  * {@link #newContainer} is the one place where the tests construct a container.
  *
@@ -61,14 +62,16 @@ public final class StreamFixture<O extends OffsetRepository> implements AutoClos
 		this.offsets = offsets;
 	}
 
-	/** @return a fixture whose containers keep their positions in memory */
+	/**
+	 * @return a fixture whose containers keep their positions in memory
+	 */
 	public static StreamFixture<InMemoryOffsetRepository> inMemory() {
 		return new StreamFixture<>(new InMemoryOffsetRepository());
 	}
 
 	/**
-	 * Construct a container. Every test that needs one gets it here, so that how a container is
-	 * made is written once.
+	 * Construct a container. Every test that needs one gets it here, so that how a
+	 * container is made is written once.
 	 * @param settings the stream's settings
 	 * @param channel the channel to vtgate
 	 * @param offsets the offset store
@@ -76,14 +79,15 @@ public final class StreamFixture<O extends OffsetRepository> implements AutoClos
 	 * @param errorHandler the listener error handler
 	 * @return a container, not started
 	 */
-	public static DefaultVStreamContainer newContainer(VStreamSettings settings, Channel channel, OffsetRepository offsets,
-			Supplier<Collection<VStreamListenerEndpoint>> endpoints, VStreamErrorHandler errorHandler) {
+	public static DefaultVStreamContainer newContainer(VStreamSettings settings, Channel channel,
+			OffsetRepository offsets, Supplier<Collection<VStreamListenerEndpoint>> endpoints,
+			VStreamErrorHandler errorHandler) {
 		return new DefaultVStreamContainer(settings, channel, offsets, endpoints, errorHandler);
 	}
 
 	/**
-	 * Settings of stream {@code test} on the primary, not stopping on reshard, reconnecting every
-	 * 10 ms, with no table rules.
+	 * Settings of stream {@code test} on the primary, not stopping on reshard,
+	 * reconnecting every 10 ms, with no table rules.
 	 * @param keyspace the default keyspace
 	 * @param start where a stream with no saved position starts
 	 * @param heartbeat the heartbeat interval
@@ -94,24 +98,30 @@ public final class StreamFixture<O extends OffsetRepository> implements AutoClos
 				new FixedBackOff(10, Long.MAX_VALUE), List.of());
 	}
 
-	/** @return the scripted vtgate */
+	/**
+	 * @return the scripted vtgate
+	 */
 	public TestVtgate vtgate() {
 		return this.vtgate;
 	}
 
-	/** @return the offset store of the containers made by {@link #container} */
+	/**
+	 * @return the offset store of the containers made by {@link #container}
+	 */
 	public O offsets() {
 		return this.offsets;
 	}
 
-	/** @return the row mappers of the endpoints made by {@link #endpoint} */
+	/**
+	 * @return the row mappers of the endpoints made by {@link #endpoint}
+	 */
 	public RowMapperFactory mappers() {
 		return this.mappers;
 	}
 
 	/**
-	 * An endpoint on table {@code table} of the default keyspace, for all columns, calling a
-	 * method of a listener bean.
+	 * An endpoint on table {@code table} of the default keyspace, for all columns,
+	 * calling a method of a listener bean.
 	 * @param id the endpoint id
 	 * @param table the table
 	 * @param bean the listener

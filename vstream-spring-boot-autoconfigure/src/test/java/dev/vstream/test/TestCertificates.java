@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Certificates for TLS tests, generated at run time with the JDK's {@code keytool} (nothing is
- * committed): a CA, and certificates it signs, written as PEM files.
+ * Certificates for TLS tests, generated at run time with the JDK's {@code keytool}
+ * (nothing is committed): a CA, and certificates it signs, written as PEM files.
  */
 public final class TestCertificates {
 
@@ -33,13 +33,15 @@ public final class TestCertificates {
 	public TestCertificates(Path directory, String caName) {
 		this.directory = directory;
 		this.caName = caName;
-		keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-				"CN=" + caName, "-ext", "bc:c", "-validity", "2", "-keystore", store(caName).toString());
+		keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + caName,
+				"-ext", "bc:c", "-validity", "2", "-keystore", store(caName).toString());
 		keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", store(caName).toString(), "-file",
 				caCertificate().toString());
 	}
 
-	/** @return the CA certificate, PEM */
+	/**
+	 * @return the CA certificate, PEM
+	 */
 	public Path caCertificate() {
 		return this.directory.resolve(this.caName + "-ca.pem");
 	}
@@ -68,10 +70,11 @@ public final class TestCertificates {
 			}
 			Key key = keyStore.getKey(name, PASSWORD.toCharArray());
 			Path keyFile = this.directory.resolve(name + "-key.pem");
-			Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
-					+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-						.encodeToString(((PrivateKey) key).getEncoded())
-					+ "\n-----END PRIVATE KEY-----\n");
+			Files.writeString(keyFile,
+					"-----BEGIN PRIVATE KEY-----\n"
+							+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+								.encodeToString(((PrivateKey) key).getEncoded())
+							+ "\n-----END PRIVATE KEY-----\n");
 			return new Issued(chain, keyFile);
 		}
 		catch (Exception ex) {
@@ -106,6 +109,7 @@ public final class TestCertificates {
 
 	/**
 	 * A certificate this CA issued.
+	 *
 	 * @param chain the certificate followed by the CA's, PEM
 	 * @param privateKey its private key, PKCS#8 PEM
 	 */

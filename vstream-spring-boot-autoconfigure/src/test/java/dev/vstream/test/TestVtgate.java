@@ -31,9 +31,9 @@ import io.vitess.proto.Vtrpc;
 import io.vitess.proto.grpc.VitessGrpc;
 
 /**
- * An in-process vtgate for tests: each {@code VStream} call is answered by the next scripted
- * session, and every request is recorded. A call without a script left stays open until the
- * client cancels it, like an idle vtgate.
+ * An in-process vtgate for tests: each {@code VStream} call is answered by the next
+ * scripted session, and every request is recorded. A call without a script left stays
+ * open until the client cancels it, like an idle vtgate.
  */
 public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoCloseable {
 
@@ -64,20 +64,22 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	}
 
 	/**
-	 * @param maxInboundMessageSize the largest response the channel accepts, {@code 0} for gRPC's
-	 * default
+	 * @param maxInboundMessageSize the largest response the channel accepts, {@code 0}
+	 * for gRPC's default
 	 */
 	public TestVtgate(int maxInboundMessageSize) {
 		try {
 			if (maxInboundMessageSize > 0) {
-				// The in-process transport passes messages without serializing them, so it cannot
+				// The in-process transport passes messages without serializing them, so
+				// it cannot
 				// enforce a size limit: a loopback socket does, as in production.
 				this.server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
 					.addService(this)
 					.build()
 					.start();
 				this.channel = Grpc
-					.newChannelBuilderForAddress("127.0.0.1", this.server.getPort(), InsecureChannelCredentials.create())
+					.newChannelBuilderForAddress("127.0.0.1", this.server.getPort(),
+							InsecureChannelCredentials.create())
 					.maxInboundMessageSize(maxInboundMessageSize)
 					.build();
 			}
@@ -91,7 +93,9 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 		}
 	}
 
-	/** @return a channel to this vtgate */
+	/**
+	 * @return a channel to this vtgate
+	 */
 	public ManagedChannel channel() {
 		return this.channel;
 	}
@@ -142,8 +146,8 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	}
 
 	/**
-	 * Send responses on every call that is open now (scripted ones included), as vtgate does when
-	 * new changes are committed.
+	 * Send responses on every call that is open now (scripted ones included), as vtgate
+	 * does when new changes are committed.
 	 * @param responses the responses
 	 */
 	public void send(VStreamResponse... responses) {
@@ -177,8 +181,8 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	}
 
 	/**
-	 * Answer {@code SHOW TABLES} for a keyspace with vtgate's error for a keyspace its VSchema
-	 * does not have.
+	 * Answer {@code SHOW TABLES} for a keyspace with vtgate's error for a keyspace its
+	 * VSchema does not have.
 	 * @param keyspace the keyspace
 	 * @return this
 	 */
@@ -188,8 +192,8 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	}
 
 	/**
-	 * Answer {@code SHOW VITESS_SHARDS} with these shards of a keyspace (replacing earlier ones),
-	 * as vtgate's Execute does.
+	 * Answer {@code SHOW VITESS_SHARDS} with these shards of a keyspace (replacing
+	 * earlier ones), as vtgate's Execute does.
 	 * @param keyspace the keyspace
 	 * @param keyspaceShards its serving shards
 	 * @return this
@@ -200,12 +204,14 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	}
 
 	/**
-	 * Answer {@code select @@global.gtid_binlog_pos} (and {@code gtid_executed}) on a shard's
-	 * primary ({@code keyspace:shard@primary}) with this value, as vtgate's Execute does; the
-	 * value may be replaced while streaming, as writes move the shard on.
+	 * Answer {@code select @@global.gtid_binlog_pos} (and {@code gtid_executed}) on a
+	 * shard's primary ({@code keyspace:shard@primary}) with this value, as vtgate's
+	 * Execute does; the value may be replaced while streaming, as writes move the shard
+	 * on.
 	 * @param keyspace the keyspace
 	 * @param shard the shard
-	 * @param gtidSet the server's GTID set, without vtgate's flavor prefix ({@code 0-1-42})
+	 * @param gtidSet the server's GTID set, without vtgate's flavor prefix
+	 * ({@code 0-1-42})
 	 * @return this
 	 */
 	public TestVtgate withShardPosition(String keyspace, String shard, String gtidSet) {
@@ -214,7 +220,8 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	}
 
 	/**
-	 * Send responses on every open call that streams a shard (its request names that shard).
+	 * Send responses on every open call that streams a shard (its request names that
+	 * shard).
 	 * @param keyspace the keyspace
 	 * @param shard the shard
 	 * @param responses the responses
@@ -259,29 +266,33 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	}
 
 	@Override
-	public void execute(Vtgate.ExecuteRequest request,
-			StreamObserver<Vtgate.ExecuteResponse> responseObserver) {
+	public void execute(Vtgate.ExecuteRequest request, StreamObserver<Vtgate.ExecuteResponse> responseObserver) {
 		if (request.getQuery().getSql().equalsIgnoreCase("show vitess_shards")) {
 			Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
 				.addFields(Query.Field.newBuilder().setName("Shards").setType(Query.Type.VARCHAR));
-			this.shards.forEach((keyspace, names) -> names.forEach((name) -> result.addRows(Events.row(keyspace + "/" + name))));
+			this.shards.forEach(
+					(keyspace, names) -> names.forEach((name) -> result.addRows(Events.row(keyspace + "/" + name))));
 			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
 			responseObserver.onCompleted();
 			return;
 		}
 		if (this.unknownKeyspaces.contains(request.getSession().getTargetString())) {
-			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder()
-				.setError(Vtrpc.RPCError.newBuilder()
-					.setCode(Vtrpc.Code.NOT_FOUND)
-					.setMessage("VT05003: unknown database '" + request.getSession().getTargetString() + "' in vschema"))
-				.build());
+			responseObserver
+				.onNext(Vtgate.ExecuteResponse.newBuilder()
+					.setError(Vtrpc.RPCError.newBuilder()
+						.setCode(Vtrpc.Code.NOT_FOUND)
+						.setMessage("VT05003: unknown database '" + request.getSession().getTargetString()
+								+ "' in vschema"))
+					.build());
 			responseObserver.onCompleted();
 			return;
 		}
 		String position = this.shardPositions.get(request.getSession().getTargetString());
-		if (position != null && request.getQuery().getSql().toLowerCase(Locale.ROOT).startsWith("select @@global.gtid_")) {
+		if (position != null
+				&& request.getQuery().getSql().toLowerCase(Locale.ROOT).startsWith("select @@global.gtid_")) {
 			Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
-				.addFields(Query.Field.newBuilder().setName(request.getQuery().getSql().substring(7))
+				.addFields(Query.Field.newBuilder()
+					.setName(request.getQuery().getSql().substring(7))
 					.setType(Query.Type.VARCHAR))
 				.addRows(Events.row(position));
 			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
@@ -294,7 +305,8 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 			return;
 		}
 		Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
-			.addFields(Query.Field.newBuilder().setName("Tables_in_" + request.getSession().getTargetString())
+			.addFields(Query.Field.newBuilder()
+				.setName("Tables_in_" + request.getSession().getTargetString())
 				.setType(Query.Type.VARCHAR));
 		for (String table : keyspaceTables) {
 			result.addRows(Events.row(table));
@@ -303,7 +315,9 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 		responseObserver.onCompleted();
 	}
 
-	/** @return every request received, in order */
+	/**
+	 * @return every request received, in order
+	 */
 	public List<VStreamRequest> requests() {
 		return new ArrayList<>(this.requests);
 	}

@@ -15,10 +15,11 @@ import io.grpc.stub.ClientResponseObserver;
 import io.vitess.proto.Vtgate.VStreamRequest;
 
 /**
- * The bare client's receive loop at its fastest: responses are parsed on the transport thread
- * (direct executor) and requested {@code ahead} at a time, so the consuming thread neither parses
- * nor waits for a hand-off per response. What the starter's own stream does, without anything
- * else; kept apart from it on purpose (the limit must not share the starter's code).
+ * The bare client's receive loop at its fastest: responses are parsed on the transport
+ * thread (direct executor) and requested {@code ahead} at a time, so the consuming thread
+ * neither parses nor waits for a hand-off per response. What the starter's own stream
+ * does, without anything else; kept apart from it on purpose (the limit must not share
+ * the starter's code).
  *
  * @param <T> the response type
  */

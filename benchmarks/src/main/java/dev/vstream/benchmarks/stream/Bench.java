@@ -23,21 +23,23 @@ import com.sun.management.OperatingSystemMXBean;
 
 /**
  * The benchmark harness (see BENCHMARKS.md; run by {@code scripts/bench.sh}). It owns the
- * {@link SyntheticVtgate} and runs each consumer of the identical stream in its own child JVM,
- * alternating them round after round, then reports medians: rows/s, bytes allocated per row and
- * the ratios; then the back-pressure run and the latency run against a real vtgate.
+ * {@link SyntheticVtgate} and runs each consumer of the identical stream in its own child
+ * JVM, alternating them round after round, then reports medians: rows/s, bytes allocated
+ * per row and the ratios; then the back-pressure run and the latency run against a real
+ * vtgate.
  *
- * <p>Options ({@code --name value}): {@code rows} (per trial, default 6000000, the first third
- * not measured; {@code rows-tx1} for 1-row transactions, default a quarter of it; Debezium gets a
- * quarter of either), {@code rounds}
- * (3), {@code tx} (transaction sizes, "1,10,100"), {@code consumers}
- * ("limit,starter-memory,starter-batched,starter-tx,debezium"; also {@code starter-batched:N} and
- * {@code starter-memory-h2}, memory offsets with an H2 file database opened at start-up),
- * {@code debezium-cp} (classpath of
- * the Debezium consumer; empty skips it), {@code java} (the child JVMs' java), {@code jvm-args}
- * (extra child JVM options, e.g. a profiler), {@code bp-seconds} (back-pressure window, 90; 0
- * skips it), {@code bp-rows} (5000000), {@code vtgate} and {@code mysql-url} (real cluster for
- * the latency run; empty skips it), {@code latency-rate} (100), {@code latency-seconds} (60),
+ * <p>
+ * Options ({@code --name value}): {@code rows} (per trial, default 6000000, the first
+ * third not measured; {@code rows-tx1} for 1-row transactions, default a quarter of it;
+ * Debezium gets a quarter of either), {@code rounds} (3), {@code tx} (transaction sizes,
+ * "1,10,100"), {@code consumers}
+ * ("limit,starter-memory,starter-batched,starter-tx,debezium"; also
+ * {@code starter-batched:N} and {@code starter-memory-h2}, memory offsets with an H2 file
+ * database opened at start-up), {@code debezium-cp} (classpath of the Debezium consumer;
+ * empty skips it), {@code java} (the child JVMs' java), {@code jvm-args} (extra child JVM
+ * options, e.g. a profiler), {@code bp-seconds} (back-pressure window, 90; 0 skips it),
+ * {@code bp-rows} (5000000), {@code vtgate} and {@code mysql-url} (real cluster for the
+ * latency run; empty skips it), {@code latency-rate} (100), {@code latency-seconds} (60),
  * {@code log} (file for the children's output).
  */
 public final class Bench {
@@ -45,7 +47,10 @@ public final class Bench {
 	private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory
 		.getOperatingSystemMXBean();
 
-	/** Held: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+	/**
+	 * Held: java.util.logging keeps loggers weakly, and a collected one forgets its
+	 * level.
+	 */
 	private static final Logger NETTY_SERVER_LOG = Logger
 		.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
 
@@ -72,7 +77,8 @@ public final class Bench {
 	 * @throws Exception on failure
 	 */
 	public static void main(String[] args) throws Exception {
-		// A child's JVM ends without closing its stream: the server's warning about it is noise.
+		// A child's JVM ends without closing its stream: the server's warning about it is
+		// noise.
 		NETTY_SERVER_LOG.setLevel(Level.SEVERE);
 		Map<String, String> options = new HashMap<>();
 		for (int i = 0; i + 1 < args.length; i += 2) {
@@ -100,14 +106,16 @@ public final class Bench {
 		if (option("debezium-cp", "").isEmpty()) {
 			consumers.remove("debezium");
 		}
-		say("machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, java " + System.getProperty("java.version")
-				+ ", load average " + String.format(Locale.ROOT, "%.2f", OS.getSystemLoadAverage()));
+		say("machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, java "
+				+ System.getProperty("java.version") + ", load average "
+				+ String.format(Locale.ROOT, "%.2f", OS.getSystemLoadAverage()));
 		say("synthetic vtgate on 127.0.0.1:" + this.vtgate.port() + "; " + rows + " rows per trial (a quarter for "
-				+ "1-row transactions, a quarter of that for Debezium; the first third is warm-up, not measured), " + rounds + " rounds, consumers "
-				+ consumers);
+				+ "1-row transactions, a quarter of that for Debezium; the first third is warm-up, not measured), "
+				+ rounds + " rounds, consumers " + consumers);
 		Map<String, Trial> medians = new LinkedHashMap<>();
 		for (int size : sizes) {
-			// One response per row costs gRPC a message hand-off per row: a quarter of the rows keeps
+			// One response per row costs gRPC a message hand-off per row: a quarter of
+			// the rows keeps
 			// the single-row trials as long as the others.
 			long trialRows = (size == 1) ? Long.parseLong(option("rows-tx1", "" + rows / 4)) : rows;
 			this.vtgate.configure(new SyntheticStream(size, false), trialRows);
@@ -180,7 +188,8 @@ public final class Bench {
 
 	private Trial trial(String consumer, int size, long offered) throws Exception {
 		int n = ++this.trialNumber;
-		// Debezium is an order of magnitude slower: a quarter of the rows still measures it for longer
+		// Debezium is an order of magnitude slower: a quarter of the rows still measures
+		// it for longer
 		// than the others, and keeps the run within minutes.
 		long rows = consumer.equals("debezium") ? offered / 4 : offered;
 		String address = "127.0.0.1:" + this.vtgate.port();
@@ -189,7 +198,8 @@ public final class Bench {
 		command.add(java);
 		command.add("-Xmx1g");
 		command.add("-Dbench.rows=" + rows);
-		// A third is warm-up: the starter's Spring stack needs a few seconds of JIT before its steady state.
+		// A third is warm-up: the starter's Spring stack needs a few seconds of JIT
+		// before its steady state.
 		command.add("-Dbench.warmup=" + rows / 3);
 		String extra = option("jvm-args", "");
 		if (!extra.isBlank()) {
@@ -224,12 +234,13 @@ public final class Bench {
 	}
 
 	private List<String> starterArguments(String consumer, String address, int n) {
-		List<String> args = new ArrayList<>(List.of("--vstream.vtgate.address=" + address,
-				"--vstream.keyspace=" + SyntheticStream.KEYSPACE, "--spring.main.banner-mode=off",
-				"--logging.level.root=WARN"));
+		List<String> args = new ArrayList<>(
+				List.of("--vstream.vtgate.address=" + address, "--vstream.keyspace=" + SyntheticStream.KEYSPACE,
+						"--spring.main.banner-mode=off", "--logging.level.root=WARN"));
 		switch (consumer) {
 			case "starter-memory" -> args.add("--vstream.offset-store=memory");
-			// memory offsets, but an H2 file database opened and written at start-up (see StarterConsumer)
+			// memory offsets, but an H2 file database opened and written at start-up (see
+			// StarterConsumer)
 			case "starter-memory-h2" -> args.addAll(List.of("--vstream.offset-store=memory",
 					"--bench.open-h2=jdbc:h2:file:" + this.work.resolve("h2-" + n)));
 			case "starter-tx" -> args.addAll(List.of("--vstream.offset-store=jdbc",
@@ -256,8 +267,9 @@ public final class Bench {
 	private volatile double serverCpu;
 
 	/**
-	 * Run a child JVM, copying its output to the log, until it prints the result line. Meanwhile
-	 * watch this JVM's CPU time (it is the server's) while the server streams the measured rows.
+	 * Run a child JVM, copying its output to the log, until it prints the result line.
+	 * Meanwhile watch this JVM's CPU time (it is the server's) while the server streams
+	 * the measured rows.
 	 */
 	private Map<String, String> runChild(List<String> command, String marker, long timeoutSeconds, long rows)
 			throws Exception {
@@ -332,8 +344,8 @@ public final class Bench {
 		this.vtgate.configure(new SyntheticStream(100, false), rows);
 		long sent0 = this.vtgate.rowsSent();
 		say("");
-		say("back-pressure: listener takes 1 ms per row, copy phase of " + rows + " rows offered, -Xmx512m, "
-				+ seconds + " s");
+		say("back-pressure: listener takes 1 ms per row, copy phase of " + rows + " rows offered, -Xmx512m, " + seconds
+				+ " s");
 		List<String> command = new ArrayList<>(List.of(option("java", "java"), "-Xmx512m", "-Dbench.delay-micros=1000",
 				"-Dbench.seconds=" + seconds, "-cp", System.getProperty("java.class.path"),
 				"dev.vstream.benchmarks.stream.starter.StarterConsumer",
@@ -402,6 +414,7 @@ public final class Bench {
 
 	/**
 	 * One trial's figures.
+	 *
 	 * @param rate rows per second
 	 * @param allocPerRow bytes allocated per row, all threads of the consumer's JVM
 	 * @param clientCores the consumer JVM's CPU time over wall time

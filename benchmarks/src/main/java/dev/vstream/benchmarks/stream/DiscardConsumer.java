@@ -12,10 +12,11 @@ import io.vitess.proto.Vtgate.VStreamRequest;
 import io.vitess.proto.grpc.VitessGrpc;
 
 /**
- * What the synthetic vtgate can serve: calls {@code Vitess/VStream} with a marshaller that skips
- * the response bytes instead of parsing them, so the client costs almost nothing and the rate is
- * the server's (plus the transport's). The harness compares it with the consumers' rates to show
- * the server is not their bottleneck. Child JVM: {@code DiscardConsumer host:port rowsPerResponse}.
+ * What the synthetic vtgate can serve: calls {@code Vitess/VStream} with a marshaller
+ * that skips the response bytes instead of parsing them, so the client costs almost
+ * nothing and the rate is the server's (plus the transport's). The harness compares it
+ * with the consumers' rates to show the server is not their bottleneck. Child JVM:
+ * {@code DiscardConsumer host:port rowsPerResponse}.
  */
 public final class DiscardConsumer {
 

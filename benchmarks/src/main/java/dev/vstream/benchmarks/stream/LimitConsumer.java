@@ -21,11 +21,11 @@ import io.vitess.proto.Vtgate.VStreamResponse;
 import io.vitess.proto.grpc.VitessGrpc;
 
 /**
- * The physical limit: a bare grpc-java loop that receives and parses every response and reads
- * every value of every row, with no mapping and no dispatch; responses are requested
- * {@code bench.ahead} (16) at a time and parsed on the transport thread ({@link AheadIterator}),
- * the fastest way found to take them off the wire. Child JVM of the harness:
- * {@code LimitConsumer host:port}.
+ * The physical limit: a bare grpc-java loop that receives and parses every response and
+ * reads every value of every row, with no mapping and no dispatch; responses are
+ * requested {@code bench.ahead} (16) at a time and parsed on the transport thread
+ * ({@link AheadIterator}), the fastest way found to take them off the wire. Child JVM of
+ * the harness: {@code LimitConsumer host:port}.
  */
 public final class LimitConsumer {
 
@@ -90,7 +90,9 @@ public final class LimitConsumer {
 			.setVgtid(VGtid.newBuilder()
 				.addShardGtids(ShardGtid.newBuilder().setKeyspace(SyntheticStream.KEYSPACE).setGtid(gtid)))
 			.setFilter(Filter.newBuilder()
-				.addRules(Rule.newBuilder().setMatch(SyntheticStream.TABLE).setFilter("select * from " + SyntheticStream.TABLE)))
+				.addRules(Rule.newBuilder()
+					.setMatch(SyntheticStream.TABLE)
+					.setFilter("select * from " + SyntheticStream.TABLE)))
 			.build();
 	}
 

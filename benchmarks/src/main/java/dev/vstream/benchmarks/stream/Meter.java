@@ -6,18 +6,18 @@ import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.ThreadMXBean;
 
 /**
- * Counts the rows a consumer received and measures its steady state: the window from the row
- * that ends the warm-up to the last expected row, in wall time, bytes allocated by all of the
- * JVM's threads and process CPU time. When the last row arrives it prints one {@code RESULT} line
- * for the harness and ends the JVM at once (a consumer's shutdown is not part of the
- * measurement, and some engines take long to stop).
+ * Counts the rows a consumer received and measures its steady state: the window from the
+ * row that ends the warm-up to the last expected row, in wall time, bytes allocated by
+ * all of the JVM's threads and process CPU time. When the last row arrives it prints one
+ * {@code RESULT} line for the harness and ends the JVM at once (a consumer's shutdown is
+ * not part of the measurement, and some engines take long to stop).
  *
- * <p>Called from the one thread that delivers rows, so it needs no synchronization.
+ * <p>
+ * Called from the one thread that delivers rows, so it needs no synchronization.
  */
 public final class Meter {
 
-	private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory
-		.getThreadMXBean();
+	private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
 	private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory
 		.getOperatingSystemMXBean();
@@ -55,7 +55,9 @@ public final class Meter {
 		return new Meter(rows, Long.getLong("bench.warmup", rows / 5));
 	}
 
-	/** @return rows counted so far */
+	/**
+	 * @return rows counted so far
+	 */
 	public long count() {
 		return this.count;
 	}
@@ -84,8 +86,10 @@ public final class Meter {
 					+ " cpu=" + cpu);
 			System.out.flush();
 			if (Boolean.getBoolean("bench.exit")) {
-				// Profiling: an orderly exit, so that shutdown hooks (JFR's dump) run; from another
-				// thread, since the application's shutdown waits for this (the stream's) thread.
+				// Profiling: an orderly exit, so that shutdown hooks (JFR's dump) run;
+				// from another
+				// thread, since the application's shutdown waits for this (the stream's)
+				// thread.
 				new Thread(() -> System.exit(0)).start();
 				return;
 			}

@@ -20,12 +20,14 @@ import io.vitess.proto.Vtgate.VStreamResponse;
 /**
  * The stream the synthetic vtgate serves: a realistic 10-column order table (BIGINT, INT,
  * VARCHAR, DECIMAL, DATETIME, TIMESTAMP, JSON) in keyspace {@value #KEYSPACE}, shard
- * {@value #SHARD}, one transaction per response as vtgate sends them when it is not batching:
- * {@code BEGIN, ROW(n row changes), VGTID, COMMIT}, with the table's FIELD event in the first
- * transaction of every stream.
+ * {@value #SHARD}, one transaction per response as vtgate sends them when it is not
+ * batching: {@code BEGIN, ROW(n row changes), VGTID, COMMIT}, with the table's FIELD
+ * event in the first transaction of every stream.
  *
- * <p>A cycle of responses is built once per transaction size, so serving costs the server only
- * the protobuf serialization; the consumers must still parse every byte of every response.
+ * <p>
+ * A cycle of responses is built once per transaction size, so serving costs the server
+ * only the protobuf serialization; the consumers must still parse every byte of every
+ * response.
  */
 public final class SyntheticStream {
 
@@ -58,8 +60,8 @@ public final class SyntheticStream {
 	/**
 	 * Build the responses for one transaction size.
 	 * @param transactionSize rows per transaction
-	 * @param copy whether to look like vtgate's copy phase (no commit times, VGTIDs with the
-	 * table's last primary key)
+	 * @param copy whether to look like vtgate's copy phase (no commit times, VGTIDs with
+	 * the table's last primary key)
 	 */
 	public SyntheticStream(int transactionSize, boolean copy) {
 		this.transactionSize = transactionSize;
@@ -86,7 +88,9 @@ public final class SyntheticStream {
 		return (n == 0) ? this.firstBytes : this.cycleBytes.get((int) (n % this.cycleBytes.size()));
 	}
 
-	/** @return rows per transaction */
+	/**
+	 * @return rows per transaction
+	 */
 	public int transactionSize() {
 		return this.transactionSize;
 	}
@@ -100,7 +104,9 @@ public final class SyntheticStream {
 		return (n == 0) ? this.first : this.cycle.get((int) (n % this.cycle.size()));
 	}
 
-	/** @return the end of a copy: COPY_COMPLETED for the shard, then for the whole stream */
+	/**
+	 * @return the end of a copy: COPY_COMPLETED for the shard, then for the whole stream
+	 */
 	public VStreamResponse copyCompleted() {
 		return VStreamResponse.newBuilder()
 			.addEvents(VEvent.newBuilder().setType(VEventType.COPY_COMPLETED).setKeyspace(KEYSPACE).setShard(SHARD))
@@ -108,27 +114,27 @@ public final class SyntheticStream {
 			.build();
 	}
 
-	/** @return vtgate's heartbeat, sent while the stream has nothing else to say */
+	/**
+	 * @return vtgate's heartbeat, sent while the stream has nothing else to say
+	 */
 	public static VStreamResponse heartbeat() {
 		return VStreamResponse.newBuilder()
-			.addEvents(VEvent.newBuilder()
-				.setType(VEventType.HEARTBEAT)
-				.setTimestamp(System.currentTimeMillis() / 1000))
+			.addEvents(
+					VEvent.newBuilder().setType(VEventType.HEARTBEAT).setTimestamp(System.currentTimeMillis() / 1000))
 			.build();
 	}
 
-	/** @return the table's columns as vtgate describes them */
+	/**
+	 * @return the table's columns as vtgate describes them
+	 */
 	public static List<Query.Field> fields() {
 		return List.of(field("id", Type.INT64, "bigint(20)", PRI_KEY | NOT_NULL),
 				field("customer_id", Type.INT64, "bigint(20)", NOT_NULL),
-				field("quantity", Type.INT32, "int(11)", NOT_NULL),
-				field("sku", Type.VARCHAR, "varchar(64)", NOT_NULL),
-				field("status", Type.VARCHAR, "varchar(16)", NOT_NULL),
-				field("email", Type.VARCHAR, "varchar(128)", 0),
+				field("quantity", Type.INT32, "int(11)", NOT_NULL), field("sku", Type.VARCHAR, "varchar(64)", NOT_NULL),
+				field("status", Type.VARCHAR, "varchar(16)", NOT_NULL), field("email", Type.VARCHAR, "varchar(128)", 0),
 				field("price", Type.DECIMAL, "decimal(10,2)", NOT_NULL),
 				field("created_at", Type.DATETIME, "datetime", NOT_NULL),
-				field("updated_at", Type.TIMESTAMP, "timestamp", 0),
-				field("attrs", Type.JSON, "json", 0));
+				field("updated_at", Type.TIMESTAMP, "timestamp", 0), field("attrs", Type.JSON, "json", 0));
 	}
 
 	/**
@@ -196,10 +202,8 @@ public final class SyntheticStream {
 					.addFields(fields().get(0))
 					.addRows(row(new String[] { Long.toString(lastId) }))));
 		}
-		events.add(VEvent.newBuilder()
-			.setType(VEventType.VGTID)
-			.setVgtid(VGtid.newBuilder().addShardGtids(gtid))
-			.build());
+		events.add(
+				VEvent.newBuilder().setType(VEventType.VGTID).setVgtid(VGtid.newBuilder().addShardGtids(gtid)).build());
 		events.add(VEvent.newBuilder().setType(VEventType.COMMIT).setTimestamp(this.copy ? 0 : timestamp).build());
 		return events;
 	}
@@ -219,7 +223,8 @@ public final class SyntheticStream {
 	}
 
 	/**
-	 * Encode a row as vtgate does: the values' bytes one after the other, with their lengths.
+	 * Encode a row as vtgate does: the values' bytes one after the other, with their
+	 * lengths.
 	 * @param values the text values, {@code null} for SQL NULL
 	 * @return the row
 	 */

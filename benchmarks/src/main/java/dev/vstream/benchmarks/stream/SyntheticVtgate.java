@@ -30,14 +30,17 @@ import io.vitess.proto.grpc.VitessGrpc;
 
 /**
  * A vtgate stand-in on loopback (grpc-java over Netty, the real transport) that serves
- * {@code Vitess/VStream} from pre-built responses as fast as the client takes them, honouring
- * gRPC flow control (it writes only while the call is ready, so it never buffers more than the
- * transport's window), and answers the few {@code Execute} queries clients ask before streaming
- * ({@code SHOW VITESS_SHARDS}, {@code SHOW TABLES}, {@code SHOW DATABASES}).
+ * {@code Vitess/VStream} from pre-built responses as fast as the client takes them,
+ * honouring gRPC flow control (it writes only while the call is ready, so it never
+ * buffers more than the transport's window), and answers the few {@code Execute} queries
+ * clients ask before streaming ({@code SHOW VITESS_SHARDS}, {@code SHOW TABLES},
+ * {@code SHOW DATABASES}).
  *
- * <p>A stream from {@code "current"} (or any GTID) gets the configured number of rows in live
- * transactions; a stream from an empty GTID gets them as a copy phase followed by
- * {@code COPY_COMPLETED}. After the last row the call stays open and idle, like a quiet vtgate.
+ * <p>
+ * A stream from {@code "current"} (or any GTID) gets the configured number of rows in
+ * live transactions; a stream from an empty GTID gets them as a copy phase followed by
+ * {@code COPY_COMPLETED}. After the last row the call stays open and idle, like a quiet
+ * vtgate.
  */
 public final class SyntheticVtgate implements AutoCloseable {
 
@@ -59,7 +62,8 @@ public final class SyntheticVtgate implements AutoCloseable {
 	 * @throws IOException if it cannot listen
 	 */
 	public SyntheticVtgate(int port) throws IOException {
-		// directExecutor: the drain loop runs on the Netty event loop, with no hand-off per message.
+		// directExecutor: the drain loop runs on the Netty event loop, with no hand-off
+		// per message.
 		this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
 			.directExecutor()
 			.addService(new Service().definition())
@@ -67,7 +71,9 @@ public final class SyntheticVtgate implements AutoCloseable {
 			.start();
 	}
 
-	/** @return the port it listens on */
+	/**
+	 * @return the port it listens on
+	 */
 	public int port() {
 		return this.server.getPort();
 	}
@@ -83,12 +89,16 @@ public final class SyntheticVtgate implements AutoCloseable {
 		this.rows = rows;
 	}
 
-	/** @return rows written to the transport so far, over all streams */
+	/**
+	 * @return rows written to the transport so far, over all streams
+	 */
 	public long rowsSent() {
 		return this.rowsSent.get();
 	}
 
-	/** @return VStream calls served so far */
+	/**
+	 * @return VStream calls served so far
+	 */
 	public long streams() {
 		return this.streams.get();
 	}
@@ -99,8 +109,8 @@ public final class SyntheticVtgate implements AutoCloseable {
 	}
 
 	/**
-	 * {@code Vitess/VStream} and {@code Vitess/Execute}; VStream's responses go out as the
-	 * pre-serialized bytes, which on the wire are exactly the protobuf messages.
+	 * {@code Vitess/VStream} and {@code Vitess/Execute}; VStream's responses go out as
+	 * the pre-serialized bytes, which on the wire are exactly the protobuf messages.
 	 */
 	private final class Service {
 
@@ -180,7 +190,10 @@ public final class SyntheticVtgate implements AutoCloseable {
 
 	}
 
-	/** Hands pre-serialized messages to the transport without copying them into a buffer first. */
+	/**
+	 * Hands pre-serialized messages to the transport without copying them into a buffer
+	 * first.
+	 */
 	private static final class RawMarshaller implements MethodDescriptor.Marshaller<byte[]> {
 
 		@Override

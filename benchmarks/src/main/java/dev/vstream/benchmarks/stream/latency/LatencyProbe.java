@@ -22,12 +22,14 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * End-to-end latency against a real vtgate: a writer commits one row at a time into
- * {@code commerce.corder} through vtgate's MySQL protocol at a fixed rate, notes the time right
- * after each commit returned, and the starter's listener notes when the row reached it; the
- * difference is the latency (both clocks are this JVM's {@code nanoTime}). The row's {@code sku}
- * ({@code lat-<run>-<n>}) ties the two together. Child JVM of the harness.
+ * {@code commerce.corder} through vtgate's MySQL protocol at a fixed rate, notes the time
+ * right after each commit returned, and the starter's listener notes when the row reached
+ * it; the difference is the latency (both clocks are this JVM's {@code nanoTime}). The
+ * row's {@code sku} ({@code lat-<run>-<n>}) ties the two together. Child JVM of the
+ * harness.
  *
- * <p>System properties: {@code bench.mysql-url}, {@code bench.rate} (rows/s),
+ * <p>
+ * System properties: {@code bench.mysql-url}, {@code bench.rate} (rows/s),
  * {@code bench.seconds} (measured), {@code bench.warmup-seconds} (written, not counted).
  */
 @SpringBootApplication(proxyBeanMethods = false)
@@ -49,7 +51,8 @@ public class LatencyProbe {
 		int rate = Integer.getInteger("bench.rate", 100);
 		int seconds = Integer.getInteger("bench.seconds", 60);
 		int warmupSeconds = Integer.getInteger("bench.warmup-seconds", 5);
-		// Give the stream time to connect: rows committed before it positions on "current" are missed.
+		// Give the stream time to connect: rows committed before it positions on
+		// "current" are missed.
 		Thread.sleep(3000);
 		long warmupRows = (long) rate * warmupSeconds;
 		long total = warmupRows + (long) rate * seconds;
@@ -130,6 +133,7 @@ public class LatencyProbe {
 
 	/**
 	 * A row of {@code commerce.corder}.
+	 *
 	 * @param orderId primary key
 	 * @param customerId customer
 	 * @param sku product; here the probe's key

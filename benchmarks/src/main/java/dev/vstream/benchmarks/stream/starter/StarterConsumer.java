@@ -16,12 +16,14 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The starter as an application uses it: a Spring Boot application with one
- * {@code @VStreamListener} taking {@code RowChange<BenchOrder>}. Configured by the harness with
- * {@code --vstream.*} arguments (offset store, checkpoint policy, start position); child JVM.
+ * {@code @VStreamListener} taking {@code RowChange<BenchOrder>}. Configured by the
+ * harness with {@code --vstream.*} arguments (offset store, checkpoint policy, start
+ * position); child JVM.
  *
- * <p>System properties: {@code bench.rows} / {@code bench.warmup} (see {@link Meter}); with
- * {@code bench.delay-micros} the listener takes that long per row and {@link HeapWatch} reports
- * the heap for {@code bench.seconds} instead of the meter measuring throughput.
+ * <p>
+ * System properties: {@code bench.rows} / {@code bench.warmup} (see {@link Meter}); with
+ * {@code bench.delay-micros} the listener takes that long per row and {@link HeapWatch}
+ * reports the heap for {@code bench.seconds} instead of the meter measuring throughput.
  */
 @SpringBootApplication(proxyBeanMethods = false)
 public class StarterConsumer {
@@ -38,22 +40,20 @@ public class StarterConsumer {
 	}
 
 	/**
-	 * With {@code --bench.open-h2=jdbc:h2:file:...} (consumer {@code starter-memory-h2}): opens and
-	 * writes an H2 file database the way the JDBC offset store does, but keeps the memory offset
-	 * store. Tells whether the JDBC configuration's extra cost comes from the saves or from H2 and
-	 * Spring JDBC merely being in the JVM.
+	 * With {@code --bench.open-h2=jdbc:h2:file:...} (consumer {@code starter-memory-h2}):
+	 * opens and writes an H2 file database the way the JDBC offset store does, but keeps
+	 * the memory offset store. Tells whether the JDBC configuration's extra cost comes
+	 * from the saves or from H2 and Spring JDBC merely being in the JVM.
 	 * @param url the H2 URL, empty for none
 	 * @return a runner doing that at start-up
 	 */
 	@Bean
-	ApplicationRunner openH2(
-			@Value("${bench.open-h2:}") String url) {
+	ApplicationRunner openH2(@Value("${bench.open-h2:}") String url) {
 		return (args) -> {
 			if (url.isEmpty()) {
 				return;
 			}
-			JdbcTemplate jdbc = new JdbcTemplate(
-					new SingleConnectionDataSource(url, "sa", "", true));
+			JdbcTemplate jdbc = new JdbcTemplate(new SingleConnectionDataSource(url, "sa", "", true));
 			jdbc.execute("CREATE TABLE IF NOT EXISTS bench_h2 (id VARCHAR(64) PRIMARY KEY, v VARCHAR(4000))");
 			jdbc.update("MERGE INTO bench_h2 (id, v) KEY (id) VALUES (?, ?)", "x", "y");
 			jdbc.queryForList("SELECT v FROM bench_h2 WHERE id = ?", String.class, "x");
