@@ -334,8 +334,9 @@ public class VStreamEndpoint {
 	 * first
 	 * @param lastEventTime when the last event was received
 	 * @param lastCommitTime the commit time of the last handled change (second precision)
-	 * @param lagMillis milliseconds since {@code lastCommitTime}: the lag while changes
-	 * flow, an upper bound of it on a quiet table
+	 * @param lagMillis milliseconds since {@code lastCommitTime}, or since vtgate's last
+	 * idle heartbeat when that is later: the lag while changes flow, an upper bound of it
+	 * on a quiet table
 	 * @param eventsReceived events received from vtgate since start-up
 	 * @param changesHandled listener calls that completed
 	 * @param changesFailed changes that failed (mapping or listener)

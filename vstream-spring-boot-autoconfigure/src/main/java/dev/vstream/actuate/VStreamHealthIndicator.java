@@ -57,7 +57,8 @@ import org.springframework.util.Assert;
  * Details: {@code state}, {@code error} (message of the last error, if any),
  * {@code reconnectingSince}, {@code offsetStoreUnavailableSince}, {@code position}
  * (keyspace, shard, gtid and tables still being copied, per shard), {@code lastEventTime}
- * and {@code lag} (ISO-8601 duration since the commit of the last handled change).
+ * and {@code lag} (ISO-8601 duration since the commit of the last handled change, or
+ * since vtgate's last idle heartbeat when that is later).
  */
 public class VStreamHealthIndicator implements HealthIndicator {
 

@@ -116,7 +116,8 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 		}
 		if (this.bound.add(container)) {
 			TimeGauge.builder(LAG, container, TimeUnit.MILLISECONDS, MicrometerVStreamMonitor::lagMillis)
-				.description("Now minus the commit time of the last handled change")
+				.description(
+						"Now minus the commit time of the last handled change or vtgate's last idle heartbeat, whichever is later")
 				.tag("stream", container.getId())
 				.register(registry);
 		}
