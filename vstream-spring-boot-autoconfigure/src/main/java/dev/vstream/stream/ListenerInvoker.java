@@ -71,7 +71,8 @@ final class ListenerInvoker {
 			listener.getStatistics().recordFailed(ex);
 			streamMonitor.changeHandled(this.container, listener, event, System.nanoTime() - start, ex);
 			try {
-				this.errorHandler.handle(ex, event, listener, call, this.stopped);
+				this.errorHandler.handle(ex, event, listener, retry(streamMonitor, listener, event, call),
+						this.stopped);
 			}
 			catch (RuntimeException failure) {
 				if (this.stopped.getAsBoolean()) {
@@ -82,6 +83,22 @@ final class ListenerInvoker {
 				throw failure;
 			}
 		}
+	}
+
+	/**
+	 * The call the error handler repeats: through the monitor like the first one
+	 * (observed, timed), and counted as handled when it succeeds. A failed retry is not
+	 * counted again: the change failed once, and the error handler decides what follows.
+	 */
+	private Runnable retry(VStreamMonitor streamMonitor, VStreamListenerEndpoint listener, ChangeEvent event,
+			Runnable call) {
+		return () -> {
+			long start = System.nanoTime();
+			streamMonitor.invoke(this.container, listener, event, call);
+			this.status.changesHandled.incrementAndGet();
+			listener.getStatistics().recordHandled();
+			streamMonitor.changeHandled(this.container, listener, event, System.nanoTime() - start, null);
+		};
 	}
 
 	/**

@@ -33,6 +33,7 @@ import io.grpc.Status;
 import io.vitess.proto.Query;
 import io.vitess.proto.Topodata.TabletType;
 import io.vitess.proto.Vtgate.VStreamResponse;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -184,6 +185,43 @@ class VStreamDeliveryTests {
 			assertThat(recorder.calls.get()).isEqualTo(3);
 			assertThat(recorder.changes).hasSize(1);
 			assertThat(container.isRunning()).isTrue();
+		}
+
+		@Test
+		void aSuccessOnRetryGoesThroughTheMonitorAndCountsAsHandled() {
+			vtgate().thenSend(transaction(1));
+			Recorder recorder = new Recorder();
+			recorder.failures.set(2);
+			VStreamListenerEndpoint endpoint = endpoint(recorder, "onChange");
+			DefaultVStreamContainer container = container(endpoint,
+					new DefaultVStreamErrorHandler(new FixedBackOff(1, 3), ErrorRecovery.STOP, null));
+			AtomicInteger observed = new AtomicInteger();
+			AtomicInteger handledReported = new AtomicInteger();
+			container.setMonitor(new VStreamMonitor() {
+
+				@Override
+				public void invoke(VStreamContainer stream, VStreamListenerEndpoint listener, ChangeEvent event,
+						Runnable call) {
+					observed.incrementAndGet();
+					call.run();
+				}
+
+				@Override
+				public void changeHandled(VStreamContainer stream, VStreamListenerEndpoint listener, ChangeEvent event,
+						long nanos, @Nullable Throwable error) {
+					if (error == null) {
+						handledReported.incrementAndGet();
+					}
+				}
+
+			});
+			container.start();
+			await().until(() -> position(1).equals(container.getSavedPosition()));
+			assertThat(observed).hasValue(3);
+			assertThat(handledReported).hasValue(1);
+			assertThat(container.getChangesHandled()).isEqualTo(1);
+			assertThat(container.getChangesFailed()).isEqualTo(1);
+			assertThat(endpoint.getStatistics().getHandled()).isEqualTo(1);
 		}
 
 		@Test
