@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.backoff.BackOffExecution;
 
@@ -34,6 +35,12 @@ final class ReconnectLoop implements Runnable {
 
 	private final Checkpointer checkpointer;
 
+	/**
+	 * The reconnect back-off of this run, {@code null} until needed and after a healthy
+	 * connection.
+	 */
+	private @Nullable BackOffExecution backOff;
+
 	ReconnectLoop(DefaultVStreamContainer container) {
 		this.container = container;
 		this.status = container.status();
@@ -46,7 +53,6 @@ final class ReconnectLoop implements Runnable {
 
 	@Override
 	public void run() {
-		BackOffExecution backOff = null;
 		StreamSession session = null;
 		while (this.container.isRunning()) {
 			this.container.awaitResume(null);
@@ -69,22 +75,16 @@ final class ReconnectLoop implements Runnable {
 					break;
 				}
 				session.abandon();
-				if (backOff == null) {
-					backOff = this.container.getSettings().reconnectBackOff().start();
-				}
-				long delay = backOff.nextBackOff();
+				long delay = nextDelay();
 				if (delay == BackOffExecution.STOP) {
 					fail(new VStreamException("Stream '" + id() + "' gave up waiting for its offset store ("
 							+ "vstream.reconnect.max-elapsed-time): " + ex.getMessage(), ex));
 					return;
 				}
-				this.status.setLastError(ex);
-				this.status.setState(StreamState.RECONNECTING);
-				logger
-					.warn(ex.getMessage() + ". Nothing further is taken from vtgate until a save succeeds; retrying in "
-							+ delay + " ms from " + this.checkpointer.getPosition()
-							+ ". Check that the offset store is up and reachable.");
-				this.container.sleep(delay);
+				waitToRetry(ex, delay,
+						ex.getMessage() + ". Nothing further is taken from vtgate until a save "
+								+ "succeeds; retrying in " + delay + " ms from " + this.checkpointer.getPosition()
+								+ ". Check that the offset store is up and reachable.");
 			}
 			catch (StatusRuntimeException ex) {
 				if (!this.container.isRunning()) {
@@ -98,25 +98,19 @@ final class ReconnectLoop implements Runnable {
 					return;
 				}
 				if (session.wasHealthy()) {
-					backOff = null;
+					this.backOff = null;
 				}
-				if (backOff == null) {
-					backOff = this.container.getSettings().reconnectBackOff().start();
-				}
-				long delay = backOff.nextBackOff();
+				long delay = nextDelay();
 				if (delay == BackOffExecution.STOP) {
 					finish(session);
 					fail(new VStreamException("Stream '" + id() + "' gave up reconnecting: " + ex.getStatus(), ex));
 					return;
 				}
-				this.status.setLastError(ex);
-				this.status.setState(StreamState.RECONNECTING);
 				this.status.reconnects.incrementAndGet();
 				this.container.getMonitor().reconnecting(this.container, ex.getStatus());
-				logger.warn("Stream '" + id() + "' broke (" + ex.getStatus().getCode() + ": "
+				waitToRetry(ex, delay, "Stream '" + id() + "' broke (" + ex.getStatus().getCode() + ": "
 						+ ex.getStatus().getDescription() + ") on vtgate " + this.container.channel().authority()
 						+ "; reconnecting in " + delay + " ms from " + this.checkpointer.getPosition());
-				this.container.sleep(delay);
 			}
 			catch (EventDispatcher.ReshardSignal signal) {
 				finish(session);
@@ -162,6 +156,29 @@ final class ReconnectLoop implements Runnable {
 		}
 		this.status.setState(StreamState.STOPPED);
 		logger.info("Stream '" + id() + "' stopped at " + this.checkpointer.getPosition());
+	}
+
+	/**
+	 * The next delay of the reconnect back-off, which vtgate failures and offset store
+	 * failures share: it starts over only after a healthy connection.
+	 * @return the delay in milliseconds, or {@link BackOffExecution#STOP} once
+	 * {@code vstream.reconnect.max-elapsed-time} ran out
+	 */
+	private long nextDelay() {
+		BackOffExecution backOff = this.backOff;
+		if (backOff == null) {
+			backOff = this.container.getSettings().reconnectBackOff().start();
+			this.backOff = backOff;
+		}
+		return backOff.nextBackOff();
+	}
+
+	/** Show why the stream waits, say it in the log, and wait (a stop ends the wait). */
+	private void waitToRetry(Throwable cause, long delay, String warning) {
+		this.status.setLastError(cause);
+		this.status.setState(StreamState.RECONNECTING);
+		logger.warn(warning);
+		this.container.sleep(delay);
 	}
 
 	/**
