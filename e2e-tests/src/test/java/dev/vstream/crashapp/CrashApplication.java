@@ -3,8 +3,8 @@ package dev.vstream.crashapp;
 import java.util.concurrent.TimeUnit;
 
 import dev.vstream.annotation.VStreamListener;
+import dev.vstream.e2e.StreamingAnnouncer;
 import dev.vstream.listener.RowChange;
-import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -29,21 +29,7 @@ public class CrashApplication {
 
 	@Bean
 	ApplicationRunner announceStreaming(VStreamContainer container) {
-		return (args) -> {
-			Thread announcer = new Thread(() -> {
-				while (container.getState() != StreamState.STREAMING) {
-					try {
-						TimeUnit.MILLISECONDS.sleep(50);
-					}
-					catch (InterruptedException ex) {
-						return;
-					}
-				}
-				System.out.println("CRASH-APP STREAMING");
-			});
-			announcer.setDaemon(true);
-			announcer.start();
-		};
+		return StreamingAnnouncer.whenStreaming(container, "CRASH-APP STREAMING");
 	}
 
 	record Order(long orderId, String sku) {

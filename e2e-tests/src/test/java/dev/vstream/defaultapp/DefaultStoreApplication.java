@@ -6,11 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 
 import dev.vstream.annotation.VStreamListener;
+import dev.vstream.e2e.StreamingAnnouncer;
 import dev.vstream.listener.RowChange;
-import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -37,21 +36,7 @@ public class DefaultStoreApplication {
 
 	@Bean
 	ApplicationRunner announceStreaming(VStreamContainer container) {
-		return (args) -> {
-			Thread announcer = new Thread(() -> {
-				while (container.getState() != StreamState.STREAMING) {
-					try {
-						TimeUnit.MILLISECONDS.sleep(20);
-					}
-					catch (InterruptedException ex) {
-						return;
-					}
-				}
-				System.out.println("DEFAULT-APP STREAMING");
-			});
-			announcer.setDaemon(true);
-			announcer.start();
-		};
+		return StreamingAnnouncer.whenStreaming(container, "DEFAULT-APP STREAMING");
 	}
 
 	record Order(long orderId, String sku) {
