@@ -51,8 +51,7 @@ class DefaultStoreKillIT {
 		String streamId = "sigkill-" + this.apps.tag;
 		ChildJvm app = this.apps.start(streamId, DefaultStoreApps.NO_DATASOURCE);
 		// Delivering the second order means the first one's position was saved: from here
-		// on a
-		// restart resumes from a saved position, never from "current".
+		// on a restart resumes from a saved position, never from "current".
 		List<String> committed = new CopyOnWriteArrayList<>(
 				List.of(this.apps.skuPrefix + "w0", this.apps.skuPrefix + "w1"));
 		committed.forEach(this.apps::insertOrder);

@@ -125,8 +125,7 @@ class ExactlyOnceIT {
 			await().atMost(Duration.ofSeconds(120)).until(() -> effects() >= expected - 60);
 
 			// Then the old one is shut down (SIGTERM), the rolling deploy's last step;
-			// the new one
-			// handles what follows.
+			// the new one handles what follows.
 			old.terminate();
 			writeOrders(ORDERS - 30, ORDERS);
 			await().atMost(Duration.ofSeconds(120)).until(() -> effects() >= expected);

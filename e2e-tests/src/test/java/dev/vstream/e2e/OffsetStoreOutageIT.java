@@ -140,9 +140,8 @@ class OffsetStoreOutageIT {
 		}
 		else {
 			// The listeners' work shares the failed save's transaction: it was rolled
-			// back, and the
-			// change is delivered again (the in-memory recorder sees both calls, a
-			// database one).
+			// back, and the change is delivered again (the in-memory recorder sees both
+			// calls, a database one).
 			assertThat(mine(recorder)).containsSubsequence("a-0", "b-0", "b-1", "c-0");
 			assertThat(mine(recorder)).filteredOn((sku) -> !sku.startsWith("b-")).containsExactly("a-0", "c-0");
 		}

@@ -71,8 +71,8 @@ class ScaleOutIT {
 	void shardsDistributedWithPostgresqlLocksSurviveAKilledOwner() throws Exception {
 		Run run = scaleOut("shard-distributed", 3, "POSTGRES", List.of("--vstream.offset-store=jdbc"));
 		// The position is saved in the transaction of the listener's work and fenced by
-		// the lock
-		// row: the killed instance's unsaved work was rolled back with its connection.
+		// the lock row: the killed instance's unsaved work was rolled back with its
+		// connection.
 		assertThat(run.duplicates()).as("changes handled twice").isEmpty();
 	}
 
@@ -84,8 +84,7 @@ class ScaleOutIT {
 						"--spring.data.redis.port=" + LocalVitess.get("VSTREAM_TEST_REDIS_PORT"),
 						"--vstream.scaling.redis.registry-key=vstream-lock-" + this.tag));
 		// At least once: the killed instance may have handled changes whose position it
-		// had not
-		// saved yet; only those come again, from its successor.
+		// had not saved yet; only those come again, from its successor.
 		for (List<Handling> twice : run.duplicates()) {
 			assertThat(twice).extracting(Handling::instance).contains(run.killed());
 			assertThat(twice).filteredOn((h) -> !h.instance().equals(run.killed()))

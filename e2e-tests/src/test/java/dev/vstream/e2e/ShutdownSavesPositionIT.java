@@ -54,9 +54,8 @@ class ShutdownSavesPositionIT {
 	}
 
 	// Hikari closes when beans are destroyed and Lettuce stops in lifecycle phase 0, both
-	// after the
-	// streams (phase VStreamContainer.DEFAULT_PHASE): an ordering, not a race, so two
-	// rounds suffice.
+	// after the streams (phase VStreamContainer.DEFAULT_PHASE): an ordering, not a race,
+	// so two rounds suffice.
 	@Test
 	void pooledPostgresDataSource() throws Exception {
 		sigtermRounds(2, 2, "--vstream.offset-store=jdbc",

@@ -62,9 +62,8 @@ class VtgateRestartIT {
 	void keyspaceVtgateDoesNotKnowFailsTheStreamWithAClearMessageInsteadOfRetrying() {
 		String keyspace = "nope_" + this.tag.substring(8);
 		// The start-up check refuses an unknown keyspace before the stream starts
-		// (VStreamEndToEndIT);
-		// without it, the stream meets vtgate's refusal, which must fail it rather than
-		// loop.
+		// (VStreamEndToEndIT); without it, the stream meets vtgate's refusal, which must
+		// fail it rather than loop.
 		ConfigurableApplicationContext app = start("e2e.order-keyspace=" + keyspace, "vstream.verify-tables=false");
 		VStreamContainer container = app.getBean(VStreamContainer.class);
 		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.FAILED);
@@ -98,8 +97,7 @@ class VtgateRestartIT {
 			for (int i = 0; i < WRITTEN_DURING_RESTART; i++) {
 				String sku = "b-" + i;
 				// vtgate is away for a while: retry until the row is in (once: a retried
-				// insert
-				// whose first attempt did commit is not repeated)
+				// insert whose first attempt did commit is not repeated)
 				await().atMost(TIMEOUT)
 					.pollInterval(Duration.ofMillis(200))
 					.ignoreExceptions()

@@ -18,8 +18,7 @@ import org.springframework.util.StringUtils;
 final class StreamReport {
 
 	// Defence in depth: the container holds no credentials, but an error message may
-	// quote a
-	// connection string or a server reply, and it ends up on an HTTP endpoint.
+	// quote a connection string or a server reply, and it ends up on an HTTP endpoint.
 	private static final Pattern URI_USER_INFO = Pattern.compile("(?<=://)[^/@\\s]+@");
 
 	private static final Pattern SECRET_ASSIGNMENT = Pattern

@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -15,13 +14,11 @@ import dev.vstream.listener.ListenerStatistics;
 import dev.vstream.listener.Operation;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.position.ShardPosition;
-import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.scaling.ScalingStatus;
 import dev.vstream.stream.StreamStart;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
-import dev.vstream.stream.VStreamException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -58,8 +55,6 @@ public class VStreamEndpoint {
 	private final Clock clock;
 
 	private volatile Supplier<? extends List<ScalingStatus>> scaling = List::of;
-
-	private static final List<String> ACTIONS = List.of("start", "stop", "pause", "resume", "restart", "reset");
 
 	/**
 	 * Create an endpoint for a fixed set of streams.
@@ -163,112 +158,8 @@ public class VStreamEndpoint {
 		if (container == null) {
 			return null;
 		}
-		String name = action.trim().toLowerCase(Locale.ROOT);
-		if (position != null && !position.isBlank() && !name.equals("reset")) {
-			throw new InvalidEndpointRequestException("A position is only taken by 'reset', not by '" + action + "'",
-					"A position is only taken by 'reset'");
-		}
-		switch (name) {
-			case "start" -> start(container);
-			case "stop" -> stop(container);
-			case "pause" -> pause(container);
-			case "resume" -> resume(container);
-			case "restart" -> restart(container);
-			case "reset" -> reset(container, position);
-			default -> throw new InvalidEndpointRequestException(
-					"Unknown action '" + action + "' for stream '" + id + "'; use one of " + ACTIONS,
-					"Unknown action; use one of " + ACTIONS);
-		}
+		StreamActions.apply(container, action, position);
 		return describe(container, this.clock.instant());
-	}
-
-	private void start(VStreamContainer container) {
-		// Refused rather than ignored: the caller asked for a change that would not
-		// happen, and
-		// should learn why instead of reading an unchanged state.
-		if (container.isRunning()) {
-			throw new IllegalStateException("Stream '" + container.getId() + "' is already running ("
-					+ container.getState() + "); stop it first to restart it");
-		}
-		if (container.getEndpoints().isEmpty()) {
-			throw new IllegalStateException(
-					"Stream '" + container.getId() + "' has no listeners; starting it would stream nothing");
-		}
-		container.start();
-	}
-
-	private void stop(VStreamContainer container) {
-		if (!container.isRunning()) {
-			throw new IllegalStateException(
-					"Stream '" + container.getId() + "' is not running (" + container.getState() + ")");
-		}
-		container.stop();
-	}
-
-	private void pause(VStreamContainer container) {
-		if (!container.isRunning()) {
-			throw new IllegalStateException("Stream '" + container.getId() + "' is not running (" + container.getState()
-					+ "); only a running stream can be paused");
-		}
-		if (container.isPaused()) {
-			throw new IllegalStateException("Stream '" + container.getId() + "' is already paused");
-		}
-		container.pause();
-	}
-
-	private void resume(VStreamContainer container) {
-		if (!container.isRunning() || !container.isPaused()) {
-			throw new IllegalStateException("Stream '" + container.getId() + "' is not paused (" + container.getState()
-					+ ")" + (container.isRunning() ? "" : "; use 'start' to start it"));
-		}
-		container.resume();
-	}
-
-	private void restart(VStreamContainer container) {
-		if (container.getEndpoints().isEmpty()) {
-			throw new IllegalStateException(
-					"Stream '" + container.getId() + "' has no listeners; starting it would stream nothing");
-		}
-		if (container.isRunning()) {
-			container.stop();
-		}
-		container.start();
-	}
-
-	private void reset(VStreamContainer container, @Nullable String position) {
-		if (container.isRunning()) {
-			throw new IllegalStateException("Stream '" + container.getId() + "' is running (" + container.getState()
-					+ "); stop it before resetting its position, then start it");
-		}
-		StreamPosition start = parse(container, position);
-		try {
-			container.resetPosition(start);
-		}
-		catch (VStreamException ex) {
-			// A position of other keyspaces: refused, and the saved position is left as
-			// it is.
-			throw new IllegalStateException(ex.getMessage(), ex);
-		}
-	}
-
-	private static @Nullable StreamPosition parse(VStreamContainer container, @Nullable String position) {
-		if (position == null || position.isBlank()) {
-			return null;
-		}
-		String value = position.trim();
-		for (StartPosition start : StartPosition.values()) {
-			if (start.name().equalsIgnoreCase(value)) {
-				return container.positionAt(start);
-			}
-		}
-		try {
-			return StreamPosition.fromJson(value);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException("Position of stream '" + container.getId()
-					+ "' must be 'copy', 'current' or a VGtid in JSON: " + ex.getMessage(),
-					"Position must be 'copy', 'current' or a VGtid in JSON");
-		}
 	}
 
 	private @Nullable VStreamContainer find(String id) {

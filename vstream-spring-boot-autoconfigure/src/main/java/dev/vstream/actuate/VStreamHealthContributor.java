@@ -98,8 +98,7 @@ public class VStreamHealthContributor implements CompositeHealthContributor {
 
 	private VStreamHealthIndicator indicatorFor(VStreamContainer container) {
 		// Checked by identity: a container replaced under the same id starts with a fresh
-		// reconnect
-		// timer instead of inheriting what was observed of its predecessor.
+		// reconnect timer instead of inheriting what was observed of its predecessor.
 		return this.indicators.compute(container.getId(),
 				(id, existing) -> (existing != null && existing.getContainer() == container) ? existing
 						: new VStreamHealthIndicator(container, this.reconnectTimeout, this.clock));

@@ -161,10 +161,8 @@ public class VStreamHealthIndicator implements HealthIndicator {
 
 	private @Nullable Instant observeReconnecting(StreamState state, @Nullable Throwable error, Instant now) {
 		// A connect attempt shows STARTING or COPYING, and STREAMING once the call is
-		// established;
-		// the container clears its last error only once vtgate answered, so an error
-		// still present
-		// means the attempt has not succeeded yet.
+		// established; the container clears its last error only once vtgate answered, so
+		// an error still present means the attempt has not succeeded yet.
 		boolean reconnecting = (state == StreamState.RECONNECTING)
 				|| ((state == StreamState.STARTING || state == StreamState.COPYING || state == StreamState.STREAMING)
 						&& error != null);

@@ -44,8 +44,7 @@ public final class EmbeddedOffsetDatabase implements DisposableBean {
 	EmbeddedOffsetDatabase(String url) {
 		this.url = durable(url);
 		// One open connection: an H2 file database is expensive to reopen, and positions
-		// of a stream
-		// are saved from its single thread.
+		// of a stream are saved from its single thread.
 		this.dataSource = new SingleConnectionDataSource(this.url, "sa", "", true);
 	}
 

@@ -100,9 +100,8 @@ public final class VStreamAutoConfiguration {
 			ObjectProvider<ScalingCoordinator> coordinators) {
 		return new VStreamContainerRegistry(() -> {
 			// Scaled streams show what this instance runs: in shard-distributed mode, a
-			// stream per
-			// owned shard instead of the configured stream (their template, never
-			// started).
+			// stream per owned shard instead of the configured stream (their template,
+			// never started).
 			List<VStreamContainer> all = new ArrayList<>(containers.orderedStream().toList());
 			coordinators.orderedStream().forEach((coordinator) -> {
 				all.remove(coordinator.getStream());
@@ -116,8 +115,7 @@ public final class VStreamAutoConfiguration {
 	@ConditionalOnMissingBean
 	RowMapperFactory vstreamRowMapperFactory(ListableBeanFactory beanFactory, ObjectProvider<JsonMapper> jsonMapper) {
 		// Users customize value conversion the Boot way: Converter / GenericConverter
-		// beans, and
-		// JSON columns with the application's JsonMapper.
+		// beans, and JSON columns with the application's JsonMapper.
 		ApplicationConversionService conversionService = new ApplicationConversionService();
 		ApplicationConversionService.addBeans(conversionService, beanFactory);
 		return new RowMapperFactory(conversionService, jsonMapper.getIfUnique(JsonMapper::shared));

@@ -4,12 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.position.StartPosition;
-import dev.vstream.position.StreamPosition;
 import dev.vstream.scaling.ScalingMode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -303,134 +301,11 @@ public class VStreamProperties implements Validator {
 	}
 
 	/**
-	 * Check values that binding alone accepts but the stream cannot use, so that start-up
-	 * fails naming the property (Boot reports each rejected field with its full property
-	 * name).
+	 * Checked by {@link VStreamPropertiesValidator} when Boot binds the properties.
 	 */
 	@Override
 	public void validate(Object target, Errors errors) {
-		VStreamProperties properties = (VStreamProperties) target;
-		if (properties.getId() == null || properties.getId().isBlank()) {
-			errors.rejectValue("id", "blank", "must not be blank");
-		}
-		if (properties.getKeyspace().startsWith("/")) {
-			errors.rejectValue("keyspace", "pattern",
-					"must name one keyspace: keyspace patterns (/regex) are not supported");
-		}
-		try {
-			VtgateAddress.parse(properties.getVtgate().getAddress());
-		}
-		catch (IllegalArgumentException ex) {
-			errors.rejectValue("vtgate.address", "invalid", ex.getMessage());
-		}
-		DataSize maxInbound = properties.getVtgate().getMaxInboundMessageSize();
-		if (maxInbound == null || maxInbound.toBytes() < 1024 || maxInbound.toBytes() > Integer.MAX_VALUE) {
-			errors.rejectValue("vtgate.max-inbound-message-size", "range", "must be between 1KB and 2GB");
-		}
-		if (properties.getVtgate().getUsername().isEmpty() != properties.getVtgate().getPassword().isEmpty()) {
-			errors.rejectValue("vtgate.username", "incomplete",
-					"vstream.vtgate.username and vstream.vtgate.password must be set together");
-		}
-		notNegative(errors, "heartbeat-interval", properties.getHeartbeatInterval());
-		notNegative(errors, "progress-timeout", properties.getProgressTimeout());
-		positive(errors, "vtgate.keep-alive-time", properties.getVtgate().getKeepAliveTime());
-		positive(errors, "vtgate.keep-alive-timeout", properties.getVtgate().getKeepAliveTimeout());
-		positive(errors, "reconnect.initial-interval", properties.getReconnect().getInitialInterval());
-		positive(errors, "reconnect.max-interval", properties.getReconnect().getMaxInterval());
-		notNegative(errors, "reconnect.jitter", properties.getReconnect().getJitter());
-		notNegative(errors, "reconnect.max-elapsed-time", properties.getReconnect().getMaxElapsedTime());
-		if (properties.getReconnect().getMultiplier() < 1.0) {
-			errors.rejectValue("reconnect.multiplier", "range", "must be at least 1");
-		}
-		String table = properties.getJdbc().getTableName();
-		if (table == null || !table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
-			errors.rejectValue("jdbc.table-name", "identifier", "must be a plain SQL identifier");
-		}
-		String url = properties.getJdbc().getEmbeddedUrl();
-		if (url == null || !url.startsWith("jdbc:h2:")) {
-			errors.rejectValue("jdbc.embedded-url", "h2", "must be an H2 JDBC URL (jdbc:h2:...)");
-		}
-		notNegative(errors, "health.reconnect-timeout", properties.getHealth().getReconnectTimeout());
-		if (properties.getCheckpoint().getTransactions() < 1) {
-			errors.rejectValue("checkpoint.transactions", "range", "must be at least 1");
-		}
-		notNegative(errors, "checkpoint.interval", properties.getCheckpoint().getInterval());
-		Error.Retry retry = properties.getError().getRetry();
-		if (retry.getAttempts() < 0) {
-			errors.rejectValue("error.retry.attempts", "range", "must not be negative");
-		}
-		notNegative(errors, "error.retry.initial-interval", retry.getInitialInterval());
-		notNegative(errors, "error.retry.max-interval", retry.getMaxInterval());
-		if (retry.getMultiplier() < 1.0) {
-			errors.rejectValue("error.retry.multiplier", "range", "must be at least 1");
-		}
-		if (properties.getError().getRecovery() == null) {
-			errors.rejectValue("error.recovery", "null", "must be stop, skip or dead-letter");
-		}
-		if (!properties.getStartVgtid().isEmpty()) {
-			try {
-				StreamPosition.fromJson(properties.getStartVgtid());
-			}
-			catch (IllegalArgumentException ex) {
-				errors.rejectValue("start-vgtid", "invalid", ex.getMessage());
-			}
-		}
-		if (properties.getRedis().getKeyPrefix() == null) {
-			errors.rejectValue("redis.key-prefix", "null", "must not be null");
-		}
-		validateScaling(properties, errors);
-	}
-
-	private static void validateScaling(VStreamProperties properties, Errors errors) {
-		Scaling scaling = properties.getScaling();
-		if (scaling.getMode() == null) {
-			errors.rejectValue("scaling.mode", "null", "must be single, active-standby or shard-distributed");
-			return;
-		}
-		positive(errors, "scaling.lease", scaling.getLease());
-		positive(errors, "scaling.check-interval", scaling.getCheckInterval());
-		if (scaling.getLease() != null && scaling.getCheckInterval() != null
-				&& scaling.getCheckInterval().multipliedBy(2).compareTo(scaling.getLease()) > 0) {
-			errors.rejectValue("scaling.check-interval", "range",
-					"must be at most half of vstream.scaling.lease, so that a lock is renewed before it expires");
-		}
-		if (scaling.getMaxShardsPerInstance() < 0) {
-			errors.rejectValue("scaling.max-shards-per-instance", "range", "must not be negative (0: no limit)");
-		}
-		String instanceId = scaling.getInstanceId();
-		if (instanceId == null || instanceId.length() > 36 || !instanceId.equals(instanceId.trim())) {
-			errors.rejectValue("scaling.instance-id", "invalid",
-					"must be at most 36 characters without surrounding blanks (it is the lock table's CLIENT_ID)");
-		}
-		if (scaling.getMode() == ScalingMode.SINGLE) {
-			return;
-		}
-		if (properties.getOffsetStore() == OffsetStore.MEMORY) {
-			errors.rejectValue("scaling.mode", "store",
-					"vstream.scaling.mode=" + scaling.getMode().name().toLowerCase(Locale.ROOT).replace('_', '-')
-							+ " needs a shared offset store: set vstream.offset-store to jdbc or redis, not memory");
-		}
-		if (scaling.getMode() == ScalingMode.SHARD_DISTRIBUTED && !properties.getShards().isEmpty()) {
-			errors.rejectValue("scaling.mode", "shards",
-					"vstream.scaling.mode=shard-distributed distributes every shard; remove vstream.shards");
-		}
-		if (properties.isResetOnStart()) {
-			errors.rejectValue("reset-on-start", "scaling",
-					"cannot be used with vstream.scaling.mode other than single: every instance would discard "
-							+ "the shared position");
-		}
-	}
-
-	private static void notNegative(Errors errors, String property, Duration value) {
-		if (value == null || value.isNegative()) {
-			errors.rejectValue(property, "negative", "must not be negative");
-		}
-	}
-
-	private static void positive(Errors errors, String property, Duration value) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			errors.rejectValue(property, "positive", "must be positive");
-		}
+		VStreamPropertiesValidator.validate((VStreamProperties) target, errors);
 	}
 
 	/**

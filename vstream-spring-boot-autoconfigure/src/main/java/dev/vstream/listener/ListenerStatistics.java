@@ -17,8 +17,8 @@ public final class ListenerStatistics {
 	private volatile @Nullable Throwable lastError;
 
 	// Epoch millis, 0 before the first call: recorded per row, where Instant.now() would
-	// cost a
-	// slower clock read and an object each time; the endpoint needs no finer precision.
+	// cost a slower clock read and an object each time; the endpoint needs no finer
+	// precision.
 	private volatile long lastHandledMillis;
 
 	/** A call of the listener completed. */

@@ -84,13 +84,12 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 	private final @Nullable VStreamListenerObservationConvention convention;
 
 	// Containers whose gauges are registered: the lag gauge needs the container, which
-	// only the
-	// callbacks hand over.
+	// only the callbacks hand over.
 	private final Set<VStreamContainer> bound = ConcurrentHashMap.newKeySet();
 
 	// Successful listener calls are recorded for every row: looking their timer up by a
-	// small key
-	// is far cheaper than building and sorting tags and asking the registry each time.
+	// small key is far cheaper than building and sorting tags and asking the registry
+	// each time.
 	private final Map<Dispatch, Timer> successTimers = new ConcurrentHashMap<>();
 
 	/**

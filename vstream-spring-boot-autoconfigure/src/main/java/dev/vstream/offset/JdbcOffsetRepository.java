@@ -1,12 +1,10 @@
 package dev.vstream.offset;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -60,9 +58,8 @@ public class JdbcOffsetRepository implements OffsetRepository {
 	public static final String DEFAULT_TABLE_NAME = "vstream_offset";
 
 	// The name is spliced into SQL, so only plain identifiers (optionally
-	// schema-qualified) are
-	// accepted; quoting would make the name case-sensitive on some databases and not on
-	// others.
+	// schema-qualified) are accepted; quoting would make the name case-sensitive on some
+	// databases and not on others.
 	private static final Pattern TABLE_NAME = Pattern
 		.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
 
@@ -82,7 +79,7 @@ public class JdbcOffsetRepository implements OffsetRepository {
 
 	private final String touchSql;
 
-	private volatile @Nullable Dialect dialect;
+	private volatile @Nullable OffsetTableDialect dialect;
 
 	/**
 	 * Create a repository on the {@value #DEFAULT_TABLE_NAME} table.
@@ -134,7 +131,7 @@ public class JdbcOffsetRepository implements OffsetRepository {
 	 * @throws OffsetStoreException if the table cannot be created
 	 */
 	public void createTableIfMissing() {
-		Dialect dialect;
+		OffsetTableDialect dialect;
 		try {
 			dialect = dialect();
 		}
@@ -142,17 +139,14 @@ public class JdbcOffsetRepository implements OffsetRepository {
 			throw new OffsetStoreException(
 					"Cannot create offset table '" + this.tableName + "': the database cannot be reached", ex);
 		}
-		String ddl = "CREATE TABLE IF NOT EXISTS " + this.tableName + " (stream_id " + dialect.keyType
-				+ " NOT NULL PRIMARY KEY, position " + dialect.textType + " NOT NULL, updated_at "
-				+ dialect.timestampType + " NOT NULL)";
+		String ddl = dialect.createTableSql(this.tableName);
 		try {
 			this.jdbc.execute(ddl);
 		}
 		catch (DataAccessException ex) {
-			// Two applications starting together can both pass the IF NOT EXISTS check;
-			// PostgreSQL
-			// then fails the second one on its catalog's unique index. The table exists
-			// either way.
+			// Two applications starting together can both pass the IF NOT EXISTS
+			// check; PostgreSQL then fails the second one on its catalog's unique index.
+			// The table exists either way.
 			if (!tableExists()) {
 				throw new OffsetStoreException("Cannot create offset table '" + this.tableName + "' with: " + ddl, ex);
 			}
@@ -187,9 +181,8 @@ public class JdbcOffsetRepository implements OffsetRepository {
 		}
 		catch (IllegalArgumentException ex) {
 			// Starting over from the configured start position would replay or skip
-			// changes, so
-			// the stream must stop here and the row is left for an operator to repair or
-			// delete.
+			// changes, so the stream must stop here and the row is left for an operator
+			// to repair or delete.
 			throw new OffsetStoreException(
 					"Stored position of stream '" + streamId + "' in table '" + this.tableName
 							+ "' cannot be read; it was left unchanged, repair or delete that row: " + ex.getMessage(),
@@ -207,8 +200,7 @@ public class JdbcOffsetRepository implements OffsetRepository {
 		}
 		catch (DuplicateKeyException ex) {
 			// Another writer inserted the first row of this stream between our update and
-			// insert:
-			// the row exists now, so one more update settles it.
+			// insert: the row exists now, so one more update settles it.
 			try {
 				this.jdbc.update(this.updateSql, json, streamId);
 			}
@@ -223,29 +215,15 @@ public class JdbcOffsetRepository implements OffsetRepository {
 	}
 
 	private void upsert(String streamId, String json) {
-		Dialect dialect = dialect();
-		switch (dialect) {
-			case POSTGRESQL -> this.jdbc.update("INSERT INTO " + this.tableName
-					+ " (stream_id, position, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP)"
-					+ " ON CONFLICT (stream_id) DO UPDATE SET position = EXCLUDED.position, updated_at = EXCLUDED.updated_at",
-					streamId, json);
-			// The value is bound twice rather than read back with VALUES(), which MySQL 8
-			// deprecates
-			// and whose replacement MariaDB does not understand.
-			case MYSQL -> this.jdbc.update(
-					"INSERT INTO " + this.tableName
-							+ " (stream_id, position, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP(3))"
-							+ " ON DUPLICATE KEY UPDATE position = ?, updated_at = CURRENT_TIMESTAMP(3)",
-					streamId, json, json);
-			case H2 -> this.jdbc.update(
-					"MERGE INTO " + this.tableName
-							+ " (stream_id, position, updated_at) KEY (stream_id) VALUES (?, ?, CURRENT_TIMESTAMP)",
-					streamId, json);
-			default -> {
-				if (this.jdbc.update(this.updateSql, json, streamId) == 0) {
-					this.jdbc.update(this.insertSql, streamId, json);
-				}
+		OffsetTableDialect dialect = dialect();
+		String upsert = dialect.upsertSql(this.tableName);
+		if (upsert == null) {
+			if (this.jdbc.update(this.updateSql, json, streamId) == 0) {
+				this.jdbc.update(this.insertSql, streamId, json);
 			}
+		}
+		else {
+			this.jdbc.update(upsert, (Object[]) dialect.upsertArguments(streamId, json));
 		}
 	}
 
@@ -256,9 +234,8 @@ public class JdbcOffsetRepository implements OffsetRepository {
 		try {
 			this.jdbc.execute((ConnectionCallback<Void>) (connection) -> {
 				if (!connection.getAutoCommit()) {
-					// The caller's transaction: the row lock and the write belong to it,
-					// and so does
-					// the rollback when the save is refused.
+					// The caller's transaction: the row lock and the write belong to
+					// it, and so does the rollback when the save is refused.
 					compareAndWrite(connection, streamId, expected, position);
 					return null;
 				}
@@ -279,8 +256,7 @@ public class JdbcOffsetRepository implements OffsetRepository {
 		}
 		catch (DuplicateKeyException | ConcurrencyFailureException ex) {
 			// Another writer inserted the first row, or held or changed the row so that
-			// this
-			// transaction was refused: either way the position is no longer what was
+			// this transaction was refused: either way the position is no longer what was
 			// expected.
 			throw PositionConflictException.concurrentWrite(streamId, position, expected, ex);
 		}
@@ -291,12 +267,12 @@ public class JdbcOffsetRepository implements OffsetRepository {
 
 	private void compareAndWrite(Connection connection, String streamId, @Nullable StreamPosition expected,
 			StreamPosition position) throws SQLException {
-		Dialect dialect = this.dialect;
+		OffsetTableDialect dialect = this.dialect;
 		if (dialect == null) {
-			dialect = Dialect.of(connection.getMetaData());
+			dialect = OffsetTableDialect.of(connection.getMetaData());
 			this.dialect = dialect;
 		}
-		if (dialect == Dialect.GENERIC) {
+		if (dialect == OffsetTableDialect.GENERIC) {
 			// Not every database has SELECT ... FOR UPDATE; an UPDATE locks the row
 			// everywhere.
 			execute(connection, this.touchSql, streamId);
@@ -304,7 +280,7 @@ public class JdbcOffsetRepository implements OffsetRepository {
 		String storedJson = null;
 		boolean exists;
 		try (PreparedStatement select = connection
-			.prepareStatement((dialect == Dialect.GENERIC) ? this.selectSql : this.lockSql)) {
+			.prepareStatement((dialect == OffsetTableDialect.GENERIC) ? this.selectSql : this.lockSql)) {
 			select.setString(1, streamId);
 			try (ResultSet result = select.executeQuery()) {
 				exists = result.next();
@@ -368,62 +344,16 @@ public class JdbcOffsetRepository implements OffsetRepository {
 				ex);
 	}
 
-	private Dialect dialect() {
-		Dialect dialect = this.dialect;
+	private OffsetTableDialect dialect() {
+		OffsetTableDialect dialect = this.dialect;
 		if (dialect == null) {
 			// Looked up on first use rather than in the constructor, so that creating the
 			// repository does not need a reachable database.
-			dialect = this.jdbc
-				.execute((ConnectionCallback<Dialect>) (connection) -> Dialect.of(connection.getMetaData()));
+			dialect = this.jdbc.execute((ConnectionCallback<OffsetTableDialect>) (connection) -> OffsetTableDialect
+				.of(connection.getMetaData()));
 			this.dialect = dialect;
 		}
 		return dialect;
-	}
-
-	private enum Dialect {
-
-		H2("VARCHAR(255)", "CLOB", "TIMESTAMP"),
-
-		POSTGRESQL("VARCHAR(255)", "TEXT", "TIMESTAMP"),
-
-		// A binary collation because the usual ones ignore case and accents, which would
-		// make
-		// streams "Orders" and "orders" share one position. MEDIUMTEXT because TEXT stops
-		// at
-		// 64 KiB, which a position with many shards and GTID sets can exceed. DATETIME
-		// because
-		// TIMESTAMP ends in 2038 and gets implicit defaults.
-		MYSQL("VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", "MEDIUMTEXT CHARACTER SET utf8mb4",
-				"DATETIME(3)"),
-
-		GENERIC("VARCHAR(255)", "CLOB", "TIMESTAMP");
-
-		private final String keyType;
-
-		private final String textType;
-
-		private final String timestampType;
-
-		Dialect(String keyType, String textType, String timestampType) {
-			this.keyType = keyType;
-			this.textType = textType;
-			this.timestampType = timestampType;
-		}
-
-		static Dialect of(DatabaseMetaData metaData) throws SQLException {
-			String product = String.valueOf(metaData.getDatabaseProductName()).toLowerCase(Locale.ROOT);
-			if (product.contains("postgresql")) {
-				return POSTGRESQL;
-			}
-			if (product.contains("mysql") || product.contains("mariadb")) {
-				return MYSQL;
-			}
-			if (product.equals("h2")) {
-				return H2;
-			}
-			return GENERIC;
-		}
-
 	}
 
 }

@@ -65,8 +65,7 @@ public class JdbcStreamRunMarker implements StreamRunMarker {
 	 */
 	public void createTableIfMissing() {
 		// A binary collation on MySQL/MariaDB, as for the offset table: streams differing
-		// in case are
-		// different streams.
+		// in case are different streams.
 		boolean mysql = isMysql();
 		String ddl = "CREATE TABLE IF NOT EXISTS " + this.tableName + " (stream_id VARCHAR(255)"
 				+ (mysql ? " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" : "") + " NOT NULL PRIMARY KEY, first_run_at "

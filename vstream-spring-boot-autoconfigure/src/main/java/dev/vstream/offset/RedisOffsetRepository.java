@@ -104,9 +104,8 @@ public class RedisOffsetRepository implements OffsetRepository {
 		}
 		catch (IllegalArgumentException ex) {
 			// Starting over from the configured start position would replay or skip
-			// changes, so
-			// the stream must stop here and the key is left for an operator to repair or
-			// delete.
+			// changes, so the stream must stop here and the key is left for an operator
+			// to repair or delete.
 			throw new OffsetStoreException(
 					"Stored position of stream '" + streamId + "' in Redis key '" + key
 							+ "' cannot be read; it was left unchanged, repair or delete that key: " + ex.getMessage(),
@@ -121,9 +120,8 @@ public class RedisOffsetRepository implements OffsetRepository {
 		String json = position.toJson();
 		try {
 			// GETSET rather than SET: SET replaces a value of any type, GETSET refuses
-			// (WRONGTYPE)
-			// when the key holds something that is not a string, so foreign data is never
-			// lost.
+			// (WRONGTYPE) when the key holds something that is not a string, so foreign
+			// data is never lost.
 			this.redis.opsForValue().getAndSet(key, json);
 		}
 		catch (DataAccessException ex) {
@@ -161,8 +159,7 @@ public class RedisOffsetRepository implements OffsetRepository {
 				}
 				if (attempt == 0 && stored.equals(expected)) {
 					// The same position in another JSON form (written by an earlier
-					// version): compare
-					// against the stored text itself.
+					// version): compare against the stored text itself.
 					expectedJson = storedJson;
 					continue;
 				}

@@ -132,9 +132,8 @@ public class ActiveStandbyCoordinator extends AbstractScalingCoordinator {
 		this.container.stop();
 		if (leading) {
 			// The initiator releases the lock on its own thread: wait for it, so that the
-			// standby
-			// takes over at once instead of after the lease, and before the store shuts
-			// down.
+			// standby takes over at once instead of after the lease, and before the store
+			// shuts down.
 			try {
 				if (!this.revoked.await(this.lease.toMillis(), TimeUnit.MILLISECONDS)) {
 					logger.warn("Stream '" + getStreamId()

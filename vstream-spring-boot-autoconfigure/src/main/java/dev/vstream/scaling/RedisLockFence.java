@@ -87,8 +87,7 @@ public class RedisLockFence implements LockFence {
 			throw new IllegalStateException("Lock '" + lockKey + "' expired right after it was acquired");
 		}
 		// Only the holder can renew: a value read after our lease had already passed to
-		// another
-		// instance would make this throw instead of being taken for our id.
+		// another instance would make this throw instead of being taken for our id.
 		this.locks.renewLock(lockKey, this.lease);
 		this.redis.opsForHash().put(this.registryKey + ":instances", value, this.instanceId);
 		this.clientId = value;

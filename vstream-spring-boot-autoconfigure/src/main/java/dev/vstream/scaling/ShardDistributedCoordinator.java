@@ -249,8 +249,7 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 		}
 		catch (RuntimeException ex) {
 			// Renew (or give up) what is held all the same: a store that cannot be read
-			// may also
-			// have let the leases run out.
+			// may also have let the leases run out.
 			logger.warn("Stream '" + getStreamId() + "' cannot read its shards: " + ex.getMessage());
 			current = null;
 		}
@@ -332,9 +331,8 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 		this.owned.remove(shard);
 		if (lost) {
 			// The listener in hand may take long; its position saves are refused anyway.
-			// Keep
-			// renewing the other shards meanwhile, and do not take this one again before
-			// it stopped.
+			// Keep renewing the other shards meanwhile, and do not take this one again
+			// before it stopped.
 			this.stopping.put(shard, mine.container);
 			Thread stopper = new Thread(mine.container::stop, "vstream-stop-" + mine.container.getId());
 			stopper.setDaemon(true);

@@ -1,24 +1,27 @@
 package dev.vstream.stream;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lifecycle of a stream that runs on its own thread: {@link #start()} prepares the
- * stream ({@link #doStart()}) and starts the thread, {@link #stop()} asks it to end,
- * wakes it ({@link #doStop()}) and waits for it, {@link #stop(Runnable)} does the same
- * without waiting and calls back once the thread has ended, so that a listener that hangs
- * delays the application's shutdown only as long as Spring's
- * {@code spring.lifecycle.timeout-per-shutdown-phase}.
+ * The lifecycle of a stream that runs on its own thread, and what every such stream
+ * reports about itself ({@link StreamStatus}: last error, times, counters):
+ * {@link #start()} prepares the stream ({@link #doStart()}) and starts the thread,
+ * {@link #stop()} asks it to end, wakes it ({@link #doStop()}) and waits for it,
+ * {@link #stop(Runnable)} does the same without waiting and calls back once the thread
+ * has ended, so that a listener that hangs delays the application's shutdown only as long
+ * as Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}.
  *
  * <p>
  * Concurrency: {@link #start()}, {@link #stop()}, {@link #stop(Runnable)} and
  * {@link #isRunning()} may be called from any thread. The running flag changes under
  * {@link #lifecycleMonitor}, whose {@code notifyAll} on stop wakes the stream thread from
  * every wait made with {@link #sleep(long)} or on that monitor: no wait of the stream
- * outlives a stop.
+ * outlives a stop. Pause and resume run on callers' threads under that monitor too; the
+ * stream thread waits on it while paused ({@link PauseControl}).
  */
 public abstract class AbstractVStreamContainer implements VStreamContainer {
 
@@ -35,6 +38,10 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	private @Nullable Thread worker;
 
 	private final List<Runnable> stopCallbacks = new ArrayList<>();
+
+	private final StreamStatus status = new StreamStatus();
+
+	private final PauseControl pauseControl = new PauseControl(this::getId, this.lifecycleMonitor, this::isRunning);
 
 	/**
 	 * Prepare a start, under {@link #lifecycleMonitor}; called only while not running.
@@ -145,6 +152,45 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 		return this.running;
 	}
 
+	@Override
+	public void pause() {
+		this.pauseControl.pause(this::getState);
+	}
+
+	@Override
+	public void resume() {
+		this.pauseControl.resume();
+	}
+
+	@Override
+	public boolean isPaused() {
+		return this.pauseControl.isPaused();
+	}
+
+	/**
+	 * The state to report for the stream thread's own state: {@code PAUSED} while it
+	 * waits for a resume, or is asked to pause while it streams. The thread's own state
+	 * is kept apart, so that a resume shows where it really is.
+	 * @param state the stream thread's own state
+	 * @return the state to report
+	 */
+	protected StreamState pausedOr(StreamState state) {
+		if (this.pauseControl.isWaiting() || (this.pauseControl.isPaused() && isRunning()
+				&& (state == StreamState.STARTING || state == StreamState.COPYING || state == StreamState.STREAMING))) {
+			return StreamState.PAUSED;
+		}
+		return state;
+	}
+
+	/**
+	 * Wait while paused, on the stream thread, between transactions only, so that no
+	 * listener transaction stays open.
+	 * @param beforeWaiting run first when paused (saving the handled position)
+	 */
+	void awaitResume(Runnable beforeWaiting) {
+		this.pauseControl.awaitResume(beforeWaiting, this::getPosition);
+	}
+
 	/**
 	 * Wait on the stream thread, ending early when the stream is asked to stop.
 	 * @param millis how long to wait
@@ -182,6 +228,51 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	@Override
 	public int getPhase() {
 		return DEFAULT_PHASE;
+	}
+
+	@Override
+	public @Nullable Throwable getLastError() {
+		return this.status.getLastError();
+	}
+
+	@Override
+	public @Nullable Instant getLastEventTime() {
+		return this.status.getLastEventTime();
+	}
+
+	@Override
+	public @Nullable Instant getLastCommitTime() {
+		return this.status.getLastCommitTime();
+	}
+
+	@Override
+	public @Nullable Instant getLastHeartbeatTime() {
+		return this.status.getLastHeartbeatTime();
+	}
+
+	@Override
+	public long getEventsReceived() {
+		return this.status.eventsReceived.get();
+	}
+
+	@Override
+	public long getChangesHandled() {
+		return this.status.changesHandled.get();
+	}
+
+	@Override
+	public long getChangesFailed() {
+		return this.status.changesFailed.get();
+	}
+
+	@Override
+	public long getReconnects() {
+		return this.status.reconnects.get();
+	}
+
+	/** What the stream reports, written by the stream thread. */
+	StreamStatus status() {
+		return this.status;
 	}
 
 }

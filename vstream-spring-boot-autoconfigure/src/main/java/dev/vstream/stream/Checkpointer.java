@@ -152,8 +152,8 @@ final class Checkpointer {
 	void saveIfDue(boolean force) {
 		StreamPosition handled = this.position;
 		// Only a position vtgate sent after handled changes is worth saving: the
-		// configured start
-		// ("current" in particular) must never be stored as if it had been reached.
+		// configured start ("current" in particular) must never be stored as if it had
+		// been reached.
 		if (handled == null || this.unsavedTransactions == 0) {
 			commitTransaction();
 			return;

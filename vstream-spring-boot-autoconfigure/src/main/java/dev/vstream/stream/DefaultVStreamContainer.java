@@ -37,11 +37,10 @@ import org.springframework.transaction.TransactionDefinition;
  * so a slow listener slows the stream down instead of filling the heap.
  *
  * <p>
- * Concurrency: the setters are meant for configuration before {@link #start()}. Pause,
- * resume and reset run on callers' threads under {@link #lifecycleMonitor}; the stream
- * thread waits on that monitor while paused, between transactions only, and a resume or
- * stop wakes it. What the stream reports is published by the stream thread in volatile
- * fields ({@link StreamStatus}, {@link Checkpointer}) for readers on any thread.
+ * Concurrency: the setters are meant for configuration before {@link #start()}; reset
+ * runs on the caller's thread under {@link #lifecycleMonitor}, refused while running.
+ * What the stream reports is published by the stream thread in volatile fields
+ * ({@link StreamStatus}, {@link Checkpointer}) for readers on any thread.
  */
 public class DefaultVStreamContainer extends AbstractVStreamContainer {
 
@@ -61,17 +60,11 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 
 	private final StreamKeyspaces keyspaces;
 
-	private final PauseControl pauseControl;
-
-	private final StreamStatus status = new StreamStatus();
-
 	private final StartPositionResolver startPositions = new StartPositionResolver(this);
 
 	private final Checkpointer checkpointer;
 
 	private final ListenerInvoker invoker;
-
-	private final ConflictStandby conflictStandby;
 
 	private volatile VStreamMonitor streamMonitor = VStreamMonitor.NONE;
 
@@ -104,13 +97,11 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		this.errorHandler = errorHandler;
 		this.positionGuard = new ShardPositionGuard(channel, settings.id());
 		this.keyspaces = new StreamKeyspaces(settings, endpoints);
-		this.pauseControl = new PauseControl(settings.id(), this.lifecycleMonitor, this::isRunning);
-		this.conflictStandby = new ConflictStandby(settings.reconnectBackOff());
-		this.checkpointer = new Checkpointer(settings.id(), offsets, this.status, (position, nanos) -> {
+		this.checkpointer = new Checkpointer(settings.id(), offsets, status(), (position, nanos) -> {
 			this.startPositions.positionSaved();
 			this.streamMonitor.checkpointSaved(this, position, nanos);
 		});
-		this.invoker = new ListenerInvoker(this, this::getMonitor, errorHandler, this.status, this.checkpointer,
+		this.invoker = new ListenerInvoker(this, this::getMonitor, errorHandler, status(), this.checkpointer,
 				() -> !isRunning());
 	}
 
@@ -131,28 +122,17 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 
 	@Override
 	public StreamState getState() {
-		StreamState state = this.status.getState();
+		StreamState state = status().getState();
 		if (isRunning() && state != StreamState.FAILED && state != StreamState.STOPPED
 				&& getOffsetStoreUnavailableSince() != null) {
 			return StreamState.STORE_UNAVAILABLE;
 		}
-		if (this.pauseControl.isWaiting() || (this.pauseControl.isPaused() && isRunning()
-				&& (state == StreamState.STARTING || state == StreamState.COPYING || state == StreamState.STREAMING))) {
-			// The worker's own state is kept apart, so that a resume shows where it
-			// really is.
-			return StreamState.PAUSED;
-		}
-		return state;
+		return pausedOr(state);
 	}
 
 	@Override
 	public @Nullable Instant getOffsetStoreUnavailableSince() {
 		return this.checkpointer.getStoreWatch().unavailableSince(Instant.now());
-	}
-
-	@Override
-	public @Nullable Throwable getLastError() {
-		return this.status.getLastError();
 	}
 
 	@Override
@@ -168,41 +148,6 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	@Override
 	public @Nullable StreamStart getStart() {
 		return this.lastStart;
-	}
-
-	@Override
-	public @Nullable Instant getLastEventTime() {
-		return this.status.getLastEventTime();
-	}
-
-	@Override
-	public @Nullable Instant getLastCommitTime() {
-		return this.status.getLastCommitTime();
-	}
-
-	@Override
-	public @Nullable Instant getLastHeartbeatTime() {
-		return this.status.getLastHeartbeatTime();
-	}
-
-	@Override
-	public long getEventsReceived() {
-		return this.status.eventsReceived.get();
-	}
-
-	@Override
-	public long getChangesHandled() {
-		return this.status.changesHandled.get();
-	}
-
-	@Override
-	public long getChangesFailed() {
-		return this.status.changesFailed.get();
-	}
-
-	@Override
-	public long getReconnects() {
-		return this.status.reconnects.get();
 	}
 
 	@Override
@@ -351,7 +296,10 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	public DefaultVStreamContainer forShard(String id, String keyspace, String shard, OffsetRepository offsets) {
 		VStreamSettings shardSettings = this.keyspaces.forShard(id, keyspace, shard);
 		DefaultVStreamContainer shardContainer = new DefaultVStreamContainer(shardSettings, this.channel, offsets,
-				() -> this.endpoints.get().stream().filter((e) -> keyspaceOf(e).equals(keyspace)).toList(),
+				() -> this.endpoints.get()
+					.stream()
+					.filter((e) -> this.keyspaces.keyspaceOf(e).equals(keyspace))
+					.toList(),
 				this.errorHandler);
 		shardContainer.setCheckpointPolicy(getCheckpointPolicy());
 		shardContainer.setTransactionManager(getTransactionManager());
@@ -373,32 +321,22 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 			logger.info("Stream '" + getId() + "' has no listeners; not connecting to vtgate");
 			return null;
 		}
-		for (VStreamListenerEndpoint listener : listeners) {
-			if (!listener.isRunning()) {
-				logger.info("Listener '" + listener.getId() + "' is not started: stream '" + getId()
-						+ "' goes on without it until it is started");
-			}
-			if (keyspaceOf(listener).isEmpty()) {
-				throw new IllegalStateException("Listener '" + listener.getId() + "' names no keyspace and stream '"
-						+ getId() + "' has no default keyspace; set vstream.keyspace or @VStreamListener(keyspace)");
-			}
-		}
 		StreamStart start;
 		try {
-			new StartupChecks(getId(), this.channel).check(listeners, this::keyspaceOf, this.verifyTables);
+			new StartupChecks(getId(), this.channel).check(listeners, this.keyspaces::keyspaceOf, this.verifyTables);
 			start = resolveStart();
 		}
 		catch (RuntimeException ex) {
-			this.status.setLastError(ex);
-			this.status.setState(StreamState.FAILED);
+			status().setLastError(ex);
+			status().setState(StreamState.FAILED);
 			throw ex;
 		}
 		this.lastStart = start;
 		this.resharded = false;
-		this.pauseControl.resume();
-		this.status.setLastError(null);
+		resume();
+		status().setLastError(null);
 		this.checkpointer.reset();
-		this.status.setState(StreamState.STARTING);
+		status().setState(StreamState.STARTING);
 		return new ReconnectLoop(this);
 	}
 
@@ -413,54 +351,21 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	}
 
 	@Override
-	public void pause() {
-		this.pauseControl.pause(this.status::getState);
-	}
-
-	@Override
-	public void resume() {
-		this.pauseControl.resume();
-	}
-
-	@Override
-	public boolean isPaused() {
-		return this.pauseControl.isPaused();
-	}
-
-	@Override
 	public void resetPosition(@Nullable StreamPosition start) {
 		synchronized (this.lifecycleMonitor) {
 			if (isRunning()) {
 				// The worker would overwrite the new position with the next one it
 				// reaches.
-				throw new IllegalStateException("Stream '" + getId() + "' is running (" + this.status.getState()
+				throw new IllegalStateException("Stream '" + getId() + "' is running (" + status().getState()
 						+ "); stop it before resetting its position");
 			}
-			if (start == null) {
-				this.offsets.delete(getId());
-				this.startPositions.positionDeleted();
-			}
-			else {
-				checkKeyspaces(start, "new position");
-				this.offsets.save(getId(), start);
-			}
-			this.checkpointer.startFrom(start, start);
-			logger.warn("Stream '" + getId() + "' position reset to "
-					+ ((start != null) ? start : "its configured start (saved position deleted)"));
+			this.startPositions.reset(start);
 		}
 	}
 
 	@Override
 	public StreamPosition positionAt(StartPosition start) {
 		return this.keyspaces.positionAt(start);
-	}
-
-	void checkKeyspaces(StreamPosition position, String what) {
-		this.keyspaces.checkKeyspaces(position, what);
-	}
-
-	String keyspaceOf(VStreamListenerEndpoint endpoint) {
-		return this.keyspaces.keyspaceOf(endpoint);
 	}
 
 	/** Resolve where to stream from and make it the handled and saved position. */
@@ -470,39 +375,16 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		return start;
 	}
 
-	/**
-	 * Wait while paused, between transactions only, so that no listener transaction stays
-	 * open.
-	 * @param session the current connection, whose handled position is saved before
-	 * waiting
-	 */
-	void awaitResume(@Nullable StreamSession session) {
-		this.pauseControl.awaitResume(() -> {
-			if (session != null) {
-				this.checkpointer.saveIfDue(true);
-			}
-		}, this::getPosition);
-	}
-
 	StreamSession newSession() {
 		StreamSession next = new StreamSession(this);
 		this.session = next;
 		return next;
 	}
 
-	/** The stream failed: no longer running. */
-	void failed() {
-		stopped();
-	}
-
 	/** The stream stopped at a reshard journal handed to the reshard handler. */
 	void reshardedStop() {
 		stopped();
 		this.resharded = true;
-	}
-
-	StreamStatus status() {
-		return this.status;
 	}
 
 	Checkpointer checkpointer() {
@@ -513,12 +395,12 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		return this.invoker;
 	}
 
-	ShardPositionGuard positionGuard() {
-		return this.positionGuard;
+	StreamKeyspaces keyspaces() {
+		return this.keyspaces;
 	}
 
-	ConflictStandby conflictStandby() {
-		return this.conflictStandby;
+	ShardPositionGuard positionGuard() {
+		return this.positionGuard;
 	}
 
 	Channel channel() {

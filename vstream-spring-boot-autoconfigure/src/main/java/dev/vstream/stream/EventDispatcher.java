@@ -15,8 +15,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import binlogdata.Binlogdata.FieldEvent;
-import binlogdata.Binlogdata.Journal;
-import binlogdata.Binlogdata.MigrationType;
 import binlogdata.Binlogdata.RowChange;
 import binlogdata.Binlogdata.RowEvent;
 import binlogdata.Binlogdata.ShardGtid;
@@ -64,7 +62,7 @@ final class EventDispatcher {
 
 	private final Supplier<Collection<DdlListenerEndpoint>> ddlListeners;
 
-	private final @Nullable ReshardHandler reshardHandler;
+	private final ReshardJournals journals;
 
 	private final BooleanSupplier running;
 
@@ -94,7 +92,7 @@ final class EventDispatcher {
 		this.positionGuard = container.positionGuard();
 		this.status = container.status();
 		this.ddlListeners = container.ddlListeners();
-		this.reshardHandler = container.reshardHandler();
+		this.journals = new ReshardJournals(this.id, this.settings.stopOnReshard(), container.reshardHandler());
 		this.running = container::isRunning;
 		this.keyspaces = new HashSet<>(keyspaces);
 		for (VStreamListenerEndpoint endpoint : endpoints) {
@@ -165,7 +163,7 @@ final class EventDispatcher {
 						transactionHandled(false);
 					}
 				}
-				case JOURNAL -> onJournal(event);
+				case JOURNAL -> this.journals.onJournal(event.getJournal());
 				case HEARTBEAT -> {
 					// Only vtgate's own heartbeats reach clients, sent when it had
 					// nothing else to send.
@@ -184,35 +182,6 @@ final class EventDispatcher {
 		}
 		if (!this.inTransaction) {
 			transactionHandled(false);
-		}
-	}
-
-	/**
-	 * vtgate sends a SHARDS journal only when the stream asked to stop on a reshard (it
-	 * follows the new shards by itself otherwise), then ends the stream. Stop here,
-	 * before the journal's VGTID: a position past the journal points into the retired
-	 * shards, from which a later stream would never learn about the new ones.
-	 */
-	private void onJournal(VEvent event) {
-		Journal journal = event.getJournal();
-		List<String> from = journal.getParticipantsList()
-			.stream()
-			.map((ks) -> ks.getKeyspace() + "/" + ks.getShard())
-			.toList();
-		List<String> to = journal.getShardGtidsList()
-			.stream()
-			.map((sg) -> sg.getKeyspace() + "/" + sg.getShard())
-			.toList();
-		logger.info("Stream '" + this.id + "' received a reshard journal: " + journal.getMigrationType() + " from "
-				+ from + " to " + to);
-		boolean reshard = this.settings.stopOnReshard() && journal.getMigrationType() == MigrationType.SHARDS;
-		if (reshard && this.reshardHandler != null) {
-			throw new ReshardSignal(this.reshardHandler, journal);
-		}
-		if (reshard) {
-			throw new VStreamException("Stream '" + this.id + "' stopped: the keyspace was resharded from " + from
-					+ " to " + to + " and vstream.stop-on-reshard is set. Its position stays before the reshard "
-					+ "journal; restart with vstream.stop-on-reshard=false to follow the new shards from there.");
 		}
 	}
 
@@ -383,31 +352,6 @@ final class EventDispatcher {
 	private static String unqualified(String table) {
 		int dot = table.indexOf('.');
 		return (dot >= 0) ? table.substring(dot + 1) : table;
-	}
-
-	/**
-	 * Ends the session at a journal handed to a {@link ReshardHandler}: not a failure.
-	 */
-	static final class ReshardSignal extends RuntimeException {
-
-		private final transient ReshardHandler handler;
-
-		private final transient Journal journal;
-
-		ReshardSignal(ReshardHandler handler, Journal journal) {
-			super(null, null, false, false);
-			this.handler = handler;
-			this.journal = journal;
-		}
-
-		ReshardHandler handler() {
-			return this.handler;
-		}
-
-		Journal journal() {
-			return this.journal;
-		}
-
 	}
 
 }

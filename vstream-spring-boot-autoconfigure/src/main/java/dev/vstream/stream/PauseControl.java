@@ -15,7 +15,7 @@ final class PauseControl {
 
 	private static final Log logger = LogFactory.getLog(PauseControl.class);
 
-	private final String id;
+	private final Supplier<String> id;
 
 	private final Object monitor;
 
@@ -25,7 +25,7 @@ final class PauseControl {
 
 	private volatile boolean waiting;
 
-	PauseControl(String id, Object monitor, BooleanSupplier running) {
+	PauseControl(Supplier<String> id, Object monitor, BooleanSupplier running) {
 		this.id = id;
 		this.monitor = monitor;
 		this.running = running;
@@ -49,7 +49,7 @@ final class PauseControl {
 	void pause(Supplier<StreamState> state) {
 		synchronized (this.monitor) {
 			if (!this.running.getAsBoolean()) {
-				throw new IllegalStateException("Stream '" + this.id + "' is not running (" + state.get() + ")");
+				throw new IllegalStateException("Stream '" + this.id.get() + "' is not running (" + state.get() + ")");
 			}
 			this.paused = true;
 		}
@@ -77,7 +77,7 @@ final class PauseControl {
 			if (!this.running.getAsBoolean() || !this.paused) {
 				return;
 			}
-			logger.info("Stream '" + this.id + "' paused at " + position.get());
+			logger.info("Stream '" + this.id.get() + "' paused at " + position.get());
 			this.waiting = true;
 			try {
 				while (this.running.getAsBoolean() && this.paused) {
@@ -90,7 +90,7 @@ final class PauseControl {
 			finally {
 				this.waiting = false;
 			}
-			logger.info("Stream '" + this.id + "' resumed");
+			logger.info("Stream '" + this.id.get() + "' resumed");
 		}
 	}
 

@@ -35,6 +35,8 @@ final class ReconnectLoop implements Runnable {
 
 	private final Checkpointer checkpointer;
 
+	private final ConflictStandby conflictStandby;
+
 	/**
 	 * The reconnect back-off of this run, {@code null} until needed and after a healthy
 	 * connection.
@@ -45,6 +47,7 @@ final class ReconnectLoop implements Runnable {
 		this.container = container;
 		this.status = container.status();
 		this.checkpointer = container.checkpointer();
+		this.conflictStandby = new ConflictStandby(container.getSettings().reconnectBackOff());
 	}
 
 	private String id() {
@@ -55,7 +58,8 @@ final class ReconnectLoop implements Runnable {
 	public void run() {
 		StreamSession session = null;
 		while (this.container.isRunning()) {
-			this.container.awaitResume(null);
+			this.container.awaitResume(() -> {
+			});
 			if (!this.container.isRunning()) {
 				break;
 			}
@@ -112,7 +116,7 @@ final class ReconnectLoop implements Runnable {
 						+ ex.getStatus().getDescription() + ") on vtgate " + this.container.channel().authority()
 						+ "; reconnecting in " + delay + " ms from " + this.checkpointer.getPosition());
 			}
-			catch (EventDispatcher.ReshardSignal signal) {
+			catch (ReshardJournals.ReshardSignal signal) {
 				finish(session);
 				try {
 					signal.handler().resharded(this.container, signal.journal());
@@ -193,7 +197,7 @@ final class ReconnectLoop implements Runnable {
 		this.checkpointer.startFrom(saved, saved);
 		this.status.setLastError(conflict);
 		this.status.setState(StreamState.RECONNECTING);
-		ConflictStandby standby = this.container.conflictStandby();
+		ConflictStandby standby = this.conflictStandby;
 		this.container.sleep(standby.standBy(conflict, saved, this.checkpointer.getTransactionManager() != null));
 		if (this.container.isRunning()) {
 			try {
@@ -226,7 +230,7 @@ final class ReconnectLoop implements Runnable {
 	private void fail(Throwable ex) {
 		this.status.setLastError(ex);
 		this.status.setState(StreamState.FAILED);
-		this.container.failed();
+		this.container.stopped();
 		logger.error("Stream '" + id() + "' stopped with an error; its position stays at "
 				+ this.checkpointer.getPosition() + " so nothing is lost once it is restarted", ex);
 	}

@@ -108,11 +108,9 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 		method = method.toBuilder(method.getRequestMarshaller(), new SizeNoting(method.getResponseMarshaller()))
 			.build();
 		// Callbacks on the transport's thread: they only parse and enqueue, never block,
-		// and the
-		// parsing then overlaps with the listeners' work on the stream's thread.
+		// and the parsing then overlaps with the listeners' work on the stream's thread.
 		// gRPC tells a call whose client sends one message nothing when it is established
-		// (no
-		// onReady); a stream tracer learns when the call's headers went out on a
+		// (no onReady); a stream tracer learns when the call's headers went out on a
 		// connection.
 		ClientStreamTracer.Factory connected = new ClientStreamTracer.Factory() {
 

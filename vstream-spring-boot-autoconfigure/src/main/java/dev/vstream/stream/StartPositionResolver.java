@@ -79,7 +79,7 @@ final class StartPositionResolver {
 		}
 		this.marked = false;
 		if (saved.isPresent()) {
-			this.container.checkKeyspaces(saved.get(), "saved position");
+			this.container.keyspaces().checkKeyspaces(saved.get(), "saved position");
 			logger.info("Stream '" + id + "' resumes from its saved position " + saved.get());
 			// Streams that ran before the marker existed get theirs now.
 			positionSaved();
@@ -87,13 +87,14 @@ final class StartPositionResolver {
 		}
 		StreamStart start;
 		if (settings.explicitStart() != null) {
-			this.container.checkKeyspaces(settings.explicitStart(), "configured start position");
+			this.container.keyspaces().checkKeyspaces(settings.explicitStart(), "configured start position");
 			start = new StreamStart(StreamStart.From.START_VGTID, settings.explicitStart(), ranBefore(id));
 		}
 		else {
 			StreamStart.From from = (settings.startPosition() == StartPosition.CURRENT) ? StreamStart.From.CURRENT
 					: StreamStart.From.COPY;
-			start = new StreamStart(from, this.container.positionAt(settings.startPosition()), ranBefore(id));
+			start = new StreamStart(from, this.container.keyspaces().positionAt(settings.startPosition()),
+					ranBefore(id));
 		}
 		this.container.getMonitor().startedWithoutSavedPosition(this.container, start);
 		String consequence = consequence(start);
@@ -121,6 +122,27 @@ final class StartPositionResolver {
 		logger.warn("Stream '" + id + "' has no saved position " + ran + ". Starting at " + configured(start) + ": "
 				+ consequence + ". Set vstream.require-saved-position=true to refuse such a start.");
 		return start;
+	}
+
+	/**
+	 * Replace the saved position while the stream is stopped; called by
+	 * {@code resetPosition} on the caller's thread.
+	 * @param start the new position, {@code null} to delete the saved one (the next start
+	 * begins at the configured start)
+	 */
+	void reset(@Nullable StreamPosition start) {
+		String id = this.container.getId();
+		if (start == null) {
+			this.container.getOffsetRepository().delete(id);
+			positionDeleted();
+		}
+		else {
+			this.container.keyspaces().checkKeyspaces(start, "new position");
+			this.container.getOffsetRepository().save(id, start);
+		}
+		this.container.checkpointer().startFrom(start, start);
+		logger.warn("Stream '" + id + "' position reset to "
+				+ ((start != null) ? start : "its configured start (saved position deleted)"));
 	}
 
 	/**

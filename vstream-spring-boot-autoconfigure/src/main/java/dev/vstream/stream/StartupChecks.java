@@ -20,9 +20,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a stream checks before it connects, so that a mistake fails the start instead of a
- * stream that never delivers: keyspace names that are patterns, keyspaces vtgate does not
- * know, and tables a keyspace does not have. Only vtgate being unable to answer skips the
- * lookups.
+ * stream that never delivers: listeners without a keyspace, keyspace names that are
+ * patterns, keyspaces vtgate does not know, and tables a keyspace does not have. Only
+ * vtgate being unable to answer skips the lookups.
  */
 final class StartupChecks {
 
@@ -48,11 +48,19 @@ final class StartupChecks {
 			boolean lookUp) {
 		Map<String, List<VStreamListenerEndpoint>> byKeyspace = new LinkedHashMap<>();
 		for (VStreamListenerEndpoint listener : listeners) {
+			if (!listener.isRunning()) {
+				logger.info("Listener '" + listener.getId() + "' is not started: stream '" + this.streamId
+						+ "' goes on without it until it is started");
+			}
 			String keyspace = keyspaceOf.apply(listener);
+			if (keyspace.isEmpty()) {
+				throw new VStreamException(
+						"Listener '" + listener.getId() + "' names no keyspace and stream '" + this.streamId
+								+ "' has no default keyspace; set vstream.keyspace or @VStreamListener(keyspace)");
+			}
 			if (keyspace.startsWith("/")) {
 				// vtgate would stream every matching keyspace, but positions, routing and
-				// the
-				// keyspace checks of saved positions all work on named keyspaces.
+				// the keyspace checks of saved positions all work on named keyspaces.
 				throw new VStreamException("Listener '" + listener.getId() + "' of stream '" + this.streamId
 						+ "' streams keyspace '" + keyspace + "', a pattern: keyspace patterns are not supported; "
 						+ "name each keyspace (@VStreamListener(keyspace) or vstream.keyspace)");

@@ -74,9 +74,8 @@ final class StreamFailureClassifier {
 			case INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED, UNIMPLEMENTED, FAILED_PRECONDITION ->
 				true;
 			// vtgate reports a keyspace missing from the topology, and a stream with
-			// nothing to copy
-			// and no position (tables-to-copy naming no listened table), as UNKNOWN:
-			// retrying fixes neither.
+			// nothing to copy and no position (tables-to-copy naming no listened table),
+			// as UNKNOWN: retrying fixes neither.
 			case UNKNOWN ->
 				status.getDescription() != null && (status.getDescription().contains("node doesn't exist: keyspaces/")
 						|| status.getDescription().contains("stream needs a position or a table to copy"));

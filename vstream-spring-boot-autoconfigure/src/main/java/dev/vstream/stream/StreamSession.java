@@ -57,7 +57,7 @@ final class StreamSession {
 		this.status = container.status();
 		this.checkpointer = container.checkpointer();
 		this.endpoints = container.getEndpoints();
-		this.dispatcher = new EventDispatcher(container, this.endpoints, container::keyspaceOf,
+		this.dispatcher = new EventDispatcher(container, this.endpoints, container.keyspaces()::keyspaceOf,
 				container.getKeyspaces());
 	}
 
@@ -141,7 +141,7 @@ final class StreamSession {
 
 	private boolean resumed() {
 		if (!this.dispatcher.isInTransaction()) {
-			this.container.awaitResume(this);
+			this.container.awaitResume(() -> this.container.checkpointer().saveIfDue(true));
 		}
 		return this.container.isRunning();
 	}

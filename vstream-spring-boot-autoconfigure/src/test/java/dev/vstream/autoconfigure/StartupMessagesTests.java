@@ -76,10 +76,8 @@ class StartupMessagesTests {
 	}
 
 	// Spring Boot's failure analysis lists the constants of an enum-typed property: right
-	// for
-	// start-position, tablet-type, offset-store and scaling.mode, but error.recovery
-	// offered
-	// DEFAULT, which only listeners may name.
+	// for start-position, tablet-type, offset-store and scaling.mode, but error.recovery
+	// offered DEFAULT, which only listeners may name.
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', value = { "vstream.error.recovery=retry|STOP|DEAD_LETTER",
 			"vstream.error.recovery=default|SKIP|DEAD_LETTER" })

@@ -139,8 +139,8 @@ class TableSchemaTests {
 			assertThat(decodeOne(Type.TIMESTAMP, text))
 				.isEqualTo(dateTime.plusNanos(123_456_000).toInstant(ZoneOffset.UTC));
 		}
-		assertThat(ValueDecoders.epochDay(1969, 12, 31)).isEqualTo(-1);
-		assertThat(ValueDecoders.epochDay(2000, 2, 29)).isEqualTo(LocalDate.of(2000, 2, 29).toEpochDay());
+		assertThat(TemporalValues.epochDay(1969, 12, 31)).isEqualTo(-1);
+		assertThat(TemporalValues.epochDay(2000, 2, 29)).isEqualTo(LocalDate.of(2000, 2, 29).toEpochDay());
 		assertThat(decodeOne(Type.TIMESTAMP, "0000-00-00 00:00:00")).isNull();
 		assertThatExceptionOfType(RowMappingException.class)
 			.isThrownBy(() -> decodeOne(Type.TIMESTAMP, "2023-02-29 00:00:00"));
@@ -264,10 +264,10 @@ class TableSchemaTests {
 
 	@Test
 	void enumMembersOfColumnType() {
-		assertThat(ValueDecoders.members("enum('a','b c','it''s','')")).containsExactly("a", "b c", "it's", "");
-		assertThat(ValueDecoders.members("SET('x')")).containsExactly("x");
-		assertThat(ValueDecoders.members("varchar(10)")).isNull();
-		assertThat(ValueDecoders.members("")).isNull();
+		assertThat(EnumSetValues.members("enum('a','b c','it''s','')")).containsExactly("a", "b c", "it's", "");
+		assertThat(EnumSetValues.members("SET('x')")).containsExactly("x");
+		assertThat(EnumSetValues.members("varchar(10)")).isNull();
+		assertThat(EnumSetValues.members("")).isNull();
 	}
 
 	@Test

@@ -157,9 +157,8 @@ abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetReposit
 	@Test
 	void compareAndSaveInATransactionWaitsForTheOtherInstancesCommitThenRefusesAndItsWorkRollsBack() throws Exception {
 		// Two instances of one stream, each with the listeners' work and the position in
-		// one
-		// transaction, as with vstream.jdbc.transactional; under the database's default
-		// isolation.
+		// one transaction, as with vstream.jdbc.transactional; under the database's
+		// default isolation.
 		String effects = uniqueTableName() + "_fx";
 		jdbcTemplate().execute("CREATE TABLE " + effects + " (instance VARCHAR(8))");
 		TransactionTemplate transactions = new TransactionTemplate(

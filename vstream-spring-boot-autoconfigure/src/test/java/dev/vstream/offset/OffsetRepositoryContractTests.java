@@ -148,8 +148,7 @@ abstract class OffsetRepositoryContractTests {
 		ExecutorService executor = Executors.newFixedThreadPool(threads);
 		try {
 			// Several rounds, each on a stream that has no row yet, so that the writers
-			// also race
-			// to create it.
+			// also race to create it.
 			for (int round = 0; round < 3; round++) {
 				String id = streamId("race-" + round);
 				CountDownLatch start = new CountDownLatch(1);
@@ -249,8 +248,8 @@ abstract class OffsetRepositoryContractTests {
 	@Test
 	void concurrentCompareAndSavesLoseNoUpdate() throws Exception {
 		// Each writer moves the position one step from what it loaded, retrying when
-		// refused: with
-		// a compare-and-set every step counts; with a blind write, steps get lost.
+		// refused: with a compare-and-set every step counts; with a blind write, steps
+		// get lost.
 		String id = streamId("cas-race");
 		int threads = 4;
 		int stepsPerThread = 15;

@@ -134,8 +134,8 @@ class LockFenceOnRealStoresTests {
 			.withMessageContaining(lockKey);
 		assertThat(offsets.load(streamId)).contains(SECOND);
 		// A stream saves through compareAndSave: fenced too, even when the expected
-		// position is
-		// the stored one (the store's own compare-and-set would let it through).
+		// position is the stored one (the store's own compare-and-set would let it
+		// through).
 		assertThatExceptionOfType(LockLostException.class)
 			.isThrownBy(() -> firstOffsets.compareAndSave(streamId, SECOND, STALE))
 			.withMessageContaining("instance-0")

@@ -169,8 +169,7 @@ class MissingPositionTests {
 		DefaultVStreamContainer container = start(Duration.ofMillis(300));
 		AtomicInteger sequence = new AtomicInteger(58);
 		// as the real vtgate does for transactions of tables the stream does not listen
-		// to:
-		// BEGIN, VGTID, COMMIT per transaction, then heartbeats
+		// to: BEGIN, VGTID, COMMIT per transaction, then heartbeats
 		await().during(Duration.ofMillis(1500))
 			.atMost(Duration.ofSeconds(5))
 			.pollInterval(Duration.ofMillis(50))

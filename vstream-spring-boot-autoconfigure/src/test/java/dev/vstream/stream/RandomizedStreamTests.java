@@ -304,8 +304,7 @@ class RandomizedStreamTests {
 			List<VStreamResponse> all = responses(0, transactions);
 			if (this.random.nextBoolean()) {
 				// The first call breaks anywhere, mid-transaction too; vtgate resends
-				// from the first
-				// transaction whose COMMIT the client did not get.
+				// from the first transaction whose COMMIT the client did not get.
 				int cut = this.random.nextInt(all.size());
 				List<VStreamResponse> sent = all.subList(0, cut);
 				List<VEvent> events = sent.stream().flatMap((r) -> r.getEventsList().stream()).toList();

@@ -69,9 +69,8 @@ class ResponseStreamTests {
 		assertThat(responses.outstanding()).isEqualTo(1);
 		int taken = PREFETCH + 4;
 		// Beyond what was taken, the server gets out that one response, one more into the
-		// client's
-		// flow-control window and one into its own send buffer: far from a window of 16
-		// (16 MiB).
+		// client's flow-control window and one into its own send buffer: far from a
+		// window of 16 (16 MiB).
 		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> this.sent.get() - taken <= 4);
 		takeInOrder(responses, taken, RESPONSES);
 		assertThat(responses.hasNext()).isFalse();

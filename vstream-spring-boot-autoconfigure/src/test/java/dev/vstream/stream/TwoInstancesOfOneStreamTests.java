@@ -81,8 +81,7 @@ class TwoInstancesOfOneStreamTests {
 		await().until(() -> this.offsets.load("orders").equals(Optional.of(position(1))));
 
 		// The new instance loads position 1 and holds its first response unhandled
-		// (paused) while
-		// the old one handles and saves 2 and 3.
+		// (paused) while the old one handles and saves 2 and 3.
 		DefaultVStreamContainer next = container("new");
 		next.start();
 		await().until(() -> this.vtgate.openCallsFor("commerce", "0") == 2);

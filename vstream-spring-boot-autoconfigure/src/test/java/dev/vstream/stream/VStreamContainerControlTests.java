@@ -66,8 +66,7 @@ class VStreamContainerControlTests {
 		assertThat(container.getState()).isEqualTo(StreamState.PAUSED);
 		this.vtgate.send(transaction(2), transaction(3));
 		// The worker, blocked waiting for a response, stops at the next one (with vtgate:
-		// a
-		// heartbeat at the latest) and saves what it handled.
+		// a heartbeat at the latest) and saves what it handled.
 		await().until(() -> this.offsets.load("test").equals(Optional.of(position(1))));
 		await().during(Duration.ofMillis(300))
 			.atMost(Duration.ofSeconds(2))

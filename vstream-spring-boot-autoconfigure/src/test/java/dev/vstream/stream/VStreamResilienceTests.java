@@ -68,9 +68,8 @@ class VStreamResilienceTests {
 			VGtid beforeJournal = customerShards("MariaDB/0-1-10", "MariaDB/0-1-10", "-80", "80-");
 			VGtid afterJournal = customerShards("MariaDB/0-1-11", "MariaDB/0-1-10", "-80", "80-");
 			// As vtgate sends it with stop_on_reshard: the JOURNAL, then the VGTID and
-			// COMMIT of the
-			// journal's own transaction, then (once every participant saw it) the end of
-			// the stream.
+			// COMMIT of the journal's own transaction, then (once every participant saw
+			// it) the end of the stream.
 			vtgate().thenComplete(response(begin(), corderFields("customer", "-80"),
 					insert("customer", "-80", "corder", row(1, 1, "apple", "1.50")), vgtidEvent(beforeJournal),
 					commit()), response(journal("customer", "-80"), vgtidEvent(afterJournal), commit()));
@@ -96,8 +95,7 @@ class VStreamResilienceTests {
 		void withoutStopOnReshardTheNewShardsReplaceTheOldOnesInTheSavedPositionAndOnReconnect() {
 			VGtid oldShards = customerShards("MariaDB/0-1-10", "MariaDB/0-1-10", "-80", "80-");
 			// vtgate handles the journal itself (it never reaches the client) and streams
-			// the new
-			// shards; the next VGTID lists them instead of the old ones.
+			// the new shards; the next VGTID lists them instead of the old ones.
 			VGtid newShards = customerShards("MariaDB/0-1-20", "MariaDB/0-1-20", "-40", "40-80", "80-c0", "c0-");
 			vtgate().thenFail(Status.UNAVAILABLE.withDescription("vtgate restarting"),
 					response(begin(), corderFields("customer", "-80"),

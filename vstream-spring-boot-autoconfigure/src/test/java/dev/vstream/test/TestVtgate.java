@@ -71,8 +71,8 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 		try {
 			if (maxInboundMessageSize > 0) {
 				// The in-process transport passes messages without serializing them, so
-				// it cannot
-				// enforce a size limit: a loopback socket does, as in production.
+				// it cannot enforce a size limit: a loopback socket does, as in
+				// production.
 				this.server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
 					.addService(this)
 					.build()

@@ -115,8 +115,7 @@ public final class Bench {
 		Map<String, Trial> medians = new LinkedHashMap<>();
 		for (int size : sizes) {
 			// One response per row costs gRPC a message hand-off per row: a quarter of
-			// the rows keeps
-			// the single-row trials as long as the others.
+			// the rows keeps the single-row trials as long as the others.
 			long trialRows = (size == 1) ? Long.parseLong(option("rows-tx1", "" + rows / 4)) : rows;
 			this.vtgate.configure(new SyntheticStream(size, false), trialRows);
 			Trial server = trial("discard", size, trialRows);
@@ -189,8 +188,7 @@ public final class Bench {
 	private Trial trial(String consumer, int size, long offered) throws Exception {
 		int n = ++this.trialNumber;
 		// Debezium is an order of magnitude slower: a quarter of the rows still measures
-		// it for longer
-		// than the others, and keeps the run within minutes.
+		// it for longer than the others, and keeps the run within minutes.
 		long rows = consumer.equals("debezium") ? offered / 4 : offered;
 		String address = "127.0.0.1:" + this.vtgate.port();
 		List<String> command = new ArrayList<>();

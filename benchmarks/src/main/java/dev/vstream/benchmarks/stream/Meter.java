@@ -87,9 +87,8 @@ public final class Meter {
 			System.out.flush();
 			if (Boolean.getBoolean("bench.exit")) {
 				// Profiling: an orderly exit, so that shutdown hooks (JFR's dump) run;
-				// from another
-				// thread, since the application's shutdown waits for this (the stream's)
-				// thread.
+				// from another thread, since the application's shutdown waits for this
+				// (the stream's) thread.
 				new Thread(() -> System.exit(0)).start();
 				return;
 			}
