@@ -1,6 +1,5 @@
 package dev.vstream.e2e;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,26 +20,11 @@ import static org.awaitility.Awaitility.await;
  * is lost and each kill repeats at most the one transaction in hand (the default
  * checkpoint policy saves after every transaction).
  */
-class DefaultStoreKillIT {
+class DefaultStoreKillIT extends WithDefaultStoreApps {
 
 	private static final int KILLS = 3;
 
 	private static final int MAX_ORDERS = 4000;
-
-	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
-	Path workDir;
-
-	private DefaultStoreApps apps;
-
-	@BeforeEach
-	void setUp() {
-		this.apps = new DefaultStoreApps(this.workDir);
-	}
-
-	@AfterEach
-	void stopApps() {
-		this.apps.close();
-	}
 
 	@Test
 	void killedAtRandomPointsLosesNothingAndRepeatsAtMostOneTransactionPerKill() throws Exception {

@@ -59,9 +59,7 @@ class ExactlyOnceIT {
 	private final ChildJvm.Launcher launcher = ChildJvm.launcher("dev.vstream.crashapp.CrashApplication")
 		.jvmOptions("-Xmx256m");
 
-	private final JdbcTemplate postgres = new JdbcTemplate(new SingleConnectionDataSource(
-			LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"), LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
-			LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"), true));
+	private final JdbcTemplate postgres = postgres();
 
 	@AfterEach
 	void stopApps() {
@@ -70,8 +68,7 @@ class ExactlyOnceIT {
 
 	@Test
 	void killedAtRandomPointsNeitherLosesNorRepeatsAnEffect() throws Exception {
-		this.postgres
-			.execute("create table " + this.effectTable + " (order_id bigint, sku varchar(64), op varchar(8))");
+		createEffectTable();
 		Path log = Files.createTempFile("crash-app-", ".log");
 		ChildJvm app = start(log);
 		app.awaitLog("CRASH-APP STREAMING", Duration.ofSeconds(90));
@@ -87,15 +84,7 @@ class ExactlyOnceIT {
 		}
 		assertThat(writer).succeedsWithin(Duration.ofSeconds(120));
 
-		await().atMost(Duration.ofSeconds(120)).until(() -> effects() >= expected);
-		await().alias("every change leaves exactly one effect, and no more arrive")
-			.during(Duration.ofSeconds(3))
-			.atMost(Duration.ofSeconds(10))
-			.until(() -> effects() == expected);
-		assertThat(this.postgres.queryForObject(
-				"select count(*) from (select distinct order_id, op from " + this.effectTable + ") d", Integer.class))
-			.as("no effect repeated")
-			.isEqualTo(expected);
+		assertEveryEffectOnce(expected);
 		assertThat(this.postgres.queryForObject("select count(*) from " + this.effectTable + " where op = 'UPDATE'",
 				Integer.class))
 			.isEqualTo(ORDERS);
@@ -104,8 +93,7 @@ class ExactlyOnceIT {
 	@Test
 	void twoInstancesOfOneStreamDuringARollingDeployCommitEveryEffectOnceAndNeverMoveThePositionBack()
 			throws Exception {
-		this.postgres
-			.execute("create table " + this.effectTable + " (order_id bigint, sku varchar(64), op varchar(8))");
+		createEffectTable();
 		Path oldLog = Files.createTempFile("crash-app-old-", ".log");
 		Path newLog = Files.createTempFile("crash-app-new-", ".log");
 		ChildJvm old = start(oldLog);
@@ -128,16 +116,7 @@ class ExactlyOnceIT {
 			// the new one handles what follows.
 			old.terminate();
 			writeOrders(ORDERS - 30, ORDERS);
-			await().atMost(Duration.ofSeconds(120)).until(() -> effects() >= expected);
-			await().alias("every change leaves exactly one effect, and no more arrive")
-				.during(Duration.ofSeconds(3))
-				.atMost(Duration.ofSeconds(10))
-				.until(() -> effects() == expected);
-			assertThat(this.postgres.queryForObject(
-					"select count(*) from (select distinct order_id, op from " + this.effectTable + ") d",
-					Integer.class))
-				.as("no effect repeated")
-				.isEqualTo(expected);
+			assertEveryEffectOnce(expected);
 		}
 		finally {
 			sampler.shutdownNow();
@@ -155,9 +134,7 @@ class ExactlyOnceIT {
 	 * shard's GTID sequence lower than in the previous sample.
 	 */
 	private ScheduledExecutorService samplePositions(List<String> backwards, AtomicInteger samples) {
-		JdbcTemplate sampling = new JdbcTemplate(new SingleConnectionDataSource(
-				LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"), LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
-				LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"), true));
+		JdbcTemplate sampling = postgres();
 		Map<String, Long> highest = new HashMap<>();
 		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 		sampler.scheduleWithFixedDelay(() -> {
@@ -193,6 +170,34 @@ class ExactlyOnceIT {
 				statement.execute("update corder set price = 2.00 where sku = 'crash-" + this.tag + "-" + i + "'");
 			}
 		}
+	}
+
+	/**
+	 * Wait until {@code expected} effects have arrived, then check that no more arrive
+	 * and that none is repeated.
+	 */
+	private void assertEveryEffectOnce(int expected) {
+		await().atMost(Duration.ofSeconds(120)).until(() -> effects() >= expected);
+		await().alias("every change leaves exactly one effect, and no more arrive")
+			.during(Duration.ofSeconds(3))
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> effects() == expected);
+		assertThat(this.postgres.queryForObject(
+				"select count(*) from (select distinct order_id, op from " + this.effectTable + ") d", Integer.class))
+			.as("no effect repeated")
+			.isEqualTo(expected);
+	}
+
+	private void createEffectTable() {
+		this.postgres
+			.execute("create table " + this.effectTable + " (order_id bigint, sku varchar(64), op varchar(8))");
+	}
+
+	/** A connection of its own to the PostgreSQL database of the crash app. */
+	private static JdbcTemplate postgres() {
+		return new JdbcTemplate(new SingleConnectionDataSource(LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"),
+				LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"), LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"),
+				true));
 	}
 
 	private int effects() {

@@ -1,6 +1,5 @@
 package dev.vstream.e2e;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,22 +21,7 @@ import static org.awaitility.Awaitility.await;
  * the order arrived exactly once and that the restart resumed from the very position the
  * stopped application reported.
  */
-class ShutdownSavesPositionIT {
-
-	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
-	Path workDir;
-
-	private DefaultStoreApps apps;
-
-	@BeforeEach
-	void setUp() {
-		this.apps = new DefaultStoreApps(this.workDir);
-	}
-
-	@AfterEach
-	void stopApps() {
-		this.apps.close();
-	}
+class ShutdownSavesPositionIT extends WithDefaultStoreApps {
 
 	@Test
 	void defaultEmbeddedStore() throws Exception {

@@ -3,13 +3,10 @@ package dev.vstream.e2e;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.vstream.e2e.E2eApplication.Recorder;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import org.junit.jupiter.api.AfterAll;
@@ -82,18 +79,7 @@ class StaticAuthVtgateIT {
 
 	@Test
 	void rightPasswordStreamsChangesFromTheRealVtgate() throws Exception {
-		ConfigurableApplicationContext app = start("vstream.vtgate.password=" + PASSWORD);
-		VStreamContainer container = app.getBean(VStreamContainer.class);
-		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.STREAMING);
-		try (Connection connection = DriverManager
-			.getConnection("jdbc:mariadb://127.0.0.1:" + cluster.mysqlPort() + "/commerce", "root", "");
-				var statement = connection.createStatement()) {
-			statement.execute("insert into corder (customer_id, sku, price) values (1, '" + this.tag + "', 9.99)");
-		}
-		Recorder recorder = app.getBean(Recorder.class);
-		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(recorder.orders)
-				.anySatisfy((change) -> assertThat(change.row().sku()).isEqualTo(this.tag)));
+		cluster.assertDelivers(start("vstream.vtgate.password=" + PASSWORD), this.tag, TIMEOUT);
 	}
 
 	@Test

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +11,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import dev.vstream.e2e.E2eApplication.Recorder;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.TestCertificates;
@@ -43,9 +40,7 @@ class TlsVtgateIT {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-	private static final String RUN_DIR = "/tmp/vstream-vitess-tls";
-
-	private static final int BASE_PORT = 17990;
+	private static final SecondCluster cluster = new SecondCluster("/tmp/vstream-vitess-tls", 17990);
 
 	private static Path certs;
 
@@ -108,17 +103,7 @@ class TlsVtgateIT {
 		ConfigurableApplicationContext app = start(trust(ca),
 				"spring.ssl.bundle.pem.vtgate.keystore.certificate=file:" + client.chain(),
 				"spring.ssl.bundle.pem.vtgate.keystore.private-key=file:" + client.privateKey());
-		VStreamContainer container = app.getBean(VStreamContainer.class);
-		await().atMost(TIMEOUT).until(() -> container.getState() == StreamState.STREAMING);
-		try (Connection connection = DriverManager
-			.getConnection("jdbc:mariadb://127.0.0.1:" + (BASE_PORT + 3) + "/commerce", "root", "");
-				var statement = connection.createStatement()) {
-			statement.execute("insert into corder (customer_id, sku, price) values (1, '" + this.tag + "', 9.99)");
-		}
-		Recorder recorder = app.getBean(Recorder.class);
-		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(recorder.orders)
-				.anySatisfy((change) -> assertThat(change.row().sku()).isEqualTo(this.tag)));
+		cluster.assertDelivers(app, this.tag, TIMEOUT);
 	}
 
 	@Test
@@ -151,7 +136,7 @@ class TlsVtgateIT {
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {
-		List<String> all = new ArrayList<>(List.of("vstream.vtgate.address=127.0.0.1:" + (BASE_PORT + 1),
+		List<String> all = new ArrayList<>(List.of("vstream.vtgate.address=127.0.0.1:" + cluster.grpcPort(),
 				"vstream.vtgate.ssl.bundle=vtgate", "vstream.offset-store=memory", "vstream.start-position=current",
 				"vstream.reconnect.initial-interval=200ms", "vstream.reconnect.max-interval=1s"));
 		all.addAll(List.of(properties));
@@ -160,8 +145,7 @@ class TlsVtgateIT {
 
 	/** Run a script of scripts/vitess against the TLS cluster. */
 	private static void run(String script, String... extraArgs) throws IOException, InterruptedException {
-		new SecondCluster(RUN_DIR, BASE_PORT).run(script,
-				Map.of("VSTREAM_VITESS_EXTRA_ARGS", (extraArgs.length > 0) ? extraArgs[0] : ""));
+		cluster.run(script, Map.of("VSTREAM_VITESS_EXTRA_ARGS", (extraArgs.length > 0) ? extraArgs[0] : ""));
 	}
 
 }

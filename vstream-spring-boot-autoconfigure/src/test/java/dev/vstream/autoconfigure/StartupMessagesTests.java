@@ -9,15 +9,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 
+import static dev.vstream.autoconfigure.AutoConfigurationContexts.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
@@ -29,10 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
 @ExtendWith(OutputCaptureExtension.class)
 class StartupMessagesTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(VStreamAutoConfiguration.class))
-		.withPropertyValues("vstream.jdbc.embedded-url=jdbc:h2:mem:offsets-${random.uuid}",
-				"vstream.keyspace=commerce");
+	private final ApplicationContextRunner runner = AutoConfigurationContexts.withEmbeddedOffsets();
 
 	@Test
 	void anAddressListFailsNamingTheProperty() {
@@ -93,15 +89,6 @@ class StartupMessagesTests {
 			.contains(valid)
 			.contains(alsoValid)
 			.doesNotContain("    DEFAULT");
-	}
-
-	private static String failure(AssertableApplicationContext context) {
-		assertThat(context).hasFailed();
-		StringBuilder messages = new StringBuilder();
-		for (Throwable ex = context.getStartupFailure(); ex != null; ex = ex.getCause()) {
-			messages.append(ex.getMessage()).append('\n');
-		}
-		return messages.toString();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -25,7 +25,6 @@ import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,15 +36,13 @@ import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import static dev.vstream.autoconfigure.AutoConfigurationContexts.failure;
 import static dev.vstream.test.Events.vgtid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class VStreamAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(VStreamAutoConfiguration.class))
-		.withPropertyValues("vstream.jdbc.embedded-url=jdbc:h2:mem:offsets-${random.uuid}",
-				"vstream.keyspace=commerce");
+	private final ApplicationContextRunner runner = AutoConfigurationContexts.withEmbeddedOffsets();
 
 	@Test
 	void defaultsToAJdbcStoreInAnEmbeddedDatabaseAndOneStream() {
@@ -240,19 +237,6 @@ class VStreamAutoConfigurationTests {
 				.rootCause()
 				.hasMessageContaining("vstream.keyspace")
 				.hasMessageContaining("orders"));
-	}
-
-	/**
-	 * Every message of the start-up failure's cause chain, as Boot's failure analysis
-	 * reports them.
-	 */
-	private static String failure(AssertableApplicationContext context) {
-		assertThat(context).hasFailed();
-		StringBuilder messages = new StringBuilder();
-		for (Throwable ex = context.getStartupFailure(); ex != null; ex = ex.getCause()) {
-			messages.append(ex.getMessage()).append('\n');
-		}
-		return messages.toString();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -161,26 +161,16 @@ abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetReposit
 		// default isolation.
 		String effects = uniqueTableName() + "_fx";
 		jdbcTemplate().execute("CREATE TABLE " + effects + " (instance VARCHAR(8))");
-		TransactionTemplate transactions = new TransactionTemplate(
-				new DataSourceTransactionManager(jdbcTemplate().getDataSource()));
+		TransactionTemplate transactions = transactions();
 		String id = streamId("two-instances");
 		repository().save(id, position(1));
 		ExecutorService executor = Executors.newFixedThreadPool(2);
 		try {
-			CountDownLatch firstSaved = new CountDownLatch(1);
 			CountDownLatch commitFirst = new CountDownLatch(1);
-			Future<?> first = executor.submit(() -> transactions.executeWithoutResult((status) -> {
+			Future<?> first = runUntilCommit(executor, transactions, () -> {
 				jdbcTemplate().update("INSERT INTO " + effects + " (instance) VALUES ('first')");
 				repository().compareAndSave(id, position(1), position(3));
-				firstSaved.countDown();
-				try {
-					commitFirst.await();
-				}
-				catch (InterruptedException ex) {
-					throw new IllegalStateException(ex);
-				}
-			}));
-			assertThat(firstSaved.await(30, TimeUnit.SECONDS)).isTrue();
+			}, commitFirst);
 			Future<?> second = executor.submit(() -> transactions.executeWithoutResult((status) -> {
 				jdbcTemplate().update("INSERT INTO " + effects + " (instance) VALUES ('second')");
 				repository().compareAndSave(id, position(1), position(2));
@@ -209,23 +199,12 @@ abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetReposit
 	@Test
 	void firstPositionsInsertedConcurrentlyLetOnlyOneTransactionCommit() throws Exception {
 		String id = streamId("first-row");
-		TransactionTemplate transactions = new TransactionTemplate(
-				new DataSourceTransactionManager(jdbcTemplate().getDataSource()));
+		TransactionTemplate transactions = transactions();
 		ExecutorService executor = Executors.newFixedThreadPool(2);
 		try {
-			CountDownLatch firstSaved = new CountDownLatch(1);
 			CountDownLatch commitFirst = new CountDownLatch(1);
-			Future<?> first = executor.submit(() -> transactions.executeWithoutResult((status) -> {
-				repository().compareAndSave(id, null, position(1));
-				firstSaved.countDown();
-				try {
-					commitFirst.await();
-				}
-				catch (InterruptedException ex) {
-					throw new IllegalStateException(ex);
-				}
-			}));
-			assertThat(firstSaved.await(30, TimeUnit.SECONDS)).isTrue();
+			Future<?> first = runUntilCommit(executor, transactions,
+					() -> repository().compareAndSave(id, null, position(1)), commitFirst);
 			Future<?> second = executor.submit(() -> transactions
 				.executeWithoutResult((status) -> repository().compareAndSave(id, null, position(2))));
 			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isDone());
@@ -240,6 +219,32 @@ abstract class JdbcOffsetRepositoryContractTests extends PersistentOffsetReposit
 		finally {
 			executor.shutdownNow();
 		}
+	}
+
+	private TransactionTemplate transactions() {
+		return new TransactionTemplate(new DataSourceTransactionManager(jdbcTemplate().getDataSource()));
+	}
+
+	/**
+	 * Run work in a transaction on another thread that commits only once {@code commit}
+	 * is counted down.
+	 * @return the transaction, its work done, its commit pending
+	 */
+	private static Future<?> runUntilCommit(ExecutorService executor, TransactionTemplate transactions, Runnable work,
+			CountDownLatch commit) throws InterruptedException {
+		CountDownLatch done = new CountDownLatch(1);
+		Future<?> transaction = executor.submit(() -> transactions.executeWithoutResult((status) -> {
+			work.run();
+			done.countDown();
+			try {
+				commit.await();
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}));
+		assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+		return transaction;
 	}
 
 	private Timestamp updatedAt(String streamId) {

@@ -24,7 +24,6 @@ import dev.vstream.test.TestVtgate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitess.proto.Topodata.TabletType;
-import io.vitess.proto.Vtgate.VStreamResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,14 +36,7 @@ import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.Events.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -236,12 +228,6 @@ class LostPositionTests {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	private static VStreamResponse transaction(long orderId) {
-		return response(begin(), corderFields("commerce", "0"),
-				insert("commerce", "0", "corder", row(orderId, 7, "sku-" + orderId, "1.00")),
-				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-" + orderId)), commit());
 	}
 
 	/** A marker users could supply: here, in memory. */

@@ -27,6 +27,7 @@ import static dev.vstream.test.Events.response;
 import static dev.vstream.test.Events.row;
 import static dev.vstream.test.Events.vgtidEvent;
 import static dev.vstream.test.Events.vtgateHeartbeat;
+import static dev.vstream.test.StreamFixture.STAYS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,9 +38,7 @@ import static org.awaitility.Awaitility.await;
  */
 class MissingPositionTests {
 
-	private static final Duration STAYS = Duration.ofMillis(700);
-
-	private final StreamFixture<RecordingOffsets> fixture = new StreamFixture<>(new RecordingOffsets());
+	private final StreamFixture<RecordingOffsets> fixture = StreamFixture.recording();
 
 	private final TestVtgate vtgate = this.fixture.vtgate();
 

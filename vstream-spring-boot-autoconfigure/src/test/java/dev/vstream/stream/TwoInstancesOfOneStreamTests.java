@@ -1,16 +1,11 @@
 package dev.vstream.stream;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import javax.sql.DataSource;
 
-import dev.vstream.listener.ListenerMethodAdapter;
 import dev.vstream.listener.VStreamErrorHandler;
-import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.PositionConflictException;
 import dev.vstream.position.StartPosition;
@@ -19,11 +14,9 @@ import dev.vstream.test.Order;
 import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.vitess.proto.Topodata.TabletType;
-import io.vitess.proto.Vtgate.VStreamResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabase;
@@ -31,14 +24,8 @@ import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.Events.position;
+import static dev.vstream.test.Events.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,22 +37,22 @@ import static org.awaitility.Awaitility.await;
  */
 class TwoInstancesOfOneStreamTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
-
 	private final EmbeddedDatabase database = new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2)
 		.generateUniqueName(true)
 		.build();
 
 	private final JdbcTemplate jdbc = new JdbcTemplate(this.database);
 
-	private final JdbcOffsetRepository offsets = new JdbcOffsetRepository(this.jdbc);
+	private final StreamFixture<JdbcOffsetRepository> fixture = new StreamFixture<>(
+			new JdbcOffsetRepository(this.jdbc));
 
-	private final List<VStreamContainer> containers = new ArrayList<>();
+	private final TestVtgate vtgate = this.fixture.vtgate();
+
+	private final JdbcOffsetRepository offsets = this.fixture.offsets();
 
 	@AfterEach
 	void close() {
-		this.containers.forEach(VStreamContainer::stop);
-		this.vtgate.close();
+		this.fixture.close();
 		this.database.shutdown();
 	}
 
@@ -122,31 +109,10 @@ class TwoInstancesOfOneStreamTests {
 	private DefaultVStreamContainer container(String instance) {
 		VStreamSettings settings = new VStreamSettings("orders", "commerce", StartPosition.COPY, TabletType.PRIMARY,
 				Duration.ZERO, false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		EffectWriter writer = new EffectWriter(this.jdbc, instance);
-		VStreamListenerEndpoint endpoint;
-		try {
-			endpoint = new VStreamListenerEndpoint("writer", "", "corder", Set.of(), true,
-					new ListenerMethodAdapter(writer, EffectWriter.class.getDeclaredMethod("write", Order.class),
-							new RowMapperFactory(new DefaultConversionService())));
-		}
-		catch (NoSuchMethodException ex) {
-			throw new IllegalStateException(ex);
-		}
-		DefaultVStreamContainer container = StreamFixture.newContainer(settings, this.vtgate.channel(), this.offsets,
-				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
+		DefaultVStreamContainer container = this.fixture.container(settings, VStreamErrorHandler.stopStream(),
+				this.fixture.endpoint("writer", "corder", new EffectWriter(this.jdbc, instance), "write"));
 		container.setTransactionManager(new DataSourceTransactionManager((DataSource) this.database));
-		this.containers.add(container);
 		return container;
-	}
-
-	private static VStreamResponse transaction(long orderId) {
-		return response(begin(), corderFields("commerce", "0"),
-				insert("commerce", "0", "corder", row(orderId, 7, "sku-" + orderId, "1.00")),
-				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-" + orderId)), commit());
-	}
-
-	private static StreamPosition position(long transaction) {
-		return StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-" + transaction));
 	}
 
 	static class EffectWriter {

@@ -15,20 +15,14 @@ import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
-import io.vitess.proto.Vtgate.VStreamResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
+import static dev.vstream.test.Events.position;
+import static dev.vstream.test.Events.transaction;
 import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -174,16 +168,6 @@ class VStreamContainerControlTests {
 			.isThrownBy(() -> container.resetPosition(StreamPosition.of(vgtid("customer", "-80", "MySQL56/a:1-9"))))
 			.withMessageContaining("covers keyspaces [customer] but its listeners stream [commerce]");
 		assertThat(this.offsets.load("test")).contains(position(5));
-	}
-
-	private static VStreamResponse transaction(long orderId) {
-		return response(begin(), corderFields("commerce", "0"),
-				insert("commerce", "0", "corder", row(orderId, 7, "sku-" + orderId, "1.00")),
-				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-" + orderId)), commit());
-	}
-
-	private static StreamPosition position(long transaction) {
-		return StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-" + transaction));
 	}
 
 	private DefaultVStreamContainer container() {

@@ -1,12 +1,10 @@
 package dev.vstream.stream;
 
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -14,11 +12,9 @@ import javax.sql.DataSource;
 import dev.vstream.listener.ChangeEvent;
 import dev.vstream.listener.DefaultVStreamErrorHandler;
 import dev.vstream.listener.ErrorRecovery;
-import dev.vstream.listener.ListenerMethodAdapter;
 import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
@@ -30,9 +26,7 @@ import dev.vstream.test.Order;
 import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
-import io.vitess.proto.Query;
 import io.vitess.proto.Topodata.TabletType;
-import io.vitess.proto.Vtgate.VStreamResponse;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -48,8 +42,10 @@ import static dev.vstream.test.Events.begin;
 import static dev.vstream.test.Events.commit;
 import static dev.vstream.test.Events.corderFields;
 import static dev.vstream.test.Events.insert;
+import static dev.vstream.test.Events.order;
+import static dev.vstream.test.Events.position;
 import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
+import static dev.vstream.test.Events.transaction;
 import static dev.vstream.test.Events.vgtid;
 import static dev.vstream.test.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -134,12 +130,7 @@ class VStreamDeliveryTests {
 					response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(2))))
 				.thenSend(transaction(2));
 			EffectWriter writer = new EffectWriter(jdbc);
-			DefaultVStreamContainer container = container(
-					new VStreamListenerEndpoint("writer", "", "corder", Set.of(), true,
-							new ListenerMethodAdapter(writer, method(EffectWriter.class, "write"), mappers())),
-					VStreamErrorHandler.stopStream());
-			container.setTransactionManager(new DataSourceTransactionManager(dataSource));
-			container.start();
+			DefaultVStreamContainer container = startInTransactions(writer, dataSource);
 			await().until(() -> repository.load("test").equals(Optional.of(position(2))));
 			assertThat(writer.calls.get()).as("order 2 was written twice, once rolled back").isEqualTo(3);
 			assertThat(jdbc.queryForList("select order_id from effect order by order_id", Long.class))
@@ -156,12 +147,7 @@ class VStreamDeliveryTests {
 							insert("commerce", "0", "corder", order(666)),
 							vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
 			EffectWriter writer = new EffectWriter(jdbc);
-			DefaultVStreamContainer container = container(
-					new VStreamListenerEndpoint("writer", "", "corder", Set.of(), true,
-							new ListenerMethodAdapter(writer, method(EffectWriter.class, "write"), mappers())),
-					VStreamErrorHandler.stopStream());
-			container.setTransactionManager(new DataSourceTransactionManager(dataSource));
-			container.start();
+			DefaultVStreamContainer container = startInTransactions(writer, dataSource);
 			await().until(() -> container.getState() == StreamState.FAILED);
 			assertThat(jdbc.queryForList("select order_id from effect", Long.class)).containsExactly(1L);
 			assertThat(repository.load("test")).contains(position(1));
@@ -176,10 +162,8 @@ class VStreamDeliveryTests {
 		@Test
 		void failedListenerIsRetriedWithBackOffAndTheStreamGoesOn() {
 			vtgate().thenSend(transaction(1));
-			Recorder recorder = new Recorder();
-			recorder.failures.set(2);
-			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"),
-					new DefaultVStreamErrorHandler(new FixedBackOff(1, 3), ErrorRecovery.STOP, null));
+			Recorder recorder = Recorder.failing(2);
+			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"), retryThenStop(3));
 			container.start();
 			await().until(() -> position(1).equals(container.getSavedPosition()));
 			assertThat(recorder.calls.get()).isEqualTo(3);
@@ -190,11 +174,8 @@ class VStreamDeliveryTests {
 		@Test
 		void aSuccessOnRetryGoesThroughTheMonitorAndCountsAsHandled() {
 			vtgate().thenSend(transaction(1));
-			Recorder recorder = new Recorder();
-			recorder.failures.set(2);
-			VStreamListenerEndpoint endpoint = endpoint(recorder, "onChange");
-			DefaultVStreamContainer container = container(endpoint,
-					new DefaultVStreamErrorHandler(new FixedBackOff(1, 3), ErrorRecovery.STOP, null));
+			VStreamListenerEndpoint endpoint = endpoint(Recorder.failing(2), "onChange");
+			DefaultVStreamContainer container = container(endpoint, retryThenStop(3));
 			AtomicInteger observed = new AtomicInteger();
 			AtomicInteger handledReported = new AtomicInteger();
 			container.setMonitor(new VStreamMonitor() {
@@ -227,10 +208,8 @@ class VStreamDeliveryTests {
 		@Test
 		void retriesSpentStopTheStreamByDefault() {
 			vtgate().thenSend(transaction(1));
-			Recorder recorder = new Recorder();
-			recorder.failures.set(100);
-			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"),
-					new DefaultVStreamErrorHandler(new FixedBackOff(1, 2), ErrorRecovery.STOP, null));
+			Recorder recorder = Recorder.failing(100);
+			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"), retryThenStop(2));
 			container.start();
 			await().until(() -> container.getState() == StreamState.FAILED);
 			assertThat(recorder.calls.get()).isEqualTo(3);
@@ -259,8 +238,7 @@ class VStreamDeliveryTests {
 			Recorder healthy = new Recorder();
 			VStreamListenerEndpoint skipping = endpoint(failing, "onChange");
 			skipping.setErrorRecovery(ErrorRecovery.SKIP);
-			VStreamListenerEndpoint other = new VStreamListenerEndpoint("healthy", "", "corder", Set.of(), true,
-					new ListenerMethodAdapter(healthy, method(Recorder.class, "onChange"), mappers()));
+			VStreamListenerEndpoint other = fixture().endpoint("healthy", "corder", healthy, "onChange");
 			DefaultVStreamContainer container = fixture().container(settings(Map.of(), null, false), vtgate().channel(),
 					offsets(), List.of(skipping, other),
 					new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.STOP, null));
@@ -300,9 +278,7 @@ class VStreamDeliveryTests {
 								vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()),
 						transaction(4));
 			TransactionRecorder recorder = new TransactionRecorder();
-			DefaultVStreamContainer container = container(
-					new VStreamListenerEndpoint("tx", "", "corder", Set.of(), true, new ListenerMethodAdapter(recorder,
-							method(TransactionRecorder.class, "onTransaction"), mappers())),
+			DefaultVStreamContainer container = container(fixture().endpoint("tx", "corder", recorder, "onTransaction"),
 					VStreamErrorHandler.stopStream());
 			container.start();
 			await().until(() -> recorder.transactions.size() == 2);
@@ -429,10 +405,6 @@ class VStreamDeliveryTests {
 		this.offsets = offsets;
 	}
 
-	private RowMapperFactory mappers() {
-		return this.fixture.mappers();
-	}
-
 	/**
 	 * An H2 database holding both a listener's effect table and the offset table, which
 	 * becomes this test's offset store.
@@ -449,31 +421,17 @@ class VStreamDeliveryTests {
 		return dataSource;
 	}
 
-	private static VStreamResponse transaction(long orderId) {
-		return response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(orderId)),
-				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-" + orderId)), commit());
-	}
-
-	private static Query.Row order(long orderId) {
-		return row(orderId, 7, "sku-" + orderId, "1.00");
-	}
-
-	private static StreamPosition position(long transaction) {
-		return StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-" + transaction));
-	}
-
+	/** An endpoint on corder named after the listener's method. */
 	private VStreamListenerEndpoint endpoint(Object bean, String method) {
-		return new VStreamListenerEndpoint(method, "", "corder", Set.of(), true,
-				new ListenerMethodAdapter(bean, method(bean.getClass(), method), this.fixture.mappers()));
+		return this.fixture.endpoint(method, "corder", bean, method);
 	}
 
-	private static Method method(Class<?> type, String name) {
-		for (Method method : type.getDeclaredMethods()) {
-			if (method.getName().equals(name)) {
-				return method;
-			}
-		}
-		throw new IllegalArgumentException(name);
+	/**
+	 * Retry a failed listener call {@code retries} times, 1 ms apart, then stop the
+	 * stream.
+	 */
+	private static VStreamErrorHandler retryThenStop(long retries) {
+		return new DefaultVStreamErrorHandler(new FixedBackOff(1, retries), ErrorRecovery.STOP, null);
 	}
 
 	private VStreamSettings settings(Map<String, List<String>> shards, StreamPosition explicitStart,
@@ -492,6 +450,18 @@ class VStreamDeliveryTests {
 				VStreamErrorHandler.stopStream());
 	}
 
+	/**
+	 * Start a stream whose listener {@code writer} writes into {@code dataSource} in the
+	 * transaction that saves the position.
+	 */
+	private DefaultVStreamContainer startInTransactions(EffectWriter writer, DataSource dataSource) {
+		DefaultVStreamContainer container = container(this.fixture.endpoint("writer", "corder", writer, "write"),
+				VStreamErrorHandler.stopStream());
+		container.setTransactionManager(new DataSourceTransactionManager(dataSource));
+		container.start();
+		return container;
+	}
+
 	static class Recorder {
 
 		final List<RowChange<Order>> changes = new CopyOnWriteArrayList<>();
@@ -501,6 +471,13 @@ class VStreamDeliveryTests {
 		final AtomicInteger failures = new AtomicInteger();
 
 		volatile long failOrder = -1;
+
+		/** A recorder whose first {@code times} calls fail. */
+		static Recorder failing(int times) {
+			Recorder recorder = new Recorder();
+			recorder.failures.set(times);
+			return recorder;
+		}
 
 		void onChange(RowChange<Order> change) {
 			this.calls.incrementAndGet();

@@ -34,6 +34,7 @@ import static dev.vstream.test.Events.shardCopyCompleted;
 import static dev.vstream.test.Events.vgtid;
 import static dev.vstream.test.Events.vgtidEvent;
 import static dev.vstream.test.Events.vtgateHeartbeat;
+import static dev.vstream.test.StreamFixture.STAYS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,13 +45,7 @@ import static org.awaitility.Awaitility.await;
  */
 class VStreamResilienceTests {
 
-	private static final Duration STAYS = Duration.ofMillis(700);
-
-	private final StreamFixture<RecordingOffsets> fixture = new StreamFixture<>(new RecordingOffsets());
-
-	private final TestVtgate vtgate = this.fixture.vtgate();
-
-	private final RecordingOffsets offsets = this.fixture.offsets();
+	private final StreamFixture<RecordingOffsets> fixture = StreamFixture.recording();
 
 	private final OrderRecorder orders = new OrderRecorder();
 
@@ -250,11 +245,11 @@ class VStreamResilienceTests {
 
 	// The nested classes' tests reach the fixture through these.
 	private TestVtgate vtgate() {
-		return this.vtgate;
+		return this.fixture.vtgate();
 	}
 
 	private RecordingOffsets offsets() {
-		return this.offsets;
+		return this.fixture.offsets();
 	}
 
 	private OrderRecorder orders() {

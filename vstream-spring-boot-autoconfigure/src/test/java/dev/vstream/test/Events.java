@@ -15,11 +15,13 @@ import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
 import binlogdata.Binlogdata.VGtid;
 import com.google.protobuf.ByteString;
+import dev.vstream.position.StreamPosition;
 import io.vitess.proto.Query;
 import io.vitess.proto.Vtgate.VStreamResponse;
 
 /**
- * Builders of the VEvents a vtgate sends, for scripting {@link TestVtgate}.
+ * Builders of the VEvents a vtgate sends, for scripting {@link TestVtgate}, and of the
+ * positions they lead to.
  */
 public final class Events {
 
@@ -85,6 +87,32 @@ public final class Events {
 			}
 		}
 		return row.setValues(ByteString.copyFromUtf8(bytes.toString())).build();
+	}
+
+	/**
+	 * Order {@code orderId} as a row of corder: customer 7, sku {@code sku-<orderId>},
+	 * price 1.00.
+	 */
+	public static Query.Row order(long orderId) {
+		return row(orderId, 7, "sku-" + orderId, "1.00");
+	}
+
+	/**
+	 * A transaction on commerce/0 that inserts {@link #order order} {@code orderId} and
+	 * ends at GTID {@code MySQL56/a:1-<orderId>}: {@link #position position}
+	 * {@code orderId}.
+	 */
+	public static VStreamResponse transaction(long orderId) {
+		return response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(orderId)),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-" + orderId)), commit());
+	}
+
+	/**
+	 * The position of commerce/0 after {@link #transaction transaction}
+	 * {@code transaction}.
+	 */
+	public static StreamPosition position(long transaction) {
+		return StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-" + transaction));
 	}
 
 	public static VEvent insert(String keyspace, String shard, String table, Query.Row after) {
@@ -199,9 +227,7 @@ public final class Events {
 
 	/** A copied row: no binlog timestamp. */
 	public static VEvent copied(long orderId) {
-		return insert("commerce", "0", "corder", row(orderId, 7, "sku-" + orderId, "1.00")).toBuilder()
-			.setTimestamp(0)
-			.build();
+		return insert("commerce", "0", "corder", order(orderId)).toBuilder().setTimestamp(0).build();
 	}
 
 	/**

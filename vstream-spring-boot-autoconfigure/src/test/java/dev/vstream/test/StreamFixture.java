@@ -36,6 +36,11 @@ import org.springframework.util.backoff.FixedBackOff;
  */
 public final class StreamFixture<O extends OffsetRepository> implements AutoCloseable {
 
+	/**
+	 * How long a test watches that something stays as it is: no reconnect, no save.
+	 */
+	public static final Duration STAYS = Duration.ofMillis(700);
+
 	private final TestVtgate vtgate;
 
 	private final O offsets;
@@ -67,6 +72,14 @@ public final class StreamFixture<O extends OffsetRepository> implements AutoClos
 	 */
 	public static StreamFixture<InMemoryOffsetRepository> inMemory() {
 		return new StreamFixture<>(new InMemoryOffsetRepository());
+	}
+
+	/**
+	 * @return a fixture whose containers keep their positions in memory and record every
+	 * save
+	 */
+	public static StreamFixture<RecordingOffsets> recording() {
+		return new StreamFixture<>(new RecordingOffsets());
 	}
 
 	/**
