@@ -37,6 +37,8 @@ final class ReconnectLoop implements Runnable {
 
 	private final ConflictStandby conflictStandby;
 
+	private final StreamFailureClassifier failures;
+
 	/**
 	 * The reconnect back-off of this run, {@code null} until needed and after a healthy
 	 * connection.
@@ -48,6 +50,8 @@ final class ReconnectLoop implements Runnable {
 		this.status = container.status();
 		this.checkpointer = container.checkpointer();
 		this.conflictStandby = new ConflictStandby(container.getSettings().reconnectBackOff());
+		this.failures = new StreamFailureClassifier(container.getId(),
+				new StartupChecks(container.getId(), container.channel())::keyspaceMissing);
 	}
 
 	private String id() {
@@ -95,7 +99,7 @@ final class ReconnectLoop implements Runnable {
 					break;
 				}
 				session.abandon();
-				VStreamException permanent = StreamFailureClassifier.permanentFailure(id(), ex);
+				VStreamException permanent = this.failures.permanentFailure(ex);
 				if (permanent != null) {
 					finish(session);
 					fail(permanent);

@@ -121,6 +121,25 @@ final class StartupChecks {
 	}
 
 	/**
+	 * Whether vtgate confirms that a keyspace does not exist.
+	 * @param keyspace the keyspace
+	 * @return {@code true} only when vtgate answers that it does not know the keyspace;
+	 * {@code false} when it has the keyspace or cannot answer
+	 */
+	boolean keyspaceMissing(String keyspace) {
+		try {
+			VtgateQueries.firstColumn(this.channel, keyspace, "show tables");
+			return false;
+		}
+		catch (StatusRuntimeException ex) {
+			return false;
+		}
+		catch (IllegalStateException ex) {
+			return isUnknownKeyspace(ex.getMessage());
+		}
+	}
+
+	/**
 	 * vtgate's answer for a keyspace missing from its VSchema: VT05003 unknown database.
 	 */
 	private static boolean isUnknownKeyspace(@Nullable String message) {

@@ -1,6 +1,9 @@
 package dev.vstream.stream;
 
 import java.security.cert.CertificateException;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLHandshakeException;
 
 import io.grpc.Status;
@@ -9,81 +12,125 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Sorts the gRPC failures that end a VStream call into those a reconnect may cure and
- * those it cannot, and words the latter for the user: what failed and which setting to
- * change. A failure that retrying cannot fix (a response larger than a message limit, a
- * refused request, a rejected certificate) would otherwise make the stream reconnect for
- * ever.
+ * those it cannot, and words the latter for the user: what failed and what to do.
+ *
+ * <p>
+ * Retrying is the rule. vtgate answers {@code NOT_FOUND}, {@code FAILED_PRECONDITION},
+ * {@code UNKNOWN} or {@code UNAVAILABLE} while a tablet restarts, a primary is switched
+ * or a reshard moves traffic (it gives up on a shard after three quick failures of its
+ * own), and a stream that failed there would wait for a person through every failover.
+ * Only failures that waiting cannot heal fail the stream: a response larger than a
+ * message limit, credentials or a certificate refused, a request vtgate rejects as
+ * malformed, a keyspace vtgate confirms it does not have, shards of the position that the
+ * keyspace no longer has, and binary logs purged past the position.
  */
 final class StreamFailureClassifier {
 
-	private StreamFailureClassifier() {
+	private static final Pattern KEYSPACE_NODE = Pattern.compile("node doesn't exist: keyspaces/([^/\\s]+)");
+
+	private final String streamId;
+
+	private final Predicate<String> keyspaceMissing;
+
+	/**
+	 * Create a classifier.
+	 * @param streamId the stream id, for the messages
+	 * @param keyspaceMissing whether vtgate confirms that a keyspace does not exist
+	 * ({@code false} when it cannot answer)
+	 */
+	StreamFailureClassifier(String streamId, Predicate<String> keyspaceMissing) {
+		this.streamId = streamId;
+		this.keyspaceMissing = keyspaceMissing;
 	}
 
 	/**
 	 * The error that fails the stream, when reconnecting cannot help.
-	 * @param streamId the stream id, for the message
 	 * @param failure how the call ended
 	 * @return the error to fail with, or {@code null} when the stream should reconnect
 	 */
-	static @Nullable VStreamException permanentFailure(String streamId, StatusRuntimeException failure) {
-		Status status = failure.getStatus();
-		if (isTooLarge(status)) {
-			// vtgate would send the same response again on every reconnect.
-			return new VStreamException(
-					"Stream '" + streamId + "' failed: a response from vtgate is larger than " + "the channel accepts ("
-							+ status.getDescription() + "); raise vstream.vtgate.max-inbound-message-size",
-					failure);
+	@Nullable VStreamException permanentFailure(StatusRuntimeException failure) {
+		String message = permanentMessage(failure.getStatus());
+		return (message != null) ? new VStreamException("Stream '" + this.streamId + "' failed: " + message, failure)
+				: null;
+	}
+
+	private @Nullable String permanentMessage(Status status) {
+		String description = (status.getDescription() != null) ? status.getDescription() : "";
+		switch (status.getCode()) {
+			case RESOURCE_EXHAUSTED -> {
+				if (description.contains("exceeds maximum size")) {
+					// vtgate would send the same response again on every reconnect.
+					return "a response from vtgate is larger than the channel accepts (" + description
+							+ "); raise vstream.vtgate.max-inbound-message-size";
+				}
+				if (description.contains("trying to send message larger than max")) {
+					// grpc-go's words when vtgate's own send limit refuses a response.
+					return "vtgate cannot send the next response, which is larger than its own gRPC message limit ("
+							+ description + "). Raise vtgate's --grpc-max-message-size (16 MiB by default) above the "
+							+ "largest row, and vstream.vtgate.max-inbound-message-size to at least the same, then "
+							+ "restart the stream: its position stays before that row";
+				}
+				return null;
+			}
+			case UNAUTHENTICATED, PERMISSION_DENIED -> {
+				return "vtgate refused the stream with " + status.getCode() + " (" + description
+						+ "); check vstream.vtgate.username and vstream.vtgate.password (vtgate's static auth), "
+						+ "the client certificate of vstream.vtgate.ssl.bundle, and vtgate's table ACLs";
+			}
+			case UNIMPLEMENTED -> {
+				return "the server at vstream.vtgate.address does not serve VStream (" + description
+						+ "); point vstream.vtgate.address at vtgate's gRPC port";
+			}
+			case INVALID_ARGUMENT -> {
+				return "vtgate refused it with INVALID_ARGUMENT: " + description;
+			}
+			case UNAVAILABLE -> {
+				// A certificate vtgate or this client rejects stays rejected.
+				Throwable tls = tlsFailure(status.getCause());
+				return (tls != null) ? "the TLS handshake with vtgate failed (" + describe(tls)
+						+ "); check that the trust material of vstream.vtgate.ssl.bundle holds the CA of vtgate's "
+						+ "certificate, and its key material the client certificate vtgate expects" : null;
+			}
+			default -> {
+				return permanentByDescription(status, description);
+			}
 		}
-		if (isTooLargeForVtgate(status)) {
-			// vtgate fails every attempt at the same row: retrying cannot get past it.
-			return new VStreamException("Stream '" + streamId + "' failed: vtgate cannot send the next response, "
-					+ "which is larger than its own gRPC message limit (" + status.getDescription()
-					+ "). Raise vtgate's --grpc-max-message-size (16 MiB by default) above the largest row, and "
-					+ "vstream.vtgate.max-inbound-message-size to at least the same, then restart the stream: "
-					+ "its position stays before that row", failure);
+	}
+
+	private @Nullable String permanentByDescription(Status status, String description) {
+		if (description.contains("stream needs a position or a table to copy")) {
+			return "vtgate refused it with " + status.getCode() + ": " + description;
 		}
-		if (isPermanent(status)) {
-			Throwable tls = tlsFailure(status.getCause());
-			return new VStreamException((tls != null)
-					? "Stream '" + streamId + "' failed: the TLS handshake with vtgate failed (" + describe(tls)
-							+ "); check that the trust material of vstream.vtgate.ssl.bundle holds the CA of vtgate's "
-							+ "certificate, and its key material the client certificate vtgate expects"
-					: "Stream '" + streamId + "' failed: vtgate refused it with " + status.getCode() + ": "
-							+ status.getDescription(),
-					failure);
+		if (description.contains("shard provided in VGTID") && description.contains("not found")) {
+			return "its position names a shard that the keyspace no longer has (" + description + "): the keyspace "
+					+ "was resharded and the old shards deleted while the stream was not following. The changes "
+					+ "between the saved position and the reshard cannot be streamed any more; copy the tables "
+					+ "again with a reset to 'copy' (POST /actuator/vstream/" + this.streamId
+					+ " {\"action\":\"reset\",\"position\":\"copy\"}), or to 'current' to skip them";
+		}
+		if (isPurged(description)) {
+			return "the tablets no longer have the binary logs from its position on (" + description
+					+ "): the changes since cannot be streamed any more. Copy the tables again with a reset to "
+					+ "'copy' (POST /actuator/vstream/" + this.streamId
+					+ " {\"action\":\"reset\",\"position\":\"copy\"}), or to 'current' to skip them; "
+					+ "keep binary logs longer than the stream may be stopped";
+		}
+		Matcher keyspace = KEYSPACE_NODE.matcher(description);
+		if (keyspace.find() && this.keyspaceMissing.test(keyspace.group(1))) {
+			return "keyspace '" + keyspace.group(1) + "' does not exist in vtgate (" + description
+					+ "); check @VStreamListener(keyspace) and vstream.keyspace";
 		}
 		return null;
 	}
 
-	private static boolean isTooLarge(Status status) {
-		return status.getCode() == Status.Code.RESOURCE_EXHAUSTED && status.getDescription() != null
-				&& status.getDescription().contains("exceeds maximum size");
-	}
-
 	/**
-	 * grpc-go's words when vtgate's own send limit ({@code --grpc-max-message-size})
-	 * refuses a response.
+	 * MySQL's and MariaDB's words (error 1236) when a replication position is older than
+	 * the oldest binary log.
 	 */
-	private static boolean isTooLargeForVtgate(Status status) {
-		return status.getCode() == Status.Code.RESOURCE_EXHAUSTED && status.getDescription() != null
-				&& status.getDescription().contains("trying to send message larger than max");
-	}
-
-	private static boolean isPermanent(Status status) {
-		return switch (status.getCode()) {
-			case INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED, UNIMPLEMENTED, FAILED_PRECONDITION ->
-				true;
-			// vtgate reports a keyspace missing from the topology, and a stream with
-			// nothing to copy and no position (tables-to-copy naming no listened table),
-			// as UNKNOWN: retrying fixes neither.
-			case UNKNOWN ->
-				status.getDescription() != null && (status.getDescription().contains("node doesn't exist: keyspaces/")
-						|| status.getDescription().contains("stream needs a position or a table to copy"));
-			// A certificate vtgate or this client rejects stays rejected: retrying would
-			// loop for ever.
-			case UNAVAILABLE -> tlsFailure(status.getCause()) != null;
-			default -> false;
-		};
+	private static boolean isPurged(String description) {
+		return description.contains("purged binary logs")
+				|| description.contains("Could not find GTID state requested by slave in any binlog files")
+				|| description.contains("required binlog files have been purged");
 	}
 
 	private static String describe(Throwable failure) {

@@ -13,9 +13,12 @@ import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
+import io.vitess.proto.Vtgate.VStreamResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.util.backoff.FixedBackOff;
 
@@ -219,14 +222,82 @@ class VStreamResilienceTests {
 		@Test
 		void unknownKeyspaceAsTheRealVtgateReportsItFailsTheStream() {
 			// verbatim from vtgate v0.24.4 for a VGtid naming keyspace "nope" without a
-			// shard
-			vtgate().thenFail(Status.UNKNOWN.withDescription("failed to resolve vstream parameters: failed to get "
-					+ "shards in keyspace nope: keyspace nope fetch error: node doesn't exist: keyspaces/nope/SrvKeyspace"));
+			// shard; asked, vtgate confirms that it has no such keyspace
+			vtgate().withUnknownKeyspace("nope")
+				.thenFail(Status.UNKNOWN.withDescription("failed to resolve vstream parameters: failed to get "
+						+ "shards in keyspace nope: keyspace nope fetch error: node doesn't exist: keyspaces/nope/SrvKeyspace"));
 			VStreamContainer container = start(false);
 			await().until(() -> container.getState() == StreamState.FAILED);
 			assertThat(container.getLastError()).hasMessageContaining("keyspace nope");
 			await().during(STAYS).atMost(STAYS.multipliedBy(3)).until(() -> vtgate().requests().size() == 1);
 			assertThat(container.getReconnects()).isZero();
+		}
+
+		@Test
+		void keyspaceErrorIsRetriedWhileVtgateStillHasTheKeyspace() {
+			// The topology server briefly unreachable or a keyspace record being
+			// rewritten: vtgate lists the keyspace when asked, so the stream retries.
+			vtgate()
+				.thenFail(Status.UNKNOWN.withDescription("failed to resolve vstream parameters: failed to get shards "
+						+ "in keyspace commerce: node doesn't exist: keyspaces/commerce/SrvKeyspace"))
+				.thenSend(oneOrder());
+			VStreamContainer container = start(false);
+			await().untilAsserted(() -> assertThat(orders().ids()).containsExactly(1L));
+			assertThat(container.getReconnects()).isEqualTo(1);
+		}
+
+		/**
+		 * What vtgate answers while a tablet restarts, a primary is switched or traffic
+		 * moves in a reshard: none of it may fail the stream.
+		 */
+		@ParameterizedTest
+		@EnumSource(value = Status.Code.class, names = { "NOT_FOUND", "FAILED_PRECONDITION", "UNKNOWN", "INTERNAL",
+				"ABORTED", "CANCELLED", "DEADLINE_EXCEEDED", "UNAVAILABLE", "RESOURCE_EXHAUSTED" })
+		void failoverErrorsAreRetried(Status.Code code) {
+			vtgate()
+				.thenFail(Status.fromCode(code)
+					.withDescription("persistent error in vstream for commerce/0 on tablet zone1-0000000100; giving "
+							+ "up: failed to find a PRIMARY tablet for VStream in commerce/0 within the zone1 cell(s)"))
+				.thenSend(oneOrder());
+			VStreamContainer container = start(false);
+			await().untilAsserted(() -> assertThat(orders().ids()).containsExactly(1L));
+			assertThat(container.getReconnects()).isEqualTo(1);
+			assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+		}
+
+		@Test
+		void refusedCredentialsFailTheStreamSayingWhatToCheck() {
+			vtgate().thenFail(Status.UNAUTHENTICATED.withDescription("invalid credentials"));
+			VStreamContainer container = start(false);
+			await().until(() -> container.getState() == StreamState.FAILED);
+			assertThat(container.getLastError()).hasMessageContaining("invalid credentials")
+				.hasMessageContaining("vstream.vtgate.username");
+			assertThat(vtgate().requests()).hasSize(1);
+		}
+
+		@Test
+		void shardsTheKeyspaceNoLongerHasFailTheStreamSayingHowToCopyAgain() {
+			vtgate().thenFail(Status.FAILED_PRECONDITION.withDescription(
+					"failed to determine if keyspace commerce has been resharded: shard provided in VGTID, 0, not "
+							+ "found in the commerce keyspace"));
+			VStreamContainer container = start(false);
+			await().until(() -> container.getState() == StreamState.FAILED);
+			assertThat(container.getLastError()).hasMessageContaining("no longer has")
+				.hasMessageContaining("\"position\":\"copy\"");
+			assertThat(vtgate().requests()).hasSize(1);
+		}
+
+		@Test
+		void purgedBinaryLogsFailTheStreamSayingHowToCopyAgain() {
+			// MariaDB's error 1236, as vttablet passes it on
+			vtgate().thenFail(Status.UNKNOWN.withDescription("vttablet: rpc error: code = Unknown desc = stream "
+					+ "(at source tablet) error @ 0-1-42: Could not find GTID state requested by slave in any binlog "
+					+ "files. Probably the slave state is too old and required binlog files have been purged."));
+			VStreamContainer container = start(false);
+			await().until(() -> container.getState() == StreamState.FAILED);
+			assertThat(container.getLastError()).hasMessageContaining("binary logs")
+				.hasMessageContaining("reset to 'copy'");
+			assertThat(vtgate().requests()).hasSize(1);
 		}
 
 		@Test
@@ -241,6 +312,12 @@ class VStreamResilienceTests {
 			assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
 		}
 
+	}
+
+	private static VStreamResponse oneOrder() {
+		return response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")),
+				vgtidEvent(vgtid("commerce", "0", "MariaDB/0-1-5")), commit());
 	}
 
 	// The nested classes' tests reach the fixture through these.
