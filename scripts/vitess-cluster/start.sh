@@ -154,13 +154,45 @@ done
 log "mysqlds up: ${UIDS[*]} ($((SECONDS - T0))s)"
 
 # ------------------------------------------------------------ vttablets
-for uid in "${UIDS[@]}"; do
-  start_vttablet "$uid" &
-  MYSQLCTL_JOB[$uid]=$!
-done
-for uid in "${UIDS[@]}"; do
-  wait "${MYSQLCTL_JOB[$uid]}" || fail "vttablet $uid did not start (log $LOG_DIR/vttablet-$uid.log)"
-done
+# On a restart the primaries (per the shard records) start first: a replica's vttablet points
+# its mysqld at the primary only at start-up, and only if the primary's tablet record already
+# names its mysqld again (a stopped vttablet clears it): "primary tablet in the shard record
+# does not have mysql hostname specified" otherwise, and the replica does not replicate.
+start_tablets() {
+  local uid jobs=()
+  for uid in "$@"; do
+    start_vttablet "$uid" &
+    jobs+=($!)
+  done
+  for i in "${!jobs[@]}"; do
+    wait "${jobs[$i]}" || fail "vttablet ${*:i+1:1} did not start (log $LOG_DIR/vttablet-${*:i+1:1}.log)"
+  done
+}
+FIRST=() REST=()
+if [ "$FRESH" = 1 ]; then
+  REST=("${UIDS[@]}")
+else
+  PRIMARY_UIDS=" "
+  for s in "${SHARDS[@]}"; do
+    p="$(vtctl GetShard "$s" | tr -d ' \n' | sed -n 's/.*"primary_alias":{"cell":"[^"]*","uid":\([0-9]*\)}.*/\1/p')"
+    [ -n "$p" ] && PRIMARY_UIDS+="$p "
+  done
+  for uid in "${UIDS[@]}"; do
+    if [[ "$PRIMARY_UIDS" == *" $uid "* ]]; then FIRST+=("$uid"); else REST+=("$uid"); fi
+  done
+fi
+if [ "${#FIRST[@]}" -gt 0 ]; then
+  start_tablets "${FIRST[@]}"
+  # Wait until each primary's tablet record has its mysqld port again.
+  for uid in "${FIRST[@]}"; do
+    until vtctl GetTablet "$(tablet_alias "$uid")" | tr -d ' \n' | grep -q '"mysql_port":[1-9]'; do
+      [ $SECONDS -lt $DEADLINE ] || fail "primary tablet $uid did not publish its mysqld"
+      sleep 0.2
+    done
+  done
+  log "primary vttablets up: ${FIRST[*]} ($((SECONDS - T0))s)"
+fi
+[ "${#REST[@]}" -gt 0 ] && start_tablets "${REST[@]}"
 log "vttablets up: ${UIDS[*]} ($((SECONDS - T0))s)"
 
 # Wait until every tablet is in the topology.
