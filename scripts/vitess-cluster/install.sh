@@ -47,34 +47,56 @@ install_os_packages() {
   # would run beside ours (harmless: we use our own ports and data dir).
 }
 
-# MariaDB fix: vttablet's errant-GTID check before it points a replica at a primary
-# (SetReplicationSource: every PlannedReparentShard/EmergencyReparentShard/ReparentTablet, and a
-# replica's start-up) parses the primary's server_uuid as a MySQL 5.6 SID unconditionally.
-# MariaDB has no server_uuid (Vitess's MariaDB flavor returns ""), so it fails with
-#   TabletManager.SetReplicationSource on zone1-0000000101: invalid MySQL 5.6 SID ""
-# although the check itself (replication.ErrantGTIDsOnReplica) only supports MySQL 5.6 GTID
-# sets and returns "no errant GTIDs" for MariaDB ones. No flag turns it off. The patch skips
-# the parse when server_uuid is empty, which is what the check does with MariaDB positions
-# anyway. `go build -overlay` refuses files under GOMODCACHE, so the cluster binaries are built
-# from a patched copy of the module ($VSTREAM_CACHE/src/vitess-<version>-mariadb); with
-# -trimpath the Go build cache does not key on the directory, so only the patched package and
-# the binaries that use it compile again.
+# MariaDB fixes. Stock Vitess v0.24.4 vttablet cannot run a replica or a reparent on MariaDB
+# 10.11, and no flag turns the failing code off (README.md, "MariaDB"), so the cluster binaries
+# are built from a patched copy of the module ($VSTREAM_CACHE/src/vitess-<version>-mariadb;
+# `go build -overlay` refuses files under GOMODCACHE). With -trimpath the Go build cache does
+# not key on the directory, so only the patched packages and the binaries using them compile
+# again. Each patch replaces one exact line (the build stops if it is not found exactly once):
+#  1+2. SetReplicationSource / replica start-up: the errant-GTID check parses the primary's
+#     server_uuid as a MySQL 5.6 SID; MariaDB has none (the MariaDB flavor returns ""):
+#       TabletManager.SetReplicationSource on zone1-0000000101: invalid MySQL 5.6 SID ""
+#     The check (replication.ErrantGTIDsOnReplica) returns "none" for MariaDB GTID sets anyway;
+#     the patch skips the parse when server_uuid is empty.
+#  3. DemotePrimary (every PlannedReparentShard) asks whether semi-sync is blocked with
+#     regexp_like(), which MariaDB does not have:
+#       TabletManager.DemotePrimary on zone1-0000000100: FUNCTION regexp_like does not exist
+#       (errno 1305) ... where regexp_like(variable_name, 'Rpl_semi_sync_(source|master)_wait_sessions')
+#     The patch asks for the same two variable names with IN (...) (same result on MySQL).
+#  4. IsSuperReadOnly (SetWritable/SetReadWrite, FullStatus, vtorc) selects
+#     @@global.super_read_only, unknown to MariaDB ("Unknown system variable"); the patch
+#     answers "not super-read-only" then, as the callers of SetSuperReadOnly already do.
 # Prints the directory to build in.
-MARIADB_PATCH_ID=mariadb-sid-1
+MARIADB_PATCH_ID=mariadb-4
+MARIADB_PATCHES=(
+  'go/vt/vttablet/tabletmanager/rpc_replication.go'
+  'primarySid, err := replication.ParseSID(primaryStatus.ServerUuid)'
+  'var primarySid replication.SID; if primaryStatus.ServerUuid != "" { primarySid, err = replication.ParseSID(primaryStatus.ServerUuid) }'
+  'go/vt/vttablet/tabletmanager/tm_init.go'
+  'primarySid, err := replication.ParseSID(primaryStatus.ServerUuid)'
+  'var primarySid replication.SID; if primaryStatus.ServerUuid != "" { primarySid, err = replication.ParseSID(primaryStatus.ServerUuid) }'
+  'go/vt/mysqlctl/replication.go'
+  "regexp_like(variable_name, 'Rpl_semi_sync_(source|master)_wait_sessions')"
+  "variable_name in ('Rpl_semi_sync_source_wait_sessions', 'Rpl_semi_sync_master_wait_sessions')"
+  'go/vt/mysqlctl/replication.go'
+  'qr, err := mysqld.FetchSuperQuery(ctx, "SELECT @@global.super_read_only")'
+  'qr, err := mysqld.FetchSuperQuery(ctx, "SELECT @@global.super_read_only"); if err != nil && strings.Contains(err.Error(), "Unknown system variable") { return false, nil }'
+)
 mariadb_patched_src() {
-  local src="$1" dst="$VSTREAM_CACHE/src/vitess-$VITESS_VERSION-mariadb" f tmp
+  local src="$1" dst="$VSTREAM_CACHE/src/vitess-$VITESS_VERSION-mariadb" f old new tmp i
   if [ "$(cat "$dst/.patched" 2>/dev/null)" = "$MARIADB_PATCH_ID" ]; then echo "$dst"; return; fi
-  local old='primarySid, err := replication.ParseSID(primaryStatus.ServerUuid)'
-  local new='var primarySid replication.SID; if primaryStatus.ServerUuid != "" { primarySid, err = replication.ParseSID(primaryStatus.ServerUuid) }'
-  log "patching a copy of the module for MariaDB (server_uuid): $dst"
+  log "patching a copy of the module for MariaDB: $dst"
   rm -rf "$dst"; mkdir -p "$(dirname "$dst")"
   cp -r "$src" "$dst"; chmod -R u+w "$dst"
-  for f in go/vt/vttablet/tabletmanager/rpc_replication.go go/vt/vttablet/tabletmanager/tm_init.go; do
-    [ "$(grep -cF "$old" "$dst/$f")" = 1 ] || die "MariaDB patch: '$old' not found once in $dst/$f (Vitess version changed?)"
+  for ((i = 0; i < ${#MARIADB_PATCHES[@]}; i += 3)); do
+    f="${MARIADB_PATCHES[i]}" old="${MARIADB_PATCHES[i + 1]}" new="${MARIADB_PATCHES[i + 2]}"
+    [ "$(grep -cF -- "$old" "$dst/$f")" = 1 ] || die "MariaDB patch: '$old' not found once in $dst/$f (Vitess version changed?)"
     tmp="$dst/$f.tmp"
+    # index/substr: no regex, the strings are replaced literally (no backslashes in them).
     awk -v o="$old" -v r="$new" '{ i = index($0, o); if (i) $0 = substr($0, 1, i - 1) r substr($0, i + length(o)); print }' \
       "$dst/$f" >"$tmp"
     mv -f "$tmp" "$dst/$f"
+    grep -qF -- "$new" "$dst/$f" || die "MariaDB patch of $f did not apply"
   done
   echo "$MARIADB_PATCH_ID" >"$dst/.patched"
   echo "$dst"
