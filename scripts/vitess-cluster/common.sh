@@ -247,6 +247,25 @@ start_vtgate() {
     && wait_port "$VTGATE_MYSQL_PORT" 30 "$PID_DIR/vtgate.pid"
 }
 
+# shard_record_primary KEYSPACE/SHARD -> uid of the primary named by the shard record (the
+# truth after a reparent, even while that tablet is down); empty if none
+shard_record_primary() {
+  vtctl GetShard "$1" 2>/dev/null | tr -d ' \n' \
+    | sed -n 's/.*"primary_alias":{"cell":"[^"]*","uid":\([0-9]*\)}.*/\1/p'
+}
+
+# tablet_shard UID -> keyspace/shard from the tablet registry
+tablet_shard() {
+  local ks shard
+  read -r ks shard <"$TABLET_DIR/$1" && echo "$ks/$shard"
+}
+
+# make_writable UID -> SetWritable true (a primary whose mysqld restarted read-only)
+make_writable() {
+  local out
+  out="$(vtctl SetWritable "$(tablet_alias "$1")" true)" || { log "SetWritable $(tablet_alias "$1") failed: $out"; return 1; }
+}
+
 # shard_primary KEYSPACE SHARD -> alias of the serving primary per the topology (empty if none)
 shard_primary() {
   vtctl GetTablets --keyspace "$1" --shard "$2" 2>/dev/null | awk '$4 == "primary" {print $1}' | head -1

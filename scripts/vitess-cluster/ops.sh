@@ -17,8 +17,10 @@
 #   ops.sh restart-tablet ALIAS          stop-tablet + start-tablet
 #   ops.sh kill-mysqld ALIAS             SIGKILL mysqld_safe and mysqld: stays down
 #   ops.sh crash-mysqld ALIAS            SIGKILL mysqld only: mysqld_safe restarts it at once
-#   ops.sh start-mysqld ALIAS            `mysqlctl start` (if down); a replica's replication
-#                                        is started again (StartReplication)
+#   ops.sh start-mysqld ALIAS            `mysqlctl start` (if down), then: the shard primary is
+#                                        made writable (SetWritable), a replica replicates again
+#                                        (StartReplication), an old primary after an ERS is
+#                                        reparented to the new one (ReparentTablet)
 #   ops.sh kill-vtgate | stop-vtgate | start-vtgate | restart-vtgate
 #   ops.sh wait-serving KS SHARD [SECS]  until vtgate has a serving primary for the shard
 #   ops.sh reshard KS WORKFLOW SOURCE_SHARDS TARGET_SHARDS [--no-switch|--no-complete]
@@ -74,6 +76,25 @@ wait_tablet_serving() {
     sleep 0.2
   done
   return 1
+}
+
+# after_mysqld_start UID -> what vtorc would do after a mysqld came back (read-only, with
+# replication stopped: skip_slave_start in Vitess's mariadb10.cnf): the shard record's primary
+# is made writable again; a replica replicates again; an old primary (after an ERS) is
+# pointed at the new primary (ReparentTablet) and replicates.
+after_mysqld_start() {
+  local uid="$1" alias
+  alias="$(tablet_alias "$uid")"
+  if [ "$(shard_record_primary "$(tablet_shard "$uid")")" = "$uid" ]; then
+    make_writable "$uid" && log "$alias is the shard primary: made writable"
+  elif [ "$(tablet_type "$alias")" = replica ] || [ "$(tablet_type "$alias")" = rdonly ]; then
+    run_vtctl StartReplication "$alias" || log "StartReplication $alias failed (see above)"
+  else
+    # An old primary after an EmergencyReparentShard: point it at the new primary.
+    log "$alias is no longer the shard primary: ReparentTablet + StartReplication"
+    run_vtctl ReparentTablet "$alias" >/dev/null || log "ReparentTablet $alias failed (see above)"
+    run_vtctl StartReplication "$alias" || log "StartReplication $alias failed (see above)"
+  fi
 }
 
 run_vtctl() {
@@ -159,13 +180,13 @@ case "$cmd" in
     kill -KILL "$m"; wait_exit "$m" 10 || die "mysqld $m did not die"
     rm -f "$PID_DIR/mysqld-$UID_.pid"
     if [ "$cmd" = crash-mysqld ]; then
-      # mysqld_safe starts a new mysqld; wait for it and record it.
-      sock="$(tablet_data_dir "$UID_")/mysql.sock"
+      # mysqld_safe starts a new mysqld (read-only); wait for it and record it.
       for _ in $(seq 1 300); do
         record_mysqld_pids "$UID_"
         [ -s "$PID_DIR/mysqld-$UID_.pid" ] && tablet_mysql "$UID_" -e 'select 1' >/dev/null 2>&1 && break
         sleep 0.1
       done
+      after_mysqld_start "$UID_"
       done_log "mysqld of $ALIAS_ (pid $m) killed with SIGKILL; mysqld_safe restarted it (pid $(cat "$PID_DIR/mysqld-$UID_.pid" 2>/dev/null))"
     else
       done_log "mysqld of $ALIAS_ (pid $m) and its mysqld_safe killed with SIGKILL"
@@ -178,10 +199,7 @@ case "$cmd" in
     else
       start_mysqld "$UID_" || die "mysqld of $ALIAS_ did not start (log $LOG_DIR/mysqlctl-$UID_.log)"
     fi
-    # skip_slave_start (Vitess's mariadb10.cnf): nothing restarts a replica's replication.
-    if [ "$(tablet_type "$ALIAS_")" != primary ]; then
-      run_vtctl StartReplication "$ALIAS_" || log "StartReplication $ALIAS_ failed (see above)"
-    fi
+    after_mysqld_start "$UID_"
     done_log "mysqld of $ALIAS_ running" ;;
   kill-vtgate)
     pid="$(pid_alive "$PID_DIR/vtgate.pid")" || die "vtgate is not running"

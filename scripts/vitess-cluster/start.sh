@@ -174,7 +174,7 @@ if [ "$FRESH" = 1 ]; then
 else
   PRIMARY_UIDS=" "
   for s in "${SHARDS[@]}"; do
-    p="$(vtctl GetShard "$s" | tr -d ' \n' | sed -n 's/.*"primary_alias":{"cell":"[^"]*","uid":\([0-9]*\)}.*/\1/p')"
+    p="$(shard_record_primary "$s")"
     [ -n "$p" ] && PRIMARY_UIDS+="$p "
   done
   for uid in "${UIDS[@]}"; do
@@ -189,6 +189,10 @@ if [ "${#FIRST[@]}" -gt 0 ]; then
       [ $SECONDS -lt $DEADLINE ] || fail "primary tablet $uid did not publish its mysqld"
       sleep 0.2
     done
+  done
+  # Their mysqlds started read-only (mariadb10.cnf); they are still the primaries.
+  for uid in "${FIRST[@]}"; do
+    make_writable "$uid" || fail "could not make primary $uid writable"
   done
   log "primary vttablets up: ${FIRST[*]} ($((SECONDS - T0))s)"
 fi
