@@ -242,6 +242,7 @@ start_vtgate() {
     --mysql-server-port "$VTGATE_MYSQL_PORT" --mysql-server-bind-address 127.0.0.1 \
     --mysql-auth-server-impl none \
     --enable-buffer \
+    --tablet-refresh-interval 2s \
     ${VSTREAM_CLUSTER_VTGATE_EXTRA_ARGS:-}
   wait_port "$VTGATE_GRPC_PORT" 60 "$PID_DIR/vtgate.pid" \
     && wait_port "$VTGATE_MYSQL_PORT" 30 "$PID_DIR/vtgate.pid"

@@ -238,10 +238,16 @@ case "$cmd" in
       complete) run_vtctl "$type" --workflow "$wf" --target-keyspace "$ks" complete "$@" || die "$type complete failed" ;;
       cancel) run_vtctl "$type" --workflow "$wf" --target-keyspace "$ks" cancel "$@" || die "$type cancel failed" ;;
       wait-copy)
+        # Copied = every stream Running and no table left in table_copy_state.
         deadline=$((SECONDS + ${1:-300}))
-        until vtctl "$type" --workflow "$wf" --target-keyspace "$ks" status 2>/dev/null | grep -q '"state": *"Running"' \
-            && ! vtctl "$type" --workflow "$wf" --target-keyspace "$ks" status 2>/dev/null | grep -q '"state": *"\(Copying\|Init\|Stopped\|Error\)"'; do
-          [ $SECONDS -lt $deadline ] || die "$type $wf did not finish copying: $(vtctl "$type" --workflow "$wf" --target-keyspace "$ks" status)"
+        while :; do
+          st="$(vtctl "$type" --workflow "$wf" --target-keyspace "$ks" status --format json 2>&1 || true)"
+          states="$(printf '%s\n' "$st" | sed -n 's/^ *"status": *"\([^"]*\)".*/\1/p' | sort -u | paste -sd, -)"
+          if [ "$states" = Running ] && printf '%s' "$st" | tr -d ' \n' | grep -q '"table_copy_state":{}'; then
+            break
+          fi
+          case ",$states," in *,Error,*) die "$type $wf failed: $st" ;; esac
+          [ $SECONDS -lt $deadline ] || die "$type $wf did not finish copying within ${1:-300}s: $st"
           sleep 1
         done ;;
       *) usage ;;
@@ -279,13 +285,21 @@ case "$cmd" in
     "$0" workflow "$ks" "$wf" switch
     done_log "$WORKFLOW_TYPE $ks.$wf traffic switched"
     [ "$stop_at" = complete ] && exit 0
-    "$0" workflow "$ks" "$wf" complete
+    # Reshard complete deletes the source shards and their tablet records (Vitess 24), but
+    # not the processes: take them from the tablet registry.
+    old_uids=()
     if [ "$cmd" = reshard ]; then
       IFS=, read -r -a sources <<<"$src"
       for s in "${sources[@]}"; do
-        for a in $(vtctl GetTablets --keyspace "$ks" --shard "$s" | awk '{print $1}'); do
-          "$SCRIPT_DIR/tablet.sh" remove "$a"
+        for f in "$TABLET_DIR"/*; do
+          [ "$(cat "$f")" = "$ks $s" ] && old_uids+=("$(basename "$f")")
         done
+      done
+    fi
+    "$0" workflow "$ks" "$wf" complete
+    if [ "$cmd" = reshard ]; then
+      [ "${#old_uids[@]}" -gt 0 ] && "$SCRIPT_DIR/tablet.sh" remove "${old_uids[@]}"
+      for s in "${sources[@]}"; do
         vtctl DeleteShards --recursive --force "$ks/$s" >/dev/null 2>&1 || true
       done
       write_state
