@@ -271,12 +271,18 @@ case "$cmd" in
     for a in "$@"; do case "$a" in --no-switch) stop_at=switch ;; --no-complete) stop_at=complete ;; *) usage ;; esac; done
     if [ "$cmd" = reshard ]; then
       IFS=, read -r -a targets <<<"$dst"
+      add_jobs=()
+      g="$(ls "$TABLET_DIR" | sed 's/..$//' | sort -n | tail -1)"
       for s in "${targets[@]}"; do
-        if [ -z "$(vtctl GetTablets --keyspace "$ks" --shard "$s")" ]; then
-          "$SCRIPT_DIR/tablet.sh" add "$ks" "$s" >/dev/null
-          done_log "tablets for $ks/$s up"
+        if ! grep -qxF -- "$ks $s" "$TABLET_DIR"/* 2>/dev/null; then
+          g=$((g + 1))
+          [ "$g" -le 9 ] || die "no free tablet uid group left for $ks/$s"
+          "$SCRIPT_DIR/tablet.sh" add "$ks" "$s" $((g * 100)) $((g * 100 + 1)) >/dev/null &
+          add_jobs+=($!)
         fi
       done
+      for j in "${add_jobs[@]}"; do wait "$j" || die "could not add the target shards' tablets"; done
+      done_log "tablets for the target shards $dst up"
     fi
     "$0" workflow "$ks" "$wf" create "${create_args[@]}"
     "$0" workflow "$ks" "$wf" wait-copy 600
