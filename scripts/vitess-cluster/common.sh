@@ -264,7 +264,7 @@ tablet_shard() {
 # make_writable UID -> SetWritable true (a primary whose mysqld restarted read-only)
 make_writable() {
   local out
-  out="$(vtctl SetWritable "$(tablet_alias "$1")" true)" || { log "SetWritable $(tablet_alias "$1") failed: $out"; return 1; }
+  out="$(VSTREAM_CLUSTER_ACTION_TIMEOUT=30s vtctl SetWritable "$(tablet_alias "$1")" true)" || { log "SetWritable $(tablet_alias "$1") failed: $out"; return 1; }
 }
 
 # shard_primary KEYSPACE SHARD -> alias of the serving primary per the topology (empty if none)

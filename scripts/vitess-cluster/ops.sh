@@ -85,6 +85,12 @@ wait_tablet_serving() {
 after_mysqld_start() {
   local uid="$1" alias
   alias="$(tablet_alias "$uid")"
+  if ! pid_alive "$PID_DIR/vttablet-$uid.pid" >/dev/null; then
+    # RPCs to it would only time out; start-tablet does this when the vttablet starts (a
+    # replica's vttablet also starts replication itself).
+    log "vttablet $alias is not running: start-tablet will finish this"
+    return 0
+  fi
   if [ "$(shard_record_primary "$(tablet_shard "$uid")")" = "$uid" ]; then
     make_writable "$uid" && log "$alias is the shard primary: made writable"
   elif [ "$(tablet_type "$alias")" = replica ] || [ "$(tablet_type "$alias")" = rdonly ]; then
@@ -162,6 +168,14 @@ case "$cmd" in
       log "vttablet $ALIAS_ already running"
     else
       start_vttablet "$UID_" || die "vttablet $ALIAS_ did not start (log $LOG_DIR/vttablet-$UID_.log)"
+      # Its mysqld may have restarted meanwhile (read-only): the shard primary must be writable.
+      if [ "$(shard_record_primary "$(tablet_shard "$UID_")")" = "$UID_" ]; then
+        until vtctl GetTablet "$ALIAS_" | tr -d ' \n' | grep -q '"mysql_port":[1-9]'; do
+          [ $((SECONDS - T0)) -lt 60 ] || break
+          sleep 0.2
+        done
+        make_writable "$UID_" || log "could not make $ALIAS_ writable"
+      fi
     fi
     if port_open "$VTGATE_MYSQL_PORT"; then
       wait_tablet_serving "$ALIAS_" 60 || die "vttablet $ALIAS_ started but vtgate does not see it SERVING within 60s"
