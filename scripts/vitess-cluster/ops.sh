@@ -38,7 +38,7 @@
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 
-usage() { sed -n '2,42p' "$0" >&2; exit 2; }
+usage() { sed -n '2,37p' "$0" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 T0=$SECONDS
 done_log() { log "$* ($((SECONDS - T0))s)"; }
