@@ -140,7 +140,7 @@ launch() {
   local name="$1" logf="$2"; shift 2
   [ -f "$logf" ] && mv -f "$logf" "$logf.1"
   # shellcheck disable=SC2094
-  setsid "${RUN_ENV[@]}" "${RUN_AS[@]}" "$@" </dev/null >"$logf" 2>&1 8>&- 9>&- &
+  setsid "${RUN_ENV[@]}" "${RUN_AS[@]}" "$@" </dev/null >"$logf" 2>&1 7>&- 8>&- 9>&- &
   echo $! >"$PID_DIR/$name.pid"
 }
 
@@ -192,7 +192,7 @@ start_mysqld() {
   # shellcheck disable=SC2094
   "${RUN_ENV[@]}" "${RUN_AS[@]}" "$VTBIN/mysqlctl" "${VT_COMMON_FLAGS[@]}" \
     --tablet-uid "$uid" --mysql-port "$(tablet_mysql_port "$uid")" \
-    "$action" "${extra[@]}" </dev/null >>"$logf" 2>&1 8>&- 9>&- || return 1
+    "$action" "${extra[@]}" </dev/null >>"$logf" 2>&1 7>&- 8>&- 9>&- || return 1
   record_mysqld_pids "$uid"
 }
 
@@ -278,7 +278,10 @@ shard_tablets() {
 
 # write_state -> (re)writes cluster.env from the topology and the tablet registry
 write_state() {
-  local f="$STATE_FILE.tmp" uid ks shard
+  local f="$STATE_FILE.tmp.$$" uid ks shard
+  # Parallel tablet.sh runs (ops.sh reshard) write it too: one at a time, own temp file.
+  exec 7>"$RUN_DIR/.state.lock"
+  flock 7 2>/dev/null || true
   {
     echo "VTGATE_HOST=$VTGATE_HOST"
     echo "VTGATE_GRPC_PORT=$VTGATE_GRPC_PORT"
@@ -305,4 +308,5 @@ write_state() {
       k = $2; s = $3; gsub(/[^A-Za-z0-9]/, "_", s); printf "PRIMARY_%s_%s=%s\n", k, s, $1 }'
   } >"$f"
   mv -f "$f" "$STATE_FILE"
+  exec 7>&-
 }
