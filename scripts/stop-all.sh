@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/vitess/stop.sh || true
+scripts/vitess-cluster/stop.sh || true
 scripts/services/all.sh stop || true
