@@ -35,7 +35,9 @@ class VStreamHealthContributorTests extends AbstractStreamTests {
 		assertThat(contributor.stream().map(HealthContributors.Entry::name)).containsExactly("orders", "customers");
 		assertThat(health(contributor, "orders").getStatus()).isEqualTo(DOWN);
 		assertThat(health(contributor, "orders").getDetails()).containsEntry("error",
-				"Stream 'orders' failed: vtgate refused it with PERMISSION_DENIED: no access");
+				"Stream 'orders' failed: vtgate refused the stream with PERMISSION_DENIED (no access); check "
+						+ "vstream.vtgate.username and vstream.vtgate.password (vtgate's static auth), the client "
+						+ "certificate of vstream.vtgate.ssl.bundle, and vtgate's table ACLs");
 		assertThat(health(contributor, "customers").getStatus()).isEqualTo(UP);
 		assertThat(health(contributor, "customers").getDetails()).containsEntry("state", "STOPPED");
 	}
