@@ -212,21 +212,34 @@ public final class TableSchema {
 		return bytes;
 	}
 
+	/**
+	 * Refuse lengths that do not describe the row's bytes exactly: each at least -1
+	 * (NULL), added without overflow to exactly the size. Checked before any value is
+	 * read, so that no value is decoded from a neighbour's bytes or from an earlier row's
+	 * bytes left in the scratch buffer; it also keeps every length within {@code int}.
+	 */
 	private void checkLengths(Query.Row row, int size) {
 		long total = 0;
+		boolean overflow = false;
 		for (int i = 0; i < this.decoders.length; i++) {
 			long length = row.getLengths(i);
 			if (length < -1) {
 				throw new RowMappingException("Row of table '" + this.table + "' has invalid length " + length
 						+ " for column '" + this.columns.get(i).name() + "'", null);
 			}
-			if (length > 0) {
-				total += length;
+			if (length > 0 && !overflow) {
+				try {
+					total = Math.addExact(total, length);
+				}
+				catch (ArithmeticException ex) {
+					overflow = true;
+				}
 			}
 		}
-		if (total != size) {
-			throw new RowMappingException("Row of table '" + this.table + "' is corrupt: its lengths add up to " + total
-					+ " bytes but it has " + size + " bytes of values", null);
+		if (overflow || total != size) {
+			throw new RowMappingException("Row of table '" + this.table + "' is corrupt: its lengths add up to "
+					+ (overflow ? "more than " + Long.MAX_VALUE : total) + " bytes but it has " + size
+					+ " bytes of values", null);
 		}
 	}
 

@@ -334,6 +334,27 @@ class TableSchemaTests {
 	}
 
 	@Test
+	void lengthsThatAddUpOnlyModulo64BitsAreRefusedBeforeAnyValueIsRead() {
+		TableSchema schema = schema("orders", field("id", Type.INT64), field("qty", Type.INT64),
+				field("note", Type.VARCHAR), field("price", Type.DECIMAL));
+		// A row of 8 bytes leaves "99" in the decode buffer past 6 bytes ...
+		schema.decode(row("1", "2", "34", "5678"));
+		// ... which a row of 6 bytes whose lengths wrap (sum = 2^64 + 6; cast to int:
+		// 1, 1, NULL, 5) would have read as the end of its price.
+		long big = 1L << 62;
+		Query.Row wrapping = Query.Row.newBuilder()
+			.addLengths(big + 1)
+			.addLengths(big + 1)
+			.addLengths(big + 0xFFFFFFFFL)
+			.addLengths(big + 5 - (1L << 32))
+			.setValues(ByteString.copyFrom("121.25", StandardCharsets.UTF_8))
+			.build();
+		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> schema.decode(wrapping))
+			.withMessageContaining("'orders'")
+			.withMessageContaining("more than " + Long.MAX_VALUE + " bytes");
+	}
+
+	@Test
 	void unknownTypeFailsNamingTableAndColumn() {
 		FieldEvent event = FieldEvent.newBuilder()
 			.setTableName("ks.orders")
