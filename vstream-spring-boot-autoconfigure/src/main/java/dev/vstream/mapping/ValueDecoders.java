@@ -26,6 +26,9 @@ final class ValueDecoders {
 	 */
 	static final int BINARY_COLLATION = 63;
 
+	/** The most digits a MySQL or MariaDB DECIMAL has. */
+	private static final int MAX_DECIMAL_DIGITS = 65;
+
 	private static final int ENUM_FLAG = 256;
 
 	private static final int SET_FLAG = 2048;
@@ -190,12 +193,47 @@ final class ValueDecoders {
 		return parseDecimalText(bytes, offset, length);
 	}
 
+	/**
+	 * MySQL's and MariaDB's DECIMAL has at most 65 digits and is sent without exponent:
+	 * anything else is malformed, and refused before {@code BigDecimal} spends time
+	 * (quadratic in the digits) or a listener's {@code toPlainString()} memory
+	 * (exponential in the exponent) on it.
+	 */
 	private static BigDecimal parseDecimalText(byte[] bytes, int offset, int length) {
+		int end = offset + length;
+		int i = (length > 0 && (bytes[offset] == '-' || bytes[offset] == '+')) ? offset + 1 : offset;
+		int integerStart = i;
+		while (i < end && isDigit(bytes[i])) {
+			i++;
+		}
+		int integerDigits = i - integerStart;
+		int fractionDigits = 0;
+		if (i < end && bytes[i] == '.') {
+			int fractionStart = ++i;
+			while (i < end && isDigit(bytes[i])) {
+				i++;
+			}
+			fractionDigits = i - fractionStart;
+		}
+		if (i != end || integerDigits == 0) {
+			throw new NumberFormatException("not a DECIMAL ([-]digits[.digits], no exponent)");
+		}
+		int leadingZeros = 0;
+		while (leadingZeros < integerDigits - 1 && bytes[integerStart + leadingZeros] == '0') {
+			leadingZeros++;
+		}
+		if (integerDigits - leadingZeros + fractionDigits > MAX_DECIMAL_DIGITS) {
+			throw new NumberFormatException("DECIMAL of more than " + MAX_DECIMAL_DIGITS + " digits");
+		}
 		char[] chars = new char[length];
-		for (int i = 0; i < length; i++) {
-			chars[i] = (char) bytes[offset + i];
+		for (int k = 0; k < length; k++) {
+			chars[k] = (char) bytes[offset + k];
 		}
 		return new BigDecimal(chars, 0, length);
+	}
+
+	private static boolean isDigit(byte b) {
+		return b >= '0' && b <= '9';
 	}
 
 	/** BIT(n) arrives as n bits, big-endian, in up to 8 bytes. */

@@ -119,6 +119,25 @@ class TableSchemaTests {
 		assertThat(((BigDecimal) decodeOne(Type.DECIMAL, "10.50")).scale()).isEqualTo(2);
 	}
 
+	@Test
+	void decimalBeyondMysqlsDigitsOrWithAnExponentIsAnError() {
+		String digits65 = "9".repeat(35) + "." + "9".repeat(30);
+		assertThat(decodeOne(Type.DECIMAL, digits65)).isEqualTo(new BigDecimal(digits65));
+		assertThat(decodeOne(Type.DECIMAL, "0." + "1".repeat(38))).isEqualTo(new BigDecimal("0." + "1".repeat(38)));
+		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> decodeOne(Type.DECIMAL, "9" + digits65))
+			.withMessageContaining("65 digits");
+		// a million digits took 13 s of CPU in BigDecimal; refused before it is parsed
+		assertThatExceptionOfType(RowMappingException.class)
+			.isThrownBy(() -> decodeOne(Type.DECIMAL, "1".repeat(1_000_000)))
+			.withMessageContaining("65 digits");
+		// toPlainString() of this would allocate 1 GB
+		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> decodeOne(Type.DECIMAL, "1E+999999999"))
+			.withMessageContaining("no exponent");
+		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> decodeOne(Type.DECIMAL, "1.5e3"));
+		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> decodeOne(Type.DECIMAL, "-"));
+		assertThatExceptionOfType(RowMappingException.class).isThrownBy(() -> decodeOne(Type.DECIMAL, ".5"));
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "0", "-0.00", "10.50", "-7.5", "123456789012345678", "1234567890123456789.5", "0.000000000000000001",
 			"00012.30", "5.", "+1.5" })
