@@ -63,6 +63,12 @@ public final class StreamPosition {
 							"Stored position has a shard without keyspace: " + abbreviate(json));
 				}
 			}
+			try {
+				PositionSyntax.check(parsed);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("Stored position is refused: " + ex.getMessage(), ex);
+			}
 			return new StreamPosition(parsed);
 		}
 		catch (InvalidProtocolBufferException | RuntimeException ex) {
@@ -141,7 +147,7 @@ public final class StreamPosition {
 	}
 
 	private static String abbreviate(String text) {
-		return (text.length() <= 120) ? text : text.substring(0, 117) + "...";
+		return PositionSyntax.quoted(text);
 	}
 
 }

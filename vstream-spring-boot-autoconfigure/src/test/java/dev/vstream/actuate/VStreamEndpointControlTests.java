@@ -108,6 +108,24 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 	}
 
 	@Test
+	void resetRefusesGarbageGtidsShardNamesAndSizesBeforeStoringAnything() {
+		this.offsets.save("orders", position("MySQL56/a1:1-42"));
+		VStreamContainer container = withOffsets("orders");
+		VStreamEndpoint endpoint = endpoint(container);
+		for (String[] bad : new String[][] { { "0", "MariaDB/not-a-gtid", "GTID set" },
+				{ "../../etc", "MariaDB/0-1-5", "shard name '../../etc'" },
+				{ "0", "MariaDB/0-1-5\nERROR FORGED-LOG-LINE password=hunter2", "\\u000a" },
+				{ "0", "MariaDB/" + "0-1-5,".repeat(20_000) + "0-1-6", "more than 65536" } }) {
+			String json = StreamPosition.of(Events.vgtid("commerce", bad[0], bad[1])).toJson();
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.control("orders", "reset", json))
+				.withMessageContaining(bad[2])
+				.withMessageNotContaining("\n");
+		}
+		assertThat(this.offsets.load("orders")).contains(position("MySQL56/a1:1-42"));
+	}
+
+	@Test
 	void resetRejectsAnUnreadablePositionAndRefusesOtherKeyspaces() {
 		this.offsets.save("orders", position("MySQL56/a1:1-42"));
 		VStreamContainer container = withOffsets("orders");
