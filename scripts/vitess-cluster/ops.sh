@@ -34,11 +34,19 @@
 #   ops.sh workflow KS WORKFLOW create-args...|show|switch|reverse|complete|cancel|wait-copy
 #       a single step of a Reshard/MoveTables workflow (KS = target keyspace; TYPE from env
 #       WORKFLOW_TYPE=Reshard|MoveTables, default Reshard)
+#   ops.sh create-keyspace KS SHARDS [SCHEMA_DIR]
+#       a new sharded keyspace (durability none) with 2 tablets per shard (SHARDS comma-
+#       separated, e.g. -80,80-; uids from the next free hundreds), the schema and vschema of
+#       SCHEMA_DIR (default scripts/vitess/schema/customer: customer, corder, hash vindex);
+#       waits until vtgate serves every shard. For tests that reshard a keyspace of their own.
+#   ops.sh drop-keyspace KS
+#       kills and removes every tablet of KS (tablet.sh remove), DeleteKeyspace --recursive
+#       --force and RebuildVSchemaGraph (vtgate forgets its vschema). No-op if KS is unknown.
 #   ops.sh vtctl ARGS...                 vtctldclient against this cluster's vtctld
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 
-usage() { sed -n '2,37p' "$0" >&2; exit 2; }
+usage() { sed -n '2,45p' "$0" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 T0=$SECONDS
 done_log() { log "$* ($((SECONDS - T0))s)"; }
@@ -325,6 +333,53 @@ case "$cmd" in
       write_state
     fi
     done_log "$WORKFLOW_TYPE $ks.$wf completed" ;;
+  create-keyspace)
+    need_cluster; [ $# -ge 2 ] || usage
+    ks="$1" shards="$2" dir="${3:-$VITESS_SCRIPT_DIR/schema/customer}"
+    [[ "$ks" =~ ^[a-z][a-z0-9_]*$ ]] || die "keyspace name $ks: lower-case letters, digits, _"
+    [ -d "$dir" ] || die "no schema directory $dir"
+    vtctl GetKeyspace "$ks" >/dev/null 2>&1 && die "keyspace $ks exists already (ops.sh drop-keyspace $ks)"
+    run_vtctl CreateKeyspace --durability-policy=none "$ks" >/dev/null || die "CreateKeyspace $ks failed"
+    IFS=, read -r -a new_shards <<<"$shards"
+    add_jobs=()
+    g="$(ls "$TABLET_DIR" | sed 's/..$//' | sort -n | tail -1)"
+    for s in "${new_shards[@]}"; do
+      g=$((g + 1))
+      [ "$g" -le 9 ] || die "no free tablet uid group left for $ks/$s"
+      "$SCRIPT_DIR/tablet.sh" add "$ks" "$s" $((g * 100)) $((g * 100 + 1)) >/dev/null &
+      add_jobs+=($!)
+    done
+    for j in "${add_jobs[@]}"; do wait "$j" || die "could not add the tablets of $ks"; done
+    for f in "$dir"/*.sql; do
+      [ -f "$f" ] || continue
+      run_vtctl ApplySchema --sql-file "$f" "$ks" >/dev/null || die "ApplySchema $f on $ks failed"
+    done
+    if [ -f "$dir/vschema.json" ]; then
+      run_vtctl ApplyVSchema --vschema-file "$dir/vschema.json" "$ks" >/dev/null || die "ApplyVSchema $ks failed"
+    fi
+    for s in "${new_shards[@]}"; do
+      wait_serving "$ks" "$s" 60 || die "vtgate has no serving primary for $ks/$s within 60s"
+    done
+    write_state
+    done_log "keyspace $ks created with shards $shards" ;;
+  drop-keyspace)
+    need_cluster; [ $# -eq 1 ] || usage
+    ks="$1"
+    uids=()
+    for f in "$TABLET_DIR"/*; do
+      [ -f "$f" ] && [ "$(cut -d' ' -f1 "$f")" = "$ks" ] && uids+=("$(basename "$f")")
+    done
+    # The data goes: SIGKILL the vttablets (a graceful stop takes ~12 s each), then remove.
+    for uid in "${uids[@]}"; do
+      stop_pid "$PID_DIR/vttablet-$uid.pid" vttablet 0 KILL
+    done
+    [ "${#uids[@]}" -gt 0 ] && "$SCRIPT_DIR/tablet.sh" remove "${uids[@]}"
+    if vtctl GetKeyspace "$ks" >/dev/null 2>&1; then
+      run_vtctl DeleteKeyspace --recursive --force "$ks" >/dev/null || die "DeleteKeyspace $ks failed"
+      run_vtctl RebuildVSchemaGraph >/dev/null || log "RebuildVSchemaGraph failed (see above)"
+    fi
+    write_state
+    done_log "keyspace $ks dropped (tablets: ${uids[*]:-none})" ;;
   vtctl)
     need_cluster; vtctl "$@" ;;
   *) usage ;;

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * {@code scripts/services/*.sh}) from a test, bounded (240 s), with the output appended
  * to a log under {@code target/} that the failure message names.
  */
-final class ProjectScripts {
+public final class ProjectScripts {
 
 	private static final long TIMEOUT_SECONDS = 240;
 
@@ -29,7 +29,7 @@ final class ProjectScripts {
 	 * @param log the log's file name under {@code target/}
 	 * @param args the script's arguments
 	 */
-	static void run(String script, Map<String, String> env, String log, String... args)
+	public static void run(String script, Map<String, String> env, String log, String... args)
 			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(List.of("bash", locate(script).toString()));
 		command.addAll(List.of(args));

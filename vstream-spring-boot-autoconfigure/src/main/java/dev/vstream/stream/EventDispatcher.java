@@ -92,7 +92,8 @@ final class EventDispatcher {
 		this.positionGuard = container.positionGuard();
 		this.status = container.status();
 		this.ddlListeners = container.ddlListeners();
-		this.journals = new ReshardJournals(this.id, this.settings.stopOnReshard(), container.reshardHandler());
+		this.journals = new ReshardJournals(this.id, this.settings.stopOnReshard(), container.reshardHandler(),
+				this.checkpointer);
 		this.running = container::isRunning;
 		this.keyspaces = new HashSet<>(keyspaces);
 		for (VStreamListenerEndpoint endpoint : endpoints) {

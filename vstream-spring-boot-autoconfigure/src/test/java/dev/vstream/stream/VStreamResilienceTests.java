@@ -34,6 +34,7 @@ import static dev.vstream.test.Events.journal;
 import static dev.vstream.test.Events.response;
 import static dev.vstream.test.Events.row;
 import static dev.vstream.test.Events.shardCopyCompleted;
+import static dev.vstream.test.Events.splitJournal;
 import static dev.vstream.test.Events.vgtid;
 import static dev.vstream.test.Events.vgtidEvent;
 import static dev.vstream.test.Events.vtgateHeartbeat;
@@ -87,6 +88,35 @@ class VStreamResilienceTests {
 			assertThat(container.getReconnects()).isZero();
 			assertThat(container.isRunning()).isFalse();
 			assertThat(vtgate().requests().get(0).getFlags().getStopOnReshard()).isTrue();
+		}
+
+		@Test
+		void stopOnReshardJournalOfOneRetiredShardSavesTheNewShardsPositions() {
+			// -80 split into -40,40-80, 80- stays: the only participant reached the
+			// journal, so the new shards can stand in for it (as vtgate does when it
+			// follows), and a restart works even after the old shard was deleted.
+			VGtid beforeJournal = customerShards("MariaDB/0-1-10", "MariaDB/0-1-10", "-80", "80-");
+			VGtid afterJournal = customerShards("MariaDB/0-1-11", "MariaDB/0-1-10", "-80", "80-");
+			vtgate().thenComplete(response(begin(), corderFields("customer", "-80"),
+					insert("customer", "-80", "corder", row(1, 1, "apple", "1.50")), vgtidEvent(beforeJournal),
+					commit()), response(splitJournal("customer"), vgtidEvent(afterJournal), commit()));
+			VStreamContainer container = start("customer", true, StartPosition.CURRENT);
+
+			await().until(() -> container.getState() == StreamState.FAILED);
+			StreamPosition newShards = StreamPosition
+				.of(customerShards("MariaDB/0-1-10", "MariaDB/0-2-5", "80-", "-40").toBuilder()
+					.addShardGtids(customerShards("MariaDB/0-3-6", "", "40-80").getShardGtids(0))
+					.build());
+			assertThat(container.getLastError()).hasMessageContaining("[customer/-80]")
+				.hasMessageContaining("[customer/-40, customer/40-80]")
+				.hasMessageContaining("names the new shards")
+				.hasMessageContaining("restart the stream");
+			assertThat(orders().ids()).containsExactly(1L);
+			assertThat(offsets().load("test")).contains(newShards);
+			assertThat(offsets().saved).doesNotContain(StreamPosition.of(afterJournal));
+			assertThat(container.getPosition()).isEqualTo(newShards);
+			await().during(STAYS).atMost(STAYS.multipliedBy(3)).until(() -> vtgate().requests().size() == 1);
+			assertThat(container.isRunning()).isFalse();
 		}
 
 		@Test

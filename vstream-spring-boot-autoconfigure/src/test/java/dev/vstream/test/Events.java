@@ -193,6 +193,28 @@ public final class Events {
 	}
 
 	/**
+	 * A SHARDS journal as the only participant {@code -80} writes it when it is split
+	 * into -40,40-80 (80- stays).
+	 */
+	public static VEvent splitJournal(String keyspace) {
+		Journal journal = Journal.newBuilder()
+			.setId(7_342_318_817_526_331_456L)
+			.setMigrationType(MigrationType.SHARDS)
+			.setLocalPosition("MariaDB/0-1-11")
+			.addAllShardGtids(customerShards("MariaDB/0-2-5", "MariaDB/0-3-6", "-40", "40-80").getShardGtidsList())
+			.addParticipants(KeyspaceShard.newBuilder().setKeyspace(keyspace).setShard("-80"))
+			.addSourceWorkflows("split")
+			.build();
+		return VEvent.newBuilder()
+			.setType(VEventType.JOURNAL)
+			.setKeyspace(keyspace)
+			.setShard("-80")
+			.setTimestamp(TIMESTAMP)
+			.setJournal(journal)
+			.build();
+	}
+
+	/**
 	 * A heartbeat as vtgate sends it: the current time, in seconds and in nanoseconds.
 	 */
 	public static VEvent vtgateHeartbeat() {
