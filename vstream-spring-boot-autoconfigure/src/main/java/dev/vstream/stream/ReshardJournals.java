@@ -66,9 +66,8 @@ final class ReshardJournals {
 			if (next != null) {
 				// The journal's only participant reached it: every change of the retired
 				// shard was handled. Save the new shards' positions in its place, as
-				// vtgate
-				// does when it follows a reshard, so that a restart carries on from them
-				// even after the Reshard workflow deleted the old shard.
+				// vtgate does when it follows a reshard, so that a restart carries on
+				// from them even after the Reshard workflow deleted the old shard.
 				this.checkpointer.reached(next);
 				this.checkpointer.saveIfDue(true);
 				throw new VStreamException("Stream '" + this.id + "' stopped: the keyspace was resharded from " + from
