@@ -45,6 +45,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -181,6 +184,114 @@ class FailoverIT {
 			}
 		});
 		finish();
+	}
+
+	@Test
+	@Order(3)
+	void shardDistributedInstancesSurvivePrimaryTabletRestart() throws Exception {
+		String table = "failover_" + this.tag.replace("-", "_");
+		JdbcTemplate database = new JdbcTemplate(new SingleConnectionDataSource(
+				LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"), LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
+				LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"), true));
+		database.execute("create table " + table + " (order_id bigint, shard varchar(16), instance varchar(40), "
+				+ "started_at timestamp(3), finished_at timestamp(3))");
+		try (ChildJvm.Launcher launcher = ChildJvm.launcher("dev.vstream.scaleapp.ScaleApplication")) {
+			Path log = Files.createTempFile("failover-scale-", ".log");
+			List<ChildJvm> instances = new ArrayList<>();
+			for (String instance : List.of("node-1", "node-2")) {
+				instances.add(launcher.start(log,
+						List.of("--spring.main.banner-mode=off",
+								"--vstream.vtgate.address=" + RealCluster.grpcAddress(), "--vstream.keyspace=customer",
+								"--vstream.id=" + this.tag, "--vstream.start-position=current",
+								"--vstream.heartbeat-interval=1s", "--vstream.reconnect.initial-interval=200ms",
+								"--vstream.reconnect.max-interval=2s", "--vstream.offset-store=jdbc",
+								"--vstream.scaling.mode=shard-distributed", "--vstream.scaling.instance-id=" + instance,
+								"--vstream.scaling.lease=5s", "--vstream.scaling.check-interval=1s",
+								"--vstream.scaling.max-shards-per-instance=1",
+								"--spring.datasource.url=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"),
+								"--spring.datasource.username=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
+								"--spring.datasource.password=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"),
+								"--spring.datasource.hikari.maximum-pool-size=4", "--scale.table=" + table,
+								"--scale.tag=" + this.tag, "--spring.data.redis.repositories.enabled=false")));
+			}
+			ChildJvm any = instances.get(0);
+			any.awaitLog("SCALE-APP STREAMING " + this.tag + "@customer/-80", Duration.ofSeconds(120));
+			any.awaitLog("SCALE-APP STREAMING " + this.tag + "@customer/80-", Duration.ofSeconds(60));
+			this.writer = new Writer(this.tag);
+			this.writer.start();
+			await().atMost(Duration.ofSeconds(60)).until(() -> this.writer.committed().size() >= 20);
+			Set<Long> first = this.writer.committed();
+			await().atMost(Duration.ofSeconds(60)).until(() -> handled(database, table).keySet().containsAll(first));
+
+			String tablet = RealCluster.primary("customer", "-80");
+			String name = "SIGKILL + restart of the customer/-80 primary's vttablet (" + tablet + ")";
+			int logBefore = any.logText().length();
+			Instant start = Instant.now();
+			System.out.println("FailoverIT " + start + ": " + name + " (shard-distributed)");
+			try {
+				RealCluster.ops("kill-tablet", tablet);
+				Thread.sleep(3000);
+			}
+			finally {
+				RealCluster.ops("start-tablet", tablet);
+			}
+			Instant done = Instant.now();
+			Thread.sleep(1000);
+			Set<Long> committed = this.writer.committed();
+			committed.removeAll(first);
+			await().atMost(CATCH_UP)
+				.pollInterval(Duration.ofMillis(200))
+				.failFast("an instance exited (see " + log + ")",
+						() -> instances.stream().anyMatch((i) -> !i.process().isAlive()))
+				.until(() -> handled(database, table).keySet().containsAll(committed));
+			Duration catchUp = Duration.between(start, Instant.now());
+			Map<Long, Integer> handled = handled(database, table);
+			long repeated = handled.values().stream().filter((n) -> n > 1).mapToLong((n) -> n - 1).sum();
+			List<String> broke = any.logText()
+				.substring(logBefore)
+				.lines()
+				.filter((line) -> line.contains("broke (") && line.contains("reconnecting in"))
+				.map((line) -> line.substring(line.indexOf("Stream '"), line.indexOf(" on vtgate")))
+				.toList();
+			String row = "| " + name + " | shard-distributed, 2 instances | " + committed.size() + " | "
+					+ committed.stream().filter(handled::containsKey).count() + " | 0 | " + repeated + " | "
+					+ catchUp.toMillis() / 100 / 10.0 + " s (operation " + Duration.between(start, done).toMillis()
+					+ " ms) | " + broke.size() + " | "
+					+ (broke.isEmpty() ? "none" : String.join("; ", broke).replace("|", "\\|")) + " |";
+			System.out.println("FailoverIT " + row);
+			report.add(row);
+			writeReport();
+
+			this.writer.stop();
+			Set<Long> inTable = this.writer.inTable();
+			assertThat(inTable).containsAll(this.writer.committed());
+			await().atMost(CATCH_UP).until(() -> handled(database, table).keySet().containsAll(inTable));
+			await().during(Duration.ofSeconds(2))
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> handled(database, table).size() == inTable.size());
+			// the listener's insert and the position commit together (transactional JDBC
+			// store): nothing twice
+			assertThat(handled(database, table).entrySet().stream().filter((e) -> e.getValue() > 1).toList())
+				.as("orders handled twice")
+				.isEmpty();
+			summaries.add("- " + this.tag + " (shard-distributed): " + this.writer.committed().size()
+					+ " orders committed, " + this.writer.ambiguous.size() + " ambiguous, " + inTable.size()
+					+ " in the table, all handled once; instances' log " + log);
+			for (ChildJvm instance : instances) {
+				instance.terminate();
+			}
+		}
+		finally {
+			database.execute("drop table if exists " + table);
+		}
+	}
+
+	/** Order id -> how often an instance of the scale application handled it. */
+	private static Map<Long, Integer> handled(JdbcTemplate database, String table) {
+		Map<Long, Integer> counts = new HashMap<>();
+		database.query("select order_id from " + table,
+				(RowCallbackHandler) (rs) -> counts.merge(rs.getLong(1), 1, Integer::sum));
+		return counts;
 	}
 
 	private void start(String tabletType) {
