@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -266,7 +267,7 @@ class FailoverIT {
 			String row = "| " + name + " | shard-distributed, 2 instances | " + committed.size() + " | "
 					+ committed.stream().filter(handled::containsKey).count() + " | 0 | " + repeated + " | "
 					+ catchUp.toMillis() / 100 / 10.0 + " s (operation " + Duration.between(start, done).toMillis()
-					+ " ms) | " + broke.size() + " | "
+					+ " ms) | - | " + broke.size() + " | "
 					+ (broke.isEmpty() ? "none" : String.join("; ", broke).replace("|", "\\|")) + " |";
 			System.out.println("FailoverIT " + row);
 			report.add(row);
@@ -333,7 +334,22 @@ class FailoverIT {
 		int statusesBefore = this.statuses.all.size();
 		Instant start = Instant.now();
 		System.out.println("FailoverIT " + start + ": " + name);
-		operation.run();
+		// what the stream's state and health go through meanwhile
+		Set<String> observed = ConcurrentHashMap.newKeySet();
+		AtomicBoolean observing = new AtomicBoolean(true);
+		CompletableFuture<Void> observer = BackgroundWriter.start("failover-observer", () -> {
+			while (observing.get()) {
+				observed.add(this.container.getState() + " (" + this.health.health().getStatus().getCode() + ")");
+				Thread.sleep(100);
+			}
+		});
+		try {
+			operation.run();
+		}
+		catch (Exception | Error ex) {
+			observing.set(false);
+			throw ex;
+		}
 		Instant done = Instant.now();
 		// a few writes after the operation, on whatever vtgate routes to now
 		Thread.sleep(1000);
@@ -362,11 +378,13 @@ class FailoverIT {
 		this.repeatsReported = repeats;
 		this.checked.addAll(committed);
 		if (!caughtUp) {
+			observing.set(false);
 			Set<Long> lostByCluster = new HashSet<>(lost);
 			lostByCluster.removeAll(this.writer.inTable());
 			report.add("| " + name + " | " + mode + " | " + committed.size() + " | " + (committed.size() - lost.size())
 					+ " | " + lost.size() + " (" + lostByCluster.size() + " not in the table) | - | not within "
-					+ CATCH_UP.toSeconds() + " s | " + (this.container.getReconnects() - reconnectsBefore) + " | "
+					+ CATCH_UP.toSeconds() + " s | " + String.join(", ", new TreeSet<>(observed)) + " | "
+					+ (this.container.getReconnects() - reconnectsBefore) + " | "
 					+ describe(this.statuses.all.subList(statusesBefore, this.statuses.all.size())) + " |");
 			writeReport();
 			throw new AssertionError(name + ": " + lost.size() + " committed orders not received within "
@@ -377,13 +395,16 @@ class FailoverIT {
 		await().atMost(HEALTH_TIMEOUT)
 			.until(() -> this.container.getState() == StreamState.STREAMING
 					&& "UP".equals(this.health.health().getStatus().getCode()));
+		observing.set(false);
+		assertThat(observer).succeedsWithin(Duration.ofSeconds(10));
 		List<Status> seen = this.statuses.all.subList(statusesBefore, this.statuses.all.size());
 		long reconnects = this.container.getReconnects() - reconnectsBefore;
 		StreamDescriptor descriptor = new VStreamEndpoint(List.of(this.container)).stream(this.tag);
 		String row = "| " + name + " | " + mode + " | " + committed.size() + " | "
 				+ committed.stream().filter(received::containsKey).count() + " | 0 | " + repeated + " | "
 				+ catchUp.toMillis() / 100 / 10.0 + " s (operation " + Duration.between(start, done).toMillis()
-				+ " ms) | " + reconnects + " | " + describe(seen) + " |";
+				+ " ms) | " + String.join(", ", new TreeSet<>(observed)) + " | " + reconnects + " | " + describe(seen)
+				+ " |";
 		System.out.println("FailoverIT " + row);
 		report.add(row);
 		writeReport();
@@ -468,8 +489,8 @@ class FailoverIT {
 
 	private static void writeReport() throws IOException {
 		List<String> lines = new ArrayList<>(List.of("# FailoverIT (scripts/vitess-cluster)", "",
-				"| event | mode | committed | received | lost | repeated | time until every order committed up to the event's end arrived | reconnects | gRPC statuses seen |",
-				"|---|---|---|---|---|---|---|---|---|"));
+				"| event | mode | committed | received | lost | repeated | time until every order committed up to the event's end arrived | states (health) seen meanwhile | reconnects | gRPC statuses seen |",
+				"|---|---|---|---|---|---|---|---|---|---|"));
 		lines.addAll(report);
 		lines.add("");
 		lines.addAll(summaries);
