@@ -60,17 +60,21 @@ import static org.awaitility.Awaitility.await;
  * orders through vtgate all the time; then, one after the other, a
  * {@code PlannedReparentShard}, a SIGKILLed and restarted primary vttablet, a SIGKILLed
  * primary mysqld (restarted by mysqld_safe), a SIGKILLed primary mysqld with an
- * {@code EmergencyReparentShard}, and a SIGKILLed and restarted vtgate. After each: every
- * committed order received, none twice (each insert is one transaction, and a reconnect
- * resumes from the last handled one), the stream {@code STREAMING} and health {@code UP}
- * by itself, the reconnect counted where the stream broke. With
- * {@code vstream.tablet-type=replica}: a SIGKILLed and restarted replica vttablet.
+ * {@code EmergencyReparentShard} (which Vitess on MariaDB sometimes refuses: then the
+ * mysqld comes back as the primary, noted in the report), and a SIGKILLed and restarted
+ * vtgate. After each: every committed order received, none twice (each insert is one
+ * transaction, and a reconnect resumes from the last handled one), the stream
+ * {@code STREAMING} and health {@code UP} by itself, the reconnect counted (container and
+ * {@code /actuator/vstream}) where the stream broke. With
+ * {@code vstream.tablet-type=replica}: a SIGKILLed and restarted replica vttablet. In
+ * shard-distributed mode, two instances (child JVMs, PostgreSQL offsets and locks, one
+ * shard each): a SIGKILLed and restarted primary vttablet.
  *
  * <p>
  * Prints one row per event (event, committed, received, lost, repeated, time until every
- * order committed up to the event's end arrived, the gRPC statuses the stream saw) and
- * writes them to {@code target/failover-report.md}. Leaves the cluster serving (primaries
- * may have moved).
+ * order committed up to the event's end arrived, states and health meanwhile, reconnects,
+ * the gRPC statuses the stream saw) and writes them to {@code target/failover-report.md}.
+ * Leaves the cluster serving (primaries may have moved).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverIT {
