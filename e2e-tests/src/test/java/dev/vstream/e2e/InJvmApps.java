@@ -2,6 +2,7 @@ package dev.vstream.e2e;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -21,12 +22,25 @@ public final class InJvmApps implements AutoCloseable {
 
 	private final List<ConfigurableApplicationContext> started = new ArrayList<>();
 
+	private Supplier<String> vtgateAddress = LocalVitess::grpcAddress;
+
 	/**
 	 * Apps of one application class.
 	 * @param application the {@code @SpringBootApplication} class
 	 */
 	public InJvmApps(Class<?> application) {
 		this.application = application;
+	}
+
+	/**
+	 * Stream from another vtgate than the local one of {@code scripts/vitess/} (for
+	 * example the multi-process cluster's, {@link RealCluster}).
+	 * @param address the vtgate's gRPC address, {@code host:port}
+	 * @return these apps
+	 */
+	public InJvmApps vtgate(String address) {
+		this.vtgateAddress = () -> address;
+		return this;
 	}
 
 	/**
@@ -60,7 +74,7 @@ public final class InJvmApps implements AutoCloseable {
 	 */
 	public ConfigurableApplicationContext start(String streamId, List<String> properties) {
 		List<String> all = new ArrayList<>(
-				List.of("vstream.vtgate.address=" + LocalVitess.grpcAddress(), "vstream.id=" + streamId,
+				List.of("vstream.vtgate.address=" + this.vtgateAddress.get(), "vstream.id=" + streamId,
 						"vstream.keyspace=commerce", "vstream.heartbeat-interval=1s", "spring.main.banner-mode=off"));
 		// SpringApplicationBuilder keeps the last value of a key: the test's own
 		// properties win.

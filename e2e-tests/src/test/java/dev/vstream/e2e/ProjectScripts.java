@@ -50,6 +50,44 @@ public final class ProjectScripts {
 	}
 
 	/**
+	 * Run a script and return its standard output (trimmed), failing unless it exits with
+	 * 0 in time; its standard error is appended to a log under {@code target/}.
+	 * @param script the script, relative to {@code scripts/}
+	 * @param env extra environment variables
+	 * @param log the log's file name under {@code target/}
+	 * @param args the script's arguments
+	 * @return what the script wrote to its standard output
+	 */
+	static String output(String script, Map<String, String> env, String log, String... args)
+			throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of("bash", locate(script).toString()));
+		command.addAll(List.of(args));
+		String what = script + (args.length > 0 ? " " + String.join(" ", args) : "");
+		File logFile = Path.of("target", log).toFile();
+		Path out = Files.createTempFile("script-", ".out");
+		try {
+			ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+				.redirectError(ProcessBuilder.Redirect.appendTo(logFile));
+			builder.environment().putAll(env);
+			Process process = builder.start();
+			if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new IllegalStateException(
+						what + " did not finish within " + TIMEOUT_SECONDS + " s; see " + logFile);
+			}
+			String output = Files.readString(out).trim();
+			if (process.exitValue() != 0) {
+				throw new IllegalStateException(what + " failed with exit code " + process.exitValue() + "; see "
+						+ logFile + (output.isEmpty() ? "" : "; output: " + output));
+			}
+			return output;
+		}
+		finally {
+			Files.deleteIfExists(out);
+		}
+	}
+
+	/**
 	 * The script in the {@code scripts/} folder of the project, found above the working
 	 * directory.
 	 */
