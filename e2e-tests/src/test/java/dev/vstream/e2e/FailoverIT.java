@@ -166,8 +166,8 @@ class FailoverIT {
 					}
 					catch (IllegalStateException ex) {
 						// Vitess on MariaDB does not always manage (README): the mysqld
-						// comes
-						// back as the primary instead, which the stream must survive too
+						// comes back as the primary instead, which the stream must
+						// survive too
 						this.note = "EmergencyReparentShard failed (" + lastVtctldError() + "), so the mysqld was "
 								+ "restarted as the primary after ~3 s";
 					}
