@@ -127,7 +127,9 @@ public final class RealCluster {
 	}
 
 	private static Map<String, String> env() {
-		return Map.of("VSTREAM_CLUSTER_RUN", runDir().toString());
+		// The cluster's base port is its vtctld HTTP port: ops.sh finds a cluster started
+		// on other ports too.
+		return Map.of("VSTREAM_CLUSTER_RUN", runDir().toString(), "VSTREAM_CLUSTER_BASE_PORT", get("VTCTLD_HTTP_PORT"));
 	}
 
 }

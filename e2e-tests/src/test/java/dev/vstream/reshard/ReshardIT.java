@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import dev.vstream.e2e.InJvmApps;
+import dev.vstream.e2e.RealCluster;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.ShardPosition;
@@ -51,8 +52,6 @@ class ReshardIT {
 
 	static final String KEYSPACE = "reshardks";
 
-	private static ReshardCluster cluster;
-
 	private final long firstOrderId = 1_000_000L * ThreadLocalRandom.current().nextInt(1, 1_000_000);
 
 	private final InJvmApps apps = new InJvmApps(ReshardApplication.class);
@@ -61,19 +60,18 @@ class ReshardIT {
 
 	@BeforeAll
 	static void createKeyspace() throws Exception {
-		cluster = ReshardCluster.load();
+		// fails with what to do when the cluster is not running
+		RealCluster.settings();
 		Instant start = Instant.now();
-		cluster.ops("drop-keyspace", KEYSPACE);
-		cluster.ops("create-keyspace", KEYSPACE, "-80,80-");
+		RealCluster.ops("drop-keyspace", KEYSPACE);
+		RealCluster.ops("create-keyspace", KEYSPACE, "-80,80-");
 		System.out.println("ReshardIT keyspace " + KEYSPACE + " -80,80- created in "
 				+ Duration.between(start, Instant.now()).toMillis() + " ms");
 	}
 
 	@AfterAll
 	static void dropKeyspace() throws Exception {
-		if (cluster != null) {
-			cluster.ops("drop-keyspace", KEYSPACE);
-		}
+		RealCluster.ops("drop-keyspace", KEYSPACE);
 	}
 
 	private final List<Writer> writers = new ArrayList<>();
@@ -99,7 +97,7 @@ class ReshardIT {
 		writer.start();
 		Thread.sleep(2000);
 		Instant reshardStart = Instant.now();
-		cluster.ops("reshard", KEYSPACE, "split1", "-80", "-40,40-80");
+		RealCluster.ops("reshard", KEYSPACE, "split1", "-80", "-40,40-80");
 		Duration reshard = Duration.between(reshardStart, Instant.now());
 		Thread.sleep(3000);
 		Set<Long> committed = writer.stop();
@@ -129,7 +127,7 @@ class ReshardIT {
 		writer.start();
 		Thread.sleep(2000);
 		Instant reshardStart = Instant.now();
-		cluster.ops("reshard", KEYSPACE, "split2", "80-", "80-c0,c0-");
+		RealCluster.ops("reshard", KEYSPACE, "split2", "80-", "80-c0,c0-");
 		Duration reshard = Duration.between(reshardStart, Instant.now());
 		await().atMost(Duration.ofSeconds(30)).until(() -> container.getState() == StreamState.FAILED);
 		String message = String.valueOf(container.getLastError().getMessage());
@@ -168,7 +166,7 @@ class ReshardIT {
 				context.getBeanFactory().registerSingleton("reshardOffsets", this.offsets);
 			}
 		});
-		List<String> properties = new ArrayList<>(List.of("vstream.vtgate.address=" + cluster.grpcAddress(),
+		List<String> properties = new ArrayList<>(List.of("vstream.vtgate.address=" + RealCluster.grpcAddress(),
 				"vstream.keyspace=" + KEYSPACE, "vstream.start-position=current",
 				"vstream.reconnect.initial-interval=200ms", "vstream.offset-store=memory"));
 		properties.addAll(List.of(more));
@@ -271,7 +269,7 @@ class ReshardIT {
 				long id = next++;
 				try {
 					if (connection == null) {
-						connection = cluster.vtgate(KEYSPACE);
+						connection = RealCluster.vtgate(KEYSPACE);
 					}
 					try (Statement statement = connection.createStatement()) {
 						statement.execute("insert into corder (order_id, customer_id, sku, price) values (" + id + ", "
@@ -305,7 +303,7 @@ class ReshardIT {
 			}
 			this.thread.join(10_000);
 			if (!this.ambiguous.isEmpty()) {
-				try (Connection connection = cluster.vtgate(KEYSPACE);
+				try (Connection connection = RealCluster.vtgate(KEYSPACE);
 						Statement statement = connection.createStatement()) {
 					for (long id : this.ambiguous) {
 						try (var rs = statement
