@@ -73,6 +73,8 @@ class VtgateTlsAndAuthTests {
 
 	static TestCertificates.Issued strangerCert;
 
+	static TestCertificates.Issued otherHostCert;
+
 	private Server server;
 
 	private final FakeVtgate vtgate = new FakeVtgate();
@@ -84,6 +86,7 @@ class VtgateTlsAndAuthTests {
 		serverCert = ca.issue("vtgate");
 		clientCert = ca.issue("vstream-client");
 		strangerCert = otherCa.issue("stranger");
+		otherHostCert = ca.issue("other-vtgate", "dns:vtgate.other.example");
 	}
 
 	@AfterEach
@@ -121,6 +124,24 @@ class VtgateTlsAndAuthTests {
 			assertThat(this.vtgate.requests).isEmpty();
 			// io.grpc.Status is imported here: compare the health status by its code.
 			assertThat(new VStreamHealthIndicator(container).health().getStatus().getCode()).isEqualTo("DOWN");
+		});
+	}
+
+	@Test
+	void certificateForAnotherHostFailsTheHandshakeWithTheTlsMessage() throws IOException {
+		// signed by the trusted CA, but for vtgate.other.example, not the 127.0.0.1
+		// dialled
+		start(TlsServerCredentials.newBuilder()
+			.keyManager(otherHostCert.chain().toFile(), otherHostCert.privateKey().toFile())
+			.build(), null);
+		runner(trustOnly(ca)).run((context) -> {
+			VStreamContainer container = context.getBean(VStreamContainer.class);
+			await().until(container::getState, StreamState.FAILED::equals);
+			assertThat(container.getLastError()).hasMessageContaining("TLS handshake with vtgate failed")
+				.hasMessageContaining("vstream.vtgate.ssl.bundle")
+				.hasMessageContaining("127.0.0.1");
+			assertThat(container.getReconnects()).isZero();
+			assertThat(this.vtgate.requests).isEmpty();
 		});
 	}
 

@@ -52,6 +52,17 @@ public final class TestCertificates {
 	 * @return the certificate chain (PEM) and private key (PKCS#8 PEM)
 	 */
 	public Issued issue(String name) {
+		return issue(name, "ip:127.0.0.1,dns:localhost");
+	}
+
+	/**
+	 * Issue a certificate for other names, signed by this CA.
+	 * @param name the subject's CN; also the prefix of its files
+	 * @param subjectAlternativeNames keytool's {@code san} value, for example
+	 * {@code dns:vtgate.example.com}
+	 * @return the certificate chain (PEM) and private key (PKCS#8 PEM)
+	 */
+	public Issued issue(String name, String subjectAlternativeNames) {
 		Path store = store(name);
 		keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
 				"-validity", "2", "-keystore", store.toString());
@@ -59,7 +70,7 @@ public final class TestCertificates {
 		keytool("-certreq", "-alias", name, "-keystore", store.toString(), "-file", request.toString());
 		Path signed = this.directory.resolve(name + "-signed.pem");
 		keytool("-gencert", "-alias", "ca", "-keystore", store(this.caName).toString(), "-infile", request.toString(),
-				"-outfile", signed.toString(), "-rfc", "-validity", "2", "-ext", "san=ip:127.0.0.1,dns:localhost",
+				"-outfile", signed.toString(), "-rfc", "-validity", "2", "-ext", "san=" + subjectAlternativeNames,
 				"-ext", "eku=serverAuth,clientAuth");
 		try {
 			Path chain = this.directory.resolve(name + "-chain.pem");
