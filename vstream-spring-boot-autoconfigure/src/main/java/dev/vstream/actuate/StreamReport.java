@@ -22,7 +22,10 @@ final class StreamReport {
 	private static final Pattern URI_USER_INFO = Pattern.compile("(?<=://)[^/@\\s]+@");
 
 	private static final Pattern SECRET_ASSIGNMENT = Pattern
-		.compile("(?i)\\b(password|passwd|pwd|secret|token|credentials?)(\\s*[=:]\\s*)[^\\s,;&)\"']+");
+		.compile("(?i)\\b(password|passwd|pwd|secret|token|credentials?)(\"?\\s*[=:]\\s*\"?)[^\\s,;&)\"'}]+");
+
+	/** Long enough for any message of the starter or vtgate; a longer one is cut. */
+	private static final int MAX_MESSAGE_LENGTH = 2000;
 
 	private static final String MASK = "******";
 
@@ -45,7 +48,29 @@ final class StreamReport {
 			return error.getClass().getSimpleName();
 		}
 		message = URI_USER_INFO.matcher(message).replaceAll(MASK + "@");
-		return SECRET_ASSIGNMENT.matcher(message).replaceAll("$1$2" + MASK);
+		message = SECRET_ASSIGNMENT.matcher(message).replaceAll("$1$2" + MASK);
+		return escaped(message);
+	}
+
+	/**
+	 * Control characters escaped (a line break from vtgate or a stored position must not
+	 * start a forged line where the answer is logged or shown) and the length capped.
+	 */
+	private static String escaped(String message) {
+		StringBuilder escaped = new StringBuilder(Math.min(message.length(), MAX_MESSAGE_LENGTH) + 16);
+		for (int i = 0; i < message.length() && escaped.length() < MAX_MESSAGE_LENGTH; i++) {
+			char c = message.charAt(i);
+			if (Character.isISOControl(c)) {
+				escaped.append(String.format("\\u%04x", (int) c));
+			}
+			else {
+				escaped.append(c);
+			}
+		}
+		if (escaped.length() >= MAX_MESSAGE_LENGTH && message.length() > MAX_MESSAGE_LENGTH) {
+			escaped.append("...");
+		}
+		return escaped.toString();
 	}
 
 	/**

@@ -254,6 +254,22 @@ class VStreamHealthIndicatorTests extends AbstractStreamTests {
 	}
 
 	@Test
+	void jsonStyleCredentialsAreMaskedAndLineBreaksEscaped() {
+		ScriptedContainer container = scripted("orders").is(StreamState.FAILED,
+				new IllegalStateException("vtgate said {\"user\":\"app\",\"password\":\"hunter2\"}\n"
+						+ "2026-12-02 ERROR FORGED-LOG-LINE secret = x9\r" + "y".repeat(3000)));
+
+		String error = (String) indicator(container).health().getDetails().get("error");
+
+		assertThat(error)
+			.startsWith("vtgate said {\"user\":\"app\",\"password\":\"******\"}\\u000a2026-12-02 ERROR "
+					+ "FORGED-LOG-LINE secret = ******\\u000dyyy")
+			.doesNotContain("hunter2", "x9", "\n", "\r")
+			.hasSizeLessThan(2010)
+			.endsWith("...");
+	}
+
+	@Test
 	void lagIsTheTimeSinceTheLastCommit() {
 		ScriptedContainer container = scripted("orders").is(StreamState.STREAMING, null)
 			.committedAt(NOW.minusMillis(1500));
