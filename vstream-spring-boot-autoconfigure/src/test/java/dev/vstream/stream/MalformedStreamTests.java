@@ -230,6 +230,22 @@ class MalformedStreamTests {
 	}
 
 	@Test
+	void jsonNestedBeyondJacksonsDepthLimitFailsTheStreamInsteadOfExhaustingTheStack() {
+		VEvent docFields = field("commerce", "0", "doc", col("id", Query.Type.INT64), col("body", Query.Type.JSON));
+		String deep = "[".repeat(200_000) + "]".repeat(200_000);
+		this.vtgate.thenSend(
+				response(begin(), docFields, insert("commerce", "0", "doc", row(1, "{\"a\":1}")), vgtidEvent(V1),
+						commit()),
+				response(begin(), insert("commerce", "0", "doc", row(2, deep)), vgtidEvent(V2), commit()));
+		VStreamContainer container = start(docsEndpoint());
+
+		await().until(() -> container.getState() == StreamState.FAILED);
+		assertThat(messages(container.getLastError())).contains("body").containsIgnoringCase("nesting depth");
+		assertThat(this.offsets.load("test")).contains(StreamPosition.of(V1));
+		assertThat(this.docs.ids).containsExactly(1L);
+	}
+
+	@Test
 	void garbageJsonInAJsonNodePropertyFailsTheStream() {
 		VEvent docFields = field("commerce", "0", "doc", col("id", Query.Type.INT64), col("body", Query.Type.JSON));
 		this.vtgate.thenSend(
