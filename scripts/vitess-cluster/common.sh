@@ -103,17 +103,6 @@ tablet_mysql() {
   "${RUN_AS[@]}" mysql --no-defaults -S "$(tablet_data_dir "$uid")/mysql.sock" -u vt_dba "$@"
 }
 
-cmdline_has() {
-  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q -- "$2"
-}
-
-# wait_exit PID SECONDS
-wait_exit() {
-  local pid="$1" n=$(($2 * 10))
-  while [ $n -gt 0 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; n=$((n - 1)); done
-  ! kill -0 "$pid" 2>/dev/null
-}
-
 # stop_pid PIDFILE WORD GRACE_SECONDS [SIGNAL] -> TERM (or SIGNAL), then KILL after the grace time.
 # Only if the process still has WORD in its command line (guards against pid reuse).
 stop_pid() {

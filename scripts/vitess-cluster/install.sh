@@ -14,38 +14,9 @@ set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 
 T0=$SECONDS
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 && SUDO="sudo"
-fi
 
 # The base install (takes and releases the cache lock itself).
 "$VITESS_SCRIPT_DIR/install.sh"
-
-install_os_packages() {
-  local pkgs=(etcd-server mariadb-client util-linux) missing=() p
-  for p in "${pkgs[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-      missing+=("$p")
-    fi
-  done
-  if [ "${#missing[@]}" -eq 0 ]; then
-    log "OS packages present: ${pkgs[*]}"
-    return
-  fi
-  command -v apt-get >/dev/null 2>&1 || die "missing packages ${missing[*]} and no apt-get (Debian/Ubuntu expected)"
-  if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then
-    die "missing packages ${missing[*]}; run as root or install sudo"
-  fi
-  log "installing OS packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  if ! $SUDO apt-get install -y -q "${missing[@]}"; then
-    $SUDO apt-get update -q
-    $SUDO apt-get install -y -q "${missing[@]}"
-  fi
-  # Debian's package enables an etcd service on the default ports; on a machine with systemd it
-  # would run beside ours (harmless: we use our own ports and data dir).
-}
 
 # MariaDB fixes. Stock Vitess v0.24.4 vttablet cannot run a replica or a reparent on MariaDB
 # 10.11, and no flag turns the failing code off (README.md, "MariaDB"), so the cluster binaries
@@ -138,7 +109,9 @@ build_cluster_bins() {
 
 exec 9>"$VSTREAM_CACHE/.install.lock"
 flock 9 2>/dev/null || true
-install_os_packages
+# Debian's etcd-server enables an etcd service on the default ports; on a machine with systemd
+# it runs beside ours (harmless: we use our own ports and data dir).
+install_os_packages etcd-server mariadb-client util-linux
 build_cluster_bins
 [ -x /usr/bin/etcd ] || die "/usr/bin/etcd not found after installing etcd-server"
 log "cluster install done in $((SECONDS - T0))s ($(/usr/bin/etcd --version 2>/dev/null | head -1))"

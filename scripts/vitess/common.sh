@@ -51,3 +51,45 @@ pid_alive() {
 vtgate_mysql() {
   mysql --protocol=TCP -h "$VTGATE_HOST" -P "$VTGATE_MYSQL_PORT" -u vstream --connect-timeout=5 "$@"
 }
+
+# cmdline_has PID WORD -> the process still is what we started (guards against pid reuse)
+cmdline_has() {
+  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q -- "$2"
+}
+
+# wait_exit PID SECONDS -> 0 once PID has exited, 1 if it still runs after SECONDS
+wait_exit() {
+  local pid="$1" n=$(($2 * 10))
+  while [ $n -gt 0 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; n=$((n - 1)); done
+  ! kill -0 "$pid" 2>/dev/null
+}
+
+# install_os_packages PACKAGE... -> installs the Debian packages that are missing (apt-get,
+# as root or through sudo); refreshes the package lists only when there are none or the
+# install fails.
+install_os_packages() {
+  local pkgs=("$@") missing=() p sudo=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
+  for p in "${pkgs[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$p")
+    fi
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    log "OS packages present: ${pkgs[*]}"
+    return
+  fi
+  command -v apt-get >/dev/null 2>&1 || die "missing packages ${missing[*]} and no apt-get (Debian/Ubuntu expected)"
+  if [ "$(id -u)" -ne 0 ] && [ -z "$sudo" ]; then
+    die "missing packages ${missing[*]}; run as root or install sudo"
+  fi
+  log "installing OS packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
+    $sudo apt-get update -q
+  fi
+  if ! $sudo apt-get install -y -q "${missing[@]}"; then
+    $sudo apt-get update -q
+    $sudo apt-get install -y -q "${missing[@]}"
+  fi
+}

@@ -11,38 +11,6 @@ set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 
 T0=$SECONDS
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 && SUDO="sudo"
-fi
-
-# ---------------------------------------------------------------- OS packages
-install_os_packages() {
-  local pkgs=(mariadb-server mariadb-client util-linux ca-certificates) missing=() p
-  for p in "${pkgs[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-      missing+=("$p")
-    fi
-  done
-  if [ "${#missing[@]}" -eq 0 ]; then
-    log "OS packages present: ${pkgs[*]}"
-    return
-  fi
-  command -v apt-get >/dev/null 2>&1 || die "missing packages ${missing[*]} and no apt-get (Debian/Ubuntu expected)"
-  if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then
-    die "missing packages ${missing[*]}; run as root or install sudo"
-  fi
-  log "installing OS packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # Only refresh the package lists when there are none, or when the install fails.
-  if ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
-    $SUDO apt-get update -q
-  fi
-  if ! $SUDO apt-get install -y -q "${missing[@]}"; then
-    $SUDO apt-get update -q
-    $SUDO apt-get install -y -q "${missing[@]}"
-  fi
-}
 
 # ---------------------------------------------------------------- Go binaries
 go_bin() {
@@ -109,7 +77,7 @@ mkdir -p "$VTROOT_CACHE"
 # Serialize concurrent installs (parallel test runs) on the cache.
 exec 9>"$VSTREAM_CACHE/.install.lock"
 flock 9 2>/dev/null || true
-install_os_packages
+install_os_packages mariadb-server mariadb-client util-linux ca-certificates
 build_vitess
 install_config
 [ -x /usr/sbin/mysqld ] || [ -x /usr/sbin/mariadbd ] || die "mysqld not found in /usr/sbin after installing mariadb-server"

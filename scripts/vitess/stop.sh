@@ -20,18 +20,6 @@ done
 [ -d "$RUN_DIR" ] || { log "nothing to stop ($RUN_DIR does not exist)"; exit 0; }
 DATA_DIR="$RUN_DIR/data"
 
-# cmdline_has PID WORD -> the process still is what we started (guards against pid reuse)
-cmdline_has() {
-  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q -- "$2"
-}
-
-# wait_exit PID SECONDS
-wait_exit() {
-  local pid="$1" n=$(($2 * 10))
-  while [ $n -gt 0 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; n=$((n - 1)); done
-  ! kill -0 "$pid" 2>/dev/null
-}
-
 # stop_pid PIDFILE WORD GRACE_SECONDS
 stop_pid() {
   local f="$1" word="$2" grace="$3" pid
