@@ -8,6 +8,7 @@ import binlogdata.Binlogdata.Journal;
 import binlogdata.Binlogdata.MigrationType;
 import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VGtid;
+import dev.vstream.position.ShardKey;
 import dev.vstream.position.StreamPosition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -47,14 +48,8 @@ final class ReshardJournals {
 	 * (each sends it when it reaches it) leaves it before the journal.
 	 */
 	void onJournal(Journal journal) {
-		List<String> from = journal.getParticipantsList()
-			.stream()
-			.map((ks) -> ks.getKeyspace() + "/" + ks.getShard())
-			.toList();
-		List<String> to = journal.getShardGtidsList()
-			.stream()
-			.map((sg) -> sg.getKeyspace() + "/" + sg.getShard())
-			.toList();
+		List<ShardKey> from = journal.getParticipantsList().stream().map(ShardKey::of).toList();
+		List<ShardKey> to = journal.getShardGtidsList().stream().map(ShardKey::of).toList();
 		logger.info("Stream '" + this.id + "' received a reshard journal: " + journal.getMigrationType() + " from "
 				+ from + " to " + to);
 		boolean reshard = this.stopOnReshard && journal.getMigrationType() == MigrationType.SHARDS;
@@ -92,13 +87,10 @@ final class ReshardJournals {
 		if (handled == null) {
 			return null;
 		}
-		Set<String> retired = journal.getParticipantsList()
-			.stream()
-			.map((ks) -> ks.getKeyspace() + "/" + ks.getShard())
-			.collect(Collectors.toSet());
+		Set<ShardKey> retired = journal.getParticipantsList().stream().map(ShardKey::of).collect(Collectors.toSet());
 		VGtid.Builder next = VGtid.newBuilder();
 		for (ShardGtid sg : handled.toVGtid().getShardGtidsList()) {
-			if (!retired.contains(sg.getKeyspace() + "/" + sg.getShard())) {
+			if (!retired.contains(ShardKey.of(sg))) {
 				next.addShardGtids(sg);
 			}
 		}
