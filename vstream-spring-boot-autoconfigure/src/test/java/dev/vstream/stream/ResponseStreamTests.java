@@ -32,6 +32,8 @@ class ResponseStreamTests {
 
 	private static final int RESPONSES = 60;
 
+	private static final int TRANSPORT_WINDOW = 1024 * 1024;
+
 	private final AtomicInteger sent = new AtomicInteger();
 
 	private Server server;
@@ -102,8 +104,12 @@ class ResponseStreamTests {
 			})
 			.build()
 			.start();
+		// A fixed transport window (gRPC otherwise grows it from its bandwidth-delay
+		// pings, up to 8 MiB, which on a loaded machine let the server send several large
+		// responses ahead of the ones requested and made the bound below timing-dependent).
 		this.channel = NettyChannelBuilder.forAddress("127.0.0.1", this.server.getPort())
 			.usePlaintext()
+			.flowControlWindow(TRANSPORT_WINDOW)
 			.maxInboundMessageSize(8 * 1024 * 1024)
 			.build();
 		return new ResponseStream(this.channel, VStreamRequest.getDefaultInstance(), PREFETCH);
