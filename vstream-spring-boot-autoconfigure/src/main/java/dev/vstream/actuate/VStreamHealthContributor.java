@@ -23,9 +23,7 @@ import org.springframework.util.Assert;
  * any stream DOWN makes it DOWN.
  *
  * <p>
- * The containers are read on each health check, so streams added later are reported. The
- * indicator of a container is kept between checks, because it times how long the stream
- * has been reconnecting from what successive checks saw.
+ * The containers are read on each health check, so streams added later are reported.
  */
 public class VStreamHealthContributor implements CompositeHealthContributor {
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.vstream.position.ShardPosition;
 import dev.vstream.position.StreamPosition;
@@ -45,13 +44,11 @@ import org.springframework.util.Assert;
  * <p>
  * A reconnecting stream flips between {@code RECONNECTING} (waiting) and
  * {@code STARTING}, {@code COPYING} or {@code STREAMING} (trying; {@code STREAMING} as
- * soon as the call is established on a connection) until vtgate answers. This indicator
- * therefore counts a stream as reconnecting from the first time it saw it
- * {@code RECONNECTING} until it sees it running without an error, that is once vtgate
- * sent the first response on the new connection (with heartbeats enabled, within one
- * heartbeat interval). As the time is measured between health checks, a short outage
- * between two checks is not noticed at all, and a long one is reported DOWN at the first
- * check after the timeout.
+ * soon as the call is established on a connection) until vtgate answers. The timeout is
+ * measured from the stream's own {@linkplain VStreamContainer#getReconnectingSince()
+ * reconnecting since}: the failure that started the series, not the first health check
+ * that saw it, until vtgate sent the first response on a new connection (with heartbeats
+ * enabled, within one heartbeat interval).
  *
  * <p>
  * Details: {@code state}, {@code error} (message of the last error, if any),
@@ -70,8 +67,6 @@ public class VStreamHealthIndicator implements HealthIndicator {
 	private final Duration reconnectTimeout;
 
 	private final Clock clock;
-
-	private final AtomicReference<@Nullable Instant> reconnectingSince = new AtomicReference<>();
 
 	/**
 	 * Create an indicator that reports a stream DOWN once it has been reconnecting for
@@ -122,7 +117,7 @@ public class VStreamHealthIndicator implements HealthIndicator {
 		Instant now = this.clock.instant();
 		StreamState state = this.container.getState();
 		Throwable error = this.container.getLastError();
-		Instant reconnecting = observeReconnecting(state, error, now);
+		Instant reconnecting = reconnectingSince(state);
 		Instant storeUnavailable = this.container.getOffsetStoreUnavailableSince();
 		Health.Builder health = new Health.Builder(status(state, reconnecting, storeUnavailable, now));
 		health.withDetail("state", state.name());
@@ -159,19 +154,12 @@ public class VStreamHealthIndicator implements HealthIndicator {
 		return health.build();
 	}
 
-	private @Nullable Instant observeReconnecting(StreamState state, @Nullable Throwable error, Instant now) {
-		// A connect attempt shows STARTING or COPYING, and STREAMING once the call is
-		// established; the container clears its last error only once vtgate answered, so
-		// an error still present means the attempt has not succeeded yet.
-		boolean reconnecting = (state == StreamState.RECONNECTING)
-				|| ((state == StreamState.STARTING || state == StreamState.COPYING || state == StreamState.STREAMING)
-						&& error != null);
-		if (!reconnecting) {
-			this.reconnectingSince.set(null);
+	private @Nullable Instant reconnectingSince(StreamState state) {
+		// A failed or stopped stream is not trying to reconnect, whatever it last did.
+		if (state == StreamState.FAILED || state == StreamState.STOPPED) {
 			return null;
 		}
-		this.reconnectingSince.compareAndSet(null, now);
-		return this.reconnectingSince.get();
+		return this.container.getReconnectingSince();
 	}
 
 	private Status status(StreamState state, @Nullable Instant reconnectingSince,

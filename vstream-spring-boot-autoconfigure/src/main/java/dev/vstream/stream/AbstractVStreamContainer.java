@@ -1,10 +1,13 @@
 package dev.vstream.stream;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
 
 /**
  * The lifecycle of a stream that runs on its own thread, and what every such stream
@@ -40,6 +43,8 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	private final List<Runnable> stopCallbacks = new ArrayList<>();
 
 	private final StreamStatus status = new StreamStatus();
+
+	private volatile Clock clock = Clock.systemUTC();
 
 	private final PauseControl pauseControl = new PauseControl(this::getId, this.lifecycleMonitor, this::isRunning);
 
@@ -233,6 +238,29 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	@Override
 	public @Nullable Throwable getLastError() {
 		return this.status.getLastError();
+	}
+
+	@Override
+	public @Nullable Instant getReconnectingSince() {
+		return this.status.getReconnectingSince();
+	}
+
+	/**
+	 * Set the clock that dates reconnects ({@link #getReconnectingSince()}), for example
+	 * the one health checks measure against.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		Assert.notNull(clock, "'clock' must not be null");
+		this.clock = clock;
+	}
+
+	/**
+	 * The clock that dates reconnects.
+	 * @return the clock
+	 */
+	protected Clock getClock() {
+		return this.clock;
 	}
 
 	@Override

@@ -335,6 +335,7 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		this.resharded = false;
 		resume();
 		status().setLastError(null);
+		status().connected();
 		this.checkpointer.reset();
 		status().setState(StreamState.STARTING);
 		return new ReconnectLoop(this);

@@ -162,6 +162,7 @@ final class ReconnectLoop implements Runnable {
 			}
 			finish(session);
 		}
+		this.status.connected();
 		this.status.setState(StreamState.STOPPED);
 		logger.info("Stream '" + id() + "' stopped at " + this.checkpointer.getPosition());
 	}
@@ -183,6 +184,7 @@ final class ReconnectLoop implements Runnable {
 
 	/** Show why the stream waits, say it in the log, and wait (a stop ends the wait). */
 	private void waitToRetry(Throwable cause, long delay, String warning) {
+		this.status.reconnecting(this.container.getClock().instant());
 		this.status.setLastError(cause);
 		this.status.setState(StreamState.RECONNECTING);
 		logger.warn(warning);
@@ -199,6 +201,7 @@ final class ReconnectLoop implements Runnable {
 	private boolean standBy(PositionConflictException conflict) {
 		StreamPosition saved = this.checkpointer.getSavedPosition();
 		this.checkpointer.startFrom(saved, saved);
+		this.status.reconnecting(this.container.getClock().instant());
 		this.status.setLastError(conflict);
 		this.status.setState(StreamState.RECONNECTING);
 		ConflictStandby standby = this.conflictStandby;
@@ -232,6 +235,7 @@ final class ReconnectLoop implements Runnable {
 	}
 
 	private void fail(Throwable ex) {
+		this.status.connected();
 		this.status.setLastError(ex);
 		this.status.setState(StreamState.FAILED);
 		this.container.stopped();

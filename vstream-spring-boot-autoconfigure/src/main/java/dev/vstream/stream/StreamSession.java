@@ -79,6 +79,7 @@ final class StreamSession {
 					this.container.getMonitor().responseReceived(this.container, response.getEventsCount());
 					if (!this.receivedAny) {
 						this.receivedAny = true;
+						this.status.connected();
 						if (!this.checkpointer.getStoreWatch().isFailing()) {
 							this.status.setLastError(null);
 						}

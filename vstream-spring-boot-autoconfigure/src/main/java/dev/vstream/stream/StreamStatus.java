@@ -27,6 +27,8 @@ final class StreamStatus {
 
 	private volatile @Nullable Instant lastHeartbeatTime;
 
+	private volatile @Nullable Instant reconnectingSince;
+
 	final AtomicLong eventsReceived = new AtomicLong();
 
 	final AtomicLong changesHandled = new AtomicLong();
@@ -73,6 +75,25 @@ final class StreamStatus {
 
 	void setLastHeartbeatTime(Instant lastHeartbeatTime) {
 		this.lastHeartbeatTime = lastHeartbeatTime;
+	}
+
+	@Nullable Instant getReconnectingSince() {
+		return this.reconnectingSince;
+	}
+
+	/**
+	 * The stream broke or could not connect: the first of a series dates the reconnect.
+	 * @param now the time of the failure
+	 */
+	void reconnecting(Instant now) {
+		if (this.reconnectingSince == null) {
+			this.reconnectingSince = now;
+		}
+	}
+
+	/** vtgate answered on a new connection, or the stream was started or stopped. */
+	void connected() {
+		this.reconnectingSince = null;
 	}
 
 }

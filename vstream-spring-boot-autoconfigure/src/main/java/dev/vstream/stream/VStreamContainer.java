@@ -74,6 +74,15 @@ public interface VStreamContainer extends SmartLifecycle {
 	@Nullable Instant getOffsetStoreUnavailableSince();
 
 	/**
+	 * Since when the stream has been trying to reach vtgate again: from the failure that
+	 * broke a working stream (or the first failed connect) through every back-off wait
+	 * and connect attempt until vtgate answers on a new connection; also while standing
+	 * by after another instance saved this stream's position first.
+	 * @return the instant, or {@code null} while connected, stopped or failed
+	 */
+	@Nullable Instant getReconnectingSince();
+
+	/**
 	 * @return the error that failed the stream or caused the last reconnect, if any
 	 */
 	@Nullable Throwable getLastError();

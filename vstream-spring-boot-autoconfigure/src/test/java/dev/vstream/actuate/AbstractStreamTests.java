@@ -67,8 +67,11 @@ abstract class AbstractStreamTests {
 	}
 
 	DefaultVStreamContainer container(String id, StartPosition start, List<VStreamListenerEndpoint> listeners) {
-		return track(StreamFixture.newContainer(settings(id, start), this.vtgate.channel(),
-				new InMemoryOffsetRepository(), () -> listeners, VStreamErrorHandler.stopStream()));
+		DefaultVStreamContainer container = StreamFixture.newContainer(settings(id, start), this.vtgate.channel(),
+				new InMemoryOffsetRepository(), () -> listeners, VStreamErrorHandler.stopStream());
+		// Reconnects dated by the clock the health checks read.
+		container.setClock(this.clock);
+		return track(container);
 	}
 
 	/**

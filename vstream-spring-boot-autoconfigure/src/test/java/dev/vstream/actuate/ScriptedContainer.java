@@ -27,10 +27,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * A container, never started, whose state, error and commit time a test sets: for
- * transitions a real stream passes through too briefly to observe, and for commit times,
- * which need row events. Everything else comes from a real, never-started container of
- * the same id.
+ * A container, never started, whose state, error, reconnect and commit times a test sets:
+ * for transitions a real stream passes through too briefly to observe, and for commit
+ * times, which need row events. Everything else comes from a real, never-started
+ * container of the same id.
  */
 class ScriptedContainer implements VStreamContainer {
 
@@ -42,6 +42,8 @@ class ScriptedContainer implements VStreamContainer {
 
 	private volatile @Nullable Instant lastCommitTime;
 
+	private volatile @Nullable Instant reconnectingSince;
+
 	ScriptedContainer(String id, ManagedChannel channel) {
 		this.real = new DefaultVStreamContainer(AbstractStreamTests.settings(id, StartPosition.CURRENT), channel,
 				new InMemoryOffsetRepository(), List::of, VStreamErrorHandler.stopStream());
@@ -50,6 +52,11 @@ class ScriptedContainer implements VStreamContainer {
 	ScriptedContainer is(StreamState state, @Nullable Throwable lastError) {
 		this.state = state;
 		this.lastError = lastError;
+		return this;
+	}
+
+	ScriptedContainer reconnectingSince(@Nullable Instant reconnectingSince) {
+		this.reconnectingSince = reconnectingSince;
 		return this;
 	}
 
@@ -66,6 +73,11 @@ class ScriptedContainer implements VStreamContainer {
 	@Override
 	public @Nullable Throwable getLastError() {
 		return this.lastError;
+	}
+
+	@Override
+	public @Nullable Instant getReconnectingSince() {
+		return this.reconnectingSince;
 	}
 
 	@Override

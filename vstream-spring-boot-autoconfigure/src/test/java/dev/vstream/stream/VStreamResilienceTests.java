@@ -1,7 +1,12 @@
 package dev.vstream.stream;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import binlogdata.Binlogdata.VGtid;
 import dev.vstream.listener.VStreamErrorHandler;
@@ -274,6 +279,49 @@ class VStreamResilienceTests {
 			VStreamContainer container = start(false);
 			await().untilAsserted(() -> assertThat(orders().ids()).containsExactly(1L));
 			assertThat(container.getReconnects()).isEqualTo(1);
+		}
+
+		@Test
+		void reconnectIsDatedFromTheFirstFailureUntilVtgateAnswersAgain() {
+			vtgate().thenFail(Status.UNAVAILABLE.withDescription("vtgate restarting"))
+				.thenFail(Status.UNAVAILABLE.withDescription("vtgate restarting"))
+				.thenSend(oneOrder());
+			// Each reading of the clock a second later than the one before: the first
+			// failure is dated T0, the second T0 + 1 s.
+			Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+			AtomicInteger readings = new AtomicInteger();
+			Clock ticking = new Clock() {
+
+				@Override
+				public Instant instant() {
+					return t0.plusSeconds(readings.getAndIncrement());
+				}
+
+				@Override
+				public ZoneId getZone() {
+					return ZoneOffset.UTC;
+				}
+
+				@Override
+				public Clock withZone(ZoneId zone) {
+					return this;
+				}
+
+			};
+			VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT,
+					TabletType.PRIMARY, Duration.ofSeconds(1), false, new FixedBackOff(300, Long.MAX_VALUE), List.of());
+			DefaultVStreamContainer container = VStreamResilienceTests.this.fixture.container(settings,
+					VStreamErrorHandler.stopStream(),
+					VStreamResilienceTests.this.fixture.endpoint("orders", "corder", orders(), "on"));
+			container.setClock(ticking);
+			VStreamResilienceTests.this.fixture.start(container);
+
+			await().pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
+				assertThat(container.getReconnects()).isEqualTo(2);
+				assertThat(container.getReconnectingSince()).isEqualTo(t0);
+			});
+			await().untilAsserted(() -> assertThat(orders().ids()).containsExactly(1L));
+			assertThat(container.getReconnectingSince()).isNull();
 		}
 
 		/**
