@@ -3,6 +3,7 @@ package dev.vstream.actuate;
 import java.util.List;
 import java.util.Locale;
 
+import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.VStreamContainer;
@@ -20,7 +21,38 @@ final class StreamActions {
 
 	private static final List<String> ACTIONS = List.of("start", "stop", "pause", "resume", "restart", "reset");
 
+	private static final List<String> LISTENER_ACTIONS = List.of("start", "stop");
+
 	private StreamActions() {
+	}
+
+	/**
+	 * Start or stop one listener of a stream; the stream goes on either way. A stopped
+	 * listener misses the changes its stream passes meanwhile: they are not delivered to
+	 * it later.
+	 * @param container the stream
+	 * @param listenerId the listener's id
+	 * @param action {@code start} or {@code stop}
+	 * @param position must be empty: listeners have no position of their own
+	 * @throws InvalidEndpointRequestException for another action, a position, or a
+	 * listener the stream does not have
+	 */
+	static void applyToListener(VStreamContainer container, String listenerId, String action,
+			@Nullable String position) {
+		String name = action.trim().toLowerCase(Locale.ROOT);
+		if (!LISTENER_ACTIONS.contains(name) || (position != null && !position.isBlank())) {
+			throw new InvalidEndpointRequestException(
+					"A listener takes only the actions " + LISTENER_ACTIONS + " and no position, not '" + action + "'",
+					"A listener takes only the actions " + LISTENER_ACTIONS + " and no position");
+		}
+		VStreamListenerEndpoint listener = container.getEndpoints()
+			.stream()
+			.filter((endpoint) -> endpoint.getId().equals(listenerId))
+			.findFirst()
+			.orElseThrow(() -> new InvalidEndpointRequestException(
+					"Stream '" + container.getId() + "' has no listener '" + listenerId + "'",
+					"The stream has no such listener"));
+		listener.setRunning(name.equals("start"));
 	}
 
 	/**

@@ -144,6 +144,9 @@ public class VStreamEndpoint {
 	 * @param id the stream id
 	 * @param action the action
 	 * @param position for {@code reset} only: where the next start begins
+	 * @param listener the id of one listener of the stream, to {@code start} or
+	 * {@code stop} only that listener (the stream goes on; a stopped listener misses the
+	 * changes the stream passes meanwhile)
 	 * @return the stream after the action, or {@code null} (HTTP 404) when there is no
 	 * stream with that id
 	 * @throws IllegalStateException when the action is unsafe or meaningless in the
@@ -153,12 +156,18 @@ public class VStreamEndpoint {
 	 * unreadable position
 	 */
 	@WriteOperation
-	public @Nullable StreamDescriptor control(@Selector String id, String action, @Nullable String position) {
+	public @Nullable StreamDescriptor control(@Selector String id, String action, @Nullable String position,
+			@Nullable String listener) {
 		VStreamContainer container = find(id);
 		if (container == null) {
 			return null;
 		}
-		StreamActions.apply(container, action, position);
+		if (listener != null && !listener.isBlank()) {
+			StreamActions.applyToListener(container, listener, action, position);
+		}
+		else {
+			StreamActions.apply(container, action, position);
+		}
 		return describe(container, this.clock.instant());
 	}
 

@@ -31,17 +31,20 @@ public class VStreamWebEndpointExtension {
 	}
 
 	/**
-	 * Control a stream, as {@link VStreamEndpoint#control(String, String, String)}.
+	 * Control a stream, as
+	 * {@link VStreamEndpoint#control(String, String, String, String)}.
 	 * @param id the stream id
 	 * @param action the action
 	 * @param position for {@code reset} only: where the next start begins
+	 * @param listener the id of one listener of the stream, to start or stop only it
 	 * @return the stream after the action (200), no stream with that id (404), or the
 	 * reason the action was refused (409)
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Object> control(@Selector String id, String action, @Nullable String position) {
+	public WebEndpointResponse<Object> control(@Selector String id, String action, @Nullable String position,
+			@Nullable String listener) {
 		try {
-			Object stream = this.delegate.control(id, action, position);
+			Object stream = this.delegate.control(id, action, position, listener);
 			return (stream != null) ? new WebEndpointResponse<>(stream)
 					: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}

@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 
+import dev.vstream.annotation.VStreamListener;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +29,7 @@ class VStreamEndpointAccessTests {
 
 	@Nested
 	@SpringBootTest(classes = App.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { "vstream.offset-store=memory", "vstream.keyspace=commerce",
+			properties = { "vstream.offset-store=memory", "vstream.keyspace=commerce", "vstream.auto-startup=false",
 					"management.endpoints.web.exposure.include=vstream" })
 	class ByDefault {
 
@@ -44,7 +47,7 @@ class VStreamEndpointAccessTests {
 
 	@Nested
 	@SpringBootTest(classes = App.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { "vstream.offset-store=memory", "vstream.keyspace=commerce",
+			properties = { "vstream.offset-store=memory", "vstream.keyspace=commerce", "vstream.auto-startup=false",
 					"management.endpoints.web.exposure.include=vstream",
 					"management.endpoint.vstream.access=unrestricted" })
 	class WhenGranted {
@@ -57,6 +60,23 @@ class VStreamEndpointAccessTests {
 			HttpResponse<String> post = post(this.port, "/actuator/vstream/default", "{\"action\":\"reset\"}");
 			assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
 			assertThat(post.body()).contains("\"id\":\"default\"");
+		}
+
+		@Test
+		void aListenerNotStartedWithItsStreamIsStartedOverHttp() throws Exception {
+			HttpResponse<String> post = post(this.port, "/actuator/vstream/default",
+					"{\"action\":\"start\",\"listener\":\"orders.on\"}");
+
+			assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
+			assertThat(post.body()).contains("\"id\":\"orders.on\"").contains("\"running\":true,\"autoStartup\":false");
+		}
+
+		@Test
+		void anUnreadableResetPositionIsABadRequestSayingWhy() throws Exception {
+			HttpResponse<String> post = post(this.port, "/actuator/vstream/default",
+					"{\"action\":\"reset\",\"position\":\"yesterday\"}");
+
+			assertThat(post.statusCode()).as(post.body()).isEqualTo(400);
 		}
 
 	}
@@ -79,6 +99,19 @@ class VStreamEndpointAccessTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class App {
+
+		@Bean
+		Orders orders() {
+			return new Orders();
+		}
+
+	}
+
+	static class Orders {
+
+		@VStreamListener(table = "corder", autoStartup = "false")
+		void on(Map<String, Object> row) {
+		}
 
 	}
 

@@ -37,16 +37,16 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
 		VStreamContainer container = start("orders", StreamState.STREAMING);
 
-		StreamDescriptor paused = endpoint(container).control("orders", "pause", null);
+		StreamDescriptor paused = endpoint(container).control("orders", "pause", null, null);
 
 		assertThat(paused.state()).isEqualTo(StreamState.PAUSED);
 		assertThat(paused.running()).isTrue();
 		assertThat(new VStreamHealthIndicator(container).health().getStatus()).as("paused on purpose")
 			.isEqualTo(Status.UP);
-		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "pause", null))
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "pause", null, null))
 			.withMessage("Stream 'orders' is already paused");
 
-		StreamDescriptor resumed = endpoint(container).control("orders", "resume", null);
+		StreamDescriptor resumed = endpoint(container).control("orders", "resume", null, null);
 
 		assertThat(resumed.state()).isEqualTo(StreamState.STREAMING);
 		assertThat(container.isPaused()).isFalse();
@@ -56,9 +56,9 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 	void pauseRefusesAStoppedStreamAndResumeOneThatIsNotPaused() {
 		VStreamContainer container = container("orders", StartPosition.CURRENT);
 
-		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "pause", null))
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "pause", null, null))
 			.withMessage("Stream 'orders' is not running (STOPPED); only a running stream can be paused");
-		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "resume", null))
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "resume", null, null))
 			.withMessage("Stream 'orders' is not paused (STOPPED); use 'start' to start it");
 	}
 
@@ -68,7 +68,7 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 		VStreamContainer container = start("orders", StreamState.STREAMING);
 		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-43")));
 
-		endpoint(container).control("orders", "restart", null);
+		endpoint(container).control("orders", "restart", null, null);
 
 		await().until(() -> this.vtgate.requests().size() == 2 && container.getState() == StreamState.STREAMING);
 		assertThat(this.vtgate.requests().get(1).getVgtid().getShardGtids(0).getGtid()).isEqualTo("MySQL56/a1:1-42");
@@ -80,7 +80,7 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 		VStreamContainer container = withOffsets("orders");
 		start(container, (c) -> c.getState() == StreamState.STREAMING);
 
-		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "reset", "copy"))
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "reset", "copy", null))
 			.withMessage(
 					"Stream 'orders' is running (STREAMING); stop it before resetting its position, then start it");
 		assertThat(this.offsets.load("orders")).contains(position("MySQL56/a1:1-42"));
@@ -92,18 +92,18 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 		VStreamContainer container = withOffsets("orders");
 		VStreamEndpoint endpoint = endpoint(container);
 
-		endpoint.control("orders", "reset", "copy");
+		endpoint.control("orders", "reset", "copy", null);
 		assertThat(this.offsets.load("orders")).contains(position(""));
 
-		endpoint.control("orders", "reset", "CURRENT");
+		endpoint.control("orders", "reset", "CURRENT", null);
 		assertThat(this.offsets.load("orders")).contains(position("current"));
 
 		String explicit = position("MySQL56/a1:1-7").toJson();
-		StreamDescriptor stream = endpoint.control("orders", "reset", explicit);
+		StreamDescriptor stream = endpoint.control("orders", "reset", explicit, null);
 		assertThat(this.offsets.load("orders")).contains(position("MySQL56/a1:1-7"));
 		assertThat(stream.position().shards().get(0).gtid()).isEqualTo("MySQL56/a1:1-7");
 
-		endpoint.control("orders", "reset", null);
+		endpoint.control("orders", "reset", null, null);
 		assertThat(this.offsets.load("orders")).isEmpty();
 	}
 
@@ -118,7 +118,7 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 				{ "0", "MariaDB/" + "0-1-5,".repeat(20_000) + "0-1-6", "more than 65536" } }) {
 			String json = StreamPosition.of(Events.vgtid("commerce", bad[0], bad[1])).toJson();
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
-				.isThrownBy(() -> endpoint.control("orders", "reset", json))
+				.isThrownBy(() -> endpoint.control("orders", "reset", json, null))
 				.withMessageContaining(bad[2])
 				.withMessageNotContaining("\n");
 		}
@@ -131,10 +131,10 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 		VStreamContainer container = withOffsets("orders");
 
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> endpoint(container).control("orders", "reset", "yesterday"))
+			.isThrownBy(() -> endpoint(container).control("orders", "reset", "yesterday", null))
 			.withMessageContaining("must be 'copy', 'current' or a VGtid in JSON");
 		String other = StreamPosition.of(Events.vgtid("customer", "-80", "MySQL56/a1:1-1")).toJson();
-		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "reset", other))
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "reset", other, null))
 			.withMessageContaining("covers keyspaces [customer] but its listeners stream [commerce]");
 		assertThat(this.offsets.load("orders")).contains(position("MySQL56/a1:1-42"));
 	}
@@ -144,7 +144,7 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 		VStreamContainer container = container("orders", StartPosition.CURRENT);
 
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> endpoint(container).control("orders", "start", "copy"))
+			.isThrownBy(() -> endpoint(container).control("orders", "start", "copy", null))
 			.withMessage("A position is only taken by 'reset', not by 'start'");
 		assertThat(container.isRunning()).isFalse();
 	}
@@ -154,8 +154,8 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 		VStreamContainer container = container("orders", StartPosition.CURRENT);
 		VStreamWebEndpointExtension web = new VStreamWebEndpointExtension(endpoint(container));
 
-		WebEndpointResponse<Object> refused = web.control("orders", "stop", null);
-		WebEndpointResponse<Object> unknown = web.control("customers", "stop", null);
+		WebEndpointResponse<Object> refused = web.control("orders", "stop", null, null);
+		WebEndpointResponse<Object> unknown = web.control("customers", "stop", null, null);
 
 		assertThat(refused.getStatus()).isEqualTo(409);
 		assertThat(refused.getBody()).isEqualTo(
@@ -169,11 +169,46 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 		VStreamContainer container = container("orders", StartPosition.CURRENT);
 
 		WebEndpointResponse<Object> started = new VStreamWebEndpointExtension(endpoint(container)).control("orders",
-				"start", null);
+				"start", null, null);
 
 		assertThat(started.getStatus()).isEqualTo(200);
 		assertThat(started.getBody()).isInstanceOfSatisfying(StreamDescriptor.class,
 				(stream) -> assertThat(stream.running()).isTrue());
+	}
+
+	@Test
+	void oneListenerIsStoppedAndStartedWhileItsStreamGoesOn() {
+		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
+		VStreamContainer container = start("orders", StreamState.STREAMING);
+
+		StreamDescriptor stopped = endpoint(container).control("orders", "stop", null, "customerListener");
+
+		assertThat(stopped.running()).isTrue();
+		assertThat(stopped.listeners()).singleElement().satisfies((listener) -> {
+			assertThat(listener.id()).isEqualTo("customerListener");
+			assertThat(listener.running()).isFalse();
+		});
+		assertThat(container.getEndpoints()).singleElement().satisfies((e) -> assertThat(e.isRunning()).isFalse());
+		StreamDescriptor started = endpoint(container).control("orders", "START", "", "customerListener");
+		assertThat(started.listeners()).singleElement().satisfies((l) -> assertThat(l.running()).isTrue());
+		assertThat(container.isRunning()).isTrue();
+	}
+
+	@Test
+	void listenerActionsOtherThanStartAndStopAndUnknownListenersAreBadRequests() {
+		VStreamContainer container = container("orders", StartPosition.CURRENT);
+		VStreamEndpoint endpoint = endpoint(container);
+
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.control("orders", "pause", null, "customerListener"))
+			.withMessageContaining("[start, stop]");
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.control("orders", "stop", "copy", "customerListener"))
+			.withMessageContaining("no position");
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.control("orders", "stop", null, "nobody"))
+			.withMessageContaining("Stream 'orders' has no listener 'nobody'");
+		assertThat(container.getEndpoints()).singleElement().satisfies((e) -> assertThat(e.isRunning()).isTrue());
 	}
 
 	private VStreamContainer withOffsets(String id) {

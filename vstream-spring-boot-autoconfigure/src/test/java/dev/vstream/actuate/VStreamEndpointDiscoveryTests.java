@@ -46,7 +46,7 @@ class VStreamEndpointDiscoveryTests extends AbstractStreamTests {
 		assertThat(operations).containsOnlyKeys("streams", "stream", "control");
 		assertThat(parameterNames(operations.get("streams"))).isEmpty();
 		assertThat(parameterNames(operations.get("stream"))).containsExactly("id");
-		assertThat(parameterNames(operations.get("control"))).containsExactly("id", "action", "position");
+		assertThat(parameterNames(operations.get("control"))).containsExactly("id", "action", "position", "listener");
 	}
 
 	@Test

@@ -211,7 +211,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
 		VStreamContainer container = start("orders", StreamState.STREAMING);
 
-		StreamDescriptor stream = endpoint(container).control("orders", "stop", null);
+		StreamDescriptor stream = endpoint(container).control("orders", "stop", null, null);
 
 		assertThat(stream.running()).isFalse();
 		assertThat(container.isRunning()).isFalse();
@@ -224,7 +224,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 	void stopRefusesAStreamThatIsNotRunning() {
 		DefaultVStreamContainer container = container("orders", StartPosition.CURRENT);
 
-		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "stop", null))
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "stop", null, null))
 			.withMessage("Stream 'orders' is not running (STOPPED)");
 	}
 
@@ -234,7 +234,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		DefaultVStreamContainer container = container("orders", StartPosition.CURRENT);
 		container.setAutoStartup(false);
 
-		StreamDescriptor stream = endpoint(container).control("orders", "START", null);
+		StreamDescriptor stream = endpoint(container).control("orders", "START", null, null);
 
 		assertThat(stream.running()).isTrue();
 		await().until(() -> container.getState() == StreamState.STREAMING && this.vtgate.requests().size() == 1);
@@ -247,7 +247,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		VStreamContainer container = start("orders", StreamState.FAILED);
 		this.vtgate.thenSend(response(vgtid("0", "MySQL56/a1:1-42")));
 
-		endpoint(container).control("orders", "start", null);
+		endpoint(container).control("orders", "start", null, null);
 
 		await().until(() -> container.getState() == StreamState.STREAMING);
 		assertThat(endpoint(container).stream("orders").lastError()).isNull();
@@ -258,7 +258,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		this.vtgate.thenFail(Status.UNAVAILABLE);
 		VStreamContainer container = start("orders", StreamState.RECONNECTING);
 
-		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start", null))
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start", null, null))
 			.withMessage("Stream 'orders' is already running (RECONNECTING); stop it first to restart it");
 	}
 
@@ -266,7 +266,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 	void startRefusesAStreamWithoutListeners() {
 		DefaultVStreamContainer container = container("orders", StartPosition.CURRENT, List.of());
 
-		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start", null))
+		assertThatIllegalStateException().isThrownBy(() -> endpoint(container).control("orders", "start", null, null))
 			.withMessage("Stream 'orders' has no listeners; starting it would stream nothing");
 		assertThat(container.isRunning()).isFalse();
 	}
@@ -276,7 +276,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 		DefaultVStreamContainer container = container("orders", StartPosition.CURRENT);
 
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> endpoint(container).control("orders", "jump", null))
+			.isThrownBy(() -> endpoint(container).control("orders", "jump", null, null))
 			.withMessageContaining("Unknown action 'jump'");
 		assertThat(container.isRunning()).isFalse();
 	}
@@ -285,7 +285,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 	void controlIsNullForAnUnknownId() {
 		DefaultVStreamContainer container = container("orders", StartPosition.CURRENT);
 
-		assertThat(endpoint(container).control("customers", "start", null)).isNull();
+		assertThat(endpoint(container).control("customers", "start", null, null)).isNull();
 		assertThat(container.isRunning()).isFalse();
 	}
 
