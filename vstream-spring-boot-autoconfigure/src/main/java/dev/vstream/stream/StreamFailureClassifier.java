@@ -4,6 +4,7 @@ import java.security.cert.CertificateException;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 import io.grpc.Status;
@@ -27,6 +28,15 @@ import org.jspecify.annotations.Nullable;
 final class StreamFailureClassifier {
 
 	private static final Pattern KEYSPACE_NODE = Pattern.compile("node doesn't exist: keyspaces/([^/\\s]+)");
+
+	/**
+	 * A TLS alert by which the peer refuses a certificate, as BoringSSL
+	 * ({@code TLSV1_ALERT_CERTIFICATE_REQUIRED}, {@code SSLV3_ALERT_BAD_CERTIFICATE}) and
+	 * the JDK ({@code Received fatal alert: unknown_ca}) word it.
+	 */
+	private static final Pattern CERTIFICATE_ALERT = Pattern
+		.compile("(?i)alert[_:\\s]+(certificate_required|bad_certificate|unsupported_certificate|certificate_revoked"
+				+ "|certificate_expired|certificate_unknown|unknown_ca|access_denied|handshake_failure)");
 
 	private final String streamId;
 
@@ -144,6 +154,14 @@ final class StreamFailureClassifier {
 	private static @Nullable Throwable tlsFailure(@Nullable Throwable cause) {
 		for (Throwable current = cause; current != null; current = current.getCause()) {
 			if (current instanceof SSLHandshakeException || current instanceof CertificateException) {
+				return current;
+			}
+			// With TLS 1.3 the client's side of the handshake is over before vtgate
+			// checks
+			// the client certificate: its refusal comes as an alert on the first read, a
+			// plain SSLException that only its message tells apart from a broken link.
+			if (current instanceof SSLException && current.getMessage() != null
+					&& CERTIFICATE_ALERT.matcher(current.getMessage()).find()) {
 				return current;
 			}
 			if (current.getCause() == current) {
