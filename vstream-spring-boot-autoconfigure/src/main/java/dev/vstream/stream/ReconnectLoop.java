@@ -114,6 +114,9 @@ final class ReconnectLoop implements Runnable {
 					fail(new VStreamException("Stream '" + id() + "' gave up reconnecting: " + ex.getStatus(), ex));
 					return;
 				}
+				// Only vtgate failures: an offset store outage has its own time
+				// (OffsetStoreWatch).
+				this.status.reconnecting(this.container.getClock().instant());
 				this.status.reconnects.incrementAndGet();
 				this.container.getMonitor().reconnecting(this.container, ex.getStatus());
 				waitToRetry(ex, delay, "Stream '" + id() + "' broke (" + ex.getStatus().getCode() + ": "
@@ -184,7 +187,6 @@ final class ReconnectLoop implements Runnable {
 
 	/** Show why the stream waits, say it in the log, and wait (a stop ends the wait). */
 	private void waitToRetry(Throwable cause, long delay, String warning) {
-		this.status.reconnecting(this.container.getClock().instant());
 		this.status.setLastError(cause);
 		this.status.setState(StreamState.RECONNECTING);
 		logger.warn(warning);
