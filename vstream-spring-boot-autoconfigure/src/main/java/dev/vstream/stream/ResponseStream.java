@@ -46,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  * response as large as a row. Once a response larger than {@link #LARGE_RESPONSE}
  * arrives, the stream asks for one response at a time, as the blocking stub does, until
  * responses are small again, so memory held stays near one large response instead of a
- * window of them.
+ * window of them (plus the HTTP/2 flow-control window of the transport, which gRPC sizes
+ * from 1 MiB up to 8 MiB as it measures the link).
  */
 final class ResponseStream implements Iterator<VStreamResponse> {
 
