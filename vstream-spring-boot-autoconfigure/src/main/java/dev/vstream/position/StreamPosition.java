@@ -8,6 +8,7 @@ import binlogdata.Binlogdata.TableLastPK;
 import binlogdata.Binlogdata.VGtid;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable position in a VStream: vtgate's {@code VGtid}, one entry per keyspace and
@@ -38,6 +39,33 @@ public final class StreamPosition {
 	 */
 	public static StreamPosition of(VGtid vgtid) {
 		return new StreamPosition(vgtid);
+	}
+
+	/**
+	 * Check a position vtgate sent, before it is handed to listeners or saved: always its
+	 * size (shards and GTID set lengths, as for a stored position), and the names and
+	 * GTID syntax of its shards whenever they are not those of the previous one (a stream
+	 * receives a position with every transaction, and its shards change only with a
+	 * reshard).
+	 * @param vgtid the position received
+	 * @param previous the position checked before on the same connection, if any
+	 * @throws IllegalArgumentException naming what is wrong
+	 */
+	public static void checkReceived(VGtid vgtid, @Nullable VGtid previous) {
+		int count = vgtid.getShardGtidsCount();
+		if (previous == null || count != previous.getShardGtidsCount() || count > PositionSyntax.MAX_SHARDS) {
+			PositionSyntax.check(vgtid);
+			return;
+		}
+		for (int i = 0; i < count; i++) {
+			ShardGtid shard = vgtid.getShardGtids(i);
+			ShardGtid before = previous.getShardGtids(i);
+			if (!shard.getShard().equals(before.getShard()) || !shard.getKeyspace().equals(before.getKeyspace())
+					|| shard.getGtid().length() > PositionSyntax.MAX_GTID_LENGTH) {
+				PositionSyntax.check(vgtid);
+				return;
+			}
+		}
 	}
 
 	/**

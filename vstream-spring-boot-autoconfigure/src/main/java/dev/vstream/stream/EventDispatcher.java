@@ -78,6 +78,9 @@ final class EventDispatcher {
 
 	private @Nullable StreamPosition pending;
 
+	/** The last position received and checked on this connection. */
+	private @Nullable VGtid lastChecked;
+
 	private boolean inTransaction;
 
 	/** Whether a transaction was handled on this connection. */
@@ -193,6 +196,14 @@ final class EventDispatcher {
 	 * are fine, a reshard brings them.
 	 */
 	private StreamPosition checkedPosition(VGtid vgtid) {
+		try {
+			StreamPosition.checkReceived(vgtid, this.lastChecked);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new VStreamException("Stream '" + this.id + "' received a position it must not keep ("
+					+ ex.getMessage() + "); stopped before it, at " + this.checkpointer.getPosition(), ex);
+		}
+		this.lastChecked = vgtid;
 		StreamPosition position = StreamPosition.of(vgtid);
 		// Checked for every transaction: compare against the connection's keyspaces
 		// without copying.
@@ -209,13 +220,17 @@ final class EventDispatcher {
 		return position;
 	}
 
-	private static StreamPosition[] positionsAhead(List<VEvent> events) {
+	/**
+	 * The position each row's transaction ends at, when it is in the same response. Each
+	 * is checked here already, before the rows it covers reach a listener.
+	 */
+	private StreamPosition[] positionsAhead(List<VEvent> events) {
 		StreamPosition[] positions = new StreamPosition[events.size()];
 		StreamPosition next = null;
 		for (int i = events.size() - 1; i >= 0; i--) {
 			VEvent event = events.get(i);
 			if (event.getType() == VEventType.VGTID) {
-				next = StreamPosition.of(event.getVgtid());
+				next = checkedPosition(event.getVgtid());
 			}
 			positions[i] = next;
 		}

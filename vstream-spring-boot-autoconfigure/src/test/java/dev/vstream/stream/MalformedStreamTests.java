@@ -175,9 +175,11 @@ class MalformedStreamTests {
 				insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")), vgtidEvent(foreign), commit()));
 		VStreamContainer container = start();
 
-		assertFailedAtV1(container, "covering keyspaces [customer]", 1L, 2L);
+		// Checked before the transaction's rows reach the listener: row 2 is not handed
+		// over with a position that cannot be kept.
+		assertFailedAtV1(container, "covering keyspaces [customer]", 1L);
 		assertThat(this.offsets.saved).doesNotContain(StreamPosition.of(foreign));
-		restartRedelivers(container, 2L, 1L, 2L, 2L);
+		restartRedelivers(container, 2L, 1L, 2L);
 	}
 
 	@Test
@@ -187,8 +189,8 @@ class MalformedStreamTests {
 						vgtidEvent(VGtid.getDefaultInstance()), commit()));
 		VStreamContainer container = start();
 
-		assertFailedAtV1(container, "covering keyspaces []", 1L, 2L);
-		restartRedelivers(container, 2L, 1L, 2L, 2L);
+		assertFailedAtV1(container, "covering keyspaces []", 1L);
+		restartRedelivers(container, 2L, 1L, 2L);
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VGtid;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.position.ShardPosition;
@@ -388,6 +389,45 @@ class VStreamResilienceTests {
 			await().untilAsserted(() -> assertThat(orders().ids()).containsExactly(1L));
 			assertThat(container.getReconnects()).isEqualTo(1);
 			assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+		}
+
+	}
+
+	/** What vtgate sends is bounded like a stored position before it is kept. */
+	@Nested
+	class ReceivedPositions {
+
+		@Test
+		void aPositionOfMoreShardsThanAnyKeyspaceHasFailsTheStreamBeforeTheListenerOrAStore() {
+			VGtid.Builder huge = VGtid.newBuilder();
+			for (int i = 0; i < 5000; i++) {
+				huge.addShardGtids(ShardGtid.newBuilder()
+					.setKeyspace("commerce")
+					.setShard(Integer.toHexString(i))
+					.setGtid("MariaDB/0-1-5"));
+			}
+			vtgate().thenSend(response(begin(), corderFields("commerce", "0"),
+					insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(huge.build()), commit()));
+			VStreamContainer container = start(false);
+
+			await().until(() -> container.getState() == StreamState.FAILED);
+			assertThat(container.getLastError()).hasMessageContaining("received a position it must not keep")
+				.hasMessageContaining("5000 shard positions, more than 4096");
+			assertThat(orders().ids()).isEmpty();
+			assertThat(offsets().saved).isEmpty();
+		}
+
+		@Test
+		void aShardNameChangedToSomethingVitessNeverNamesFailsTheStream() {
+			vtgate().thenSend(oneOrder(),
+					response(begin(), insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")),
+							vgtidEvent(vgtid("commerce", "../../etc", "MariaDB/0-1-6")), commit()));
+			VStreamContainer container = start(false);
+
+			await().until(() -> container.getState() == StreamState.FAILED);
+			assertThat(container.getLastError()).hasMessageContaining("shard name '../../etc'");
+			assertThat(orders().ids()).containsExactly(1L);
+			assertThat(offsets().saved).extracting(StreamPosition::toJson).noneMatch((json) -> json.contains("etc"));
 		}
 
 	}
