@@ -33,6 +33,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.vitess.proto.Query;
 import io.vitess.proto.Topodata.TabletType;
@@ -106,6 +107,7 @@ class ReadmeMetersTests {
 							vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
 		this.boot.run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry).isInstanceOf(SimpleMeterRegistry.class);
 			DefaultVStreamContainer container = container(
 					new MicrometerVStreamMonitor(registry, context.getBean(ObservationRegistry.class), null));
 			container.start();
