@@ -750,7 +750,8 @@ public class VStreamProperties implements Validator {
 		private String tableName = "vstream_offset";
 
 		/**
-		 * Whether to create the table when it does not exist.
+		 * Whether to create the offset table and the run marker table (table name + _run)
+		 * when they do not exist.
 		 */
 		private boolean initializeSchema = true;
 

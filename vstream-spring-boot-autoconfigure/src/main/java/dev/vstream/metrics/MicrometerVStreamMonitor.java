@@ -45,11 +45,14 @@ import org.jspecify.annotations.Nullable;
  * could not be decoded ({@code listener}, {@code keyspace}, {@code shard}, {@code table}
  * and {@code op} then {@code none});</li>
  * <li>{@value #LAG} (time gauge, seconds): now minus the commit time of the last handled
- * change; registered with the stream's first response, {@code NaN} until a change with a
- * commit time was handled;</li>
+ * change or of vtgate's last idle heartbeat, whichever is later; registered with the
+ * stream's first response, {@code NaN} until a change with a commit time was handled or a
+ * heartbeat came;</li>
  * <li>{@value #CHECKPOINT_SAVE} (timer): position saves;</li>
  * <li>{@value #RECONNECTS} (counter, tag {@code code}, the gRPC status code):
- * reconnects.</li>
+ * reconnects;</li>
+ * <li>{@value #POSITION_MISSING} (counter, tag {@code ran.before} = {@code true} |
+ * {@code false} | {@code unknown}): starts without a saved position.</li>
  * </ul>
  */
 public class MicrometerVStreamMonitor implements VStreamMonitor {
