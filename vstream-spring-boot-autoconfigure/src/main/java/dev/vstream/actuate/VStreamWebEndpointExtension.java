@@ -3,6 +3,7 @@ package dev.vstream.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.vstream.stream.VStreamException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -38,7 +39,7 @@ public class VStreamWebEndpointExtension {
 	 * @param position for {@code reset} only: where the next start begins
 	 * @param listener the id of one listener of the stream, to start or stop only it
 	 * @return the stream after the action (200), no stream with that id (404), or the
-	 * reason the action was refused (409)
+	 * reason the action was refused or the start failed its checks (409)
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> control(@Selector String id, String action, @Nullable String position,
@@ -48,7 +49,9 @@ public class VStreamWebEndpointExtension {
 			return (stream != null) ? new WebEndpointResponse<>(stream)
 					: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}
-		catch (IllegalStateException ex) {
+		// A refused action, or a start that failed its checks (an unreadable saved
+		// position, a missing table): the reason is the caller's to read, not a 500.
+		catch (IllegalStateException | VStreamException ex) {
 			Map<String, Object> body = new LinkedHashMap<>();
 			body.put("stream", id);
 			body.put("action", action);

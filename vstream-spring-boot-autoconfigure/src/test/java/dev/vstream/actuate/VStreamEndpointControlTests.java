@@ -2,6 +2,7 @@ package dev.vstream.actuate;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.vstream.actuate.VStreamEndpoint.StreamDescriptor;
 import dev.vstream.listener.VStreamErrorHandler;
@@ -161,6 +162,42 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 		assertThat(refused.getBody()).isEqualTo(
 				Map.of("stream", "orders", "action", "stop", "error", "Stream 'orders' is not running (STOPPED)"));
 		assertThat(unknown.getStatus()).isEqualTo(404);
+	}
+
+	@Test
+	void webExtensionAnswersAStartThatFailsItsChecksWith409AndTheReason() {
+		InMemoryOffsetRepository unreadable = new InMemoryOffsetRepository() {
+
+			@Override
+			public Optional<StreamPosition> load(String streamId) {
+				throw new IllegalArgumentException("Stored position is not a valid VGtid: {\"shard_gtids\": 7}");
+			}
+
+		};
+		VStreamContainer container = track(
+				StreamFixture.newContainer(settings("orders", StartPosition.CURRENT), this.vtgate.channel(), unreadable,
+						() -> List.of(listener("customerListener", "", "customer")), VStreamErrorHandler.stopStream()));
+		VStreamWebEndpointExtension web = new VStreamWebEndpointExtension(endpoint(container));
+
+		WebEndpointResponse<Object> refused = web.control("orders", "start", null, null);
+
+		assertThat(refused.getStatus()).isEqualTo(409);
+		assertThat(refused.getBody()).isInstanceOfSatisfying(Map.class,
+				(body) -> assertThat(body.get("error").toString()).contains("Stream 'orders' cannot start")
+					.contains("saved position cannot be read"));
+		assertThat(container.getState()).isEqualTo(StreamState.FAILED);
+	}
+
+	@Test
+	void webExtensionAnswersARestartWithoutListenersWith409() {
+		VStreamContainer container = container("orders", StartPosition.CURRENT, List.of());
+
+		WebEndpointResponse<Object> refused = new VStreamWebEndpointExtension(endpoint(container)).control("orders",
+				"restart", null, null);
+
+		assertThat(refused.getStatus()).isEqualTo(409);
+		assertThat(refused.getBody()).isInstanceOfSatisfying(Map.class, (body) -> assertThat(body.get("error"))
+			.isEqualTo("Stream 'orders' has no listeners; starting it would stream nothing"));
 	}
 
 	@Test
