@@ -106,7 +106,8 @@ class ResponseStreamTests {
 			.start();
 		// A fixed transport window (gRPC otherwise grows it from its bandwidth-delay
 		// pings, up to 8 MiB, which on a loaded machine let the server send several large
-		// responses ahead of the ones requested and made the bound below timing-dependent).
+		// responses ahead of the ones requested and made the bound below
+		// timing-dependent).
 		this.channel = NettyChannelBuilder.forAddress("127.0.0.1", this.server.getPort())
 			.usePlaintext()
 			.flowControlWindow(TRANSPORT_WINDOW)
