@@ -227,6 +227,7 @@ public final class VStreamAutoConfiguration {
 		container.setRunMarker(marker);
 		container.setRequireSavedPosition(properties.isRequireSavedPosition());
 		container.setProgressTimeout(properties.getProgressTimeout());
+		container.setStopTimeout(properties.getStopTimeout());
 		monitor.ifUnique(container::setMonitor);
 		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
 				properties.getCheckpoint().getInterval()));
