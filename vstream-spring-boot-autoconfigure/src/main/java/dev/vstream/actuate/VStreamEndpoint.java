@@ -129,7 +129,8 @@ public class VStreamEndpoint {
 	 * <li>{@code start}: connect and resume from the saved position, so a stream that
 	 * {@linkplain StreamState#FAILED failed} can be restarted once the cause is
 	 * fixed;</li>
-	 * <li>{@code stop}: finish the change in hand, save the position and disconnect;</li>
+	 * <li>{@code stop}: finish the transaction in hand (up to
+	 * {@code vstream.stop-timeout} for its rest), save the position and disconnect;</li>
 	 * <li>{@code pause}: finish the transaction in hand, save the position and stop
 	 * pulling from vtgate while staying connected ({@link StreamState#PAUSED PAUSED},
 	 * health UP);</li>

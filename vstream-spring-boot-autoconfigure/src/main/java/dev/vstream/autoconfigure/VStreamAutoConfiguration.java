@@ -227,6 +227,7 @@ public final class VStreamAutoConfiguration {
 		container.setRunMarker(marker);
 		container.setRequireSavedPosition(properties.isRequireSavedPosition());
 		container.setProgressTimeout(properties.getProgressTimeout());
+		container.setStopTimeout(properties.getStopTimeout());
 		monitor.ifUnique(container::setMonitor);
 		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
 				properties.getCheckpoint().getInterval()));
@@ -275,7 +276,10 @@ public final class VStreamAutoConfiguration {
 
 	/**
 	 * Shuts the channel down after the stream containers stopped (a bean destroyed after
-	 * the lifecycle phase), giving in-flight calls a moment to end.
+	 * the lifecycle phase). Calls still open are cancelled at once: a stream still
+	 * running by now overran {@code spring.lifecycle.timeout-per-shutdown-phase} (a
+	 * listener that hangs keeps its call open up to {@code vstream.stop-timeout}), and
+	 * waiting for it would only hold the application's shutdown longer.
 	 */
 	static final class ChannelShutdown implements DisposableBean {
 
@@ -287,10 +291,7 @@ public final class VStreamAutoConfiguration {
 
 		@Override
 		public void destroy() throws InterruptedException {
-			this.channel.shutdown();
-			if (!this.channel.awaitTermination(5, TimeUnit.SECONDS)) {
-				this.channel.shutdownNow();
-			}
+			this.channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
 		}
 
 	}

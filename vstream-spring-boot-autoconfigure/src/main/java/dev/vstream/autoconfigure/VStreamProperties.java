@@ -110,6 +110,19 @@ public class VStreamProperties implements Validator {
 	private Duration progressTimeout = Duration.ofMinutes(2);
 
 	/**
+	 * How long a graceful stop (the application's shutdown, SIGTERM, the actuator's stop)
+	 * waits for vtgate to send the rest of a transaction it finds in hand, split over
+	 * several responses: the stream reads and handles it to its commit, then saves the
+	 * position. Once this much time has passed since the stop, the stream stops anyway,
+	 * logs a WARN naming the stream, and that transaction comes again whole on the next
+	 * start; its call to vtgate is cancelled then even while a listener call holds the
+	 * stream. A stop between transactions ends at once. Keep it below
+	 * spring.lifecycle.timeout-per-shutdown-phase (and below scaling.lease in a scale-out
+	 * mode); zero does not wait.
+	 */
+	private Duration stopTimeout = Duration.ofSeconds(10);
+
+	/**
 	 * Whether the stream starts with the application.
 	 */
 	private boolean autoStartup = true;
@@ -277,6 +290,14 @@ public class VStreamProperties implements Validator {
 
 	public void setProgressTimeout(Duration progressTimeout) {
 		this.progressTimeout = progressTimeout;
+	}
+
+	public Duration getStopTimeout() {
+		return this.stopTimeout;
+	}
+
+	public void setStopTimeout(Duration stopTimeout) {
+		this.stopTimeout = stopTimeout;
 	}
 
 	public boolean isResetOnStart() {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.Lock;
 
 import dev.vstream.offset.OffsetRepository;
@@ -356,7 +357,16 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 			all = new ArrayList<>(this.owned.values());
 		}
 		// Stop every stream first (each saves its position), then hand the shards over.
-		all.forEach((o) -> o.container.stop());
+		// Asked all at once and waited for together: a stream may take up to its stop
+		// timeout to finish the transaction in hand, which must not add up per shard.
+		CountDownLatch stopped = new CountDownLatch(all.size());
+		all.forEach((o) -> o.container.stop(stopped::countDown));
+		try {
+			stopped.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		for (ShardKey shard : owned()) {
 			unlock(this.owned.remove(shard).lock, shard);
 		}

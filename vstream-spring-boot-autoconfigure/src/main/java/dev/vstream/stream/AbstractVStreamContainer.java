@@ -1,6 +1,7 @@
 package dev.vstream.stream;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,9 @@ import org.springframework.util.Assert;
  * {@link #stop()} asks it to end, wakes it ({@link #doStop()}) and waits for it,
  * {@link #stop(Runnable)} does the same without waiting and calls back once the thread
  * has ended, so that a listener that hangs delays the application's shutdown only as long
- * as Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}.
+ * as Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}. A stop that finds a
+ * transaction in hand lets the stream finish it for up to the {@linkplain #setStopTimeout
+ * stop timeout}.
  *
  * <p>
  * Concurrency: {@link #start()}, {@link #stop()}, {@link #stop(Runnable)} and
@@ -35,6 +38,14 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	protected final Object lifecycleMonitor = new Object();
 
 	private volatile boolean running;
+
+	private volatile Duration stopTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * When the last stop was asked for ({@link System#nanoTime()}); written before the
+	 * running flag drops, so that a thread that sees the stop sees when it was asked for.
+	 */
+	private volatile long stopRequestedNanos;
 
 	private volatile boolean autoStartup = true;
 
@@ -98,9 +109,10 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	}
 
 	/**
-	 * Stop the stream and wait until its thread has ended: the change in hand is finished
-	 * (or, for a listener in its retry back-off, given up) and the position reached is
-	 * saved.
+	 * Stop the stream and wait until its thread has ended: the transaction in hand is
+	 * finished, reading the rest of it from vtgate for up to the
+	 * {@linkplain #setStopTimeout stop timeout} (a change whose listener is in its retry
+	 * back-off is given up), and the position reached is saved.
 	 */
 	@Override
 	public void stop() {
@@ -134,6 +146,9 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	private @Nullable Thread requestStop(@Nullable Runnable callback) {
 		Thread thread;
 		synchronized (this.lifecycleMonitor) {
+			if (this.running) {
+				this.stopRequestedNanos = System.nanoTime();
+			}
 			this.running = false;
 			this.lifecycleMonitor.notifyAll();
 			thread = this.worker;
@@ -155,6 +170,38 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	/**
+	 * Set how long a stop that finds a transaction in hand, split over several of
+	 * vtgate's responses, waits for the rest of it, counted from the stop request. The
+	 * stream goes on reading and handling until the transaction's commit, then saves the
+	 * position; once the time is up it stops anyway at the next response (or at once
+	 * while waiting for one), logs a WARN and the transaction comes again whole on the
+	 * next start. A stop between transactions ends at once whatever this is set to. Keep
+	 * it below Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}, which the
+	 * application's shutdown waits for the stream at most.
+	 * @param stopTimeout the timeout, zero not to wait
+	 */
+	public void setStopTimeout(Duration stopTimeout) {
+		this.stopTimeout = stopTimeout;
+	}
+
+	/**
+	 * @return how long a stop waits for the rest of the transaction in hand
+	 */
+	public Duration getStopTimeout() {
+		return this.stopTimeout;
+	}
+
+	/**
+	 * @return how much of the stop timeout is left since the stop request, at most zero
+	 * once it ran out; meaningful once the stream is not running
+	 */
+	long stopNanosLeft() {
+		Duration left = this.stopTimeout.minusNanos(System.nanoTime() - this.stopRequestedNanos);
+		// A timeout of centuries waits for ever rather than overflow.
+		return (left.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L) ? Long.MAX_VALUE : left.toNanos();
 	}
 
 	@Override

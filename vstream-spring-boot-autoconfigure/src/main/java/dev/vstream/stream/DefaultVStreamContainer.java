@@ -310,6 +310,7 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		shardContainer.setRunMarker(getRunMarker());
 		shardContainer.setRequireSavedPosition(isRequireSavedPosition());
 		shardContainer.setProgressTimeout(getProgressTimeout());
+		shardContainer.setStopTimeout(getStopTimeout());
 		shardContainer.setAutoStartup(false);
 		return shardContainer;
 	}
@@ -345,9 +346,9 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	protected void doStop() {
 		StreamSession current = this.session;
 		if (current != null) {
-			// Unblocks a thread waiting for the next response; one busy with a change
-			// finishes it first.
-			current.cancel();
+			// Wakes a thread waiting for the next response, which stops unless it waits
+			// for the rest of a transaction; one busy with a change finishes it first.
+			current.stopRequested();
 		}
 	}
 

@@ -61,6 +61,8 @@ final class ReconnectLoop implements Runnable {
 	@Override
 	public void run() {
 		StreamSession session = null;
+		// Why a stop left the transaction in hand unfinished, if it did.
+		String unfinished = null;
 		while (this.container.isRunning()) {
 			this.container.awaitResume(() -> {
 			});
@@ -74,12 +76,14 @@ final class ReconnectLoop implements Runnable {
 				this.checkpointer.saveIfDue(true);
 				session.stream();
 				if (!this.container.isRunning()) {
+					unfinished = unfinished(session, "vtgate ended the stream before the rest of it arrived");
 					break;
 				}
 				throw Status.UNAVAILABLE.withDescription("vtgate ended the stream").asRuntimeException();
 			}
 			catch (OffsetStoreUnavailableException ex) {
 				if (!this.container.isRunning()) {
+					unfinished = unfinished(session, ex.getMessage());
 					break;
 				}
 				session.abandon();
@@ -96,6 +100,8 @@ final class ReconnectLoop implements Runnable {
 			}
 			catch (StatusRuntimeException ex) {
 				if (!this.container.isRunning()) {
+					unfinished = unfinished(session, "vtgate's stream broke (" + ex.getStatus().getCode() + ": "
+							+ ex.getStatus().getDescription() + ") before the rest of it arrived");
 					break;
 				}
 				session.abandon();
@@ -159,15 +165,42 @@ final class ReconnectLoop implements Runnable {
 		}
 		if (session != null) {
 			if (session.isInTransaction()) {
-				// Stopped while waiting for the rest of a transaction: it comes again on
-				// the next start.
+				// A transaction left unfinished (or a change given up in its retry
+				// back-off) comes again whole on the next start.
 				session.abandon();
 			}
 			finish(session);
+			if (unfinished != null) {
+				logger.warn("Stream '" + id() + "' stopped in the middle of a transaction: " + unfinished
+						+ ". The transaction comes again whole on the next start, which resumes from "
+						+ this.checkpointer.getSavedPosition()
+						+ ((this.checkpointer.getTransactionManager() != null)
+								? "; the listeners' work since that position was rolled back"
+								: "; its changes handled so far are delivered again"));
+			}
 		}
 		this.status.connected();
 		this.status.setState(StreamState.STOPPED);
 		logger.info("Stream '" + id() + "' stopped at " + this.checkpointer.getPosition());
+	}
+
+	/**
+	 * Why a stop ended a session in the middle of a transaction.
+	 * @param session the session the stop ended
+	 * @param otherwise the reason unless the stop timeout ran out
+	 * @return the reason, {@code null} when no transaction was in hand
+	 */
+	private @Nullable String unfinished(StreamSession session, @Nullable String otherwise) {
+		if (!session.isInTransaction()) {
+			return null;
+		}
+		// Once the stop timeout ran out it also cancels the call: a call that broke then
+		// was ended by it.
+		if (session.isStopTimedOut() || this.container.stopNanosLeft() <= 0) {
+			return "the rest of it did not arrive within vstream.stop-timeout ("
+					+ this.container.getStopTimeout().toMillis() + " ms)";
+		}
+		return otherwise;
 	}
 
 	/**

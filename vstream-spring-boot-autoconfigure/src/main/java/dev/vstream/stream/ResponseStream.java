@@ -6,6 +6,8 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.CallOptions;
@@ -48,11 +50,20 @@ import org.jspecify.annotations.Nullable;
  * responses are small again, so memory held stays near one large response instead of a
  * window of them (plus the HTTP/2 flow-control window of the transport, which gRPC sizes
  * from 1 MiB up to 8 MiB as it measures the link).
+ *
+ * <p>
+ * Besides the iterator, {@link #await(long)} waits for the next response with a time
+ * limit, and {@link #wake()} ends such a wait from another thread without ending the
+ * call: a stream that is asked to stop in the middle of a transaction still reads the
+ * rest of it.
  */
 final class ResponseStream implements Iterator<VStreamResponse> {
 
 	/** Marks the end of a completed call in the queue. */
 	private static final Object END = new Object();
+
+	/** Marks a {@link #wake()} in the queue. */
+	private static final Object WAKE = new Object();
 
 	/** From this size on, a response is not prefetched beyond the one being handled. */
 	static final int LARGE_RESPONSE = 1024 * 1024;
@@ -74,6 +85,9 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 	private volatile boolean large;
 
 	private volatile @Nullable ClientCallStreamObserver<VStreamRequest> call;
+
+	/** Whether a {@link #WAKE} waits in the queue: at most one does. */
+	private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
 	private @Nullable Object next;
 
@@ -100,8 +114,8 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 	 * its first heartbeat, so this is the only sign of a working connection before then
 	 */
 	ResponseStream(Channel channel, VStreamRequest request, int prefetch, Runnable onConnected) {
-		// The window, plus the end of the call or its error.
-		this.queue = new ArrayBlockingQueue<>(prefetch + 1);
+		// The window, plus the end of the call or its error, plus a wake-up.
+		this.queue = new ArrayBlockingQueue<>(prefetch + 2);
 		this.prefetch = prefetch;
 		this.refill = Math.max(1, prefetch / 2);
 		this.outstanding = prefetch;
@@ -161,18 +175,8 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 
 	@Override
 	public boolean hasNext() {
-		if (this.next == null && !this.finished) {
-			try {
-				this.next = this.queue.take();
-			}
-			catch (InterruptedException ex) {
-				ClientCallStreamObserver<VStreamRequest> call = this.call;
-				if (call != null) {
-					call.cancel("Thread interrupted", ex);
-				}
-				Thread.currentThread().interrupt();
-				throw Status.CANCELLED.withDescription("Thread interrupted").withCause(ex).asRuntimeException();
-			}
+		while (!await(-1)) {
+			// Woken: only callers of await() look at the stream's state in between.
 		}
 		Object head = this.next;
 		if (head == END) {
@@ -211,6 +215,51 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 			}
 		}
 		return response;
+	}
+
+	/**
+	 * Wait until {@link #hasNext()} can answer without waiting: a response, the end of
+	 * the call or its failure is at hand. Called on the consumer's thread.
+	 * @param timeoutNanos how long to wait at most, negative for no limit
+	 * @return {@code false} when the wait ended without any: the time ran out, or
+	 * {@link #wake()} was called (since the previous wait)
+	 */
+	boolean await(long timeoutNanos) {
+		if (this.next != null || this.finished) {
+			return true;
+		}
+		Object head;
+		try {
+			head = (timeoutNanos < 0) ? this.queue.take() : this.queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			ClientCallStreamObserver<VStreamRequest> call = this.call;
+			if (call != null) {
+				call.cancel("Thread interrupted", ex);
+			}
+			Thread.currentThread().interrupt();
+			throw Status.CANCELLED.withDescription("Thread interrupted").withCause(ex).asRuntimeException();
+		}
+		if (head == null) {
+			return false;
+		}
+		if (head == WAKE) {
+			this.wakeQueued.set(false);
+			return false;
+		}
+		this.next = head;
+		return true;
+	}
+
+	/**
+	 * End a wait in {@link #await(long)} (or the next one), from any thread; the call
+	 * goes on. Responses queued before are taken first.
+	 */
+	void wake() {
+		if (this.wakeQueued.compareAndSet(false, true)) {
+			// Never blocks: the queue keeps a place for the one wake-up.
+			this.queue.add(WAKE);
+		}
 	}
 
 	/** Responses requested from vtgate and not yet taken (for tests). */

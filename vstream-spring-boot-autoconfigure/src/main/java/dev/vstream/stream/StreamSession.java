@@ -2,7 +2,8 @@ package dev.vstream.stream;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.position.StreamPosition;
@@ -17,9 +18,16 @@ import org.jspecify.annotations.Nullable;
  * and hands them to its {@link EventDispatcher}. A reconnect starts a new session.
  *
  * <p>
- * Concurrency: runs on the stream's thread. A caller's {@code stop()} cancels the
- * session's gRPC context ({@link #cancel()}), which ends a wait for the next response; a
- * change being handled is finished first.
+ * A stop ends the session between transactions: at once when none is in hand, else once
+ * the rest of the transaction in hand has been read and handled, or once the container's
+ * stop timeout ran out ({@link #isStopTimedOut()}). The call is cancelled when the
+ * session ends, and at the latest when the stop timeout runs out, also while a listener
+ * call holds the stream's thread.
+ *
+ * <p>
+ * Concurrency: runs on the stream's thread. A caller's {@code stop()} wakes it from a
+ * wait for the next response ({@link #stopRequested()}); a change being handled is
+ * finished first.
  */
 final class StreamSession {
 
@@ -50,6 +58,10 @@ final class StreamSession {
 
 	private boolean receivedAny;
 
+	private boolean stopTimedOut;
+
+	private volatile @Nullable ResponseStream responses;
+
 	private volatile Context.@Nullable CancellableContext call;
 
 	StreamSession(DefaultVStreamContainer container) {
@@ -70,11 +82,13 @@ final class StreamSession {
 		try {
 			context.run(() -> {
 				this.status.setState(from.isCopying() ? StreamState.COPYING : StreamState.STARTING);
-				Iterator<VStreamResponse> responses = new ResponseStream(this.container.channel(), request,
-						RESPONSES_AHEAD, this::connected);
-				// Paused after hasNext: the response already requested waits, unhandled,
-				// for the resume.
-				while (this.container.isRunning() && responses.hasNext() && resumed()) {
+				ResponseStream responses = new ResponseStream(this.container.channel(), request, RESPONSES_AHEAD,
+						this::connected);
+				// Published before the running flag is read: a stop either sees it and
+				// wakes it, or is seen by nextResponse.
+				this.responses = responses;
+				// Paused after the response arrived: it waits, unhandled, for the resume.
+				while (nextResponse(responses) && resumed()) {
 					VStreamResponse response = responses.next();
 					this.container.getMonitor().responseReceived(this.container, response.getEventsCount());
 					if (!this.receivedAny) {
@@ -92,17 +106,66 @@ final class StreamSession {
 			});
 		}
 		finally {
+			this.responses = null;
 			this.call = null;
 			context.cancel(null);
 		}
 	}
 
-	/** Called by another thread's stop: ends a wait for the next response. */
-	void cancel() {
-		Context.CancellableContext current = this.call;
-		if (current != null) {
-			current.cancel(null);
+	/**
+	 * Wait for the next response: while the stream runs, for as long as it takes; once it
+	 * is asked to stop, only for the rest of a transaction in hand, and only within the
+	 * stop timeout.
+	 * @return whether a response is at hand; {@code false} when vtgate ended the call or
+	 * the session stops here (a failed call throws its status)
+	 */
+	private boolean nextResponse(ResponseStream responses) {
+		while (true) {
+			if (this.container.isRunning()) {
+				if (responses.await(-1)) {
+					return responses.hasNext();
+				}
+				// Woken by a stop: look again.
+				continue;
+			}
+			if (!this.dispatcher.isInTransaction()) {
+				return false;
+			}
+			long left = this.container.stopNanosLeft();
+			if (left > 0 && responses.await(left)) {
+				return responses.hasNext();
+			}
+			if (this.container.stopNanosLeft() <= 0) {
+				this.stopTimedOut = true;
+				return false;
+			}
 		}
+	}
+
+	/**
+	 * Called by another thread's stop: ends a wait for the next response, and ends the
+	 * call once the stop timeout ran out, so that a listener that hangs does not keep it
+	 * open in vtgate (nor the channel from shutting down).
+	 */
+	void stopRequested() {
+		ResponseStream current = this.responses;
+		if (current != null) {
+			current.wake();
+		}
+		Context.CancellableContext context = this.call;
+		long left = this.container.stopNanosLeft();
+		if (context != null && left < Long.MAX_VALUE) {
+			CompletableFuture.delayedExecutor(Math.max(0, left), TimeUnit.NANOSECONDS)
+				.execute(() -> context.cancel(null));
+		}
+	}
+
+	/**
+	 * @return whether the session stopped because the rest of the transaction in hand did
+	 * not arrive within the stop timeout
+	 */
+	boolean isStopTimedOut() {
+		return this.stopTimedOut;
 	}
 
 	/**
@@ -140,10 +203,16 @@ final class StreamSession {
 		}
 	}
 
+	/**
+	 * Wait while paused, between transactions only.
+	 * @return whether to handle the response at hand: always in the middle of a
+	 * transaction, which a stop lets finish, else only while the stream runs
+	 */
 	private boolean resumed() {
-		if (!this.dispatcher.isInTransaction()) {
-			this.container.awaitResume(() -> this.container.checkpointer().saveIfDue(true));
+		if (this.dispatcher.isInTransaction()) {
+			return true;
 		}
+		this.container.awaitResume(() -> this.container.checkpointer().saveIfDue(true));
 		return this.container.isRunning();
 	}
 

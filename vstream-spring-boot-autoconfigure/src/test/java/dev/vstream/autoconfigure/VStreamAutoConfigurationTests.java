@@ -20,6 +20,7 @@ import dev.vstream.offset.RedisOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.CheckpointPolicy;
+import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,19 @@ class VStreamAutoConfigurationTests {
 		this.runner.withPropertyValues("vstream.checkpoint.transactions=50", "vstream.checkpoint.interval=2s")
 			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getCheckpointPolicy())
 				.isEqualTo(new CheckpointPolicy(50, Duration.ofSeconds(2))));
+	}
+
+	@Test
+	void stopTimeoutFromPropertiesAndTenSecondsByDefault() {
+		this.runner.run((context) -> assertThat(
+				((DefaultVStreamContainer) context.getBean(VStreamContainer.class)).getStopTimeout())
+			.isEqualTo(Duration.ofSeconds(10)));
+		this.runner.withPropertyValues("vstream.stop-timeout=2500ms")
+			.run((context) -> assertThat(
+					((DefaultVStreamContainer) context.getBean(VStreamContainer.class)).getStopTimeout())
+				.isEqualTo(Duration.ofMillis(2500)));
+		this.runner.withPropertyValues("vstream.stop-timeout=-1s")
+			.run((context) -> assertThat(failure(context)).contains("stop-timeout").contains("must not be negative"));
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -89,6 +90,18 @@ class ShardDistributedCoordinatorTests {
 				vgtidEvent(vgtid("customer", shard, gtid)), commit());
 	}
 
+	/** The first response of a transaction split over two: its first row only. */
+	private static VStreamResponse firstPart(String shard, long id) {
+		return response(begin(), corderFields("customer", shard),
+				insert("customer", shard, "corder", row(id, 1L, "sku-" + id, "1.00")));
+	}
+
+	/** The response that ends a transaction begun by {@link #firstPart}. */
+	private static VStreamResponse rest(String shard, long id, String gtid) {
+		return response(insert("customer", shard, "corder", row(id, 1L, "sku-" + id, "1.00")),
+				vgtidEvent(vgtid("customer", shard, gtid)), commit());
+	}
+
 	private Optional<StreamPosition> saved(String shard) {
 		return new JdbcOffsetRepository(new JdbcTemplate(this.database))
 			.load(ShardDistributedCoordinator.positionKey("orders", "customer/" + shard));
@@ -162,6 +175,29 @@ class ShardDistributedCoordinatorTests {
 		assertThat(this.handled).filteredOn((h) -> h.orderId() == 2)
 			.extracting(ScalingInstance.Handled::instance)
 			.containsOnly("b");
+	}
+
+	@Test
+	void aStopAsksEveryShardStreamAtOnceSoThatTheirTransactionsInHandFinishTogether() {
+		ShardDistributedCoordinator a = start(instance("a"), 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> a.getOwnedShards().size() == 2);
+		await().until(() -> this.vtgate.openCallsFor("customer", "-80") == 1
+				&& this.vtgate.openCallsFor("customer", "80-") == 1);
+		this.vtgate.sendTo("customer", "-80", firstPart("-80", 1));
+		this.vtgate.sendTo("customer", "80-", firstPart("80-", 2));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.handled.size() == 2);
+		List<VStreamContainer> streams = a.getContainers();
+		CompletableFuture<Void> stopped = CompletableFuture.runAsync(a::stop);
+		// Stopped one after the other, the second stream would be asked only once the
+		// first gave up waiting for its rest (the 10 s stop timeout).
+		await().atMost(Duration.ofSeconds(5)).until(() -> streams.stream().noneMatch(VStreamContainer::isRunning));
+		assertThat(stopped).isNotDone();
+		this.vtgate.sendTo("customer", "-80", rest("-80", 3, "MariaDB/0-1-1"));
+		this.vtgate.sendTo("customer", "80-", rest("80-", 4, "MariaDB/0-2-1"));
+		await().atMost(Duration.ofSeconds(5)).until(stopped::isDone);
+		assertThat(this.handled).extracting(ScalingInstance.Handled::orderId).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+		assertThat(saved("-80")).hasValueSatisfying((p) -> assertThat(gtidOf(p)).isEqualTo("MariaDB/0-1-1"));
+		assertThat(saved("80-")).hasValueSatisfying((p) -> assertThat(gtidOf(p)).isEqualTo("MariaDB/0-2-1"));
 	}
 
 	@Test

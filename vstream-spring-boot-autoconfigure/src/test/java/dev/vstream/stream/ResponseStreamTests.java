@@ -2,10 +2,14 @@ package dev.vstream.stream;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
+import dev.vstream.test.Events;
+import dev.vstream.test.TestVtgate;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -18,13 +22,14 @@ import io.vitess.proto.grpc.VitessGrpc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static dev.vstream.test.Events.response;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * How far ahead {@link ResponseStream} asks vtgate for responses, over a real (Netty,
  * loopback) connection: a window of small responses, one at a time once responses are
- * large.
+ * large. And a wait for the next response that a stop can end without ending the call.
  */
 class ResponseStreamTests {
 
@@ -76,6 +81,23 @@ class ResponseStreamTests {
 		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> this.sent.get() - taken <= 4);
 		takeInOrder(responses, taken, RESPONSES);
 		assertThat(responses.hasNext()).isFalse();
+	}
+
+	@Test
+	void aWakeEndsAWaitWithoutEndingTheCall() throws Exception {
+		try (TestVtgate vtgate = new TestVtgate()) {
+			ResponseStream responses = new ResponseStream(vtgate.channel(), VStreamRequest.getDefaultInstance(),
+					PREFETCH);
+			CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> responses.await(-1));
+			responses.wake();
+			assertThat(waiting.get(5, TimeUnit.SECONDS)).as("woken, nothing received").isFalse();
+			await().until(() -> vtgate.requests().size() == 1);
+			vtgate.send(response(Events.heartbeat()));
+			assertThat(responses.await(TimeUnit.SECONDS.toNanos(5))).isTrue();
+			assertThat(responses.next().getEvents(0).getType()).isEqualTo(VEventType.HEARTBEAT);
+			assertThat(responses.await(TimeUnit.MILLISECONDS.toNanos(100))).as("nothing more within the time")
+				.isFalse();
+		}
 	}
 
 	private ResponseStream open(int responseSize) throws Exception {
