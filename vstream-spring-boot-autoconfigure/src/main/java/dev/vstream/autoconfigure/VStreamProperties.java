@@ -332,9 +332,10 @@ public class VStreamProperties implements Validator {
 
 		/**
 		 * How long a lock stays valid without renewal: a crashed instance's shards are
-		 * taken over after at most this plus the check interval, and it is also the
-		 * longest time a change can be handled by an instance that lost its lock (the
-		 * at-least-once window).
+		 * taken over after at most this plus the check interval (and the time a check
+		 * takes), and it is also the longest time a change can be handled by an instance
+		 * that lost its lock (the at-least-once window). In shard-distributed mode an
+		 * instance takes at most one free shard per check during its first lease.
 		 */
 		private Duration lease = Duration.ofSeconds(15);
 
