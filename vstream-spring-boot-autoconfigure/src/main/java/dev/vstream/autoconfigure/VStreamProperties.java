@@ -325,8 +325,8 @@ public class VStreamProperties implements Validator {
 
 		/**
 		 * Id of this instance in the locks, shown by the actuator endpoint; at most 36
-		 * characters. Generated from the host name and process id when empty. Must differ
-		 * between instances.
+		 * characters. When empty, the host name and process id ("host-pid", the host name
+		 * shortened to fit). Must differ between instances.
 		 */
 		private String instanceId = "";
 
