@@ -6,6 +6,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
@@ -31,23 +32,37 @@ public class VStreamWebEndpointExtension {
 	}
 
 	/**
-	 * Control a stream, as {@link VStreamEndpoint#control(String, String, String)}.
-	 * @param id the stream id
+	 * Control a stream, as {@link VStreamEndpoint#control(String[], String, String)}.
+	 * @param id the stream id, as the segments of the path after the endpoint's (a shard
+	 * stream's id, {@code <id>@<keyspace>/<shard>}, has two)
 	 * @param action the action
 	 * @param position for {@code reset} only: where the next start begins
 	 * @return the stream after the action (200), no stream with that id (404), or the
 	 * reason the action was refused (409)
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Object> control(@Selector String id, String action, @Nullable String position) {
+	public WebEndpointResponse<Object> control(@Selector(match = Match.ALL_REMAINING) String[] id, String action,
+			@Nullable String position) {
+		return control(String.join("/", id), action, position);
+	}
+
+	/**
+	 * Control a stream, as {@link #control(String[], String, String)}.
+	 * @param streamId the stream id
+	 * @param action the action
+	 * @param position for {@code reset} only: where the next start begins
+	 * @return the stream after the action (200), no stream with that id (404), or the
+	 * reason the action was refused (409)
+	 */
+	public WebEndpointResponse<Object> control(String streamId, String action, @Nullable String position) {
 		try {
-			Object stream = this.delegate.control(id, action, position);
+			Object stream = this.delegate.control(streamId, action, position);
 			return (stream != null) ? new WebEndpointResponse<>(stream)
 					: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		catch (IllegalStateException ex) {
 			Map<String, Object> body = new LinkedHashMap<>();
-			body.put("stream", id);
+			body.put("stream", streamId);
 			body.put("action", action);
 			body.put("error", StreamReport.message(ex));
 			return new WebEndpointResponse<>(body, 409);
