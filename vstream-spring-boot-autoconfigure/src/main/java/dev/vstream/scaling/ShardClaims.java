@@ -50,7 +50,8 @@ final class ShardClaims {
 	/**
 	 * Ask the lock store who holds the given shards.
 	 * @param candidates shards this instance does not stream
-	 * @return the free ones, and how many instances hold shards (this one included)
+	 * @return the free ones (also those held under this instance's id by an earlier
+	 * process), and how many instances hold shards (this one included)
 	 */
 	Survey survey(List<ShardKey> candidates) {
 		List<ShardKey> free = new ArrayList<>();
@@ -58,7 +59,9 @@ final class ShardClaims {
 		holders.add(this.fence.instanceId());
 		for (ShardKey shard : candidates) {
 			String owner = this.fence.owner(lockKey(shard));
-			if (owner == null) {
+			// Held under this instance's id but not streamed here: left by an earlier
+			// process with the same configured id, which the store lets this one take.
+			if (owner == null || owner.equals(this.fence.instanceId())) {
 				free.add(shard);
 			}
 			else {

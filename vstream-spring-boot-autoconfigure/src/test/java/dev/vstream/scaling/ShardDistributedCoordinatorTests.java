@@ -288,6 +288,19 @@ class ShardDistributedCoordinatorTests {
 	}
 
 	@Test
+	void aRestartedInstanceWithTheSameIdTakesItsShardsBackWithoutWaitingForTheLease() {
+		ScalingInstance crashed = instance("a");
+		ShardDistributedCoordinator before = start(crashed, 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> before.getOwnedShards().size() == 2);
+		crashed.dataSource.cut = true;
+
+		long restart = System.nanoTime();
+		ShardDistributedCoordinator after = start(instance("a"), 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> after.getOwnedShards().size() == 2);
+		assertThat(Duration.ofNanos(System.nanoTime() - restart)).isLessThan(LEASE);
+	}
+
+	@Test
 	void extraInstancesBeyondTheMaximumStandByAndTakeOverFromACrashedOne() {
 		Map<ShardDistributedCoordinator, ScalingInstance> instances = new LinkedHashMap<>();
 		for (String id : List.of("a", "b", "c")) {
