@@ -27,6 +27,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.util.Assert;
 
@@ -114,12 +115,13 @@ public class VStreamEndpoint {
 
 	/**
 	 * Describe one stream.
-	 * @param id the stream id
+	 * @param id the stream id, as the segments of the path after the endpoint's (a shard
+	 * stream's id, {@code <id>@<keyspace>/<shard>}, has two)
 	 * @return the stream, or {@code null} (HTTP 404) when there is no stream with that id
 	 */
 	@ReadOperation
-	public @Nullable StreamDescriptor stream(@Selector String id) {
-		VStreamContainer container = find(id);
+	public @Nullable StreamDescriptor stream(@Selector(match = Match.ALL_REMAINING) String... id) {
+		VStreamContainer container = find(String.join("/", id));
 		return (container != null) ? describe(container, this.clock.instant()) : null;
 	}
 
@@ -157,7 +159,21 @@ public class VStreamEndpoint {
 	 * unreadable position
 	 */
 	@WriteOperation
-	public @Nullable StreamDescriptor control(@Selector String id, String action, @Nullable String position,
+	public @Nullable StreamDescriptor control(@Selector(match = Match.ALL_REMAINING) String[] id, String action,
+			@Nullable String position, @Nullable String listener) {
+		return control(String.join("/", id), action, position, listener);
+	}
+
+	/**
+	 * Control a stream, as {@link #control(String[], String, String, String)}.
+	 * @param id the stream id
+	 * @param action the action
+	 * @param position for {@code reset} only: where the next start begins
+	 * @param listener the id of one listener of the stream, to start or stop only it
+	 * @return the stream after the action, or {@code null} when there is no stream with
+	 * that id
+	 */
+	public @Nullable StreamDescriptor control(String id, String action, @Nullable String position,
 			@Nullable String listener) {
 		VStreamContainer container = find(id);
 		if (container == null) {

@@ -7,6 +7,7 @@ import dev.vstream.stream.VStreamException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
@@ -33,8 +34,9 @@ public class VStreamWebEndpointExtension {
 
 	/**
 	 * Control a stream, as
-	 * {@link VStreamEndpoint#control(String, String, String, String)}.
-	 * @param id the stream id
+	 * {@link VStreamEndpoint#control(String[], String, String, String)}.
+	 * @param id the stream id, as the segments of the path after the endpoint's (a shard
+	 * stream's id, {@code <id>@<keyspace>/<shard>}, has two)
 	 * @param action the action
 	 * @param position for {@code reset} only: where the next start begins
 	 * @param listener the id of one listener of the stream, to start or stop only it
@@ -42,10 +44,24 @@ public class VStreamWebEndpointExtension {
 	 * reason the action was refused or the start failed its checks (409)
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Object> control(@Selector String id, String action, @Nullable String position,
+	public WebEndpointResponse<Object> control(@Selector(match = Match.ALL_REMAINING) String[] id, String action,
+			@Nullable String position, @Nullable String listener) {
+		return control(String.join("/", id), action, position, listener);
+	}
+
+	/**
+	 * Control a stream, as {@link #control(String[], String, String, String)}.
+	 * @param streamId the stream id
+	 * @param action the action
+	 * @param position for {@code reset} only: where the next start begins
+	 * @param listener the id of one listener of the stream, to start or stop only it
+	 * @return the stream after the action (200), no stream with that id (404), or the
+	 * reason the action was refused or the start failed its checks (409)
+	 */
+	public WebEndpointResponse<Object> control(String streamId, String action, @Nullable String position,
 			@Nullable String listener) {
 		try {
-			Object stream = this.delegate.control(id, action, position, listener);
+			Object stream = this.delegate.control(streamId, action, position, listener);
 			return (stream != null) ? new WebEndpointResponse<>(stream)
 					: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}
@@ -53,7 +69,7 @@ public class VStreamWebEndpointExtension {
 		// position, a missing table): the reason is the caller's to read, not a 500.
 		catch (IllegalStateException | VStreamException ex) {
 			Map<String, Object> body = new LinkedHashMap<>();
-			body.put("stream", id);
+			body.put("stream", streamId);
 			body.put("action", action);
 			body.put("error", StreamReport.message(ex));
 			return new WebEndpointResponse<>(body, 409);

@@ -346,16 +346,17 @@ public class VStreamProperties implements Validator {
 
 		/**
 		 * Id of this instance in the locks, shown by the actuator endpoint; at most 36
-		 * characters. Generated from the host name and process id when empty. Must differ
-		 * between instances.
+		 * characters. When empty, the host name and process id ("host-pid", the host name
+		 * shortened to fit). Must differ between instances.
 		 */
 		private String instanceId = "";
 
 		/**
 		 * How long a lock stays valid without renewal: a crashed instance's shards are
-		 * taken over after at most this plus the check interval, and it is also the
-		 * longest time a change can be handled by an instance that lost its lock (the
-		 * at-least-once window).
+		 * taken over after at most this plus the check interval (and the time a check
+		 * takes), and it is also the longest time a change can be handled by an instance
+		 * that lost its lock (the at-least-once window). In shard-distributed mode an
+		 * instance takes at most one free shard per check during its first lease.
 		 */
 		private Duration lease = Duration.ofSeconds(15);
 

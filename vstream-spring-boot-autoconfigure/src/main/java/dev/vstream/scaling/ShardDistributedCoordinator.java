@@ -7,14 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.locks.Lock;
 
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.ShardKey;
-import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import org.apache.commons.logging.Log;
@@ -33,10 +30,13 @@ import org.springframework.integration.support.locks.RenewableLockRegistry;
  * <p>
  * One thread per coordinator does all lock work (the registries' locks belong to the
  * thread that took them): every check interval it renews the locks it holds, stops the
- * stream of a shard whose lock it lost, and tries to take shards nobody holds (at most
- * one per round, so that instances starting together spread the shards, and never more
- * than the configured maximum). A crashed instance's locks expire after the lease; the
- * others then take its shards over from the saved positions.
+ * stream of a shard whose lock it lost, and takes shards nobody holds, up to its
+ * {@link ShardQuota fair share} (one per check during its first lease, so that instances
+ * starting together share the shards; never more than the configured maximum). A crashed
+ * instance's locks expire after the lease; the others then take its shards over from the
+ * saved positions, at their next check. A shard whose stream fails for another reason
+ * than a lost lock (a listener error, an unreadable position, also at its start) is kept,
+ * its lock renewed, until its stream is restarted or the instance stops.
  *
  * <p>
  * The shards are recorded under {@code <streamId>#shards} ({@link ShardRecord}), from
@@ -51,11 +51,9 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 
 	private final RenewableLockRegistry<?> locks;
 
-	private final OffsetRepository offsets;
-
 	private final ShardRecord record;
 
-	private final ReshardHandover handover;
+	private final ShardClaims claims;
 
 	private final Duration lease;
 
@@ -63,8 +61,14 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 
 	private final int maxShards;
 
+	/** Checks of the warm-up, in which at most one free shard is taken per check. */
+	private final long warmUpRounds;
+
+	/** Checks since the start; written by the coordinator thread only. */
+	private volatile long rounds;
+
 	/** Shards streamed here; touched by the coordinator thread only, read by others. */
-	private final Map<ShardKey, Owned> owned = Collections.synchronizedMap(new LinkedHashMap<>());
+	private final Map<ShardKey, ShardClaims.Claim> owned = Collections.synchronizedMap(new LinkedHashMap<>());
 
 	/**
 	 * Streams of lost shards still finishing their work: not restarted until they
@@ -99,12 +103,13 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 			OffsetRepository offsets, ShardDiscovery discovery, Duration lease, Duration checkInterval, int maxShards) {
 		super(template, fence);
 		this.locks = locks;
-		this.offsets = offsets;
 		this.record = new ShardRecord(template.getId(), offsets, discovery);
-		this.handover = new ReshardHandover(template.getId(), offsets, this.record);
+		this.claims = new ShardClaims(template, locks, fence, offsets,
+				new ReshardHandover(template.getId(), offsets, this.record));
 		this.lease = lease;
 		this.checkInterval = checkInterval;
 		this.maxShards = maxShards;
+		this.warmUpRounds = Math.max(1, -Math.floorDiv(-lease.toMillis(), Math.max(1, checkInterval.toMillis())));
 	}
 
 	/**
@@ -118,7 +123,7 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 		return lockKey(streamId, ShardKey.parse(shardKey));
 	}
 
-	private static String lockKey(String streamId, ShardKey shard) {
+	static String lockKey(String streamId, ShardKey shard) {
 		return "vstream:" + streamId + ":" + shard;
 	}
 
@@ -168,7 +173,7 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 	public List<VStreamContainer> getContainers() {
 		List<VStreamContainer> containers = new ArrayList<>();
 		synchronized (this.owned) {
-			this.owned.values().forEach((o) -> containers.add(o.container));
+			this.owned.values().forEach((o) -> containers.add(o.container()));
 		}
 		synchronized (this.stopping) {
 			containers.addAll(this.stopping.values());
@@ -180,10 +185,10 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 	public ScalingStatus status() {
 		List<ScalingStatus.Ownership> ownership = new ArrayList<>();
 		for (ShardKey shard : this.shards) {
-			Owned mine = this.owned.get(shard);
+			ShardClaims.Claim mine = this.owned.get(shard);
 			String owner = owner(lockKey(getStreamId(), shard), mine != null);
 			ownership.add(new ScalingStatus.Ownership(shard.keyspace(), shard.shard(), owner, mine != null,
-					(mine != null) ? mine.container.getState().name() : null));
+					(mine != null) ? mine.container().getState().name() : null));
 		}
 		return new ScalingStatus(getStreamId(), ScalingMode.SHARD_DISTRIBUTED, fence().instanceId(), ownership);
 	}
@@ -199,6 +204,7 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 				return;
 			}
 			this.running = true;
+			this.rounds = 0;
 			logger.info("Instance '" + fence().instanceId() + "' distributes the shards of stream '" + getStreamId()
 					+ "' (lease " + this.lease + ", check every " + this.checkInterval + ")");
 			CoordinatorThread coordinator = new CoordinatorThread("vstream-shards-" + getStreamId(), false);
@@ -243,6 +249,7 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 
 	/** One round: read the shards, renew or give up what is held, take what is free. */
 	void check() {
+		this.rounds++;
 		List<ShardKey> current;
 		try {
 			current = this.record.read(getStream().getKeyspaces());
@@ -256,16 +263,16 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 		}
 		reapStopped();
 		for (ShardKey shard : owned()) {
-			Owned mine = this.owned.get(shard);
-			if ((current != null && !current.contains(shard)) || mine.container.isResharded()) {
+			ShardClaims.Claim mine = this.owned.get(shard);
+			if ((current != null && !current.contains(shard)) || mine.container().isResharded()) {
 				logger.info("Stream '" + getStreamId() + "' releases retired shard " + shard);
 				release(shard, mine, false);
 				continue;
 			}
-			if (mine.container.getState() == StreamState.FAILED
-					&& LockLostException.isCauseOf(mine.container.getLastError())) {
-				logger
-					.warn("Stream '" + getStreamId() + "' lost shard " + shard + ": " + mine.container.getLastError());
+			if (mine.container().getState() == StreamState.FAILED
+					&& LockLostException.isCauseOf(mine.container().getLastError())) {
+				logger.warn(
+						"Stream '" + getStreamId() + "' lost shard " + shard + ": " + mine.container().getLastError());
 				release(shard, mine, true);
 				continue;
 			}
@@ -281,68 +288,60 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 		if (current == null) {
 			return;
 		}
-		List<ShardKey> free = new ArrayList<>(current);
-		free.removeAll(owned());
-		free.removeAll(this.stopping.keySet());
+		takeFreeShards(current);
+	}
+
+	/**
+	 * Take free shards up to this instance's {@link ShardQuota quota}: the shards' locks
+	 * tell which are free and how many instances hold the others.
+	 */
+	private void takeFreeShards(List<ShardKey> current) {
+		List<ShardKey> candidates = new ArrayList<>(current);
+		candidates.removeAll(owned());
+		candidates.removeAll(this.stopping.keySet());
+		if (candidates.isEmpty() || (this.maxShards > 0 && this.owned.size() >= this.maxShards)) {
+			return;
+		}
+		ShardClaims.Survey survey = this.claims.survey(candidates);
+		ShardQuota quota = new ShardQuota(current.size(), survey.holders(), this.maxShards, isWarmingUp());
+		int wanted = quota.toTake(this.owned.size());
+		List<ShardKey> free = new ArrayList<>(survey.free());
 		Collections.shuffle(free);
 		for (ShardKey shard : free) {
-			if (!this.running || (this.maxShards > 0 && this.owned.size() >= this.maxShards)) {
+			if (!this.running || wanted <= 0) {
 				return;
 			}
-			if (tryTake(shard)) {
-				// One per round: instances starting together then share the shards.
-				return;
+			ShardClaims.Claim claim = this.claims.claim(shard);
+			if (claim != null) {
+				this.owned.put(shard, claim);
+				wanted--;
 			}
 		}
 	}
 
-	private boolean tryTake(ShardKey shard) {
-		String lockKey = lockKey(getStreamId(), shard);
-		Lock lock = this.locks.obtain(lockKey);
-		if (!lock.tryLock()) {
-			return false;
-		}
-		try {
-			fence().lockAcquired(lockKey);
-			String positionKey = shard.shardStreamId(getStreamId());
-			Optional<StreamPosition> saved = this.offsets.load(positionKey);
-			if (saved.isPresent() && ReshardHandover.handedOver(shard, saved.get())) {
-				// Retired by a reshard whose other participants have not all reached the
-				// journal yet.
-				unlock(lock, shard);
-				return false;
-			}
-			VStreamContainer container = getStream().forShard(positionKey, shard.keyspace(), shard.shard(),
-					fence().fenced(lockKey, this.offsets));
-			container.setReshardHandler(this.handover);
-			container.start();
-			this.owned.put(shard, new Owned(lock, container));
-			logger.info("Instance '" + fence().instanceId() + "' took shard " + shard + " of stream '" + getStreamId()
-					+ "'" + saved.map((p) -> " at " + p).orElse(" (no saved position)"));
-			return true;
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Stream '" + getStreamId() + "' could not start shard " + shard + "; releasing it", ex);
-			unlock(lock, shard);
-			return false;
-		}
+	/**
+	 * @return whether this instance is in its first lease since it started, when it takes
+	 * at most one free shard per check
+	 */
+	boolean isWarmingUp() {
+		return this.rounds <= this.warmUpRounds;
 	}
 
-	private void release(ShardKey shard, Owned mine, boolean lost) {
+	private void release(ShardKey shard, ShardClaims.Claim mine, boolean lost) {
 		this.owned.remove(shard);
 		if (lost) {
 			// The listener in hand may take long; its position saves are refused anyway.
 			// Keep renewing the other shards meanwhile, and do not take this one again
 			// before it stopped.
-			this.stopping.put(shard, mine.container);
-			Thread stopper = new Thread(mine.container::stop, "vstream-stop-" + mine.container.getId());
+			this.stopping.put(shard, mine.container());
+			Thread stopper = new Thread(mine.container()::stop, "vstream-stop-" + mine.container().getId());
 			stopper.setDaemon(true);
 			stopper.start();
 		}
 		else {
-			mine.container.stop();
+			mine.container().stop();
 		}
-		unlock(mine.lock, shard);
+		ShardClaims.unlock(mine.lock(), shard);
 	}
 
 	private void reapStopped() {
@@ -352,7 +351,7 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 	}
 
 	private void releaseAll() {
-		List<Owned> all;
+		List<ShardClaims.Claim> all;
 		synchronized (this.owned) {
 			all = new ArrayList<>(this.owned.values());
 		}
@@ -360,7 +359,7 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 		// Asked all at once and waited for together: a stream may take up to its stop
 		// timeout to finish the transaction in hand, which must not add up per shard.
 		CountDownLatch stopped = new CountDownLatch(all.size());
-		all.forEach((o) -> o.container.stop(stopped::countDown));
+		all.forEach((o) -> o.container().stop(stopped::countDown));
 		try {
 			stopped.await();
 		}
@@ -368,23 +367,9 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 			Thread.currentThread().interrupt();
 		}
 		for (ShardKey shard : owned()) {
-			unlock(this.owned.remove(shard).lock, shard);
+			ShardClaims.unlock(this.owned.remove(shard).lock(), shard);
 		}
 		logger.info("Instance '" + fence().instanceId() + "' released the shards of stream '" + getStreamId() + "'");
-	}
-
-	private void unlock(Lock lock, ShardKey shard) {
-		try {
-			lock.unlock();
-		}
-		catch (RuntimeException ex) {
-			// Expired or taken over meanwhile: the thread's hold is released all the
-			// same.
-			logger.debug("Lock of shard " + shard + " was no longer held: " + ex.getMessage());
-		}
-	}
-
-	private record Owned(Lock lock, VStreamContainer container) {
 	}
 
 }

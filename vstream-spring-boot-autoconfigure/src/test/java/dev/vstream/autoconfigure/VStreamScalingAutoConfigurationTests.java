@@ -1,5 +1,6 @@
 package dev.vstream.autoconfigure;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -10,6 +11,7 @@ import dev.vstream.annotation.VStreamListener;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.scaling.ActiveStandbyCoordinator;
 import dev.vstream.scaling.JdbcLockFence;
+import dev.vstream.scaling.LockFence;
 import dev.vstream.scaling.ScalingCoordinator;
 import dev.vstream.scaling.ScalingMode;
 import dev.vstream.scaling.ScalingStatus;
@@ -25,6 +27,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.integration.support.locks.LockRegistry;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -123,6 +126,41 @@ class VStreamScalingAutoConfigurationTests {
 				});
 			// Released on shutdown.
 			assertThat(vtgate.openCallsFor("commerce", "-80")).isZero();
+		}
+	}
+
+	@Test
+	void theDefaultInstanceIdIsTheHostNameAndPid() throws Exception {
+		String pid = Long.toString(ProcessHandle.current().pid());
+		String host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "");
+		String expected = host.substring(0, Math.min(host.length(), 35 - pid.length())) + "-" + pid;
+		assertThat(VStreamScalingConfigurations.instanceId(new VStreamProperties())).isEqualTo(expected)
+			.hasSizeLessThanOrEqualTo(36);
+		this.runner.withPropertyValues("vstream.scaling.mode=shard-distributed", "vstream.auto-startup=false")
+			.run((context) -> assertThat(context.getBean(LockFence.class).instanceId()).isEqualTo(expected));
+	}
+
+	@Test
+	void theLockTableIsNamedByTheTablePrefix() {
+		try (TestVtgate vtgate = new TestVtgate().withShards("commerce", "-80", "80-")) {
+			this.runner.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)
+				.withPropertyValues("vstream.scaling.mode=shard-distributed", "vstream.scaling.instance-id=node-1",
+						"vstream.scaling.jdbc.table-prefix=APP_", "vstream.scaling.lease=2s",
+						"vstream.scaling.check-interval=200ms")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					ShardDistributedCoordinator coordinator = context.getBean(ShardDistributedCoordinator.class);
+					await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.getOwnedShards().size() == 2);
+					JdbcTemplate database = new JdbcTemplate(
+							context.getBean(EmbeddedOffsetDatabase.class).getDataSource());
+					assertThat(database.queryForList("SELECT TRIM(CLIENT_ID) FROM APP_LOCK WHERE REGION = 'vstream'",
+							String.class))
+						.containsExactly("node-1", "node-1");
+					assertThat(database.queryForObject(
+							"SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'INT_LOCK'",
+							Integer.class))
+						.isZero();
+				});
 		}
 	}
 

@@ -39,6 +39,9 @@ import org.springframework.util.backoff.FixedBackOff;
  */
 final class ScalingInstance implements AutoCloseable {
 
+	/** The order whose change the listener fails on. */
+	static final long FAILING_ORDER = 666;
+
 	final String id;
 
 	final Partitionable dataSource;
@@ -100,6 +103,9 @@ final class ScalingInstance implements AutoCloseable {
 	}
 
 	void on(RowChange<Order> change) {
+		if (change.row().orderId() == FAILING_ORDER) {
+			throw new IllegalStateException("listener failure (test) on order " + FAILING_ORDER);
+		}
 		this.handled.add(new Handled(this.id, change.row().orderId(), change.shard()));
 	}
 

@@ -2,6 +2,7 @@ package dev.vstream.scaling;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,8 @@ import binlogdata.Binlogdata.MigrationType;
 import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
+import dev.vstream.actuate.VStreamEndpoint;
+import dev.vstream.actuate.VStreamHealthContributor;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamState;
@@ -28,6 +31,9 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.integration.util.UUIDConverter;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -278,6 +284,144 @@ class ShardDistributedCoordinatorTests {
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> a.getShards().equals(List.of("customer/-"))
 					&& (a.getOwnedShards().size() + b.getOwnedShards().size()) == 1);
+	}
+
+	@Test
+	void instancesStartingTogetherShareTheShardsFairly() {
+		this.vtgate.withShards("customer", "-40", "40-80", "80-c0", "c0-");
+		ShardDistributedCoordinator a = start(instance("a"), 0);
+		ShardDistributedCoordinator b = start(instance("b"), 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> a.getOwnedShards().size() + b.getOwnedShards().size() == 4);
+		// Past both warm-ups, when each could take every free shard: still two each.
+		await().atMost(LEASE.multipliedBy(3)).until(() -> !a.isWarmingUp() && !b.isWarmingUp());
+		await().during(CHECK.multipliedBy(2))
+			.until(() -> a.getOwnedShards().size() == 2 && b.getOwnedShards().size() == 2);
+		assertThat(a.getOwnedShards()).doesNotContainAnyElementsOf(b.getOwnedShards());
+	}
+
+	@Test
+	void aSurvivorTakesEveryShardOfACrashedInstanceOverAtOneCheckAfterTheLease() {
+		List<String> twelve = List.of("-10", "10-20", "20-30", "30-40", "40-50", "50-60", "60-70", "70-80", "80-a0",
+				"a0-c0", "c0-e0", "e0-");
+		this.vtgate.withShards("customer", twelve.toArray(String[]::new));
+		ScalingInstance first = instance("a");
+		ShardDistributedCoordinator a = start(first, 0);
+		await().atMost(Duration.ofSeconds(15)).until(() -> a.getOwnedShards().size() == twelve.size());
+		ShardDistributedCoordinator b = start(instance("b"), 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !b.isWarmingUp());
+		assertThat(b.getOwnedShards()).isEmpty();
+
+		long cut = System.nanoTime();
+		first.dataSource.cut = true;
+		await().atMost(Duration.ofSeconds(15))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> b.getOwnedShards().size() == twelve.size());
+		Duration takeover = Duration.ofNanos(System.nanoTime() - cut);
+		System.out.println("Takeover of " + twelve.size() + " shards after a crash took " + takeover.toMillis()
+				+ " ms (lease " + LEASE + ", check " + CHECK + ")");
+		// One shard per check would need 11 more checks after the first.
+		assertThat(takeover).isLessThan(LEASE.plus(CHECK.multipliedBy(5)));
+	}
+
+	@Test
+	void aRestartedInstanceWithTheSameIdTakesItsShardsBackWithoutWaitingForTheLease() {
+		ScalingInstance crashed = instance("a");
+		ShardDistributedCoordinator before = start(crashed, 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> before.getOwnedShards().size() == 2);
+		crashed.dataSource.cut = true;
+
+		long restart = System.nanoTime();
+		ShardDistributedCoordinator after = start(instance("a"), 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> after.getOwnedShards().size() == 2);
+		assertThat(Duration.ofNanos(System.nanoTime() - restart)).isLessThan(LEASE);
+	}
+
+	@Test
+	void extraInstancesBeyondTheMaximumStandByAndTakeOverFromACrashedOne() {
+		Map<ShardDistributedCoordinator, ScalingInstance> instances = new LinkedHashMap<>();
+		for (String id : List.of("a", "b", "c")) {
+			ScalingInstance instance = instance(id);
+			instances.put(start(instance, 1), instance);
+		}
+		Set<ShardDistributedCoordinator> all = instances.keySet();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> all.stream().mapToInt((c) -> c.getOwnedShards().size()).sum() == 2);
+		await().during(LEASE).atMost(LEASE.multipliedBy(3)).until(() -> all.stream().noneMatch((c) -> c.isWarmingUp()));
+		assertThat(all).extracting((c) -> c.getOwnedShards().size()).containsExactlyInAnyOrder(0, 1, 1);
+		ShardDistributedCoordinator standby = all.stream()
+			.filter((c) -> c.getOwnedShards().isEmpty())
+			.findFirst()
+			.orElseThrow();
+		assertThat(standby.status().shards()).extracting(ScalingStatus.Ownership::ownedHere).containsOnly(false);
+		ShardDistributedCoordinator crashed = all.stream().filter((c) -> c != standby).findFirst().orElseThrow();
+		Set<String> shardOfCrashed = crashed.getOwnedShards();
+
+		instances.get(crashed).dataSource.cut = true;
+		await().atMost(LEASE.multipliedBy(3)).until(() -> standby.getOwnedShards().equals(shardOfCrashed));
+	}
+
+	@Test
+	void aShardStreamStoppedThroughTheEndpointKeepsItsShard() {
+		ShardDistributedCoordinator a = start(instance("a"), 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> a.getOwnedShards().size() == 2);
+		await().until(() -> this.vtgate.openCallsFor("customer", "80-") == 1);
+		VStreamEndpoint endpoint = new VStreamEndpoint(a::getContainers);
+		endpoint.control("orders@customer/80-", "stop", null, null);
+		ShardDistributedCoordinator b = start(instance("b"), 0);
+
+		await().during(LEASE.plus(CHECK)).atMost(LEASE.multipliedBy(3)).until(() -> b.getOwnedShards().isEmpty());
+		assertThat(a.getOwnedShards()).containsExactlyInAnyOrder("customer/-80", "customer/80-");
+		assertThat(b.status().shards()).filteredOn((o) -> o.shard().equals("80-"))
+			.singleElement()
+			.satisfies((o) -> assertThat(o.owner()).isEqualTo("a"));
+		assertThat(endpoint.stream("orders@customer/80-").state()).isEqualTo(StreamState.STOPPED);
+		assertThat(this.vtgate.openCallsFor("customer", "80-")).isZero();
+
+		endpoint.control("orders@customer/80-", "start", null, null);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.vtgate.openCallsFor("customer", "80-") == 1);
+	}
+
+	@Test
+	void aFailedShardStreamKeepsItsShardWithHealthDownUntilFixedAndStartedThroughTheEndpoint() {
+		// -80 cannot start (its position cannot be read); 80- fails on a listener error.
+		ScalingInstance first = instance("a");
+		new JdbcTemplate(this.database)
+			.update("INSERT INTO vstream_offset (stream_id, position, updated_at) VALUES (?, 'not a position', "
+					+ "CURRENT_TIMESTAMP)", ShardDistributedCoordinator.positionKey("orders", "customer/-80"));
+		ShardDistributedCoordinator a = start(first, 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> a.getOwnedShards().size() == 2);
+		await().until(() -> this.vtgate.openCallsFor("customer", "80-") == 1);
+		this.vtgate.sendTo("customer", "80-", order("80-", ScalingInstance.FAILING_ORDER, "MariaDB/0-2-1"));
+		VStreamHealthContributor health = new VStreamHealthContributor(a::getContainers, Duration.ofMinutes(1));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> health(health, "orders@customer/80-").getStatus().equals(Status.DOWN));
+		assertThat(health(health, "orders@customer/-80").getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health(health, "orders@customer/-80").getDetails()).containsEntry("state", "FAILED")
+			.hasEntrySatisfying("error", (error) -> assertThat(error.toString()).contains("cannot be read"));
+		List<VStreamContainer> failed = a.getContainers();
+		ShardDistributedCoordinator b = start(instance("b"), 0);
+
+		// Kept, renewed beyond the lease, not retried here nor taken by the other
+		// instance.
+		await().during(LEASE.plus(CHECK.multipliedBy(2)))
+			.atMost(LEASE.multipliedBy(4))
+			.until(() -> b.getOwnedShards().isEmpty());
+		assertThat(a.getContainers()).containsExactlyInAnyOrderElementsOf(failed);
+		assertThat(b.status().shards()).extracting(ScalingStatus.Ownership::owner).containsOnly("a");
+		assertThat(this.vtgate.requests()).noneMatch((r) -> r.getVgtid().getShardGtids(0).getShard().equals("-80"));
+
+		VStreamEndpoint endpoint = new VStreamEndpoint(a::getContainers);
+		endpoint.control("orders@customer/-80", "reset", "current", null);
+		endpoint.control("orders@customer/-80", "start", null, null);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.vtgate.openCallsFor("customer", "-80") == 1);
+		assertThat(health(health, "orders@customer/-80").getStatus()).isEqualTo(Status.UP);
+		this.vtgate.sendTo("customer", "-80", order("-80", 1, "MariaDB/0-1-1"));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.handled.contains(new ScalingInstance.Handled("a", 1, "-80")));
+	}
+
+	private static Health health(VStreamHealthContributor contributor, String stream) {
+		return ((HealthIndicator) contributor.getContributor(stream)).health();
 	}
 
 	private VStreamRequest requestFor(String shard) {
