@@ -687,13 +687,16 @@ public class VStreamProperties implements Validator {
 		private Duration maxInterval = Duration.ofSeconds(30);
 
 		/**
-		 * Random variation added to or removed from each delay, so that many instances do
-		 * not reconnect in lock-step.
+		 * Random variation of each delay, so that many instances do not reconnect in
+		 * lock-step: up to this much, times the delay divided by initial-interval, either
+		 * side of the delay, never below initial-interval nor above max-interval. Capped
+		 * at initial-interval: a larger value counts as initial-interval.
 		 */
 		private Duration jitter = Duration.ofMillis(500);
 
 		/**
-		 * How long to keep trying before the stream fails; zero for no limit.
+		 * How long to keep trying before the stream fails, counted as the sum of the
+		 * delays waited; zero for no limit.
 		 */
 		private Duration maxElapsedTime = Duration.ZERO;
 
