@@ -125,18 +125,25 @@ public final class VStreamAutoConfiguration {
 	@ConditionalOnMissingBean
 	VStreamErrorHandler vstreamErrorHandler(VStreamProperties properties,
 			ObjectProvider<DeadLetterHandler> deadLetterHandler) {
-		VStreamProperties.Error.Retry retry = properties.getError().getRetry();
-		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialInterval().toMillis(),
-				retry.getMultiplier());
-		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
-		backOff.setMaxAttempts(retry.getAttempts());
 		ErrorRecovery recovery = properties.getError().getRecovery().toErrorRecovery();
 		DeadLetterHandler handler = deadLetterHandler.getIfUnique();
 		if (recovery == ErrorRecovery.DEAD_LETTER && handler == null) {
 			throw new IllegalStateException(
 					"vstream.error.recovery=dead-letter needs a DeadLetterHandler bean; define one or choose stop or skip");
 		}
-		return new DefaultVStreamErrorHandler(backOff, recovery, handler);
+		return new DefaultVStreamErrorHandler(listenerRetryBackOff(properties.getError().getRetry()), recovery,
+				handler);
+	}
+
+	/**
+	 * The delays between retries of a failed listener call.
+	 */
+	static ExponentialBackOff listenerRetryBackOff(VStreamProperties.Error.Retry retry) {
+		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialInterval().toMillis(),
+				retry.getMultiplier());
+		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
+		backOff.setMaxAttempts(retry.getAttempts());
+		return backOff;
 	}
 
 	@Bean(destroyMethod = "")
