@@ -862,7 +862,8 @@ public class VStreamProperties implements Validator {
 
 		/**
 		 * Save the position once this long passed since the last save, whatever the
-		 * count; zero for no time limit.
+		 * count; zero for no time limit. Checked as responses arrive, vtgate's heartbeats
+		 * included: an idle stream saves at its next heartbeat.
 		 */
 		private Duration interval = Duration.ZERO;
 
