@@ -152,14 +152,22 @@ public final class VStreamAutoConfiguration {
 			ObjectProvider<SslBundles> sslBundles) {
 		VStreamProperties.Vtgate vtgate = properties.getVtgate();
 		VtgateAddress address = VtgateAddress.parse(vtgate.getAddress());
-		ManagedChannelBuilder<?> builder = Grpc
-			.newChannelBuilderForAddress(address.host(), address.port(), channelCredentials(vtgate, sslBundles))
-			.maxInboundMessageSize((int) vtgate.getMaxInboundMessageSize().toBytes())
-			.keepAliveTime(vtgate.getKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
-			.keepAliveTimeout(vtgate.getKeepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
-			.keepAliveWithoutCalls(false);
+		ManagedChannelBuilder<?> builder = Grpc.newChannelBuilderForAddress(address.host(), address.port(),
+				channelCredentials(vtgate, sslBundles));
+		configure(builder, vtgate);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
+	}
+
+	/**
+	 * Apply the {@code vstream.vtgate.*} settings of the connection itself to a channel
+	 * builder (before the customizers, which may change them).
+	 */
+	static void configure(ManagedChannelBuilder<?> builder, VStreamProperties.Vtgate vtgate) {
+		builder.maxInboundMessageSize((int) vtgate.getMaxInboundMessageSize().toBytes());
+		builder.keepAliveTime(vtgate.getKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS);
+		builder.keepAliveTimeout(vtgate.getKeepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		builder.keepAliveWithoutCalls(false);
 	}
 
 	/**
