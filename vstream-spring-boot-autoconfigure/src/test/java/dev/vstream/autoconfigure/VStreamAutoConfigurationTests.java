@@ -132,6 +132,23 @@ class VStreamAutoConfigurationTests {
 	}
 
 	@Test
+	void withoutSchemaInitializationAMissingTableFailsStartUp() {
+		try (TestVtgate vtgate = new TestVtgate()) {
+			this.runner.withUserConfiguration(DataSourceConfiguration.class)
+				.withPropertyValues("vstream.jdbc.initialize-schema=false", "vstream.verify-tables=false",
+						"orders.table=corder")
+				.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)
+				.withUserConfiguration(ListenerConfiguration.class)
+				.run((context) -> {
+					assertThat(failure(context)).contains("Stream 'default' cannot start")
+						.contains("table 'vstream_offset'")
+						.contains("does the table exist?");
+					assertThat(vtgate.requests()).isEmpty();
+				});
+		}
+	}
+
+	@Test
 	void tabletTypeReachesTheVStreamRequest() {
 		try (TestVtgate vtgate = new TestVtgate()) {
 			this.runner
