@@ -557,7 +557,8 @@ public class VStreamProperties implements Validator {
 		private DataSize maxInboundMessageSize = DataSize.ofMegabytes(64);
 
 		/**
-		 * How long the connection may be idle before a keep-alive ping is sent.
+		 * How long the connection may be idle before a keep-alive ping is sent; gRPC
+		 * raises values below 10 seconds to 10 seconds.
 		 */
 		private Duration keepAliveTime = Duration.ofSeconds(30);
 
