@@ -125,18 +125,25 @@ public final class VStreamAutoConfiguration {
 	@ConditionalOnMissingBean
 	VStreamErrorHandler vstreamErrorHandler(VStreamProperties properties,
 			ObjectProvider<DeadLetterHandler> deadLetterHandler) {
-		VStreamProperties.Error.Retry retry = properties.getError().getRetry();
-		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialInterval().toMillis(),
-				retry.getMultiplier());
-		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
-		backOff.setMaxAttempts(retry.getAttempts());
 		ErrorRecovery recovery = properties.getError().getRecovery().toErrorRecovery();
 		DeadLetterHandler handler = deadLetterHandler.getIfUnique();
 		if (recovery == ErrorRecovery.DEAD_LETTER && handler == null) {
 			throw new IllegalStateException(
 					"vstream.error.recovery=dead-letter needs a DeadLetterHandler bean; define one or choose stop or skip");
 		}
-		return new DefaultVStreamErrorHandler(backOff, recovery, handler);
+		return new DefaultVStreamErrorHandler(listenerRetryBackOff(properties.getError().getRetry()), recovery,
+				handler);
+	}
+
+	/**
+	 * The delays between retries of a failed listener call.
+	 */
+	static ExponentialBackOff listenerRetryBackOff(VStreamProperties.Error.Retry retry) {
+		ExponentialBackOff backOff = new ExponentialBackOff(retry.getInitialInterval().toMillis(),
+				retry.getMultiplier());
+		backOff.setMaxInterval(retry.getMaxInterval().toMillis());
+		backOff.setMaxAttempts(retry.getAttempts());
+		return backOff;
 	}
 
 	@Bean(destroyMethod = "")
@@ -145,14 +152,22 @@ public final class VStreamAutoConfiguration {
 			ObjectProvider<SslBundles> sslBundles) {
 		VStreamProperties.Vtgate vtgate = properties.getVtgate();
 		VtgateAddress address = VtgateAddress.parse(vtgate.getAddress());
-		ManagedChannelBuilder<?> builder = Grpc
-			.newChannelBuilderForAddress(address.host(), address.port(), channelCredentials(vtgate, sslBundles))
-			.maxInboundMessageSize((int) vtgate.getMaxInboundMessageSize().toBytes())
-			.keepAliveTime(vtgate.getKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
-			.keepAliveTimeout(vtgate.getKeepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
-			.keepAliveWithoutCalls(false);
+		ManagedChannelBuilder<?> builder = Grpc.newChannelBuilderForAddress(address.host(), address.port(),
+				channelCredentials(vtgate, sslBundles));
+		configure(builder, vtgate);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
+	}
+
+	/**
+	 * Apply the {@code vstream.vtgate.*} settings of the connection itself to a channel
+	 * builder (before the customizers, which may change them).
+	 */
+	static void configure(ManagedChannelBuilder<?> builder, VStreamProperties.Vtgate vtgate) {
+		builder.maxInboundMessageSize((int) vtgate.getMaxInboundMessageSize().toBytes());
+		builder.keepAliveTime(vtgate.getKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS);
+		builder.keepAliveTimeout(vtgate.getKeepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		builder.keepAliveWithoutCalls(false);
 	}
 
 	/**

@@ -579,7 +579,8 @@ public class VStreamProperties implements Validator {
 		private DataSize maxInboundMessageSize = DataSize.ofMegabytes(64);
 
 		/**
-		 * How long the connection may be idle before a keep-alive ping is sent.
+		 * How long the connection may be idle before a keep-alive ping is sent; gRPC
+		 * raises values below 10 seconds to 10 seconds.
 		 */
 		private Duration keepAliveTime = Duration.ofSeconds(30);
 
@@ -709,13 +710,16 @@ public class VStreamProperties implements Validator {
 		private Duration maxInterval = Duration.ofSeconds(30);
 
 		/**
-		 * Random variation added to or removed from each delay, so that many instances do
-		 * not reconnect in lock-step.
+		 * Random variation of each delay, so that many instances do not reconnect in
+		 * lock-step: up to this much, times the delay divided by initial-interval, either
+		 * side of the delay, never below initial-interval nor above max-interval. Capped
+		 * at initial-interval: a larger value counts as initial-interval.
 		 */
 		private Duration jitter = Duration.ofMillis(500);
 
 		/**
-		 * How long to keep trying before the stream fails; zero for no limit.
+		 * How long to keep trying before the stream fails, counted as the sum of the
+		 * delays waited; zero for no limit.
 		 */
 		private Duration maxElapsedTime = Duration.ZERO;
 
@@ -882,7 +886,8 @@ public class VStreamProperties implements Validator {
 
 		/**
 		 * Save the position once this long passed since the last save, whatever the
-		 * count; zero for no time limit.
+		 * count; zero for no time limit. Checked as responses arrive, vtgate's heartbeats
+		 * included: an idle stream saves at its next heartbeat.
 		 */
 		private Duration interval = Duration.ZERO;
 

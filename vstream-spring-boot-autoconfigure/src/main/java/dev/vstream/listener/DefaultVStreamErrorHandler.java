@@ -142,7 +142,8 @@ public class DefaultVStreamErrorHandler implements VStreamErrorHandler {
 				Thread.currentThread().interrupt();
 				return false;
 			}
-			remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+			// Rounded up: a retry never comes before its delay.
+			remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime() + 999_999);
 		}
 		return !stopped.getAsBoolean();
 	}

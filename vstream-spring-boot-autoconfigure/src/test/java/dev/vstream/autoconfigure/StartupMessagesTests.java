@@ -71,6 +71,26 @@ class StartupMessagesTests {
 			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getRunMarker()).isNull());
 	}
 
+	@Test
+	void credentialsWithoutAnSslBundleLogThatThePasswordTravelsInClearText(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("vstream.auto-startup=false", "vstream.vtgate.username=vstream",
+					"vstream.vtgate.password=s3cret-pw")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("WARN")
+					.contains("vstream.vtgate.username is set without vstream.vtgate.ssl.bundle: the vtgate password "
+							+ "travels in clear text on every call")
+					.doesNotContain("s3cret-pw");
+			});
+	}
+
+	@Test
+	void noCredentialsNoClearTextWarning(CapturedOutput output) {
+		this.runner.withPropertyValues("vstream.auto-startup=false")
+			.run((context) -> assertThat(output).doesNotContain("clear text"));
+	}
+
 	// Spring Boot's failure analysis lists the constants of an enum-typed property: right
 	// for start-position, tablet-type, offset-store and scaling.mode, but error.recovery
 	// offered DEFAULT, which only listeners may name.

@@ -1,6 +1,8 @@
 package dev.vstream.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import dev.vstream.annotation.VStreamListener;
@@ -16,13 +18,17 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.offset.OffsetStoreException;
 import dev.vstream.offset.RedisOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.CheckpointPolicy;
 import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
+import dev.vstream.test.TestVtgate;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -40,6 +46,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 import static dev.vstream.autoconfigure.AutoConfigurationContexts.failure;
 import static dev.vstream.test.Events.vgtid;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 
 class VStreamAutoConfigurationTests {
 
@@ -90,6 +100,89 @@ class VStreamAutoConfigurationTests {
 		this.runner.withUserConfiguration(DataSourceConfiguration.class, TransactionManagerConfiguration.class)
 			.withPropertyValues("vstream.jdbc.transactional=false")
 			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getTransactionManager()).isNull());
+	}
+
+	@Test
+	void offsetsLandInTheConfiguredTable() {
+		this.runner.withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("vstream.auto-startup=false", "vstream.jdbc.table-name=stream_positions")
+			.run((context) -> {
+				context.getBean(OffsetRepository.class)
+					.save("s", StreamPosition.of(vgtid("commerce", "0", "MySQL56/x:1-3")));
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+				assertThat(jdbc.queryForObject("select position from stream_positions where stream_id = 's'",
+						String.class))
+					.contains("MySQL56/x:1-3");
+				assertThat(tables(jdbc)).contains("STREAM_POSITIONS", "STREAM_POSITIONS_RUN")
+					.doesNotContain("VSTREAM_OFFSET");
+			});
+	}
+
+	@Test
+	void withoutSchemaInitializationNoTableIsCreatedAndTheStoreSaysWhatIsMissing() {
+		this.runner.withUserConfiguration(DataSourceConfiguration.class)
+			.withPropertyValues("vstream.auto-startup=false", "vstream.jdbc.initialize-schema=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(tables(new JdbcTemplate(context.getBean(DataSource.class)))).isEmpty();
+				assertThatExceptionOfType(OffsetStoreException.class)
+					.isThrownBy(() -> context.getBean(OffsetRepository.class).load("s"))
+					.withMessageContaining("table 'vstream_offset'")
+					.withMessageContaining("does the table exist?");
+			});
+	}
+
+	@Test
+	void withoutSchemaInitializationAMissingTableFailsStartUp() {
+		try (TestVtgate vtgate = new TestVtgate()) {
+			this.runner.withUserConfiguration(DataSourceConfiguration.class)
+				.withPropertyValues("vstream.jdbc.initialize-schema=false", "vstream.verify-tables=false",
+						"orders.table=corder")
+				.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)
+				.withUserConfiguration(ListenerConfiguration.class)
+				.run((context) -> {
+					assertThat(failure(context)).contains("Stream 'default' cannot start")
+						.contains("table 'vstream_offset'")
+						.contains("does the table exist?");
+					assertThat(vtgate.requests()).isEmpty();
+				});
+		}
+	}
+
+	@Test
+	void tabletTypeReachesTheVStreamRequest() {
+		try (TestVtgate vtgate = new TestVtgate()) {
+			this.runner
+				.withPropertyValues("vstream.tablet-type=replica", "vstream.offset-store=memory",
+						"vstream.verify-tables=false", "orders.table=corder")
+				.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)
+				.withUserConfiguration(ListenerConfiguration.class)
+				.run((context) -> {
+					await().until(() -> !vtgate.requests().isEmpty());
+					assertThat(vtgate.requests().get(0).getTabletType()).isEqualTo(TabletType.REPLICA);
+				});
+		}
+	}
+
+	@Test
+	void keepAliveAndMessageSizeSettingsReachTheChannelBuilder() {
+		// What gRPC does with them is gRPC's: this checks that the builder is told.
+		this.runner
+			.withPropertyValues("vstream.auto-startup=false", "vstream.vtgate.keep-alive-time=45s",
+					"vstream.vtgate.keep-alive-timeout=7s", "vstream.vtgate.max-inbound-message-size=32MB")
+			.run((context) -> {
+				ManagedChannelBuilder<?> builder = mock(ManagedChannelBuilder.class);
+				VStreamAutoConfiguration.configure(builder, context.getBean(VStreamProperties.class).getVtgate());
+				verify(builder).keepAliveTime(45_000, TimeUnit.MILLISECONDS);
+				verify(builder).keepAliveTimeout(7_000, TimeUnit.MILLISECONDS);
+				verify(builder).maxInboundMessageSize(32 * 1024 * 1024);
+				verify(builder).keepAliveWithoutCalls(false);
+			});
+	}
+
+	private static List<String> tables(JdbcTemplate jdbc) {
+		return jdbc.queryForList("select table_name from information_schema.tables where table_schema = 'PUBLIC'",
+				String.class);
 	}
 
 	@Test

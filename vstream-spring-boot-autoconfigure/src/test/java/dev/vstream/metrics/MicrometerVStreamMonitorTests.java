@@ -7,8 +7,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.vstream.listener.DefaultVStreamErrorHandler;
 import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.listener.RowChange;
+import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.Order;
@@ -166,14 +168,82 @@ class MicrometerVStreamMonitorTests {
 			.isEqualTo(1);
 	}
 
+	@Test
+	void transactionListenersAreTaggedWithOpTransaction() {
+		this.vtgate.thenSend(
+				response(begin(), corderFields("commerce", "0"),
+						insert("commerce", "0", "corder", row(1, 7, "sku-1", "1.00")),
+						delete("commerce", "0", "corder", row(2, 7, "sku-2", "1.00")),
+						vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()),
+				response(begin(), insert("commerce", "0", "corder", row(3, 7, "fail", "1.00")),
+						vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
+		DefaultVStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, null, null),
+				this.fixture.endpoint("batches", "corder", new BatchRecorder(), "on"));
+
+		container.start();
+
+		await().until(
+				() -> StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-2")).equals(container.getSavedPosition()));
+		Tags transaction = Tags.of("stream", "orders", "listener", "batches", "keyspace", "commerce", "shard", "0",
+				"table", "corder", "op", "transaction");
+		assertThat(this.meters.get("vstream.changes.dispatched")
+			.tags(transaction)
+			.tag("outcome", "success")
+			.timer()
+			.count()).isEqualTo(1);
+		assertThat(this.meters.get("vstream.changes.dispatched")
+			.tags(transaction)
+			.tag("outcome", "failure")
+			.timer()
+			.count()).isEqualTo(1);
+		assertThat(this.meters.get("vstream.changes.failed")
+			.tags(transaction)
+			.tag("exception", "IllegalStateException")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(this.meters.find("vstream.changes.dispatched").tag("op", "insert").timer()).isNull();
+	}
+
+	@Test
+	void undecodableRowsAreCountedWithNoneForWhatCouldNotBeRead() {
+		// more lengths than the FIELD event has columns: the row cannot be decoded
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "sku-1", "1.00").toBuilder().addLengths(0).build()),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()));
+		DefaultVStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, null, null));
+
+		container.start();
+
+		await().until(() -> this.meters.find("vstream.changes.failed").counter() != null);
+		assertThat(this.meters.get("vstream.changes.failed")
+			.tags("stream", "orders", "listener", "none", "keyspace", "none", "shard", "none", "table", "none", "op",
+					"none")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(this.meters.find("vstream.changes.dispatched").timer()).isNull();
+	}
+
 	private DefaultVStreamContainer container(MicrometerVStreamMonitor monitor) {
+		return container(monitor, this.fixture.endpoint("recorder", "corder", new Recorder(), "on"));
+	}
+
+	private DefaultVStreamContainer container(MicrometerVStreamMonitor monitor, VStreamListenerEndpoint endpoint) {
 		VStreamSettings settings = new VStreamSettings("orders", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ZERO, false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
 		DefaultVStreamContainer container = this.fixture.container(settings,
-				new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.SKIP, null),
-				this.fixture.endpoint("recorder", "corder", new Recorder(), "on"));
+				new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.SKIP, null), endpoint);
 		container.setMonitor(monitor);
 		return container;
+	}
+
+	static class BatchRecorder {
+
+		void on(List<RowChange<Order>> changes) {
+			if (changes.stream().anyMatch((change) -> change.after() != null && "fail".equals(change.after().sku()))) {
+				throw new IllegalStateException("cannot project " + changes.size() + " changes");
+			}
+		}
+
 	}
 
 	static class Recorder {

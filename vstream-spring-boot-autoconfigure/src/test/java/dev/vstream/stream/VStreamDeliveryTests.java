@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import dev.vstream.listener.ChangeEvent;
 import dev.vstream.listener.DefaultVStreamErrorHandler;
 import dev.vstream.listener.ErrorRecovery;
+import dev.vstream.listener.Operation;
 import dev.vstream.listener.RowChange;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
@@ -112,6 +113,50 @@ class VStreamDeliveryTests {
 			assertThat(container.getLastCommitTime()).isEqualTo(Instant.ofEpochSecond(Events.TIMESTAMP));
 			assertThat(container.getPosition()).isEqualTo(position(1));
 			assertThat(offsets().load("test")).contains(position(1));
+		}
+
+		@Test
+		void intervalSavesAnIdleStreamsLastTransactionAtVtgatesNextHeartbeat() {
+			vtgate().thenSend(transaction(1));
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
+					VStreamErrorHandler.stopStream());
+			container.setCheckpointPolicy(new CheckpointPolicy(1000, Duration.ofMillis(200)));
+			container.start();
+			await().until(() -> position(1).equals(container.getPosition()));
+			// No further transaction: the heartbeats vtgate sends on an idle stream are
+			// what the interval is checked on.
+			await().until(() -> {
+				vtgate().send(response(Events.vtgateHeartbeat()));
+				return offsets().load("test").isPresent();
+			});
+			assertThat(offsets().load("test")).contains(position(1));
+		}
+
+	}
+
+	/** What a listener method's Operation and StreamPosition parameters receive. */
+	@Nested
+	class ListenerArguments {
+
+		@Test
+		void operationAndPositionOfEachChangeArePassed() {
+			StreamPosition first = StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-5"));
+			StreamPosition second = StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-6"));
+			vtgate().thenSend(
+					response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(1)),
+							Events.update("commerce", "0", "corder", order(1), order(11)),
+							Events.delete("commerce", "0", "corder", order(2)),
+							vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-5")), commit()),
+					response(begin(), insert("commerce", "0", "corder", order(3)),
+							vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-6")), commit()));
+			ArgumentRecorder recorder = new ArgumentRecorder();
+			DefaultVStreamContainer container = container(fixture().endpoint("args", "corder", recorder, "on"),
+					VStreamErrorHandler.stopStream());
+			container.start();
+			await().until(() -> recorder.calls.size() == 4);
+			assertThat(recorder.calls).containsExactly(new Call(1, Operation.INSERT, first),
+					new Call(11, Operation.UPDATE, first), new Call(2, Operation.DELETE, first),
+					new Call(3, Operation.INSERT, second));
 		}
 
 	}
@@ -485,6 +530,21 @@ class VStreamDeliveryTests {
 				throw new IllegalStateException("listener failure");
 			}
 			this.changes.add(change);
+		}
+
+	}
+
+	record Call(long orderId, Operation op, StreamPosition position) {
+	}
+
+	static class ArgumentRecorder {
+
+		final List<Call> calls = new CopyOnWriteArrayList<>();
+
+		// Operation and position around the row on purpose: parameters are matched by
+		// type, not by place.
+		void on(Operation op, Order order, StreamPosition position) {
+			this.calls.add(new Call(order.orderId(), op, position));
 		}
 
 	}
