@@ -82,7 +82,7 @@ public class VStreamHealthContributor implements CompositeHealthContributor {
 	@Override
 	public @Nullable HealthContributor getContributor(String name) {
 		for (VStreamContainer container : this.containers.get()) {
-			if (container.getId().equals(name)) {
+			if (componentName(container.getId()).equals(name)) {
 				return indicatorFor(container);
 			}
 		}
@@ -91,7 +91,20 @@ public class VStreamHealthContributor implements CompositeHealthContributor {
 
 	@Override
 	public Stream<Entry> stream() {
-		return this.containers.get().stream().map((container) -> new Entry(container.getId(), indicatorFor(container)));
+		return this.containers.get()
+			.stream()
+			.map((container) -> new Entry(componentName(container.getId()), indicatorFor(container)));
+	}
+
+	/**
+	 * The name of a stream's health component: its id, except that a shard stream's
+	 * {@code <id>@<keyspace>/<shard>} becomes {@code <id>@<keyspace>:<shard>} (Vitess's
+	 * own way to name a shard), since a {@code /} would split the health path.
+	 * @param streamId the stream id
+	 * @return the component name
+	 */
+	public static String componentName(String streamId) {
+		return streamId.replace('/', ':');
 	}
 
 	private VStreamHealthIndicator indicatorFor(VStreamContainer container) {

@@ -36,8 +36,8 @@ import static org.awaitility.Awaitility.await;
 				"vstream.jdbc.embedded-url=jdbc:h2:mem:shard-stream-http;DB_CLOSE_DELAY=-1",
 				"vstream.scaling.mode=shard-distributed", "vstream.scaling.instance-id=node-1",
 				"vstream.scaling.lease=2s", "vstream.scaling.check-interval=200ms",
-				"management.endpoints.web.exposure.include=vstream",
-				"management.endpoint.vstream.access=unrestricted" })
+				"management.endpoints.web.exposure.include=vstream,health",
+				"management.endpoint.health.show-details=always", "management.endpoint.vstream.access=unrestricted" })
 class ShardStreamEndpointHttpTests {
 
 	private static final TestVtgate vtgate = new TestVtgate().withShards("commerce", "-80", "80-");
@@ -73,6 +73,16 @@ class ShardStreamEndpointHttpTests {
 			.isEqualTo(200);
 		await().atMost(Duration.ofSeconds(5)).until(() -> vtgate.openCallsFor("commerce", "-80") == 1);
 		assertThat(get("/actuator/vstream/default@commerce/-40").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void aShardStreamHasItsOwnHealthComponent() throws Exception {
+		await().atMost(Duration.ofSeconds(10)).until(() -> vtgate.openCallsFor("commerce", "80-") == 1);
+
+		HttpResponse<String> health = get("/actuator/health/vstream/default@commerce:80-");
+
+		assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+		assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"state\":");
 	}
 
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {

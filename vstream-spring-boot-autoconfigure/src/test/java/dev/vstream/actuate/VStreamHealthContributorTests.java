@@ -82,6 +82,17 @@ class VStreamHealthContributorTests extends AbstractStreamTests {
 	}
 
 	@Test
+	void aShardStreamIsAComponentNamedWithoutTheSlashOfItsId() {
+		VStreamContainer shard = container("orders@commerce/-80", StartPosition.CURRENT);
+		VStreamHealthContributor contributor = new VStreamHealthContributor(List.of(shard));
+
+		assertThat(contributor.stream().map(HealthContributors.Entry::name)).containsExactly("orders@commerce:-80");
+		assertThat(((VStreamHealthIndicator) contributor.getContributor("orders@commerce:-80")).getContainer())
+			.isSameAs(shard);
+		assertThat(contributor.getContributor("orders@commerce/-80")).isNull();
+	}
+
+	@Test
 	void streamsAreReadOnEachHealthCheck() {
 		List<VStreamContainer> containers = new CopyOnWriteArrayList<>();
 		VStreamHealthContributor contributor = new VStreamHealthContributor(() -> containers, Duration.ofSeconds(60));
