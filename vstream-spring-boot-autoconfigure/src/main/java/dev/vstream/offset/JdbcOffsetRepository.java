@@ -339,7 +339,9 @@ public class JdbcOffsetRepository implements OffsetRepository {
 
 	private OffsetStoreException failure(String what, DataAccessException ex) {
 		String hint = (ex instanceof BadSqlGrammarException)
-				? " (does the table exist? JdbcOffsetRepository.createTableIfMissing() creates it)" : "";
+				? " (does the table exist? vstream.jdbc.initialize-schema=true, the default, creates it at start-up, "
+						+ "as does JdbcOffsetRepository.createTableIfMissing())"
+				: "";
 		return new OffsetStoreException(what + " in table '" + this.tableName + "'" + hint + ": " + ex.getMessage(),
 				ex);
 	}

@@ -143,7 +143,8 @@ class VStreamAutoConfigurationTests {
 				.run((context) -> {
 					assertThat(failure(context)).contains("Stream 'default' cannot start")
 						.contains("table 'vstream_offset'")
-						.contains("does the table exist?");
+						.contains("does the table exist?")
+						.contains("vstream.jdbc.initialize-schema");
 					assertThat(vtgate.requests()).isEmpty();
 				});
 		}

@@ -421,7 +421,7 @@ class ShardDistributedCoordinatorTests {
 	}
 
 	private static Health health(VStreamHealthContributor contributor, String stream) {
-		return ((HealthIndicator) contributor.getContributor(stream)).health();
+		return ((HealthIndicator) contributor.getContributor(VStreamHealthContributor.componentName(stream))).health();
 	}
 
 	private VStreamRequest requestFor(String shard) {
