@@ -1,5 +1,7 @@
 package dev.vstream.autoconfigure;
 
+import java.util.Locale;
+
 import dev.vstream.actuate.VStreamEndpoint;
 import dev.vstream.actuate.VStreamHealthContributor;
 import dev.vstream.actuate.VStreamWebEndpointExtension;
@@ -50,12 +52,15 @@ public final class VStreamActuatorAutoConfiguration {
 		/**
 		 * Masks the vtgate password in /actuator/configprops and /actuator/env even when
 		 * they show values ({@code show-values=always}): since Spring Boot 3, keys ending
-		 * in "password" are no longer masked by default once values are shown.
+		 * in "password" are no longer masked by default once values are shown. Also masks
+		 * the JVM's command line ({@code sun.java.command}) when it passes the password
+		 * as an argument ({@code --vstream.vtgate.password=...}).
 		 */
 		@Bean
 		@ConditionalOnMissingBean(name = "vstreamCredentialSanitizer")
 		SanitizingFunction vstreamCredentialSanitizer() {
-			return SanitizingFunction.sanitizeValue().ifMatches(Sanitizing::isVtgatePassword);
+			return SanitizingFunction.sanitizeValue()
+				.ifMatches((data) -> isVtgatePassword(data) || isCommandLineWithVtgatePassword(data));
 		}
 
 		// Nested: the outer class must load without the actuator on the class path.
@@ -67,6 +72,11 @@ public final class VStreamActuatorAutoConfiguration {
 			// configprops hands keys relative to the bean's prefix: vstream's bean has
 			// vtgate.password
 			return key.equals("vtgate.password") || key.endsWith("].vtgate.password");
+		}
+
+		static boolean isCommandLineWithVtgatePassword(SanitizableData data) {
+			return data.getLowerCaseKey().equals("sun.java.command") && data.getValue() != null
+					&& data.getValue().toString().toLowerCase(Locale.ROOT).contains("vtgate.password=");
 		}
 
 	}

@@ -153,7 +153,7 @@ public final class VStreamAutoConfiguration {
 		VStreamProperties.Vtgate vtgate = properties.getVtgate();
 		VtgateAddress address = VtgateAddress.parse(vtgate.getAddress());
 		ManagedChannelBuilder<?> builder = Grpc.newChannelBuilderForAddress(address.host(), address.port(),
-				channelCredentials(vtgate, sslBundles));
+				channelCredentials(vtgate, address.host(), sslBundles));
 		configure(builder, vtgate);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
@@ -174,8 +174,10 @@ public final class VStreamAutoConfiguration {
 	 * Plaintext, or TLS from the SSL bundle named by {@code vstream.vtgate.ssl.bundle}
 	 * (its trust material verifies vtgate, its key material, if any, is the client
 	 * certificate); with the static-auth call credentials when a user name is set.
+	 * Credentials without TLS are refused for a vtgate that is not on loopback, unless
+	 * {@code vstream.vtgate.allow-plaintext-credentials} accepts them.
 	 */
-	static ChannelCredentials channelCredentials(VStreamProperties.Vtgate vtgate,
+	static ChannelCredentials channelCredentials(VStreamProperties.Vtgate vtgate, String host,
 			ObjectProvider<SslBundles> sslBundles) {
 		ChannelCredentials transport;
 		String bundleName = vtgate.getSsl().getBundle();
@@ -209,6 +211,12 @@ public final class VStreamAutoConfiguration {
 			return transport;
 		}
 		if (bundleName.isEmpty()) {
+			if (!vtgate.isAllowPlaintextCredentials() && !VtgateAddress.isLoopback(host)) {
+				throw new IllegalStateException("vstream.vtgate.username is set without vstream.vtgate.ssl.bundle, "
+						+ "and vtgate (" + host + ") is not on loopback: the password would cross the network in "
+						+ "clear text on every call. Set vstream.vtgate.ssl.bundle, or "
+						+ "vstream.vtgate.allow-plaintext-credentials=true to accept that");
+			}
 			logger.warn("vstream.vtgate.username is set without vstream.vtgate.ssl.bundle: the vtgate password "
 					+ "travels in clear text on every call");
 		}

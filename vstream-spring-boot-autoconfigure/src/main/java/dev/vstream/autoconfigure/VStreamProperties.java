@@ -600,11 +600,26 @@ public class VStreamProperties implements Validator {
 		/**
 		 * Password sent with the user name, as the 'password' metadata. It travels in
 		 * clear text unless ssl.bundle is set; prefer the VSTREAM_VTGATE_PASSWORD
-		 * environment variable to a file.
+		 * environment variable to a file or a command-line argument.
 		 */
 		private String password = "";
 
+		/**
+		 * Whether to send the user name and password without TLS (no ssl.bundle) to a
+		 * vtgate that is not on loopback, where they cross the network in clear text.
+		 * Refused at start-up unless set.
+		 */
+		private boolean allowPlaintextCredentials;
+
 		private final Ssl ssl = new Ssl();
+
+		public boolean isAllowPlaintextCredentials() {
+			return this.allowPlaintextCredentials;
+		}
+
+		public void setAllowPlaintextCredentials(boolean allowPlaintextCredentials) {
+			this.allowPlaintextCredentials = allowPlaintextCredentials;
+		}
 
 		public String getUsername() {
 			return this.username;

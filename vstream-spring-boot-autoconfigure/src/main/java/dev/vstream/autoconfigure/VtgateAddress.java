@@ -1,5 +1,7 @@
 package dev.vstream.autoconfigure;
 
+import com.google.common.net.InetAddresses;
+
 /**
  * A vtgate gRPC address, {@code host:port}.
  *
@@ -7,6 +9,23 @@ package dev.vstream.autoconfigure;
  * @param port the port
  */
 record VtgateAddress(String host, int port) {
+
+	/**
+	 * Whether a host is this machine's loopback interface: {@code localhost}, or an
+	 * address literal in {@code 127.0.0.0/8} or {@code ::1}. Names are not resolved: a
+	 * name that happens to resolve to loopback today may not tomorrow.
+	 * @param host the host
+	 * @return whether traffic to it stays on this machine
+	 */
+	static boolean isLoopback(String host) {
+		if (host.equalsIgnoreCase("localhost")) {
+			return true;
+		}
+		if (!InetAddresses.isInetAddress(host)) {
+			return false;
+		}
+		return InetAddresses.forString(host).isLoopbackAddress();
+	}
 
 	static VtgateAddress parse(String address) {
 		if (address == null || address.isBlank()) {

@@ -86,6 +86,36 @@ class StartupMessagesTests {
 	}
 
 	@Test
+	void credentialsWithoutAnSslBundleToAVtgateOffLoopbackAreRefusedAtStartUp(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("vstream.auto-startup=false", "vstream.vtgate.address=vtgate.example.internal:15991",
+					"vstream.vtgate.username=vstream", "vstream.vtgate.password=s3cret-pw")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("vstream.vtgate.username is set without vstream.vtgate.ssl.bundle")
+					.hasMessageContaining("vtgate.example.internal")
+					.hasMessageContaining("vstream.vtgate.allow-plaintext-credentials=true");
+				assertThat(output).doesNotContain("s3cret-pw");
+			});
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "vtgate.example.internal:15991,true", "127.0.0.2:15991,false", "[::1]:15991,false",
+			"LOCALHOST:15991,false" })
+	void plaintextCredentialsAreAcceptedOnLoopbackOrWhenAllowed(String address, boolean allowed,
+			CapturedOutput output) {
+		this.runner
+			.withPropertyValues("vstream.auto-startup=false", "vstream.vtgate.address=" + address,
+					"vstream.vtgate.username=vstream", "vstream.vtgate.password=s3cret-pw",
+					"vstream.vtgate.allow-plaintext-credentials=" + allowed)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("the vtgate password travels in clear text on every call");
+			});
+	}
+
+	@Test
 	void noCredentialsNoClearTextWarning(CapturedOutput output) {
 		this.runner.withPropertyValues("vstream.auto-startup=false")
 			.run((context) -> assertThat(output).doesNotContain("clear text"));

@@ -13,6 +13,7 @@ import org.springframework.boot.actuate.env.EnvironmentEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +60,23 @@ class VtgateCredentialSanitizingTests {
 				assertThat(env).contains("VSTREAM_VTGATE_PASSWORD").doesNotContain(SECRET);
 				assertThat(context.getBean(VStreamProperties.class).getVtgate().toString()).contains("vstream-user")
 					.doesNotContain(SECRET);
+			});
+	}
+
+	@Test
+	void aCommandLineCarryingThePasswordIsMaskedInEnv() {
+		this.runner.withPropertyValues("vstream.vtgate.password=" + SECRET)
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("systemProperties-test",
+						Map.<String, Object>of("sun.java.command", "app.jar --vstream.vtgate.password=" + SECRET,
+								"java.version", "17"))))
+			.run((context) -> {
+				String env = JsonMapper.shared()
+					.writeValueAsString(
+							new EnvironmentEndpoint(context.getEnvironment(), sanitizers(context), Show.ALWAYS)
+								.environment(null));
+				assertThat(env).contains("sun.java.command").doesNotContain(SECRET).contains("\"17\"");
 			});
 	}
 
