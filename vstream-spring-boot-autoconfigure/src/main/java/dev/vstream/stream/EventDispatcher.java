@@ -146,7 +146,10 @@ final class EventDispatcher {
 					onRow(event, transactionPositions[i]);
 				}
 				case VGTID -> {
-					this.pending = checkedPosition(event.getVgtid());
+					// Checked already when a row of this response asked for the positions
+					// ahead of it.
+					this.pending = (transactionPositions != null) ? transactionPositions[i]
+							: checkedPosition(event.getVgtid());
 					this.positionGuard.progressed(this.pending);
 				}
 				case COMMIT -> {
