@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import dev.vstream.position.LogSafeText;
 import dev.vstream.stream.StreamStart;
 import dev.vstream.stream.VStreamContainer;
 import org.jspecify.annotations.Nullable;
@@ -49,28 +50,7 @@ final class StreamReport {
 		}
 		message = URI_USER_INFO.matcher(message).replaceAll(MASK + "@");
 		message = SECRET_ASSIGNMENT.matcher(message).replaceAll("$1$2" + MASK);
-		return escaped(message);
-	}
-
-	/**
-	 * Control characters escaped (a line break from vtgate or a stored position must not
-	 * start a forged line where the answer is logged or shown) and the length capped.
-	 */
-	private static String escaped(String message) {
-		StringBuilder escaped = new StringBuilder(Math.min(message.length(), MAX_MESSAGE_LENGTH) + 16);
-		for (int i = 0; i < message.length() && escaped.length() < MAX_MESSAGE_LENGTH; i++) {
-			char c = message.charAt(i);
-			if (Character.isISOControl(c)) {
-				escaped.append(String.format("\\u%04x", (int) c));
-			}
-			else {
-				escaped.append(c);
-			}
-		}
-		if (escaped.length() >= MAX_MESSAGE_LENGTH && message.length() > MAX_MESSAGE_LENGTH) {
-			escaped.append("...");
-		}
-		return escaped.toString();
+		return LogSafeText.of(message, MAX_MESSAGE_LENGTH);
 	}
 
 	/**

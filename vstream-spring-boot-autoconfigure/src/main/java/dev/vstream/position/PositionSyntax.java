@@ -83,17 +83,7 @@ final class PositionSyntax {
 
 	/** A value from outside, quoted for a message: control characters escaped, capped. */
 	static String quoted(String value) {
-		StringBuilder quoted = new StringBuilder("'");
-		for (int i = 0; i < value.length() && i < 80; i++) {
-			char c = value.charAt(i);
-			if (Character.isISOControl(c)) {
-				quoted.append(String.format("\\u%04x", (int) c));
-			}
-			else {
-				quoted.append(c);
-			}
-		}
-		return quoted.append((value.length() > 80) ? "...'" : "'").toString();
+		return "'" + LogSafeText.of(value, 80) + "'";
 	}
 
 }

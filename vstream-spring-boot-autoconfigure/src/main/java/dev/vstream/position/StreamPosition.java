@@ -166,7 +166,13 @@ public final class StreamPosition {
 			if (!text.isEmpty()) {
 				text.append('|');
 			}
-			text.append(shard.keyspace()).append(':').append(shard.shard()).append('@').append(shard.gtid());
+			// Printed in log lines: a GTID set from vtgate is checked only for its size
+			// while the shards stay the same.
+			text.append(shard.keyspace())
+				.append(':')
+				.append(shard.shard())
+				.append('@')
+				.append(LogSafeText.of(shard.gtid(), PositionSyntax.MAX_GTID_LENGTH));
 			if (!shard.copyingTables().isEmpty()) {
 				text.append(" copying ").append(shard.copyingTables());
 			}

@@ -27,6 +27,7 @@ import dev.vstream.listener.DdlListenerEndpoint;
 import dev.vstream.listener.Operation;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.TableSchema;
+import dev.vstream.position.LogSafeText;
 import dev.vstream.position.StreamPosition;
 import io.vitess.proto.Vtgate.VStreamResponse;
 import org.apache.commons.logging.Log;
@@ -248,8 +249,8 @@ final class EventDispatcher {
 	private void dispatchDdl(VEvent event) {
 		DdlEvent ddl = new DdlEvent(event.getStatement(), event.getKeyspace(), event.getShard(), this.pending,
 				(event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null);
-		logger.info("Stream '" + this.id + "' received DDL on " + ddl.keyspace() + "/" + ddl.shard() + ": "
-				+ ddl.statement());
+		logger.info("Stream '" + this.id + "' received DDL on " + LogSafeText.of(ddl.keyspace(), 64) + "/"
+				+ LogSafeText.of(ddl.shard(), 64) + ": " + LogSafeText.of(ddl.statement(), 2000));
 		for (DdlListenerEndpoint listener : this.ddlListeners.get()) {
 			if (listener.accepts(ddl.keyspace())) {
 				try {

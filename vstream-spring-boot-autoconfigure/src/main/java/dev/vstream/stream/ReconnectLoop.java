@@ -1,6 +1,7 @@
 package dev.vstream.stream;
 
 import dev.vstream.offset.PositionConflictException;
+import dev.vstream.position.LogSafeText;
 import dev.vstream.position.StreamPosition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -100,8 +101,10 @@ final class ReconnectLoop implements Runnable {
 			}
 			catch (StatusRuntimeException ex) {
 				if (!this.container.isRunning()) {
-					unfinished = unfinished(session, "vtgate's stream broke (" + ex.getStatus().getCode() + ": "
-							+ ex.getStatus().getDescription() + ") before the rest of it arrived");
+					unfinished = unfinished(session,
+							"vtgate's stream broke (" + ex.getStatus().getCode() + ": "
+									+ LogSafeText.of(ex.getStatus().getDescription(), 2000)
+									+ ") before the rest of it arrived");
 					break;
 				}
 				session.abandon();
@@ -125,9 +128,11 @@ final class ReconnectLoop implements Runnable {
 				this.status.reconnecting(this.container.getClock().instant());
 				this.status.reconnects.incrementAndGet();
 				this.container.getMonitor().reconnecting(this.container, ex.getStatus());
-				waitToRetry(ex, delay, "Stream '" + id() + "' broke (" + ex.getStatus().getCode() + ": "
-						+ ex.getStatus().getDescription() + ") on vtgate " + this.container.channel().authority()
-						+ "; reconnecting in " + delay + " ms from " + this.checkpointer.getPosition());
+				waitToRetry(ex, delay,
+						"Stream '" + id() + "' broke (" + ex.getStatus().getCode() + ": "
+								+ LogSafeText.of(ex.getStatus().getDescription(), 2000) + ") on vtgate "
+								+ this.container.channel().authority() + "; reconnecting in " + delay + " ms from "
+								+ this.checkpointer.getPosition());
 			}
 			catch (ReshardJournals.ReshardSignal signal) {
 				finish(session);
