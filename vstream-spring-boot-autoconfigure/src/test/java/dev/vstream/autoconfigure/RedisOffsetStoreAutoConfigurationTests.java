@@ -1,6 +1,5 @@
 package dev.vstream.autoconfigure;
 
-import java.time.Duration;
 import java.util.UUID;
 
 import dev.vstream.offset.OffsetRepository;
@@ -11,10 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static dev.vstream.test.Events.vgtid;
@@ -38,23 +34,8 @@ class RedisOffsetStoreAutoConfigurationTests {
 
 	@BeforeAll
 	static void connect() {
-		host = OffsetTestServices.require("VSTREAM_TEST_REDIS_HOST");
-		port = Integer.parseInt(OffsetTestServices.require("VSTREAM_TEST_REDIS_PORT"));
-		connectionFactory = connectionFactory();
-		connectionFactory.afterPropertiesSet();
-		connectionFactory.start();
+		connectionFactory = OffsetTestServices.redis();
 		redis = new StringRedisTemplate(connectionFactory);
-		try {
-			redis.execute((RedisCallback<String>) (connection) -> connection.ping());
-		}
-		catch (RuntimeException ex) {
-			throw OffsetTestServices.unreachable("Redis at " + host + ":" + port, ex);
-		}
-	}
-
-	private static LettuceConnectionFactory connectionFactory() {
-		return new LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(5)).build());
 	}
 
 	@AfterAll
@@ -75,7 +56,7 @@ class RedisOffsetStoreAutoConfigurationTests {
 			.withPropertyValues("vstream.auto-startup=false", "vstream.offset-store=redis",
 					"vstream.redis.key-prefix=" + KEY_PREFIX)
 			// the context's own connection: it closes it
-			.withBean(RedisConnectionFactory.class, RedisOffsetStoreAutoConfigurationTests::connectionFactory)
+			.withBean(RedisConnectionFactory.class, OffsetTestServices::redis)
 			.run((context) -> {
 				StreamPosition position = StreamPosition.of(vgtid("commerce", "0", "MySQL56/x:1-3"));
 				context.getBean(OffsetRepository.class).save("orders", position);

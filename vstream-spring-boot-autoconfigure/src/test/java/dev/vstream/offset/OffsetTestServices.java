@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +13,12 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * Connection settings of the real servers started by
@@ -75,6 +82,27 @@ public final class OffsetTestServices {
 		catch (RuntimeException ex) {
 			throw unreachable(displayName + " at " + url + " as user " + user, ex);
 		}
+	}
+
+	/**
+	 * A started connection factory to the real Redis, failing with instructions when it
+	 * does not answer a ping.
+	 */
+	public static LettuceConnectionFactory redis() {
+		String host = require("VSTREAM_TEST_REDIS_HOST");
+		int port = Integer.parseInt(require("VSTREAM_TEST_REDIS_PORT"));
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(5)).build());
+		factory.afterPropertiesSet();
+		factory.start();
+		try {
+			new StringRedisTemplate(factory).execute((RedisCallback<String>) (connection) -> connection.ping());
+		}
+		catch (RuntimeException ex) {
+			factory.destroy();
+			throw unreachable("Redis at " + host + ":" + port, ex);
+		}
+		return factory;
 	}
 
 	public static IllegalStateException unreachable(String what, Throwable cause) {

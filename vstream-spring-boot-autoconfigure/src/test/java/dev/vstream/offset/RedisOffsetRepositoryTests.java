@@ -18,7 +18,6 @@ import org.springframework.data.redis.connection.DataType;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,19 +40,8 @@ class RedisOffsetRepositoryTests extends PersistentOffsetRepositoryContractTests
 
 	@BeforeAll
 	static void connect() {
-		String host = OffsetTestServices.require("VSTREAM_TEST_REDIS_HOST");
-		int port = Integer.parseInt(OffsetTestServices.require("VSTREAM_TEST_REDIS_PORT"));
-		connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(5)).build());
-		connectionFactory.afterPropertiesSet();
-		connectionFactory.start();
+		connectionFactory = OffsetTestServices.redis();
 		redis = new StringRedisTemplate(connectionFactory);
-		try {
-			redis.execute((RedisCallback<String>) (connection) -> connection.ping());
-		}
-		catch (RuntimeException ex) {
-			throw OffsetTestServices.unreachable("Redis at " + host + ":" + port, ex);
-		}
 		repository = new RedisOffsetRepository(redis, KEY_PREFIX);
 	}
 

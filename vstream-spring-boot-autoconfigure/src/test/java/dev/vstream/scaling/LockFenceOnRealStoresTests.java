@@ -14,8 +14,6 @@ import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Events;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
@@ -81,12 +79,7 @@ class LockFenceOnRealStoresTests {
 
 	@Test
 	void redis() {
-		String host = OffsetTestServices.require("VSTREAM_TEST_REDIS_HOST");
-		int port = Integer.parseInt(OffsetTestServices.require("VSTREAM_TEST_REDIS_PORT"));
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(5)).build());
-		factory.afterPropertiesSet();
-		factory.start();
+		LettuceConnectionFactory factory = OffsetTestServices.redis();
 		String run = UUID.randomUUID().toString().substring(0, 8);
 		String registryKey = "vstream-test-lock-" + run;
 		StringRedisTemplate redis = new StringRedisTemplate(factory);
