@@ -146,10 +146,8 @@ public final class VStreamAutoConfiguration {
 		return backOff;
 	}
 
-	// Any ManagedChannel of the application's replaces this one, whatever its name;
-	// with several, the streams take the one named vstreamChannel.
 	@Bean(destroyMethod = "")
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(name = "vstreamChannel")
 	ManagedChannel vstreamChannel(VStreamProperties properties, ObjectProvider<VStreamChannelCustomizer> customizers,
 			ObjectProvider<SslBundles> sslBundles) {
 		VStreamProperties.Vtgate vtgate = properties.getVtgate();
