@@ -131,17 +131,18 @@ class OverridableBeansTests {
 	}
 
 	@Test
-	void channelUnderAnotherName() {
-		try (TestVtgate vtgate = new TestVtgate()) {
-			this.runner.withPropertyValues("vstream.auto-startup=true")
-				.withBean("vtgate", ManagedChannel.class, vtgate::channel)
-				.withBean(Projection.class)
-				.run((context) -> {
-					assertThat(context).hasNotFailed()
-						.hasSingleBean(ManagedChannel.class)
-						.doesNotHaveBean("vstreamChannel");
-					await().until(() -> !vtgate.requests().isEmpty());
-				});
+	void aChannelOfAnotherServiceLeavesTheStartersVtgateChannelInPlace() {
+		// ManagedChannel is what every gRPC client of the application is: only a bean
+		// named vstreamChannel stands for vtgate's.
+		ManagedChannel other = Grpc.newChannelBuilder("localhost:1", InsecureChannelCredentials.create()).build();
+		try {
+			this.runner.withBean("otherService", ManagedChannel.class, () -> other).run((context) -> {
+				assertThat(context).hasNotFailed().hasBean("vstreamChannel").getBeans(ManagedChannel.class).hasSize(2);
+				assertThat(context.getBean("vstreamChannel")).isNotSameAs(other);
+			});
+		}
+		finally {
+			other.shutdownNow();
 		}
 	}
 
