@@ -35,8 +35,10 @@ public final class VStreamActuatorAutoConfiguration {
 	@ConditionalOnEnabledHealthIndicator("vstream")
 	static class Health {
 
+		// Spring Boot's convention: a contributor is named after its bean, less the
+		// HealthIndicator or HealthContributor suffix, so either name would be "vstream".
 		@Bean
-		@ConditionalOnMissingBean(name = "vstreamHealthContributor")
+		@ConditionalOnMissingBean(name = { "vstreamHealthIndicator", "vstreamHealthContributor" })
 		VStreamHealthContributor vstreamHealthContributor(VStreamContainerRegistry containers,
 				VStreamProperties properties) {
 			return new VStreamHealthContributor(containers::getContainers,

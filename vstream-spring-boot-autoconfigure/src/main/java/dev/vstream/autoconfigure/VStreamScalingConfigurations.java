@@ -11,6 +11,7 @@ import dev.vstream.scaling.ActiveStandbyCoordinator;
 import dev.vstream.scaling.JdbcLockFence;
 import dev.vstream.scaling.LockFence;
 import dev.vstream.scaling.RedisLockFence;
+import dev.vstream.scaling.ScalingCoordinator;
 import dev.vstream.scaling.ScalingMode;
 import dev.vstream.scaling.ShardDistributedCoordinator;
 import dev.vstream.scaling.VtgateShardDiscovery;
@@ -128,7 +129,7 @@ final class VStreamScalingConfigurations {
 	static class JdbcLocks {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(LockFence.class)
 		JdbcLockFence vstreamLockFence(VStreamProperties properties, ObjectProvider<DataSource> dataSource,
 				ObjectProvider<EmbeddedOffsetDatabase> embedded,
 				ObjectProvider<PlatformTransactionManager> transactionManager) {
@@ -148,13 +149,19 @@ final class VStreamScalingConfigurations {
 		DefaultLockRepository vstreamLockRepository(VStreamProperties properties, ObjectProvider<DataSource> dataSource,
 				ObjectProvider<EmbeddedOffsetDatabase> embedded,
 				ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<LockFence> fence) {
-			// Created first: the fence creates the lock table, which the repository
-			// checks on start.
-			fence.getIfAvailable();
+			// The repository checks the lock table on start: the starter's fence creates
+			// it; with a fence of the user's, the table is still ours to create.
+			LockFence lockFence = fence.getIfUnique();
 			DataSource target = offsetDataSource(dataSource, embedded);
+			VStreamProperties.ScalingJdbc jdbc = properties.getScaling().getJdbc();
+			if (!(lockFence instanceof JdbcLockFence) && jdbc.isInitializeSchema()) {
+				new JdbcLockFence(target, transactionManager(target, transactionManager.getIfUnique()),
+						instanceId(properties), jdbc.getTablePrefix(), jdbc.getRegion())
+					.createTableIfMissing();
+			}
 			DefaultLockRepository repository = new DefaultLockRepository(target, instanceId(properties));
-			repository.setPrefix(properties.getScaling().getJdbc().getTablePrefix());
-			repository.setRegion(properties.getScaling().getJdbc().getRegion());
+			repository.setPrefix(jdbc.getTablePrefix());
+			repository.setRegion(jdbc.getRegion());
 			repository.setTransactionManager(transactionManager(target, transactionManager.getIfUnique()));
 			return repository;
 		}
@@ -191,7 +198,7 @@ final class VStreamScalingConfigurations {
 		}
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(LockFence.class)
 		RedisLockFence vstreamLockFence(ObjectProvider<RedisConnectionFactory> connectionFactory,
 				VStreamProperties properties, LockRegistry<?> vstreamLockRegistry) {
 			if (!(vstreamLockRegistry instanceof RenewableLockRegistry<?> renewable)) {
@@ -211,7 +218,7 @@ final class VStreamScalingConfigurations {
 	static class Coordinators {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(ScalingCoordinator.class)
 		@ConditionalOnProperty(name = "vstream.scaling.mode", havingValue = "active-standby")
 		ActiveStandbyCoordinator vstreamActiveStandbyCoordinator(VStreamContainer vstreamContainer,
 				ObjectProvider<LockRegistry<?>> locks, ObjectProvider<LockFence> fence, VStreamProperties properties) {
@@ -224,7 +231,7 @@ final class VStreamScalingConfigurations {
 		}
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(ScalingCoordinator.class)
 		@ConditionalOnProperty(name = "vstream.scaling.mode", havingValue = "shard-distributed")
 		ShardDistributedCoordinator vstreamShardDistributedCoordinator(VStreamContainer vstreamContainer,
 				ObjectProvider<LockRegistry<?>> locks, ObjectProvider<LockFence> fence,
