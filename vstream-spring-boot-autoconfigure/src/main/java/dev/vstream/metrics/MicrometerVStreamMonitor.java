@@ -25,9 +25,9 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records the meters of each stream in a {@link MeterRegistry} and wraps each listener
- * call in a {@link VStreamListenerObservation#LISTENER_OBSERVATION vstream.listener}
- * observation.
+ * Records the meters of each stream in a {@link MeterRegistry} and, when given an
+ * {@link ObservationRegistry}, wraps each listener call in a
+ * {@link VStreamListenerObservation#LISTENER_OBSERVATION vstream.listener} observation.
  *
  * <p>
  * Meters (every one tagged {@code stream}, the stream id; tag values of the change are
@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * included;</li>
  * <li>{@value #CHANGES_DISPATCHED} (timer, tags {@code listener}, {@code keyspace},
  * {@code shard}, {@code table}, {@code op}, {@code outcome} = {@code success} |
- * {@code failure}): listener calls and how long they took;</li>
+ * {@code failure}): listener calls and how long they took; not recorded while listener
+ * calls are observed, whose observation's timer (Boot's meter handler) replaces it;</li>
  * <li>{@value #CHANGES_FAILED} (counter, tags {@code listener}, {@code keyspace},
  * {@code shard}, {@code table}, {@code op}, {@code exception}, the simple class name of
  * what the listener threw): listener calls that threw (before retries), and rows that
@@ -101,7 +102,10 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 	/**
 	 * Create a monitor.
 	 * @param meterRegistry where meters go, {@code null} for no meters
-	 * @param observationRegistry where listener observations go, {@code null} for none
+	 * @param observationRegistry where listener observations go, {@code null} for none;
+	 * while it observes (has handlers), listener calls are not timed by
+	 * {@value #CHANGES_DISPATCHED}: with Boot's meter handler the observation's own timer
+	 * times them
 	 * @param convention replaces {@link DefaultVStreamListenerObservationConvention}, may
 	 * be {@code null}
 	 */
@@ -151,15 +155,22 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 		if (registry == null) {
 			return;
 		}
+		// An observed call is timed by the observation (Boot's meter handler): once.
+		ObservationRegistry observations = this.observationRegistry;
+		boolean timed = observations == null || observations.isNoop();
 		Dispatch dispatch = new Dispatch(container.getId(), listener.getId(), event.keyspace(), event.shard(),
 				event.table(), op(listener, event));
 		if (error == null) {
-			this.successTimers.computeIfAbsent(dispatch, (key) -> dispatched(registry, key.tags(), "success"))
-				.record(nanos, TimeUnit.NANOSECONDS);
+			if (timed) {
+				this.successTimers.computeIfAbsent(dispatch, (key) -> dispatched(registry, key.tags(), "success"))
+					.record(nanos, TimeUnit.NANOSECONDS);
+			}
 			return;
 		}
 		Tags tags = dispatch.tags();
-		dispatched(registry, tags, "failure").record(nanos, TimeUnit.NANOSECONDS);
+		if (timed) {
+			dispatched(registry, tags, "failure").record(nanos, TimeUnit.NANOSECONDS);
+		}
 		failed(registry, tags.and("exception", exception(error)));
 	}
 

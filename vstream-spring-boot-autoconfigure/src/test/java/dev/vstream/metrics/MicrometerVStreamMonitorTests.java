@@ -26,6 +26,7 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -92,8 +93,7 @@ class MicrometerVStreamMonitorTests {
 				delete("commerce", "0", "corder", row(2, 7, "fail", "1.00")),
 				insert("commerce", "0", "corder", row(3, 7, "sku-3", "1.00")),
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()));
-		DefaultVStreamContainer container = container(
-				new MicrometerVStreamMonitor(this.meters, this.observations, null));
+		DefaultVStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, null, null));
 
 		container.start();
 
@@ -132,11 +132,32 @@ class MicrometerVStreamMonitorTests {
 		assertThat(context.getName()).isEqualTo("vstream.listener");
 		assertThat(context.getContextualName()).isEqualTo("commerce.corder process");
 		assertThat(context.getLowCardinalityKeyValues()).containsExactlyInAnyOrder(
-				KeyValue.of("vstream.stream", "orders"), KeyValue.of("vstream.listener.id", "recorder"),
-				KeyValue.of("vstream.keyspace", "commerce"), KeyValue.of("vstream.shard", "0"),
-				KeyValue.of("vstream.table", "corder"), KeyValue.of("vstream.operation", "insert"));
+				KeyValue.of("messaging.system", "vitess"), KeyValue.of("messaging.operation.type", "process"),
+				KeyValue.of("messaging.destination.name", "commerce.corder"), KeyValue.of("vstream.stream", "orders"),
+				KeyValue.of("vstream.listener.id", "recorder"), KeyValue.of("vstream.keyspace", "commerce"),
+				KeyValue.of("vstream.shard", "0"), KeyValue.of("vstream.table", "corder"),
+				KeyValue.of("vstream.operation", "insert"));
 		assertThat(context.getHighCardinalityKeyValue("vstream.commit.time")).isNotNull();
 		assertThat(context.getError()).isNull();
+	}
+
+	@Test
+	void observedCallsAreTimedOnceByTheObservation() {
+		this.observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(this.meters));
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "sku-1", "1.00")),
+				delete("commerce", "0", "corder", row(2, 7, "fail", "1.00")),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()));
+		DefaultVStreamContainer container = container(
+				new MicrometerVStreamMonitor(this.meters, this.observations, null));
+
+		container.start();
+
+		await().until(() -> container.getSavedPosition() != null);
+		assertThat(this.meters.get("vstream.listener").tag("vstream.operation", "insert").timer().count()).isEqualTo(1);
+		assertThat(this.meters.get("vstream.listener").tag("vstream.operation", "delete").timer().count()).isEqualTo(1);
+		assertThat(this.meters.find("vstream.changes.dispatched").meters()).isEmpty();
+		assertThat(this.meters.get("vstream.changes.failed").tag("op", "delete").counter().count()).isEqualTo(1);
 	}
 
 	@Test
