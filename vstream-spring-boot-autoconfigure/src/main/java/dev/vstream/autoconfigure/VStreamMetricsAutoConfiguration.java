@@ -11,14 +11,17 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
 /**
- * Micrometer meters of each stream and an observation around each listener call, when the
- * application has a {@link MeterRegistry} or an {@link ObservationRegistry}: a
+ * Micrometer meters of each stream, when the application has a {@link MeterRegistry},
+ * and, with {@code vstream.observation.enabled} and an {@link ObservationRegistry}, an
+ * observation around each listener call (whose timer then replaces
+ * {@link MicrometerVStreamMonitor#CHANGES_DISPATCHED}): a
  * {@link MicrometerVStreamMonitor} that the stream containers report to.
  */
 @AutoConfiguration(after = VStreamAutoConfiguration.class, afterName = {
@@ -33,11 +36,14 @@ public final class VStreamMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	VStreamMonitor vstreamMonitor(ObjectProvider<MeterRegistry> meterRegistry,
+	VStreamMonitor vstreamMonitor(VStreamProperties properties, ObjectProvider<MeterRegistry> meterRegistry,
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<VStreamListenerObservationConvention> convention) {
-		return new MicrometerVStreamMonitor(meterRegistry.getIfUnique(), observationRegistry.getIfUnique(),
-				convention.getIfUnique());
+		// Opt-in, like spring-kafka's: with Boot's meter handler the observation times
+		// each call too, and a call is timed once.
+		ObservationRegistry observations = properties.getObservation().isEnabled() ? observationRegistry.getIfUnique()
+				: null;
+		return new MicrometerVStreamMonitor(meterRegistry.getIfUnique(), observations, convention.getIfUnique());
 	}
 
 	static final class OnRegistry extends AnyNestedCondition {
@@ -52,6 +58,7 @@ public final class VStreamMetricsAutoConfiguration {
 		}
 
 		@ConditionalOnBean(ObservationRegistry.class)
+		@ConditionalOnBooleanProperty("vstream.observation.enabled")
 		static final class Observations {
 
 		}

@@ -142,6 +142,8 @@ public class VStreamProperties implements Validator {
 
 	private final Health health = new Health();
 
+	private final Observation observation = new Observation();
+
 	private final Checkpoint checkpoint = new Checkpoint();
 
 	private final Error error = new Error();
@@ -250,6 +252,10 @@ public class VStreamProperties implements Validator {
 
 	public Scaling getScaling() {
 		return this.scaling;
+	}
+
+	public Observation getObservation() {
+		return this.observation;
 	}
 
 	public Checkpoint getCheckpoint() {
@@ -884,6 +890,28 @@ public class VStreamProperties implements Validator {
 
 		public void setReconnectTimeout(Duration reconnectTimeout) {
 			this.reconnectTimeout = reconnectTimeout;
+		}
+
+	}
+
+	/**
+	 * Micrometer observation of listener calls.
+	 */
+	public static class Observation {
+
+		/**
+		 * Whether to observe each listener call (a vstream.listener Observation): a span
+		 * per call with a tracer, and, with Boot's meter handler, a vstream.listener
+		 * timer in place of vstream.changes.dispatched.
+		 */
+		private boolean enabled = false;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

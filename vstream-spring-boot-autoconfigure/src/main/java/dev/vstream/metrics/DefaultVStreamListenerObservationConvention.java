@@ -9,25 +9,30 @@ import io.micrometer.common.KeyValues;
 
 /**
  * The default {@link VStreamListenerObservationConvention}: name
- * {@code vstream.listener}, contextual name (span name) {@code <keyspace>.
- *
-<table>
- *  process}, the key values of {@link ListenerLowCardinalityTags} and
- * {@link ListenerHighCardinalityTags}.
+ * {@code vstream.listener}, contextual name (span name)
+ * <code>&lt;keyspace&gt;.&lt;table&gt; process</code>, the key values of
+ * {@link ListenerLowCardinalityTags} and {@link ListenerHighCardinalityTags}.
  */
 public class DefaultVStreamListenerObservationConvention implements VStreamListenerObservationConvention {
 
 	/** A shared instance. */
 	public static final DefaultVStreamListenerObservationConvention INSTANCE = new DefaultVStreamListenerObservationConvention();
 
+	private static final String SYSTEM = "vitess";
+
+	private static final String PROCESS = "process";
+
 	@Override
 	public String getContextualName(VStreamListenerObservationContext context) {
-		return context.getChange().keyspace() + "." + context.getChange().table() + " process";
+		return destination(context) + " " + PROCESS;
 	}
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(VStreamListenerObservationContext context) {
-		return KeyValues.of(ListenerLowCardinalityTags.STREAM.withValue(context.getStreamId()),
+		return KeyValues.of(ListenerLowCardinalityTags.MESSAGING_SYSTEM.withValue(SYSTEM),
+				ListenerLowCardinalityTags.MESSAGING_OPERATION_TYPE.withValue(PROCESS),
+				ListenerLowCardinalityTags.MESSAGING_DESTINATION_NAME.withValue(destination(context)),
+				ListenerLowCardinalityTags.STREAM.withValue(context.getStreamId()),
 				ListenerLowCardinalityTags.LISTENER_ID.withValue(context.getListener().getId()),
 				ListenerLowCardinalityTags.KEYSPACE.withValue(context.getChange().keyspace()),
 				ListenerLowCardinalityTags.SHARD.withValue(context.getChange().shard()),
@@ -42,6 +47,10 @@ public class DefaultVStreamListenerObservationConvention implements VStreamListe
 		return (commitTime != null)
 				? KeyValues.of(ListenerHighCardinalityTags.COMMIT_TIME.withValue(commitTime.toString()))
 				: KeyValues.empty();
+	}
+
+	private static String destination(VStreamListenerObservationContext context) {
+		return context.getChange().keyspace() + "." + context.getChange().table();
 	}
 
 }

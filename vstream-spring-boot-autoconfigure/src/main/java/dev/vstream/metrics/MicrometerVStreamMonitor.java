@@ -1,10 +1,10 @@
 package dev.vstream.metrics;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -25,9 +25,9 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records the meters of each stream in a {@link MeterRegistry} and wraps each listener
- * call in a {@link VStreamListenerObservation#LISTENER_OBSERVATION vstream.listener}
- * observation.
+ * Records the meters of each stream in a {@link MeterRegistry} and, when given an
+ * {@link ObservationRegistry}, wraps each listener call in a
+ * {@link VStreamListenerObservation#LISTENER_OBSERVATION vstream.listener} observation.
  *
  * <p>
  * Meters (every one tagged {@code stream}, the stream id; tag values of the change are
@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * included;</li>
  * <li>{@value #CHANGES_DISPATCHED} (timer, tags {@code listener}, {@code keyspace},
  * {@code shard}, {@code table}, {@code op}, {@code outcome} = {@code success} |
- * {@code failure}): listener calls and how long they took;</li>
+ * {@code failure}): listener calls and how long they took; not recorded while listener
+ * calls are observed, whose observation's timer (Boot's meter handler) replaces it;</li>
  * <li>{@value #CHANGES_FAILED} (counter, tags {@code listener}, {@code keyspace},
  * {@code shard}, {@code table}, {@code op}, {@code exception}, the simple class name of
  * what the listener threw): listener calls that threw (before retries), and rows that
@@ -47,7 +48,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@value #LAG} (time gauge, seconds): now minus the commit time of the last handled
  * change or of vtgate's last idle heartbeat, whichever is later; registered with the
  * stream's first response, {@code NaN} until a change with a commit time was handled or a
- * heartbeat came;</li>
+ * heartbeat came; reads the container that last reported under the stream id (a shard
+ * stream started again under its id replaces the one before), which it does not keep from
+ * being garbage-collected;</li>
  * <li>{@value #CHECKPOINT_SAVE} (timer): position saves;</li>
  * <li>{@value #RECONNECTS} (counter, tag {@code code}, the gRPC status code):
  * reconnects;</li>
@@ -86,9 +89,10 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 
 	private final @Nullable VStreamListenerObservationConvention convention;
 
-	// Containers whose gauges are registered: the lag gauge needs the container, which
-	// only the callbacks hand over.
-	private final Set<VStreamContainer> bound = ConcurrentHashMap.newKeySet();
+	// The lag gauge of each stream id: it needs the container, which only the callbacks
+	// hand over, and a container replaced under its id (a shard stream started again)
+	// must neither be read nor kept alive by it.
+	private final Map<String, LagSource> lagSources = new ConcurrentHashMap<>();
 
 	// Successful listener calls are recorded for every row: looking their timer up by a
 	// small key is far cheaper than building and sorting tags and asking the registry
@@ -98,7 +102,10 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 	/**
 	 * Create a monitor.
 	 * @param meterRegistry where meters go, {@code null} for no meters
-	 * @param observationRegistry where listener observations go, {@code null} for none
+	 * @param observationRegistry where listener observations go, {@code null} for none;
+	 * while it observes (has handlers), listener calls are not timed by
+	 * {@value #CHANGES_DISPATCHED}: with Boot's meter handler the observation's own timer
+	 * times them
 	 * @param convention replaces {@link DefaultVStreamListenerObservationConvention}, may
 	 * be {@code null}
 	 */
@@ -116,13 +123,7 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 		if (registry == null) {
 			return;
 		}
-		if (this.bound.add(container)) {
-			TimeGauge.builder(LAG, container, TimeUnit.MILLISECONDS, MicrometerVStreamMonitor::lagMillis)
-				.description(
-						"Now minus the commit time of the last handled change or vtgate's last idle heartbeat, whichever is later")
-				.tag("stream", container.getId())
-				.register(registry);
-		}
+		this.lagSources.computeIfAbsent(container.getId(), (id) -> LagSource.register(registry, id)).follow(container);
 		if (events > 0) {
 			Counter.builder(EVENTS_RECEIVED)
 				.description("Events received from vtgate")
@@ -130,11 +131,6 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 				.register(registry)
 				.increment(events);
 		}
-	}
-
-	private static double lagMillis(VStreamContainer container) {
-		Duration lag = container.getLag(Instant.now());
-		return (lag != null) ? lag.toMillis() : Double.NaN;
 	}
 
 	@Override
@@ -159,15 +155,22 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 		if (registry == null) {
 			return;
 		}
+		// An observed call is timed by the observation (Boot's meter handler): once.
+		ObservationRegistry observations = this.observationRegistry;
+		boolean timed = observations == null || observations.isNoop();
 		Dispatch dispatch = new Dispatch(container.getId(), listener.getId(), event.keyspace(), event.shard(),
 				event.table(), op(listener, event));
 		if (error == null) {
-			this.successTimers.computeIfAbsent(dispatch, (key) -> dispatched(registry, key.tags(), "success"))
-				.record(nanos, TimeUnit.NANOSECONDS);
+			if (timed) {
+				this.successTimers.computeIfAbsent(dispatch, (key) -> dispatched(registry, key.tags(), "success"))
+					.record(nanos, TimeUnit.NANOSECONDS);
+			}
 			return;
 		}
 		Tags tags = dispatch.tags();
-		dispatched(registry, tags, "failure").record(nanos, TimeUnit.NANOSECONDS);
+		if (timed) {
+			dispatched(registry, tags, "failure").record(nanos, TimeUnit.NANOSECONDS);
+		}
 		failed(registry, tags.and("exception", exception(error)));
 	}
 
@@ -205,6 +208,39 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 			.tags(tags)
 			.register(registry)
 			.increment();
+	}
+
+	/**
+	 * What the lag gauge of a stream id reads: the container that last reported under the
+	 * id, weakly held.
+	 */
+	private static final class LagSource {
+
+		private volatile WeakReference<VStreamContainer> container = new WeakReference<>(null);
+
+		static LagSource register(MeterRegistry registry, String id) {
+			LagSource source = new LagSource();
+			TimeGauge.builder(LAG, source, TimeUnit.MILLISECONDS, LagSource::lagMillis)
+				.description(
+						"Now minus the commit time of the last handled change or vtgate's last idle heartbeat, whichever is later")
+				.tag("stream", id)
+				.register(registry);
+			return source;
+		}
+
+		void follow(VStreamContainer container) {
+			// Called for every response: a new reference only when the container changed.
+			if (this.container.get() != container) {
+				this.container = new WeakReference<>(container);
+			}
+		}
+
+		double lagMillis() {
+			VStreamContainer current = this.container.get();
+			Duration lag = (current != null) ? current.getLag(Instant.now()) : null;
+			return (lag != null) ? lag.toMillis() : Double.NaN;
+		}
+
 	}
 
 	/** The tags of a listener call but its outcome. */

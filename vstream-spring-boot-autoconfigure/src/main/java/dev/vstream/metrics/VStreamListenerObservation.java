@@ -11,14 +11,14 @@ import io.micrometer.observation.docs.ObservationDocumentation;
  * <p>
  * {@link #LISTENER_OBSERVATION}: one {@code vstream.listener} observation around each
  * {@code @VStreamListener} method call (once per row, or once per transaction for
- * transaction listeners), on the stream's thread; retries made by the error handler are
- * not observed again. With a tracer (for example {@code micrometer-tracing-bridge-otel}),
- * each call becomes a span named {@code <keyspace>.
- *
-<table>
- *  process}, and the listener's own observed work (JDBC, HTTP clients) becomes its
- * children; with metrics, Boot's observation handler records a {@code vstream.listener}
- * timer tagged with the low-cardinality key values.
+ * transaction listeners), on the stream's thread; a retry made by the error handler is
+ * observed like the first call. Opt-in: {@code vstream.observation.enabled}. With a
+ * tracer (for example {@code micrometer-tracing-bridge-otel}), each call becomes a span
+ * named <code>&lt;keyspace&gt;.&lt;table&gt; process</code>, and the listener's own
+ * observed work (JDBC, HTTP clients) becomes its children; with metrics, Boot's
+ * observation handler records a {@code vstream.listener} timer tagged with the
+ * low-cardinality key values, in place of
+ * {@link MicrometerVStreamMonitor#CHANGES_DISPATCHED}.
  */
 public enum VStreamListenerObservation implements ObservationDocumentation {
 
@@ -28,11 +28,6 @@ public enum VStreamListenerObservation implements ObservationDocumentation {
 		@Override
 		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
 			return DefaultVStreamListenerObservationConvention.class;
-		}
-
-		@Override
-		public String getPrefix() {
-			return "vstream";
 		}
 
 		@Override
@@ -50,8 +45,35 @@ public enum VStreamListenerObservation implements ObservationDocumentation {
 	/** The name of the listener observation. */
 	public static final String NAME = "vstream.listener";
 
-	/** Low-cardinality key values of {@link #LISTENER_OBSERVATION}. */
+	/**
+	 * Low-cardinality key values of {@link #LISTENER_OBSERVATION}: OpenTelemetry's
+	 * messaging ones, and the starter's own.
+	 */
 	public enum ListenerLowCardinalityTags implements KeyName {
+
+		/** The messaging system: {@code vitess}. */
+		MESSAGING_SYSTEM {
+			@Override
+			public String asString() {
+				return "messaging.system";
+			}
+		},
+
+		/** What is done with the change: {@code process}. */
+		MESSAGING_OPERATION_TYPE {
+			@Override
+			public String asString() {
+				return "messaging.operation.type";
+			}
+		},
+
+		/** Where the change comes from: <code>&lt;keyspace&gt;.&lt;table&gt;</code>. */
+		MESSAGING_DESTINATION_NAME {
+			@Override
+			public String asString() {
+				return "messaging.destination.name";
+			}
+		},
 
 		/** The stream id. */
 		STREAM {

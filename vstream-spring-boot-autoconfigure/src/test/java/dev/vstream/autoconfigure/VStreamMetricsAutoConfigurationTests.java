@@ -36,10 +36,17 @@ class VStreamMetricsAutoConfigurationTests {
 	}
 
 	@Test
-	void observationsOnlyWhenTheApplicationHasOnlyAnObservationRegistry() {
+	void observationsOnlyWhenEnabledAndTheApplicationHasOnlyAnObservationRegistry() {
 		this.runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
+			.withPropertyValues("vstream.observation.enabled=true")
 			.run((context) -> assertThat(context).doesNotHaveBean(MeterRegistry.class)
 				.hasSingleBean(MicrometerVStreamMonitor.class));
+	}
+
+	@Test
+	void noMonitorForAnObservationRegistryAloneWhenObservationIsNotEnabled() {
+		this.runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(VStreamMonitor.class));
 	}
 
 	@Test
@@ -55,6 +62,7 @@ class VStreamMetricsAutoConfigurationTests {
 		VStreamMonitor own = new VStreamMonitor() {
 		};
 		this.runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
+			.withPropertyValues("vstream.observation.enabled=true")
 			.withBean(VStreamMonitor.class, () -> own)
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(MicrometerVStreamMonitor.class);
@@ -65,6 +73,7 @@ class VStreamMetricsAutoConfigurationTests {
 	@Test
 	void aConventionBeanIsUsed() {
 		this.runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
+			.withPropertyValues("vstream.observation.enabled=true")
 			.withBean(VStreamListenerObservationConvention.class, DefaultVStreamListenerObservationConvention::new)
 			.run((context) -> assertThat(context).hasSingleBean(MicrometerVStreamMonitor.class)
 				.hasSingleBean(VStreamListenerObservationConvention.class));

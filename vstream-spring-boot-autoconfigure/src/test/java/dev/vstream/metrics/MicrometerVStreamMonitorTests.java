@@ -1,8 +1,12 @@
 package dev.vstream.metrics;
 
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import dev.vstream.listener.DefaultVStreamErrorHandler;
 import dev.vstream.listener.ErrorRecovery;
@@ -12,6 +16,7 @@ import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.DefaultVStreamContainer;
+import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.Order;
 import dev.vstream.test.StreamFixture;
@@ -20,6 +25,8 @@ import io.grpc.Status;
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -86,8 +93,7 @@ class MicrometerVStreamMonitorTests {
 				delete("commerce", "0", "corder", row(2, 7, "fail", "1.00")),
 				insert("commerce", "0", "corder", row(3, 7, "sku-3", "1.00")),
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()));
-		DefaultVStreamContainer container = container(
-				new MicrometerVStreamMonitor(this.meters, this.observations, null));
+		DefaultVStreamContainer container = container(new MicrometerVStreamMonitor(this.meters, null, null));
 
 		container.start();
 
@@ -126,11 +132,91 @@ class MicrometerVStreamMonitorTests {
 		assertThat(context.getName()).isEqualTo("vstream.listener");
 		assertThat(context.getContextualName()).isEqualTo("commerce.corder process");
 		assertThat(context.getLowCardinalityKeyValues()).containsExactlyInAnyOrder(
-				KeyValue.of("vstream.stream", "orders"), KeyValue.of("vstream.listener.id", "recorder"),
-				KeyValue.of("vstream.keyspace", "commerce"), KeyValue.of("vstream.shard", "0"),
-				KeyValue.of("vstream.table", "corder"), KeyValue.of("vstream.operation", "insert"));
+				KeyValue.of("messaging.system", "vitess"), KeyValue.of("messaging.operation.type", "process"),
+				KeyValue.of("messaging.destination.name", "commerce.corder"), KeyValue.of("vstream.stream", "orders"),
+				KeyValue.of("vstream.listener.id", "recorder"), KeyValue.of("vstream.keyspace", "commerce"),
+				KeyValue.of("vstream.shard", "0"), KeyValue.of("vstream.table", "corder"),
+				KeyValue.of("vstream.operation", "insert"));
 		assertThat(context.getHighCardinalityKeyValue("vstream.commit.time")).isNotNull();
 		assertThat(context.getError()).isNull();
+	}
+
+	@Test
+	void observedCallsAreTimedOnceByTheObservation() {
+		this.observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(this.meters));
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
+				insert("commerce", "0", "corder", row(1, 7, "sku-1", "1.00")),
+				delete("commerce", "0", "corder", row(2, 7, "fail", "1.00")),
+				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()));
+		DefaultVStreamContainer container = container(
+				new MicrometerVStreamMonitor(this.meters, this.observations, null));
+
+		container.start();
+
+		await().until(() -> container.getSavedPosition() != null);
+		assertThat(this.meters.get("vstream.listener").tag("vstream.operation", "insert").timer().count()).isEqualTo(1);
+		assertThat(this.meters.get("vstream.listener").tag("vstream.operation", "delete").timer().count()).isEqualTo(1);
+		assertThat(this.meters.find("vstream.changes.dispatched").meters()).isEmpty();
+		assertThat(this.meters.get("vstream.changes.failed").tag("op", "delete").counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void theLagGaugeReadsTheContainerLastReportedUnderTheStreamId() {
+		MicrometerVStreamMonitor monitor = new MicrometerVStreamMonitor(this.meters, null, null);
+		VStreamContainer first = lagging("orders@commerce/-80", Duration.ofSeconds(30));
+		monitor.responseReceived(first, 1);
+		TimeGauge lag = this.meters.get("vstream.lag").tag("stream", "orders@commerce/-80").timeGauge();
+		assertThat(lag.value(TimeUnit.SECONDS)).isEqualTo(30);
+		VStreamContainer second = lagging("orders@commerce/-80", Duration.ofSeconds(2));
+
+		monitor.responseReceived(second, 1);
+
+		assertThat(lag.value(TimeUnit.SECONDS)).isEqualTo(2);
+		assertThat(this.meters.find("vstream.lag").timeGauges()).singleElement().isSameAs(lag);
+		// The gauge holds containers weakly: both must outlive its readings.
+		Reference.reachabilityFence(first);
+		Reference.reachabilityFence(second);
+	}
+
+	@Test
+	void aReplacedContainerIsNotKeptAliveByTheMeters() {
+		MicrometerVStreamMonitor monitor = new MicrometerVStreamMonitor(this.meters, null, null);
+		WeakReference<VStreamContainer> replaced = reportOnce(monitor, "orders@commerce/-80");
+		VStreamContainer current = lagging("orders@commerce/-80", Duration.ofSeconds(2));
+
+		monitor.responseReceived(current, 1);
+
+		// Only a collection tells whether anything still holds the replaced container.
+		await().until(() -> {
+			System.gc();
+			return replaced.get() == null;
+		});
+		assertThat(this.meters.get("vstream.lag").timeGauge().value(TimeUnit.SECONDS)).isEqualTo(2);
+		// The gauge holds what it reads weakly, through the monitor: both must outlive
+		// the
+		// reading.
+		Reference.reachabilityFence(current);
+		Reference.reachabilityFence(monitor);
+	}
+
+	// In a method of its own: no local variable of the test keeps the container alive.
+	private static WeakReference<VStreamContainer> reportOnce(MicrometerVStreamMonitor monitor, String id) {
+		VStreamContainer container = lagging(id, Duration.ofSeconds(30));
+		monitor.responseReceived(container, 1);
+		return new WeakReference<>(container);
+	}
+
+	// A container that only has an id and a lag: enough for the gauge, and referenced by
+	// nothing but what the monitor and the registry keep.
+	private static VStreamContainer lagging(String id, Duration lag) {
+		return (VStreamContainer) Proxy.newProxyInstance(VStreamContainer.class.getClassLoader(),
+				new Class<?>[] { VStreamContainer.class }, (proxy, method, args) -> switch (method.getName()) {
+					case "getId", "toString" -> id;
+					case "getLag" -> lag;
+					case "hashCode" -> System.identityHashCode(proxy);
+					case "equals" -> proxy == args[0];
+					default -> throw new UnsupportedOperationException(method.getName());
+				});
 	}
 
 	@Test

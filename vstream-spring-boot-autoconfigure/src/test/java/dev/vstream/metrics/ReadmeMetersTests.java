@@ -1,6 +1,5 @@
 package dev.vstream.metrics;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,17 +13,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import dev.vstream.listener.DefaultVStreamErrorHandler;
-import dev.vstream.listener.ErrorRecovery;
+import dev.vstream.annotation.VStreamListener;
+import dev.vstream.autoconfigure.VStreamAutoConfiguration;
+import dev.vstream.autoconfigure.VStreamMetricsAutoConfiguration;
 import dev.vstream.listener.RowChange;
-import dev.vstream.offset.InMemoryOffsetRepository;
-import dev.vstream.position.StartPosition;
-import dev.vstream.stream.DefaultVStreamContainer;
-import dev.vstream.stream.VStreamSettings;
+import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.Order;
 import dev.vstream.test.Readme;
-import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.LongTaskTimer;
@@ -34,10 +31,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
 import io.vitess.proto.Query;
-import io.vitess.proto.Topodata.TabletType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -48,7 +42,6 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.util.backoff.FixedBackOff;
 
 import static dev.vstream.test.Events.begin;
 import static dev.vstream.test.Events.commit;
@@ -63,18 +56,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * README.md's "Meters" table against the meters a stream records, both ways: a stream
- * that receives events, calls listeners that succeed and fail, meets an undecodable row,
- * saves its position, reconnects and starts without a saved position registers every
- * meter. The registries are Spring Boot's (a SimpleMeterRegistry, and an
- * ObservationRegistry with Boot's default meter handler), as an application gets them, so
- * that the meters of the listener observation are those an application sees.
+ * README.md's "Meters" table against the meters a stream records, both ways, with
+ * {@code vstream.observation.enabled} off and on: a stream that receives events, calls
+ * listeners that succeed and fail, meets an undecodable row, saves its position,
+ * reconnects and starts without a saved position registers every meter. The application
+ * is the starter's and Spring Boot's auto-configuration (a SimpleMeterRegistry, and an
+ * ObservationRegistry with Boot's default meter handler), so that the meters are those an
+ * application sees.
+ *
+ * <p>
+ * A row whose "what" says {@value #ONLY_WITH} is recorded with observation on only, one
+ * that says {@value #NOT_WITH} with observation off only, any other with both.
  */
-// One stream records the meters; every test reads them.
+// One stream per setting records the meters; every test reads them.
 @TestInstance(Lifecycle.PER_CLASS)
 class ReadmeMetersTests {
 
 	private static final String HEADING = "### Meters";
+
+	private static final String ONLY_WITH = "only with `vstream.observation.enabled=true`";
+
+	private static final String NOT_WITH = "not with `vstream.observation.enabled=true`";
 
 	private static final Pattern CODE = Pattern.compile("`([^`]+)`");
 
@@ -83,54 +85,84 @@ class ReadmeMetersTests {
 	private static final Map<String, Class<? extends Meter>> TYPES = Map.of("counter", Counter.class, "timer",
 			Timer.class, "time gauge", TimeGauge.class, "long task timer", LongTaskTimer.class);
 
-	private final StreamFixture<InMemoryOffsetRepository> fixture = StreamFixture.inMemory();
-
-	private final TestVtgate vtgate = this.fixture.vtgate();
-
-	private final ApplicationContextRunner boot = new ApplicationContextRunner()
+	// Starting at the current position with an empty memory store: a start without a
+	// saved position. No retries and a short reconnect delay: the stream runs briefly.
+	private final ApplicationContextRunner application = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-				SimpleMetricsExportAutoConfiguration.class, ObservationAutoConfiguration.class));
+				SimpleMetricsExportAutoConfiguration.class, ObservationAutoConfiguration.class,
+				VStreamAutoConfiguration.class, VStreamMetricsAutoConfiguration.class))
+		.withPropertyValues("vstream.keyspace=commerce", "vstream.offset-store=memory", "vstream.verify-tables=false",
+				"vstream.start-position=current", "vstream.error.retry.attempts=0", "vstream.error.recovery=skip",
+				"vstream.reconnect.initial-interval=10ms", "vstream.reconnect.jitter=0")
+		.withBean(Recorder.class);
 
+	// vstream.observation.enabled: the meters recorded with it, by name
+	private final Map<Boolean, Map<String, List<Meter>>> recorded = new TreeMap<>();
+
+	// Every meter recorded with either setting, by name
 	private final Map<String, List<Meter>> meters = new TreeMap<>();
 
 	@BeforeAll
 	void recordEveryMeter() {
-		Query.Row undecodable = row(4, 7, "pear", "2.50").toBuilder().setLengths(2, 9).build();
-		this.vtgate.thenFail(Status.UNAVAILABLE)
-			.thenSend(
-					response(begin(), corderFields("commerce", "0"),
-							insert("commerce", "0", "corder", row(1, 7, "sku-1", "1.00")),
-							delete("commerce", "0", "corder", row(2, 7, "fail", "1.00")),
-							vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()),
-					// Fails the stream: after the position save above.
-					response(begin(), insert("commerce", "0", "corder", undecodable),
-							vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
-		this.boot.run((context) -> {
-			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(registry).isInstanceOf(SimpleMeterRegistry.class);
-			DefaultVStreamContainer container = container(
-					new MicrometerVStreamMonitor(registry, context.getBean(ObservationRegistry.class), null));
-			container.start();
-			await().until(() -> container.getSavedPosition() != null && container.getReconnects() == 1
-					&& registry.find("vstream.changes.failed").tag("listener", "none").counter() != null);
-			container.stop();
-			registry.getMeters()
-				.stream()
-				.filter((meter) -> meter.getId().getName().startsWith("vstream."))
-				.forEach((meter) -> this.meters.computeIfAbsent(meter.getId().getName(), (name) -> new ArrayList<>())
-					.add(meter));
-		});
+		for (boolean observation : new boolean[] { false, true }) {
+			Map<String, List<Meter>> byName = record(observation);
+			this.recorded.put(observation, byName);
+			byName
+				.forEach((name, named) -> this.meters.computeIfAbsent(name, (key) -> new ArrayList<>()).addAll(named));
+		}
 	}
 
-	@AfterAll
-	void close() {
-		this.fixture.close();
+	private Map<String, List<Meter>> record(boolean observation) {
+		Map<String, List<Meter>> byName = new TreeMap<>();
+		Query.Row undecodable = row(4, 7, "pear", "2.50").toBuilder().setLengths(2, 9).build();
+		try (TestVtgate vtgate = new TestVtgate()) {
+			vtgate.thenFail(Status.UNAVAILABLE)
+				.thenSend(
+						response(begin(), corderFields("commerce", "0"),
+								insert("commerce", "0", "corder", row(1, 7, "sku-1", "1.00")),
+								delete("commerce", "0", "corder", row(2, 7, "fail", "1.00")),
+								vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()),
+						// Fails the stream: after the position save above.
+						response(begin(), insert("commerce", "0", "corder", undecodable),
+								vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
+			this.application.withPropertyValues("vstream.observation.enabled=" + observation)
+				.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					MeterRegistry registry = context.getBean(MeterRegistry.class);
+					assertThat(registry).isInstanceOf(SimpleMeterRegistry.class);
+					VStreamContainer container = context.getBean(VStreamContainer.class);
+					await().until(() -> container.getSavedPosition() != null && container.getReconnects() == 1
+							&& registry.find("vstream.changes.failed").tag("listener", "none").counter() != null);
+					container.stop();
+					registry.getMeters()
+						.stream()
+						.filter((meter) -> meter.getId().getName().startsWith("vstream."))
+						.forEach((meter) -> byName.computeIfAbsent(meter.getId().getName(), (name) -> new ArrayList<>())
+							.add(meter));
+				});
+		}
+		return byName;
 	}
 
 	@Test
 	void everyMeterIsDocumentedAndEveryDocumentedMeterIsRecorded() {
-		assertThat(rows().keySet()).as("meters in README.md's %s table", HEADING)
-			.containsExactlyInAnyOrderElementsOf(this.meters.keySet());
+		this.recorded.forEach((observation,
+				byName) -> assertThat(rows().entrySet()
+					.stream()
+					.filter((row) -> row.getValue().recordedWith(observation))
+					.map(Map.Entry::getKey)
+					.toList())
+					.as("meters in README.md's %s table with vstream.observation.enabled=%s", HEADING, observation)
+					.containsExactlyInAnyOrderElementsOf(byName.keySet()));
+	}
+
+	@Test
+	void observationReplacesTheTimerOfListenerCalls() {
+		assertThat(this.recorded.get(false)).containsKey("vstream.changes.dispatched")
+			.doesNotContainKey("vstream.listener");
+		assertThat(this.recorded.get(true)).containsKey("vstream.listener")
+			.doesNotContainKey("vstream.changes.dispatched");
 	}
 
 	@Test
@@ -209,24 +241,20 @@ class ReadmeMetersTests {
 			.toList();
 	}
 
-	private DefaultVStreamContainer container(MicrometerVStreamMonitor monitor) {
-		// Starting at the current position with an empty memory store: a start without a
-		// saved position.
-		VStreamSettings settings = new VStreamSettings("orders", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
-				Duration.ZERO, false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
-		DefaultVStreamContainer container = this.fixture.container(settings,
-				new DefaultVStreamErrorHandler(new FixedBackOff(0, 0), ErrorRecovery.SKIP, null),
-				this.fixture.endpoint("recorder", "corder", new Recorder(), "on"));
-		container.setMonitor(monitor);
-		return container;
-	}
-
 	private record Row(String type, String tags, String what) {
+
+		boolean recordedWith(boolean observation) {
+			if (this.what.contains(ONLY_WITH)) {
+				return observation;
+			}
+			return !this.what.contains(NOT_WITH) || !observation;
+		}
 
 	}
 
 	static class Recorder {
 
+		@VStreamListener(table = "corder", id = "recorder")
 		void on(RowChange<Order> change) {
 			Order order = (change.after() != null) ? change.after() : change.before();
 			if ("fail".equals(order.sku())) {
