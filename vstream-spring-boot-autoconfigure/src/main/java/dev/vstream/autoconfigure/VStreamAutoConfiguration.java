@@ -1,5 +1,6 @@
 package dev.vstream.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
@@ -54,6 +56,7 @@ import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.ResourceTransactionManager;
 import org.springframework.util.ClassUtils;
@@ -230,7 +233,8 @@ public final class VStreamAutoConfiguration {
 			OffsetRepository offsetRepository, VStreamListenerEndpointRegistry registry,
 			VStreamErrorHandler errorHandler, ObjectProvider<DataSource> dataSource,
 			ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<VStreamMonitor> monitor,
-			ObjectProvider<LockFence> lockFence, ObjectProvider<StreamRunMarker> runMarker) {
+			ObjectProvider<LockFence> lockFence, ObjectProvider<StreamRunMarker> runMarker, Environment environment) {
+		warnIfStopOutlastsShutdown(properties, environment);
 		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(properties), vstreamChannel,
 				VStreamScalingConfigurations.streamOffsets(properties, offsetRepository, lockFence),
 				registry::getEndpoints, errorHandler);
@@ -274,6 +278,31 @@ public final class VStreamAutoConfiguration {
 			return transactionManager;
 		}
 		return null;
+	}
+
+	/**
+	 * A stop may wait up to {@code vstream.stop-timeout} for the rest of a transaction:
+	 * longer than the shutdown phase, Spring moves on while the stream still holds its
+	 * call; longer than a lease, another instance may take a shard over while its old
+	 * owner still finishes a transaction on it.
+	 */
+	private static void warnIfStopOutlastsShutdown(VStreamProperties properties, Environment environment) {
+		Duration stopTimeout = properties.getStopTimeout();
+		Duration phase = Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(Duration.ofSeconds(30));
+		if (stopTimeout.compareTo(phase) >= 0) {
+			logger.warn("vstream.stop-timeout (" + stopTimeout + ") is not below "
+					+ "spring.lifecycle.timeout-per-shutdown-phase (" + phase + "): a stop that waits for the rest of "
+					+ "a transaction can outlast the shutdown phase, and the application then closes under the "
+					+ "stream. Lower vstream.stop-timeout or raise the phase timeout");
+		}
+		Duration lease = properties.getScaling().getLease();
+		if (properties.getScaling().getMode() != ScalingMode.SINGLE && stopTimeout.compareTo(lease) >= 0) {
+			logger.warn("vstream.stop-timeout (" + stopTimeout + ") is not below vstream.scaling.lease (" + lease
+					+ "): another instance may take a shard over while a stopping owner still finishes a "
+					+ "transaction on it. Lower vstream.stop-timeout or raise the lease");
+		}
 	}
 
 	@Bean

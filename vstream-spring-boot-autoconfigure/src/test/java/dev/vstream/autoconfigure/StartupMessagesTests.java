@@ -116,6 +116,24 @@ class StartupMessagesTests {
 	}
 
 	@Test
+	void aStopTimeoutThatOutlastsTheShutdownPhaseOrTheLeaseIsWarnedAbout(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("vstream.auto-startup=false", "vstream.stop-timeout=20s",
+					"spring.lifecycle.timeout-per-shutdown-phase=15s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("vstream.stop-timeout (PT20S) is not below "
+						+ "spring.lifecycle.timeout-per-shutdown-phase (PT15S)");
+			});
+	}
+
+	@Test
+	void theDefaultStopTimeoutIsNotWarnedAbout(CapturedOutput output) {
+		this.runner.withPropertyValues("vstream.auto-startup=false")
+			.run((context) -> assertThat(output).doesNotContain("vstream.stop-timeout ("));
+	}
+
+	@Test
 	void noCredentialsNoClearTextWarning(CapturedOutput output) {
 		this.runner.withPropertyValues("vstream.auto-startup=false")
 			.run((context) -> assertThat(output).doesNotContain("clear text"));
