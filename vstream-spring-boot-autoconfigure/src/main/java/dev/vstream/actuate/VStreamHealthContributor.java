@@ -4,8 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -32,8 +30,6 @@ public class VStreamHealthContributor implements CompositeHealthContributor {
 	private final Duration reconnectTimeout;
 
 	private final Clock clock;
-
-	private final Map<String, VStreamHealthIndicator> indicators = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a contributor for a fixed set of streams, reported DOWN once reconnecting
@@ -108,11 +104,8 @@ public class VStreamHealthContributor implements CompositeHealthContributor {
 	}
 
 	private VStreamHealthIndicator indicatorFor(VStreamContainer container) {
-		// Checked by identity: a container replaced under the same id starts with a fresh
-		// reconnect timer instead of inheriting what was observed of its predecessor.
-		return this.indicators.compute(container.getId(),
-				(id, existing) -> (existing != null && existing.getContainer() == container) ? existing
-						: new VStreamHealthIndicator(container, this.reconnectTimeout, this.clock));
+		// Nothing to keep between checks: the stream itself dates its reconnect.
+		return new VStreamHealthIndicator(container, this.reconnectTimeout, this.clock);
 	}
 
 }

@@ -1,9 +1,7 @@
 package dev.vstream.autoconfigure;
 
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 import dev.vstream.actuate.VStreamEndpoint;
@@ -31,6 +29,7 @@ import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
 import dev.vstream.stream.VStreamMonitor;
+import dev.vstream.test.InMemoryRunMarker;
 import dev.vstream.test.TestVtgate;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -61,8 +60,6 @@ import org.springframework.integration.support.locks.DefaultLockRegistry;
 import org.springframework.integration.support.locks.LockRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
-import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -180,7 +177,9 @@ class OverridableBeansTests {
 
 	@Test
 	void jdbcOffsetRepository() {
-		this.runner.withUserConfiguration(DataSourceConfiguration.class, OffsetRepositoryConfiguration.class)
+		this.runner
+			.withUserConfiguration(VStreamAutoConfigurationTests.DataSourceConfiguration.class,
+					OffsetRepositoryConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed()
 					.hasSingleBean(OffsetRepository.class)
@@ -192,7 +191,7 @@ class OverridableBeansTests {
 
 	@Test
 	void runMarker() {
-		StreamRunMarker own = new SetRunMarker();
+		StreamRunMarker own = new InMemoryRunMarker();
 		this.runner.withBean("runs", StreamRunMarker.class, () -> own).run((context) -> {
 			assertThat(context).hasNotFailed()
 				.hasSingleBean(StreamRunMarker.class)
@@ -328,7 +327,8 @@ class OverridableBeansTests {
 	@Test
 	void lockRepository() {
 		this.runner.withPropertyValues("vstream.scaling.mode=active-standby", "vstream.scaling.instance-id=node-1")
-			.withUserConfiguration(DataSourceConfiguration.class, LockRepositoryConfiguration.class)
+			.withUserConfiguration(VStreamAutoConfigurationTests.DataSourceConfiguration.class,
+					LockRepositoryConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed()
 					.hasSingleBean(LockRepository.class)
@@ -350,16 +350,6 @@ class OverridableBeansTests {
 					.doesNotHaveBean(ShardDistributedCoordinator.class);
 				assertThat(context.getBean(ScalingCoordinator.class)).isInstanceOf(OwnCoordinator.class);
 			});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class DataSourceConfiguration {
-
-		@Bean
-		DataSource dataSource() {
-			return new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2).generateUniqueName(true).build();
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -403,27 +393,6 @@ class OverridableBeansTests {
 					List::of, VStreamErrorHandler.stopStream());
 			container.setAutoStartup(false);
 			return container;
-		}
-
-	}
-
-	static final class SetRunMarker implements StreamRunMarker {
-
-		private final Set<String> ran = ConcurrentHashMap.newKeySet();
-
-		@Override
-		public boolean hasRun(String streamId) {
-			return this.ran.contains(streamId);
-		}
-
-		@Override
-		public void markRun(String streamId) {
-			this.ran.add(streamId);
-		}
-
-		@Override
-		public void forget(String streamId) {
-			this.ran.remove(streamId);
 		}
 
 	}

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 import dev.vstream.listener.ListenerMethodAdapter;
@@ -19,6 +18,7 @@ import dev.vstream.offset.JdbcStreamRunMarker;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.position.StartPosition;
+import dev.vstream.test.InMemoryRunMarker;
 import dev.vstream.test.StreamFixture;
 import dev.vstream.test.TestVtgate;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -228,28 +228,6 @@ class LostPositionTests {
 		catch (NoSuchMethodException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	/** A marker users could supply: here, in memory. */
-	private static final class InMemoryRunMarker implements StreamRunMarker {
-
-		private final Set<String> ran = ConcurrentHashMap.newKeySet();
-
-		@Override
-		public boolean hasRun(String streamId) {
-			return this.ran.contains(streamId);
-		}
-
-		@Override
-		public void markRun(String streamId) {
-			this.ran.add(streamId);
-		}
-
-		@Override
-		public void forget(String streamId) {
-			this.ran.remove(streamId);
-		}
-
 	}
 
 }
