@@ -102,9 +102,7 @@ final class ReconnectLoop implements Runnable {
 			catch (StatusRuntimeException ex) {
 				if (!this.container.isRunning()) {
 					unfinished = unfinished(session,
-							"vtgate's stream broke (" + ex.getStatus().getCode() + ": "
-									+ LogSafeText.of(ex.getStatus().getDescription(), 2000)
-									+ ") before the rest of it arrived");
+							"vtgate's stream broke (" + describe(ex.getStatus()) + ") before the rest of it arrived");
 					break;
 				}
 				session.abandon();
@@ -129,8 +127,7 @@ final class ReconnectLoop implements Runnable {
 				this.status.reconnects.incrementAndGet();
 				this.container.getMonitor().reconnecting(this.container, ex.getStatus());
 				waitToRetry(ex, delay,
-						"Stream '" + id() + "' broke (" + ex.getStatus().getCode() + ": "
-								+ LogSafeText.of(ex.getStatus().getDescription(), 2000) + ") on vtgate "
+						"Stream '" + id() + "' broke (" + describe(ex.getStatus()) + ") on vtgate "
 								+ this.container.channel().authority() + "; reconnecting in " + delay + " ms from "
 								+ this.checkpointer.getPosition());
 			}
@@ -187,6 +184,11 @@ final class ReconnectLoop implements Runnable {
 		this.status.connected();
 		this.status.setState(StreamState.STOPPED);
 		logger.info("Stream '" + id() + "' stopped at " + this.checkpointer.getPosition());
+	}
+
+	/** A status from vtgate, fit for a log line: its code and its escaped description. */
+	private static String describe(Status status) {
+		return status.getCode() + ": " + LogSafeText.of(status.getDescription(), 2000);
 	}
 
 	/**
