@@ -53,10 +53,12 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslStoreBundle;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.ResourceTransactionManager;
 import org.springframework.util.ClassUtils;
@@ -233,7 +235,8 @@ public final class VStreamAutoConfiguration {
 			OffsetRepository offsetRepository, VStreamListenerEndpointRegistry registry,
 			VStreamErrorHandler errorHandler, ObjectProvider<DataSource> dataSource,
 			ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<VStreamMonitor> monitor,
-			ObjectProvider<LockFence> lockFence, ObjectProvider<StreamRunMarker> runMarker, Environment environment) {
+			ObjectProvider<LockFence> lockFence, ObjectProvider<StreamRunMarker> runMarker,
+			ObjectProvider<VStreamContainerCustomizer> customizers, Environment environment) {
 		warnIfStopOutlastsShutdown(properties, environment);
 		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(properties), vstreamChannel,
 				VStreamScalingConfigurations.streamOffsets(properties, offsetRepository, lockFence),
@@ -255,6 +258,10 @@ public final class VStreamAutoConfiguration {
 		container.setRequireSavedPosition(properties.isRequireSavedPosition());
 		container.setProgressTimeout(properties.getProgressTimeout());
 		container.setStopTimeout(properties.getStopTimeout());
+		container.setIdleEventInterval(properties.getIdleEventInterval());
+		if (Threading.VIRTUAL.isActive(environment)) {
+			container.setTaskExecutor(new VirtualThreadTaskExecutor("vstream-" + properties.getId() + "-"));
+		}
 		monitor.ifUnique(container::setMonitor);
 		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
 				properties.getCheckpoint().getInterval()));
@@ -263,6 +270,7 @@ public final class VStreamAutoConfiguration {
 			container.setTransactionManager(
 					sharedTransactionManager(dataSource.getIfUnique(), transactionManager.getIfUnique()));
 		}
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 		return container;
 	}
 

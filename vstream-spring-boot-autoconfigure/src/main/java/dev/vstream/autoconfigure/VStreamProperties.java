@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.position.StartPosition;
 import dev.vstream.scaling.ScalingMode;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -121,6 +122,14 @@ public class VStreamProperties implements Validator {
 	 * mode); zero does not wait.
 	 */
 	private Duration stopTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * After how long without a handled row change, while connected to vtgate, the stream
+	 * publishes a VStreamIdleEvent (and again at each further interval while it stays
+	 * idle). Found at vtgate's responses, heartbeats included, so an event comes up to
+	 * one heartbeat-interval late. Not set: no idle events.
+	 */
+	private @Nullable Duration idleEventInterval;
 
 	/**
 	 * Whether the stream starts with the application.
@@ -304,6 +313,14 @@ public class VStreamProperties implements Validator {
 
 	public void setStopTimeout(Duration stopTimeout) {
 		this.stopTimeout = stopTimeout;
+	}
+
+	public @Nullable Duration getIdleEventInterval() {
+		return this.idleEventInterval;
+	}
+
+	public void setIdleEventInterval(@Nullable Duration idleEventInterval) {
+		this.idleEventInterval = idleEventInterval;
 	}
 
 	public boolean isResetOnStart() {

@@ -11,9 +11,12 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.integration.leader.Candidate;
 import org.springframework.integration.leader.Context;
+import org.springframework.integration.leader.event.DefaultLeaderEventPublisher;
 import org.springframework.integration.leader.event.LeaderEventPublisher;
 import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
 import org.springframework.integration.support.locks.LockRegistry;
@@ -25,9 +28,12 @@ import org.springframework.integration.support.locks.LockRegistry;
  * (shutdown) or lets it expire (crash: within the lock's lease plus one heartbeat). The
  * stream's position saves must be fenced with the same lock ({@link LockFence#fenced}),
  * so that a leader that lost the lock unnoticed cannot overwrite its successor's
- * position.
+ * position. Spring Integration's leader events ({@code OnGrantedEvent},
+ * {@code OnRevokedEvent}, {@code OnFailedToAcquireMutexEvent}, role
+ * {@code vstream:<streamId>}) are published to the application once it sets its publisher
+ * (a coordinator that is a bean).
  */
-public class ActiveStandbyCoordinator extends AbstractScalingCoordinator {
+public class ActiveStandbyCoordinator extends AbstractScalingCoordinator implements ApplicationEventPublisherAware {
 
 	private static final Log logger = LogFactory.getLog(ActiveStandbyCoordinator.class);
 
@@ -67,6 +73,16 @@ public class ActiveStandbyCoordinator extends AbstractScalingCoordinator {
 		this.initiator.setBusyWaitMillis(Math.max(50, heartbeat.toMillis() / 2));
 		this.initiator.setTaskExecutor(new SimpleAsyncTaskExecutor("vstream-leader-" + container.getId() + "-"));
 		this.initiator.setLeaderEventPublisher(new NoEvents());
+	}
+
+	/**
+	 * Publish Spring Integration's leader events (granted, revoked, failed to acquire)
+	 * through this publisher; none are published until it is set.
+	 * @param publisher the application's publisher
+	 */
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+		this.initiator.setLeaderEventPublisher(new DefaultLeaderEventPublisher(publisher));
 	}
 
 	/**

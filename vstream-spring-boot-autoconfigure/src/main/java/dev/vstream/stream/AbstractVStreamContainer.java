@@ -3,11 +3,12 @@ package dev.vstream.stream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.util.Assert;
 
 /**
@@ -28,12 +29,17 @@ import org.springframework.util.Assert;
  * every wait made with {@link #sleep(long)} or on that monitor: no wait of the stream
  * outlives a stop. Pause and resume run on callers' threads under that monitor too; the
  * stream thread waits on it while paused ({@link PauseControl}).
+ *
+ * <p>
+ * The stream thread comes from the {@linkplain #setTaskExecutor task executor} (its own
+ * platform thread by default); it publishes the stream's {@link VStreamEvent}s through
+ * the {@linkplain #setApplicationEventPublisher application's publisher}.
  */
-public abstract class AbstractVStreamContainer implements VStreamContainer {
+public abstract class AbstractVStreamContainer implements VStreamContainer, ApplicationEventPublisherAware {
 
 	/**
-	 * Guards the running flag and the worker; waited on by the stream thread, notified on
-	 * stop.
+	 * Guards the running flag and the stream's thread; waited on by the stream thread,
+	 * notified on stop.
 	 */
 	protected final Object lifecycleMonitor = new Object();
 
@@ -49,9 +55,9 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 
 	private volatile boolean autoStartup = true;
 
-	private @Nullable Thread worker;
+	private final StreamThread thread = new StreamThread(this.lifecycleMonitor);
 
-	private final List<Runnable> stopCallbacks = new ArrayList<>();
+	private final StreamEvents events = new StreamEvents();
 
 	private final StreamStatus status = new StreamStatus();
 
@@ -84,28 +90,41 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 				return;
 			}
 			this.running = true;
-			Thread thread = new Thread(() -> runAndCallBack(work), "vstream-" + getId());
-			thread.setDaemon(false);
-			this.worker = thread;
-			thread.start();
+			try {
+				this.thread.start("vstream-" + getId(), () -> runAndPublish(work));
+			}
+			catch (RuntimeException ex) {
+				this.running = false;
+				VStreamException failure = new VStreamException(
+						"Stream '" + getId() + "' could not start its thread on the task executor: " + ex.getMessage(),
+						ex);
+				this.status.setLastError(failure);
+				this.status.setState(StreamState.FAILED);
+				publish(new VStreamFailedEvent(this, failure));
+				throw failure;
+			}
 		}
 	}
 
-	private void runAndCallBack(Runnable work) {
+	private void runAndPublish(Runnable work) {
 		try {
+			publish(new VStreamStartedEvent(this));
 			work.run();
 		}
 		finally {
-			List<Runnable> callbacks;
-			synchronized (this.lifecycleMonitor) {
-				if (this.worker == Thread.currentThread()) {
-					this.worker = null;
-				}
-				callbacks = new ArrayList<>(this.stopCallbacks);
-				this.stopCallbacks.clear();
-			}
-			callbacks.forEach(Runnable::run);
+			publish(new VStreamStoppedEvent(this, (this.status.getState() == StreamState.FAILED)
+					? VStreamStoppedEvent.Reason.FAILED
+					: isResharded() ? VStreamStoppedEvent.Reason.RESHARDED : VStreamStoppedEvent.Reason.NORMAL));
 		}
+	}
+
+	/**
+	 * Publish an event about this stream; a failing application listener is logged, the
+	 * stream goes on.
+	 * @param event the event
+	 */
+	protected void publish(VStreamEvent event) {
+		this.events.publish(event);
 	}
 
 	/**
@@ -116,14 +135,9 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	 */
 	@Override
 	public void stop() {
-		Thread thread = requestStop(null);
-		if (thread != null && thread != Thread.currentThread()) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+		StreamThread.Run run = requestStop(null);
+		if (run != null) {
+			run.awaitEnd();
 		}
 	}
 
@@ -140,24 +154,21 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	}
 
 	/**
-	 * @return the stream thread if it still runs (the callback then runs when it ends),
-	 * else {@code null}
+	 * @return the run of the stream's thread if it still runs (the callback then runs
+	 * when it ends), else {@code null}
 	 */
-	private @Nullable Thread requestStop(@Nullable Runnable callback) {
-		Thread thread;
+	private StreamThread.@Nullable Run requestStop(@Nullable Runnable callback) {
+		StreamThread.Run run;
 		synchronized (this.lifecycleMonitor) {
 			if (this.running) {
 				this.stopRequestedNanos = System.nanoTime();
 			}
 			this.running = false;
 			this.lifecycleMonitor.notifyAll();
-			thread = this.worker;
-			if (thread != null && callback != null) {
-				this.stopCallbacks.add(callback);
-			}
+			run = this.thread.running(callback);
 		}
 		doStop();
-		return thread;
+		return run;
 	}
 
 	/** The stream ends by itself (failed, or stopped at a reshard): no longer running. */
@@ -220,18 +231,11 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	}
 
 	/**
-	 * The state to report for the stream thread's own state: {@code PAUSED} while it
-	 * waits for a resume, or is asked to pause while it streams. The thread's own state
-	 * is kept apart, so that a resume shows where it really is.
 	 * @param state the stream thread's own state
-	 * @return the state to report
+	 * @return the state to report: {@code PAUSED} while paused, else the given one
 	 */
 	protected StreamState pausedOr(StreamState state) {
-		if (this.pauseControl.isWaiting() || (this.pauseControl.isPaused() && isRunning()
-				&& (state == StreamState.STARTING || state == StreamState.COPYING || state == StreamState.STREAMING))) {
-			return StreamState.PAUSED;
-		}
-		return state;
+		return this.pauseControl.reported(state);
 	}
 
 	/**
@@ -262,6 +266,39 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 				remaining = deadline - System.currentTimeMillis();
 			}
 		}
+	}
+
+	/**
+	 * Set where the stream's thread comes from, for example virtual threads. The executor
+	 * must run each task on a thread of its own at once (the stream holds it until it
+	 * stops): a pool that queues tasks delays the stream, and a stop waits for a stream
+	 * that never ran. By default each start has its own platform thread named
+	 * {@code vstream-<id>}.
+	 * @param taskExecutor the executor, {@code null} for the default
+	 */
+	public void setTaskExecutor(@Nullable TaskExecutor taskExecutor) {
+		this.thread.setExecutor(taskExecutor);
+	}
+
+	/**
+	 * Set where the stream publishes its {@link VStreamEvent}s; set by the application
+	 * context for a container that is a bean.
+	 * @param eventPublisher the publisher, {@code null} to publish none
+	 */
+	@Override
+	public void setApplicationEventPublisher(@Nullable ApplicationEventPublisher eventPublisher) {
+		this.events.setPublisher(eventPublisher);
+	}
+
+	/**
+	 * Set after how long without a handled row change, while connected, the stream
+	 * publishes a {@link VStreamIdleEvent}, and again at that interval while it stays
+	 * idle. Checked at each of vtgate's responses (heartbeats included), so an event
+	 * comes up to one heartbeat interval late.
+	 * @param idleEventInterval the interval, {@code null} or zero for no idle events
+	 */
+	public void setIdleEventInterval(@Nullable Duration idleEventInterval) {
+		this.events.setIdleInterval(idleEventInterval);
 	}
 
 	/**
@@ -348,6 +385,18 @@ public abstract class AbstractVStreamContainer implements VStreamContainer {
 	/** What the stream reports, written by the stream thread. */
 	StreamStatus status() {
 		return this.status;
+	}
+
+	/** Where the stream's events go. */
+	StreamEvents events() {
+		return this.events;
+	}
+
+	/** Give another stream (a shard's) the same thread source and event settings. */
+	void copyThreadAndEventsTo(AbstractVStreamContainer other) {
+		other.setTaskExecutor(this.thread.getExecutor());
+		other.setApplicationEventPublisher(this.events.getPublisher());
+		other.setIdleEventInterval(this.events.getIdleInterval());
 	}
 
 }

@@ -311,6 +311,7 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		shardContainer.setRequireSavedPosition(isRequireSavedPosition());
 		shardContainer.setProgressTimeout(getProgressTimeout());
 		shardContainer.setStopTimeout(getStopTimeout());
+		copyThreadAndEventsTo(shardContainer);
 		shardContainer.setAutoStartup(false);
 		return shardContainer;
 	}
@@ -330,6 +331,7 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		catch (RuntimeException ex) {
 			status().setLastError(ex);
 			status().setState(StreamState.FAILED);
+			publish(new VStreamFailedEvent(this, ex));
 			throw ex;
 		}
 		this.lastStart = start;

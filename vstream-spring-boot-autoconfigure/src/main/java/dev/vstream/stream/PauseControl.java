@@ -39,10 +39,18 @@ final class PauseControl {
 	}
 
 	/**
-	 * @return whether the stream's thread is waiting for a resume
+	 * The state to report for the stream thread's own state: {@code PAUSED} while it
+	 * waits for a resume, or is asked to pause while it streams. The thread's own state
+	 * is kept apart, so that a resume shows where it really is.
+	 * @param state the stream thread's own state
+	 * @return the state to report
 	 */
-	boolean isWaiting() {
-		return this.waiting;
+	StreamState reported(StreamState state) {
+		if (this.waiting || (this.paused && this.running.getAsBoolean()
+				&& (state == StreamState.STARTING || state == StreamState.COPYING || state == StreamState.STREAMING))) {
+			return StreamState.PAUSED;
+		}
+		return state;
 	}
 
 	/** Ask for a pause, under the monitor; see {@link VStreamContainer#pause()}. */

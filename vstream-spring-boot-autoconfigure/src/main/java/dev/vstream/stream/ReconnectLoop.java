@@ -126,6 +126,8 @@ final class ReconnectLoop implements Runnable {
 				this.status.reconnecting(this.container.getClock().instant());
 				this.status.reconnects.incrementAndGet();
 				this.container.getMonitor().reconnecting(this.container, ex.getStatus());
+				this.container
+					.publish(new VStreamReconnectingEvent(this.container, ex, delay, this.status.reconnects.get()));
 				waitToRetry(ex, delay,
 						"Stream '" + id() + "' broke (" + describe(ex.getStatus()) + ") on vtgate "
 								+ this.container.channel().authority() + "; reconnecting in " + delay + " ms from "
@@ -281,6 +283,7 @@ final class ReconnectLoop implements Runnable {
 		this.status.setLastError(ex);
 		this.status.setState(StreamState.FAILED);
 		this.container.stopped();
+		this.container.publish(new VStreamFailedEvent(this.container, ex));
 		logger.error("Stream '" + id() + "' stopped with an error; its position stays at "
 				+ this.checkpointer.getPosition() + " so nothing is lost once it is restarted", ex);
 	}

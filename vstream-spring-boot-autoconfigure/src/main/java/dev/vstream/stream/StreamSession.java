@@ -87,6 +87,7 @@ final class StreamSession {
 				// Published before the running flag is read: a stop either sees it and
 				// wakes it, or is seen by nextResponse.
 				this.responses = responses;
+				StreamEvents.IdleWatch idle = this.container.events().watch(this.status.changesHandled.get());
 				// Paused after the response arrived: it waits, unhandled, for the resume.
 				while (nextResponse(responses) && resumed()) {
 					VStreamResponse response = responses.next();
@@ -102,6 +103,12 @@ final class StreamSession {
 						}
 					}
 					this.dispatcher.handle(response);
+					if (idle != null) {
+						Duration idleTime = idle.check(this.status.changesHandled.get());
+						if (idleTime != null) {
+							this.container.publish(new VStreamIdleEvent(this.container, idleTime));
+						}
+					}
 				}
 			});
 		}

@@ -18,6 +18,8 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.integration.leader.event.OnGrantedEvent;
+import org.springframework.integration.leader.event.OnRevokedEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static dev.vstream.test.Events.begin;
@@ -83,6 +85,27 @@ class ActiveStandbyCoordinatorTests {
 		return new JdbcOffsetRepository(new JdbcTemplate(this.database)).load("orders")
 			.map((p) -> p.shards().get(0).gtid())
 			.orElse("");
+	}
+
+	@Test
+	void leaderEventsArePublishedOnceAPublisherIsSet() {
+		List<Object> events = new CopyOnWriteArrayList<>();
+		ScalingInstance instance = instance("a");
+		ActiveStandbyCoordinator coordinator = new ActiveStandbyCoordinator(
+				instance.stream(instance.fence.fenced(ActiveStandbyCoordinator.lockKey("orders"), instance.offsets)),
+				instance.locks, instance.fence, HEARTBEAT, LEASE);
+		coordinator.setApplicationEventPublisher(events::add);
+		this.coordinators.add(coordinator);
+
+		coordinator.start();
+		await().atMost(Duration.ofSeconds(5)).until(coordinator::isLeader);
+		coordinator.stop();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 2);
+		assertThat(events).first()
+			.isInstanceOfSatisfying(OnGrantedEvent.class,
+					(granted) -> assertThat(granted.getRole()).isEqualTo("vstream:orders"));
+		assertThat(events.get(1)).isInstanceOf(OnRevokedEvent.class);
 	}
 
 	@Test
