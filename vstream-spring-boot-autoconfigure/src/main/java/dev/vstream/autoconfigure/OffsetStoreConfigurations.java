@@ -9,6 +9,7 @@ import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.JdbcStreamRunMarker;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.RedisOffsetRepository;
+import dev.vstream.offset.SchemaScript;
 import dev.vstream.offset.StreamRunMarker;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -19,11 +20,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.ClassUtils;
 
 /**
  * One configuration per {@code vstream.offset-store} value. A user-defined
@@ -36,6 +42,31 @@ final class OffsetStoreConfigurations {
 
 	private static final Log logger = LogFactory.getLog(OffsetStoreConfigurations.class);
 
+	/**
+	 * Spring Boot's script initializer, in spring-boot-jdbc: the starter's own H2 default
+	 * does not need it.
+	 */
+	static final String SCRIPT_INITIALIZER = "org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer";
+
+	static final boolean SCRIPT_INITIALIZER_PRESENT = ClassUtils.isPresent(SCRIPT_INITIALIZER,
+			OffsetStoreConfigurations.class.getClassLoader());
+
+	/**
+	 * Whether to create a table in a database that Spring Boot's script initializers
+	 * cannot serve (no spring-boot-jdbc on the class path).
+	 * @param mode the configured mode
+	 * @param own whether the database is the starter's embedded one
+	 * @param dataSource the database
+	 * @return whether to run the script
+	 */
+	static boolean initializes(DatabaseInitializationMode mode, boolean own, DataSource dataSource) {
+		return switch (mode) {
+			case ALWAYS -> true;
+			case EMBEDDED -> own || isInMemory(dataSource);
+			case NEVER -> false;
+		};
+	}
+
 	static boolean isInMemory(DataSource dataSource) {
 		try (Connection connection = dataSource.getConnection()) {
 			String url = connection.getMetaData().getURL();
@@ -47,16 +78,25 @@ final class OffsetStoreConfigurations {
 		}
 	}
 
+	/**
+	 * The offset table in the application's DataSource, or in the embedded database when
+	 * it has none. The table is created by Spring Boot's script initializer
+	 * ({@link VStreamDataSourceScriptDatabaseInitializer}) when spring-boot-jdbc is on
+	 * the class path, else from the same script by the repository's bean.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(JdbcTemplate.class)
 	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "jdbc", matchIfMissing = true)
+	@Import(DatabaseInitializationDependencyConfigurer.class)
 	static class Jdbc {
 
 		@Bean
 		@ConditionalOnMissingBean(OffsetRepository.class)
+		@DependsOnDatabaseInitialization
 		JdbcOffsetRepository vstreamOffsetRepository(ObjectProvider<DataSource> dataSource,
 				ObjectProvider<EmbeddedOffsetDatabase> embedded, VStreamProperties properties) {
 			DataSource target = dataSource.getIfUnique();
+			boolean own = target == null;
 			if (target == null) {
 				target = embedded.getObject().getDataSource();
 			}
@@ -64,10 +104,11 @@ final class OffsetStoreConfigurations {
 				logger.warn("vstream.offset-store=jdbc saves stream positions in an in-memory database: they are "
 						+ "lost when the application stops and the stream starts over from vstream.start-position");
 			}
-			JdbcOffsetRepository repository = new JdbcOffsetRepository(new JdbcTemplate(target),
-					properties.getJdbc().getTableName());
-			if (properties.getJdbc().isInitializeSchema()) {
-				repository.createTableIfMissing();
+			VStreamProperties.Jdbc jdbc = properties.getJdbc();
+			JdbcOffsetRepository repository = new JdbcOffsetRepository(new JdbcTemplate(target), jdbc.getTableName());
+			if (!SCRIPT_INITIALIZER_PRESENT && initializes(jdbc.getInitializeSchema(), own, target)) {
+				SchemaScript.offsets(jdbc.getTableName())
+					.createTablesIfMissing(new JdbcTemplate(target), jdbc.getPlatform());
 			}
 			return repository;
 		}
@@ -78,6 +119,25 @@ final class OffsetStoreConfigurations {
 			// Connects on first use only: harmless when a user-defined OffsetRepository
 			// wins.
 			return new EmbeddedOffsetDatabase(properties.getJdbc().getEmbeddedUrl());
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = SCRIPT_INITIALIZER)
+		static class SchemaInitializer {
+
+			@Bean
+			@ConditionalOnMissingBean(OffsetRepository.class)
+			VStreamDataSourceScriptDatabaseInitializer vstreamOffsetSchemaInitializer(
+					ObjectProvider<DataSource> dataSource, ObjectProvider<EmbeddedOffsetDatabase> embedded,
+					VStreamProperties properties) {
+				DataSource target = dataSource.getIfUnique();
+				VStreamProperties.Jdbc jdbc = properties.getJdbc();
+				return new VStreamDataSourceScriptDatabaseInitializer(
+						(target != null) ? target : embedded.getObject().getDataSource(),
+						SchemaScript.offsets(jdbc.getTableName()), jdbc.getInitializeSchema(), jdbc.getPlatform(),
+						target == null);
+			}
+
 		}
 
 	}
@@ -121,13 +181,16 @@ final class OffsetStoreConfigurations {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(JdbcTemplate.class)
 	@ConditionalOnExpression("!'${vstream.offset-store:jdbc}'.equalsIgnoreCase('memory')")
+	@Import(DatabaseInitializationDependencyConfigurer.class)
 	static class RunMarker {
 
 		@Bean
 		@ConditionalOnMissingBean(StreamRunMarker.class)
+		@DependsOnDatabaseInitialization
 		@Nullable JdbcStreamRunMarker vstreamRunMarker(ObjectProvider<DataSource> dataSource,
 				ObjectProvider<EmbeddedOffsetDatabase> embedded, VStreamProperties properties) {
 			DataSource target = dataSource.getIfUnique();
+			boolean own = target == null;
 			if (target == null) {
 				EmbeddedOffsetDatabase database = embedded.getIfAvailable();
 				if (database == null) {
@@ -135,12 +198,36 @@ final class OffsetStoreConfigurations {
 				}
 				target = database.getDataSource();
 			}
-			JdbcStreamRunMarker marker = new JdbcStreamRunMarker(new JdbcTemplate(target),
-					properties.getJdbc().getTableName() + JdbcStreamRunMarker.TABLE_SUFFIX);
-			if (properties.getJdbc().isInitializeSchema()) {
-				marker.createTableIfMissing();
+			VStreamProperties.Jdbc jdbc = properties.getJdbc();
+			String table = jdbc.getTableName() + JdbcStreamRunMarker.TABLE_SUFFIX;
+			JdbcStreamRunMarker marker = new JdbcStreamRunMarker(new JdbcTemplate(target), table);
+			if (!SCRIPT_INITIALIZER_PRESENT && initializes(jdbc.getInitializeSchema(), own, target)) {
+				SchemaScript.runMarker(table).createTablesIfMissing(new JdbcTemplate(target), jdbc.getPlatform());
 			}
 			return marker;
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = SCRIPT_INITIALIZER)
+		static class SchemaInitializer {
+
+			@Bean
+			@ConditionalOnMissingBean(StreamRunMarker.class)
+			@Nullable VStreamDataSourceScriptDatabaseInitializer vstreamRunMarkerSchemaInitializer(
+					ObjectProvider<DataSource> dataSource, ObjectProvider<EmbeddedOffsetDatabase> embedded,
+					VStreamProperties properties) {
+				DataSource target = dataSource.getIfUnique();
+				EmbeddedOffsetDatabase database = embedded.getIfAvailable();
+				if (target == null && database == null) {
+					return null;
+				}
+				VStreamProperties.Jdbc jdbc = properties.getJdbc();
+				return new VStreamDataSourceScriptDatabaseInitializer(
+						(target != null) ? target : database.getDataSource(),
+						SchemaScript.runMarker(jdbc.getTableName() + JdbcStreamRunMarker.TABLE_SUFFIX),
+						jdbc.getInitializeSchema(), jdbc.getPlatform(), target == null);
+			}
+
 		}
 
 	}

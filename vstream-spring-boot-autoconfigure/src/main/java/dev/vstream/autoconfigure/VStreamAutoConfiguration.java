@@ -49,7 +49,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.convert.ApplicationConversionService;
-import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslStoreBundle;
@@ -151,14 +150,32 @@ public final class VStreamAutoConfiguration {
 		return backOff;
 	}
 
+	@Bean
+	@ConditionalOnMissingBean(VtgateConnectionDetails.class)
+	PropertiesVtgateConnectionDetails vstreamVtgateConnectionDetails(VStreamProperties properties,
+			ObjectProvider<SslBundles> sslBundles) {
+		return new PropertiesVtgateConnectionDetails(properties.getVtgate(), sslBundles);
+	}
+
+	@Bean
+	static LegacySchemaInitializationValues vstreamLegacySchemaInitializationValues() {
+		return new LegacySchemaInitializationValues();
+	}
+
 	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean(name = "vstreamChannel")
-	ManagedChannel vstreamChannel(VStreamProperties properties, ObjectProvider<VStreamChannelCustomizer> customizers,
-			ObjectProvider<SslBundles> sslBundles) {
+	ManagedChannel vstreamChannel(VStreamProperties properties, VtgateConnectionDetails connectionDetails,
+			ObjectProvider<VStreamChannelCustomizer> customizers) {
 		VStreamProperties.Vtgate vtgate = properties.getVtgate();
-		VtgateAddress address = VtgateAddress.parse(vtgate.getAddress());
+		VtgateAddress address;
+		try {
+			address = VtgateAddress.parse(connectionDetails.getAddress());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("vtgate address of " + connectionDetails + ": " + ex.getMessage(), ex);
+		}
 		ManagedChannelBuilder<?> builder = Grpc.newChannelBuilderForAddress(address.host(), address.port(),
-				channelCredentials(vtgate, address.host(), sslBundles));
+				channelCredentials(connectionDetails, address.host(), vtgate.isAllowPlaintextCredentials()));
 		configure(builder, vtgate);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
@@ -176,34 +193,21 @@ public final class VStreamAutoConfiguration {
 	}
 
 	/**
-	 * Plaintext, or TLS from the SSL bundle named by {@code vstream.vtgate.ssl.bundle}
-	 * (its trust material verifies vtgate, its key material, if any, is the client
-	 * certificate); with the static-auth call credentials when a user name is set.
-	 * Credentials without TLS are refused for a vtgate that is not on loopback, unless
-	 * {@code vstream.vtgate.allow-plaintext-credentials} accepts them.
+	 * Plaintext, or TLS from the connection's SSL bundle (by default the one named by
+	 * {@code vstream.vtgate.ssl.bundle}: its trust material verifies vtgate, its key
+	 * material, if any, is the client certificate); with the static-auth call credentials
+	 * when a user name is set. Credentials without TLS are refused for a vtgate that is
+	 * not on loopback, unless {@code vstream.vtgate.allow-plaintext-credentials} accepts
+	 * them.
 	 */
-	static ChannelCredentials channelCredentials(VStreamProperties.Vtgate vtgate, String host,
-			ObjectProvider<SslBundles> sslBundles) {
+	static ChannelCredentials channelCredentials(VtgateConnectionDetails connection, String host,
+			boolean allowPlaintextCredentials) {
+		SslBundle bundle = connection.getSslBundle();
 		ChannelCredentials transport;
-		String bundleName = vtgate.getSsl().getBundle();
-		if (bundleName.isEmpty()) {
+		if (bundle == null) {
 			transport = InsecureChannelCredentials.create();
 		}
 		else {
-			SslBundles bundles = sslBundles.getIfAvailable();
-			if (bundles == null) {
-				throw new IllegalStateException("vstream.vtgate.ssl.bundle=" + bundleName
-						+ " names an SSL bundle, but the application has no SslBundles bean (Spring Boot's SSL auto-configuration)");
-			}
-			SslBundle bundle;
-			try {
-				bundle = bundles.getBundle(bundleName);
-			}
-			catch (NoSuchSslBundleException ex) {
-				throw new IllegalStateException("vstream.vtgate.ssl.bundle=" + bundleName
-						+ " names no SSL bundle; define spring.ssl.bundle.pem." + bundleName
-						+ ".* or spring.ssl.bundle.jks." + bundleName + ".*", ex);
-			}
 			TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder()
 				.trustManager(bundle.getManagers().getTrustManagers());
 			SslStoreBundle stores = bundle.getStores();
@@ -212,11 +216,12 @@ public final class VStreamAutoConfiguration {
 			}
 			transport = tls.build();
 		}
-		if (vtgate.getUsername().isEmpty()) {
+		String username = connection.getUsername();
+		if (username == null || username.isEmpty()) {
 			return transport;
 		}
-		if (bundleName.isEmpty()) {
-			if (!vtgate.isAllowPlaintextCredentials() && !VtgateAddress.isLoopback(host)) {
+		if (bundle == null) {
+			if (!allowPlaintextCredentials && !VtgateAddress.isLoopback(host)) {
 				throw new IllegalStateException("vstream.vtgate.username is set without vstream.vtgate.ssl.bundle, "
 						+ "and vtgate (" + host + ") is not on loopback: the password would cross the network in "
 						+ "clear text on every call. Set vstream.vtgate.ssl.bundle, or "
@@ -225,8 +230,9 @@ public final class VStreamAutoConfiguration {
 			logger.warn("vstream.vtgate.username is set without vstream.vtgate.ssl.bundle: the vtgate password "
 					+ "travels in clear text on every call");
 		}
+		String password = connection.getPassword();
 		return CompositeChannelCredentials.create(transport,
-				new VtgateStaticAuthCredentials(vtgate.getUsername(), vtgate.getPassword()));
+				new VtgateStaticAuthCredentials(username, (password != null) ? password : ""));
 	}
 
 	@Bean

@@ -12,6 +12,7 @@ import dev.vstream.scaling.ScalingMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -466,9 +467,13 @@ public class VStreamProperties implements Validator {
 		private String region = "vstream";
 
 		/**
-		 * Whether to create the lock table when it does not exist.
+		 * When to create the lock table if it does not exist, from the schema script of
+		 * the database's platform
+		 * (classpath:dev/vstream/scaling/schema-lock-@@platform@@.sql): always, embedded
+		 * (only in an embedded database, the starter's own H2 file included) or never.
+		 * The former true and false still work, as always and never.
 		 */
-		private boolean initializeSchema = true;
+		private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.ALWAYS;
 
 		public String getTablePrefix() {
 			return this.tablePrefix;
@@ -486,11 +491,11 @@ public class VStreamProperties implements Validator {
 			this.region = region;
 		}
 
-		public boolean isInitializeSchema() {
+		public DatabaseInitializationMode getInitializeSchema() {
 			return this.initializeSchema;
 		}
 
-		public void setInitializeSchema(boolean initializeSchema) {
+		public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
 			this.initializeSchema = initializeSchema;
 		}
 
@@ -814,10 +819,21 @@ public class VStreamProperties implements Validator {
 		private String tableName = "vstream_offset";
 
 		/**
-		 * Whether to create the offset table and the run marker table (table name + _run)
-		 * when they do not exist.
+		 * When to create the offset table and the run marker table (table name + _run) if
+		 * they do not exist, from the schema scripts of the database's platform
+		 * (classpath:dev/vstream/offset/schema-@@platform@@.sql and
+		 * schema-run-@@platform@@.sql): always, embedded (only in an embedded database,
+		 * the starter's own H2 file included) or never. The former true and false still
+		 * work, as always and never.
 		 */
-		private boolean initializeSchema = true;
+		private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.ALWAYS;
+
+		/**
+		 * Platform of the schema scripts (the @@platform@@ of their names, also used for
+		 * the lock table): h2, postgresql or mysql (MySQL and MariaDB), or the name of a
+		 * script of your own at the same location; empty to detect it from the database.
+		 */
+		private String platform = "";
 
 		/**
 		 * Whether listeners' work and the position save share one transaction when the
@@ -852,12 +868,20 @@ public class VStreamProperties implements Validator {
 			this.transactional = transactional;
 		}
 
-		public boolean isInitializeSchema() {
+		public DatabaseInitializationMode getInitializeSchema() {
 			return this.initializeSchema;
 		}
 
-		public void setInitializeSchema(boolean initializeSchema) {
+		public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
 			this.initializeSchema = initializeSchema;
+		}
+
+		public String getPlatform() {
+			return this.platform;
+		}
+
+		public void setPlatform(String platform) {
+			this.platform = (platform != null) ? platform.trim() : "";
 		}
 
 		public String getEmbeddedUrl() {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import javax.sql.DataSource;
 
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.offset.SchemaScript;
 import dev.vstream.scaling.ActiveStandbyCoordinator;
 import dev.vstream.scaling.JdbcLockFence;
 import dev.vstream.scaling.LockFence;
@@ -27,10 +28,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClas
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -40,6 +44,7 @@ import org.springframework.integration.jdbc.lock.LockRepository;
 import org.springframework.integration.redis.util.RedisLockRegistry;
 import org.springframework.integration.support.locks.LockRegistry;
 import org.springframework.integration.support.locks.RenewableLockRegistry;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.ResourceTransactionManager;
@@ -121,15 +126,31 @@ final class VStreamScalingConfigurations {
 		return (target != null) ? target : embedded.getObject().getDataSource();
 	}
 
+	/**
+	 * Creates the lock table from its schema script where Spring Boot's script
+	 * initializer is not available (no spring-boot-jdbc), as the mode says.
+	 */
+	private static void createLockTableWithoutInitializer(VStreamProperties properties, DataSource target,
+			ObjectProvider<DataSource> dataSource) {
+		VStreamProperties.ScalingJdbc jdbc = properties.getScaling().getJdbc();
+		if (!OffsetStoreConfigurations.SCRIPT_INITIALIZER_PRESENT && OffsetStoreConfigurations
+			.initializes(jdbc.getInitializeSchema(), dataSource.getIfUnique() == null, target)) {
+			SchemaScript.locks(jdbc.getTablePrefix())
+				.createTablesIfMissing(new JdbcTemplate(target), properties.getJdbc().getPlatform());
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@Conditional(OnScaledMode.class)
 	@ConditionalOnClass(name = { "org.springframework.integration.jdbc.lock.JdbcLockRegistry",
 			"org.springframework.jdbc.core.JdbcOperations" })
 	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "jdbc", matchIfMissing = true)
+	@Import(DatabaseInitializationDependencyConfigurer.class)
 	static class JdbcLocks {
 
 		@Bean
 		@ConditionalOnMissingBean(LockFence.class)
+		@DependsOnDatabaseInitialization
 		JdbcLockFence vstreamLockFence(VStreamProperties properties, ObjectProvider<DataSource> dataSource,
 				ObjectProvider<EmbeddedOffsetDatabase> embedded,
 				ObjectProvider<PlatformTransactionManager> transactionManager) {
@@ -138,26 +159,22 @@ final class VStreamScalingConfigurations {
 			JdbcLockFence fence = new JdbcLockFence(target,
 					transactionManager(target, transactionManager.getIfUnique()), instanceId(properties),
 					jdbc.getTablePrefix(), jdbc.getRegion());
-			if (jdbc.isInitializeSchema()) {
-				fence.createTableIfMissing();
-			}
+			createLockTableWithoutInitializer(properties, target, dataSource);
 			return fence;
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(LockRepository.class)
+		@DependsOnDatabaseInitialization
 		DefaultLockRepository vstreamLockRepository(VStreamProperties properties, ObjectProvider<DataSource> dataSource,
 				ObjectProvider<EmbeddedOffsetDatabase> embedded,
 				ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<LockFence> fence) {
 			// The repository checks the lock table on start: the starter's fence creates
 			// it; with a fence of the user's, the table is still ours to create.
-			LockFence lockFence = fence.getIfUnique();
 			DataSource target = offsetDataSource(dataSource, embedded);
 			VStreamProperties.ScalingJdbc jdbc = properties.getScaling().getJdbc();
-			if (!(lockFence instanceof JdbcLockFence) && jdbc.isInitializeSchema()) {
-				new JdbcLockFence(target, transactionManager(target, transactionManager.getIfUnique()),
-						instanceId(properties), jdbc.getTablePrefix(), jdbc.getRegion())
-					.createTableIfMissing();
+			if (!(fence.getIfUnique() instanceof JdbcLockFence)) {
+				createLockTableWithoutInitializer(properties, target, dataSource);
 			}
 			DefaultLockRepository repository = new DefaultLockRepository(target, instanceId(properties));
 			repository.setPrefix(jdbc.getTablePrefix());
@@ -172,6 +189,22 @@ final class VStreamScalingConfigurations {
 			JdbcLockRegistry registry = new JdbcLockRegistry(vstreamLockRepository, properties.getScaling().getLease());
 			registry.setIdleBetweenTries(IDLE_BETWEEN_TRIES);
 			return registry;
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = OffsetStoreConfigurations.SCRIPT_INITIALIZER)
+		static class SchemaInitializer {
+
+			@Bean
+			VStreamDataSourceScriptDatabaseInitializer vstreamLockSchemaInitializer(
+					ObjectProvider<DataSource> dataSource, ObjectProvider<EmbeddedOffsetDatabase> embedded,
+					VStreamProperties properties) {
+				VStreamProperties.ScalingJdbc jdbc = properties.getScaling().getJdbc();
+				return new VStreamDataSourceScriptDatabaseInitializer(offsetDataSource(dataSource, embedded),
+						SchemaScript.locks(jdbc.getTablePrefix()), jdbc.getInitializeSchema(),
+						properties.getJdbc().getPlatform(), dataSource.getIfUnique() == null);
+			}
+
 		}
 
 	}

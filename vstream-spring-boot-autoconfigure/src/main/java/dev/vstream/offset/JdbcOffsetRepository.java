@@ -47,8 +47,9 @@ import org.springframework.jdbc.core.JdbcOperations;
  * concurrent writer of the same row waits for that commit and then sees the new position.
  * A stored text that differs from the expected position's JSON is parsed and compared as
  * a position, so rows written by earlier versions (in another JSON form) need no
- * migration. {@link #createTableIfMissing()} supports H2, PostgreSQL, MySQL and MariaDB;
- * on other databases create the table beforehand.
+ * migration. {@link #createTableIfMissing()} runs the schema script of H2, PostgreSQL,
+ * MySQL or MariaDB ({@link SchemaScript}); on other databases create the table
+ * beforehand.
  */
 public class JdbcOffsetRepository implements OffsetRepository {
 
@@ -126,41 +127,13 @@ public class JdbcOffsetRepository implements OffsetRepository {
 	}
 
 	/**
-	 * Create the table unless it exists. Safe to call on every start and from several
-	 * applications at once.
+	 * Create the table unless it exists, with the schema script of the database's
+	 * platform ({@link SchemaScript#OFFSET_LOCATION}). Safe to call on every start and
+	 * from several applications at once.
 	 * @throws OffsetStoreException if the table cannot be created
 	 */
 	public void createTableIfMissing() {
-		OffsetTableDialect dialect;
-		try {
-			dialect = dialect();
-		}
-		catch (DataAccessException ex) {
-			throw new OffsetStoreException(
-					"Cannot create offset table '" + this.tableName + "': the database cannot be reached", ex);
-		}
-		String ddl = dialect.createTableSql(this.tableName);
-		try {
-			this.jdbc.execute(ddl);
-		}
-		catch (DataAccessException ex) {
-			// Two applications starting together can both pass the IF NOT EXISTS
-			// check; PostgreSQL then fails the second one on its catalog's unique index.
-			// The table exists either way.
-			if (!tableExists()) {
-				throw new OffsetStoreException("Cannot create offset table '" + this.tableName + "' with: " + ddl, ex);
-			}
-		}
-	}
-
-	private boolean tableExists() {
-		try {
-			this.jdbc.queryForList("SELECT stream_id FROM " + this.tableName + " WHERE 1 = 0", String.class);
-			return true;
-		}
-		catch (DataAccessException ex) {
-			return false;
-		}
+		SchemaScript.offsets(this.tableName).createTablesIfMissing(this.jdbc);
 	}
 
 	@Override

@@ -1,13 +1,8 @@
 package dev.vstream.offset;
 
-import java.util.Locale;
 import java.util.Objects;
 
-import org.jspecify.annotations.Nullable;
-
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcOperations;
 
 /**
@@ -33,8 +28,6 @@ public class JdbcStreamRunMarker implements StreamRunMarker {
 
 	private final String tableName;
 
-	private volatile @Nullable Boolean mysql;
-
 	/**
 	 * Create a marker on the given table.
 	 * @param jdbc the JDBC operations, typically a {@code JdbcTemplate}
@@ -59,31 +52,13 @@ public class JdbcStreamRunMarker implements StreamRunMarker {
 	}
 
 	/**
-	 * Create the table unless it exists. Safe to call on every start and from several
-	 * applications at once.
+	 * Create the table unless it exists, with the schema script of the database's
+	 * platform ({@link SchemaScript#RUN_MARKER_LOCATION}). Safe to call on every start
+	 * and from several applications at once.
 	 * @throws OffsetStoreException if the table cannot be created
 	 */
 	public void createTableIfMissing() {
-		// A binary collation on MySQL/MariaDB, as for the offset table: streams differing
-		// in case are different streams.
-		boolean mysql = isMysql();
-		String ddl = "CREATE TABLE IF NOT EXISTS " + this.tableName + " (stream_id VARCHAR(255)"
-				+ (mysql ? " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" : "") + " NOT NULL PRIMARY KEY, first_run_at "
-				+ (mysql ? "DATETIME(3)" : "TIMESTAMP") + " NOT NULL)";
-		try {
-			this.jdbc.execute(ddl);
-		}
-		catch (DataAccessException ex) {
-			// Two applications starting together can both pass IF NOT EXISTS
-			// (PostgreSQL).
-			try {
-				this.jdbc.queryForList("SELECT stream_id FROM " + this.tableName + " WHERE 1 = 0", String.class);
-			}
-			catch (DataAccessException notThere) {
-				throw new OffsetStoreException("Cannot create run marker table '" + this.tableName + "' with: " + ddl,
-						ex);
-			}
-		}
+		SchemaScript.runMarker(this.tableName).createTablesIfMissing(this.jdbc);
 	}
 
 	@Override
@@ -116,19 +91,6 @@ public class JdbcStreamRunMarker implements StreamRunMarker {
 	@Override
 	public String describe() {
 		return "table " + this.tableName;
-	}
-
-	private boolean isMysql() {
-		Boolean mysql = this.mysql;
-		if (mysql == null) {
-			mysql = this.jdbc.execute((ConnectionCallback<Boolean>) (connection) -> {
-				String product = String.valueOf(connection.getMetaData().getDatabaseProductName())
-					.toLowerCase(Locale.ROOT);
-				return product.contains("mysql") || product.contains("mariadb");
-			});
-			this.mysql = mysql;
-		}
-		return Boolean.TRUE.equals(mysql);
 	}
 
 }

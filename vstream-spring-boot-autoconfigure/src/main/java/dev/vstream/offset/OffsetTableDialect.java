@@ -7,34 +7,13 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What differs between databases for {@link JdbcOffsetRepository}'s table: the column
- * types of its DDL and the single-statement upsert of a position.
+ * What differs between databases for {@link JdbcOffsetRepository}'s statements: the
+ * single-statement upsert of a position. The table's DDL is in the per-platform schema
+ * scripts ({@link SchemaScript}).
  */
 enum OffsetTableDialect {
 
-	H2("VARCHAR(255)", "CLOB", "TIMESTAMP"),
-
-	POSTGRESQL("VARCHAR(255)", "TEXT", "TIMESTAMP"),
-
-	// A binary collation because the usual ones ignore case and accents, which would make
-	// streams "Orders" and "orders" share one position. MEDIUMTEXT because TEXT stops at
-	// 64 KiB, which a position with many shards and GTID sets can exceed. DATETIME
-	// because TIMESTAMP ends in 2038 and gets implicit defaults.
-	MYSQL("VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", "MEDIUMTEXT CHARACTER SET utf8mb4", "DATETIME(3)"),
-
-	GENERIC("VARCHAR(255)", "CLOB", "TIMESTAMP");
-
-	private final String keyType;
-
-	private final String textType;
-
-	private final String timestampType;
-
-	OffsetTableDialect(String keyType, String textType, String timestampType) {
-		this.keyType = keyType;
-		this.textType = textType;
-		this.timestampType = timestampType;
-	}
+	H2, POSTGRESQL, MYSQL, GENERIC;
 
 	static OffsetTableDialect of(DatabaseMetaData metaData) throws SQLException {
 		String product = String.valueOf(metaData.getDatabaseProductName()).toLowerCase(Locale.ROOT);
@@ -48,12 +27,6 @@ enum OffsetTableDialect {
 			return H2;
 		}
 		return GENERIC;
-	}
-
-	String createTableSql(String table) {
-		return "CREATE TABLE IF NOT EXISTS " + table + " (stream_id " + this.keyType
-				+ " NOT NULL PRIMARY KEY, position " + this.textType + " NOT NULL, updated_at " + this.timestampType
-				+ " NOT NULL)";
 	}
 
 	/**

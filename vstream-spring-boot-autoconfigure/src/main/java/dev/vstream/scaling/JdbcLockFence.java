@@ -1,11 +1,8 @@
 package dev.vstream.scaling;
 
-import java.sql.DatabaseMetaData;
-import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -13,12 +10,11 @@ import javax.sql.DataSource;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.OffsetStoreException;
+import dev.vstream.offset.SchemaScript;
 import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.integration.util.UUIDConverter;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -92,35 +88,15 @@ public class JdbcLockFence implements LockFence {
 
 	/**
 	 * Create the lock table of Spring Integration's {@code DefaultLockRepository} unless
-	 * it exists (H2, PostgreSQL, MySQL and MariaDB; elsewhere use Spring Integration's
-	 * {@code schema-*.sql}). Safe to call from several instances at once.
+	 * it exists, with the schema script of the database's platform
+	 * ({@link SchemaScript#LOCK_LOCATION}: H2, PostgreSQL, MySQL and MariaDB; elsewhere
+	 * use Spring Integration's {@code schema-*.sql}). Safe to call from several instances
+	 * at once.
 	 * @throws OffsetStoreException when the table can neither be created nor found
 	 */
 	public void createTableIfMissing() {
-		String timestamp = this.jdbc
-			.execute((ConnectionCallback<String>) (connection) -> timestampType(connection.getMetaData()));
-		String ddl = "CREATE TABLE IF NOT EXISTS " + this.table + " (LOCK_KEY CHAR(36) NOT NULL, "
-				+ "REGION VARCHAR(100) NOT NULL, CLIENT_ID CHAR(36), CREATED_DATE " + timestamp + " NOT NULL, "
-				+ "EXPIRED_AFTER " + timestamp + " NOT NULL, CONSTRAINT " + this.table.replace('.', '_')
-				+ "_PK PRIMARY KEY (LOCK_KEY, REGION))";
-		try {
-			this.jdbc.execute(ddl);
-		}
-		catch (DataAccessException ex) {
-			// Instances starting together can race past IF NOT EXISTS; the table exists
-			// either way.
-			try {
-				this.jdbc.queryForList("SELECT LOCK_KEY FROM " + this.table + " WHERE 1 = 0");
-			}
-			catch (DataAccessException missing) {
-				throw new OffsetStoreException("Cannot create lock table '" + this.table + "' with: " + ddl, ex);
-			}
-		}
-	}
-
-	private static String timestampType(DatabaseMetaData metaData) throws SQLException {
-		String product = String.valueOf(metaData.getDatabaseProductName()).toLowerCase(Locale.ROOT);
-		return (product.contains("mysql") || product.contains("mariadb")) ? "DATETIME(6)" : "TIMESTAMP";
+		SchemaScript.locks(this.table.substring(0, this.table.length() - "LOCK".length()))
+			.createTablesIfMissing(this.jdbc);
 	}
 
 	@Override

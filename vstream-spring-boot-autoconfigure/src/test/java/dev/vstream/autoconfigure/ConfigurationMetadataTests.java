@@ -45,4 +45,38 @@ class ConfigurationMetadataTests {
 			.satisfies((p) -> assertThat(p.get("defaultValue").asString()).isEqualTo("60s"));
 	}
 
+	@Test
+	void everyEnumLikePropertyHasValueHints() throws Exception {
+		// The IDE offers exactly these values; the enum's own constants may not all be
+		// valid (error.recovery has no 'default'), and modes such as
+		// DatabaseInitializationMode deserve a description.
+		JsonNode metadata;
+		try (InputStream json = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			metadata = JsonMapper.builder().build().readTree(json);
+		}
+		List<String> hinted = metadata.path("hints").valueStream().map((h) -> h.get("name").asString()).toList();
+		List<String> enumLike = metadata.get("properties")
+			.valueStream()
+			.filter((p) -> isEnum(p.path("type").asString()))
+			.map((p) -> p.get("name").asString())
+			.toList();
+		assertThat(enumLike).contains("vstream.error.recovery", "vstream.jdbc.initialize-schema",
+				"vstream.scaling.jdbc.initialize-schema", "vstream.offset-store", "management.endpoint.vstream.access");
+		assertThat(hinted).containsAll(enumLike);
+		assertThat(metadata.path("hints").valueStream())
+			.filteredOn((h) -> h.get("name").asString().equals("vstream.error.recovery"))
+			.singleElement()
+			.satisfies((h) -> assertThat(h.get("values").valueStream().map((v) -> v.get("value").asString()))
+				.containsExactly("stop", "skip", "dead-letter"));
+	}
+
+	private static boolean isEnum(String type) {
+		try {
+			return !type.contains("<") && Class.forName(type).isEnum();
+		}
+		catch (ClassNotFoundException ex) {
+			return false;
+		}
+	}
+
 }

@@ -128,6 +128,19 @@ class OverridableBeansTests {
 	}
 
 	@Test
+	void vtgateConnectionDetails() {
+		VtgateConnectionDetails own = () -> "vtgate.example:25991";
+		this.runner.withBean("vtgate", VtgateConnectionDetails.class, () -> own).run((context) -> {
+			assertThat(context).hasNotFailed()
+				.hasSingleBean(VtgateConnectionDetails.class)
+				.doesNotHaveBean("vstreamVtgateConnectionDetails");
+			assertThat(context.getBean(VtgateConnectionDetails.class)).isSameAs(own);
+			assertThat(context.getBean("vstreamChannel", ManagedChannel.class).authority())
+				.isEqualTo("vtgate.example:25991");
+		});
+	}
+
+	@Test
 	void aChannelOfAnotherServiceLeavesTheStartersVtgateChannelInPlace() {
 		// ManagedChannel is what every gRPC client of the application is: only a bean
 		// named vstreamChannel stands for vtgate's.
