@@ -1,6 +1,7 @@
 package dev.vstream.test.vtgate;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,18 +12,19 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.vitess.proto.Query;
@@ -86,7 +88,13 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 				// The in-process transport passes messages without serializing them, so
 				// it cannot enforce a size limit: a loopback socket does, as in
 				// production.
-				this.server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+				// Keepalive pings as often as a client may send them (vtgate's
+				// enforcement
+				// is configurable; gRPC's default would end a call after two of the
+				// starter's 30-second pings).
+				this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+					.permitKeepAliveTime(1, TimeUnit.SECONDS)
+					.permitKeepAliveWithoutCalls(true)
 					.addService(this)
 					.build()
 					.start();
