@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
-import dev.vstream.test.TestCertificates;
+import dev.vstream.test.vtgate.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

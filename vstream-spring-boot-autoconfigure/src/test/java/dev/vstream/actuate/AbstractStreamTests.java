@@ -22,9 +22,9 @@ import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
-import dev.vstream.test.Events;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.Events;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
 
@@ -35,10 +35,10 @@ import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
 /**
- * Base of the actuator tests: real containers on an in-process {@link TestVtgate}, and a
- * clock the test moves. Row events are never sent: decoding them needs the row mapping,
- * which these tests must not depend on. Every container made here is stopped after each
- * test, then the vtgate is closed.
+ * Base of the actuator tests: real containers on an in-process {@link ScriptedVtgate},
+ * and a clock the test moves. Row events are never sent: decoding them needs the row
+ * mapping, which these tests must not depend on. Every container made here is stopped
+ * after each test, then the vtgate is closed.
  */
 abstract class AbstractStreamTests {
 
@@ -46,7 +46,7 @@ abstract class AbstractStreamTests {
 
 	static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
 
-	final TestVtgate vtgate = new TestVtgate();
+	final ScriptedVtgate vtgate = new ScriptedVtgate();
 
 	final MutableClock clock = new MutableClock(NOW);
 

@@ -10,7 +10,7 @@ import java.util.Map;
 
 import dev.vstream.annotation.VStreamListener;
 import dev.vstream.scaling.ShardDistributedCoordinator;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 				"management.endpoint.health.show-details=always", "management.endpoint.vstream.access=unrestricted" })
 class ShardStreamEndpointHttpTests {
 
-	private static final TestVtgate vtgate = new TestVtgate().withShards("commerce", "-80", "80-");
+	private static final ScriptedVtgate vtgate = new ScriptedVtgate().withShards("commerce", "-80", "80-");
 
 	@LocalServerPort
 	int port;

@@ -16,7 +16,7 @@ import dev.vstream.position.StartPosition;
 import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
-import dev.vstream.test.Events;
+import dev.vstream.test.vtgate.Events;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,8 +26,8 @@ import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.core.annotation.MergedAnnotations;
 
-import static dev.vstream.test.Events.heartbeat;
-import static dev.vstream.test.Events.response;
+import static dev.vstream.test.vtgate.Events.heartbeat;
+import static dev.vstream.test.vtgate.Events.response;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
 
-import static dev.vstream.test.Events.heartbeat;
-import static dev.vstream.test.Events.response;
+import static dev.vstream.test.vtgate.Events.heartbeat;
+import static dev.vstream.test.vtgate.Events.response;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.vstream.annotation.VStreamListener;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.ManagedChannel;
 import io.vitess.proto.Query;
 import org.junit.jupiter.api.AfterEach;
@@ -16,15 +16,15 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.convert.converter.Converter;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.col;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.field;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.col;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.field;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.row;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ApplicationConvertersAndJsonMapperTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final ScriptedVtgate vtgate = new ScriptedVtgate();
 
 	private final ApplicationContextRunner runner = AutoConfigurationContexts.withEmbeddedOffsets()
 		.withPropertyValues("vstream.offset-store=memory", "vstream.verify-tables=false")

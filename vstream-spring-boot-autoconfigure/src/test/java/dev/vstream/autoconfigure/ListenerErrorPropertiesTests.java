@@ -10,7 +10,7 @@ import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.Order;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.util.backoff.BackOffExecution;
 
-import static dev.vstream.test.Events.position;
-import static dev.vstream.test.Events.transaction;
+import static dev.vstream.test.StreamFixture.position;
+import static dev.vstream.test.vtgate.Events.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ListenerErrorPropertiesTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final ScriptedVtgate vtgate = new ScriptedVtgate();
 
 	private final ApplicationContextRunner runner = AutoConfigurationContexts.withEmbeddedOffsets()
 		.withPropertyValues("vstream.offset-store=memory", "vstream.verify-tables=false")

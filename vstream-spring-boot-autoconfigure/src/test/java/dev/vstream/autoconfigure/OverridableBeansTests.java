@@ -30,7 +30,7 @@ import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
 import dev.vstream.stream.VStreamMonitor;
 import dev.vstream.test.InMemoryRunMarker;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -159,7 +159,7 @@ class OverridableBeansTests {
 	@Test
 	void channelAmongOthersIsTheOneNamedVstreamChannel() {
 		ManagedChannel other = Grpc.newChannelBuilder("localhost:1", InsecureChannelCredentials.create()).build();
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			this.runner.withPropertyValues("vstream.auto-startup=true")
 				.withBean("otherService", ManagedChannel.class, () -> other)
 				.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)

@@ -8,7 +8,7 @@ import dev.vstream.annotation.VStreamListener;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.Order;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
@@ -91,7 +91,7 @@ class ReconnectBackOffTests {
 
 	@Test
 	void streamFailsOnceMaxElapsedTimeRanOut() {
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			for (int i = 0; i < 20; i++) {
 				vtgate.thenFail(Status.UNAVAILABLE.withDescription("vtgate is down"));
 			}

@@ -13,7 +13,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import static dev.vstream.test.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

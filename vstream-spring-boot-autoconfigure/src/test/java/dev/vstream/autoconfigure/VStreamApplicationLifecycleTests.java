@@ -10,7 +10,7 @@ import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.Order;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,14 +20,14 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.corderFields;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.row;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,7 +45,7 @@ class VStreamApplicationLifecycleTests {
 	void positionIsSavedOnShutdownAndSentBackOnTheNextStart() {
 		String url = "jdbc:h2:file:" + this.directory.resolve("offsets");
 		VGtid reached = vgtid("commerce", "0", "MySQL56/a1b2:1-10");
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
 					insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(reached), commit()));
 			runner(vtgate, url).run((context) -> {
@@ -65,7 +65,7 @@ class VStreamApplicationLifecycleTests {
 		finally {
 			dataSource.destroy();
 		}
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			runner(vtgate, url).run((context) -> {
 				await().until(() -> !vtgate.requests().isEmpty());
 				assertThat(vtgate.requests().get(0).getVgtid()).isEqualTo(reached);
@@ -73,7 +73,7 @@ class VStreamApplicationLifecycleTests {
 		}
 	}
 
-	private ApplicationContextRunner runner(TestVtgate vtgate, String url) {
+	private ApplicationContextRunner runner(ScriptedVtgate vtgate, String url) {
 		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(VStreamAutoConfiguration.class))
 			.withPropertyValues("vstream.keyspace=commerce", "vstream.jdbc.embedded-url=" + url)
 			.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)

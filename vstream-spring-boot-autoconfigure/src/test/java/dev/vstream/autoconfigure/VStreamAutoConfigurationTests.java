@@ -25,7 +25,7 @@ import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.CheckpointPolicy;
 import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.vitess.proto.Topodata.TabletType;
@@ -44,7 +44,7 @@ import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import static dev.vstream.autoconfigure.AutoConfigurationContexts.failure;
-import static dev.vstream.test.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -134,7 +134,7 @@ class VStreamAutoConfigurationTests {
 
 	@Test
 	void withoutSchemaInitializationAMissingTableFailsStartUp() {
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			this.runner.withUserConfiguration(DataSourceConfiguration.class)
 				.withPropertyValues("vstream.jdbc.initialize-schema=false", "vstream.verify-tables=false",
 						"orders.table=corder")
@@ -152,7 +152,7 @@ class VStreamAutoConfigurationTests {
 
 	@Test
 	void tabletTypeReachesTheVStreamRequest() {
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			this.runner
 				.withPropertyValues("vstream.tablet-type=replica", "vstream.offset-store=memory",
 						"vstream.verify-tables=false", "orders.table=corder")

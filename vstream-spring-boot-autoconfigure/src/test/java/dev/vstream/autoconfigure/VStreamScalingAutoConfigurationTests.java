@@ -18,7 +18,7 @@ import dev.vstream.scaling.ScalingStatus;
 import dev.vstream.scaling.ShardDistributedCoordinator;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.Test;
 
@@ -97,7 +97,7 @@ class VStreamScalingAutoConfigurationTests {
 
 	@Test
 	void shardDistributedStreamsEveryShardAndTheEndpointShowsTheOwners() {
-		try (TestVtgate vtgate = new TestVtgate().withShards("commerce", "-80", "80-")) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate().withShards("commerce", "-80", "80-")) {
 			this.runner.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)
 				.withPropertyValues("vstream.scaling.mode=shard-distributed", "vstream.scaling.instance-id=node-1",
 						"vstream.scaling.lease=2s", "vstream.scaling.check-interval=200ms")
@@ -142,7 +142,7 @@ class VStreamScalingAutoConfigurationTests {
 
 	@Test
 	void theLockTableIsNamedByTheTablePrefix() {
-		try (TestVtgate vtgate = new TestVtgate().withShards("commerce", "-80", "80-")) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate().withShards("commerce", "-80", "80-")) {
 			this.runner.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)
 				.withPropertyValues("vstream.scaling.mode=shard-distributed", "vstream.scaling.instance-id=node-1",
 						"vstream.scaling.jdbc.table-prefix=APP_", "vstream.scaling.lease=2s",
@@ -166,7 +166,7 @@ class VStreamScalingAutoConfigurationTests {
 
 	@Test
 	void activeStandbyFencesTheStreamsSavesAndStartsItOnceElected() {
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			this.runner.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)
 				.withPropertyValues("vstream.scaling.mode=active-standby", "vstream.scaling.lease=2s",
 						"vstream.scaling.check-interval=200ms")

@@ -9,7 +9,7 @@ import dev.vstream.annotation.VStreamListener;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.Order;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.Test;
 
@@ -17,14 +17,14 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.corderFields;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.row;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,7 +39,7 @@ class VStreamShutdownTests {
 	void hangingListenerDoesNotBlockShutdownBeyondThePhaseTimeout() {
 		VGtid reached = vgtid("commerce", "0", "MySQL56/a1b2:1-10");
 		HangingListener listener = new HangingListener();
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
 					insert("commerce", "0", "corder", row(1, 7, "apple", "1.50")), vgtidEvent(reached), commit()));
 			new ApplicationContextRunner()

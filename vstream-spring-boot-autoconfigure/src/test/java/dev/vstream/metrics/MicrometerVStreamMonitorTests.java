@@ -20,7 +20,7 @@ import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.Order;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.Status;
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,15 +37,15 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.delete;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.corderFields;
+import static dev.vstream.test.vtgate.Events.delete;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.row;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -57,7 +57,7 @@ class MicrometerVStreamMonitorTests {
 
 	private final StreamFixture<InMemoryOffsetRepository> fixture = StreamFixture.inMemory();
 
-	private final TestVtgate vtgate = this.fixture.vtgate();
+	private final ScriptedVtgate vtgate = this.fixture.vtgate();
 
 	private final MeterRegistry meters = new SimpleMeterRegistry();
 

@@ -20,7 +20,7 @@ import dev.vstream.listener.RowChange;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.test.Order;
 import dev.vstream.test.Readme;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
@@ -43,15 +43,15 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.delete;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.corderFields;
+import static dev.vstream.test.vtgate.Events.delete;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.row;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -115,7 +115,7 @@ class ReadmeMetersTests {
 	private Map<String, List<Meter>> record(boolean observation) {
 		Map<String, List<Meter>> byName = new TreeMap<>();
 		Query.Row undecodable = row(4, 7, "pear", "2.50").toBuilder().setLengths(2, 9).build();
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			vtgate.thenFail(Status.UNAVAILABLE)
 				.thenSend(
 						response(begin(), corderFields("commerce", "0"),

@@ -13,7 +13,7 @@ import dev.vstream.position.StartPosition;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.vitess.proto.Topodata.TabletType;
 
 import org.springframework.core.convert.support.DefaultConversionService;
@@ -31,7 +31,7 @@ final class ContainerOnStore {
 	/**
 	 * @param keyspace the keyspace the only listener streams
 	 */
-	static VStreamContainer create(String streamId, String keyspace, OffsetRepository store, TestVtgate vtgate) {
+	static VStreamContainer create(String streamId, String keyspace, OffsetRepository store, ScriptedVtgate vtgate) {
 		VStreamSettings settings = new VStreamSettings(streamId, keyspace, StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
 		VStreamListenerEndpoint endpoint;

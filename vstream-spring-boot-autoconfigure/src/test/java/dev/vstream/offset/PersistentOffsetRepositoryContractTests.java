@@ -6,7 +6,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamException;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -106,7 +106,7 @@ abstract class PersistentOffsetRepositoryContractTests extends OffsetRepositoryC
 	void streamDoesNotStartFromAnUnreadableStoredValueNorOverwriteIt(String stored) {
 		String id = streamId("corrupt");
 		storeRawValue(id, stored);
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			VStreamContainer container = ContainerOnStore.create(id, "commerce", repository(), vtgate);
 
 			assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
@@ -128,7 +128,7 @@ abstract class PersistentOffsetRepositoryContractTests extends OffsetRepositoryC
 		// listeners
 		repository().save(id, position(3));
 		String stored = readRawValue(id).orElseThrow();
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			VStreamContainer container = ContainerOnStore.create(id, "product", repository(), vtgate);
 
 			assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)

@@ -9,7 +9,7 @@ import java.util.UUID;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamException;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,7 +113,7 @@ class RedisOffsetRepositoryTests extends PersistentOffsetRepositoryContractTests
 		String id = streamId("orders");
 		String key = KEY_PREFIX + id;
 		redis.opsForList().rightPushAll(key, "a", "b");
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			VStreamContainer container = ContainerOnStore.create(id, "commerce", repository, vtgate);
 
 			assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)

@@ -3,7 +3,7 @@ package dev.vstream.scaling;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.StreamPosition;
-import dev.vstream.test.Events;
+import dev.vstream.test.vtgate.Events;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

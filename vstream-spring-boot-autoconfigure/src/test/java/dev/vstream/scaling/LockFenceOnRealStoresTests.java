@@ -11,7 +11,7 @@ import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.OffsetTestServices;
 import dev.vstream.offset.RedisOffsetRepository;
 import dev.vstream.position.StreamPosition;
-import dev.vstream.test.Events;
+import dev.vstream.test.vtgate.Events;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;

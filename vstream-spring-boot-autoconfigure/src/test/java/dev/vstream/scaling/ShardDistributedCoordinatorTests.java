@@ -24,7 +24,7 @@ import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.vitess.proto.Vtgate.VStreamRequest;
 import io.vitess.proto.Vtgate.VStreamResponse;
 import org.h2.jdbcx.JdbcDataSource;
@@ -37,14 +37,14 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.integration.util.UUIDConverter;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.corderFields;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.row;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,7 +59,7 @@ class ShardDistributedCoordinatorTests {
 
 	private static final Duration CHECK = Duration.ofMillis(300);
 
-	private final TestVtgate vtgate = new TestVtgate().withShards("customer", "-80", "80-");
+	private final ScriptedVtgate vtgate = new ScriptedVtgate().withShards("customer", "-80", "80-");
 
 	private final JdbcDataSource database = new JdbcDataSource();
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

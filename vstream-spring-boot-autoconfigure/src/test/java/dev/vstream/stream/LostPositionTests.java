@@ -20,7 +20,7 @@ import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.position.StartPosition;
 import dev.vstream.test.InMemoryRunMarker;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitess.proto.Topodata.TabletType;
@@ -36,7 +36,7 @@ import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.transaction;
+import static dev.vstream.test.vtgate.Events.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class LostPositionTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final ScriptedVtgate vtgate = new ScriptedVtgate();
 
 	private final RowMapperFactory mappers = new RowMapperFactory(new DefaultConversionService());
 

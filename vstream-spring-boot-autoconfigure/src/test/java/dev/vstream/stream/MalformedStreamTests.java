@@ -14,7 +14,7 @@ import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.RecordingOffsets;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Query;
 import io.vitess.proto.Topodata.TabletType;
@@ -25,16 +25,16 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.col;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.field;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.col;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.corderFields;
+import static dev.vstream.test.vtgate.Events.field;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.row;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,7 +55,7 @@ class MalformedStreamTests {
 
 	private StreamFixture<RecordingOffsets> fixture = new StreamFixture<>(this.offsets);
 
-	private TestVtgate vtgate = this.fixture.vtgate();
+	private ScriptedVtgate vtgate = this.fixture.vtgate();
 
 	private final OrderRecorder orders = new OrderRecorder();
 
@@ -117,7 +117,7 @@ class MalformedStreamTests {
 	@Test
 	void responseLargerThanTheChannelAcceptsFailsInsteadOfReconnectingForever() {
 		this.fixture.close();
-		this.fixture = new StreamFixture<>(new TestVtgate(4096), this.offsets);
+		this.fixture = new StreamFixture<>(new ScriptedVtgate(4096), this.offsets);
 		this.vtgate = this.fixture.vtgate();
 		String huge = "x".repeat(16 * 1024);
 		this.vtgate.thenSend(firstTransaction(), response(begin(),

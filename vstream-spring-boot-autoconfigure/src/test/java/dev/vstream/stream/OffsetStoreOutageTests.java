@@ -18,7 +18,7 @@ import dev.vstream.offset.OffsetStoreException;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
 import io.vitess.proto.Vtgate;
@@ -30,14 +30,14 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.corderFields;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.row;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,7 +50,7 @@ class OffsetStoreOutageTests {
 
 	private final StreamFixture<FlakyOffsets> fixture = new StreamFixture<>(new FlakyOffsets());
 
-	private final TestVtgate vtgate = this.fixture.vtgate();
+	private final ScriptedVtgate vtgate = this.fixture.vtgate();
 
 	private final FlakyOffsets offsets = this.fixture.offsets();
 
@@ -181,7 +181,7 @@ class OffsetStoreOutageTests {
 	void aStreamConnectedToAnIdleKeyspaceIsStreamingBeforeVtgateSendsAnything() {
 		// Over a socket, as in production: the call is established on an HTTP/2
 		// connection.
-		try (TestVtgate socketVtgate = new TestVtgate(64 * 1024 * 1024)) {
+		try (ScriptedVtgate socketVtgate = new ScriptedVtgate(64 * 1024 * 1024)) {
 			this.offsets.save("test", StreamPosition.of(position(5)));
 			socketVtgate.thenSend();
 			VStreamContainer container = start(socketVtgate, new FixedBackOff(50, Long.MAX_VALUE));
@@ -206,7 +206,7 @@ class OffsetStoreOutageTests {
 		return start(this.vtgate, reconnect);
 	}
 
-	private VStreamContainer start(TestVtgate vtgate, BackOff reconnect) {
+	private VStreamContainer start(ScriptedVtgate vtgate, BackOff reconnect) {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, reconnect, List.of());
 		return this.fixture.start(this.fixture.container(settings, vtgate.channel(), this.offsets,

@@ -25,7 +25,7 @@ import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Query;
 import io.vitess.proto.Topodata.TabletType;
@@ -35,13 +35,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.heartbeat;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.corderFields;
+import static dev.vstream.test.vtgate.Events.heartbeat;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -84,7 +84,7 @@ class RandomizedStreamTests {
 		Scenario scenario = new Scenario(random);
 		Orders orders = new Orders();
 		RecordingOffsets offsets = new RecordingOffsets(orders);
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			scenario.script(vtgate);
 			VStreamContainer container = start(vtgate, offsets, orders);
 			try {
@@ -144,7 +144,7 @@ class RandomizedStreamTests {
 		}
 	}
 
-	private VStreamContainer start(TestVtgate vtgate, OffsetRepository offsets, Orders orders) {
+	private VStreamContainer start(ScriptedVtgate vtgate, OffsetRepository offsets, Orders orders) {
 		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, new FixedBackOff(1, Long.MAX_VALUE), List.of());
 		VStreamListenerEndpoint endpoint;
@@ -321,7 +321,7 @@ class RandomizedStreamTests {
 			return responses;
 		}
 
-		void script(TestVtgate vtgate) {
+		void script(ScriptedVtgate vtgate) {
 			int transactions = this.ids.size();
 			List<VStreamResponse> all = responses(0, transactions);
 			if (this.random.nextBoolean()) {

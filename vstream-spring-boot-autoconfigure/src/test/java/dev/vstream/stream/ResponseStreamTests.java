@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
-import dev.vstream.test.Events;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.Events;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -22,7 +22,7 @@ import io.vitess.proto.grpc.VitessGrpc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import static dev.vstream.test.Events.response;
+import static dev.vstream.test.vtgate.Events.response;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -85,7 +85,7 @@ class ResponseStreamTests {
 
 	@Test
 	void aWakeEndsAWaitWithoutEndingTheCall() throws Exception {
-		try (TestVtgate vtgate = new TestVtgate()) {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			ResponseStream responses = new ResponseStream(vtgate.channel(), VStreamRequest.getDefaultInstance(),
 					PREFETCH);
 			CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> responses.await(-1));

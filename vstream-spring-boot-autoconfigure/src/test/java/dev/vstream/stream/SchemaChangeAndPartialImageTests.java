@@ -23,7 +23,7 @@ import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.vitess.proto.Query.Type;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
@@ -33,23 +33,23 @@ import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.col;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.ddl;
-import static dev.vstream.test.Events.field;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.rows;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.col;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.ddl;
+import static dev.vstream.test.vtgate.Events.field;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.row;
+import static dev.vstream.test.vtgate.Events.rows;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class SchemaChangeAndPartialImageTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final ScriptedVtgate vtgate = new ScriptedVtgate();
 
 	private final InMemoryOffsetRepository offsets = new InMemoryOffsetRepository();
 

@@ -10,7 +10,7 @@ import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.Channel;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -38,7 +38,7 @@ class StartupChecksTests {
 
 	private final StreamFixture<InMemoryOffsetRepository> fixture = StreamFixture.inMemory();
 
-	private final TestVtgate vtgate = this.fixture.vtgate();
+	private final ScriptedVtgate vtgate = this.fixture.vtgate();
 
 	@AfterEach
 	void close() {
@@ -61,7 +61,7 @@ class StartupChecksTests {
 
 	@Test
 	void aKeyspaceVtgateCannotAnswerForDoesNotStopTheStart() {
-		// TestVtgate answers UNIMPLEMENTED for keyspaces it was told nothing about:
+		// ScriptedVtgate answers UNIMPLEMENTED for keyspaces it was told nothing about:
 		// "cannot answer".
 		DefaultVStreamContainer container = container(this.vtgate.channel(), endpoint("commerce"));
 		container.start();

@@ -13,7 +13,7 @@ import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,14 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.corderFields;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.row;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  */
 class StopDuringRetryTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final ScriptedVtgate vtgate = new ScriptedVtgate();
 
 	private final InMemoryOffsetRepository offsets = new InMemoryOffsetRepository();
 

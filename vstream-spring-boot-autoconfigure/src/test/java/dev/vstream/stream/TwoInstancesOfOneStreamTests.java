@@ -12,7 +12,7 @@ import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +24,8 @@ import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.position;
-import static dev.vstream.test.Events.transaction;
+import static dev.vstream.test.StreamFixture.position;
+import static dev.vstream.test.vtgate.Events.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -46,7 +46,7 @@ class TwoInstancesOfOneStreamTests {
 	private final StreamFixture<JdbcOffsetRepository> fixture = new StreamFixture<>(
 			new JdbcOffsetRepository(this.jdbc));
 
-	private final TestVtgate vtgate = this.fixture.vtgate();
+	private final ScriptedVtgate vtgate = this.fixture.vtgate();
 
 	private final JdbcOffsetRepository offsets = this.fixture.offsets();
 

@@ -12,7 +12,7 @@ import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.position;
-import static dev.vstream.test.Events.transaction;
-import static dev.vstream.test.Events.vgtid;
+import static dev.vstream.test.StreamFixture.position;
+import static dev.vstream.test.vtgate.Events.transaction;
+import static dev.vstream.test.vtgate.Events.vgtid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -36,7 +36,7 @@ class VStreamContainerControlTests {
 
 	private final StreamFixture<InMemoryOffsetRepository> fixture = StreamFixture.inMemory();
 
-	private final TestVtgate vtgate = this.fixture.vtgate();
+	private final ScriptedVtgate vtgate = this.fixture.vtgate();
 
 	private final InMemoryOffsetRepository offsets = this.fixture.offsets();
 

@@ -22,10 +22,10 @@ import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.OffsetStoreException;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
-import dev.vstream.test.Events;
 import dev.vstream.test.Order;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.Events;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
 import org.jspecify.annotations.Nullable;
@@ -39,16 +39,16 @@ import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.order;
-import static dev.vstream.test.Events.position;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.transaction;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.StreamFixture.position;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.corderFields;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.order;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.transaction;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -61,7 +61,7 @@ class VStreamDeliveryTests {
 
 	private final StreamFixture<InMemoryOffsetRepository> fixture = StreamFixture.inMemory();
 
-	private final TestVtgate vtgate = this.fixture.vtgate();
+	private final ScriptedVtgate vtgate = this.fixture.vtgate();
 
 	/** The containers' offset store: the fixture's, unless a test replaces it. */
 	private OffsetRepository offsets = this.fixture.offsets();
@@ -438,7 +438,7 @@ class VStreamDeliveryTests {
 		return this.fixture;
 	}
 
-	private TestVtgate vtgate() {
+	private ScriptedVtgate vtgate() {
 		return this.vtgate;
 	}
 

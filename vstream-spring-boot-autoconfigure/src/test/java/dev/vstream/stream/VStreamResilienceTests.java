@@ -16,7 +16,7 @@ import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.RecordingOffsets;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
 import io.vitess.proto.Vtgate.VStreamResponse;
@@ -28,23 +28,23 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.copied;
-import static dev.vstream.test.Events.copyCompleted;
-import static dev.vstream.test.Events.copying;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.customerShards;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.journal;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.shardCopyCompleted;
-import static dev.vstream.test.Events.splitJournal;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
-import static dev.vstream.test.Events.vtgateHeartbeat;
 import static dev.vstream.test.StreamFixture.STAYS;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.copied;
+import static dev.vstream.test.vtgate.Events.copyCompleted;
+import static dev.vstream.test.vtgate.Events.copying;
+import static dev.vstream.test.vtgate.Events.corderFields;
+import static dev.vstream.test.vtgate.Events.customerShards;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.journal;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.row;
+import static dev.vstream.test.vtgate.Events.shardCopyCompleted;
+import static dev.vstream.test.vtgate.Events.splitJournal;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.vtgateHeartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -439,7 +439,7 @@ class VStreamResilienceTests {
 	}
 
 	// The nested classes' tests reach the fixture through these.
-	private TestVtgate vtgate() {
+	private ScriptedVtgate vtgate() {
 		return this.fixture.vtgate();
 	}
 

@@ -2,6 +2,8 @@ package dev.vstream.test;
 
 import java.math.BigDecimal;
 
+import dev.vstream.test.vtgate.Events;
+
 /**
  * A row of the {@code corder} table as {@link Events#corderFields} announces it: the
  * record most tests map the scripted vtgate's rows to.

@@ -15,9 +15,12 @@ import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.StartPosition;
+import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
+import dev.vstream.test.vtgate.Events;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.Channel;
 import io.vitess.proto.Topodata.TabletType;
 
@@ -25,10 +28,10 @@ import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * What a stream test needs around a container: a scripted vtgate ({@link TestVtgate}), an
- * offset store, row mappers, listener endpoints, and containers that are stopped (with
- * the vtgate) on {@link #close()}. A test keeps one as a field and closes it in
- * {@code @AfterEach}.
+ * What a stream test needs around a container: a scripted vtgate
+ * ({@link ScriptedVtgate}), an offset store, row mappers, listener endpoints, and
+ * containers that are stopped (with the vtgate) on {@link #close()}. A test keeps one as
+ * a field and closes it in {@code @AfterEach}.
  * <p>
  * {@link #newContainer} is the one place where the tests construct a container.
  *
@@ -41,7 +44,7 @@ public final class StreamFixture<O extends OffsetRepository> implements AutoClos
 	 */
 	public static final Duration STAYS = Duration.ofMillis(700);
 
-	private final TestVtgate vtgate;
+	private final ScriptedVtgate vtgate;
 
 	private final O offsets;
 
@@ -54,7 +57,7 @@ public final class StreamFixture<O extends OffsetRepository> implements AutoClos
 	 * @param offsets the offset store of its containers
 	 */
 	public StreamFixture(O offsets) {
-		this(new TestVtgate(), offsets);
+		this(new ScriptedVtgate(), offsets);
 	}
 
 	/**
@@ -62,7 +65,7 @@ public final class StreamFixture<O extends OffsetRepository> implements AutoClos
 	 * @param vtgate the scripted vtgate (closed with the fixture)
 	 * @param offsets the offset store of its containers
 	 */
-	public StreamFixture(TestVtgate vtgate, O offsets) {
+	public StreamFixture(ScriptedVtgate vtgate, O offsets) {
 		this.vtgate = vtgate;
 		this.offsets = offsets;
 	}
@@ -112,9 +115,19 @@ public final class StreamFixture<O extends OffsetRepository> implements AutoClos
 	}
 
 	/**
+	 * The position of commerce/0 after {@link Events#transaction transaction}
+	 * {@code transaction}.
+	 * @param transaction the transaction (and order) number
+	 * @return the position
+	 */
+	public static StreamPosition position(long transaction) {
+		return StreamPosition.of(Events.vgtid("commerce", "0", "MySQL56/a:1-" + transaction));
+	}
+
+	/**
 	 * @return the scripted vtgate
 	 */
-	public TestVtgate vtgate() {
+	public ScriptedVtgate vtgate() {
 		return this.vtgate;
 	}
 

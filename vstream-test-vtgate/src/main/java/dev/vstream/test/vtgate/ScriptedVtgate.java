@@ -1,6 +1,7 @@
-package dev.vstream.test;
+package dev.vstream.test.vtgate;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,16 +12,19 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.vitess.proto.Query;
@@ -35,7 +39,7 @@ import io.vitess.proto.grpc.VitessGrpc;
  * scripted session, and every request is recorded. A call without a script left stays
  * open until the client cancels it, like an idle vtgate.
  */
-public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoCloseable {
+public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements AutoCloseable {
 
 	private final String name = "vtgate-" + UUID.randomUUID();
 
@@ -59,29 +63,47 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 
 	private final Map<String, String> shardPositions = new ConcurrentHashMap<>();
 
-	public TestVtgate() {
+	private volatile BiConsumer<VStreamRequest, ServerCallStreamObserver<VStreamResponse>> unscripted = (request,
+			observer) -> {
+	};
+
+	/**
+	 * An in-process vtgate, reached through {@link #channel()} only.
+	 */
+	public ScriptedVtgate() {
 		this(0);
 	}
 
 	/**
 	 * @param maxInboundMessageSize the largest response the channel accepts, {@code 0}
-	 * for gRPC's default
+	 * for gRPC's default (and an in-process vtgate)
 	 */
-	public TestVtgate(int maxInboundMessageSize) {
+	public ScriptedVtgate(int maxInboundMessageSize) {
+		this(maxInboundMessageSize > 0, maxInboundMessageSize);
+	}
+
+	private ScriptedVtgate(boolean loopback, int maxInboundMessageSize) {
 		try {
-			if (maxInboundMessageSize > 0) {
+			if (loopback) {
 				// The in-process transport passes messages without serializing them, so
 				// it cannot enforce a size limit: a loopback socket does, as in
 				// production.
-				this.server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+				// Keepalive pings as often as a client may send them (vtgate's
+				// enforcement
+				// is configurable; gRPC's default would end a call after two of the
+				// starter's 30-second pings).
+				this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+					.permitKeepAliveTime(1, TimeUnit.SECONDS)
+					.permitKeepAliveWithoutCalls(true)
 					.addService(this)
 					.build()
 					.start();
-				this.channel = Grpc
-					.newChannelBuilderForAddress("127.0.0.1", this.server.getPort(),
-							InsecureChannelCredentials.create())
-					.maxInboundMessageSize(maxInboundMessageSize)
-					.build();
+				ManagedChannelBuilder<?> channel = Grpc.newChannelBuilderForAddress("127.0.0.1", this.server.getPort(),
+						InsecureChannelCredentials.create());
+				if (maxInboundMessageSize > 0) {
+					channel.maxInboundMessageSize(maxInboundMessageSize);
+				}
+				this.channel = channel.build();
 			}
 			else {
 				this.server = InProcessServerBuilder.forName(this.name).addService(this).build().start();
@@ -91,6 +113,35 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * A vtgate on a free port of the loopback interface
+	 * ({@code 127.0.0.1:}{@link #port()}), for clients that build their own channel from
+	 * an address.
+	 * @return the vtgate, started
+	 */
+	public static ScriptedVtgate onLoopback() {
+		return new ScriptedVtgate(true, 0);
+	}
+
+	/**
+	 * @return the port this vtgate listens on, {@code -1} for an in-process vtgate
+	 */
+	public int port() {
+		return this.server.getPort();
+	}
+
+	/**
+	 * Answer every call that finds no script left with a handler, instead of leaving it
+	 * open and silent. The call is open (and recorded) when the handler runs; the handler
+	 * may keep it and send on it later.
+	 * @param handler called with the request and the call
+	 * @return this
+	 */
+	public ScriptedVtgate otherwise(BiConsumer<VStreamRequest, ServerCallStreamObserver<VStreamResponse>> handler) {
+		this.unscripted = handler;
+		return this;
 	}
 
 	/**
@@ -105,7 +156,7 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	 * @param responses the responses
 	 * @return this
 	 */
-	public TestVtgate thenSend(VStreamResponse... responses) {
+	public ScriptedVtgate thenSend(VStreamResponse... responses) {
 		this.sessions.add((observer) -> {
 			for (VStreamResponse response : responses) {
 				observer.onNext(response);
@@ -120,7 +171,7 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	 * @param responses the responses sent before the failure
 	 * @return this
 	 */
-	public TestVtgate thenFail(Status status, VStreamResponse... responses) {
+	public ScriptedVtgate thenFail(Status status, VStreamResponse... responses) {
 		this.sessions.add((observer) -> {
 			for (VStreamResponse response : responses) {
 				observer.onNext(response);
@@ -135,7 +186,7 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	 * @param responses the responses
 	 * @return this
 	 */
-	public TestVtgate thenComplete(VStreamResponse... responses) {
+	public ScriptedVtgate thenComplete(VStreamResponse... responses) {
 		this.sessions.add((observer) -> {
 			for (VStreamResponse response : responses) {
 				observer.onNext(response);
@@ -175,7 +226,7 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	 * @param tables its tables
 	 * @return this
 	 */
-	public TestVtgate withTables(String keyspace, String... tables) {
+	public ScriptedVtgate withTables(String keyspace, String... tables) {
 		this.tables.put(keyspace, List.of(tables));
 		return this;
 	}
@@ -186,7 +237,7 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	 * @param keyspace the keyspace
 	 * @return this
 	 */
-	public TestVtgate withUnknownKeyspace(String keyspace) {
+	public ScriptedVtgate withUnknownKeyspace(String keyspace) {
 		this.unknownKeyspaces.add(keyspace);
 		return this;
 	}
@@ -198,7 +249,7 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	 * @param keyspaceShards its serving shards
 	 * @return this
 	 */
-	public TestVtgate withShards(String keyspace, String... keyspaceShards) {
+	public ScriptedVtgate withShards(String keyspace, String... keyspaceShards) {
 		this.shards.put(keyspace, List.of(keyspaceShards));
 		return this;
 	}
@@ -214,7 +265,7 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 	 * ({@code 0-1-42})
 	 * @return this
 	 */
-	public TestVtgate withShardPosition(String keyspace, String shard, String gtidSet) {
+	public ScriptedVtgate withShardPosition(String keyspace, String shard, String gtidSet) {
 		this.shardPositions.put(keyspace + ":" + shard + "@primary", gtidSet);
 		return this;
 	}
@@ -335,6 +386,9 @@ public final class TestVtgate extends VitessGrpc.VitessImplBase implements AutoC
 		Consumer<StreamObserver<VStreamResponse>> session = this.sessions.poll();
 		if (session != null) {
 			session.accept(observer);
+		}
+		else {
+			this.unscripted.accept(request, observer);
 		}
 	}
 

@@ -1,4 +1,4 @@
-package dev.vstream.test;
+package dev.vstream.test.vtgate;
 
 import java.io.IOException;
 import java.io.InputStream;

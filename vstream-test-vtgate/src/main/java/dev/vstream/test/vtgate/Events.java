@@ -1,4 +1,4 @@
-package dev.vstream.test;
+package dev.vstream.test.vtgate;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -15,13 +15,12 @@ import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
 import binlogdata.Binlogdata.VGtid;
 import com.google.protobuf.ByteString;
-import dev.vstream.position.StreamPosition;
 import io.vitess.proto.Query;
 import io.vitess.proto.Vtgate.VStreamResponse;
 
 /**
- * Builders of the VEvents a vtgate sends, for scripting {@link TestVtgate}, and of the
- * positions they lead to.
+ * Builders of the VEvents a vtgate sends, for scripting {@link ScriptedVtgate}, and of
+ * the positions (VGtids) they lead to.
  */
 public final class Events {
 
@@ -99,20 +98,11 @@ public final class Events {
 
 	/**
 	 * A transaction on commerce/0 that inserts {@link #order order} {@code orderId} and
-	 * ends at GTID {@code MySQL56/a:1-<orderId>}: {@link #position position}
-	 * {@code orderId}.
+	 * ends at GTID {@code MySQL56/a:1-<orderId>}.
 	 */
 	public static VStreamResponse transaction(long orderId) {
 		return response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", order(orderId)),
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-" + orderId)), commit());
-	}
-
-	/**
-	 * The position of commerce/0 after {@link #transaction transaction}
-	 * {@code transaction}.
-	 */
-	public static StreamPosition position(long transaction) {
-		return StreamPosition.of(vgtid("commerce", "0", "MySQL56/a:1-" + transaction));
 	}
 
 	public static VEvent insert(String keyspace, String shard, String table, Query.Row after) {
