@@ -9,7 +9,6 @@ import java.util.Map;
 import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.position.StartPosition;
 import dev.vstream.scaling.ScalingMode;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
@@ -128,9 +127,9 @@ public class VStreamProperties implements Validator {
 	 * After how long without a handled row change, while connected to vtgate, the stream
 	 * publishes a VStreamIdleEvent (and again at each further interval while it stays
 	 * idle). Found at vtgate's responses, heartbeats included, so an event comes up to
-	 * one heartbeat-interval late. Not set: no idle events.
+	 * one heartbeat-interval late. Zero for no idle events.
 	 */
-	private @Nullable Duration idleEventInterval;
+	private Duration idleEventInterval = Duration.ZERO;
 
 	/**
 	 * Whether the stream starts with the application.
@@ -316,11 +315,11 @@ public class VStreamProperties implements Validator {
 		this.stopTimeout = stopTimeout;
 	}
 
-	public @Nullable Duration getIdleEventInterval() {
+	public Duration getIdleEventInterval() {
 		return this.idleEventInterval;
 	}
 
-	public void setIdleEventInterval(@Nullable Duration idleEventInterval) {
+	public void setIdleEventInterval(Duration idleEventInterval) {
 		this.idleEventInterval = idleEventInterval;
 	}
 

@@ -10,7 +10,7 @@ import dev.vstream.stream.VStreamIdleEvent;
 import dev.vstream.stream.VStreamStartedEvent;
 import dev.vstream.stream.VStreamStoppedEvent;
 import dev.vstream.test.Order;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.ManagedChannel;
 import io.vitess.proto.Vtgate.VStreamResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -21,15 +21,15 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
-import static dev.vstream.test.Events.begin;
-import static dev.vstream.test.Events.commit;
-import static dev.vstream.test.Events.corderFields;
-import static dev.vstream.test.Events.heartbeat;
-import static dev.vstream.test.Events.insert;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.row;
-import static dev.vstream.test.Events.vgtid;
-import static dev.vstream.test.Events.vgtidEvent;
+import static dev.vstream.test.vtgate.Events.begin;
+import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.corderFields;
+import static dev.vstream.test.vtgate.Events.heartbeat;
+import static dev.vstream.test.vtgate.Events.insert;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.row;
+import static dev.vstream.test.vtgate.Events.vgtid;
+import static dev.vstream.test.vtgate.Events.vgtidEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  */
 class VStreamEventsAutoConfigurationTests {
 
-	private final TestVtgate vtgate = new TestVtgate();
+	private final ScriptedVtgate vtgate = new ScriptedVtgate();
 
 	@AfterEach
 	void close() {

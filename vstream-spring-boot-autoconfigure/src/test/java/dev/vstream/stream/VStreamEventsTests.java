@@ -10,7 +10,7 @@ import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.test.Order;
 import dev.vstream.test.StreamFixture;
-import dev.vstream.test.TestVtgate;
+import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.vitess.proto.Topodata.TabletType;
@@ -22,10 +22,10 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.TaskRejectedException;
 import org.springframework.util.backoff.FixedBackOff;
 
-import static dev.vstream.test.Events.heartbeat;
-import static dev.vstream.test.Events.position;
-import static dev.vstream.test.Events.response;
-import static dev.vstream.test.Events.transaction;
+import static dev.vstream.test.StreamFixture.position;
+import static dev.vstream.test.vtgate.Events.heartbeat;
+import static dev.vstream.test.vtgate.Events.response;
+import static dev.vstream.test.vtgate.Events.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +38,7 @@ class VStreamEventsTests {
 
 	private final StreamFixture<InMemoryOffsetRepository> fixture = StreamFixture.inMemory();
 
-	private final TestVtgate vtgate = this.fixture.vtgate();
+	private final ScriptedVtgate vtgate = this.fixture.vtgate();
 
 	private final List<VStreamEvent> events = new CopyOnWriteArrayList<>();
 
