@@ -126,20 +126,6 @@ final class VStreamScalingConfigurations {
 		return (target != null) ? target : embedded.getObject().getDataSource();
 	}
 
-	/**
-	 * Creates the lock table from its schema script where Spring Boot's script
-	 * initializer is not available (no spring-boot-jdbc), as the mode says.
-	 */
-	private static void createLockTableWithoutInitializer(VStreamProperties properties, DataSource target,
-			ObjectProvider<DataSource> dataSource) {
-		VStreamProperties.ScalingJdbc jdbc = properties.getScaling().getJdbc();
-		if (!OffsetStoreConfigurations.SCRIPT_INITIALIZER_PRESENT && OffsetStoreConfigurations
-			.initializes(jdbc.getInitializeSchema(), dataSource.getIfUnique() == null, target)) {
-			SchemaScript.locks(jdbc.getTablePrefix())
-				.createTablesIfMissing(new JdbcTemplate(target), properties.getJdbc().getPlatform());
-		}
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	@Conditional(OnScaledMode.class)
 	@ConditionalOnClass(name = { "org.springframework.integration.jdbc.lock.JdbcLockRegistry",
@@ -147,6 +133,21 @@ final class VStreamScalingConfigurations {
 	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "jdbc", matchIfMissing = true)
 	@Import(DatabaseInitializationDependencyConfigurer.class)
 	static class JdbcLocks {
+
+		/**
+		 * Creates the lock table from its schema script where Spring Boot's script
+		 * initializer is not available (no spring-boot-jdbc), as the mode says. Here, not
+		 * in the outer class: the outer class must load without spring-jdbc.
+		 */
+		private static void createLockTableWithoutInitializer(VStreamProperties properties, DataSource target,
+				ObjectProvider<DataSource> dataSource) {
+			VStreamProperties.ScalingJdbc jdbc = properties.getScaling().getJdbc();
+			if (!OffsetStoreConfigurations.SCRIPT_INITIALIZER_PRESENT && OffsetStoreConfigurations
+				.initializes(jdbc.getInitializeSchema(), dataSource.getIfUnique() == null, target)) {
+				SchemaScript.locks(jdbc.getTablePrefix())
+					.createTablesIfMissing(new JdbcTemplate(target), properties.getJdbc().getPlatform());
+			}
+		}
 
 		@Bean
 		@ConditionalOnMissingBean(LockFence.class)
