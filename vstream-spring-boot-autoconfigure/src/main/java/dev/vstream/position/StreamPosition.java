@@ -49,23 +49,31 @@ public final class StreamPosition {
 	 * reshard).
 	 * @param vgtid the position received
 	 * @param previous the position checked before on the same connection, if any
+	 * @return whether its shards are not those of the previous position (the first
+	 * position of a connection, or a reshard): then their names were checked too
 	 * @throws IllegalArgumentException naming what is wrong
 	 */
-	public static void checkReceived(VGtid vgtid, @Nullable VGtid previous) {
+	public static boolean checkReceived(VGtid vgtid, @Nullable VGtid previous) {
 		int count = vgtid.getShardGtidsCount();
 		if (previous == null || count != previous.getShardGtidsCount() || count > PositionSyntax.MAX_SHARDS) {
 			PositionSyntax.check(vgtid);
-			return;
+			return true;
 		}
+		long total = 0;
 		for (int i = 0; i < count; i++) {
 			ShardGtid shard = vgtid.getShardGtids(i);
 			ShardGtid before = previous.getShardGtids(i);
-			if (!shard.getShard().equals(before.getShard()) || !shard.getKeyspace().equals(before.getKeyspace())
-					|| shard.getGtid().length() > PositionSyntax.MAX_GTID_LENGTH) {
+			if (!shard.getShard().equals(before.getShard()) || !shard.getKeyspace().equals(before.getKeyspace())) {
 				PositionSyntax.check(vgtid);
-				return;
+				return true;
 			}
+			if (shard.getGtid().length() > PositionSyntax.MAX_GTID_LENGTH) {
+				PositionSyntax.check(vgtid);
+			}
+			total += shard.getGtid().length();
 		}
+		PositionSyntax.checkTotal(total);
+		return false;
 	}
 
 	/**
