@@ -175,14 +175,15 @@ public final class StreamPosition {
 				text.append('|');
 			}
 			// Printed in log lines: a GTID set from vtgate is checked only for its size
-			// while the shards stay the same.
-			text.append(shard.keyspace())
+			// while the shards stay the same, and positions made here (from a journal)
+			// are not checked at all.
+			text.append(LogSafeText.of(shard.keyspace(), 64))
 				.append(':')
-				.append(shard.shard())
+				.append(LogSafeText.of(shard.shard(), 64))
 				.append('@')
 				.append(LogSafeText.of(shard.gtid(), PositionSyntax.MAX_GTID_LENGTH));
 			if (!shard.copyingTables().isEmpty()) {
-				text.append(" copying ").append(shard.copyingTables());
+				text.append(" copying ").append(LogSafeText.of(shard.copyingTables().toString(), 2000));
 			}
 		}
 		return text.toString();

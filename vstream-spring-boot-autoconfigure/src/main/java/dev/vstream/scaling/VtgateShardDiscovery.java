@@ -2,6 +2,7 @@ package dev.vstream.scaling;
 
 import java.util.List;
 
+import dev.vstream.position.LogSafeText;
 import dev.vstream.stream.VtgateQueries;
 import io.grpc.Channel;
 
@@ -29,8 +30,8 @@ public class VtgateShardDiscovery implements ShardDiscovery {
 			shards = VtgateQueries.servingShards(this.channel, keyspace);
 		}
 		catch (IllegalStateException ex) {
-			throw new IllegalStateException(
-					"vtgate cannot list the shards of keyspace '" + keyspace + "': " + ex.getMessage(), ex);
+			throw new IllegalStateException("vtgate cannot list the shards of keyspace '" + keyspace + "': "
+					+ LogSafeText.of(ex.getMessage(), 2000), ex);
 		}
 		if (shards.isEmpty()) {
 			throw new IllegalStateException("vtgate lists no shards for keyspace '" + keyspace + "'");

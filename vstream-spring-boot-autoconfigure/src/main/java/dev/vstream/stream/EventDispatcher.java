@@ -127,10 +127,11 @@ final class EventDispatcher {
 		List<VEvent> events = response.getEventsList();
 		if (logger.isTraceEnabled()) {
 			logger.trace("Stream '" + this.id + "' received "
-					+ events.stream()
+					+ LogSafeText.of(events.stream()
 						.map((e) -> e.getType()
 								+ (e.getKeyspace().isEmpty() ? "" : "(" + e.getKeyspace() + "/" + e.getShard() + ")"))
-						.toList());
+						.toList()
+						.toString(), 4000));
 		}
 		StreamPosition[] transactionPositions = null;
 		// The events of a response arrive together: count and time them once per
@@ -292,8 +293,9 @@ final class EventDispatcher {
 
 	private void onCopyCompleted(VEvent event) {
 		if (logger.isDebugEnabled()) {
-			logger.debug("Stream '" + this.id + "' copy completed for keyspace '" + event.getKeyspace() + "' shard '"
-					+ event.getShard() + "'; position " + this.pending);
+			logger.debug(
+					"Stream '" + this.id + "' copy completed for keyspace '" + LogSafeText.of(event.getKeyspace(), 64)
+							+ "' shard '" + LogSafeText.of(event.getShard(), 64) + "'; position " + this.pending);
 		}
 		boolean whole = event.getKeyspace().isEmpty() && event.getShard().isEmpty();
 		if (whole) {
