@@ -149,6 +149,12 @@ final class StreamActions {
 			// it is.
 			throw new IllegalStateException(ex.getMessage(), ex);
 		}
+		catch (IllegalArgumentException ex) {
+			// Shards the keyspace does not have: the request is wrong, whatever the
+			// stream's state.
+			throw new InvalidEndpointRequestException(ex.getMessage(),
+					"Position names shards that are not shards of its keyspaces");
+		}
 	}
 
 	private static @Nullable StreamPosition parse(VStreamContainer container, @Nullable String position) {

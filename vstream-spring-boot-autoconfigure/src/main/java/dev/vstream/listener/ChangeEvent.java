@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.vstream.mapping.TableSchema;
+import dev.vstream.position.LogSafeText;
 import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
@@ -69,7 +70,9 @@ public record ChangeEvent(TableSchema schema, Operation op, Object @Nullable [] 
 
 	@Override
 	public String toString() {
-		return this.op + " " + this.keyspace + "/" + this.shard + " " + table() + " at " + this.position;
+		// Logged when a listener fails: the names come from vtgate.
+		return this.op + " " + LogSafeText.of(this.keyspace + "/" + this.shard + " " + table(), 200) + " at "
+				+ this.position;
 	}
 
 }

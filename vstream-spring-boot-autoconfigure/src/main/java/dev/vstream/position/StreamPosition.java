@@ -49,23 +49,31 @@ public final class StreamPosition {
 	 * reshard).
 	 * @param vgtid the position received
 	 * @param previous the position checked before on the same connection, if any
+	 * @return whether its shards are not those of the previous position (the first
+	 * position of a connection, or a reshard): then their names were checked too
 	 * @throws IllegalArgumentException naming what is wrong
 	 */
-	public static void checkReceived(VGtid vgtid, @Nullable VGtid previous) {
+	public static boolean checkReceived(VGtid vgtid, @Nullable VGtid previous) {
 		int count = vgtid.getShardGtidsCount();
 		if (previous == null || count != previous.getShardGtidsCount() || count > PositionSyntax.MAX_SHARDS) {
 			PositionSyntax.check(vgtid);
-			return;
+			return true;
 		}
+		long total = 0;
 		for (int i = 0; i < count; i++) {
 			ShardGtid shard = vgtid.getShardGtids(i);
 			ShardGtid before = previous.getShardGtids(i);
-			if (!shard.getShard().equals(before.getShard()) || !shard.getKeyspace().equals(before.getKeyspace())
-					|| shard.getGtid().length() > PositionSyntax.MAX_GTID_LENGTH) {
+			if (!shard.getShard().equals(before.getShard()) || !shard.getKeyspace().equals(before.getKeyspace())) {
 				PositionSyntax.check(vgtid);
-				return;
+				return true;
 			}
+			if (shard.getGtid().length() > PositionSyntax.MAX_GTID_LENGTH) {
+				PositionSyntax.check(vgtid);
+			}
+			total += shard.getGtid().length();
 		}
+		PositionSyntax.checkTotal(total);
+		return false;
 	}
 
 	/**
@@ -167,14 +175,15 @@ public final class StreamPosition {
 				text.append('|');
 			}
 			// Printed in log lines: a GTID set from vtgate is checked only for its size
-			// while the shards stay the same.
-			text.append(shard.keyspace())
+			// while the shards stay the same, and positions made here (from a journal)
+			// are not checked at all.
+			text.append(LogSafeText.of(shard.keyspace(), 64))
 				.append(':')
-				.append(shard.shard())
+				.append(LogSafeText.of(shard.shard(), 64))
 				.append('@')
 				.append(LogSafeText.of(shard.gtid(), PositionSyntax.MAX_GTID_LENGTH));
 			if (!shard.copyingTables().isEmpty()) {
-				text.append(" copying ").append(shard.copyingTables());
+				text.append(" copying ").append(LogSafeText.of(shard.copyingTables().toString(), 2000));
 			}
 		}
 		return text.toString();

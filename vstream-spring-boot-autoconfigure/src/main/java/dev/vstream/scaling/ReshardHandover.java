@@ -10,6 +10,7 @@ import binlogdata.Binlogdata.KeyspaceShard;
 import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VGtid;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.position.LogSafeText;
 import dev.vstream.position.ShardKey;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.ReshardHandler;
@@ -74,6 +75,14 @@ final class ReshardHandover implements ReshardHandler {
 			throw new IllegalStateException("Shard " + ownShard + " of stream '" + this.streamId
 					+ "' received a reshard journal without positions for keyspace '" + keyspace + "': " + journal);
 		}
+		try {
+			// Saved for the new shards' streams: checked as a position vtgate sends.
+			StreamPosition.checkReceived(handover.build(), null);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Shard " + ownShard + " of stream '" + this.streamId
+					+ "' received a reshard journal whose new shards it must not keep: " + ex.getMessage(), ex);
+		}
 		// The shard stream's own (fenced) repository: refused if this instance lost the
 		// shard.
 		container.getOffsetRepository().save(container.getId(), StreamPosition.of(handover.build()));
@@ -100,7 +109,8 @@ final class ReshardHandover implements ReshardHandler {
 			next.add(newShard);
 		}
 		this.record.save(next);
-		logger.info("Stream '" + this.streamId + "' resharded " + participants + " into " + next);
+		logger.info("Stream '" + this.streamId + "' resharded " + LogSafeText.of(participants.toString(), 2000)
+				+ " into " + next);
 	}
 
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.position.LogSafeText;
 import dev.vstream.position.ShardKey;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
@@ -258,7 +259,8 @@ public class ShardDistributedCoordinator extends AbstractScalingCoordinator {
 		catch (RuntimeException ex) {
 			// Renew (or give up) what is held all the same: a store that cannot be read
 			// may also have let the leases run out.
-			logger.warn("Stream '" + getStreamId() + "' cannot read its shards: " + ex.getMessage());
+			logger.warn(
+					"Stream '" + getStreamId() + "' cannot read its shards: " + LogSafeText.of(ex.getMessage(), 2000));
 			current = null;
 		}
 		reapStopped();

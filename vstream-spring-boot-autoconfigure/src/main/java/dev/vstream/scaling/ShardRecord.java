@@ -8,6 +8,7 @@ import java.util.Set;
 import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VGtid;
 import dev.vstream.offset.OffsetRepository;
+import dev.vstream.position.LogSafeText;
 import dev.vstream.position.ShardKey;
 import dev.vstream.position.StreamPosition;
 import org.apache.commons.logging.Log;
@@ -67,7 +68,7 @@ final class ShardRecord {
 		}
 		if (added) {
 			save(shards);
-			logger.info("Stream '" + this.streamId + "' distributes shards " + shards);
+			logger.info("Stream '" + this.streamId + "' distributes shards " + LogSafeText.of(shards.toString(), 4000));
 		}
 		return List.copyOf(shards);
 	}

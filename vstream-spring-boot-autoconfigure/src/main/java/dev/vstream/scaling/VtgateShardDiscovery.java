@@ -1,9 +1,8 @@
 package dev.vstream.scaling;
 
-import java.util.ArrayList;
 import java.util.List;
 
-import dev.vstream.position.ShardKey;
+import dev.vstream.position.LogSafeText;
 import dev.vstream.stream.VtgateQueries;
 import io.grpc.Channel;
 
@@ -26,20 +25,13 @@ public class VtgateShardDiscovery implements ShardDiscovery {
 
 	@Override
 	public List<String> shards(String keyspace) {
-		List<String> rows;
+		List<String> shards;
 		try {
-			rows = VtgateQueries.firstColumn(this.channel, keyspace, "show vitess_shards");
+			shards = VtgateQueries.servingShards(this.channel, keyspace);
 		}
 		catch (IllegalStateException ex) {
-			throw new IllegalStateException(
-					"vtgate cannot list the shards of keyspace '" + keyspace + "': " + ex.getMessage(), ex);
-		}
-		List<String> shards = new ArrayList<>();
-		for (String name : rows) {
-			ShardKey shard = (name != null && name.indexOf('/') >= 0) ? ShardKey.parse(name) : null;
-			if (shard != null && shard.keyspace().equals(keyspace)) {
-				shards.add(shard.shard());
-			}
+			throw new IllegalStateException("vtgate cannot list the shards of keyspace '" + keyspace + "': "
+					+ LogSafeText.of(ex.getMessage(), 2000), ex);
 		}
 		if (shards.isEmpty()) {
 			throw new IllegalStateException("vtgate lists no shards for keyspace '" + keyspace + "'");

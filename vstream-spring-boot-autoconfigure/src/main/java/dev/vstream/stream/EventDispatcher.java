@@ -4,12 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -17,10 +15,8 @@ import java.util.function.Supplier;
 import binlogdata.Binlogdata.FieldEvent;
 import binlogdata.Binlogdata.RowChange;
 import binlogdata.Binlogdata.RowEvent;
-import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
-import binlogdata.Binlogdata.VGtid;
 import dev.vstream.listener.ChangeEvent;
 import dev.vstream.listener.DdlEvent;
 import dev.vstream.listener.DdlListenerEndpoint;
@@ -37,8 +33,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns the events of one connection into listener calls and positions: the VEvent
  * switch, the schema cache (FIELD events), rows decoded and routed to their listeners,
- * transaction batches held until COMMIT, VGTIDs checked against the listened keyspaces
- * and the per-shard guard, DDL, copy completion and reshard journals. A transaction's end
+ * transaction batches held until COMMIT, VGTIDs checked ({@link ReceivedPositions}) and
+ * the per-shard guard, DDL, copy completion and reshard journals. A transaction's end
  * hands its position to the {@link Checkpointer}.
  *
  * <p>
@@ -71,16 +67,13 @@ final class EventDispatcher {
 
 	private final Map<String, List<VStreamListenerEndpoint>> routes = new HashMap<>();
 
-	/** The keyspaces this connection streams, which every VGTID must cover. */
-	private final Set<String> keyspaces;
+	/** Checks each position vtgate sends on this connection. */
+	private final ReceivedPositions received;
 
 	/** Changes held for transaction listeners until the transaction's commit. */
 	private final Map<VStreamListenerEndpoint, List<ChangeEvent>> batches = new LinkedHashMap<>();
 
 	private @Nullable StreamPosition pending;
-
-	/** The last position received and checked on this connection. */
-	private @Nullable VGtid lastChecked;
 
 	private boolean inTransaction;
 
@@ -99,12 +92,21 @@ final class EventDispatcher {
 		this.journals = new ReshardJournals(this.id, this.settings.stopOnReshard(), container.reshardHandler(),
 				this.checkpointer);
 		this.running = container::isRunning;
-		this.keyspaces = new HashSet<>(keyspaces);
+		this.received = new ReceivedPositions(this.id, keyspaces, container.channel(), this.checkpointer);
 		for (VStreamListenerEndpoint endpoint : endpoints) {
 			this.routes
 				.computeIfAbsent(keyspaceOf.apply(endpoint) + "/" + endpoint.getTable(), (k) -> new ArrayList<>())
 				.add(endpoint);
 		}
+	}
+
+	/**
+	 * The connection resumes from a position: its shards are known (they were checked
+	 * when it was stored).
+	 * @param from the position sent to vtgate
+	 */
+	void connecting(StreamPosition from) {
+		this.received.connecting(from);
 	}
 
 	/**
@@ -125,10 +127,11 @@ final class EventDispatcher {
 		List<VEvent> events = response.getEventsList();
 		if (logger.isTraceEnabled()) {
 			logger.trace("Stream '" + this.id + "' received "
-					+ events.stream()
+					+ LogSafeText.of(events.stream()
 						.map((e) -> e.getType()
 								+ (e.getKeyspace().isEmpty() ? "" : "(" + e.getKeyspace() + "/" + e.getShard() + ")"))
-						.toList());
+						.toList()
+						.toString(), 4000));
 		}
 		StreamPosition[] transactionPositions = null;
 		// The events of a response arrive together: count and time them once per
@@ -150,7 +153,7 @@ final class EventDispatcher {
 					// Checked already when a row of this response asked for the positions
 					// ahead of it.
 					this.pending = (transactionPositions != null) ? transactionPositions[i]
-							: checkedPosition(event.getVgtid());
+							: this.received.check(event.getVgtid());
 					this.positionGuard.progressed(this.pending);
 				}
 				case COMMIT -> {
@@ -171,7 +174,11 @@ final class EventDispatcher {
 						transactionHandled(false);
 					}
 				}
-				case JOURNAL -> this.journals.onJournal(event.getJournal());
+				case JOURNAL -> {
+					// vtgate streams the new shards from here on.
+					this.received.journal(event.getJournal());
+					this.journals.onJournal(event.getJournal());
+				}
 				case HEARTBEAT -> {
 					// Only vtgate's own heartbeats reach clients, sent when it had
 					// nothing else to send.
@@ -194,37 +201,6 @@ final class EventDispatcher {
 	}
 
 	/**
-	 * A VGTID naming other keyspaces than the stream listens to cannot be resumed from
-	 * (start() would refuse it), and one missing a listened keyspace would lose that
-	 * keyspace's place: stop before it can be saved. Other shards of a listened keyspace
-	 * are fine, a reshard brings them.
-	 */
-	private StreamPosition checkedPosition(VGtid vgtid) {
-		try {
-			StreamPosition.checkReceived(vgtid, this.lastChecked);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new VStreamException("Stream '" + this.id + "' received a position it must not keep ("
-					+ ex.getMessage() + "); stopped before it, at " + this.checkpointer.getPosition(), ex);
-		}
-		this.lastChecked = vgtid;
-		StreamPosition position = StreamPosition.of(vgtid);
-		// Checked for every transaction: compare against the connection's keyspaces
-		// without copying.
-		Set<String> covered = new HashSet<>();
-		for (ShardGtid shard : vgtid.getShardGtidsList()) {
-			covered.add(shard.getKeyspace());
-		}
-		if (!covered.equals(this.keyspaces)) {
-			covered = new TreeSet<>(covered);
-			Set<String> wanted = new TreeSet<>(this.keyspaces);
-			throw new VStreamException("Stream '" + this.id + "' received a VGTID covering keyspaces " + covered
-					+ " but it streams " + wanted + "; stopped before it, at " + this.checkpointer.getPosition());
-		}
-		return position;
-	}
-
-	/**
 	 * The position each row's transaction ends at, when it is in the same response. Each
 	 * is checked here already, before the rows it covers reach a listener.
 	 */
@@ -234,7 +210,7 @@ final class EventDispatcher {
 		for (int i = events.size() - 1; i >= 0; i--) {
 			VEvent event = events.get(i);
 			if (event.getType() == VEventType.VGTID) {
-				next = checkedPosition(event.getVgtid());
+				next = this.received.check(event.getVgtid());
 			}
 			positions[i] = next;
 		}
@@ -317,8 +293,9 @@ final class EventDispatcher {
 
 	private void onCopyCompleted(VEvent event) {
 		if (logger.isDebugEnabled()) {
-			logger.debug("Stream '" + this.id + "' copy completed for keyspace '" + event.getKeyspace() + "' shard '"
-					+ event.getShard() + "'; position " + this.pending);
+			logger.debug(
+					"Stream '" + this.id + "' copy completed for keyspace '" + LogSafeText.of(event.getKeyspace(), 64)
+							+ "' shard '" + LogSafeText.of(event.getShard(), 64) + "'; position " + this.pending);
 		}
 		boolean whole = event.getKeyspace().isEmpty() && event.getShard().isEmpty();
 		if (whole) {

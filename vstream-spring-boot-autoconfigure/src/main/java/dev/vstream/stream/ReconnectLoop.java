@@ -118,7 +118,8 @@ final class ReconnectLoop implements Runnable {
 				long delay = nextDelay();
 				if (delay == BackOffExecution.STOP) {
 					finish(session);
-					fail(new VStreamException("Stream '" + id() + "' gave up reconnecting: " + ex.getStatus(), ex));
+					fail(new VStreamException("Stream '" + id() + "' gave up reconnecting: " + describe(ex.getStatus()),
+							ex));
 					return;
 				}
 				// Only vtgate failures: an offset store outage has its own time

@@ -8,6 +8,7 @@ import binlogdata.Binlogdata.Journal;
 import binlogdata.Binlogdata.MigrationType;
 import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VGtid;
+import dev.vstream.position.LogSafeText;
 import dev.vstream.position.ShardKey;
 import dev.vstream.position.StreamPosition;
 import org.apache.commons.logging.Log;
@@ -51,7 +52,7 @@ final class ReshardJournals {
 		List<ShardKey> from = journal.getParticipantsList().stream().map(ShardKey::of).toList();
 		List<ShardKey> to = journal.getShardGtidsList().stream().map(ShardKey::of).toList();
 		logger.info("Stream '" + this.id + "' received a reshard journal: " + journal.getMigrationType() + " from "
-				+ from + " to " + to);
+				+ LogSafeText.of(from.toString(), 2000) + " to " + LogSafeText.of(to.toString(), 2000));
 		boolean reshard = this.stopOnReshard && journal.getMigrationType() == MigrationType.SHARDS;
 		if (reshard && this.reshardHandler != null) {
 			throw new ReshardSignal(this.reshardHandler, journal);
@@ -95,6 +96,14 @@ final class ReshardJournals {
 			}
 		}
 		next.addAllShardGtids(journal.getShardGtidsList());
+		try {
+			// Saved at once: checked as a position vtgate sends with new shards.
+			StreamPosition.checkReceived(next.build(), null);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new VStreamException("Stream '" + this.id + "' received a reshard journal whose new shards it must "
+					+ "not keep (" + ex.getMessage() + "); stopped before it, at " + handled, ex);
+		}
 		return StreamPosition.of(next.build());
 	}
 

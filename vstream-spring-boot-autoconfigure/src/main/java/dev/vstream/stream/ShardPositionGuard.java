@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import binlogdata.Binlogdata.ShardGtid;
+import dev.vstream.position.LogSafeText;
 import dev.vstream.position.ShardKey;
 import dev.vstream.position.ShardPosition;
 import dev.vstream.position.StartPosition;
@@ -242,7 +243,8 @@ final class ShardPositionGuard {
 
 	private void cannotCheck(ShardPosition shard, String reason) {
 		String message = "Stream '" + this.streamId + "' cannot check that shard " + ShardKey.of(shard)
-				+ " still has its position (" + reason + "). A position the cluster no longer has "
+				+ " still has its position (" + LogSafeText.of(reason, 2000)
+				+ "). A position the cluster no longer has "
 				+ "(cluster recreated, binary logs purged) would then only bring heartbeats: watch the stream's "
 				+ "lag and last commit time";
 		if (!this.warned) {

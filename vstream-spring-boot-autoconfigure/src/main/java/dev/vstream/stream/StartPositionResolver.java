@@ -129,6 +129,9 @@ final class StartPositionResolver {
 	 * {@code resetPosition} on the caller's thread.
 	 * @param start the new position, {@code null} to delete the saved one (the next start
 	 * begins at the configured start)
+	 * @throws VStreamException when the position does not cover the listened keyspaces
+	 * @throws IllegalArgumentException when it names shards vtgate does not list for
+	 * their keyspace ({@link ShardMembership}); nothing is stored
 	 */
 	void reset(@Nullable StreamPosition start) {
 		String id = this.container.getId();
@@ -138,6 +141,11 @@ final class StartPositionResolver {
 		}
 		else {
 			this.container.keyspaces().checkKeyspaces(start, "new position");
+			String refusal = new ShardMembership(this.container.channel()).refusal(start.toVGtid());
+			if (refusal != null) {
+				throw new IllegalArgumentException(
+						"Stream '" + id + "' keeps its saved position: the new one is refused, " + refusal);
+			}
 			this.container.getOffsetRepository().save(id, start);
 		}
 		this.container.checkpointer().startFrom(start, start);

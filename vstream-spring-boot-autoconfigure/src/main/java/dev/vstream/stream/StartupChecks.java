@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.position.LogSafeText;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import org.apache.commons.logging.Log;
@@ -79,7 +80,7 @@ final class StartupChecks {
 				if (!tables.contains(listener.getTable().toLowerCase(Locale.ROOT))) {
 					throw new VStreamException("Listener '" + listener.getId() + "' listens to table '"
 							+ listener.getTable() + "', which keyspace '" + keyspace + "' does not have (it has "
-							+ new TreeSet<>(tables) + ")");
+							+ LogSafeText.of(new TreeSet<>(tables).toString(), 2000) + ")");
 				}
 			}
 		});
@@ -96,7 +97,7 @@ final class StartupChecks {
 		}
 		catch (StatusRuntimeException ex) {
 			logger.debug("Stream '" + this.streamId + "' could not list the tables of keyspace '" + keyspace + "': "
-					+ ex.getStatus());
+					+ ex.getStatus().getCode() + " " + LogSafeText.of(ex.getStatus().getDescription(), 2000));
 			return null;
 		}
 		catch (IllegalStateException ex) {
@@ -104,11 +105,11 @@ final class StartupChecks {
 			if (isUnknownKeyspace(message)) {
 				throw new VStreamException("Keyspace '" + keyspace + "', streamed by listener "
 						+ String.join(", ", listeners.stream().map((l) -> "'" + l.getId() + "'").toList())
-						+ " of stream '" + this.streamId + "', does not exist in vtgate (" + message
-						+ "); check @VStreamListener(keyspace) or vstream.keyspace");
+						+ " of stream '" + this.streamId + "', does not exist in vtgate ("
+						+ LogSafeText.of(message, 2000) + "); check @VStreamListener(keyspace) or vstream.keyspace");
 			}
 			logger.debug("Stream '" + this.streamId + "' could not list the tables of keyspace '" + keyspace + "': "
-					+ message);
+					+ LogSafeText.of(message, 2000));
 			return null;
 		}
 		Set<String> tables = new HashSet<>();

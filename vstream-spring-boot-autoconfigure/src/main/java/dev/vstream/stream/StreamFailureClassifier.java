@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
+import dev.vstream.position.LogSafeText;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.jspecify.annotations.Nullable;
@@ -70,34 +71,35 @@ final class StreamFailureClassifier {
 			case RESOURCE_EXHAUSTED -> {
 				if (description.contains("exceeds maximum size")) {
 					// vtgate would send the same response again on every reconnect.
-					return "a response from vtgate is larger than the channel accepts (" + description
+					return "a response from vtgate is larger than the channel accepts (" + shown(description)
 							+ "); raise vstream.vtgate.max-inbound-message-size";
 				}
 				if (description.contains("trying to send message larger than max")) {
 					// grpc-go's words when vtgate's own send limit refuses a response.
 					return "vtgate cannot send the next response, which is larger than its own gRPC message limit ("
-							+ description + "). Raise vtgate's --grpc-max-message-size (16 MiB by default) above the "
+							+ shown(description)
+							+ "). Raise vtgate's --grpc-max-message-size (16 MiB by default) above the "
 							+ "largest row, and vstream.vtgate.max-inbound-message-size to at least the same, then "
 							+ "restart the stream: its position stays before that row";
 				}
 				return null;
 			}
 			case UNAUTHENTICATED, PERMISSION_DENIED -> {
-				return "vtgate refused the stream with " + status.getCode() + " (" + description
+				return "vtgate refused the stream with " + status.getCode() + " (" + shown(description)
 						+ "); check vstream.vtgate.username and vstream.vtgate.password (vtgate's static auth), "
 						+ "the client certificate of vstream.vtgate.ssl.bundle, and vtgate's table ACLs";
 			}
 			case UNIMPLEMENTED -> {
-				return "the server at vstream.vtgate.address does not serve VStream (" + description
+				return "the server at vstream.vtgate.address does not serve VStream (" + shown(description)
 						+ "); point vstream.vtgate.address at vtgate's gRPC port";
 			}
 			case INVALID_ARGUMENT -> {
-				return "vtgate refused it with INVALID_ARGUMENT: " + description;
+				return "vtgate refused it with INVALID_ARGUMENT: " + shown(description);
 			}
 			case UNAVAILABLE -> {
 				// A certificate vtgate or this client rejects stays rejected.
 				Throwable tls = tlsFailure(status.getCause());
-				return (tls != null) ? "the TLS handshake with vtgate failed (" + describe(tls)
+				return (tls != null) ? "the TLS handshake with vtgate failed (" + shown(describe(tls))
 						+ "); check that the trust material of vstream.vtgate.ssl.bundle holds the CA of vtgate's "
 						+ "certificate, and its key material the client certificate vtgate expects" : null;
 			}
@@ -109,17 +111,18 @@ final class StreamFailureClassifier {
 
 	private @Nullable String permanentByDescription(Status status, String description) {
 		if (description.contains("stream needs a position or a table to copy")) {
-			return "vtgate refused it with " + status.getCode() + ": " + description;
+			return "vtgate refused it with " + status.getCode() + ": " + shown(description);
 		}
 		if (description.contains("shard provided in VGTID") && description.contains("not found")) {
-			return "its position names a shard that the keyspace no longer has (" + description + "): the keyspace "
+			return "its position names a shard that the keyspace no longer has (" + shown(description)
+					+ "): the keyspace "
 					+ "was resharded and the old shards deleted while the stream was not following. The changes "
 					+ "between the saved position and the reshard cannot be streamed any more; copy the tables "
 					+ "again with a reset to 'copy' (POST /actuator/vstream/" + this.streamId
 					+ " {\"action\":\"reset\",\"position\":\"copy\"}), or to 'current' to skip them";
 		}
 		if (isPurged(description)) {
-			return "the tablets no longer have the binary logs from its position on (" + description
+			return "the tablets no longer have the binary logs from its position on (" + shown(description)
 					+ "): the changes since cannot be streamed any more. Copy the tables again with a reset to "
 					+ "'copy' (POST /actuator/vstream/" + this.streamId
 					+ " {\"action\":\"reset\",\"position\":\"copy\"}), or to 'current' to skip them; "
@@ -127,10 +130,15 @@ final class StreamFailureClassifier {
 		}
 		Matcher keyspace = KEYSPACE_NODE.matcher(description);
 		if (keyspace.find() && this.keyspaceMissing.test(keyspace.group(1))) {
-			return "keyspace '" + keyspace.group(1) + "' does not exist in vtgate (" + description
+			return "keyspace '" + shown(keyspace.group(1)) + "' does not exist in vtgate (" + shown(description)
 					+ "); check @VStreamListener(keyspace) and vstream.keyspace";
 		}
 		return null;
+	}
+
+	/** vtgate's text, fit for a message that is logged and shown: escaped, capped. */
+	private static String shown(String text) {
+		return LogSafeText.of(text, 2000);
 	}
 
 	/**

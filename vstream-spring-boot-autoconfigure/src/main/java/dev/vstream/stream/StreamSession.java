@@ -76,6 +76,7 @@ final class StreamSession {
 	void stream() {
 		StreamPosition from = this.checkpointer.getPosition();
 		this.container.positionGuard().connecting(from);
+		this.dispatcher.connecting(from);
 		VStreamRequest request = VStreamRequestFactory.request(this.container.getSettings(), this.endpoints, from);
 		Context.CancellableContext context = Context.current().withCancellation();
 		this.call = context;

@@ -222,6 +222,8 @@ public interface VStreamContainer extends SmartLifecycle {
 	 * @throws IllegalStateException when the stream is running
 	 * @throws VStreamException when the position does not cover exactly the listened
 	 * keyspaces
+	 * @throws IllegalArgumentException when it names a shard that vtgate does not list
+	 * for its keyspace, serving or with tablets (not checked when vtgate lists nothing)
 	 * @see #positionAt(StartPosition)
 	 */
 	void resetPosition(@Nullable StreamPosition start);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.vstream.position.ShardKey;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import io.vitess.proto.Query;
@@ -39,6 +40,45 @@ public final class VtgateQueries {
 	 * @throws IllegalStateException when vtgate answers with an error (its message)
 	 */
 	public static List<String> firstColumn(Channel channel, String target, String sql) {
+		List<String> values = new ArrayList<>();
+		for (List<String> row : rows(channel, target, sql)) {
+			if (!row.isEmpty()) {
+				values.add(row.get(0));
+			}
+		}
+		return values;
+	}
+
+	/**
+	 * The shards vtgate serves for a keyspace: {@code SHOW VITESS_SHARDS}, whose rows
+	 * name every keyspace's shards as {@code customer/-80}.
+	 * @param channel the channel to vtgate
+	 * @param keyspace the keyspace
+	 * @return its shard names, in vtgate's order; empty when vtgate lists none
+	 * @throws StatusRuntimeException when vtgate cannot be reached or fails the call
+	 * @throws IllegalStateException when vtgate answers with an error (its message)
+	 */
+	public static List<String> servingShards(Channel channel, String keyspace) {
+		List<String> shards = new ArrayList<>();
+		for (String name : firstColumn(channel, keyspace, "show vitess_shards")) {
+			ShardKey shard = (name != null && name.indexOf('/') >= 0) ? ShardKey.parse(name) : null;
+			if (shard != null && shard.keyspace().equals(keyspace)) {
+				shards.add(shard.shard());
+			}
+		}
+		return shards;
+	}
+
+	/**
+	 * Run a statement and return its rows.
+	 * @param channel the channel to vtgate
+	 * @param target vtgate's target: a keyspace, or {@code keyspace:shard@tablet_type}
+	 * @param sql the statement
+	 * @return each row's values, {@code null} for SQL NULL
+	 * @throws StatusRuntimeException when vtgate cannot be reached or fails the call
+	 * @throws IllegalStateException when vtgate answers with an error (its message)
+	 */
+	public static List<List<String>> rows(Channel channel, String target, String sql) {
 		ExecuteResponse response = VitessGrpc.newBlockingStub(channel)
 			.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
 			.execute(ExecuteRequest.newBuilder()
@@ -49,14 +89,25 @@ public final class VtgateQueries {
 		if (response.hasError() && response.getError().getCode() != Vtrpc.Code.OK) {
 			throw new IllegalStateException(response.getError().getMessage());
 		}
-		List<String> values = new ArrayList<>();
+		List<List<String>> rows = new ArrayList<>();
 		for (Query.Row row : response.getResult().getRowsList()) {
-			if (row.getLengthsCount() > 0) {
-				long length = row.getLengths(0);
-				values.add((length < 0) ? null : row.getValues().substring(0, (int) length).toStringUtf8());
+			List<String> values = new ArrayList<>(row.getLengthsCount());
+			int offset = 0;
+			for (long length : row.getLengthsList()) {
+				if (length < 0) {
+					values.add(null);
+					continue;
+				}
+				if (length > row.getValues().size() - offset) {
+					throw new IllegalStateException(
+							"vtgate answered '" + sql + "' with a row shorter than its lengths");
+				}
+				values.add(row.getValues().substring(offset, offset + (int) length).toStringUtf8());
+				offset += (int) length;
 			}
+			rows.add(values);
 		}
-		return values;
+		return rows;
 	}
 
 }

@@ -77,6 +77,24 @@ class VStreamEndpointAccessTests {
 					"{\"action\":\"reset\",\"position\":\"yesterday\"}");
 
 			assertThat(post.statusCode()).as(post.body()).isEqualTo(400);
+			assertThat(post.body()).contains("\"stream\":\"default\"")
+				.contains("must be 'copy', 'current' or a VGtid in JSON");
+		}
+
+		@Test
+		void aResetPositionNamingAPathAsShardIsABadRequestSayingWhyOnOneLine() throws Exception {
+			String position = "{\\\"shardGtids\\\":[{\\\"keyspace\\\":\\\"commerce\\\",\\\"shard\\\":\\\"../../etc\\\","
+					+ "\\\"gtid\\\":\\\"MariaDB/0-1-5\\\"}]}";
+			HttpResponse<String> post = post(this.port, "/actuator/vstream/default",
+					"{\"action\":\"reset\",\"position\":\"" + position + "\"}");
+
+			assertThat(post.statusCode()).as(post.body()).isEqualTo(400);
+			assertThat(post.body()).contains("shard name '../../etc'");
+
+			HttpResponse<String> forged = post(this.port, "/actuator/vstream/default",
+					"{\"action\":\"reset\\nERROR FORGED-LOG-LINE\"}");
+			assertThat(forged.statusCode()).as(forged.body()).isEqualTo(400);
+			assertThat(forged.body()).contains("reset\\\\u000aERROR FORGED-LOG-LINE").doesNotContain("\\n");
 		}
 
 	}

@@ -127,6 +127,26 @@ class VStreamEndpointControlTests extends AbstractStreamTests {
 	}
 
 	@Test
+	void resetRefusesShardsVtgateDoesNotListForTheKeyspaceAndStoresOneItLists() {
+		this.vtgate.withShards(KEYSPACE, "-80", "80-");
+		this.offsets.save("orders", position("MySQL56/a1:1-42"));
+		VStreamContainer container = withOffsets("orders");
+		VStreamEndpoint endpoint = endpoint(container);
+		String unknown = StreamPosition.of(Events.vgtid(KEYSPACE, "-40", "MariaDB/0-1-5")).toJson();
+
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.control("orders", "reset", unknown, null))
+			.withMessageContaining("Stream 'orders' keeps its saved position")
+			.withMessageContaining(
+					"shard commerce/-40, not a shard of its keyspace (vtgate lists commerce [-80, 80-])");
+		assertThat(this.offsets.load("orders")).contains(position("MySQL56/a1:1-42"));
+
+		StreamPosition listed = StreamPosition.of(Events.vgtid(KEYSPACE, "80-", "MariaDB/0-1-5"));
+		endpoint.control("orders", "reset", listed.toJson(), null);
+		assertThat(this.offsets.load("orders")).contains(listed);
+	}
+
+	@Test
 	void resetRejectsAnUnreadablePositionAndRefusesOtherKeyspaces() {
 		this.offsets.save("orders", position("MySQL56/a1:1-42"));
 		VStreamContainer container = withOffsets("orders");

@@ -302,8 +302,13 @@ class VtgateTlsAndAuthTests {
 			public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
 					ServerCallHandler<Q, R> next) {
 				SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-				VtgateTlsAndAuthTests.this.vtgate.tls.add(session != null);
-				if (session != null) {
+				// Counted per VStream call: the stream also asks vtgate for the shards of
+				// its first position (Execute), over the same channel and credentials.
+				boolean vstream = "VStream".equals(call.getMethodDescriptor().getBareMethodName());
+				if (vstream) {
+					VtgateTlsAndAuthTests.this.vtgate.tls.add(session != null);
+				}
+				if (session != null && vstream) {
 					try {
 						VtgateTlsAndAuthTests.this.vtgate.clientSubjects
 							.add(((X509Certificate) session.getPeerCertificates()[0]).getSubjectX500Principal()
@@ -316,7 +321,9 @@ class VtgateTlsAndAuthTests {
 				if (users != null) {
 					// What vtgate's StaticAuthPlugin does
 					// (go/vt/servenv/grpc_server_auth_static.go)
-					VtgateTlsAndAuthTests.this.vtgate.authAttempts.incrementAndGet();
+					if (vstream) {
+						VtgateTlsAndAuthTests.this.vtgate.authAttempts.incrementAndGet();
+					}
 					String username = headers.get(VtgateStaticAuthCredentials.USERNAME);
 					String password = headers.get(VtgateStaticAuthCredentials.PASSWORD);
 					if (username == null || password == null) {

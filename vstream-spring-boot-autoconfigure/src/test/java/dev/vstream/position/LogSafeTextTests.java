@@ -1,6 +1,7 @@
 package dev.vstream.position;
 
 import binlogdata.Binlogdata.ShardGtid;
+import binlogdata.Binlogdata.TableLastPK;
 import binlogdata.Binlogdata.VGtid;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,22 @@ class LogSafeTextTests {
 
 		assertThat(position.toString()).doesNotContain("\n")
 			.isEqualTo("commerce:0@MariaDB/0-1-5\\u000aERROR FORGED password=hunter2");
+	}
+
+	@Test
+	void aPositionPrintsNamesAndCopiedTablesEscapedToo() {
+		// Positions made from a reshard journal are not checked before they are logged.
+		StreamPosition position = StreamPosition.of(VGtid.newBuilder()
+			.addShardGtids(ShardGtid.newBuilder()
+				.setKeyspace("commerce\nERROR FORGED")
+				.setShard("-80\r")
+				.setGtid("")
+				.addTablePKs(TableLastPK.newBuilder().setTableName("corder\nERROR FORGED")))
+			.build());
+
+		assertThat(position.toString()).doesNotContain("\n")
+			.doesNotContain("\r")
+			.isEqualTo("commerce\\u000aERROR FORGED:-80\\u000d@ copying [corder\\u000aERROR FORGED]");
 	}
 
 }

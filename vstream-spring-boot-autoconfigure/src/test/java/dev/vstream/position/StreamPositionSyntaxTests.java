@@ -56,6 +56,54 @@ class StreamPositionSyntaxTests {
 			.withMessageContaining("more than " + PositionSyntax.MAX_SHARDS);
 	}
 
+	@Test
+	void acceptsSetsOfThousandsOfEntriesUpToTheLimit() {
+		// A pattern repeating a group over the whole set overflowed the stack here.
+		for (String gtid : new String[] { "MariaDB/" + "0-1-5, ".repeat(9_000) + "0-1-6",
+				"MySQL56/3e11fa47-71ca-11e1-9e33-c80aa9429562" + ":1-2".repeat(15_000),
+				"MySQL56/" + "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5,".repeat(1_500) + "a1:7" }) {
+			String json = position("customer", "-80", gtid).toJson();
+			assertThat(StreamPosition.fromJson(json)).isEqualTo(position("customer", "-80", gtid));
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> StreamPosition.fromJson(position("customer", "-80", gtid + ",x").toJson()))
+				.withMessageContaining("is not 'current'");
+		}
+	}
+
+	@Test
+	void refusesAShardNamedTwice() {
+		VGtid twice = VGtid.newBuilder()
+			.addShardGtids(ShardGtid.newBuilder().setKeyspace("customer").setShard("-80").setGtid("MariaDB/0-1-5"))
+			.addShardGtids(ShardGtid.newBuilder().setKeyspace("customer").setShard("-80").setGtid("MariaDB/0-1-6"))
+			.build();
+		String json = StreamPosition.of(twice).toJson();
+		assertThatIllegalArgumentException().isThrownBy(() -> StreamPosition.fromJson(json))
+			.withMessageContaining("names shard customer/-80 more than once");
+		assertThatIllegalArgumentException().isThrownBy(() -> StreamPosition.checkReceived(twice, null))
+			.withMessageContaining("more than once");
+	}
+
+	@Test
+	void refusesGtidSetsLongerTogetherThanTheLimitStoredOrReceived() {
+		// Each set is under the limit of one set; twenty of them are over the total.
+		String gtid = "MariaDB/" + "0-1-5,".repeat(9_000) + "0-1-6";
+		VGtid.Builder builder = VGtid.newBuilder();
+		for (int i = 0; i < 20; i++) {
+			builder.addShardGtids(ShardGtid.newBuilder().setKeyspace("customer").setShard("s" + i).setGtid(gtid));
+		}
+		VGtid big = builder.build();
+		String json = StreamPosition.of(big).toJson();
+		assertThatIllegalArgumentException().isThrownBy(() -> StreamPosition.fromJson(json))
+			.withMessageContaining("more than " + PositionSyntax.MAX_TOTAL_GTID_LENGTH);
+		// Received with the shards of the position before: only sizes are checked.
+		assertThatIllegalArgumentException().isThrownBy(() -> StreamPosition.checkReceived(big, big))
+			.withMessageContaining("more than " + PositionSyntax.MAX_TOTAL_GTID_LENGTH);
+		assertThat(StreamPosition.checkReceived(big.toBuilder().removeShardGtids(19).removeShardGtids(18).build(),
+				big.toBuilder().removeShardGtids(19).removeShardGtids(18).build()))
+			.as("same shards as before")
+			.isFalse();
+	}
+
 	private static StreamPosition position(String keyspace, String shard, String gtid) {
 		return StreamPosition.of(VGtid.newBuilder()
 			.addShardGtids(ShardGtid.newBuilder().setKeyspace(keyspace).setShard(shard).setGtid(gtid))

@@ -47,4 +47,16 @@ class StreamFailureClassifierTests {
 			.asRuntimeException())).isNull();
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "INVALID_ARGUMENT", "UNAUTHENTICATED", "UNIMPLEMENTED" })
+	void vtgatesTextCannotForgeALogLineInTheMessage(String code) {
+		VStreamException failure = this.classifier.permanentFailure(Status.fromCode(Status.Code.valueOf(code))
+			.withDescription("refused\n2026-12-02 ERROR FORGED-LOG-LINE password=hunter2")
+			.asRuntimeException());
+
+		assertThat(failure).isNotNull();
+		assertThat(failure.getMessage()).doesNotContain("\n")
+			.contains("refused\\u000a2026-12-02 ERROR FORGED-LOG-LINE");
+	}
+
 }

@@ -430,6 +430,61 @@ class VStreamResilienceTests {
 			assertThat(offsets().saved).extracting(StreamPosition::toJson).noneMatch((json) -> json.contains("etc"));
 		}
 
+		@Test
+		void aShardVtgateDoesNotListIsNotKeptAndTheStreamReconnectsFromThePositionBefore() {
+			vtgate().withShards("commerce", "0");
+			vtgate().thenSend(oneOrder(),
+					response(begin(), insert("commerce", "0", "corder", row(2, 7, "pear", "2.50")),
+							vgtidEvent(vgtid("commerce", "zz", "MariaDB/0-1-6")), commit()));
+			VStreamContainer container = start(false);
+
+			await().until(() -> vtgate().requests().size() >= 2);
+			assertThat(container.getLastError()).hasMessageContaining("FAILED_PRECONDITION")
+				.hasMessageContaining("shard commerce/zz, not a shard of its keyspace (vtgate lists commerce [0])")
+				.hasMessageContaining("nothing of its transaction was delivered");
+			assertThat(vtgate().requests().get(1).getVgtid()).isEqualTo(vgtid("commerce", "0", "MariaDB/0-1-5"));
+			assertThat(container.getState()).isNotEqualTo(StreamState.FAILED);
+			assertThat(orders().ids()).containsExactly(1L);
+			assertThat(offsets().saved).extracting(StreamPosition::toJson).noneMatch((json) -> json.contains("zz"));
+		}
+
+		@Test
+		void theShardsOfAKeyspaceStartAndAReshardsTargetShardsWithTabletsOnlyAreKept() {
+			// vtgate serves 0; the reshard's target shards have tablets, not yet serving.
+			vtgate().withShards("commerce", "0").withTablets("commerce", "0", "-80", "80-");
+			VGtid resharded = VGtid.newBuilder()
+				.addShardGtids(ShardGtid.newBuilder().setKeyspace("commerce").setShard("-80").setGtid("MariaDB/0-2-1"))
+				.addShardGtids(ShardGtid.newBuilder().setKeyspace("commerce").setShard("80-").setGtid("MariaDB/0-3-1"))
+				.build();
+			vtgate().thenSend(oneOrder(), response(begin(), corderFields("commerce", "-80"),
+					insert("commerce", "-80", "corder", row(2, 7, "pear", "2.50")), vgtidEvent(resharded), commit()));
+			VStreamContainer container = start(false);
+
+			await().until(() -> orders().ids().size() == 2);
+			assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+			assertThat(container.getReconnects()).isZero();
+			assertThat(container.getPosition()).isEqualTo(StreamPosition.of(resharded));
+		}
+
+		@Test
+		void theNewShardsOfAReshardJournalAreKeptBeforeVtgateListsThem() {
+			vtgate().withShards("customer", "-80", "80-");
+			VGtid before = customerShards("MariaDB/0-1-10", "MariaDB/0-1-10", "-80", "80-");
+			VGtid after = customerShards("MariaDB/0-1-12", "MariaDB/0-1-11", "-40", "40-80", "80-c0", "c0-");
+			vtgate().thenSend(response(begin(), corderFields("customer", "-80"),
+					insert("customer", "-80", "corder", row(1, 1, "apple", "1.50")), vgtidEvent(before), commit()),
+					response(journal("customer", "-80"), vgtidEvent(before), commit()),
+					response(begin(), corderFields("customer", "-40"),
+							insert("customer", "-40", "corder", row(2, 1, "pear", "2.50")), vgtidEvent(after),
+							commit()));
+			VStreamContainer container = start("customer", false, StartPosition.CURRENT);
+
+			await().until(() -> orders().ids().size() == 2);
+			assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
+			assertThat(container.getReconnects()).isZero();
+			assertThat(container.getPosition()).isEqualTo(StreamPosition.of(after));
+		}
+
 	}
 
 	private static VStreamResponse oneOrder() {

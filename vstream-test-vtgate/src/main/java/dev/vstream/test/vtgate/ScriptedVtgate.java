@@ -63,6 +63,8 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 
 	private final Map<String, String> shardPositions = new ConcurrentHashMap<>();
 
+	private final Map<String, List<String>> tabletShards = new ConcurrentHashMap<>();
+
 	private volatile BiConsumer<VStreamRequest, ServerCallStreamObserver<VStreamResponse>> unscripted = (request,
 			observer) -> {
 	};
@@ -255,6 +257,20 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 	}
 
 	/**
+	 * Answer {@code SHOW VITESS_TABLETS} with a primary tablet, not serving, for each of
+	 * these shards of a keyspace (replacing earlier ones), as vtgate's Execute does for
+	 * the target shards of a reshard before traffic switches to them. Without it, the
+	 * statement is not implemented.
+	 * @param keyspace the keyspace
+	 * @param keyspaceShards the shards with tablets
+	 * @return this
+	 */
+	public ScriptedVtgate withTablets(String keyspace, String... keyspaceShards) {
+		this.tabletShards.put(keyspace, List.of(keyspaceShards));
+		return this;
+	}
+
+	/**
 	 * Answer {@code select @@global.gtid_binlog_pos} (and {@code gtid_executed}) on a
 	 * shard's primary ({@code keyspace:shard@primary}) with this value, as vtgate's
 	 * Execute does; the value may be replaced while streaming, as writes move the shard
@@ -323,6 +339,18 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 				.addFields(Query.Field.newBuilder().setName("Shards").setType(Query.Type.VARCHAR));
 			this.shards.forEach(
 					(keyspace, names) -> names.forEach((name) -> result.addRows(Events.row(keyspace + "/" + name))));
+			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
+			responseObserver.onCompleted();
+			return;
+		}
+		if (request.getQuery().getSql().equalsIgnoreCase("show vitess_tablets") && !this.tabletShards.isEmpty()) {
+			Query.QueryResult.Builder result = Query.QueryResult.newBuilder();
+			for (String field : List.of("Cell", "Keyspace", "Shard", "TabletType", "State", "Alias", "Hostname",
+					"PrimaryTermStartTime")) {
+				result.addFields(Query.Field.newBuilder().setName(field).setType(Query.Type.VARCHAR));
+			}
+			this.tabletShards.forEach((keyspace, names) -> names.forEach((name) -> result
+				.addRows(Events.row("zone1", keyspace, name, "PRIMARY", "NOT_SERVING", "zone1-100", "localhost", ""))));
 			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
 			responseObserver.onCompleted();
 			return;
