@@ -32,7 +32,16 @@ record ChildJvm(Process process, Path log) {
 	 * @return the launcher
 	 */
 	static Launcher launcher(String mainClass) {
-		return new Launcher(mainClass);
+		return new Launcher(mainClass, null);
+	}
+
+	/**
+	 * A launcher for an executable jar (a Spring Boot application as it is shipped).
+	 * @param jar the jar
+	 * @return the launcher
+	 */
+	static Launcher jarLauncher(Path jar) {
+		return new Launcher(null, jar);
 	}
 
 	/**
@@ -81,14 +90,17 @@ record ChildJvm(Process process, Path log) {
 
 		private final String mainClass;
 
+		private final Path jar;
+
 		private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
 
 		private Path workDir;
 
 		private final List<Process> started = new ArrayList<>();
 
-		private Launcher(String mainClass) {
+		private Launcher(String mainClass, Path jar) {
 			this.mainClass = mainClass;
+			this.jar = jar;
 		}
 
 		/**
@@ -123,7 +135,8 @@ record ChildJvm(Process process, Path log) {
 			List<String> command = new ArrayList<>();
 			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 			command.addAll(this.jvmOptions);
-			command.addAll(List.of("-cp", System.getProperty("java.class.path"), this.mainClass));
+			command.addAll((this.jar != null) ? List.of("-jar", this.jar.toString())
+					: List.of("-cp", System.getProperty("java.class.path"), this.mainClass));
 			command.addAll(args);
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -9,6 +9,8 @@ import java.lang.annotation.Target;
 import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.listener.Operation;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a method to be called for each change of a table's rows streamed from vtgate.
  *
@@ -31,6 +33,7 @@ import dev.vstream.listener.Operation;
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(VStreamListenerReflectiveProcessor.class)
 public @interface VStreamListener {
 
 	/**

@@ -111,6 +111,32 @@ public final class ListenerMethodAdapter {
 		ReflectionUtils.makeAccessible(method);
 	}
 
+	/**
+	 * The row types a listener method receives, as the adapter resolves them (the
+	 * {@code T} of {@code RowChange<T>} and {@code List<RowChange<T>>}, or a row type
+	 * parameter), without checking the method; for ahead-of-time hints.
+	 * @param method a listener method
+	 * @return its row types
+	 */
+	public static List<Class<?>> rowTypesOf(Method method) {
+		List<Class<?>> types = new ArrayList<>();
+		for (int i = 0; i < method.getParameterCount(); i++) {
+			MethodParameter parameter = new MethodParameter(method, i);
+			Class<?> type = parameter.getParameterType();
+			if (type == RowChange.class) {
+				types.add(rowTypeOf(ResolvableType.forMethodParameter(parameter).as(RowChange.class).getGeneric(0)));
+			}
+			else if (type == List.class) {
+				types.add(rowTypeOf(
+						ResolvableType.forMethodParameter(parameter).as(List.class).getGeneric(0).getGeneric(0)));
+			}
+			else if (type != Operation.class && type != StreamPosition.class) {
+				types.add(type);
+			}
+		}
+		return types;
+	}
+
 	private static Class<?> rowTypeOf(ResolvableType rowType) {
 		Class<?> resolved = rowType.resolve();
 		return (resolved == null || resolved == Object.class) ? Map.class : resolved;
