@@ -3,9 +3,11 @@ package dev.vstream.stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VEvent;
@@ -36,6 +38,9 @@ final class MergedResponses implements VStreamResponses {
 	/** Per call, its latest shard positions. */
 	private final List<List<ShardGtid>> positions = new ArrayList<>();
 
+	/** Per call, its keyspaces. */
+	private final List<Set<String>> keyspaces = new ArrayList<>();
+
 	/** Per call, whether its last response left a transaction open. */
 	private final boolean[] open;
 
@@ -59,6 +64,7 @@ final class MergedResponses implements VStreamResponses {
 		for (VStreamRequest request : requests) {
 			List<ShardGtid> shards = request.getVgtid().getShardGtidsList();
 			this.positions.add(shards);
+			this.keyspaces.add(shards.stream().map(ShardGtid::getKeyspace).collect(Collectors.toSet()));
 			if (shards.stream().anyMatch((s) -> s.getGtid().isEmpty() || s.getTablePKsCount() > 0)) {
 				this.copying++;
 			}
@@ -159,7 +165,14 @@ final class MergedResponses implements VStreamResponses {
 			}
 			VEvent replacement = event;
 			if (type == VEventType.VGTID) {
-				this.positions.set(call, event.getVgtid().getShardGtidsList());
+				// Its own keyspaces only: the others' come from their calls.
+				Set<String> own = this.keyspaces.get(call);
+				this.positions.set(call,
+						event.getVgtid()
+							.getShardGtidsList()
+							.stream()
+							.filter((shard) -> own.contains(shard.getKeyspace()))
+							.toList());
 				VGtid.Builder all = VGtid.newBuilder();
 				this.positions.forEach(all::addAllShardGtids);
 				replacement = event.toBuilder().setVgtid(all).build();

@@ -177,6 +177,34 @@ class VStreamRequestTests {
 		assertThat(listener.changes.get(1).position().toVGtid().getShardGtidsCount()).isEqualTo(2);
 	}
 
+	@Test
+	void aHyphenatedKeyspaceIsStreamedCheckedAndResumedByItsName() {
+		Listener listener = new Listener();
+		this.vtgate.withTables("my-ks", "corder");
+		VStreamSettings settings = new VStreamSettings("test", "my-ks", StartPosition.CURRENT, TabletType.PRIMARY,
+				Duration.ofSeconds(5), false, new FixedBackOff(10, Long.MAX_VALUE), List.of(), List.of(),
+				Map.of("my-ks", List.of("-80")), null, false);
+		DefaultVStreamContainer container = this.fixture.container(settings, VStreamErrorHandler.stopStream(),
+				this.fixture.endpoint("orders", "corder", listener, "onChange"));
+		container.setVerifyTables(true);
+		this.fixture.start(container);
+		await().until(() -> this.vtgate.requests().size() == 1);
+		assertThat(this.vtgate.requests().get(0).getVgtid().getShardGtidsList()).singleElement()
+			.satisfies((sg) -> assertThat(sg.getKeyspace() + "/" + sg.getShard()).isEqualTo("my-ks/-80"));
+		VGtid at5 = vgtid("my-ks", "-80", "MySQL56/a:1-5");
+		this.vtgate.sendTo("my-ks", "-80", response(begin(), corderFields("my-ks", "-80"),
+				insert("my-ks", "-80", "corder", order(5)), vgtidEvent(at5), commit()));
+		await().untilAsserted(() -> assertThat(listener.changes).hasSize(1));
+		assertThat(listener.changes.get(0).keyspace()).isEqualTo("my-ks");
+		await().untilAsserted(() -> assertThat(this.fixture.offsets().load("test")).contains(StreamPosition.of(at5)));
+		// The saved form reads back, and a restart resumes there.
+		assertThat(StreamPosition.fromJson(StreamPosition.of(at5).toJson())).isEqualTo(StreamPosition.of(at5));
+		container.stop();
+		this.fixture.start(container);
+		await().until(() -> this.vtgate.requests().size() == 2);
+		assertThat(this.vtgate.requests().get(1).getVgtid()).isEqualTo(at5);
+	}
+
 	private static VStreamSettings settings(List<String> tablesToCopy) {
 		return new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY, Duration.ofSeconds(5),
 				true, new FixedBackOff(10, Long.MAX_VALUE), List.of(), tablesToCopy, Map.of(), null, false);
