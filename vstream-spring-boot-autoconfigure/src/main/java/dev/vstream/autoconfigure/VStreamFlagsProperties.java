@@ -53,9 +53,11 @@ public class VStreamFlagsProperties {
 	/**
 	 * Whether vtgate leaves table names as the tablets send them
 	 * (exclude_keyspace_from_table_name) instead of copying every FIELD and ROW event to
-	 * prefix the keyspace; the stream takes the keyspace from the event either way.
+	 * prefix the keyspace; the stream takes the keyspace from the event either way. Off
+	 * by default: vtgate then sends the tablets' own events, which crashed vtcombo
+	 * (vtgate and tablets in one process, as vttestserver runs them) in the copy phase.
 	 */
-	private boolean excludeKeyspaceFromTableName = true;
+	private boolean excludeKeyspaceFromTableName = false;
 
 	/**
 	 * Size from which vtgate sends a transaction in chunks while holding back the other

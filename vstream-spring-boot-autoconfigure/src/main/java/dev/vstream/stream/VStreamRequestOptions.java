@@ -30,11 +30,10 @@ public record VStreamRequestOptions(boolean minimizeSkew, List<String> cells, St
 		long transactionChunkSize, List<VStreamRequestCustomizer> customizers) {
 
 	/**
-	 * The options of a stream that sets none: vtgate's defaults, except that table names
-	 * come without the keyspace (which saves vtgate a copy of every row event).
+	 * The options of a stream that sets none: vtgate's defaults.
 	 */
 	public static final VStreamRequestOptions DEFAULTS = new VStreamRequestOptions(false, List.of(), "", "", false,
-			false, true, 0, List.of());
+			false, false, 0, List.of());
 
 	public VStreamRequestOptions {
 		cells = List.copyOf(cells);

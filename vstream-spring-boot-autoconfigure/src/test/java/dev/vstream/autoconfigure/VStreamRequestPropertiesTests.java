@@ -35,7 +35,7 @@ class VStreamRequestPropertiesTests {
 						"vstream.flags.cell-preference=only-specified", "vstream.flags.tablet-order=in-order",
 						"vstream.flags.stream-keyspace-heartbeats=true",
 						"vstream.flags.include-reshard-journal-events=true",
-						"vstream.flags.exclude-keyspace-from-table-name=false")
+						"vstream.flags.exclude-keyspace-from-table-name=true")
 				.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)
 				.run((context) -> {
 					await().until(() -> !vtgate.requests().isEmpty());
@@ -46,7 +46,7 @@ class VStreamRequestPropertiesTests {
 					assertThat(flags.getTabletOrder()).isEqualTo("InOrder");
 					assertThat(flags.getStreamKeyspaceHeartbeats()).isTrue();
 					assertThat(flags.getIncludeReshardJournalEvents()).isTrue();
-					assertThat(flags.getExcludeKeyspaceFromTableName()).isFalse();
+					assertThat(flags.getExcludeKeyspaceFromTableName()).isTrue();
 				});
 		}
 	}
@@ -59,7 +59,7 @@ class VStreamRequestPropertiesTests {
 				.run((context) -> {
 					await().until(() -> !vtgate.requests().isEmpty());
 					VStreamFlags flags = vtgate.requests().get(0).getFlags();
-					assertThat(flags.getExcludeKeyspaceFromTableName()).isTrue();
+					assertThat(flags.getExcludeKeyspaceFromTableName()).isFalse();
 					UnknownFieldSet wire = UnknownFieldSet.parseFrom(flags.toByteArray());
 					assertThat(wire.getField(11).getVarintList()).containsExactly(8L * 1024 * 1024);
 				});

@@ -60,7 +60,7 @@ class VStreamRequestTests {
 	void everyFlagAndTheCustomizersReachTheRequest() throws Exception {
 		List<String> order = new ArrayList<>();
 		VStreamRequestOptions options = new VStreamRequestOptions(true, List.of("zone1", "zone2"), "OnlySpecified",
-				"InOrder", true, true, false, 4_000_000, List.of((request) -> {
+				"InOrder", true, true, true, 4_000_000, List.of((request) -> {
 					order.add("first");
 					assertThat(request.getFlags().getMinimizeSkew()).isTrue();
 				}, (request) -> {
@@ -76,7 +76,7 @@ class VStreamRequestTests {
 		assertThat(flags.getTabletOrder()).isEqualTo("InOrder");
 		assertThat(flags.getStreamKeyspaceHeartbeats()).isTrue();
 		assertThat(flags.getIncludeReshardJournalEvents()).isTrue();
-		assertThat(flags.getExcludeKeyspaceFromTableName()).isFalse();
+		assertThat(flags.getExcludeKeyspaceFromTableName()).isTrue();
 		assertThat(flags.getStopOnReshard()).isTrue();
 		// Applied last, in order.
 		assertThat(order).containsExactly("first", "second");
@@ -89,9 +89,9 @@ class VStreamRequestTests {
 	}
 
 	@Test
-	void defaultsLeaveTableNamesWithoutKeyspaceAndNoChunkSize() {
+	void defaultsAreVtgatesOwn() {
 		VStreamRequest request = onlyRequest(settings(List.of()), List.of(listener("commerce", "corder")));
-		assertThat(request.getFlags().getExcludeKeyspaceFromTableName()).isTrue();
+		assertThat(request.getFlags().getExcludeKeyspaceFromTableName()).isFalse();
 		assertThat(request.getFlags().getMinimizeSkew()).isFalse();
 		assertThat(request.getFlags().getCells()).isEmpty();
 		assertThat(request.getFlags().getUnknownFields().hasField(VStreamRequestFactory.TRANSACTION_CHUNK_SIZE_FIELD))
