@@ -25,6 +25,7 @@ import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
 import dev.vstream.stream.VStreamMonitor;
+import dev.vstream.stream.VStreamRequestCustomizer;
 import dev.vstream.stream.VStreamSettings;
 import io.grpc.ChannelCredentials;
 import io.grpc.CompositeChannelCredentials;
@@ -242,9 +243,12 @@ public final class VStreamAutoConfiguration {
 			VStreamErrorHandler errorHandler, ObjectProvider<DataSource> dataSource,
 			ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<VStreamMonitor> monitor,
 			ObjectProvider<LockFence> lockFence, ObjectProvider<StreamRunMarker> runMarker,
-			ObjectProvider<VStreamContainerCustomizer> customizers, Environment environment) {
+			ObjectProvider<VStreamContainerCustomizer> customizers, Environment environment,
+			ObjectProvider<VStreamRequestCustomizer> requestCustomizers) {
 		warnIfStopOutlastsShutdown(properties, environment);
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings(properties), vstreamChannel,
+		VStreamSettings settings = settings(properties).withRequestOptions(VStreamFlagsSettings
+			.requestOptions(properties.getFlags(), requestCustomizers.orderedStream().toList()));
+		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, vstreamChannel,
 				VStreamScalingConfigurations.streamOffsets(properties, offsetRepository, lockFence),
 				registry::getEndpoints, errorHandler);
 		container.setDdlListeners(registry::getDdlListeners);

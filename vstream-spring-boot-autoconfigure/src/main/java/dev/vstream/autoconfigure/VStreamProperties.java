@@ -11,6 +11,7 @@ import dev.vstream.position.StartPosition;
 import dev.vstream.scaling.ScalingMode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
@@ -83,8 +84,9 @@ public class VStreamProperties implements Validator {
 	private boolean resetOnStart = false;
 
 	/**
-	 * Tables whose existing rows the copy phase copies; empty to copy every listened
-	 * table. The other tables stream only changes made from the start on.
+	 * Tables whose existing rows the copy phase copies, each a table name (in every
+	 * listened keyspace that has a listener of it) or keyspace.table; empty to copy every
+	 * listened table. The other tables stream only changes made from the start on.
 	 */
 	private List<String> tablesToCopy = new ArrayList<>();
 
@@ -158,6 +160,16 @@ public class VStreamProperties implements Validator {
 	private final Error error = new Error();
 
 	private final Scaling scaling = new Scaling();
+
+	/**
+	 * VStreamFlags of the request to vtgate.
+	 */
+	@NestedConfigurationProperty
+	private final VStreamFlagsProperties flags = new VStreamFlagsProperties();
+
+	public VStreamFlagsProperties getFlags() {
+		return this.flags;
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;

@@ -90,6 +90,40 @@ final class VStreamPropertiesValidator {
 			errors.rejectValue("redis.key-prefix", "null", "must not be null");
 		}
 		validateScaling(properties, errors);
+		validateRequest(properties, errors);
+	}
+
+	/**
+	 * The keyspace names and flags of the VStream request: several keyspaces in
+	 * {@code vstream.keyspace} would be one keyspace of that name for vtgate (a keyspace
+	 * name may hold '-', not ',' or blanks).
+	 */
+	private static void validateRequest(VStreamProperties properties, Errors errors) {
+		String keyspace = properties.getKeyspace();
+		if (!keyspace.startsWith("/") && !keyspace.matches("[^,\\s]*")) {
+			errors.rejectValue("keyspace", "several",
+					"must name one keyspace: several keyspaces in vstream.keyspace are not supported; name each "
+							+ "listener's keyspace with @VStreamListener(keyspace): one stream streams them all, "
+							+ "with one position");
+		}
+		VStreamFlagsProperties flags = properties.getFlags();
+		if (flags.getTransactionChunkSize() == null || flags.getTransactionChunkSize().isNegative()) {
+			errors.rejectValue("flags.transaction-chunk-size", "negative", "must not be negative");
+		}
+		else if (flags.isMinimizeSkew() && flags.getTransactionChunkSize().toBytes() > 0) {
+			errors.rejectValue("flags.transaction-chunk-size", "skew",
+					"vtgate ignores transaction_chunk_size together with minimize_skew: set only one of "
+							+ "vstream.flags.transaction-chunk-size and vstream.flags.minimize-skew");
+		}
+		for (String entry : properties.getTablesToCopy()) {
+			if (entry == null || !entry.matches("[^.\\s]+(\\.[^.\\s]+)?")) {
+				errors.rejectValue("tables-to-copy", "invalid",
+						"entries must be a table name or keyspace.table; got '" + entry + "'");
+			}
+		}
+		if (flags.getCellPreference() == null || flags.getTabletOrder() == null) {
+			errors.rejectValue("flags", "null", "cell-preference and tablet-order must not be null");
+		}
 	}
 
 	private static void validateScaling(VStreamProperties properties, Errors errors) {

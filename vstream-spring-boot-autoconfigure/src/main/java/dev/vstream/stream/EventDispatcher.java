@@ -241,6 +241,11 @@ final class EventDispatcher {
 
 	private void onField(VEvent event) {
 		FieldEvent field = event.getFieldEvent();
+		if (field.getIsInternalTable()) {
+			// A sidecar table (vstream.flags.stream-keyspace-heartbeats): not the user's
+			// table of that name.
+			return;
+		}
 		String keyspace = field.getKeyspace().isEmpty() ? event.getKeyspace() : field.getKeyspace();
 		String shard = field.getShard().isEmpty() ? event.getShard() : field.getShard();
 		TableSchema schema = TableSchema.of(field);
@@ -249,6 +254,9 @@ final class EventDispatcher {
 
 	private void onRow(VEvent event, @Nullable StreamPosition transactionPosition) {
 		RowEvent rows = event.getRowEvent();
+		if (rows.getIsInternalTable()) {
+			return;
+		}
 		String keyspace = rows.getKeyspace().isEmpty() ? event.getKeyspace() : rows.getKeyspace();
 		String shard = rows.getShard().isEmpty() ? event.getShard() : rows.getShard();
 		String table = unqualified(rows.getTableName());

@@ -2,7 +2,6 @@ package dev.vstream.stream;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -57,7 +56,7 @@ import org.jspecify.annotations.Nullable;
  * call: a stream that is asked to stop in the middle of a transaction still reads the
  * rest of it.
  */
-final class ResponseStream implements Iterator<VStreamResponse> {
+final class ResponseStream implements VStreamResponses {
 
 	/** Marks the end of a completed call in the queue. */
 	private static final Object END = new Object();
@@ -114,6 +113,21 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 	 * its first heartbeat, so this is the only sign of a working connection before then
 	 */
 	ResponseStream(Channel channel, VStreamRequest request, int prefetch, Runnable onConnected) {
+		this(channel, request, prefetch, onConnected, () -> {
+		});
+	}
+
+	/**
+	 * Start the call.
+	 * @param channel vtgate's channel
+	 * @param request the request
+	 * @param prefetch how many responses may wait unhandled (at least 2)
+	 * @param onConnected see
+	 * {@link #ResponseStream(Channel, VStreamRequest, int, Runnable)}
+	 * @param onArrival called on the transport's thread after a response, the end of the
+	 * call or its failure was queued (must not block)
+	 */
+	ResponseStream(Channel channel, VStreamRequest request, int prefetch, Runnable onConnected, Runnable onArrival) {
 		// The window, plus the end of the call or its error, plus a wake-up.
 		this.queue = new ArrayBlockingQueue<>(prefetch + 2);
 		this.prefetch = prefetch;
@@ -158,16 +172,19 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 						// Never blocks: no more than prefetch responses were requested
 						// and not yet taken.
 						ResponseStream.this.queue.add(response);
+						onArrival.run();
 					}
 
 					@Override
 					public void onError(Throwable error) {
 						ResponseStream.this.queue.add(error);
+						onArrival.run();
 					}
 
 					@Override
 					public void onCompleted() {
 						ResponseStream.this.queue.add(END);
+						onArrival.run();
 					}
 
 				});
@@ -224,7 +241,8 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 	 * @return {@code false} when the wait ended without any: the time ran out, or
 	 * {@link #wake()} was called (since the previous wait)
 	 */
-	boolean await(long timeoutNanos) {
+	@Override
+	public boolean await(long timeoutNanos) {
 		if (this.next != null || this.finished) {
 			return true;
 		}
@@ -255,7 +273,8 @@ final class ResponseStream implements Iterator<VStreamResponse> {
 	 * End a wait in {@link #await(long)} (or the next one), from any thread; the call
 	 * goes on. Responses queued before are taken first.
 	 */
-	void wake() {
+	@Override
+	public void wake() {
 		if (this.wakeQueued.compareAndSet(false, true)) {
 			// Never blocks: the queue keeps a place for the one wake-up.
 			this.queue.add(WAKE);

@@ -66,6 +66,11 @@ final class StartupChecks {
 						+ "' streams keyspace '" + keyspace + "', a pattern: keyspace patterns are not supported; "
 						+ "name each keyspace (@VStreamListener(keyspace) or vstream.keyspace)");
 			}
+			if (!keyspace.matches("[^,\\s]+")) {
+				throw new VStreamException("Listener '" + listener.getId() + "' of stream '" + this.streamId
+						+ "' streams keyspace '" + keyspace + "': several keyspaces in one name are not supported; "
+						+ "declare one listener per keyspace (@VStreamListener(keyspace)), one stream streams them all");
+			}
 			byKeyspace.computeIfAbsent(keyspace, (k) -> new ArrayList<>()).add(listener);
 		}
 		if (!lookUp) {

@@ -98,7 +98,7 @@ final class StreamKeyspaces {
 		}
 		return new VStreamSettings(id, keyspace, s.startPosition(), s.tabletType(), s.heartbeatInterval(), true,
 				s.reconnectBackOff(), List.of(), s.tablesToCopy(), Map.of(keyspace, List.of(shard)), explicitStart,
-				false);
+				false, s.requestOptions());
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.vstream.stream;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -60,7 +61,7 @@ final class StreamSession {
 
 	private boolean stopTimedOut;
 
-	private volatile @Nullable ResponseStream responses;
+	private volatile @Nullable VStreamResponses responses;
 
 	private volatile Context.@Nullable CancellableContext call;
 
@@ -77,14 +78,18 @@ final class StreamSession {
 		StreamPosition from = this.checkpointer.getPosition();
 		this.container.positionGuard().connecting(from);
 		this.dispatcher.connecting(from);
-		VStreamRequest request = VStreamRequestFactory.request(this.container.getSettings(), this.endpoints, from);
+		VStreamSettings settings = this.container.getSettings();
+		List<VStreamRequest> requests = VStreamRequestFactory.requests(settings, VStreamRequestFactory.calls(settings,
+				this.endpoints, this.container.keyspaces()::keyspaceOf, this.container.getKeyspaces()), from);
 		Context.CancellableContext context = Context.current().withCancellation();
 		this.call = context;
 		try {
 			context.run(() -> {
 				this.status.setState(from.isCopying() ? StreamState.COPYING : StreamState.STARTING);
-				ResponseStream responses = new ResponseStream(this.container.channel(), request, RESPONSES_AHEAD,
-						this::connected);
+				VStreamResponses responses = (requests.size() == 1)
+						? new ResponseStream(this.container.channel(), requests.get(0), RESPONSES_AHEAD,
+								this::connected)
+						: new MergedResponses(this.container.channel(), requests, RESPONSES_AHEAD, this::connected);
 				// Published before the running flag is read: a stop either sees it and
 				// wakes it, or is seen by nextResponse.
 				this.responses = responses;
@@ -127,7 +132,7 @@ final class StreamSession {
 	 * @return whether a response is at hand; {@code false} when vtgate ended the call or
 	 * the session stops here (a failed call throws its status)
 	 */
-	private boolean nextResponse(ResponseStream responses) {
+	private boolean nextResponse(VStreamResponses responses) {
 		while (true) {
 			if (this.container.isRunning()) {
 				if (responses.await(-1)) {
@@ -156,7 +161,7 @@ final class StreamSession {
 	 * open in vtgate (nor the channel from shutting down).
 	 */
 	void stopRequested() {
-		ResponseStream current = this.responses;
+		VStreamResponses current = this.responses;
 		if (current != null) {
 			current.wake();
 		}

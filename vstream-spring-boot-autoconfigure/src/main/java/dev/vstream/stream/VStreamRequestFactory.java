@@ -1,53 +1,194 @@
 package dev.vstream.stream;
 
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 import binlogdata.Binlogdata.Filter;
 import binlogdata.Binlogdata.Rule;
+import binlogdata.Binlogdata.ShardGtid;
+import binlogdata.Binlogdata.VGtid;
+import com.google.protobuf.UnknownFieldSet;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.position.StreamPosition;
 import io.vitess.proto.Vtgate.VStreamFlags;
 import io.vitess.proto.Vtgate.VStreamRequest;
 
 /**
- * Builds the request a stream sends to vtgate on each (re)connect: one filter rule per
- * listened table, the settings' flags, and the position to resume from.
+ * Builds the requests a stream sends to vtgate on each (re)connect: the filter rules of
+ * the listened tables, the settings' flags, and the position to resume from.
+ *
+ * <p>
+ * vtgate (up to Vitess 24 at least) hands one request's filter as it is to every shard of
+ * every keyspace of the request, and the tablets match its rules against bare table
+ * names: a rule cannot name a keyspace. One request for listeners of
+ * {@code commerce.corder} and {@code customer.customer} would therefore stream (and copy)
+ * {@code customer.corder} and {@code commerce.customer} too, and fail to copy when a
+ * keyspace lacks one of the tables. So the keyspaces are grouped by the rules and the
+ * tables to copy they need, and each group gets its own request (one call): keyspaces
+ * that want the same get one call, as before.
  */
 final class VStreamRequestFactory {
+
+	/**
+	 * Field number of {@code transaction_chunk_size} in {@code vtgate.VStreamFlags}
+	 * (Vitess 24), which the protocol classes in use predate.
+	 */
+	static final int TRANSACTION_CHUNK_SIZE_FIELD = 11;
 
 	private VStreamRequestFactory() {
 	}
 
 	/**
-	 * Build the request that resumes from a position.
+	 * The calls a stream makes: one per group of keyspaces wanting the same rules and
+	 * copying the same tables, in the order of the keyspaces.
 	 * @param settings the stream's settings
 	 * @param endpoints the stream's listeners
-	 * @param from the position
+	 * @param keyspaceOf the keyspace of each listener
+	 * @param keyspaces the keyspaces the stream streams
+	 * @return the calls
+	 */
+	static List<Call> calls(VStreamSettings settings, Collection<VStreamListenerEndpoint> endpoints,
+			Function<VStreamListenerEndpoint, String> keyspaceOf, Set<String> keyspaces) {
+		Map<String, Map<String, String>> rules = new LinkedHashMap<>();
+		for (String keyspace : keyspaces) {
+			rules.put(keyspace, new TreeMap<>());
+		}
+		Map<String, Map<String, List<VStreamListenerEndpoint>>> byTable = new LinkedHashMap<>();
+		for (VStreamListenerEndpoint endpoint : endpoints) {
+			byTable.computeIfAbsent(keyspaceOf.apply(endpoint), (k) -> new TreeMap<>())
+				.computeIfAbsent(endpoint.getTable(), (t) -> new ArrayList<>())
+				.add(endpoint);
+		}
+		byTable.forEach((keyspace, tables) -> tables
+			.forEach((table, listeners) -> rules.computeIfAbsent(keyspace, (k) -> new TreeMap<>())
+				.put(table, RuleFilters.filter(table, listeners))));
+		Map<Call.Key, List<String>> groups = new LinkedHashMap<>();
+		for (Map.Entry<String, Map<String, String>> entry : rules.entrySet()) {
+			String keyspace = entry.getKey();
+			Call.Key key = new Call.Key(entry.getValue(),
+					tablesToCopy(settings.tablesToCopy(), keyspace, entry.getValue().keySet()),
+					!settings.tablesToCopy().isEmpty());
+			groups.computeIfAbsent(key, (k) -> new ArrayList<>()).add(keyspace);
+		}
+		List<Call> calls = new ArrayList<>();
+		groups.forEach((key, groupKeyspaces) -> calls.add(new Call(groupKeyspaces, key)));
+		return calls;
+	}
+
+	/**
+	 * The entries of {@code vstream.tables-to-copy} that are tables of a keyspace's
+	 * filter: a bare name counts in every keyspace, {@code keyspace.table} in its
+	 * keyspace.
+	 */
+	private static Set<String> tablesToCopy(List<String> entries, String keyspace, Set<String> tables) {
+		Set<String> copied = new TreeSet<>();
+		for (String entry : entries) {
+			int dot = entry.indexOf('.');
+			String table = (dot >= 0) ? entry.substring(dot + 1) : entry;
+			if ((dot < 0 || entry.substring(0, dot).equals(keyspace)) && tables.contains(table)) {
+				copied.add(table);
+			}
+		}
+		return copied;
+	}
+
+	/**
+	 * Build the request of one call that resumes from a position.
+	 * @param settings the stream's settings
+	 * @param call the call
+	 * @param from the stream's position (of every keyspace)
 	 * @return the request
 	 */
-	static VStreamRequest request(VStreamSettings settings, Collection<VStreamListenerEndpoint> endpoints,
-			StreamPosition from) {
+	static VStreamRequest request(VStreamSettings settings, Call call, StreamPosition from) {
 		Filter.Builder filter = Filter.newBuilder();
-		Set<String> tables = new LinkedHashSet<>();
-		for (VStreamListenerEndpoint endpoint : endpoints) {
-			tables.add(endpoint.getTable());
+		call.key().rules().forEach((table, sql) -> filter.addRules(Rule.newBuilder().setMatch(table).setFilter(sql)));
+		VGtid.Builder vgtid = VGtid.newBuilder();
+		boolean copiesNothing = call.key().limitsCopy() && call.key().tablesToCopy().isEmpty();
+		for (ShardGtid shard : from.toVGtid().getShardGtidsList()) {
+			if (call.keyspaces().contains(shard.getKeyspace())) {
+				// Limited to tables none of which is here: vtgate would copy them all
+				// (no list) or refuse (no table of the list in the filter).
+				boolean notStarted = shard.getGtid().isEmpty() && shard.getTablePKsCount() == 0;
+				vgtid.addShardGtids(
+						(copiesNothing && notStarted) ? shard.toBuilder().setGtid("current").build() : shard);
+			}
 		}
-		for (String table : tables) {
-			filter.addRules(
-					Rule.newBuilder().setMatch(table).setFilter("select * from `" + table.replace("`", "``") + "`"));
-		}
+		VStreamRequestOptions options = settings.requestOptions();
 		VStreamFlags.Builder flags = VStreamFlags.newBuilder()
 			.setHeartbeatInterval((int) settings.heartbeatInterval().toSeconds())
 			.setStopOnReshard(settings.stopOnReshard())
-			.addAllTablesToCopy(settings.tablesToCopy());
-		return VStreamRequest.newBuilder()
+			.addAllTablesToCopy(call.key().tablesToCopy())
+			.setMinimizeSkew(options.minimizeSkew())
+			.setCells(String.join(",", options.cells()))
+			.setCellPreference(options.cellPreference())
+			.setTabletOrder(options.tabletOrder())
+			.setStreamKeyspaceHeartbeats(options.streamKeyspaceHeartbeats())
+			.setIncludeReshardJournalEvents(options.includeReshardJournalEvents())
+			.setExcludeKeyspaceFromTableName(options.excludeKeyspaceFromTableName());
+		if (options.transactionChunkSize() > 0) {
+			flags.mergeUnknownFields(UnknownFieldSet.newBuilder()
+				.addField(TRANSACTION_CHUNK_SIZE_FIELD,
+						UnknownFieldSet.Field.newBuilder().addVarint(options.transactionChunkSize()).build())
+				.build());
+		}
+		VStreamRequest.Builder request = VStreamRequest.newBuilder()
 			.setTabletType(settings.tabletType())
-			.setVgtid(from.toVGtid())
+			.setVgtid(vgtid)
 			.setFilter(filter)
-			.setFlags(flags)
-			.build();
+			.setFlags(flags);
+		for (VStreamRequestCustomizer customizer : options.customizers()) {
+			customizer.customize(request);
+		}
+		return request.build();
+	}
+
+	/**
+	 * Build the requests of all calls.
+	 * @param settings the stream's settings
+	 * @param calls the calls
+	 * @param from the stream's position
+	 * @return one request per call
+	 */
+	static List<VStreamRequest> requests(VStreamSettings settings, List<Call> calls, StreamPosition from) {
+		return calls.stream().map((call) -> request(settings, call, from)).toList();
+	}
+
+	/**
+	 * One VStream call of a stream.
+	 *
+	 * @param keyspaces the keyspaces it streams
+	 * @param key what it asks for
+	 */
+	record Call(List<String> keyspaces, Key key) {
+
+		Call {
+			keyspaces = List.copyOf(keyspaces);
+		}
+
+		/**
+		 * What keyspaces of one call share.
+		 *
+		 * @param rules per table (sorted), the filter SQL of its rule
+		 * @param tablesToCopy the tables to copy; empty for all unless {@code limitsCopy}
+		 * @param limitsCopy whether the stream copies only some tables
+		 */
+		record Key(Map<String, String> rules, Set<String> tablesToCopy, boolean limitsCopy) {
+
+			Key {
+				rules = Collections.unmodifiableMap(new TreeMap<>(rules));
+				tablesToCopy = Collections.unmodifiableSet(new TreeSet<>(tablesToCopy));
+			}
+
+		}
+
 	}
 
 }
