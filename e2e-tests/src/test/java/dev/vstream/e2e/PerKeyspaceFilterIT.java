@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VEvent;
@@ -86,13 +87,17 @@ class PerKeyspaceFilterIT {
 					}
 				}));
 			}
-			// Both calls stream from a position before the writes below.
-			LocalVitess.execute("commerce",
-					"insert into corder (customer_id, sku, price) values (1, '" + this.tag + "-start', 1.00)");
+			// The calls start at "current": write until both are seen to be connected
+			// (a write made before a call is established is not streamed to it).
 			long customerId = ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000_000L);
-			LocalVitess.execute("customer", "insert into customer (customer_id, email) values (" + (customerId - 1)
-					+ ", '" + this.tag + "-start@example.com')");
-			await().atMost(TIMEOUT).until(() -> rows.contains("customer.customer") && rows.contains("commerce.corder"));
+			AtomicLong probe = new AtomicLong(customerId - 1_000);
+			await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+				LocalVitess.execute("commerce",
+						"insert into corder (customer_id, sku, price) values (1, '" + this.tag + "-start', 1.00)");
+				LocalVitess.execute("customer", "insert into customer (customer_id, email) values ("
+						+ probe.incrementAndGet() + ", '" + this.tag + "-start@example.com')");
+				return rows.contains("customer.customer") && rows.contains("commerce.corder");
+			});
 			rows.clear();
 			// Not listened: commerce.customer and customer.corder, written before the
 			// listened rows of the same shards.
