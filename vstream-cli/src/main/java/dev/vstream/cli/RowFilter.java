@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * comparisons of a column with a value ({@code =}, {@code !=}, {@code <>}, {@code <},
  * {@code <=}, {@code >}, {@code >=}), {@code is null} and {@code is not null}, joined by
  * {@code and}. A value is compared as a number when both sides are numbers, otherwise as
- * text; quotes around it are dropped. A column the row does not have never matches.
+ * text; quotes around it are dropped (and needed for a value with spaces). A column the
+ * row does not have never matches.
  */
 final class RowFilter {
 
@@ -56,7 +57,7 @@ final class RowFilter {
 				conditions
 					.add(new Condition(isNull.group(1), (isNull.group(2) != null) ? "is not null" : "is null", null));
 			}
-			else if (comparison.matches() && !comparison.group(3).isBlank()) {
+			else if (comparison.matches() && readable(comparison.group(3))) {
 				conditions.add(new Condition(comparison.group(1), comparison.group(2), unquote(comparison.group(3))));
 			}
 			else {
@@ -66,6 +67,12 @@ final class RowFilter {
 			}
 		}
 		return new RowFilter(text.trim(), List.copyOf(conditions));
+	}
+
+	/** A value, quoted if it holds spaces (so that {@code a=1 or b=2} is refused). */
+	private static boolean readable(String value) {
+		String trimmed = value.trim();
+		return !trimmed.isEmpty() && (!trimmed.matches(".*\\s.*") || !unquote(trimmed).equals(trimmed));
 	}
 
 	private static String unquote(String value) {

@@ -45,7 +45,8 @@ record TailOptions(String keyspace, String table, String vtgate, String from, Ro
 			                           and the new row (a change matches if either does):
 			                           col=value, col!=value, col<value, col<=value, col>value,
 			                           col>=value, col is null, col is not null, joined by 'and';
-			                           numbers compare as numbers, other values as text
+			                           numbers compare as numbers, other values as text;
+			                           quote a value with spaces
 			  --json                   one JSON object per change: op, keyspace, shard, table,
 			                           before, after
 			  --verbose                also print positions, heartbeats and the end of the copy

@@ -1,0 +1,60 @@
+package dev.vstream.cli;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.entry;
+
+class TailOptionsTests {
+
+	@Test
+	void defaultsToLiveChangesOfLocalVtgatesPrimary() {
+		TailOptions options = TailOptions.parse(List.of("commerce.corder"));
+		assertThat(options.keyspace()).isEqualTo("commerce");
+		assertThat(options.table()).isEqualTo("corder");
+		assertThat(options.streamProperties()).containsExactly(entry("vstream.id", "tail"),
+				entry("vstream.vtgate.address", "localhost:15991"), entry("vstream.keyspace", "commerce"),
+				entry("vstream.offset-store", "memory"), entry("vstream.tablet-type", "primary"),
+				entry("vstream.start-position", "current"));
+	}
+
+	@Test
+	void mapsOptionsToTheStartersProperties() {
+		String position = "{\"shardGtids\":[{\"keyspace\":\"commerce\",\"shard\":\"0\",\"gtid\":\"MySQL56/a:1-2\"}]}";
+		TailOptions options = TailOptions.parse(
+				List.of("--vtgate", "vtgate:15999", "commerce.corder", "--from=" + position, "--tablet-type", "REPLICA",
+						"--json", "--verbose", "--limit=5", "--where", "sku='x'", "--vstream.heartbeat-interval=1s"));
+		assertThat(options.json()).isTrue();
+		assertThat(options.verbose()).isTrue();
+		assertThat(options.limit()).isEqualTo(5);
+		assertThat(options.where()).hasToString("sku='x'");
+		assertThat(options.streamProperties())
+			.contains(entry("vstream.vtgate.address", "vtgate:15999"), entry("vstream.start-vgtid", position),
+					entry("vstream.tablet-type", "replica"), entry("vstream.heartbeat-interval", "1s"))
+			.doesNotContainKey("vstream.start-position");
+		assertThat(TailOptions.parse(List.of("commerce.corder", "--from", "copy")).streamProperties())
+			.contains(entry("vstream.start-position", "copy"));
+	}
+
+	@Test
+	void refusesWrongArguments() {
+		assertThatIllegalArgumentException().isThrownBy(() -> TailOptions.parse(List.of()))
+			.withMessage("name the table to tail: <keyspace>.<table>");
+		assertThatIllegalArgumentException().isThrownBy(() -> TailOptions.parse(List.of("a.b.c")))
+			.withMessage("'a.b.c' is not <keyspace>.<table>");
+		assertThatIllegalArgumentException().isThrownBy(() -> TailOptions.parse(List.of("a.b", "--limit", "0")))
+			.withMessage("--limit: '0' is not a positive number");
+		assertThatIllegalArgumentException().isThrownBy(() -> TailOptions.parse(List.of("a.b", "--limit")))
+			.withMessage("--limit needs a value");
+		assertThatIllegalArgumentException().isThrownBy(() -> TailOptions.parse(List.of("a.b", "--tablet-type", "x")))
+			.withMessageStartingWith("--tablet-type: 'x' is not a tablet type");
+		assertThatIllegalArgumentException().isThrownBy(() -> TailOptions.parse(List.of("a.b", "--from", "{")))
+			.withMessageStartingWith("--from: expected copy, current or a position as VGtid JSON");
+		assertThatIllegalArgumentException().isThrownBy(() -> TailOptions.parse(List.of("a.b", "--follow")))
+			.withMessage("unknown argument '--follow'");
+	}
+
+}
