@@ -8,6 +8,10 @@ import java.util.Map;
 
 import dev.vstream.position.StreamPosition;
 import io.vitess.proto.Topodata.TabletType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The arguments of {@code tail}.
@@ -26,6 +30,8 @@ import io.vitess.proto.Topodata.TabletType;
 record TailOptions(String keyspace, String table, String vtgate, String from, RowFilter where, boolean json,
 		boolean verbose, long limit, String tabletType, Map<String, String> properties) {
 
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	static final String USAGE = """
 			Usage: java -jar vstream-cli.jar tail <keyspace>.<table> [options]
 
@@ -39,8 +45,9 @@ record TailOptions(String keyspace, String table, String vtgate, String from, Ro
 			  --vtgate <host:port>     vtgate's gRPC address (default localhost:15991)
 			  --from <where>           copy: the existing rows first, then live changes;
 			                           current: live changes only (default);
-			                           a position as VGtid JSON, e.g. a stream's position from
-			                           /actuator/vstream: the changes after it
+			                           a position: the changes after it; as VGtid JSON (what
+			                           --verbose prints), or a stream's position as
+			                           /actuator/vstream/<id> shows it (its whole answer will do)
 			  --where <condition>      print only rows that match, checked in this JVM on the old
 			                           and the new row (a change matches if either does):
 			                           col=value, col!=value, col<value, col<=value, col>value,
@@ -114,7 +121,9 @@ record TailOptions(String keyspace, String table, String vtgate, String from, Ro
 		if (dot <= 0 || dot == target.length() - 1 || target.indexOf('.', dot + 1) >= 0) {
 			throw new IllegalArgumentException("'" + target + "' is not <keyspace>.<table>");
 		}
-		checkFrom(from);
+		if (!from.equals("copy") && !from.equals("current")) {
+			from = startVgtid(from);
+		}
 		try {
 			TabletType.valueOf(tabletType.toUpperCase(Locale.ROOT));
 		}
@@ -146,17 +155,54 @@ record TailOptions(String keyspace, String table, String vtgate, String from, Ro
 		throw new IllegalArgumentException("--limit: '" + value + "' is not a positive number");
 	}
 
-	private static void checkFrom(String from) {
-		if (from.equals("copy") || from.equals("current")) {
-			return;
+	/**
+	 * A start position as VGtid JSON: given as such (what {@code --verbose} prints and
+	 * the {@code reset} operation of {@code /actuator/vstream} takes), or as
+	 * {@code /actuator/vstream} shows a stream's position ({@code {"shards": [...]}},
+	 * alone or in the stream's whole answer), which a stream that is still copying cannot
+	 * be resumed from (it lacks the copy's last primary keys).
+	 * @param from the position
+	 * @return the VGtid JSON
+	 * @throws IllegalArgumentException when it is neither
+	 */
+	static String startVgtid(String from) {
+		JsonNode tree;
+		try {
+			tree = JSON.readTree(from);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException("--from: expected copy, current or a position as JSON, got '"
+					+ ((from.length() > 60) ? from.substring(0, 60) + "..." : from) + "'", ex);
+		}
+		JsonNode position = tree.has("position") ? tree.get("position") : tree;
+		String vgtid = from;
+		if (position != null && position.has("shards")) {
+			ObjectNode converted = JSON.createObjectNode();
+			ArrayNode shardGtids = converted.putArray("shardGtids");
+			JsonNode shards = position.get("shards");
+			for (int i = 0; i < shards.size(); i++) {
+				JsonNode shard = shards.get(i);
+				JsonNode copying = shard.get("copyingTables");
+				if (copying != null && !copying.isEmpty()) {
+					throw new IllegalArgumentException("--from: shard " + shard.path("keyspace").asString() + "/"
+							+ shard.path("shard").asString() + " is still copying " + copying
+							+ "; a tail can start from a position after the copy only (or use --from copy)");
+				}
+				shardGtids.addObject()
+					.put("keyspace", shard.path("keyspace").asString())
+					.put("shard", shard.path("shard").asString())
+					.put("gtid", shard.path("gtid").asString());
+			}
+			vgtid = JSON.writeValueAsString(converted);
 		}
 		try {
-			StreamPosition.fromJson(from);
+			StreamPosition.fromJson(vgtid);
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalArgumentException(
-					"--from: expected copy, current or a position as VGtid JSON: " + ex.getMessage());
+					"--from: expected copy, current or a position as VGtid JSON: " + ex.getMessage(), ex);
 		}
+		return vgtid;
 	}
 
 	/**

@@ -40,6 +40,26 @@ class TailOptionsTests {
 	}
 
 	@Test
+	void startsFromAStreamsPositionAsTheActuatorShowsIt() {
+		String vgtid = "{\"shardGtids\":[{\"keyspace\":\"customer\",\"shard\":\"-80\",\"gtid\":\"MariaDB/0-1-5\"},"
+				+ "{\"keyspace\":\"customer\",\"shard\":\"80-\",\"gtid\":\"MariaDB/0-2-7\"}]}";
+		String shards = "{\"shards\":[{\"keyspace\":\"customer\",\"shard\":\"-80\",\"gtid\":\"MariaDB/0-1-5\","
+				+ "\"copyingTables\":[]},{\"keyspace\":\"customer\",\"shard\":\"80-\",\"gtid\":\"MariaDB/0-2-7\","
+				+ "\"copyingTables\":[]}]}";
+		assertThat(TailOptions.startVgtid(shards)).isEqualTo(vgtid);
+		assertThat(TailOptions.startVgtid("{\"id\":\"default\",\"state\":\"STOPPED\",\"position\":" + shards + "}"))
+			.as("the whole answer of /actuator/vstream/{id}")
+			.isEqualTo(vgtid);
+		assertThat(TailOptions.startVgtid(vgtid)).isEqualTo(vgtid);
+		assertThat(TailOptions.parse(List.of("customer.customer", "--from", shards)).streamProperties())
+			.contains(entry("vstream.start-vgtid", vgtid));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> TailOptions.startVgtid("{\"shards\":[{\"keyspace\":\"commerce\",\"shard\":\"0\","
+					+ "\"gtid\":\"MariaDB/0-1-5\",\"copyingTables\":[\"corder\"]}]}"))
+			.withMessageContaining("shard commerce/0 is still copying [\"corder\"]");
+	}
+
+	@Test
 	void refusesWrongArguments() {
 		assertThatIllegalArgumentException().isThrownBy(() -> TailOptions.parse(List.of()))
 			.withMessage("name the table to tail: <keyspace>.<table>");
@@ -52,7 +72,7 @@ class TailOptionsTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> TailOptions.parse(List.of("a.b", "--tablet-type", "x")))
 			.withMessageStartingWith("--tablet-type: 'x' is not a tablet type");
 		assertThatIllegalArgumentException().isThrownBy(() -> TailOptions.parse(List.of("a.b", "--from", "{")))
-			.withMessageStartingWith("--from: expected copy, current or a position as VGtid JSON");
+			.withMessageStartingWith("--from: expected copy, current or a position as JSON");
 		assertThatIllegalArgumentException().isThrownBy(() -> TailOptions.parse(List.of("a.b", "--follow")))
 			.withMessage("unknown argument '--follow'");
 	}

@@ -133,7 +133,7 @@ class VStreamCliTests {
 		assertThat(tail("tail", "corder")).isEqualTo(2);
 		assertThat(errText()).contains("'corder' is not <keyspace>.<table>");
 		assertThat(tail("tail", "commerce.corder", "--from", "yesterday")).isEqualTo(2);
-		assertThat(errText()).contains("--from: expected copy, current or a position as VGtid JSON");
+		assertThat(errText()).contains("--from: expected copy, current or a position as JSON, got 'yesterday'");
 		assertThat(tail("tail", "commerce.corder", "--where", "price ~ 3")).isEqualTo(2);
 		assertThat(errText()).contains("--where: cannot read 'price ~ 3'");
 		assertThat(tail("follow", "commerce.corder")).isEqualTo(2);
