@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.vstream.test.vtgate.Events;
 import dev.vstream.test.vtgate.ScriptedVtgate;
+import io.vitess.proto.Query.Type;
 import io.vitess.proto.Vtgate.VStreamRequest;
 import io.vitess.proto.Vtgate.VStreamResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -107,6 +108,28 @@ class VStreamCliTests {
 			.endsWith("+\t2\t7\tb\t1\n");
 		assertThat(outText().indexOf("# copy completed")).isLessThan(outText().indexOf("+\t2\t"));
 		assertThat(this.vtgate.requests().get(0).getVgtid().getShardGtids(0).getGtid()).as("--from copy").isEmpty();
+	}
+
+	@Test
+	void printsDdlOfTheTableAndTheNewHeader() {
+		this.vtgate.thenSend(changes(),
+				response(vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-4")),
+						Events.ddl("alter table customer add column note text")),
+				response(vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-5")),
+						Events.ddl("alter table corder drop column price")),
+				response(begin(),
+						Events.field("commerce", "0", "corder", Events.col("order_id", Type.INT64),
+								Events.col("customer_id", Type.INT64), Events.col("sku", Type.VARCHAR)),
+						insert("commerce", "0", "corder", row(2, 7, "b")),
+						vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-6")), commit()));
+		int code = tail("tail", "commerce.corder", "--limit", "4");
+		assertThat(code).as(errText()).isZero();
+		assertThat(outText()).as("DDL of other tables only with --verbose").endsWith("""
+				-	1	7	a	2.50
+				# ddl commerce/0: alter table corder drop column price
+				op	order_id	customer_id	sku
+				+	2	7	b
+				""");
 	}
 
 	@Test
