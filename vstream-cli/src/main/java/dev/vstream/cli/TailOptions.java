@@ -63,6 +63,9 @@ record TailOptions(String keyspace, String table, String vtgate, String from, Ro
 			                           --vstream.vtgate.username=... or --vstream.heartbeat-interval=1s
 			  --help                   this text
 
+			A broken stream reconnects and goes on where it was, for up to 2 minutes of failed
+			attempts (--vstream.reconnect.max-elapsed-time=0: for ever).
+
 			Exit codes: 0 after --limit changes or when the stream ends, 1 when the stream cannot
 			start or fails (the reason is printed), 2 for wrong arguments.
 			""";
@@ -217,6 +220,8 @@ record TailOptions(String keyspace, String table, String vtgate, String from, Ro
 		stream.put("vstream.keyspace", this.keyspace);
 		stream.put("vstream.offset-store", "memory");
 		stream.put("vstream.tablet-type", this.tabletType);
+		// Through a vtgate restart, but not on and on against a vtgate that is gone.
+		stream.put("vstream.reconnect.max-elapsed-time", "2m");
 		if (this.from.equals("copy") || this.from.equals("current")) {
 			stream.put("vstream.start-position", this.from);
 		}

@@ -18,22 +18,23 @@ class TailOptionsTests {
 		assertThat(options.streamProperties()).containsExactly(entry("vstream.id", "tail"),
 				entry("vstream.vtgate.address", "localhost:15991"), entry("vstream.keyspace", "commerce"),
 				entry("vstream.offset-store", "memory"), entry("vstream.tablet-type", "primary"),
-				entry("vstream.start-position", "current"));
+				entry("vstream.reconnect.max-elapsed-time", "2m"), entry("vstream.start-position", "current"));
 	}
 
 	@Test
 	void mapsOptionsToTheStartersProperties() {
 		String position = "{\"shardGtids\":[{\"keyspace\":\"commerce\",\"shard\":\"0\",\"gtid\":\"MySQL56/a:1-2\"}]}";
-		TailOptions options = TailOptions.parse(
-				List.of("--vtgate", "vtgate:15999", "commerce.corder", "--from=" + position, "--tablet-type", "REPLICA",
-						"--json", "--verbose", "--limit=5", "--where", "sku='x'", "--vstream.heartbeat-interval=1s"));
+		TailOptions options = TailOptions.parse(List.of("--vtgate", "vtgate:15999", "commerce.corder",
+				"--from=" + position, "--tablet-type", "REPLICA", "--json", "--verbose", "--limit=5", "--where",
+				"sku='x'", "--vstream.heartbeat-interval=1s", "--vstream.reconnect.max-elapsed-time=0"));
 		assertThat(options.json()).isTrue();
 		assertThat(options.verbose()).isTrue();
 		assertThat(options.limit()).isEqualTo(5);
 		assertThat(options.where()).hasToString("sku='x'");
 		assertThat(options.streamProperties())
 			.contains(entry("vstream.vtgate.address", "vtgate:15999"), entry("vstream.start-vgtid", position),
-					entry("vstream.tablet-type", "replica"), entry("vstream.heartbeat-interval", "1s"))
+					entry("vstream.tablet-type", "replica"), entry("vstream.heartbeat-interval", "1s"),
+					entry("vstream.reconnect.max-elapsed-time", "0"))
 			.doesNotContainKey("vstream.start-position");
 		assertThat(TailOptions.parse(List.of("commerce.corder", "--from", "copy")).streamProperties())
 			.contains(entry("vstream.start-position", "copy"));
