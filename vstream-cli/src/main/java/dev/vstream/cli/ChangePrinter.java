@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,7 +74,7 @@ final class ChangePrinter {
 		if (row == null) {
 			return;
 		}
-		if (!change.isPartial() && !row.keySet().equals(new LinkedHashSet<>(this.header))) {
+		if (!change.isPartial() && !this.header.equals(List.copyOf(row.keySet()))) {
 			this.header = List.copyOf(row.keySet());
 			println("op\t" + String.join("\t", this.header));
 		}
