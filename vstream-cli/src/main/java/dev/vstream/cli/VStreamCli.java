@@ -13,6 +13,7 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * {@code vstream-cli}: {@code java -jar vstream-cli.jar tail <keyspace>.
@@ -72,19 +73,27 @@ public final class VStreamCli {
 		TailListener tail = new TailListener(options, new ChangePrinter(out, options.json()));
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.application.name", "vstream-cli");
+		// Not the application.properties of the directory it runs in: an application's
+		// settings are not the tail's. A vstream-cli.properties there is read.
+		properties.put("spring.config.name", "vstream-cli");
 		properties.put("spring.main.log-startup-info", "false");
 		properties.put("logging.level.root", "warn");
 		// The reason is printed below, without Spring Boot's stack trace.
 		properties.put("logging.level.org.springframework.boot.SpringApplication", "off");
 		properties.put("logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext",
 				"error");
-		properties.putAll(options.streamProperties());
+		// The arguments come first, before environment variables and system properties
+		// (VSTREAM_KEYSPACE of an application's shell, say).
+		MapPropertySource arguments = new MapPropertySource("vstream-cli arguments", options.streamProperties());
 		ConfigurableApplicationContext context;
 		try {
 			context = new SpringApplicationBuilder(TailConfiguration.class).web(WebApplicationType.NONE)
 				.bannerMode(Banner.Mode.OFF)
 				.properties(properties)
-				.initializers((ctx) -> ctx.getBeanFactory().registerSingleton("vstreamTail", tail))
+				.initializers((ctx) -> {
+					ctx.getEnvironment().getPropertySources().addFirst(arguments);
+					ctx.getBeanFactory().registerSingleton("vstreamTail", tail);
+				})
 				.listeners(tail)
 				.run();
 		}

@@ -133,6 +133,21 @@ class VStreamCliTests {
 	}
 
 	@Test
+	void theArgumentsWinOverTheEnvironment() {
+		this.vtgate.thenSend(changes());
+		System.setProperty("vstream.vtgate.address", "127.0.0.1:1");
+		System.setProperty("vstream.keyspace", "customer");
+		try {
+			assertThat(tail("tail", "commerce.corder", "--limit", "1")).as(errText()).isZero();
+		}
+		finally {
+			System.clearProperty("vstream.vtgate.address");
+			System.clearProperty("vstream.keyspace");
+		}
+		assertThat(outText()).endsWith("+\t1\t7\ta\t1.00\n");
+	}
+
+	@Test
 	void fromAPositionStreamsFromIt() {
 		this.vtgate.thenSend(changes());
 		String position = "{\"shardGtids\":[{\"keyspace\":\"commerce\",\"shard\":\"0\",\"gtid\":\"MySQL56/a:1-2\"}]}";
