@@ -50,6 +50,29 @@ public @interface VStreamListener {
 	String keyspace() default "";
 
 	/**
+	 * A condition rows must meet, in the form vtgate's filter rules accept: terms joined
+	 * by {@code and}, each {@code column op literal} ({@code =}, {@code !=}, {@code <>},
+	 * {@code <}, {@code <=}, {@code >}, {@code >=}), {@code column in (...)},
+	 * {@code column is [not] null}, {@code column [not] between a and b}, or
+	 * {@code in_keyrange(...)}. vtgate applies it, so rows that do not meet it are not
+	 * sent; when listeners of one table want different conditions, vtgate applies the
+	 * terms they share and each listener's own condition is checked on the rows that
+	 * come. A change is delivered when its before or its after image meets the condition,
+	 * as vtgate decides. Empty for every row. Accepts a placeholder.
+	 * @return the condition
+	 */
+	String where() default "";
+
+	/**
+	 * The columns vtgate sends for this listener; empty for the columns its record or
+	 * JavaBean row type maps (looked up in the table at each connect, see
+	 * {@code vstream.auto-project}), or every column for {@code Map} rows. Listeners of
+	 * one table share what vtgate sends: the union of what they ask for.
+	 * @return the columns
+	 */
+	String[] columns() default {};
+
+	/**
 	 * The operations delivered; all when empty.
 	 * @return the operations
 	 */

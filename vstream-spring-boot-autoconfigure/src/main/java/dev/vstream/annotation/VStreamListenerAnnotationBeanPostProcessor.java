@@ -2,6 +2,7 @@ package dev.vstream.annotation;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import dev.vstream.listener.DdlListenerEndpoint;
 import dev.vstream.listener.ListenerExecutionFailedException;
 import dev.vstream.listener.ListenerMethodAdapter;
 import dev.vstream.listener.Operation;
+import dev.vstream.listener.RowCondition;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.listener.VStreamListenerEndpointRegistry;
 import dev.vstream.mapping.RowMapperFactory;
@@ -130,6 +132,26 @@ public class VStreamListenerAnnotationBeanPostProcessor implements BeanPostProce
 		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint(id, resolve(annotation.keyspace()), table, ops,
 				start, adapter);
 		endpoint.setErrorRecovery(annotation.errorRecovery());
+		String where = resolve(annotation.where());
+		if (StringUtils.hasText(where)) {
+			try {
+				endpoint.setWhere(RowCondition.parse(where));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(
+						"@VStreamListener method " + method + " (listener '" + id + "'): " + ex.getMessage(), ex);
+			}
+		}
+		List<String> columns = new ArrayList<>();
+		for (String column : annotation.columns()) {
+			String name = resolve(column).trim();
+			if (name.isEmpty()) {
+				throw new IllegalStateException(
+						"@VStreamListener method " + method + " (listener '" + id + "') names an empty column");
+			}
+			columns.add(name);
+		}
+		endpoint.setColumns(columns);
 		this.registry.get().register(endpoint);
 	}
 

@@ -256,6 +256,7 @@ public final class VStreamAutoConfiguration {
 		// stream.
 		container.setAutoStartup(properties.isAutoStartup() && properties.getScaling().getMode() == ScalingMode.SINGLE);
 		container.setVerifyTables(properties.isVerifyTables());
+		container.setAutoProject(properties.isAutoProject());
 		StreamRunMarker marker = runMarker.getIfUnique();
 		if (properties.isRequireSavedPosition() && marker == null) {
 			throw new IllegalStateException("vstream.require-saved-position=true needs a run marker to tell a first "

@@ -97,6 +97,15 @@ public class VStreamProperties implements Validator {
 	private boolean verifyTables = true;
 
 	/**
+	 * Whether vtgate sends a listener whose row type is a record or JavaBean (and that
+	 * names no columns) only the columns its type maps, looked up in the table at each
+	 * connect; off for every column. Turn off with partial row images
+	 * (binlog_row_image=noblob, binlog_row_value_options=PARTIAL_JSON), which a
+	 * projection cannot decode.
+	 */
+	private boolean autoProject = true;
+
+	/**
 	 * Whether a stream that has run before (according to its run marker, kept apart from
 	 * the offset store) refuses to start without a saved position, instead of starting
 	 * again at start-position. Needs a run marker: a DataSource or the embedded offset
@@ -309,6 +318,14 @@ public class VStreamProperties implements Validator {
 
 	public void setVerifyTables(boolean verifyTables) {
 		this.verifyTables = verifyTables;
+	}
+
+	public boolean isAutoProject() {
+		return this.autoProject;
+	}
+
+	public void setAutoProject(boolean autoProject) {
+		this.autoProject = autoProject;
 	}
 
 	public Duration getProgressTimeout() {

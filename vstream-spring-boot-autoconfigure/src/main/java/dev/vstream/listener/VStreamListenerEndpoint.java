@@ -1,7 +1,10 @@
 package dev.vstream.listener;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A registered listener: which changes it wants and the method that handles them.
@@ -23,6 +26,10 @@ public final class VStreamListenerEndpoint {
 	private ErrorRecovery errorRecovery = ErrorRecovery.DEFAULT;
 
 	private volatile boolean running;
+
+	private @Nullable RowCondition where;
+
+	private List<String> columns = List.of();
 
 	private final ListenerStatistics statistics = new ListenerStatistics();
 
@@ -113,6 +120,37 @@ public final class VStreamListenerEndpoint {
 	}
 
 	/**
+	 * @return the condition rows must meet, {@code null} for all rows
+	 */
+	public @Nullable RowCondition getWhere() {
+		return this.where;
+	}
+
+	/**
+	 * Set the condition rows must meet; vtgate applies it when it can, see the README.
+	 * @param where the condition, {@code null} for all rows
+	 */
+	public void setWhere(@Nullable RowCondition where) {
+		this.where = where;
+	}
+
+	/**
+	 * @return the columns asked of vtgate; empty for those of the row type (a record or
+	 * bean) or all (a {@code Map})
+	 */
+	public List<String> getColumns() {
+		return this.columns;
+	}
+
+	/**
+	 * Set the columns asked of vtgate.
+	 * @param columns the columns; empty for those of the row type, or all
+	 */
+	public void setColumns(List<String> columns) {
+		this.columns = List.copyOf(columns);
+	}
+
+	/**
 	 * @return the counters of this listener's calls
 	 */
 	public ListenerStatistics getStatistics() {
@@ -138,7 +176,7 @@ public final class VStreamListenerEndpoint {
 	@Override
 	public String toString() {
 		return this.id + " (" + (this.keyspace.isEmpty() ? "" : this.keyspace + ".") + this.table + " "
-				+ this.operations + ")";
+				+ this.operations + ((this.where != null) ? " where " + this.where : "") + ")";
 	}
 
 }

@@ -64,7 +64,7 @@ final class BeanRowMapper<T> implements RowMapper<T> {
 		this.values = values.toArray(new PropertyValue[0]);
 	}
 
-	private static @Nullable Column columnAnnotation(Class<?> type, PropertyDescriptor descriptor) {
+	static @Nullable Column columnAnnotation(Class<?> type, PropertyDescriptor descriptor) {
 		for (Method method : new Method[] { descriptor.getWriteMethod(), descriptor.getReadMethod() }) {
 			Column column = (method != null) ? AnnotatedElementUtils.findMergedAnnotation(method, Column.class) : null;
 			if (column != null) {

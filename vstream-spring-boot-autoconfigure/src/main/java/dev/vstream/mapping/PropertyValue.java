@@ -68,7 +68,7 @@ final class PropertyValue {
 				conversions.find(column, targetType));
 	}
 
-	private static int explicitColumnIndex(List<Column> columns, String name) {
+	static int explicitColumnIndex(List<Column> columns, String name) {
 		for (int i = 0; i < columns.size(); i++) {
 			if (columns.get(i).name().equals(name)) {
 				return i;

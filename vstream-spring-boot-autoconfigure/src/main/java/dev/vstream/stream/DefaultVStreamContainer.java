@@ -74,6 +74,8 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 
 	private volatile boolean verifyTables = true;
 
+	private volatile boolean autoProject = true;
+
 	private volatile @Nullable StreamStart lastStart;
 
 	private volatile boolean resharded;
@@ -211,6 +213,19 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	}
 
 	/**
+	 * Set whether vtgate sends a record or bean listener only the columns its type maps
+	 * (looked up in the table at each connect); otherwise every column.
+	 * @param autoProject whether to narrow the columns
+	 */
+	public void setAutoProject(boolean autoProject) {
+		this.autoProject = autoProject;
+	}
+
+	boolean isAutoProject() {
+		return this.autoProject;
+	}
+
+	/**
 	 * Set where the stream records that it has run, so that a start without a saved
 	 * position can tell a first start from an offset store that lost the position.
 	 * @param runMarker the marker, {@code null} for none (such a start cannot tell)
@@ -307,6 +322,7 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		shardContainer.setMonitor(this.streamMonitor);
 		shardContainer.setDdlListeners(this.ddlListeners);
 		shardContainer.setVerifyTables(this.verifyTables);
+		shardContainer.setAutoProject(this.autoProject);
 		shardContainer.setRunMarker(getRunMarker());
 		shardContainer.setRequireSavedPosition(isRequireSavedPosition());
 		shardContainer.setProgressTimeout(getProgressTimeout());

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ import dev.vstream.listener.ChangeEvent;
 import dev.vstream.listener.DdlEvent;
 import dev.vstream.listener.DdlListenerEndpoint;
 import dev.vstream.listener.Operation;
+import dev.vstream.listener.RowCondition;
 import dev.vstream.listener.VStreamListenerEndpoint;
+import dev.vstream.mapping.RowMappingException;
 import dev.vstream.mapping.TableSchema;
 import dev.vstream.position.LogSafeText;
 import dev.vstream.position.StreamPosition;
@@ -73,6 +76,12 @@ final class EventDispatcher {
 	/** Changes held for transaction listeners until the transaction's commit. */
 	private final Map<VStreamListenerEndpoint, List<ChangeEvent>> batches = new LinkedHashMap<>();
 
+	/** Listeners whose condition vtgate does not apply in full, checked here. */
+	private Map<VStreamListenerEndpoint, RowCondition> checks = Map.of();
+
+	/** The tables (keyspace/table) of which vtgate sends only some columns. */
+	private Set<String> projected = Set.of();
+
 	private @Nullable StreamPosition pending;
 
 	private boolean inTransaction;
@@ -107,6 +116,24 @@ final class EventDispatcher {
 	 */
 	void connecting(StreamPosition from) {
 		this.received.connecting(from);
+	}
+
+	/**
+	 * The rules of this connection's request: which listeners are checked here, which
+	 * tables are projected.
+	 * @param rules per keyspace and table, its rule
+	 */
+	void useRules(Map<String, Map<String, RuleFilters.TableRule>> rules) {
+		Map<VStreamListenerEndpoint, RowCondition> conditions = new HashMap<>();
+		Set<String> narrowed = new HashSet<>();
+		rules.forEach((keyspace, tables) -> tables.forEach((table, rule) -> {
+			conditions.putAll(rule.checks());
+			if (rule.projected()) {
+				narrowed.add(keyspace + "/" + table);
+			}
+		}));
+		this.checks = conditions;
+		this.projected = narrowed;
 	}
 
 	/**
@@ -273,6 +300,16 @@ final class EventDispatcher {
 		// time.
 		Instant commitTime = (event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null;
 		for (RowChange change : rows.getRowChangesList()) {
+			if ((change.hasDataColumns() || change.hasJsonPartialValues()) && !this.projected.isEmpty()
+					&& this.projected.contains(keyspace + "/" + table)) {
+				// Their bitmaps count the table's columns, not the rule's.
+				this.invoker.undecodable(new RowMappingException("A partial row image of " + keyspace + "/" + shard
+						+ " " + table + " cannot be decoded: vtgate sends only some of its columns (a projection "
+						+ "through @VStreamListener(columns) or the row type), which partial images "
+						+ "(binlog_row_image=noblob, binlog_row_value_options=PARTIAL_JSON) do not support; set "
+						+ "vstream.auto-project=false and drop the columns of its listeners", null));
+				continue;
+			}
 			ChangeEvent decoded;
 			try {
 				decoded = RowChangeDecoder.decode(schema, change, keyspace, shard, transactionPosition, commitTime);
@@ -285,6 +322,12 @@ final class EventDispatcher {
 			for (VStreamListenerEndpoint listener : listeners) {
 				if (!listener.accepts(op)) {
 					continue;
+				}
+				if (!this.checks.isEmpty()) {
+					RowCondition condition = this.checks.get(listener);
+					if (condition != null && !condition.matchesEither(schema, decoded.before(), decoded.after())) {
+						continue;
+					}
 				}
 				if (listener.getAdapter().isBatch()) {
 					this.batches.computeIfAbsent(listener, (l) -> new ArrayList<>()).add(decoded);

@@ -52,7 +52,8 @@ final class ReconnectLoop implements Runnable {
 		this.checkpointer = container.checkpointer();
 		this.conflictStandby = new ConflictStandby(container.getSettings().reconnectBackOff());
 		this.failures = new StreamFailureClassifier(container.getId(),
-				new StartupChecks(container.getId(), container.channel())::keyspaceMissing);
+				new StartupChecks(container.getId(), container.channel())::keyspaceMissing,
+				(description) -> FilterRefusals.message(description, container.getEndpoints()));
 	}
 
 	private String id() {

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
+import dev.vstream.listener.ConditionTerm;
+import dev.vstream.listener.RowCondition;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.position.LogSafeText;
 import io.grpc.Channel;
@@ -73,6 +75,16 @@ final class StartupChecks {
 			}
 			byKeyspace.computeIfAbsent(keyspace, (k) -> new ArrayList<>()).add(listener);
 		}
+		byKeyspace.forEach((keyspace, keyspaceListeners) -> {
+			Map<String, List<VStreamListenerEndpoint>> byTable = new LinkedHashMap<>();
+			keyspaceListeners.forEach((l) -> byTable.computeIfAbsent(l.getTable(), (t) -> new ArrayList<>()).add(l));
+			try {
+				byTable.values().forEach(RuleFilters::checkShareable);
+			}
+			catch (IllegalStateException ex) {
+				throw new VStreamException("Stream '" + this.streamId + "': " + ex.getMessage(), ex);
+			}
+		});
 		if (!lookUp) {
 			return;
 		}
@@ -87,8 +99,43 @@ final class StartupChecks {
 							+ listener.getTable() + "', which keyspace '" + keyspace + "' does not have (it has "
 							+ LogSafeText.of(new TreeSet<>(tables).toString(), 2000) + ")");
 				}
+				checkFilter(keyspace, listener);
 			}
 		});
+	}
+
+	/**
+	 * Ask vtgate whether the columns and condition of a listener fit its table, by
+	 * reading no rows with them: vtgate's tablets check a rule only when a row of the
+	 * table comes, which may be long after the start.
+	 */
+	private void checkFilter(String keyspace, VStreamListenerEndpoint listener) {
+		RowCondition where = listener.getWhere();
+		if (where == null && listener.getColumns().isEmpty()) {
+			return;
+		}
+		List<ConditionTerm> terms = (where != null)
+				? where.terms().stream().filter((t) -> t.kind() != ConditionTerm.Kind.IN_KEYRANGE).toList() : List.of();
+		String sql = "select "
+				+ (listener.getColumns().isEmpty() ? "1"
+						: String.join(", ", listener.getColumns().stream().map(RuleFilters::quote).toList()))
+				+ " from " + RuleFilters.quote(listener.getTable())
+				+ (terms.isEmpty() ? "" : " where " + RowCondition.of(terms).sql()) + " limit 0";
+		try {
+			VtgateQueries.rows(this.channel, keyspace, sql);
+		}
+		catch (StatusRuntimeException ex) {
+			logger.debug("Stream '" + this.streamId + "' could not check the filter of listener '" + listener.getId()
+					+ "': " + ex.getStatus().getCode());
+		}
+		catch (IllegalStateException ex) {
+			throw new VStreamException("Listener '" + listener.getId() + "' of stream '" + this.streamId
+					+ "': vtgate refuses its filter on table '" + listener.getTable() + "' ("
+					+ ((where != null) ? "where " + where.sql() : "")
+					+ (listener.getColumns().isEmpty() ? ""
+							: ((where != null) ? ", " : "") + "columns " + listener.getColumns())
+					+ "): " + LogSafeText.of(ex.getMessage(), 2000), ex);
+		}
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.vstream.stream;
 
 import java.security.cert.CertificateException;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,6 +44,8 @@ final class StreamFailureClassifier {
 
 	private final Predicate<String> keyspaceMissing;
 
+	private final Function<String, @Nullable String> filterRefusal;
+
 	/**
 	 * Create a classifier.
 	 * @param streamId the stream id, for the messages
@@ -50,8 +53,22 @@ final class StreamFailureClassifier {
 	 * ({@code false} when it cannot answer)
 	 */
 	StreamFailureClassifier(String streamId, Predicate<String> keyspaceMissing) {
+		this(streamId, keyspaceMissing, (description) -> null);
+	}
+
+	/**
+	 * Create a classifier.
+	 * @param streamId the stream id, for the messages
+	 * @param keyspaceMissing whether vtgate confirms that a keyspace does not exist
+	 * ({@code false} when it cannot answer)
+	 * @param filterRefusal the message for vtgate's refusal of a listener's filter (see
+	 * {@link FilterRefusals}), {@code null} for another failure
+	 */
+	StreamFailureClassifier(String streamId, Predicate<String> keyspaceMissing,
+			Function<String, @Nullable String> filterRefusal) {
 		this.streamId = streamId;
 		this.keyspaceMissing = keyspaceMissing;
+		this.filterRefusal = filterRefusal;
 	}
 
 	/**
@@ -127,6 +144,10 @@ final class StreamFailureClassifier {
 					+ "'copy' (POST /actuator/vstream/" + this.streamId
 					+ " {\"action\":\"reset\",\"position\":\"copy\"}), or to 'current' to skip them; "
 					+ "keep binary logs longer than the stream may be stopped";
+		}
+		String refusal = this.filterRefusal.apply(description);
+		if (refusal != null) {
+			return refusal;
 		}
 		Matcher keyspace = KEYSPACE_NODE.matcher(description);
 		if (keyspace.find() && this.keyspaceMissing.test(keyspace.group(1))) {

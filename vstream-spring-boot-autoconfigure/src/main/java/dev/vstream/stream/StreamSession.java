@@ -3,6 +3,7 @@ package dev.vstream.stream;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -79,8 +80,15 @@ final class StreamSession {
 		this.container.positionGuard().connecting(from);
 		this.dispatcher.connecting(from);
 		VStreamSettings settings = this.container.getSettings();
-		List<VStreamRequest> requests = VStreamRequestFactory.requests(settings, VStreamRequestFactory.calls(settings,
-				this.endpoints, this.container.keyspaces()::keyspaceOf, this.container.getKeyspaces()), from);
+		// Looked up at each connect: a reconnect after a schema change asks for what the
+		// table has now.
+		boolean autoProject = this.container.isAutoProject();
+		Map<String, Map<String, RuleFilters.TableRule>> rules = VStreamRequestFactory.rules(this.endpoints,
+				this.container.keyspaces()::keyspaceOf, this.container.getKeyspaces(), (keyspace, table) -> autoProject
+						? VtgateQueries.columns(this.container.channel(), keyspace, table) : null);
+		this.dispatcher.useRules(rules);
+		List<VStreamRequest> requests = VStreamRequestFactory.requests(settings,
+				VStreamRequestFactory.calls(settings, rules), from);
 		Context.CancellableContext context = Context.current().withCancellation();
 		this.call = context;
 		try {

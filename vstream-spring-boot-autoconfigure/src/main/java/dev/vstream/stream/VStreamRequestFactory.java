@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import binlogdata.Binlogdata.Filter;
@@ -20,6 +21,7 @@ import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.position.StreamPosition;
 import io.vitess.proto.Vtgate.VStreamFlags;
 import io.vitess.proto.Vtgate.VStreamRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the requests a stream sends to vtgate on each (re)connect: the filter rules of
@@ -57,7 +59,23 @@ final class VStreamRequestFactory {
 	 */
 	static List<Call> calls(VStreamSettings settings, Collection<VStreamListenerEndpoint> endpoints,
 			Function<VStreamListenerEndpoint, String> keyspaceOf, Set<String> keyspaces) {
-		Map<String, Map<String, String>> rules = new LinkedHashMap<>();
+		return calls(settings, rules(endpoints, keyspaceOf, keyspaces, (keyspace, table) -> null));
+	}
+
+	/**
+	 * The rules of the listened tables, per keyspace (every keyspace streamed, also one
+	 * without listeners) and table.
+	 * @param endpoints the stream's listeners
+	 * @param keyspaceOf the keyspace of each listener
+	 * @param keyspaces the keyspaces the stream streams
+	 * @param tableColumns the columns of a keyspace's table in table order, {@code null}
+	 * when unknown (then record and bean listeners get every column)
+	 * @return per keyspace, per table (sorted), its rule
+	 */
+	static Map<String, Map<String, RuleFilters.TableRule>> rules(Collection<VStreamListenerEndpoint> endpoints,
+			Function<VStreamListenerEndpoint, String> keyspaceOf, Set<String> keyspaces,
+			BiFunction<String, String, @Nullable List<String>> tableColumns) {
+		Map<String, Map<String, RuleFilters.TableRule>> rules = new LinkedHashMap<>();
 		for (String keyspace : keyspaces) {
 			rules.put(keyspace, new TreeMap<>());
 		}
@@ -67,9 +85,45 @@ final class VStreamRequestFactory {
 				.computeIfAbsent(endpoint.getTable(), (t) -> new ArrayList<>())
 				.add(endpoint);
 		}
-		byTable.forEach((keyspace, tables) -> tables
-			.forEach((table, listeners) -> rules.computeIfAbsent(keyspace, (k) -> new TreeMap<>())
-				.put(table, RuleFilters.filter(table, listeners))));
+		byTable.forEach((keyspace,
+				tables) -> tables.forEach((table, listeners) -> rules.computeIfAbsent(keyspace, (k) -> new TreeMap<>())
+					.put(table, RuleFilters.rule(table, listeners,
+							needsColumns(listeners) ? tableColumns.apply(keyspace, table) : null))));
+		return rules;
+	}
+
+	/**
+	 * Whether the table's columns would narrow its rule: every listener takes a record or
+	 * bean, or names its columns, and at least one of them leaves its columns to its
+	 * type.
+	 */
+	private static boolean needsColumns(List<VStreamListenerEndpoint> listeners) {
+		boolean typed = false;
+		for (VStreamListenerEndpoint listener : listeners) {
+			if (listener.getColumns().isEmpty()) {
+				if (Map.class.isAssignableFrom(listener.getAdapter().getPayloadType())) {
+					return false;
+				}
+				typed = true;
+			}
+		}
+		return typed;
+	}
+
+	/**
+	 * The calls a stream makes: one per group of keyspaces wanting the same rules and
+	 * copying the same tables, in the order of the keyspaces.
+	 * @param settings the stream's settings
+	 * @param tableRules the rules, see {@link #rules}
+	 * @return the calls
+	 */
+	static List<Call> calls(VStreamSettings settings, Map<String, Map<String, RuleFilters.TableRule>> tableRules) {
+		Map<String, Map<String, String>> rules = new LinkedHashMap<>();
+		tableRules.forEach((keyspace, tables) -> {
+			Map<String, String> sql = new TreeMap<>();
+			tables.forEach((table, rule) -> sql.put(table, rule.sql()));
+			rules.put(keyspace, sql);
+		});
 		Map<Call.Key, List<String>> groups = new LinkedHashMap<>();
 		for (Map.Entry<String, Map<String, String>> entry : rules.entrySet()) {
 			String keyspace = entry.getKey();

@@ -13,6 +13,7 @@ import io.vitess.proto.Vtgate.ExecuteResponse;
 import io.vitess.proto.Vtgate.Session;
 import io.vitess.proto.Vtrpc;
 import io.vitess.proto.grpc.VitessGrpc;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a read-only statement through vtgate's gRPC {@code Execute}, on the channel the
@@ -67,6 +68,25 @@ public final class VtgateQueries {
 			}
 		}
 		return shards;
+	}
+
+	/**
+	 * The columns of a table, in table order: {@code SHOW COLUMNS}.
+	 * @param channel the channel to vtgate
+	 * @param keyspace the keyspace
+	 * @param table the table
+	 * @return its column names; {@code null} when vtgate cannot answer or answers with an
+	 * error
+	 */
+	public static @Nullable List<String> columns(Channel channel, String keyspace, String table) {
+		try {
+			List<String> columns = firstColumn(channel, keyspace,
+					"show columns from `" + table.replace("`", "``") + "`");
+			return (columns.isEmpty() || columns.contains(null)) ? null : columns;
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	/**
