@@ -3,6 +3,8 @@ package dev.vstream.listener;
 import java.util.EnumSet;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A registered listener: which changes it wants and the method that handles them.
  */
@@ -21,6 +23,8 @@ public final class VStreamListenerEndpoint {
 	private final ListenerMethodAdapter adapter;
 
 	private ErrorRecovery errorRecovery = ErrorRecovery.DEFAULT;
+
+	private @Nullable BatchPolicy batchPolicy;
 
 	private volatile boolean running;
 
@@ -110,6 +114,29 @@ public final class VStreamListenerEndpoint {
 	 */
 	public void setErrorRecovery(ErrorRecovery errorRecovery) {
 		this.errorRecovery = errorRecovery;
+	}
+
+	/**
+	 * @return when this batch listener is called, {@code null} for a listener of single
+	 * changes or of whole transactions (one call per transaction)
+	 */
+	public @Nullable BatchPolicy getBatchPolicy() {
+		return this.batchPolicy;
+	}
+
+	/**
+	 * Make this listener of {@code List<RowChange<T>>} a batch listener, called with the
+	 * changes of several transactions at once.
+	 * @param batchPolicy when it is called, {@code null} for once per transaction
+	 * @throws IllegalStateException when the method does not take a
+	 * {@code List<RowChange<T>>}
+	 */
+	public void setBatchPolicy(@Nullable BatchPolicy batchPolicy) {
+		if (batchPolicy != null && !this.adapter.isBatch()) {
+			throw new IllegalStateException("Listener '" + this.id + "' has a batch size or interval but its method "
+					+ this.adapter.getMethod().getName() + " does not take a List<RowChange<T>>");
+		}
+		this.batchPolicy = batchPolicy;
 	}
 
 	/**
