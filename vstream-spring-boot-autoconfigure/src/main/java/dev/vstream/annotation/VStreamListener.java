@@ -22,7 +22,8 @@ import org.springframework.aot.hint.annotation.Reflective;
  * after image, or the before image for deletes; {@code T} is a record, a JavaBean or
  * {@code Map<String, Object>}; or {@code List<RowChange<T>>}, which receives the table's
  * changes of one whole transaction in one call, at its commit (the transaction's changes
- * are then held in memory);
+ * are then held in memory), or, with {@link #batchSize()} or {@link #batchInterval()},
+ * the changes of several whole transactions at once;
  * <li>{@link Operation} and {@link dev.vstream.position.StreamPosition}.
  * </ul>
  * A method whose parameters cannot be served fails application start-up.
@@ -102,5 +103,29 @@ public @interface VStreamListener {
 	 * @return {@code "true"} or {@code "false"}, empty for the default (true)
 	 */
 	String autoStartup() default "";
+
+	/**
+	 * Makes a {@code List<RowChange<T>>} listener a batch listener, for sinks: it gets
+	 * the changes of whole transactions accumulated across transactions, at most this
+	 * many at once, unless a single transaction has more (a transaction is never split).
+	 * The batch is flushed when it is full or {@link #batchInterval()} passed since its
+	 * first change, whichever comes first. The stream's position moves past a change only
+	 * once its batch was handled; a failed batch is retried and recovered as a whole.
+	 * Empty (the default, unless {@link #batchInterval()} is set): one call per
+	 * transaction; with only {@link #batchInterval()} set, 1000. Accepts a placeholder.
+	 * @return the largest number of changes of a batch, or empty
+	 */
+	String batchSize() default "";
+
+	/**
+	 * How long the first change of a batch waits for the rest at most, as {@code 2s},
+	 * {@code 500ms} or {@code PT2S}: see {@link #batchSize()}. It is checked as responses
+	 * arrive from vtgate, which on an idle stream are its heartbeats
+	 * ({@code vstream.heartbeat-interval}): a batch may come that much later. Empty (the
+	 * default, unless {@link #batchSize()} is set): one call per transaction; with only
+	 * {@link #batchSize()} set, 1s. Accepts a placeholder.
+	 * @return the longest wait, or empty
+	 */
+	String batchInterval() default "";
 
 }

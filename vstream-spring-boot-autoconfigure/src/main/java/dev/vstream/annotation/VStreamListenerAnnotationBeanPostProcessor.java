@@ -2,6 +2,7 @@ package dev.vstream.annotation;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import dev.vstream.listener.BatchPolicy;
 import dev.vstream.listener.DdlEvent;
 import dev.vstream.listener.DdlListenerEndpoint;
 import dev.vstream.listener.ListenerExecutionFailedException;
@@ -28,6 +30,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
@@ -152,7 +155,29 @@ public class VStreamListenerAnnotationBeanPostProcessor implements BeanPostProce
 			columns.add(name);
 		}
 		endpoint.setColumns(columns);
+		endpoint.setBatchPolicy(batchPolicy(method, annotation));
 		this.registry.get().register(endpoint);
+	}
+
+	private @Nullable BatchPolicy batchPolicy(Method method, VStreamListener annotation) {
+		String size = resolve(annotation.batchSize()).trim();
+		String interval = resolve(annotation.batchInterval()).trim();
+		Integer maxSize = null;
+		Duration maxInterval = null;
+		try {
+			if (!size.isEmpty()) {
+				maxSize = Integer.valueOf(size);
+			}
+			if (!interval.isEmpty()) {
+				maxInterval = DurationFormatterUtils.detectAndParse(interval);
+			}
+			return BatchPolicy.of(maxSize, maxInterval);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("@VStreamListener method " + method + " has batchSize '" + size
+					+ "' and batchInterval '" + interval + "': " + ex.getMessage()
+					+ "; expected a positive number of changes and a positive duration such as 2s", ex);
+		}
 	}
 
 	private String resolve(String value) {

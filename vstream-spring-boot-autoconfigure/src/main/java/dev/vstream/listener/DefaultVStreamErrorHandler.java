@@ -1,5 +1,6 @@
 package dev.vstream.listener;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -22,6 +23,11 @@ import org.springframework.util.backoff.FixedBackOff;
  * waits between retries end as soon as the stream is asked to stop (the change then stays
  * unhandled, and comes again on the next start), so that stopping never waits out a
  * back-off.
+ *
+ * <p>
+ * A listener of {@code List<RowChange<T>>} (a transaction or a batch) is retried with the
+ * whole list, and recovered as a whole: all its changes are skipped, or dead-lettered
+ * ({@link DeadLetterHandler#handleBatch}), or the stream stops before the first of them.
  */
 public class DefaultVStreamErrorHandler implements VStreamErrorHandler {
 
@@ -72,47 +78,84 @@ public class DefaultVStreamErrorHandler implements VStreamErrorHandler {
 	@Override
 	public void handle(RuntimeException exception, @Nullable ChangeEvent event,
 			@Nullable VStreamListenerEndpoint listener, @Nullable Runnable retry, BooleanSupplier stopped) {
-		RuntimeException last = exception;
-		if (retry != null && !(exception instanceof RowMappingException)) {
-			BackOffExecution execution = this.backOff.start();
-			long delay;
-			while ((delay = execution.nextBackOff()) != BackOffExecution.STOP) {
-				if (!pause(delay, stopped)) {
-					logger.info("Stopped retrying " + ((event != null) ? event : "a change") + " for listener '"
-							+ ((listener != null) ? listener.getId() : "?") + "': the stream is stopping; "
-							+ "the change comes again on the next start");
-					throw last;
-				}
-				try {
-					retry.run();
-					return;
-				}
-				catch (RuntimeException again) {
-					last = again;
-				}
-			}
+		RuntimeException last = retried(exception, (event != null) ? event.toString() : "a change", listener, retry,
+				stopped);
+		if (last == null) {
+			return;
 		}
-		ErrorRecovery recovery = recoveryFor(listener);
 		if (event == null || listener == null) {
 			// Without a listener there is nobody to skip or dead-letter for: keep the
 			// change.
 			throw last;
 		}
-		switch (recovery) {
+		switch (recoveryFor(listener)) {
 			case SKIP -> logger.warn("Skipped " + event + " for listener '" + listener.getId() + "' after it failed: "
 					+ last.getMessage(), last);
-			case DEAD_LETTER -> {
-				DeadLetterHandler handler = this.deadLetterHandler;
-				if (handler == null) {
-					throw new IllegalStateException(
-							"Listener '" + listener.getId()
-									+ "' recovers with DEAD_LETTER but the application has no DeadLetterHandler bean",
-							last);
-				}
-				handler.handle(event, listener, last);
-			}
+			case DEAD_LETTER -> deadLetterHandler(listener, last).handle(event, listener, last);
 			default -> throw last;
 		}
+	}
+
+	/**
+	 * Retry the whole call, then recover as for a single change: skip all its changes, or
+	 * hand them all to {@link DeadLetterHandler#handleBatch}, or stop the stream before
+	 * the first of them.
+	 */
+	@Override
+	public void handleBatch(RuntimeException exception, List<ChangeEvent> events, VStreamListenerEndpoint listener,
+			Runnable retry, BooleanSupplier stopped) {
+		String what = "a batch of " + events.size() + " changes from " + events.get(0) + " to "
+				+ events.get(events.size() - 1);
+		RuntimeException last = retried(exception, what, listener, retry, stopped);
+		if (last == null) {
+			return;
+		}
+		switch (recoveryFor(listener)) {
+			case SKIP -> logger.warn("Skipped " + what + " for listener '" + listener.getId() + "' after it failed: "
+					+ last.getMessage(), last);
+			case DEAD_LETTER -> deadLetterHandler(listener, last).handleBatch(events, listener, last);
+			default -> throw last;
+		}
+	}
+
+	/**
+	 * Retry a failed call with the back-off.
+	 * @return {@code null} when a retry succeeded, else the last failure
+	 * @throws RuntimeException the last failure when the stream stops during the back-off
+	 */
+	private @Nullable RuntimeException retried(RuntimeException exception, String what,
+			@Nullable VStreamListenerEndpoint listener, @Nullable Runnable retry, BooleanSupplier stopped) {
+		RuntimeException last = exception;
+		if (retry == null || exception instanceof RowMappingException) {
+			return last;
+		}
+		BackOffExecution execution = this.backOff.start();
+		long delay;
+		while ((delay = execution.nextBackOff()) != BackOffExecution.STOP) {
+			if (!pause(delay, stopped)) {
+				logger
+					.info("Stopped retrying " + what + " for listener '" + ((listener != null) ? listener.getId() : "?")
+							+ "': the stream is stopping; the change comes again on the next start");
+				throw last;
+			}
+			try {
+				retry.run();
+				return null;
+			}
+			catch (RuntimeException again) {
+				last = again;
+			}
+		}
+		return last;
+	}
+
+	private DeadLetterHandler deadLetterHandler(VStreamListenerEndpoint listener, RuntimeException last) {
+		DeadLetterHandler handler = this.deadLetterHandler;
+		if (handler == null) {
+			throw new IllegalStateException("Listener '" + listener.getId()
+					+ "' recovers with DEAD_LETTER but the application has no DeadLetterHandler bean", last);
+		}
+		return handler;
 	}
 
 	private ErrorRecovery recoveryFor(@Nullable VStreamListenerEndpoint listener) {

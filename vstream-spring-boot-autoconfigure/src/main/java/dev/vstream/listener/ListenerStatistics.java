@@ -23,7 +23,15 @@ public final class ListenerStatistics {
 
 	/** A call of the listener completed. */
 	public void recordHandled() {
-		this.handled.incrementAndGet();
+		recordHandled(1);
+	}
+
+	/**
+	 * A call of the listener with several changes (a transaction, a batch) completed.
+	 * @param changes how many changes it handled
+	 */
+	public void recordHandled(int changes) {
+		this.handled.addAndGet(changes);
 		this.lastHandledMillis = System.currentTimeMillis();
 	}
 
@@ -33,19 +41,28 @@ public final class ListenerStatistics {
 	 * @param error what it threw
 	 */
 	public void recordFailed(Throwable error) {
-		this.failed.incrementAndGet();
+		recordFailed(error, 1);
+	}
+
+	/**
+	 * A call of the listener with several changes (a transaction, a batch) threw.
+	 * @param error what it threw
+	 * @param changes how many changes the call had
+	 */
+	public void recordFailed(Throwable error, int changes) {
+		this.failed.addAndGet(changes);
 		this.lastError = error;
 	}
 
 	/**
-	 * @return calls that completed
+	 * @return changes handled (a call with several changes counts each)
 	 */
 	public long getHandled() {
 		return this.handled.get();
 	}
 
 	/**
-	 * @return calls that threw
+	 * @return changes whose call threw (a call with several changes counts each)
 	 */
 	public long getFailed() {
 		return this.failed.get();

@@ -1,5 +1,6 @@
 package dev.vstream.listener;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -44,6 +45,25 @@ public interface VStreamErrorHandler {
 	default void handle(RuntimeException exception, @Nullable ChangeEvent event,
 			@Nullable VStreamListenerEndpoint listener, @Nullable Runnable retry, BooleanSupplier stopped) {
 		handle(exception, event, listener, retry);
+	}
+
+	/**
+	 * Handle the failure of a call of a listener of {@code List<RowChange<T>>} (a whole
+	 * transaction, or a batch): the call failed as a whole, and {@code retry} calls it
+	 * again with all of {@code events}. Returning normally skips them all for that
+	 * listener; throwing stops the stream before the first of them. By default the last
+	 * change stands for the call in
+	 * {@link #handle(RuntimeException, ChangeEvent, VStreamListenerEndpoint, Runnable, BooleanSupplier)}.
+	 * @param exception what went wrong
+	 * @param events the changes of the call, in commit order, never empty
+	 * @param listener the listener that failed
+	 * @param retry calls the listener again with the same changes (throws if it fails
+	 * again)
+	 * @param stopped whether the stream was asked to stop
+	 */
+	default void handleBatch(RuntimeException exception, List<ChangeEvent> events, VStreamListenerEndpoint listener,
+			Runnable retry, BooleanSupplier stopped) {
+		handle(exception, events.get(events.size() - 1), listener, retry, stopped);
 	}
 
 	/**

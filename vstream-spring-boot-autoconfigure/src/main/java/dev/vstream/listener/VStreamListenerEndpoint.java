@@ -25,6 +25,8 @@ public final class VStreamListenerEndpoint {
 
 	private ErrorRecovery errorRecovery = ErrorRecovery.DEFAULT;
 
+	private @Nullable BatchPolicy batchPolicy;
+
 	private volatile boolean running;
 
 	private @Nullable RowCondition where;
@@ -148,6 +150,29 @@ public final class VStreamListenerEndpoint {
 	 */
 	public void setColumns(List<String> columns) {
 		this.columns = List.copyOf(columns);
+	}
+
+	/**
+	 * @return when this batch listener is called, {@code null} for a listener of single
+	 * changes or of whole transactions (one call per transaction)
+	 */
+	public @Nullable BatchPolicy getBatchPolicy() {
+		return this.batchPolicy;
+	}
+
+	/**
+	 * Make this listener of {@code List<RowChange<T>>} a batch listener, called with the
+	 * changes of several transactions at once.
+	 * @param batchPolicy when it is called, {@code null} for once per transaction
+	 * @throws IllegalStateException when the method does not take a
+	 * {@code List<RowChange<T>>}
+	 */
+	public void setBatchPolicy(@Nullable BatchPolicy batchPolicy) {
+		if (batchPolicy != null && !this.adapter.isBatch()) {
+			throw new IllegalStateException("Listener '" + this.id + "' has a batch size or interval but its method "
+					+ this.adapter.getMethod().getName() + " does not take a List<RowChange<T>>");
+		}
+		this.batchPolicy = batchPolicy;
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package dev.vstream.metrics;
 
 import java.time.Instant;
-import java.util.Locale;
 
 import dev.vstream.metrics.VStreamListenerObservation.ListenerHighCardinalityTags;
 import dev.vstream.metrics.VStreamListenerObservation.ListenerLowCardinalityTags;
@@ -37,8 +36,8 @@ public class DefaultVStreamListenerObservationConvention implements VStreamListe
 				ListenerLowCardinalityTags.KEYSPACE.withValue(context.getChange().keyspace()),
 				ListenerLowCardinalityTags.SHARD.withValue(context.getChange().shard()),
 				ListenerLowCardinalityTags.TABLE.withValue(context.getChange().table()),
-				ListenerLowCardinalityTags.OPERATION.withValue(context.getListener().getAdapter().isBatch()
-						? "transaction" : context.getChange().op().name().toLowerCase(Locale.ROOT)));
+				ListenerLowCardinalityTags.OPERATION
+					.withValue(MicrometerVStreamMonitor.op(context.getListener(), context.getChange())));
 	}
 
 	@Override

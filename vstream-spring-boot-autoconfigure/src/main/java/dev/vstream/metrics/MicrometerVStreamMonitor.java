@@ -189,8 +189,15 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 		return cause.getClass().getSimpleName();
 	}
 
-	private static String op(VStreamListenerEndpoint listener, ChangeEvent event) {
-		return listener.getAdapter().isBatch() ? "transaction" : event.op().name().toLowerCase(Locale.ROOT);
+	/**
+	 * The {@code op} tag of a listener call: the change's operation, {@code transaction}
+	 * for a transaction listener, {@code batch} for a batch listener.
+	 */
+	static String op(VStreamListenerEndpoint listener, ChangeEvent event) {
+		if (listener.getAdapter().isBatch()) {
+			return (listener.getBatchPolicy() != null) ? "batch" : "transaction";
+		}
+		return event.op().name().toLowerCase(Locale.ROOT);
 	}
 
 	@Override

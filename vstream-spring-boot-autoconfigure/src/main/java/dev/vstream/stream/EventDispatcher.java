@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,9 +35,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns the events of one connection into listener calls and positions: the VEvent
  * switch, the schema cache (FIELD events), rows decoded and routed to their listeners,
- * transaction batches held until COMMIT, VGTIDs checked ({@link ReceivedPositions}) and
- * the per-shard guard, DDL, copy completion and reshard journals. A transaction's end
- * hands its position to the {@link Checkpointer}.
+ * changes of lists held until COMMIT or buffered across transactions
+ * ({@link ListenerBatches}), VGTIDs checked ({@link ReceivedPositions}) and the per-shard
+ * guard, DDL, copy completion and reshard journals. A transaction's end hands its
+ * position to the {@link Checkpointer}.
  *
  * <p>
  * One instance per connection: its schemas and open transaction end with it. Used on the
@@ -73,8 +73,8 @@ final class EventDispatcher {
 	/** Checks each position vtgate sends on this connection. */
 	private final ReceivedPositions received;
 
-	/** Changes held for transaction listeners until the transaction's commit. */
-	private final Map<VStreamListenerEndpoint, List<ChangeEvent>> batches = new LinkedHashMap<>();
+	/** Changes held for listeners of lists: transactions, batches across transactions. */
+	private final ListenerBatches batches;
 
 	/** Listeners whose condition vtgate does not apply in full, checked here. */
 	private Map<VStreamListenerEndpoint, RowCondition> checks = Map.of();
@@ -101,6 +101,7 @@ final class EventDispatcher {
 		this.journals = new ReshardJournals(this.id, this.settings.stopOnReshard(), container.reshardHandler(),
 				this.checkpointer);
 		this.running = container::isRunning;
+		this.batches = new ListenerBatches(this.invoker);
 		this.received = new ReceivedPositions(this.id, keyspaces, container.channel(), this.checkpointer);
 		for (VStreamListenerEndpoint endpoint : endpoints) {
 			this.routes
@@ -141,6 +142,14 @@ final class EventDispatcher {
 	 */
 	boolean isInTransaction() {
 		return this.inTransaction;
+	}
+
+	/**
+	 * @return whether changes wait in a batch listener's buffer: the position stays
+	 * before them
+	 */
+	boolean isBuffering() {
+		return this.batches.isBuffering();
 	}
 
 	/**
@@ -185,23 +194,28 @@ final class EventDispatcher {
 				}
 				case COMMIT -> {
 					this.inTransaction = false;
-					transactionHandled(false);
+					transactionHandled(false, false);
 				}
 				case COPY_COMPLETED -> onCopyCompleted(event);
 				case DDL -> {
 					dispatchDdl(event);
 					if (!this.inTransaction) {
-						transactionHandled(false);
+						transactionHandled(false, false);
 					}
 				}
 				case OTHER -> {
 					// Inside an open transaction the last VGTID may precede rows not seen
 					// yet: wait for COMMIT.
 					if (!this.inTransaction) {
-						transactionHandled(false);
+						transactionHandled(false, false);
 					}
 				}
 				case JOURNAL -> {
+					// Batches end before a journal, which may stop the stream at the
+					// handled position.
+					if (!this.inTransaction) {
+						transactionHandled(true, false);
+					}
 					// vtgate streams the new shards from here on.
 					this.received.journal(event.getJournal());
 					this.journals.onJournal(event.getJournal());
@@ -223,7 +237,9 @@ final class EventDispatcher {
 			}
 		}
 		if (!this.inTransaction) {
-			transactionHandled(false);
+			// Also where an idle stream's heartbeats flush a batch whose interval ran
+			// out.
+			transactionHandled(false, false);
 		}
 	}
 
@@ -330,7 +346,7 @@ final class EventDispatcher {
 					}
 				}
 				if (listener.getAdapter().isBatch()) {
-					this.batches.computeIfAbsent(listener, (l) -> new ArrayList<>()).add(decoded);
+					this.batches.hold(listener, decoded);
 				}
 				else {
 					this.invoker.invoke(listener, decoded, () -> listener.getAdapter().invoke(decoded));
@@ -354,26 +370,23 @@ final class EventDispatcher {
 			this.status.setState(StreamState.STREAMING);
 		}
 		// The end of the copy is worth saving at once: a restart would otherwise copy
-		// again.
-		transactionHandled(whole);
+		// again. Batches of copied rows are flushed for it, as vstreamclient does.
+		transactionHandled(whole, whole);
 	}
 
 	/**
-	 * Every change before the last VGTID was handled: deliver held transaction batches,
-	 * then move the position and save it when the checkpoint policy says so.
+	 * Every change before the last VGTID was handled or is buffered for a batch: deliver
+	 * held transactions, buffer and flush batches, then, unless changes stay buffered,
+	 * move the position and save it when the checkpoint policy says so. While changes are
+	 * buffered the position stays before the first of them, and the listeners'
+	 * transaction (with a transaction manager) stays open: it commits with the position
+	 * that covers all its work.
 	 */
-	private void transactionHandled(boolean forceSave) {
+	private void transactionHandled(boolean flush, boolean forceSave) {
 		StreamPosition reached = this.pending;
-		if (!this.batches.isEmpty()) {
-			Map<VStreamListenerEndpoint, List<ChangeEvent>> held = new LinkedHashMap<>(this.batches);
-			this.batches.clear();
-			held.forEach((listener, events) -> {
-				// Rows that came in an earlier response than their transaction's end now
-				// know its position.
-				List<ChangeEvent> positioned = events.stream().map((e) -> withPosition(e, reached)).toList();
-				this.invoker.invoke(listener, positioned.get(positioned.size() - 1),
-						() -> listener.getAdapter().invokeBatch(positioned));
-			});
+		this.batches.transactionEnded(reached, flush);
+		if (this.batches.isBuffering()) {
+			return;
 		}
 		if (this.checkpointer.reached(reached)) {
 			this.progressed = true;
@@ -381,16 +394,22 @@ final class EventDispatcher {
 		this.checkpointer.saveIfDue(forceSave);
 	}
 
-	private static ChangeEvent withPosition(ChangeEvent event, @Nullable StreamPosition position) {
-		if (event.position() != null || position == null) {
-			return event;
+	/**
+	 * Between transactions, before the stream pauses or stops: flush the buffered batches
+	 * and save the position that covers them.
+	 */
+	void flushAndSave() {
+		if (!this.inTransaction) {
+			transactionHandled(true, true);
 		}
-		return event.withPosition(position);
+		else {
+			this.checkpointer.saveIfDue(true);
+		}
 	}
 
 	/**
-	 * The connection ends without success: drop held batches and roll back uncommitted
-	 * work.
+	 * The connection ends without success: drop held and buffered changes (the position
+	 * is before them, they come again) and roll back uncommitted work.
 	 */
 	void abandon() {
 		this.batches.clear();

@@ -1,5 +1,6 @@
 package dev.vstream.stream;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -51,9 +52,9 @@ final class ListenerInvoker {
 	}
 
 	/**
-	 * Call a listener for a change (or a batch that ends with it).
+	 * Call a listener for a change.
 	 * @param listener the listener
-	 * @param event the change, or the last of the batch
+	 * @param event the change
 	 * @param call the call to the listener
 	 */
 	void invoke(VStreamListenerEndpoint listener, ChangeEvent event, Runnable call) {
@@ -70,18 +71,10 @@ final class ListenerInvoker {
 			this.status.changesFailed.incrementAndGet();
 			listener.getStatistics().recordFailed(ex);
 			streamMonitor.changeHandled(this.container, listener, event, System.nanoTime() - start, ex);
-			try {
-				this.errorHandler.handle(ex, event, listener, retry(streamMonitor, listener, event, call),
-						this.stopped);
-			}
-			catch (RuntimeException failure) {
-				if (this.stopped.getAsBoolean()) {
-					// The retries ended because the stream stops: a stop, not a failure
-					// of the stream.
-					throw new RetriesStopped(failure);
-				}
-				throw failure;
-			}
+			// Retries that end because the stream stops: a stop, not a failure of the
+			// stream.
+			handled(() -> this.errorHandler.handle(ex, event, listener, retry(streamMonitor, listener, event, call),
+					this.stopped));
 		}
 	}
 
@@ -99,6 +92,53 @@ final class ListenerInvoker {
 			listener.getStatistics().recordHandled();
 			streamMonitor.changeHandled(this.container, listener, event, System.nanoTime() - start, null);
 		};
+	}
+
+	/**
+	 * Call a listener of {@code List<RowChange<T>>} with the changes of a transaction or
+	 * a batch: one call, timed once, its changes counted each; a failure goes to the
+	 * error handler with all of them, and a retry calls with all of them again.
+	 * @param listener the listener
+	 * @param events the changes, in commit order, never empty
+	 */
+	void invokeBatch(VStreamListenerEndpoint listener, List<ChangeEvent> events) {
+		this.checkpointer.beginTransaction();
+		VStreamMonitor streamMonitor = this.monitor.get();
+		ChangeEvent last = events.get(events.size() - 1);
+		Runnable call = () -> listener.getAdapter().invokeBatch(events);
+		Runnable attempt = () -> {
+			long start = System.nanoTime();
+			streamMonitor.invoke(this.container, listener, last, call);
+			this.status.changesHandled.addAndGet(events.size());
+			listener.getStatistics().recordHandled(events.size());
+			streamMonitor.batchHandled(this.container, listener, events, System.nanoTime() - start, null);
+		};
+		long start = System.nanoTime();
+		try {
+			attempt.run();
+		}
+		catch (RuntimeException ex) {
+			this.status.changesFailed.addAndGet(events.size());
+			listener.getStatistics().recordFailed(ex, events.size());
+			streamMonitor.batchHandled(this.container, listener, events, System.nanoTime() - start, ex);
+			handled(() -> this.errorHandler.handleBatch(ex, events, listener, attempt, this.stopped));
+		}
+	}
+
+	/**
+	 * Run the error handler: a failure it throws once the stream stops ends the retries
+	 * of a stop, not the stream.
+	 */
+	private void handled(Runnable errorHandling) {
+		try {
+			errorHandling.run();
+		}
+		catch (RuntimeException failure) {
+			if (this.stopped.getAsBoolean()) {
+				throw new RetriesStopped(failure);
+			}
+			throw failure;
+		}
 	}
 
 	/**

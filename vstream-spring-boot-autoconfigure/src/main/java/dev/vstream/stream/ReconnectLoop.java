@@ -79,6 +79,11 @@ final class ReconnectLoop implements Runnable {
 				session.stream();
 				if (!this.container.isRunning()) {
 					unfinished = unfinished(session, "vtgate ended the stream before the rest of it arrived");
+					if (unfinished == null) {
+						// A graceful stop between transactions delivers the buffered
+						// batches, then saves.
+						session.flushAndSave();
+					}
 					break;
 				}
 				throw Status.UNAVAILABLE.withDescription("vtgate ended the stream").asRuntimeException();
@@ -170,9 +175,11 @@ final class ReconnectLoop implements Runnable {
 			}
 		}
 		if (session != null) {
-			if (session.isInTransaction()) {
+			if (session.isInTransaction() || session.isBuffering()) {
 				// A transaction left unfinished (or a change given up in its retry
-				// back-off) comes again whole on the next start.
+				// back-off), and batches not delivered, come again whole on the next
+				// start: the position is before them, and so must the listeners' work
+				// be.
 				session.abandon();
 			}
 			finish(session);

@@ -206,6 +206,20 @@ final class StreamSession {
 		return this.dispatcher.isInTransaction();
 	}
 
+	/**
+	 * @return whether changes wait in a batch listener's buffer
+	 */
+	boolean isBuffering() {
+		return this.dispatcher.isBuffering();
+	}
+
+	/**
+	 * A graceful stop between transactions: see {@link EventDispatcher#flushAndSave()}.
+	 */
+	void flushAndSave() {
+		this.dispatcher.flushAndSave();
+	}
+
 	/** The session ends without success: see {@link EventDispatcher#abandon()}. */
 	void abandon() {
 		this.dispatcher.abandon();
@@ -233,7 +247,8 @@ final class StreamSession {
 		if (this.dispatcher.isInTransaction()) {
 			return true;
 		}
-		this.container.awaitResume(() -> this.container.checkpointer().saveIfDue(true));
+		// Buffered batches are delivered before the pause, and their position saved.
+		this.container.awaitResume(this.dispatcher::flushAndSave);
 		return this.container.isRunning();
 	}
 

@@ -1,5 +1,7 @@
 package dev.vstream.stream;
 
+import java.util.List;
+
 import dev.vstream.listener.ChangeEvent;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.position.StreamPosition;
@@ -47,6 +49,21 @@ public interface VStreamMonitor {
 	 */
 	default void changeHandled(VStreamContainer container, VStreamListenerEndpoint listener, ChangeEvent event,
 			long nanos, @Nullable Throwable error) {
+	}
+
+	/**
+	 * A call of a listener of {@code List<RowChange<T>>} (a transaction, or a batch)
+	 * ended: one call, for several changes. By default reported as one
+	 * {@link #changeHandled} of the last change.
+	 * @param container the stream
+	 * @param listener the listener
+	 * @param events the changes of the call, in commit order, never empty
+	 * @param nanos how long the call took
+	 * @param error what the call threw, {@code null} on success
+	 */
+	default void batchHandled(VStreamContainer container, VStreamListenerEndpoint listener, List<ChangeEvent> events,
+			long nanos, @Nullable Throwable error) {
+		changeHandled(container, listener, events.get(events.size() - 1), nanos, error);
 	}
 
 	/**
