@@ -61,6 +61,8 @@ final class EventDispatcher {
 
 	private final ReshardJournals journals;
 
+	private final CopyProgressTracker copyProgress;
+
 	private final BooleanSupplier running;
 
 	private final Map<String, TableSchema> schemas = new HashMap<>();
@@ -92,6 +94,7 @@ final class EventDispatcher {
 		this.journals = new ReshardJournals(this.id, this.settings.stopOnReshard(), container.reshardHandler(),
 				this.checkpointer);
 		this.running = container::isRunning;
+		this.copyProgress = container.copyProgress();
 		this.received = new ReceivedPositions(this.id, keyspaces, container.channel(), this.checkpointer);
 		for (VStreamListenerEndpoint endpoint : endpoints) {
 			this.routes
@@ -260,6 +263,11 @@ final class EventDispatcher {
 		String keyspace = rows.getKeyspace().isEmpty() ? event.getKeyspace() : rows.getKeyspace();
 		String shard = rows.getShard().isEmpty() ? event.getShard() : rows.getShard();
 		String table = unqualified(rows.getTableName());
+		if (event.getTimestamp() == 0) {
+			// Copied, not read from the binlog (whose changes carry their commit time).
+			this.copyProgress.rowsCopied(keyspace, table, rows.getRowChangesCount(),
+					(transactionPosition != null) ? transactionPosition : this.pending);
+		}
 		List<VStreamListenerEndpoint> listeners = this.routes.get(keyspace + "/" + table);
 		if (listeners == null) {
 			return;
@@ -313,6 +321,9 @@ final class EventDispatcher {
 		// The end of the copy is worth saving at once: a restart would otherwise copy
 		// again.
 		transactionHandled(whole);
+		if (whole) {
+			this.copyProgress.copyCompleted();
+		}
 	}
 
 	/**
@@ -335,6 +346,7 @@ final class EventDispatcher {
 		if (this.checkpointer.reached(reached)) {
 			this.progressed = true;
 		}
+		this.copyProgress.transactionHandled(reached);
 		this.checkpointer.saveIfDue(forceSave);
 	}
 
@@ -351,6 +363,7 @@ final class EventDispatcher {
 	 */
 	void abandon() {
 		this.batches.clear();
+		this.copyProgress.abandon();
 		this.checkpointer.rollback();
 	}
 
