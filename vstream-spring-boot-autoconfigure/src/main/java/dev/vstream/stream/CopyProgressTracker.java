@@ -69,6 +69,9 @@ final class CopyProgressTracker {
 
 	private long lastLogMillis;
 
+	/** The position the rows counted last came with. */
+	private @Nullable StreamPosition countedAt;
+
 	CopyProgressTracker(DefaultVStreamContainer container) {
 		this.container = container;
 	}
@@ -98,6 +101,7 @@ final class CopyProgressTracker {
 		this.byName.clear();
 		this.tables.clear();
 		this.open = false;
+		this.countedAt = null;
 	}
 
 	/**
@@ -139,17 +143,16 @@ final class CopyProgressTracker {
 	 */
 	void transactionHandled(@Nullable StreamPosition reached) {
 		if (!this.open) {
+			// The position copied rows that come next must move past.
+			this.countedAt = reached;
 			return;
 		}
 		long now = this.container.getClock().millis();
-		for (Table table : this.tables) {
-			if (table.pending > 0) {
-				int rows = table.pending;
-				table.pending = 0;
-				table.copied += rows;
-				table.sample(now);
-				this.container.getMonitor().rowsCopied(this.container, table.keyspace, table.table, rows);
-			}
+		// Rows count with the position that follows them: a batch that a broken
+		// connection cut off before its position comes again.
+		if (reached != null && reached != this.countedAt) {
+			this.countedAt = reached;
+			count(now);
 		}
 		if (reached != null) {
 			completedIn(reached, now);
@@ -177,12 +180,25 @@ final class CopyProgressTracker {
 	/** vtgate ended the copy phase of the whole stream: every table is done. */
 	void copyCompleted() {
 		long now = this.container.getClock().millis();
+		count(now);
 		for (Table table : this.tables) {
 			if (table.completedAt == null) {
 				complete(table, now);
 			}
 		}
 		this.open = false;
+	}
+
+	private void count(long now) {
+		for (Table table : this.tables) {
+			if (table.pending > 0) {
+				int rows = table.pending;
+				table.pending = 0;
+				table.copied += rows;
+				table.sample(now);
+				this.container.getMonitor().rowsCopied(this.container, table.keyspace, table.table, rows);
+			}
+		}
 	}
 
 	/** The connection broke: rows of the transaction in hand will come again. */
