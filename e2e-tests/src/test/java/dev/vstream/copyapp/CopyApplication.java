@@ -20,12 +20,14 @@ import org.springframework.context.annotation.Bean;
  * application scans it): records the rows of {@code commerce.copy_item} and, with
  * {@code copyapp.orders=true}, of {@code commerce.corder}. With
  * {@code copyapp.block-at=N} the item listener blocks on the N-th row until the test
- * releases it; with {@code copyapp.row-micros=M} it takes M microseconds per row.
+ * releases it; with {@code copyapp.row-micros=M} it takes M microseconds per row. With
+ * {@code copyapp.items=false} there is no item listener.
  */
 @SpringBootApplication
 public class CopyApplication {
 
 	@Bean
+	@ConditionalOnProperty(name = "copyapp.items", matchIfMissing = true)
 	Items items(@Value("${copyapp.block-at:0}") int blockAt, @Value("${copyapp.row-micros:0}") long rowMicros) {
 		return new Items(blockAt, rowMicros);
 	}

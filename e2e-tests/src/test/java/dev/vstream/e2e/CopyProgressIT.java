@@ -1,5 +1,7 @@
 package dev.vstream.e2e;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -104,6 +106,45 @@ class CopyProgressIT {
 			.anySatisfy(
 					(l) -> assertThat(l).containsPattern("[0-9,]+ of ~[0-9,]+ rows \\(\\d+ %\\), [0-9,]+ rows/s, ~"));
 		System.out.println("CopyProgressIT: log lines:\n" + String.join("\n", lines));
+	}
+
+	@Test
+	void theEstimateOfAShardedTableIsTheSumOverItsShards() throws SQLException {
+		// other tests may write to the table meanwhile: sizes taken before the copy
+		long rows = count("customer", "select count(*) from corder");
+		long largestShard = Math.max(count("customer:-80", "select count(*) from corder"),
+				count("customer:80-", "select count(*) from corder"));
+		ConfigurableApplicationContext app = this.apps.start(this.tag, "vstream.keyspace=customer",
+				"vstream.start-position=copy", "vstream.offset-store=memory", "copyapp.items=false",
+				"copyapp.orders=true");
+		VStreamContainer container = app.getBean(VStreamContainer.class);
+
+		CopyProgress done = await().atMost(TIMEOUT)
+			.until(() -> container.getCopyProgress()
+				.stream()
+				.filter((p) -> p.table().equals("corder"))
+				.findFirst()
+				.orElse(null), (p) -> p != null && p.completed());
+		System.out.println("CopyProgressIT: customer.corder (shards -80, 80-): " + rows + " rows, largest shard "
+				+ largestShard + ", estimate " + done.estimatedRows() + ", copied " + done.rowsCopied());
+		assertThat(done.keyspace()).isEqualTo("customer");
+		assertThat(done.rowsCopied()).isPositive();
+		// both shards' estimates: more than the largest shard holds, about the table's
+		// size
+		assertThat(done.estimatedRows()).isNotNull()
+			.isGreaterThan(largestShard + (rows - largestShard) / 2)
+			.isLessThan(rows * 2);
+	}
+
+	private static long count(String target, String sql) throws SQLException {
+		try (Connection connection = LocalVitess.vtgate(target.replaceFirst(":.*", ""))) {
+			// a shard target (keyspace:shard), as vtgate takes it in a USE
+			connection.setCatalog(target);
+			try (ResultSet result = connection.createStatement().executeQuery(sql)) {
+				result.next();
+				return result.getLong(1);
+			}
+		}
 	}
 
 	private static @Nullable CopyProgress copyItem(VStreamContainer container) {

@@ -221,30 +221,39 @@ final class CopyProgressTracker {
 	}
 
 	/**
-	 * A table is done when no shard of its keyspace in the position still copies it, once
-	 * a position listed it (rows handled before their own position came after one that
-	 * did not).
+	 * A table is done when every shard of its keyspace in the position is past it: the
+	 * shard listed it as copying before and no longer does, or the shard's copy phase is
+	 * over. vtgate lists a table in a shard's {@code table_p_ks} only once that shard
+	 * began copying it, so a shard still copying another table may not have begun this
+	 * one yet.
 	 */
 	private void completedIn(StreamPosition position, long now) {
-		Map<String, Set<String>> copying = new HashMap<>();
-		for (ShardPosition shard : position.shards()) {
-			copying.computeIfAbsent(shard.keyspace(), (k) -> new HashSet<>()).addAll(shard.copyingTables());
-		}
+		List<ShardPosition> shards = position.shards();
 		boolean stillOpen = false;
 		for (Table table : this.tables) {
 			if (table.completedAt != null) {
 				continue;
 			}
-			Set<String> tables = copying.get(table.keyspace);
-			if (tables != null && tables.contains(table.table)) {
-				table.listed = true;
-				stillOpen = true;
+			boolean inPosition = false;
+			boolean done = true;
+			for (ShardPosition shard : shards) {
+				if (!shard.keyspace().equals(table.keyspace)) {
+					continue;
+				}
+				inPosition = true;
+				if (shard.copyingTables().contains(table.table)) {
+					table.listedShards.add(shard.shard());
+					done = false;
+				}
+				else if (shard.isCopying() && !table.listedShards.contains(shard.shard())) {
+					done = false;
+				}
 			}
-			else if (tables != null && table.listed) {
+			// Rows that came before their position: not listed yet.
+			if (inPosition && done && !table.listedShards.isEmpty()) {
 				complete(table, now);
 			}
 			else {
-				// Rows that came before their position: not listed yet.
 				stillOpen = true;
 			}
 		}
@@ -295,8 +304,8 @@ final class CopyProgressTracker {
 		/** Rows of the transaction in hand (stream thread only). */
 		int pending;
 
-		/** Whether a position listed the table as copying (stream thread only). */
-		boolean listed;
+		/** The shards whose position listed the table as copying (stream thread only). */
+		final Set<String> listedShards = new HashSet<>();
 
 		long estimatedAt;
 

@@ -8,6 +8,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import binlogdata.Binlogdata.ShardGtid;
+import binlogdata.Binlogdata.TableLastPK;
+import binlogdata.Binlogdata.VEvent;
+import binlogdata.Binlogdata.VGtid;
 import dev.vstream.actuate.VStreamEndpoint;
 import dev.vstream.actuate.VStreamEndpoint.CopyDescriptor;
 import dev.vstream.listener.VStreamErrorHandler;
@@ -182,6 +186,46 @@ class CopyProgressTests {
 	}
 
 	@Test
+	void aTableOfSeveralShardsIsCopiedOnceEveryShardIsPastIt() {
+		vtgate().thenSend(response(begin(), corderFields("customer", "-80"), corderFields("customer", "80-")),
+				response(copiedCustomer("-80", 1), copiedCustomer("-80", 2),
+						vgtidEvent(customer(shard("-80", GTID, 2), shard("80-", "", 0))), commit()),
+				// -80 is past the table, 80- has not begun it
+				response(begin(), vgtidEvent(customer(shard("-80", GTID, 0), shard("80-", "", 0))), commit()));
+		VStreamContainer container = start("customer");
+
+		await().until(() -> corder(container) != null && corder(container).rowsCopied() == 2
+				&& container.getPosition().shards().get(0).copyingTables().isEmpty());
+		assertThat(corder(container).completed()).isFalse();
+
+		vtgate().send(
+				response(copiedCustomer("80-", 3), vgtidEvent(customer(shard("-80", GTID, 0), shard("80-", GTID, 3))),
+						commit()),
+				response(begin(), vgtidEvent(customer(shard("-80", GTID, 0), shard("80-", GTID, 0))), commit()));
+		await().until(() -> corder(container).completed());
+		assertThat(corder(container).rowsCopied()).isEqualTo(3);
+	}
+
+	private static VEvent copiedCustomer(String shard, long orderId) {
+		return insert("customer", shard, "corder", order(orderId)).toBuilder().setTimestamp(0).build();
+	}
+
+	/** A shard of customer, copying corder after {@code lastOrderId} unless it is 0. */
+	private static ShardGtid shard(String shard, String gtid, long lastOrderId) {
+		ShardGtid.Builder builder = ShardGtid.newBuilder().setKeyspace("customer").setShard(shard).setGtid(gtid);
+		if (lastOrderId > 0) {
+			builder.addTablePKs(TableLastPK.newBuilder()
+				.setTableName("corder")
+				.setLastpk(copying(GTID, lastOrderId).getShardGtids(0).getTablePKs(0).getLastpk()));
+		}
+		return builder.build();
+	}
+
+	private static VGtid customer(ShardGtid... shards) {
+		return VGtid.newBuilder().addAllShardGtids(List.of(shards)).build();
+	}
+
+	@Test
 	void logLineDurations() {
 		assertThat(CopyProgressTracker.duration(Duration.ofSeconds(45))).isEqualTo("45 s");
 		assertThat(CopyProgressTracker.duration(Duration.ofMinutes(12))).isEqualTo("12 min");
@@ -189,7 +233,11 @@ class CopyProgressTests {
 	}
 
 	private VStreamContainer start() {
-		VStreamSettings settings = new VStreamSettings("test", "commerce", StartPosition.COPY, TabletType.PRIMARY,
+		return start("commerce");
+	}
+
+	private VStreamContainer start(String keyspace) {
+		VStreamSettings settings = new VStreamSettings("test", keyspace, StartPosition.COPY, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
 		DefaultVStreamContainer container = this.fixture.container(settings, VStreamErrorHandler.stopStream(),
 				this.fixture.endpoint("orders", "corder", this.orders, "on"));
