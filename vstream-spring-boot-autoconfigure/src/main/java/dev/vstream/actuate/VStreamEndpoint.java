@@ -16,6 +16,7 @@ import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.position.ShardPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.scaling.ScalingStatus;
+import dev.vstream.stream.CopyProgress;
 import dev.vstream.stream.StreamStart;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
@@ -213,7 +214,8 @@ public class VStreamEndpoint {
 				container.getLastCommitTime(), (lag != null) ? lag.toMillis() : null, container.getEventsReceived(),
 				container.getChangesHandled(), container.getChangesFailed(), container.getReconnects(),
 				container.getOffsetStoreUnavailableSince(), StreamReport.startedFrom(start),
-				(start != null) && start.withoutSavedPosition(), (start != null) ? start.ranBefore() : null, listeners);
+				(start != null) && start.withoutSavedPosition(), (start != null) ? start.ranBefore() : null,
+				CopyDescriptor.of(container.getCopyProgress()), listeners);
 	}
 
 	/**
@@ -269,6 +271,9 @@ public class VStreamEndpoint {
 	 * {@code null} before the first start or when there is no readable marker. With
 	 * {@code startedWithoutSavedPosition}, {@code true} means the offset store lost the
 	 * position
+	 * @param copy the progress of the copy phase, per table whose copy began since the
+	 * last start (and the last values after it finished); {@code null} when the start
+	 * copied nothing
 	 * @param listeners the listeners of the stream
 	 */
 	public record StreamDescriptor(String id, List<String> tables, StreamState state, boolean running,
@@ -276,8 +281,44 @@ public class VStreamEndpoint {
 			@Nullable Instant lastEventTime, @Nullable Instant lastCommitTime, @Nullable Long lagMillis,
 			long eventsReceived, long changesHandled, long changesFailed, long reconnects,
 			@Nullable Instant offsetStoreUnavailableSince, @Nullable String startedFrom,
-			boolean startedWithoutSavedPosition, @Nullable Boolean ranBefore,
+			boolean startedWithoutSavedPosition, @Nullable Boolean ranBefore, @Nullable List<CopyDescriptor> copy,
 			List<ListenerDescriptor> listeners) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The copy phase of one table.
+	 *
+	 * @param keyspace the keyspace
+	 * @param table the table
+	 * @param state {@code copying} or {@code copied}
+	 * @param rowsCopied rows copied since the last start (a resumed copy counts from its
+	 * saved primary key on)
+	 * @param estimatedRows the table's row count as the database estimates it (InnoDB's
+	 * {@code table_rows}, summed over the shards), {@code null} when vtgate could not
+	 * tell
+	 * @param percent the part of the estimate copied (at most 99 until copied)
+	 * @param rowsPerSecond rows per second over the last half minute
+	 * @param remainingSeconds time left at that rate, {@code null} when not known
+	 * @param startedAt when the table's first copied rows arrived
+	 * @param completedAt when its copy finished
+	 * @param resumed whether the start resumed a copy an earlier run began
+	 */
+	public record CopyDescriptor(String keyspace, String table, String state, long rowsCopied,
+			@Nullable Long estimatedRows, @Nullable Integer percent, long rowsPerSecond,
+			@Nullable Long remainingSeconds, Instant startedAt, @Nullable Instant completedAt, boolean resumed) {
+
+		static @Nullable List<CopyDescriptor> of(List<CopyProgress> progress) {
+			if (progress.isEmpty()) {
+				return null;
+			}
+			return progress.stream()
+				.map((p) -> new CopyDescriptor(p.keyspace(), p.table(), p.completed() ? "copied" : "copying",
+						p.rowsCopied(), p.estimatedRows(), p.percent(), Math.round(p.rowsPerSecond()),
+						(p.remaining() != null) ? p.remaining().toSeconds() : null, p.startedAt(), p.completedAt(),
+						p.resumed()))
+				.toList();
+		}
 
 	}
 

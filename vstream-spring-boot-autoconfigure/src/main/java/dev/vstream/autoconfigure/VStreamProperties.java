@@ -166,6 +166,8 @@ public class VStreamProperties implements Validator {
 
 	private final Checkpoint checkpoint = new Checkpoint();
 
+	private final Copy copy = new Copy();
+
 	private final Error error = new Error();
 
 	private final Scaling scaling = new Scaling();
@@ -286,6 +288,10 @@ public class VStreamProperties implements Validator {
 
 	public Observation getObservation() {
 		return this.observation;
+	}
+
+	public Copy getCopy() {
+		return this.copy;
 	}
 
 	public Checkpoint getCheckpoint() {
@@ -981,6 +987,29 @@ public class VStreamProperties implements Validator {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * The copy phase (existing rows copied before the changes stream).
+	 */
+	public static class Copy {
+
+		/**
+		 * How often the copy phase logs its progress, a line (INFO) per table being
+		 * copied: rows copied, of the estimated total, rate and time left. Checked as
+		 * vtgate's responses arrive. Zero for no progress lines (the start and end of
+		 * each table's copy are still logged).
+		 */
+		private Duration progressLogInterval = Duration.ofSeconds(30);
+
+		public Duration getProgressLogInterval() {
+			return this.progressLogInterval;
+		}
+
+		public void setProgressLogInterval(Duration progressLogInterval) {
+			this.progressLogInterval = progressLogInterval;
 		}
 
 	}

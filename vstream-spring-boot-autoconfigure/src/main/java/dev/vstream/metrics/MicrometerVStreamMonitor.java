@@ -3,6 +3,7 @@ package dev.vstream.metrics;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,7 +56,16 @@ import org.jspecify.annotations.Nullable;
  * <li>{@value #RECONNECTS} (counter, tag {@code code}, the gRPC status code):
  * reconnects;</li>
  * <li>{@value #POSITION_MISSING} (counter, tag {@code ran.before} = {@code true} |
- * {@code false} | {@code unknown}): starts without a saved position.</li>
+ * {@code false} | {@code unknown}): starts without a saved position;</li>
+ * <li>{@value #COPY_ROWS} (counter, tags {@code keyspace}, {@code table}): rows of the
+ * copy phase handled;</li>
+ * <li>{@value #COPY_ROWS_ESTIMATED} (gauge, tags {@code keyspace}, {@code table}): the
+ * table's row count as the database estimates it, {@code NaN} when vtgate could not
+ * tell;</li>
+ * <li>{@value #COPY_REMAINING} (time gauge, seconds, tags {@code keyspace},
+ * {@code table}): time left to copy the table at the recent rate, 0 once copied,
+ * {@code NaN} when not known. Both gauges are registered with the table's first copied
+ * rows and read {@link VStreamContainer#getCopyProgress()}.</li>
  * </ul>
  */
 public class MicrometerVStreamMonitor implements VStreamMonitor {
@@ -81,6 +91,15 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 	/** Name of the counter of starts without a saved position. */
 	public static final String POSITION_MISSING = "vstream.position.missing";
 
+	/** Name of the counter of rows copied. */
+	public static final String COPY_ROWS = "vstream.copy.rows";
+
+	/** Name of the gauge of a copied table's estimated row count. */
+	public static final String COPY_ROWS_ESTIMATED = "vstream.copy.rows.estimated";
+
+	/** Name of the time gauge of a copy's time left. */
+	public static final String COPY_REMAINING = "vstream.copy.remaining";
+
 	private static final String NONE = "none";
 
 	private final @Nullable MeterRegistry meterRegistry;
@@ -93,6 +112,9 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 	// hand over, and a container replaced under its id (a shard stream started again)
 	// must neither be read nor kept alive by it.
 	private final Map<String, LagSource> lagSources = new ConcurrentHashMap<>();
+
+	// The copy meters of each stream id, keyspace and table.
+	private final Map<List<String>, CopyMeters> copyMeters = new ConcurrentHashMap<>();
 
 	// Successful listener calls are recorded for every row: looking their timer up by a
 	// small key is far cheaper than building and sorting tags and asking the registry
@@ -258,6 +280,17 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 					this.shard, "table", this.table, "op", this.op);
 		}
 
+	}
+
+	@Override
+	public void rowsCopied(VStreamContainer container, String keyspace, String table, int rows) {
+		MeterRegistry registry = this.meterRegistry;
+		if (registry != null) {
+			this.copyMeters
+				.computeIfAbsent(List.of(container.getId(), keyspace, table),
+						(key) -> CopyMeters.register(registry, key.get(0), key.get(1), key.get(2)))
+				.rowsCopied(container, rows);
+		}
 	}
 
 	@Override

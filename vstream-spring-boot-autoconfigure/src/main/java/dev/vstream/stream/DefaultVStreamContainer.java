@@ -66,6 +66,8 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 
 	private final ListenerInvoker invoker;
 
+	private final CopyProgressTracker copyProgress = new CopyProgressTracker(this);
+
 	private volatile VStreamMonitor streamMonitor = VStreamMonitor.NONE;
 
 	private volatile Supplier<Collection<DdlListenerEndpoint>> ddlListeners = List::of;
@@ -279,6 +281,20 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		this.streamMonitor = streamMonitor;
 	}
 
+	/**
+	 * Set how often the copy phase logs its progress (INFO, a line per table being
+	 * copied).
+	 * @param interval the interval, zero for never
+	 */
+	public void setCopyProgressLogInterval(Duration interval) {
+		this.copyProgress.setLogInterval(interval);
+	}
+
+	@Override
+	public List<CopyProgress> getCopyProgress() {
+		return this.copyProgress.progress();
+	}
+
 	@Override
 	public VStreamMonitor getMonitor() {
 		return this.streamMonitor;
@@ -326,6 +342,7 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		shardContainer.setRunMarker(getRunMarker());
 		shardContainer.setRequireSavedPosition(isRequireSavedPosition());
 		shardContainer.setProgressTimeout(getProgressTimeout());
+		shardContainer.setCopyProgressLogInterval(this.copyProgress.getLogInterval());
 		shardContainer.setStopTimeout(getStopTimeout());
 		copyThreadAndEventsTo(shardContainer);
 		shardContainer.setAutoStartup(false);
@@ -392,6 +409,7 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	StreamStart resolveStart() {
 		StreamStart start = this.startPositions.resolve();
 		this.checkpointer.startFrom(start.position(), start.withoutSavedPosition() ? null : start.position());
+		this.copyProgress.starting(start.position());
 		return start;
 	}
 
@@ -409,6 +427,10 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 
 	Checkpointer checkpointer() {
 		return this.checkpointer;
+	}
+
+	CopyProgressTracker copyProgress() {
+		return this.copyProgress;
 	}
 
 	ListenerInvoker invoker() {

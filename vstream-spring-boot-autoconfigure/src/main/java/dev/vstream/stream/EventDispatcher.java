@@ -64,6 +64,8 @@ final class EventDispatcher {
 
 	private final ReshardJournals journals;
 
+	private final CopyProgressTracker copyProgress;
+
 	private final BooleanSupplier running;
 
 	private final Map<String, TableSchema> schemas = new HashMap<>();
@@ -102,6 +104,7 @@ final class EventDispatcher {
 				this.checkpointer);
 		this.running = container::isRunning;
 		this.batches = new ListenerBatches(this.invoker);
+		this.copyProgress = container.copyProgress();
 		this.received = new ReceivedPositions(this.id, keyspaces, container.channel(), this.checkpointer);
 		for (VStreamListenerEndpoint endpoint : endpoints) {
 			this.routes
@@ -303,6 +306,11 @@ final class EventDispatcher {
 		String keyspace = rows.getKeyspace().isEmpty() ? event.getKeyspace() : rows.getKeyspace();
 		String shard = rows.getShard().isEmpty() ? event.getShard() : rows.getShard();
 		String table = unqualified(rows.getTableName());
+		if (event.getTimestamp() == 0) {
+			// Copied, not read from the binlog (whose changes carry their commit time).
+			this.copyProgress.rowsCopied(keyspace, table, rows.getRowChangesCount(),
+					(transactionPosition != null) ? transactionPosition : this.pending);
+		}
 		List<VStreamListenerEndpoint> listeners = this.routes.get(keyspace + "/" + table);
 		if (listeners == null) {
 			return;
@@ -372,6 +380,9 @@ final class EventDispatcher {
 		// The end of the copy is worth saving at once: a restart would otherwise copy
 		// again. Batches of copied rows are flushed for it, as vstreamclient does.
 		transactionHandled(whole, whole);
+		if (whole) {
+			this.copyProgress.copyCompleted();
+		}
 	}
 
 	/**
@@ -391,6 +402,7 @@ final class EventDispatcher {
 		if (this.checkpointer.reached(reached)) {
 			this.progressed = true;
 		}
+		this.copyProgress.transactionHandled(reached);
 		this.checkpointer.saveIfDue(forceSave);
 	}
 
@@ -413,6 +425,7 @@ final class EventDispatcher {
 	 */
 	void abandon() {
 		this.batches.clear();
+		this.copyProgress.abandon();
 		this.checkpointer.rollback();
 	}
 

@@ -3,6 +3,7 @@ package dev.vstream.stream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 
 import dev.vstream.listener.VStreamListenerEndpoint;
@@ -158,6 +159,17 @@ public interface VStreamContainer extends SmartLifecycle {
 	 * @return reconnects since start-up
 	 */
 	long getReconnects();
+
+	/**
+	 * How far the copy phase is, per table whose copy began since the last start: rows
+	 * copied, the estimated total, rate and time left; the last values stay after the
+	 * copy finished, until the next start.
+	 * @return one entry per table, in the order their copy began; empty when this start
+	 * copied nothing
+	 */
+	default List<CopyProgress> getCopyProgress() {
+		return List.of();
+	}
 
 	/**
 	 * @return the callbacks for metrics and tracing, {@link VStreamMonitor#NONE} by

@@ -75,6 +75,17 @@ public interface VStreamMonitor {
 	}
 
 	/**
+	 * Rows of the copy phase were handled (counted once their transaction ended). See
+	 * {@link VStreamContainer#getCopyProgress()}.
+	 * @param container the stream
+	 * @param keyspace the keyspace
+	 * @param table the table
+	 * @param rows how many rows
+	 */
+	default void rowsCopied(VStreamContainer container, String keyspace, String table, int rows) {
+	}
+
+	/**
 	 * A position was saved.
 	 * @param container the stream
 	 * @param position the saved position

@@ -24,6 +24,7 @@ import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,6 +46,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static dev.vstream.test.vtgate.Events.begin;
 import static dev.vstream.test.vtgate.Events.commit;
+import static dev.vstream.test.vtgate.Events.copied;
+import static dev.vstream.test.vtgate.Events.copying;
 import static dev.vstream.test.vtgate.Events.corderFields;
 import static dev.vstream.test.vtgate.Events.delete;
 import static dev.vstream.test.vtgate.Events.insert;
@@ -83,7 +86,7 @@ class ReadmeMetersTests {
 	private static final Pattern QUOTED = Pattern.compile("\"description\":\"([^\"]*)\".*\"name\":\"([^\"]+)\"");
 
 	private static final Map<String, Class<? extends Meter>> TYPES = Map.of("counter", Counter.class, "timer",
-			Timer.class, "time gauge", TimeGauge.class, "long task timer", LongTaskTimer.class);
+			Timer.class, "time gauge", TimeGauge.class, "gauge", Gauge.class, "long task timer", LongTaskTimer.class);
 
 	// Starting at the current position with an empty memory store: a start without a
 	// saved position. No retries and a short reconnect delay: the stream runs briefly.
@@ -122,6 +125,8 @@ class ReadmeMetersTests {
 								insert("commerce", "0", "corder", row(1, 7, "sku-1", "1.00")),
 								delete("commerce", "0", "corder", row(2, 7, "fail", "1.00")),
 								vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-1")), commit()),
+						// A copied row (the copy meters).
+						response(copied(5), vgtidEvent(copying("MySQL56/a:1-1", 5)), commit()),
 						// Fails the stream: after the position save above.
 						response(begin(), insert("commerce", "0", "corder", undecodable),
 								vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-2")), commit()));
@@ -133,7 +138,8 @@ class ReadmeMetersTests {
 					assertThat(registry).isInstanceOf(SimpleMeterRegistry.class);
 					VStreamContainer container = context.getBean(VStreamContainer.class);
 					await().until(() -> container.getSavedPosition() != null && container.getReconnects() == 1
-							&& registry.find("vstream.changes.failed").tag("listener", "none").counter() != null);
+							&& registry.find("vstream.changes.failed").tag("listener", "none").counter() != null
+							&& registry.find("vstream.copy.rows").counter() != null);
 					container.stop();
 					registry.getMeters()
 						.stream()

@@ -65,6 +65,8 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 
 	private final Map<String, List<String>> tabletShards = new ConcurrentHashMap<>();
 
+	private final Map<String, Long> tableRows = new ConcurrentHashMap<>();
+
 	private volatile BiConsumer<VStreamRequest, ServerCallStreamObserver<VStreamResponse>> unscripted = (request,
 			observer) -> {
 	};
@@ -287,6 +289,23 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 	}
 
 	/**
+	 * Answer {@code select table_rows from information_schema.tables where table_schema =
+	 * database() and table_name = '
+	<table>
+	'} on a shard ({@code keyspace:shard}, any tablet type) with this estimate, as a
+	 * shard's MySQL does through vtgate.
+	 * @param keyspace the keyspace
+	 * @param shard the shard
+	 * @param table the table
+	 * @param rows the estimated row count
+	 * @return this
+	 */
+	public ScriptedVtgate withTableRows(String keyspace, String shard, String table, long rows) {
+		this.tableRows.put(keyspace + ":" + shard + "/" + table, rows);
+		return this;
+	}
+
+	/**
 	 * Send responses on every open call that streams a shard (its request names that
 	 * shard).
 	 * @param keyspace the keyspace
@@ -363,6 +382,20 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 						.setMessage("VT05003: unknown database '" + request.getSession().getTargetString()
 								+ "' in vschema"))
 					.build());
+			responseObserver.onCompleted();
+			return;
+		}
+		String sql = request.getQuery().getSql().toLowerCase(Locale.ROOT);
+		if (sql.startsWith("select table_rows from information_schema.tables") && sql.contains("table_name = '")) {
+			String target = request.getSession().getTargetString().replaceFirst("@.*$", "");
+			int start = sql.indexOf("table_name = '") + "table_name = '".length();
+			Long rows = this.tableRows.get(target + "/" + sql.substring(start, sql.indexOf('\'', start)));
+			Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
+				.addFields(Query.Field.newBuilder().setName("TABLE_ROWS").setType(Query.Type.UINT64));
+			if (rows != null) {
+				result.addRows(Events.row(rows));
+			}
+			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
 			responseObserver.onCompleted();
 			return;
 		}
