@@ -268,6 +268,7 @@ public final class VStreamAutoConfiguration {
 		container.setRunMarker(marker);
 		container.setRequireSavedPosition(properties.isRequireSavedPosition());
 		container.setProgressTimeout(properties.getProgressTimeout());
+		container.setStallTimeout(properties.getStallTimeout());
 		container.setStopTimeout(properties.getStopTimeout());
 		container.setIdleEventInterval(properties.getIdleEventInterval());
 		if (Threading.VIRTUAL.isActive(environment)) {
