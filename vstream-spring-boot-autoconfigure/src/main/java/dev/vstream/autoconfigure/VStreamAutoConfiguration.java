@@ -269,6 +269,7 @@ public final class VStreamAutoConfiguration {
 		container.setRequireSavedPosition(properties.isRequireSavedPosition());
 		container.setProgressTimeout(properties.getProgressTimeout());
 		container.setCopyProgressLogInterval(properties.getCopy().getProgressLogInterval());
+		container.setStallTimeout(properties.getStallTimeout());
 		container.setStopTimeout(properties.getStopTimeout());
 		container.setIdleEventInterval(properties.getIdleEventInterval());
 		if (Threading.VIRTUAL.isActive(environment)) {

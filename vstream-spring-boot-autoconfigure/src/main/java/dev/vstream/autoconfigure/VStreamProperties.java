@@ -122,6 +122,16 @@ public class VStreamProperties implements Validator {
 	private Duration progressTimeout = Duration.ofMinutes(2);
 
 	/**
+	 * How long a shard's position in the stream may stand still while the shard's own
+	 * position has moved past it before the stream reconnects (it does not fail for
+	 * this): after a reparent or a tablet restart vtgate may wait 30 s for a serving
+	 * tablet inside the open call, while a new call picks the new tablet at once. Shards
+	 * standing still are looked at every half of this (one query through vtgate per such
+	 * shard); zero leaves the wait to vtgate.
+	 */
+	private Duration stallTimeout = Duration.ofSeconds(10);
+
+	/**
 	 * How long a graceful stop (the application's shutdown, SIGTERM, the actuator's stop)
 	 * waits for vtgate to send the rest of a transaction it finds in hand, split over
 	 * several responses: the stream reads and handles it to its commit, then saves the
@@ -340,6 +350,14 @@ public class VStreamProperties implements Validator {
 
 	public void setProgressTimeout(Duration progressTimeout) {
 		this.progressTimeout = progressTimeout;
+	}
+
+	public Duration getStallTimeout() {
+		return this.stallTimeout;
+	}
+
+	public void setStallTimeout(Duration stallTimeout) {
+		this.stallTimeout = stallTimeout;
 	}
 
 	public Duration getStopTimeout() {

@@ -44,6 +44,7 @@ final class VStreamPropertiesValidator {
 		notNegative(errors, "heartbeat-interval", properties.getHeartbeatInterval());
 		notNegative(errors, "progress-timeout", properties.getProgressTimeout());
 		notNegative(errors, "copy.progress-log-interval", properties.getCopy().getProgressLogInterval());
+		notNegative(errors, "stall-timeout", properties.getStallTimeout());
 		notNegative(errors, "stop-timeout", properties.getStopTimeout());
 		positive(errors, "vtgate.keep-alive-time", properties.getVtgate().getKeepAliveTime());
 		positive(errors, "vtgate.keep-alive-timeout", properties.getVtgate().getKeepAliveTimeout());

@@ -274,6 +274,17 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	}
 
 	/**
+	 * Set how long a shard's position in the stream may stand still while the shard's own
+	 * position has moved past it before the stream reconnects (without failing): after a
+	 * reparent or tablet restart vtgate may wait 30 s for a serving tablet inside the
+	 * open call, while a new call picks the new tablet at once.
+	 * @param stallTimeout the timeout, zero to leave it to vtgate
+	 */
+	public void setStallTimeout(Duration stallTimeout) {
+		this.positionGuard.setStallTimeout(stallTimeout);
+	}
+
+	/**
 	 * Set the callbacks for metrics and tracing.
 	 * @param streamMonitor the monitor
 	 */
@@ -343,6 +354,7 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		shardContainer.setRequireSavedPosition(isRequireSavedPosition());
 		shardContainer.setProgressTimeout(getProgressTimeout());
 		shardContainer.setCopyProgressLogInterval(this.copyProgress.getLogInterval());
+		shardContainer.setStallTimeout(this.positionGuard.getStallTimeout());
 		shardContainer.setStopTimeout(getStopTimeout());
 		copyThreadAndEventsTo(shardContainer);
 		shardContainer.setAutoStartup(false);

@@ -36,6 +36,13 @@ import org.jspecify.annotations.Nullable;
  * send only heartbeats). vtgate sends a VGTID for every transaction of a streamed shard,
  * also those of tables nobody listens to, so a healthy shard keeps up with its own
  * position even when idle.</li>
+ * <li>before that, a shard standing still for the stall timeout while its own position
+ * moved past it asks for a reconnect ({@link #takeReconnectReason()}): after a reparent
+ * or a tablet restart vtgate retries the shard's tablet inside the open call, and when it
+ * finds no serving tablet at once its tablet picker waits 30 s (hard-coded in Vitess 24)
+ * with the shard silent; a new call picks the new tablet at once. Standing still is
+ * counted across such reconnects, so a shard that never comes back still fails at the
+ * progress timeout.</li>
  * </ul>
  * When a shard's position cannot be read (vtgate refuses the statement, another flavor),
  * this is logged once and the stream goes on unchecked; until it receives a position, its
@@ -53,6 +60,17 @@ final class ShardPositionGuard {
 	private final String streamId;
 
 	private volatile Duration progressTimeout = Duration.ofMinutes(2);
+
+	private volatile Duration stallTimeout = Duration.ofSeconds(10);
+
+	/** Why the stream should reconnect at its next transaction boundary, if it should. */
+	private @Nullable String reconnectReason;
+
+	/** Whether the next connect follows a reconnect asked for a stall. */
+	private boolean stallReconnecting;
+
+	/** When the current connection was opened. */
+	private long sessionNanos;
 
 	private boolean warned;
 
@@ -92,6 +110,28 @@ final class ShardPositionGuard {
 		return this.progressTimeout;
 	}
 
+	void setStallTimeout(Duration stallTimeout) {
+		this.stallTimeout = stallTimeout;
+	}
+
+	Duration getStallTimeout() {
+		return this.stallTimeout;
+	}
+
+	/**
+	 * Why the stream should reconnect now, once: a shard stalled (see the class
+	 * description). Asked between transactions.
+	 * @return the reason, {@code null} when the stream should go on
+	 */
+	@Nullable String takeReconnectReason() {
+		String reason = this.reconnectReason;
+		this.reconnectReason = null;
+		if (reason != null) {
+			this.stallReconnecting = true;
+		}
+		return reason;
+	}
+
 	/**
 	 * Check a position before a VStream is opened from it.
 	 * @param from the position the stream asks vtgate for
@@ -99,12 +139,27 @@ final class ShardPositionGuard {
 	 */
 	void connecting(StreamPosition from) {
 		long now = System.nanoTime();
-		this.connectedNanos = now;
+		this.sessionNanos = now;
 		this.lastCheckNanos = now;
-		this.shardGtids.clear();
-		this.shardSince.clear();
-		this.movedPast.clear();
-		this.movedPastSince.clear();
+		this.reconnectReason = null;
+		if (this.stallReconnecting) {
+			// Reconnected for a stall: a shard resumed from the position it stood still
+			// at keeps standing still, so that the progress timeout still runs out.
+			this.stallReconnecting = false;
+			Map<ShardKey, String> resumed = new HashMap<>();
+			for (ShardPosition shard : from.shards()) {
+				resumed.put(ShardKey.of(shard), shard.gtid());
+			}
+			this.shardGtids.entrySet().removeIf((e) -> !e.getValue().equals(resumed.get(e.getKey())));
+			this.shardSince.keySet().retainAll(this.shardGtids.keySet());
+		}
+		else {
+			this.connectedNanos = now;
+			this.shardGtids.clear();
+			this.shardSince.clear();
+			this.movedPast.clear();
+			this.movedPastSince.clear();
+		}
 		boolean verified = true;
 		for (ShardPosition shard : from.shards()) {
 			GtidSet requested = requested(shard);
@@ -166,24 +221,33 @@ final class ShardPositionGuard {
 	 */
 	private void check(StreamPosition reached, long now) {
 		Duration timeout = this.progressTimeout;
-		long half = timeout.toNanos() / 2;
 		if (timeout.isZero()) {
 			return;
 		}
+		long half = timeout.toNanos() / 2;
+		long stall = this.stallTimeout.toNanos();
 		for (Map.Entry<ShardKey, String> moved : this.movedPast.entrySet()) {
 			long still = now - this.shardSince.getOrDefault(moved.getKey(), this.connectedNanos);
 			if (still >= timeout.toNanos() && now - this.movedPastSince.get(moved.getKey()) >= half) {
 				throw noProgress(reached, moved.getKey(), moved.getValue(), Duration.ofNanos(still));
 			}
+			if (stall > 0 && this.reconnectReason == null && still >= stall && now - this.sessionNanos >= stall) {
+				this.reconnectReason = "shard " + moved.getKey() + " sent no new position for "
+						+ readable(Duration.ofNanos(still)) + " although it moved on to " + moved.getValue()
+						+ " (vstream.stall-timeout " + readable(this.stallTimeout)
+						+ "): vtgate is waiting for a serving tablet, a new call picks one at once";
+			}
 		}
-		if (now - this.lastCheckNanos < half) {
+		// Look for shards standing still every half of the shorter timeout.
+		long every = (stall > 0) ? Math.min(half, stall / 2) : half;
+		if (now - this.lastCheckNanos < every) {
 			return;
 		}
 		this.lastCheckNanos = now;
 		for (ShardPosition shard : reached.shards()) {
 			ShardKey key = ShardKey.of(shard);
 			long still = now - this.shardSince.getOrDefault(key, this.connectedNanos);
-			GtidSet streamed = (still >= half && !this.movedPast.containsKey(key)) ? requested(shard) : null;
+			GtidSet streamed = (still >= every && !this.movedPast.containsKey(key)) ? requested(shard) : null;
 			GtidSet current = (streamed != null) ? current(shard, streamed.flavor()) : null;
 			if (current == null) {
 				continue;
@@ -196,7 +260,8 @@ final class ShardPositionGuard {
 				this.movedPastSince.put(key, now);
 				logger.warn("Stream '" + this.streamId + "' received no new position of shard " + key + " for "
 						+ readable(Duration.ofNanos(still)) + " although the shard moved on to " + current
-						+ "; it fails unless one arrives soon");
+						+ "; it reconnects after vstream.stall-timeout and fails after vstream.progress-timeout "
+						+ "unless one arrives");
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.position.StreamPosition;
 import io.grpc.Context;
+import io.grpc.Status;
 import io.vitess.proto.Vtgate.VStreamRequest;
 import io.vitess.proto.Vtgate.VStreamResponse;
 import org.jspecify.annotations.Nullable;
@@ -117,6 +118,12 @@ final class StreamSession {
 						}
 					}
 					this.dispatcher.handle(response);
+					if (!this.dispatcher.isInTransaction()) {
+						String stalled = this.container.positionGuard().takeReconnectReason();
+						if (stalled != null) {
+							throw Status.UNAVAILABLE.withDescription(stalled).asRuntimeException();
+						}
+					}
 					if (idle != null) {
 						Duration idleTime = idle.check(this.status.changesHandled.get());
 						if (idleTime != null) {

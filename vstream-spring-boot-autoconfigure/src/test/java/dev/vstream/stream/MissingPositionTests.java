@@ -3,6 +3,7 @@ package dev.vstream.stream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import binlogdata.Binlogdata.ShardGtid;
@@ -13,6 +14,7 @@ import dev.vstream.position.StreamPosition;
 import dev.vstream.test.RecordingOffsets;
 import dev.vstream.test.StreamFixture;
 import dev.vstream.test.vtgate.ScriptedVtgate;
+import io.grpc.StatusRuntimeException;
 import io.vitess.proto.Topodata.TabletType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,8 @@ import static org.awaitility.Awaitility.await;
  * the stream must find out itself, from the shards' positions read through vtgate.
  */
 class MissingPositionTests {
+
+	private final List<VStreamReconnectingEvent> reconnecting = new CopyOnWriteArrayList<>();
 
 	private final StreamFixture<RecordingOffsets> fixture = StreamFixture.recording();
 
@@ -140,6 +144,55 @@ class MissingPositionTests {
 	}
 
 	@Test
+	void aShardStandingStillWhileItMovesOnReconnectsAfterTheStallTimeoutWithoutFailing() {
+		StreamPosition saved = customer("MariaDB/0-1-58", "MariaDB/0-1-58");
+		this.offsets.save("test", saved);
+		this.vtgate.withShardPosition("customer", "-80", "0-1-58").withShardPosition("customer", "80-", "0-1-58");
+		this.vtgate.thenSend(response(vtgateHeartbeat()));
+		DefaultVStreamContainer container = start(Duration.ofMinutes(1), Duration.ofMillis(300));
+		await().until(() -> container.getEventsReceived() >= 1);
+
+		// After a reparent vtgate waits for a serving tablet inside the call: heartbeats
+		// only, while the shard's new primary takes writes.
+		this.vtgate.withShardPosition("customer", "80-", "0-1-61");
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			this.vtgate.send(response(vtgateHeartbeat()));
+			return container.getReconnects() == 1;
+		});
+
+		assertThat(this.reconnecting).first()
+			.satisfies((event) -> assertThat(event.getCause()).isInstanceOfSatisfying(StatusRuntimeException.class,
+					(ex) -> assertThat(ex.getStatus().getDescription()).contains("shard customer/80-")
+						.contains("moved on to MariaDB/0-1-61")
+						.contains("vstream.stall-timeout")));
+		await().until(() -> this.vtgate.requests().size() == 2);
+		assertThat(this.vtgate.requests().get(1).getVgtid()).isEqualTo(saved.toVGtid());
+		assertThat(container.getState()).isNotEqualTo(StreamState.FAILED);
+	}
+
+	@Test
+	void aShardThatStaysStillAcrossStallReconnectsStillFailsAtTheProgressTimeout() {
+		StreamPosition saved = customer("MariaDB/0-1-58", "MariaDB/0-1-58");
+		this.offsets.save("test", saved);
+		this.vtgate.withShardPosition("customer", "-80", "0-1-58").withShardPosition("customer", "80-", "0-1-58");
+		this.vtgate.thenSend(response(vtgateHeartbeat()));
+		DefaultVStreamContainer container = start(Duration.ofMillis(1500), Duration.ofMillis(300));
+		await().until(() -> container.getEventsReceived() >= 1);
+
+		this.vtgate.withShardPosition("customer", "80-", "0-1-61");
+		await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			this.vtgate.send(response(vtgateHeartbeat()));
+			return container.getState() == StreamState.FAILED;
+		});
+
+		assertThat(container.getReconnects()).isGreaterThanOrEqualTo(1);
+		assertThat(container.getLastError()).isInstanceOf(VStreamException.class)
+			.hasMessageContaining("received no new position of shard customer/80-")
+			.hasMessageContaining("vstream.progress-timeout");
+		assertThat(this.offsets.load("test")).contains(saved);
+	}
+
+	@Test
 	void oneShardStandingStillWhileOthersDeliverFailsTheStream() {
 		StreamPosition saved = customer("MariaDB/0-1-58", "MariaDB/0-1-58");
 		this.offsets.save("test", saved);
@@ -201,11 +254,21 @@ class MissingPositionTests {
 	}
 
 	private DefaultVStreamContainer start(Duration progressTimeout) {
+		return start(progressTimeout, Duration.ZERO);
+	}
+
+	private DefaultVStreamContainer start(Duration progressTimeout, Duration stallTimeout) {
 		VStreamSettings settings = new VStreamSettings("test", "customer", StartPosition.CURRENT, TabletType.PRIMARY,
 				Duration.ofSeconds(1), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
 		DefaultVStreamContainer container = this.fixture.container(settings, VStreamErrorHandler.stopStream(),
 				this.fixture.endpoint("orders", "corder", this.orders, "on"));
 		container.setProgressTimeout(progressTimeout);
+		container.setStallTimeout(stallTimeout);
+		container.setApplicationEventPublisher((event) -> {
+			if (event instanceof VStreamReconnectingEvent reconnect) {
+				this.reconnecting.add(reconnect);
+			}
+		});
 		return this.fixture.start(container);
 	}
 
