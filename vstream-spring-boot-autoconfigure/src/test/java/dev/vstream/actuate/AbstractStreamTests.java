@@ -22,6 +22,7 @@ import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamSettings;
+import dev.vstream.test.MutableClock;
 import dev.vstream.test.StreamFixture;
 import dev.vstream.test.vtgate.Events;
 import dev.vstream.test.vtgate.ScriptedVtgate;

@@ -144,7 +144,7 @@ class BatchListenerTests {
 		assertThat(container.getPosition()).isEqualTo(position(3));
 		container.stop();
 
-		TransactionRecorder perTransaction = new TransactionRecorder();
+		VStreamDeliveryTests.TransactionRecorder perTransaction = new VStreamDeliveryTests.TransactionRecorder();
 		BatchRecorder waiting = new BatchRecorder();
 		ScriptedVtgate second = new ScriptedVtgate();
 		try (StreamFixture<?> other = new StreamFixture<>(second, this.offsets)) {
@@ -299,16 +299,6 @@ class BatchListenerTests {
 
 		void onChange(Order order) {
 			this.orderIds.add(order.orderId());
-		}
-
-	}
-
-	static class TransactionRecorder {
-
-		final List<List<RowChange<Order>>> transactions = new CopyOnWriteArrayList<>();
-
-		void onTransaction(List<RowChange<Order>> changes) {
-			this.transactions.add(changes);
 		}
 
 	}

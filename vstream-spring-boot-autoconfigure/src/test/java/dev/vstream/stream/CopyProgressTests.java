@@ -1,10 +1,7 @@
 package dev.vstream.stream;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +15,7 @@ import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.metrics.MicrometerVStreamMonitor;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.test.MutableClock;
 import dev.vstream.test.RecordingOffsets;
 import dev.vstream.test.StreamFixture;
 import dev.vstream.test.vtgate.ScriptedVtgate;
@@ -66,7 +64,7 @@ class CopyProgressTests {
 
 	private final OrderRecorder orders = new OrderRecorder();
 
-	private final TestClock clock = new TestClock(Instant.parse("2025-06-01T12:00:00Z"));
+	private final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T12:00:00Z"));
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -261,36 +259,6 @@ class CopyProgressTests {
 
 	private RecordingOffsets offsets() {
 		return this.fixture.offsets();
-	}
-
-	/** A clock the test moves forward. */
-	private static final class TestClock extends Clock {
-
-		private volatile Instant now;
-
-		TestClock(Instant now) {
-			this.now = now;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			throw new UnsupportedOperationException();
-		}
-
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.vstream.actuate;
+package dev.vstream.test;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,15 +9,23 @@ import java.time.ZoneOffset;
 /**
  * A clock a test moves forward, so that timeouts are tested without waiting.
  */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
 	private volatile Instant now;
 
-	MutableClock(Instant now) {
+	/**
+	 * A clock at an instant.
+	 * @param now the instant
+	 */
+	public MutableClock(Instant now) {
 		this.now = now;
 	}
 
-	void advance(Duration duration) {
+	/**
+	 * Move the clock forward.
+	 * @param duration how far
+	 */
+	public void advance(Duration duration) {
 		this.now = this.now.plus(duration);
 	}
 
