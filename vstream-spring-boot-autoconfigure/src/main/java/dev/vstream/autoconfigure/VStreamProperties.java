@@ -127,7 +127,8 @@ public class VStreamProperties implements Validator {
 	 * this): after a reparent or a tablet restart vtgate may wait 30 s for a serving
 	 * tablet inside the open call, while a new call picks the new tablet at once. Shards
 	 * standing still are looked at every half of this (one query through vtgate per such
-	 * shard); zero leaves the wait to vtgate.
+	 * shard), and only while progress-timeout is above zero; zero leaves the wait to
+	 * vtgate.
 	 */
 	private Duration stallTimeout = Duration.ofSeconds(10);
 

@@ -277,7 +277,8 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	 * Set how long a shard's position in the stream may stand still while the shard's own
 	 * position has moved past it before the stream reconnects (without failing): after a
 	 * reparent or tablet restart vtgate may wait 30 s for a serving tablet inside the
-	 * open call, while a new call picks the new tablet at once.
+	 * open call, while a new call picks the new tablet at once. Looked for only while the
+	 * progress timeout is above zero.
 	 * @param stallTimeout the timeout, zero to leave it to vtgate
 	 */
 	public void setStallTimeout(Duration stallTimeout) {
