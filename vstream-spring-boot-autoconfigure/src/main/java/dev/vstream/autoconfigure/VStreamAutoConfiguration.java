@@ -267,6 +267,7 @@ public final class VStreamAutoConfiguration {
 		}
 		container.setRunMarker(marker);
 		container.setRequireSavedPosition(properties.isRequireSavedPosition());
+		container.setCopyNewTables(properties.isCopyNewTables());
 		container.setProgressTimeout(properties.getProgressTimeout());
 		container.setCopyProgressLogInterval(properties.getCopy().getProgressLogInterval());
 		container.setStallTimeout(properties.getStallTimeout());

@@ -114,6 +114,15 @@ public class VStreamProperties implements Validator {
 	private boolean requireSavedPosition = false;
 
 	/**
+	 * Whether a listened table that the saved position does not cover (its listener was
+	 * added, or removed and added back, since the position was saved) has its existing
+	 * rows copied first, as the stream's first start would have copied them
+	 * (start-position=copy and tables-to-copy naming it or empty). When false, a warning
+	 * names the table and only its changes from the saved position on are delivered.
+	 */
+	private boolean copyNewTables = true;
+
+	/**
 	 * How long a shard's position in the stream may stand still while the shard's own
 	 * position (read through vtgate) has moved past it before the stream fails; zero
 	 * never fails for this. vtgate keeps a stream open, without news of that shard, when
@@ -391,6 +400,14 @@ public class VStreamProperties implements Validator {
 
 	public void setRequireSavedPosition(boolean requireSavedPosition) {
 		this.requireSavedPosition = requireSavedPosition;
+	}
+
+	public boolean isCopyNewTables() {
+		return this.copyNewTables;
+	}
+
+	public void setCopyNewTables(boolean copyNewTables) {
+		this.copyNewTables = copyNewTables;
 	}
 
 	@Override

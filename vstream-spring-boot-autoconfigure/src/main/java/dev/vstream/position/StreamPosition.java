@@ -1,7 +1,13 @@
 package dev.vstream.position;
 
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.TableLastPK;
@@ -16,9 +22,18 @@ import org.jspecify.annotations.Nullable;
  * stream from a position delivers exactly the changes after it.
  *
  * <p>
+ * A position the stream reached also says which listened tables it covers
+ * ({@link #coveredTables()}): per keyspace, the tables whose existing rows were delivered
+ * (or, by configuration, not wanted) and whose every change up to the position was. A
+ * listened table that a saved position does not cover was added (or had no listener for a
+ * while): its rows are copied first, or a warning names it.
+ *
+ * <p>
  * The JSON form ({@link #toJson()} / {@link #fromJson(String)}) is protobuf's canonical
  * JSON mapping of {@code VGtid}, so stored positions stay readable and survive proto
- * field additions.
+ * field additions, with one more field when the covered tables are known:
+ * {@code "coveredTables":[{"keyspace":"commerce","tables":["corder"]}]} (see
+ * {@link StoredPositionFormat}).
  */
 public final class StreamPosition {
 
@@ -28,17 +43,57 @@ public final class StreamPosition {
 
 	private final VGtid vgtid;
 
-	private StreamPosition(VGtid vgtid) {
+	private final @Nullable Map<String, Set<String>> coveredTables;
+
+	private StreamPosition(VGtid vgtid, @Nullable Map<String, Set<String>> coveredTables) {
 		this.vgtid = Objects.requireNonNull(vgtid, "vgtid");
+		this.coveredTables = coveredTables;
 	}
 
 	/**
-	 * Wrap a VGtid received from vtgate.
+	 * Wrap a VGtid received from vtgate; the tables it covers are not known.
 	 * @param vgtid the vtgate position
 	 * @return the position
 	 */
 	public static StreamPosition of(VGtid vgtid) {
-		return new StreamPosition(vgtid);
+		return new StreamPosition(vgtid, null);
+	}
+
+	/**
+	 * This position, saying which tables it covers.
+	 * @param tables per keyspace, the listened tables covered; {@code null} for unknown
+	 * @return the position
+	 */
+	public StreamPosition withCoveredTables(@Nullable Map<String, ? extends Collection<String>> tables) {
+		if (tables == null) {
+			return (this.coveredTables == null) ? this : new StreamPosition(this.vgtid, null);
+		}
+		Map<String, Set<String>> copy = new TreeMap<>();
+		tables.forEach((keyspace, names) -> copy.put(keyspace, Collections.unmodifiableSet(new TreeSet<>(names))));
+		Map<String, Set<String>> covered = Collections.unmodifiableMap(copy);
+		return covered.equals(this.coveredTables) ? this : new StreamPosition(this.vgtid, covered);
+	}
+
+	/**
+	 * This position, covering the tables another one covers (without copying them).
+	 * @param other the position whose covered tables to take
+	 * @return the position
+	 */
+	public StreamPosition withCoveredTablesOf(StreamPosition other) {
+		return Objects.equals(this.coveredTables, other.coveredTables) ? this
+				: new StreamPosition(this.vgtid, other.coveredTables);
+	}
+
+	/**
+	 * The listened tables this position covers: per keyspace (sorted), the tables
+	 * (sorted) whose existing rows were delivered, or were not wanted by configuration,
+	 * and whose every change up to this position was. A table being copied is not covered
+	 * until its copy ends on every shard of its keyspace.
+	 * @return the tables, or {@code null} when unknown (a position saved by an earlier
+	 * version, given by hand or made from a reshard's journal elsewhere)
+	 */
+	public @Nullable Map<String, Set<String>> coveredTables() {
+		return this.coveredTables;
 	}
 
 	/**
@@ -87,9 +142,8 @@ public final class StreamPosition {
 			throw new IllegalArgumentException("Stored position is empty");
 		}
 		try {
-			VGtid.Builder builder = VGtid.newBuilder();
-			PARSER.merge(json, builder);
-			VGtid parsed = builder.build();
+			StoredPositionFormat.Parsed stored = StoredPositionFormat.parse(json, PARSER);
+			VGtid parsed = stored.vgtid();
 			if (parsed.getShardGtidsCount() == 0) {
 				throw new IllegalArgumentException("Stored position has no shard positions: " + abbreviate(json));
 			}
@@ -105,7 +159,7 @@ public final class StreamPosition {
 			catch (IllegalArgumentException ex) {
 				throw new IllegalArgumentException("Stored position is refused: " + ex.getMessage(), ex);
 			}
-			return new StreamPosition(parsed);
+			return new StreamPosition(parsed, null).withCoveredTables(stored.coveredTables());
 		}
 		catch (InvalidProtocolBufferException | RuntimeException ex) {
 			if (ex instanceof IllegalArgumentException iae && iae.getMessage() != null
@@ -130,7 +184,8 @@ public final class StreamPosition {
 	 */
 	public String toJson() {
 		try {
-			return PRINTER.print(this.vgtid);
+			return (this.coveredTables != null) ? StoredPositionFormat.print(this.vgtid, this.coveredTables, PRINTER)
+					: PRINTER.print(this.vgtid);
 		}
 		catch (InvalidProtocolBufferException ex) {
 			throw new IllegalStateException("Cannot print VGtid", ex);
@@ -159,7 +214,8 @@ public final class StreamPosition {
 
 	@Override
 	public boolean equals(Object other) {
-		return (other instanceof StreamPosition that) && this.vgtid.equals(that.vgtid);
+		return (other instanceof StreamPosition that) && this.vgtid.equals(that.vgtid)
+				&& Objects.equals(this.coveredTables, that.coveredTables);
 	}
 
 	@Override
@@ -185,6 +241,9 @@ public final class StreamPosition {
 			if (!shard.copyingTables().isEmpty()) {
 				text.append(" copying ").append(LogSafeText.of(shard.copyingTables().toString(), 2000));
 			}
+		}
+		if (this.coveredTables != null) {
+			text.append(" covering ").append(LogSafeText.of(this.coveredTables.toString(), 2000));
 		}
 		return text.toString();
 	}

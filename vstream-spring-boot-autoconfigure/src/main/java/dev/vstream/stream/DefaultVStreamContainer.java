@@ -257,6 +257,24 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	}
 
 	/**
+	 * Set whether a listened table that the position resumed from does not cover (its
+	 * listener was added, or removed and added back, since) has its existing rows copied
+	 * first, as a first start would copy them; otherwise a warning names it and only its
+	 * changes from the position on are delivered. On by default.
+	 * @param copyNewTables whether to copy such tables
+	 */
+	public void setCopyNewTables(boolean copyNewTables) {
+		this.startPositions.setCopyNewTables(copyNewTables);
+	}
+
+	/**
+	 * @return whether a listened table the position does not cover is copied first
+	 */
+	public boolean isCopyNewTables() {
+		return this.startPositions.isCopyNewTables();
+	}
+
+	/**
 	 * Set how long a shard's position in the stream may stand still while the shard's own
 	 * position has moved past it before the stream fails: vtgate keeps a stream open,
 	 * without news of that shard, when its tablets cannot stream from the requested
@@ -353,6 +371,7 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		shardContainer.setAutoProject(this.autoProject);
 		shardContainer.setRunMarker(getRunMarker());
 		shardContainer.setRequireSavedPosition(isRequireSavedPosition());
+		shardContainer.setCopyNewTables(isCopyNewTables());
 		shardContainer.setProgressTimeout(getProgressTimeout());
 		shardContainer.setCopyProgressLogInterval(this.copyProgress.getLogInterval());
 		shardContainer.setStallTimeout(this.positionGuard.getStallTimeout());

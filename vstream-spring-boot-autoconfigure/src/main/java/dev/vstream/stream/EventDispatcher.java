@@ -78,6 +78,9 @@ final class EventDispatcher {
 	/** Changes held for listeners of lists: transactions, batches across transactions. */
 	private final ListenerBatches batches;
 
+	/** The tables this connection's positions cover; set before the first response. */
+	private @Nullable TableCoverage coverage;
+
 	/** Listeners whose condition vtgate does not apply in full, checked here. */
 	private Map<VStreamListenerEndpoint, RowCondition> checks = Map.of();
 
@@ -141,6 +144,15 @@ final class EventDispatcher {
 	}
 
 	/**
+	 * The tables this connection's positions cover, and copies first.
+	 * @param coverage the coverage
+	 */
+	void useCoverage(TableCoverage coverage) {
+		this.coverage = coverage;
+		this.received.useCoverage(coverage);
+	}
+
+	/**
 	 * @return whether a transaction is open: its events came only in part
 	 */
 	boolean isInTransaction() {
@@ -193,6 +205,10 @@ final class EventDispatcher {
 					// ahead of it.
 					this.pending = (transactionPositions != null) ? transactionPositions[i]
 							: this.received.check(event.getVgtid());
+					if (this.coverage != null) {
+						// Checked ahead of a COPY_COMPLETED of the same response.
+						this.pending = this.coverage.tag(this.pending);
+					}
 					this.positionGuard.progressed(this.pending);
 				}
 				case COMMIT -> {
@@ -373,13 +389,19 @@ final class EventDispatcher {
 							+ "' shard '" + LogSafeText.of(event.getShard(), 64) + "'; position " + this.pending);
 		}
 		boolean whole = event.getKeyspace().isEmpty() && event.getShard().isEmpty();
+		TableCoverage tables = this.coverage;
+		boolean covered = tables != null && tables.copyCompleted(event.getKeyspace(), event.getShard());
+		if (covered && this.pending != null) {
+			// The tables it copied are covered from here on: saved at once.
+			this.pending = tables.tag(this.pending);
+		}
 		if (whole) {
 			logger.info("Stream '" + this.id + "' finished copying existing rows");
 			this.status.setState(StreamState.STREAMING);
 		}
 		// The end of the copy is worth saving at once: a restart would otherwise copy
 		// again. Batches of copied rows are flushed for it, as vstreamclient does.
-		transactionHandled(whole, whole);
+		transactionHandled(whole, whole || covered);
 		if (whole) {
 			this.copyProgress.copyCompleted();
 		}

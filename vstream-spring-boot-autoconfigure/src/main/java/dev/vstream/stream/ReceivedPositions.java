@@ -41,11 +41,22 @@ final class ReceivedPositions {
 	/** The last position received and checked on this connection. */
 	private @Nullable VGtid lastChecked;
 
+	/** The tables the positions of this connection cover. */
+	private @Nullable TableCoverage coverage;
+
 	ReceivedPositions(String id, Set<String> keyspaces, Channel channel, Checkpointer checkpointer) {
 		this.id = id;
 		this.keyspaces = new HashSet<>(keyspaces);
 		this.shards = new ShardMembership(channel);
 		this.checkpointer = checkpointer;
+	}
+
+	/**
+	 * Say which tables the positions of this connection cover.
+	 * @param coverage the connection's coverage
+	 */
+	void useCoverage(TableCoverage coverage) {
+		this.coverage = coverage;
 	}
 
 	/**
@@ -102,7 +113,8 @@ final class ReceivedPositions {
 			throw new VStreamException("Stream '" + this.id + "' received a VGTID covering keyspaces " + covered
 					+ " but it streams " + wanted + "; stopped before it, at " + this.checkpointer.getPosition());
 		}
-		return StreamPosition.of(vgtid);
+		TableCoverage tables = this.coverage;
+		return (tables != null) ? tables.tag(StreamPosition.of(vgtid)) : StreamPosition.of(vgtid);
 	}
 
 }

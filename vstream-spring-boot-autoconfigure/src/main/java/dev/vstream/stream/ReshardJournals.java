@@ -104,7 +104,7 @@ final class ReshardJournals {
 			throw new VStreamException("Stream '" + this.id + "' received a reshard journal whose new shards it must "
 					+ "not keep (" + ex.getMessage() + "); stopped before it, at " + handled, ex);
 		}
-		return StreamPosition.of(next.build());
+		return StreamPosition.of(next.build()).withCoveredTablesOf(handled);
 	}
 
 	/**

@@ -28,6 +28,8 @@ final class StartPositionResolver {
 
 	private volatile boolean requireSavedPosition;
 
+	private volatile boolean copyNewTables = true;
+
 	private boolean resetDone;
 
 	private volatile boolean marked;
@@ -50,6 +52,14 @@ final class StartPositionResolver {
 
 	boolean isRequireSavedPosition() {
 		return this.requireSavedPosition;
+	}
+
+	void setCopyNewTables(boolean copyNewTables) {
+		this.copyNewTables = copyNewTables;
+	}
+
+	boolean isCopyNewTables() {
+		return this.copyNewTables;
 	}
 
 	/**
@@ -81,6 +91,7 @@ final class StartPositionResolver {
 		if (saved.isPresent()) {
 			this.container.keyspaces().checkKeyspaces(saved.get(), "saved position");
 			logger.info("Stream '" + id + "' resumes from its saved position " + saved.get());
+			logNewTables(id, saved.get(), settings);
 			// Streams that ran before the marker existed get theirs now.
 			positionSaved();
 			return new StreamStart(StreamStart.From.SAVED_POSITION, saved.get(), true);
@@ -122,6 +133,38 @@ final class StartPositionResolver {
 		logger.warn("Stream '" + id + "' has no saved position " + ran + ". Starting at " + configured(start) + ": "
 				+ consequence + ". Set vstream.require-saved-position=true to refuse such a start.");
 		return start;
+	}
+
+	/**
+	 * Say what happens to listened tables the saved position does not cover: each is
+	 * named once per start (a reconnect decides the same from the handled position).
+	 */
+	private void logNewTables(String id, StreamPosition saved, VStreamSettings settings) {
+		TableCoverage coverage = TableCoverage.of(saved, this.container.keyspaces().listenedTables(), settings,
+				this.copyNewTables);
+		if (coverage.isUnknown()) {
+			logger.info("Stream '" + id + "' has a saved position that does not record which tables it covers (saved "
+					+ "by an earlier version, or set by hand): every listened table counts as covered, and positions "
+					+ "record them from now on. A table whose listener is new in this start is not copied.");
+			return;
+		}
+		coverage.added()
+			.forEach((keyspace, tables) -> tables.forEach((table) -> logger.info("Stream '" + id + "' copies "
+					+ keyspace + "." + table + " first: its saved position does not cover the table (a listener "
+					+ "added, or removed and added back, since), so its existing rows are delivered as inserts before "
+					+ "its changes (vstream.copy-new-tables=false to only warn)")));
+		coverage.skipped().forEach((table, skip) -> {
+			if (skip == TableCoverage.Skip.DISABLED) {
+				logger.warn("Stream '" + id + "' does not copy " + table + ", which its saved position does not "
+						+ "cover (a listener added, or removed and added back, since): only its changes from the saved "
+						+ "position on are delivered, none of its existing rows, as vstream.copy-new-tables is false");
+			}
+			else {
+				logger.info("Stream '" + id + "' streams " + table + ", which its saved position does not cover, "
+						+ "from the saved position on without copying it (as the stream's first start would not have "
+						+ "copied it: vstream.start-position or vstream.tables-to-copy)");
+			}
+		});
 	}
 
 	/**

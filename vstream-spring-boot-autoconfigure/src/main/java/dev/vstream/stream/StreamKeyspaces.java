@@ -1,6 +1,7 @@
 package dev.vstream.stream;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,29 @@ final class StreamKeyspaces {
 			keyspaces.add(this.settings.defaultKeyspace());
 		}
 		return keyspaces;
+	}
+
+	/**
+	 * The listened tables of each streamed keyspace.
+	 * @param rules per keyspace (every streamed one), per table, its rule
+	 * @return per keyspace, its tables
+	 */
+	static Map<String, Set<String>> tables(Map<String, ? extends Map<String, ?>> rules) {
+		Map<String, Set<String>> tables = new LinkedHashMap<>();
+		rules.forEach((keyspace, byTable) -> tables.put(keyspace, new TreeSet<>(byTable.keySet())));
+		return tables;
+	}
+
+	/**
+	 * @return the listened tables of each streamed keyspace
+	 */
+	Map<String, Set<String>> listenedTables() {
+		Map<String, Set<String>> tables = new LinkedHashMap<>();
+		keyspaces().forEach((keyspace) -> tables.put(keyspace, new TreeSet<>()));
+		for (VStreamListenerEndpoint endpoint : this.endpoints.get()) {
+			tables.get(keyspaceOf(endpoint)).add(endpoint.getTable());
+		}
+		return tables;
 	}
 
 	String keyspaceOf(VStreamListenerEndpoint endpoint) {

@@ -88,13 +88,19 @@ final class StreamSession {
 				this.container.keyspaces()::keyspaceOf, this.container.getKeyspaces(), (keyspace, table) -> autoProject
 						? VtgateQueries.columns(this.container.channel(), keyspace, table) : null);
 		this.dispatcher.useRules(rules);
+		// Recomputed at each connect from the handled position: a table whose copy a
+		// broken connection cut off is copied on.
+		TableCoverage coverage = TableCoverage.of(from, StreamKeyspaces.tables(rules), settings,
+				this.container.isCopyNewTables());
+		this.dispatcher.useCoverage(coverage);
 		List<VStreamRequest> requests = VStreamRequestFactory.requests(settings,
-				VStreamRequestFactory.calls(settings, rules), from);
+				VStreamRequestFactory.calls(settings, rules, coverage.added()), from);
 		Context.CancellableContext context = Context.current().withCancellation();
 		this.call = context;
 		try {
 			context.run(() -> {
-				this.status.setState(from.isCopying() ? StreamState.COPYING : StreamState.STARTING);
+				this.status.setState((from.isCopying() || coverage.isCopyingNewTables()) ? StreamState.COPYING
+						: StreamState.STARTING);
 				VStreamResponses responses = (requests.size() == 1)
 						? new ResponseStream(this.container.channel(), requests.get(0), RESPONSES_AHEAD,
 								this::connected)

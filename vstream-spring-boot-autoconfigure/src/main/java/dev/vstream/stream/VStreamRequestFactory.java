@@ -15,6 +15,7 @@ import java.util.function.Function;
 import binlogdata.Binlogdata.Filter;
 import binlogdata.Binlogdata.Rule;
 import binlogdata.Binlogdata.ShardGtid;
+import binlogdata.Binlogdata.TableLastPK;
 import binlogdata.Binlogdata.VGtid;
 import com.google.protobuf.UnknownFieldSet;
 import dev.vstream.listener.VStreamListenerEndpoint;
@@ -59,7 +60,7 @@ final class VStreamRequestFactory {
 	 */
 	static List<Call> calls(VStreamSettings settings, Collection<VStreamListenerEndpoint> endpoints,
 			Function<VStreamListenerEndpoint, String> keyspaceOf, Set<String> keyspaces) {
-		return calls(settings, rules(endpoints, keyspaceOf, keyspaces, (keyspace, table) -> null));
+		return calls(settings, rules(endpoints, keyspaceOf, keyspaces, (keyspace, table) -> null), Map.of());
 	}
 
 	/**
@@ -118,6 +119,22 @@ final class VStreamRequestFactory {
 	 * @return the calls
 	 */
 	static List<Call> calls(VStreamSettings settings, Map<String, Map<String, RuleFilters.TableRule>> tableRules) {
+		return calls(settings, tableRules, Map.of());
+	}
+
+	/**
+	 * The calls a stream makes: one per group of keyspaces wanting the same rules and
+	 * copying the same tables, in the order of the keyspaces. A keyspace with tables that
+	 * its position does not cover and that are to be copied ({@link TableCoverage}) asks
+	 * for those tables only, in {@code tables_to_copy} and in each shard's
+	 * {@code table_p_ks}.
+	 * @param settings the stream's settings
+	 * @param tableRules the rules, see {@link #rules}
+	 * @param added per keyspace, the new tables to copy
+	 * @return the calls
+	 */
+	static List<Call> calls(VStreamSettings settings, Map<String, Map<String, RuleFilters.TableRule>> tableRules,
+			Map<String, Set<String>> added) {
 		Map<String, Map<String, String>> rules = new LinkedHashMap<>();
 		tableRules.forEach((keyspace, tables) -> {
 			Map<String, String> sql = new TreeMap<>();
@@ -127,9 +144,12 @@ final class VStreamRequestFactory {
 		Map<Call.Key, List<String>> groups = new LinkedHashMap<>();
 		for (Map.Entry<String, Map<String, String>> entry : rules.entrySet()) {
 			String keyspace = entry.getKey();
-			Call.Key key = new Call.Key(entry.getValue(),
-					tablesToCopy(settings.tablesToCopy(), keyspace, entry.getValue().keySet()),
-					!settings.tablesToCopy().isEmpty());
+			Set<String> newTables = added.getOrDefault(keyspace, Set.of());
+			Call.Key key = newTables.isEmpty()
+					? new Call.Key(entry.getValue(),
+							tablesToCopy(settings.tablesToCopy(), keyspace, entry.getValue().keySet()),
+							!settings.tablesToCopy().isEmpty(), false)
+					: new Call.Key(entry.getValue(), newTables, true, true);
 			groups.computeIfAbsent(key, (k) -> new ArrayList<>()).add(keyspace);
 		}
 		List<Call> calls = new ArrayList<>();
@@ -171,8 +191,13 @@ final class VStreamRequestFactory {
 				// Limited to tables none of which is here: vtgate would copy them all
 				// (no list) or refuse (no table of the list in the filter).
 				boolean notStarted = shard.getGtid().isEmpty() && shard.getTablePKsCount() == 0;
-				vgtid.addShardGtids(
-						(copiesNothing && notStarted) ? shard.toBuilder().setGtid("current").build() : shard);
+				if (call.key().addsTables()) {
+					vgtid.addShardGtids(withNewTables(shard, call.key().tablesToCopy()));
+				}
+				else {
+					vgtid.addShardGtids(
+							(copiesNothing && notStarted) ? shard.toBuilder().setGtid("current").build() : shard);
+				}
 			}
 		}
 		VStreamRequestOptions options = settings.requestOptions();
@@ -205,6 +230,24 @@ final class VStreamRequestFactory {
 	}
 
 	/**
+	 * A shard position that makes vtgate copy new tables: each gets a {@code table_p_ks}
+	 * entry without a last primary key (a table whose copy is under way keeps its entry),
+	 * so that vtgate, after catching up from the shard's GTID set, copies it from its
+	 * first row.
+	 */
+	private static ShardGtid withNewTables(ShardGtid shard, Set<String> tables) {
+		Set<String> listed = new TreeSet<>();
+		shard.getTablePKsList().forEach((table) -> listed.add(table.getTableName()));
+		ShardGtid.Builder builder = shard.toBuilder();
+		for (String table : tables) {
+			if (!listed.contains(table)) {
+				builder.addTablePKs(TableLastPK.newBuilder().setTableName(table));
+			}
+		}
+		return builder.build();
+	}
+
+	/**
 	 * Build the requests of all calls.
 	 * @param settings the stream's settings
 	 * @param calls the calls
@@ -233,8 +276,10 @@ final class VStreamRequestFactory {
 		 * @param rules per table (sorted), the filter SQL of its rule
 		 * @param tablesToCopy the tables to copy; empty for all unless {@code limitsCopy}
 		 * @param limitsCopy whether the stream copies only some tables
+		 * @param addsTables whether the tables to copy are new tables that the position
+		 * does not cover, which each shard's {@code table_p_ks} names
 		 */
-		record Key(Map<String, String> rules, Set<String> tablesToCopy, boolean limitsCopy) {
+		record Key(Map<String, String> rules, Set<String> tablesToCopy, boolean limitsCopy, boolean addsTables) {
 
 			Key {
 				rules = Collections.unmodifiableMap(new TreeMap<>(rules));
