@@ -1,11 +1,13 @@
 package dev.vstream.position;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import binlogdata.Binlogdata;
+import binlogdata.Binlogdata.ShardGtid;
 import binlogdata.Binlogdata.VGtid;
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
@@ -16,6 +18,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.UnknownFieldSet;
 import com.google.protobuf.util.JsonFormat;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  *   repeated binlogdata.ShardGtid shard_gtids = 1;
  *   repeated KeyspaceTables covered_tables = 15;
  * }
- * message KeyspaceTables { string keyspace = 1; repeated string tables = 2; }
+ * message KeyspaceTables { string keyspace = 1; repeated string tables = 2; repeated string copying = 3; }
  * </pre> A position without covered tables (every position stored before they were
  * recorded) prints and parses exactly as a {@code VGtid}.
  */
@@ -44,9 +47,15 @@ final class StoredPositionFormat {
 
 	private static final FieldDescriptor COVERED;
 
+	private static final FieldDescriptor SHARD_GTIDS;
+
+	private static final FieldDescriptor SHARD_KEYSPACE;
+
 	private static final FieldDescriptor KEYSPACE;
 
 	private static final FieldDescriptor TABLES;
+
+	private static final FieldDescriptor COPYING;
 
 	static {
 		FieldDescriptorProto shardGtids = FieldDescriptorProto.newBuilder()
@@ -75,6 +84,11 @@ final class StoredPositionFormat {
 				.setNumber(2)
 				.setLabel(FieldDescriptorProto.Label.LABEL_REPEATED)
 				.setType(FieldDescriptorProto.Type.TYPE_STRING))
+			.addField(FieldDescriptorProto.newBuilder()
+				.setName("copying")
+				.setNumber(3)
+				.setLabel(FieldDescriptorProto.Label.LABEL_REPEATED)
+				.setType(FieldDescriptorProto.Type.TYPE_STRING))
 			.build();
 		FileDescriptorProto file = FileDescriptorProto.newBuilder()
 			.setName("dev/vstream/position/stored_position.proto")
@@ -95,8 +109,11 @@ final class StoredPositionFormat {
 			throw new IllegalStateException("Cannot describe the stored position", ex);
 		}
 		COVERED = STORED.findFieldByNumber(COVERED_TABLES_FIELD);
+		SHARD_GTIDS = STORED.findFieldByNumber(VGtid.SHARD_GTIDS_FIELD_NUMBER);
+		SHARD_KEYSPACE = ShardGtid.getDescriptor().findFieldByNumber(ShardGtid.KEYSPACE_FIELD_NUMBER);
 		KEYSPACE = KEYSPACE_TABLES.findFieldByName("keyspace");
 		TABLES = KEYSPACE_TABLES.findFieldByName("tables");
+		COPYING = KEYSPACE_TABLES.findFieldByName("copying");
 	}
 
 	private StoredPositionFormat() {
@@ -113,12 +130,21 @@ final class StoredPositionFormat {
 		DynamicMessage.Builder stored = DynamicMessage.newBuilder(STORED);
 		parser.merge(json, stored);
 		Map<String, Set<String>> covered = null;
+		Map<String, Set<String>> copying = new LinkedHashMap<>();
+		Set<String> keyspaces = new HashSet<>();
+		for (int i = 0; i < stored.getRepeatedFieldCount(SHARD_GTIDS); i++) {
+			keyspaces.add((String) ((Message) stored.getRepeatedField(SHARD_GTIDS, i)).getField(SHARD_KEYSPACE));
+		}
 		int count = stored.getRepeatedFieldCount(COVERED);
 		if (count > 0) {
 			covered = new LinkedHashMap<>();
 			for (int i = 0; i < count; i++) {
 				DynamicMessage entry = (DynamicMessage) stored.getRepeatedField(COVERED, i);
 				String keyspace = (String) entry.getField(KEYSPACE);
+				if (!keyspaces.contains(keyspace)) {
+					throw new IllegalArgumentException("Stored position names the covered tables of keyspace "
+							+ PositionSyntax.quoted(keyspace) + ", which it has no shard of");
+				}
 				if (covered.containsKey(keyspace)) {
 					throw new IllegalArgumentException(
 							"Stored position names the covered tables of keyspace " + keyspace + " more than once");
@@ -126,6 +152,11 @@ final class StoredPositionFormat {
 				@SuppressWarnings("unchecked")
 				List<String> tables = (List<String>) entry.getField(TABLES);
 				covered.put(keyspace, Set.copyOf(tables));
+				@SuppressWarnings("unchecked")
+				List<String> copied = (List<String>) entry.getField(COPYING);
+				if (!copied.isEmpty()) {
+					copying.put(keyspace, Set.copyOf(copied));
+				}
 			}
 		}
 		stored.clearField(COVERED);
@@ -133,24 +164,26 @@ final class StoredPositionFormat {
 			.toBuilder()
 			.setUnknownFields(UnknownFieldSet.getDefaultInstance())
 			.build();
-		return new Parsed(vgtid, covered);
+		return new Parsed(vgtid, covered, copying);
 	}
 
 	/**
 	 * Print a position with its covered tables.
 	 * @param vgtid the VGtid
 	 * @param covered per keyspace, the covered tables
+	 * @param copying per keyspace, the tables being copied
 	 * @param printer the printer
 	 * @return the JSON
 	 * @throws InvalidProtocolBufferException when it cannot be printed
 	 */
-	static String print(VGtid vgtid, Map<String, Set<String>> covered, JsonFormat.Printer printer)
-			throws InvalidProtocolBufferException {
+	static String print(VGtid vgtid, Map<String, Set<String>> covered, Map<String, Set<String>> copying,
+			JsonFormat.Printer printer) throws InvalidProtocolBufferException {
 		DynamicMessage.Builder stored = DynamicMessage.newBuilder(STORED).mergeFrom(vgtid.toByteString());
 		covered.forEach((keyspace, tables) -> stored.addRepeatedField(COVERED,
 				DynamicMessage.newBuilder(KEYSPACE_TABLES)
 					.setField(KEYSPACE, keyspace)
 					.setField(TABLES, List.copyOf(tables))
+					.setField(COPYING, List.copyOf(copying.getOrDefault(keyspace, Set.of())))
 					.build()));
 		return printer.print(stored);
 	}
@@ -160,8 +193,10 @@ final class StoredPositionFormat {
 	 *
 	 * @param vgtid the VGtid
 	 * @param coveredTables per keyspace, the covered tables; {@code null} when unknown
+	 * @param copyingTables per keyspace, the tables being copied
 	 */
-	record Parsed(VGtid vgtid, @Nullable Map<String, Set<String>> coveredTables) {
+	record Parsed(VGtid vgtid, @Nullable Map<String, Set<String>> coveredTables,
+			Map<String, Set<String>> copyingTables) {
 	}
 
 }

@@ -32,8 +32,8 @@ import org.jspecify.annotations.Nullable;
  * The JSON form ({@link #toJson()} / {@link #fromJson(String)}) is protobuf's canonical
  * JSON mapping of {@code VGtid}, so stored positions stay readable and survive proto
  * field additions, with one more field when the covered tables are known:
- * {@code "coveredTables":[{"keyspace":"commerce","tables":["corder"]}]} (see
- * {@link StoredPositionFormat}).
+ * {@code "coveredTables":[{"keyspace":"commerce","tables":["corder"],"copying":["customer"]}]}
+ * (see {@link StoredPositionFormat}).
  */
 public final class StreamPosition {
 
@@ -45,9 +45,13 @@ public final class StreamPosition {
 
 	private final @Nullable Map<String, Set<String>> coveredTables;
 
-	private StreamPosition(VGtid vgtid, @Nullable Map<String, Set<String>> coveredTables) {
+	private final Map<String, Set<String>> copyingTables;
+
+	private StreamPosition(VGtid vgtid, @Nullable Map<String, Set<String>> coveredTables,
+			Map<String, Set<String>> copyingTables) {
 		this.vgtid = Objects.requireNonNull(vgtid, "vgtid");
 		this.coveredTables = coveredTables;
+		this.copyingTables = copyingTables;
 	}
 
 	/**
@@ -56,7 +60,7 @@ public final class StreamPosition {
 	 * @return the position
 	 */
 	public static StreamPosition of(VGtid vgtid) {
-		return new StreamPosition(vgtid, null);
+		return new StreamPosition(vgtid, null, Map.of());
 	}
 
 	/**
@@ -65,13 +69,31 @@ public final class StreamPosition {
 	 * @return the position
 	 */
 	public StreamPosition withCoveredTables(@Nullable Map<String, ? extends Collection<String>> tables) {
+		return withCoveredTables(tables, Map.of());
+	}
+
+	/**
+	 * This position, saying which tables it covers and which it is copying.
+	 * @param tables per keyspace, the listened tables covered; {@code null} for unknown
+	 * @param copying per keyspace, the listened tables whose copy is under way (see
+	 * {@link #copyingTables()}); ignored when the covered tables are unknown
+	 * @return the position
+	 */
+	public StreamPosition withCoveredTables(@Nullable Map<String, ? extends Collection<String>> tables,
+			Map<String, ? extends Collection<String>> copying) {
 		if (tables == null) {
-			return (this.coveredTables == null) ? this : new StreamPosition(this.vgtid, null);
+			return (this.coveredTables == null) ? this : new StreamPosition(this.vgtid, null, Map.of());
 		}
+		Map<String, Set<String>> covered = sorted(tables);
+		Map<String, Set<String>> copied = sorted(copying);
+		return (covered.equals(this.coveredTables) && copied.equals(this.copyingTables)) ? this
+				: new StreamPosition(this.vgtid, covered, copied);
+	}
+
+	private static Map<String, Set<String>> sorted(Map<String, ? extends Collection<String>> tables) {
 		Map<String, Set<String>> copy = new TreeMap<>();
 		tables.forEach((keyspace, names) -> copy.put(keyspace, Collections.unmodifiableSet(new TreeSet<>(names))));
-		Map<String, Set<String>> covered = Collections.unmodifiableMap(copy);
-		return covered.equals(this.coveredTables) ? this : new StreamPosition(this.vgtid, covered);
+		return Collections.unmodifiableMap(copy);
 	}
 
 	/**
@@ -80,8 +102,20 @@ public final class StreamPosition {
 	 * @return the position
 	 */
 	public StreamPosition withCoveredTablesOf(StreamPosition other) {
-		return Objects.equals(this.coveredTables, other.coveredTables) ? this
-				: new StreamPosition(this.vgtid, other.coveredTables);
+		return (Objects.equals(this.coveredTables, other.coveredTables)
+				&& this.copyingTables.equals(other.copyingTables)) ? this
+						: new StreamPosition(this.vgtid, other.coveredTables, other.copyingTables);
+	}
+
+	/**
+	 * The listened tables whose copy this position's stream had begun, or was about to
+	 * begin, and not finished: per keyspace (only those with such tables). A resumed
+	 * start copies them on whatever {@code vstream.copy-new-tables} says, since they are
+	 * no tables added later.
+	 * @return the tables, empty when none or unknown
+	 */
+	public Map<String, Set<String>> copyingTables() {
+		return this.copyingTables;
 	}
 
 	/**
@@ -159,7 +193,8 @@ public final class StreamPosition {
 			catch (IllegalArgumentException ex) {
 				throw new IllegalArgumentException("Stored position is refused: " + ex.getMessage(), ex);
 			}
-			return new StreamPosition(parsed, null).withCoveredTables(stored.coveredTables());
+			return new StreamPosition(parsed, null, Map.of()).withCoveredTables(stored.coveredTables(),
+					stored.copyingTables());
 		}
 		catch (InvalidProtocolBufferException | RuntimeException ex) {
 			if (ex instanceof IllegalArgumentException iae && iae.getMessage() != null
@@ -184,7 +219,8 @@ public final class StreamPosition {
 	 */
 	public String toJson() {
 		try {
-			return (this.coveredTables != null) ? StoredPositionFormat.print(this.vgtid, this.coveredTables, PRINTER)
+			return (this.coveredTables != null)
+					? StoredPositionFormat.print(this.vgtid, this.coveredTables, this.copyingTables, PRINTER)
 					: PRINTER.print(this.vgtid);
 		}
 		catch (InvalidProtocolBufferException ex) {
@@ -212,10 +248,24 @@ public final class StreamPosition {
 		return shards().stream().anyMatch(ShardPosition::isCopying);
 	}
 
+	/**
+	 * Whether the other position is the same place in the stream: the same VGtid,
+	 * whatever tables either says it covers (see {@link #isSameAs}).
+	 */
 	@Override
 	public boolean equals(Object other) {
-		return (other instanceof StreamPosition that) && this.vgtid.equals(that.vgtid)
-				&& Objects.equals(this.coveredTables, that.coveredTables);
+		return (other instanceof StreamPosition that) && this.vgtid.equals(that.vgtid);
+	}
+
+	/**
+	 * Whether this position is the other one and covers the same tables: {@link #equals}
+	 * compares the place in the stream only.
+	 * @param other the other position
+	 * @return whether both are the same, covered tables included
+	 */
+	public boolean isSameAs(@Nullable StreamPosition other) {
+		return equals(other) && Objects.equals(this.coveredTables, other.coveredTables)
+				&& this.copyingTables.equals(other.copyingTables);
 	}
 
 	@Override
@@ -244,6 +294,9 @@ public final class StreamPosition {
 		}
 		if (this.coveredTables != null) {
 			text.append(" covering ").append(LogSafeText.of(this.coveredTables.toString(), 2000));
+			if (!this.copyingTables.isEmpty()) {
+				text.append(", copying ").append(LogSafeText.of(this.copyingTables.toString(), 2000));
+			}
 		}
 		return text.toString();
 	}

@@ -135,7 +135,8 @@ final class Checkpointer {
 	 * @return whether the position moved
 	 */
 	boolean reached(@Nullable StreamPosition reached) {
-		if (reached == null || reached.equals(this.position)) {
+		// The end of a table's copy moves the tables covered, not always the VGtid.
+		if (reached == null || reached.isSameAs(this.position)) {
 			return false;
 		}
 		this.position = reached;

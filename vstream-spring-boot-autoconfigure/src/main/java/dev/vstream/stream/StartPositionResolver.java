@@ -148,11 +148,10 @@ final class StartPositionResolver {
 					+ "record them from now on. A table whose listener is new in this start is not copied.");
 			return;
 		}
-		coverage.added()
-			.forEach((keyspace, tables) -> tables.forEach((table) -> logger.info("Stream '" + id + "' copies "
-					+ keyspace + "." + table + " first: its saved position does not cover the table (a listener "
-					+ "added, or removed and added back, since), so its existing rows are delivered as inserts before "
-					+ "its changes (vstream.copy-new-tables=false to only warn)")));
+		coverage.newCopied()
+			.forEach((table) -> logger.info("Stream '" + id + "' copies " + table + " first: its saved position does "
+					+ "not cover the table (a listener added, or removed and added back, since), so its existing rows "
+					+ "are delivered as inserts before its changes (vstream.copy-new-tables=false to only warn)"));
 		coverage.skipped().forEach((table, skip) -> {
 			if (skip == TableCoverage.Skip.DISABLED) {
 				logger.warn("Stream '" + id + "' does not copy " + table + ", which its saved position does not "

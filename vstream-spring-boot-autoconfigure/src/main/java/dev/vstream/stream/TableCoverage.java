@@ -1,8 +1,8 @@
 package dev.vstream.stream;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,12 +32,18 @@ import org.jspecify.annotations.Nullable;
  * changes from the position on are streamed.
  *
  * <p>
- * A table being copied is covered only once every shard of its keyspace sent its
- * {@code COPY_COMPLETED}: a position saved in the middle of its copy does not cover it,
- * and the next start copies it on (from the saved last primary key, or from the start
- * where the shard had not begun it). A position whose covered tables are not known (saved
- * by an earlier version, given by hand, or the configured start) covers every listened
- * table, except the tables its shards are still copying.
+ * A table being copied is covered only once its copy ended on every shard of its
+ * keyspace: its last primary key left the shard's {@code table_p_ks} (vtgate lists it
+ * there from its first copied batch on), or the shard sent its {@code COPY_COMPLETED}. A
+ * position saved in the middle of its copy does not cover it, and the next start copies
+ * it on (from the saved last primary key, or from its first row where the shard had not
+ * begun it: vtgate sends positions without {@code table_p_ks} before a table's first
+ * batch, which alone would resume after the copy). A position whose covered tables are
+ * not known (saved by an earlier version, given by hand, or the configured start) covers
+ * every listened table, except the tables its shards are still copying. A position also
+ * names the tables whose copy its stream had begun or was about to begin
+ * ({@link StreamPosition#copyingTables()}): a start resumes their copy whatever
+ * {@code vstream.copy-new-tables} says.
  *
  * <p>
  * One instance per connection, used on the stream's thread.
@@ -67,8 +73,17 @@ final class TableCoverage {
 	/** Per keyspace, the new tables the request names for vtgate to copy. */
 	private final Map<String, Set<String>> added = new TreeMap<>();
 
-	/** Per keyspace, the shards that copy on this connection and did not finish. */
-	private final Map<String, Set<String>> copyingShards = new TreeMap<>();
+	/** Per keyspace, its shards in the last position (received, or resumed from). */
+	private final Map<String, Set<String>> shards = new HashMap<>();
+
+	/** Per keyspace and shard, the tables its {@code table_p_ks} listed last. */
+	private final Map<String, Map<String, Set<String>>> listed = new HashMap<>();
+
+	/** Per keyspace and pending table, the shards that finished copying it. */
+	private final Map<String, Map<String, Set<String>>> doneOn = new HashMap<>();
+
+	/** The new tables copied ({@code keyspace.table}): not a copy begun before. */
+	private final Set<String> newCopied = new TreeSet<>();
 
 	/** Per new table not copied ({@code keyspace.table}), why. */
 	private final Map<String, Skip> skipped = new TreeMap<>();
@@ -92,26 +107,32 @@ final class TableCoverage {
 				.filter((s) -> s.getKeyspace().equals(keyspace))
 				.toList();
 			Set<String> underWay = new TreeSet<>();
-			Set<String> copyingShards = new TreeSet<>();
+			Set<String> idleShards = new TreeSet<>();
+			Map<String, Set<String>> listedNow = new HashMap<>();
 			for (ShardGtid shard : shards) {
-				if (shard.getGtid().isEmpty() || shard.getTablePKsCount() > 0) {
-					copyingShards.add(shard.getShard());
+				if (!shard.getGtid().isEmpty() && shard.getTablePKsCount() == 0) {
+					idleShards.add(shard.getShard());
 				}
-				for (TableLastPK table : shard.getTablePKsList()) {
-					underWay.add(table.getTableName());
-				}
+				listedNow.put(shard.getShard(), names(shard));
+				underWay.addAll(names(shard));
 			}
 			Set<String> covered = new TreeSet<>(tables);
 			Set<String> pending = new TreeSet<>();
 			Set<String> keyspaceKnown = (known != null) ? known.get(keyspace) : null;
 			if (keyspaceKnown == null) {
-				// vtgate copies what the shards' positions say, as it always did.
-				if (!copyingShards.isEmpty()) {
+				// vtgate copies what the shards' positions say, as it always did; a shard
+				// past its copy phase copies nothing.
+				if (idleShards.size() < shards.size()) {
 					covered.removeAll(copied);
 					pending.addAll(copied);
+					Map<String, Set<String>> done = new HashMap<>();
+					copied.forEach((table) -> done.put(table, new HashSet<>(idleShards)));
+					this.doneOn.put(keyspace, done);
 				}
 			}
 			else {
+				// Tables of a copy begun before, also those vtgate had not started yet.
+				underWay.addAll(from.copyingTables().getOrDefault(keyspace, Set.of()));
 				covered.retainAll(keyspaceKnown);
 				Set<String> copy = new TreeSet<>();
 				for (String table : tables) {
@@ -132,18 +153,24 @@ final class TableCoverage {
 					}
 					else {
 						copy.add(table);
+						this.newCopied.add(keyspace + "." + table);
 					}
 				}
 				if (!copy.isEmpty()) {
 					pending.addAll(copy);
 					this.added.put(keyspace, copy);
-					shards.forEach((shard) -> copyingShards.add(shard.getShard()));
+					Map<String, Set<String>> done = new HashMap<>();
+					copy.forEach((table) -> done.put(table, new HashSet<>()));
+					this.doneOn.put(keyspace, done);
 				}
 			}
 			this.covered.put(keyspace, covered);
 			if (!pending.isEmpty()) {
 				this.pending.put(keyspace, pending);
-				this.copyingShards.put(keyspace, copyingShards);
+				Set<String> shardNames = new HashSet<>();
+				shards.forEach((shard) -> shardNames.add(shard.getShard()));
+				this.shards.put(keyspace, shardNames);
+				this.listed.put(keyspace, listedNow);
 			}
 		}
 		this.snapshot = tagged(from);
@@ -191,6 +218,14 @@ final class TableCoverage {
 	}
 
 	/**
+	 * @return the tables that are copied because the position neither covers them nor was
+	 * copying them ({@code keyspace.table})
+	 */
+	Set<String> newCopied() {
+		return Collections.unmodifiableSet(this.newCopied);
+	}
+
+	/**
 	 * @return the new tables that are not copied ({@code keyspace.table}), and why
 	 */
 	Map<String, Skip> skipped() {
@@ -217,7 +252,70 @@ final class TableCoverage {
 	 * @return the position covering them
 	 */
 	StreamPosition tag(StreamPosition received) {
+		if (!this.pending.isEmpty() && observe(received)) {
+			this.snapshot = tagged(this.snapshot);
+		}
 		return received.withCoveredTablesOf(this.snapshot);
+	}
+
+	/**
+	 * A table whose last primary key left a shard's {@code table_p_ks} is copied on that
+	 * shard (vtgate lists a table there from its first copied batch until its copy
+	 * ended); copied on every shard of its keyspace, it is covered.
+	 */
+	private boolean observe(StreamPosition received) {
+		Map<String, Set<String>> shardsNow = new HashMap<>();
+		for (ShardGtid shard : received.toVGtid().getShardGtidsList()) {
+			String keyspace = shard.getKeyspace();
+			Map<String, Set<String>> done = this.doneOn.get(keyspace);
+			if (done == null) {
+				continue;
+			}
+			shardsNow.computeIfAbsent(keyspace, (k) -> new HashSet<>()).add(shard.getShard());
+			Set<String> now = names(shard);
+			Set<String> before = this.listed.get(keyspace).put(shard.getShard(), now);
+			if (before != null) {
+				for (String table : before) {
+					if (!now.contains(table) && done.containsKey(table)) {
+						done.get(table).add(shard.getShard());
+					}
+				}
+			}
+		}
+		this.shards.putAll(shardsNow);
+		boolean changed = false;
+		for (String keyspace : shardsNow.keySet()) {
+			changed |= coverCopied(keyspace);
+		}
+		return changed;
+	}
+
+	/** Cover the pending tables of a keyspace that every shard of it finished. */
+	private boolean coverCopied(String keyspace) {
+		Set<String> tables = this.pending.get(keyspace);
+		Set<String> shardNames = this.shards.get(keyspace);
+		Map<String, Set<String>> done = this.doneOn.get(keyspace);
+		boolean changed = false;
+		for (String table : List.copyOf(tables)) {
+			if (done.get(table).containsAll(shardNames)) {
+				tables.remove(table);
+				done.remove(table);
+				changed |= this.covered.get(keyspace).add(table);
+			}
+		}
+		if (tables.isEmpty()) {
+			this.pending.remove(keyspace);
+			this.doneOn.remove(keyspace);
+		}
+		return changed;
+	}
+
+	private static Set<String> names(ShardGtid shard) {
+		Set<String> names = new HashSet<>();
+		for (TableLastPK table : shard.getTablePKsList()) {
+			names.add(table.getTableName());
+		}
+		return names;
 	}
 
 	/**
@@ -227,24 +325,18 @@ final class TableCoverage {
 	 * @return whether tables became covered
 	 */
 	boolean copyCompleted(String keyspace, String shard) {
-		Set<String> done = new HashSet<>();
-		if (keyspace.isEmpty() && shard.isEmpty()) {
-			done.addAll(this.pending.keySet());
-		}
-		else {
-			Set<String> shards = this.copyingShards.get(keyspace);
-			// A keyspace-wide entry ("" shard) ends with vtgate's final COPY_COMPLETED.
-			if (shards != null && shards.remove(shard) && shards.isEmpty()) {
-				done.add(keyspace);
-			}
-		}
 		boolean changed = false;
-		for (String keyspaceDone : done) {
-			Set<String> tables = this.pending.remove(keyspaceDone);
-			this.copyingShards.remove(keyspaceDone);
-			if (tables != null && this.covered.get(keyspaceDone).addAll(tables)) {
-				changed = true;
+		if (keyspace.isEmpty() && shard.isEmpty()) {
+			for (String pendingKeyspace : List.copyOf(this.pending.keySet())) {
+				this.doneOn.get(pendingKeyspace)
+					.values()
+					.forEach((shards) -> shards.addAll(this.shards.get(pendingKeyspace)));
+				changed |= coverCopied(pendingKeyspace);
 			}
+		}
+		else if (this.pending.containsKey(keyspace)) {
+			this.doneOn.get(keyspace).values().forEach((shards) -> shards.add(shard));
+			changed = coverCopied(keyspace);
 		}
 		if (changed) {
 			this.snapshot = tagged(this.snapshot);
@@ -253,9 +345,7 @@ final class TableCoverage {
 	}
 
 	private StreamPosition tagged(StreamPosition position) {
-		Map<String, Set<String>> copy = new LinkedHashMap<>();
-		this.covered.forEach((keyspace, tables) -> copy.put(keyspace, Set.copyOf(tables)));
-		return position.withCoveredTables(copy);
+		return position.withCoveredTables(this.covered, this.pending);
 	}
 
 	/**

@@ -163,7 +163,8 @@ class GracefulStopTests {
 	}
 
 	private DefaultVStreamContainer container(OffsetRepository offsets, VStreamListenerEndpoint... endpoints) {
-		return this.fixture.container(StreamFixture.settings("commerce", StartPosition.COPY, Duration.ZERO),
+		// No copy phase: see VStreamContainerTests.
+		return this.fixture.container(StreamFixture.settings("commerce", StartPosition.CURRENT, Duration.ZERO),
 				this.vtgate.channel(), offsets, List.of(endpoints), VStreamErrorHandler.stopStream());
 	}
 
