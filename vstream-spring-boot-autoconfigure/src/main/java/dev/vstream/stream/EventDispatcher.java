@@ -205,10 +205,6 @@ final class EventDispatcher {
 					// ahead of it.
 					this.pending = (transactionPositions != null) ? transactionPositions[i]
 							: this.received.check(event.getVgtid());
-					if (this.coverage != null) {
-						// Checked ahead of a COPY_COMPLETED of the same response.
-						this.pending = this.coverage.tag(this.pending);
-					}
 					this.positionGuard.progressed(this.pending);
 				}
 				case COMMIT -> {
@@ -268,11 +264,18 @@ final class EventDispatcher {
 	 */
 	private StreamPosition[] positionsAhead(List<VEvent> events) {
 		StreamPosition[] positions = new StreamPosition[events.size()];
-		StreamPosition next = null;
-		for (int i = events.size() - 1; i >= 0; i--) {
+		// Checked in the order they came: each says which tables are covered as of
+		// itself (TableCoverage follows the copy from one to the next).
+		for (int i = 0; i < events.size(); i++) {
 			VEvent event = events.get(i);
 			if (event.getType() == VEventType.VGTID) {
-				next = this.received.check(event.getVgtid());
+				positions[i] = this.received.check(event.getVgtid());
+			}
+		}
+		StreamPosition next = null;
+		for (int i = events.size() - 1; i >= 0; i--) {
+			if (positions[i] != null) {
+				next = positions[i];
 			}
 			positions[i] = next;
 		}

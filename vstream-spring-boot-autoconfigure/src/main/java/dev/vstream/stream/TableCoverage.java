@@ -135,7 +135,16 @@ final class TableCoverage {
 				underWay.addAll(from.copyingTables().getOrDefault(keyspace, Set.of()));
 				covered.retainAll(keyspaceKnown);
 				Set<String> copy = new TreeSet<>();
+				Set<String> listedNowAll = new HashSet<>();
+				listedNow.values().forEach(listedNowAll::addAll);
 				for (String table : tables) {
+					if (listedNowAll.contains(table)) {
+						// vtgate resumes it whatever the position says it covers: the
+						// request must name it, and not copy the others.
+						covered.remove(table);
+						copy.add(table);
+						continue;
+					}
 					if (keyspaceKnown.contains(table)) {
 						continue;
 					}

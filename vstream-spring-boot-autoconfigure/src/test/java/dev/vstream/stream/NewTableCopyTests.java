@@ -120,6 +120,17 @@ class NewTableCopyTests {
 	}
 
 	@Test
+	void aTableInTheSavedTablePksIsCopiedOnEvenWhenThePositionSaysItIsCovered() {
+		// vtgate resumes a table its position lists whatever else the position says: the
+		// request names it, so that vtgate copies nothing else.
+		saved(StreamPosition.of(copyingCustomer("MySQL56/a:1-6", 7)).withCoveredTables(BOTH));
+		this.fixture.start(container(StartPosition.COPY, true));
+		VStreamRequest request = request(1);
+		assertThat(request.getVgtid().getShardGtids(0).getTablePKs(0).getLastpk().getRows(0)).isEqualTo(row(7));
+		assertThat(request.getFlags().getTablesToCopyList()).containsExactly("customer");
+	}
+
+	@Test
 	void aCopyUnderWayIsFinishedAlsoWithCopyNewTablesOff() {
 		saved(StreamPosition.of(copyingCustomer("MySQL56/a:1-6", 7)).withCoveredTables(ONLY_CORDER));
 		this.fixture.start(container(StartPosition.COPY, false));
