@@ -11,6 +11,7 @@ import dev.vstream.newtableapp.NewTableApplication;
 import dev.vstream.newtableapp.NewTableApplication.TableA;
 import dev.vstream.newtableapp.NewTableApplication.TableB;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.stream.VStreamContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,13 @@ class NewTableIT {
 		assertThat(a2.seen(this.tag)).as("newtab_a is not copied again").containsExactly("live:a3");
 		StreamPosition covered = awaitSaved(BOTH);
 		assertThat(output).contains("Stream '" + streamId() + "' copies commerce.newtab_b first");
+		// what /actuator/vstream shows as the stream's copy
+		assertThat(app.getBean(VStreamContainer.class).getCopyProgress()).singleElement().satisfies((copy) -> {
+			assertThat(copy.keyspace() + "." + copy.table()).isEqualTo("commerce.newtab_b");
+			assertThat(copy.completed()).isTrue();
+			// the other test may have left rows of its own
+			assertThat(copy.rowsCopied()).isGreaterThanOrEqualTo(2);
+		});
 		insert("newtab_b", "b3");
 		await().atMost(TIMEOUT).until(() -> b.seen(this.tag).contains("live:b3"));
 		assertThat(b.seen(this.tag)).containsExactly("copied:b1", "copied:b2", "live:b3");
