@@ -23,6 +23,7 @@ import dev.vstream.scaling.ScalingMode;
 import dev.vstream.stream.CheckpointPolicy;
 import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
+import dev.vstream.stream.VStreamContainerOptions;
 import dev.vstream.stream.VStreamContainerRegistry;
 import dev.vstream.stream.VStreamMonitor;
 import dev.vstream.stream.VStreamRequestCustomizer;
@@ -255,8 +256,9 @@ public final class VStreamAutoConfiguration {
 		// Scaled: the coordinator decides when (and whether) this instance runs the
 		// stream.
 		container.setAutoStartup(properties.isAutoStartup() && properties.getScaling().getMode() == ScalingMode.SINGLE);
-		container.setVerifyTables(properties.isVerifyTables());
-		container.setAutoProject(properties.isAutoProject());
+		VStreamContainerOptions options = container.getContainerOptions();
+		options.setVerifyTables(properties.isVerifyTables());
+		options.setAutoProject(properties.isAutoProject());
 		StreamRunMarker marker = runMarker.getIfUnique();
 		if (properties.isRequireSavedPosition() && marker == null) {
 			throw new IllegalStateException("vstream.require-saved-position=true needs a run marker to tell a first "
@@ -265,22 +267,22 @@ public final class VStreamAutoConfiguration {
 					+ ((properties.getOffsetStore() == VStreamProperties.OffsetStore.MEMORY)
 							? "; vstream.offset-store=memory loses every position by design" : ""));
 		}
-		container.setRunMarker(marker);
-		container.setRequireSavedPosition(properties.isRequireSavedPosition());
-		container.setProgressTimeout(properties.getProgressTimeout());
-		container.setCopyProgressLogInterval(properties.getCopy().getProgressLogInterval());
-		container.setStallTimeout(properties.getStallTimeout());
-		container.setStopTimeout(properties.getStopTimeout());
+		options.setRunMarker(marker);
+		options.setRequireSavedPosition(properties.isRequireSavedPosition());
+		options.setProgressTimeout(properties.getProgressTimeout());
+		options.setCopyProgressLogInterval(properties.getCopy().getProgressLogInterval());
+		options.setStallTimeout(properties.getStallTimeout());
+		options.setStopTimeout(properties.getStopTimeout());
 		container.setIdleEventInterval(properties.getIdleEventInterval());
 		if (Threading.VIRTUAL.isActive(environment)) {
 			container.setTaskExecutor(new VirtualThreadTaskExecutor("vstream-" + properties.getId() + "-"));
 		}
 		monitor.ifUnique(container::setMonitor);
-		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
+		options.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
 				properties.getCheckpoint().getInterval()));
 		if (properties.getJdbc().isTransactional() && JDBC_PRESENT
 				&& offsetRepository instanceof JdbcOffsetRepository) {
-			container.setTransactionManager(
+			options.setTransactionManager(
 					sharedTransactionManager(dataSource.getIfUnique(), transactionManager.getIfUnique()));
 		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(container));

@@ -1,10 +1,7 @@
 package dev.vstream.stream;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,19 +9,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import binlogdata.Binlogdata.FieldEvent;
-import binlogdata.Binlogdata.RowChange;
-import binlogdata.Binlogdata.RowEvent;
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
-import dev.vstream.listener.ChangeEvent;
 import dev.vstream.listener.DdlEvent;
 import dev.vstream.listener.DdlListenerEndpoint;
-import dev.vstream.listener.Operation;
-import dev.vstream.listener.RowCondition;
 import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMappingException;
-import dev.vstream.mapping.TableSchema;
 import dev.vstream.position.LogSafeText;
 import dev.vstream.position.StreamPosition;
 import io.vitess.proto.Vtgate.VStreamResponse;
@@ -34,11 +23,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the events of one connection into listener calls and positions: the VEvent
- * switch, the schema cache (FIELD events), rows decoded and routed to their listeners,
- * changes of lists held until COMMIT or buffered across transactions
- * ({@link ListenerBatches}), VGTIDs checked ({@link ReceivedPositions}) and the per-shard
- * guard, DDL, copy completion and reshard journals. A transaction's end hands its
- * position to the {@link Checkpointer}.
+ * switch, rows handed to the {@link RowRouter}, changes of lists held until COMMIT or
+ * buffered across transactions ({@link ListenerBatches}), VGTIDs checked
+ * ({@link ReceivedPositions}) and the per-shard guard, DDL, copy completion and reshard
+ * journals. A transaction's end hands its position to the {@link Checkpointer}.
  *
  * <p>
  * One instance per connection: its schemas and open transaction end with it. Used on the
@@ -68,21 +56,14 @@ final class EventDispatcher {
 
 	private final BooleanSupplier running;
 
-	private final Map<String, TableSchema> schemas = new HashMap<>();
-
-	private final Map<String, List<VStreamListenerEndpoint>> routes = new HashMap<>();
+	/** Routes the rows to their listeners. */
+	private final RowRouter rows;
 
 	/** Checks each position vtgate sends on this connection. */
 	private final ReceivedPositions received;
 
 	/** Changes held for listeners of lists: transactions, batches across transactions. */
 	private final ListenerBatches batches;
-
-	/** Listeners whose condition vtgate does not apply in full, checked here. */
-	private Map<VStreamListenerEndpoint, RowCondition> checks = Map.of();
-
-	/** The tables (keyspace/table) of which vtgate sends only some columns. */
-	private Set<String> projected = Set.of();
 
 	private @Nullable StreamPosition pending;
 
@@ -106,11 +87,8 @@ final class EventDispatcher {
 		this.batches = new ListenerBatches(this.invoker);
 		this.copyProgress = container.copyProgress();
 		this.received = new ReceivedPositions(this.id, keyspaces, container.channel(), this.checkpointer);
-		for (VStreamListenerEndpoint endpoint : endpoints) {
-			this.routes
-				.computeIfAbsent(keyspaceOf.apply(endpoint) + "/" + endpoint.getTable(), (k) -> new ArrayList<>())
-				.add(endpoint);
-		}
+		this.rows = new RowRouter(this.id, this.invoker, this.batches, this.copyProgress, this.status, endpoints,
+				keyspaceOf);
 	}
 
 	/**
@@ -128,16 +106,7 @@ final class EventDispatcher {
 	 * @param rules per keyspace and table, its rule
 	 */
 	void useRules(Map<String, Map<String, RuleFilters.TableRule>> rules) {
-		Map<VStreamListenerEndpoint, RowCondition> conditions = new HashMap<>();
-		Set<String> narrowed = new HashSet<>();
-		rules.forEach((keyspace, tables) -> tables.forEach((table, rule) -> {
-			conditions.putAll(rule.checks());
-			if (rule.projected()) {
-				narrowed.add(keyspace + "/" + table);
-			}
-		}));
-		this.checks = conditions;
-		this.projected = narrowed;
+		this.rows.useRules(rules);
 	}
 
 	/**
@@ -181,12 +150,12 @@ final class EventDispatcher {
 			VEvent event = events.get(i);
 			switch (event.getType()) {
 				case BEGIN -> this.inTransaction = true;
-				case FIELD -> onField(event);
+				case FIELD -> this.rows.onField(event);
 				case ROW -> {
 					if (transactionPositions == null) {
 						transactionPositions = positionsAhead(events);
 					}
-					onRow(event, transactionPositions[i]);
+					this.rows.onRow(event, transactionPositions[i], this.pending);
 				}
 				case VGTID -> {
 					// Checked already when a row of this response asked for the positions
@@ -285,87 +254,6 @@ final class EventDispatcher {
 		}
 	}
 
-	private void onField(VEvent event) {
-		FieldEvent field = event.getFieldEvent();
-		if (field.getIsInternalTable()) {
-			// A sidecar table (vstream.flags.stream-keyspace-heartbeats): not the user's
-			// table of that name.
-			return;
-		}
-		String keyspace = field.getKeyspace().isEmpty() ? event.getKeyspace() : field.getKeyspace();
-		String shard = field.getShard().isEmpty() ? event.getShard() : field.getShard();
-		TableSchema schema = TableSchema.of(field);
-		this.schemas.put(keyspace + "/" + shard + "/" + schema.table(), schema);
-	}
-
-	private void onRow(VEvent event, @Nullable StreamPosition transactionPosition) {
-		RowEvent rows = event.getRowEvent();
-		if (rows.getIsInternalTable()) {
-			return;
-		}
-		String keyspace = rows.getKeyspace().isEmpty() ? event.getKeyspace() : rows.getKeyspace();
-		String shard = rows.getShard().isEmpty() ? event.getShard() : rows.getShard();
-		String table = unqualified(rows.getTableName());
-		if (event.getTimestamp() == 0) {
-			// Copied, not read from the binlog (whose changes carry their commit time).
-			this.copyProgress.rowsCopied(keyspace, table, rows.getRowChangesCount(),
-					(transactionPosition != null) ? transactionPosition : this.pending);
-		}
-		List<VStreamListenerEndpoint> listeners = this.routes.get(keyspace + "/" + table);
-		if (listeners == null) {
-			return;
-		}
-		TableSchema schema = this.schemas.get(keyspace + "/" + shard + "/" + table);
-		if (schema == null) {
-			throw new VStreamException("Stream '" + this.id + "' received rows of " + keyspace + "/" + shard + " "
-					+ table + " before its FIELD event");
-		}
-		// Rows of the copy phase were not read from the binlog: they carry no commit
-		// time.
-		Instant commitTime = (event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null;
-		for (RowChange change : rows.getRowChangesList()) {
-			if ((change.hasDataColumns() || change.hasJsonPartialValues()) && !this.projected.isEmpty()
-					&& this.projected.contains(keyspace + "/" + table)) {
-				// Their bitmaps count the table's columns, not the rule's.
-				this.invoker.undecodable(new RowMappingException("A partial row image of " + keyspace + "/" + shard
-						+ " " + table + " cannot be decoded: vtgate sends only some of its columns (a projection "
-						+ "through @VStreamListener(columns) or the row type), which partial images "
-						+ "(binlog_row_image=noblob, binlog_row_value_options=PARTIAL_JSON) do not support; set "
-						+ "vstream.auto-project=false and drop the columns of its listeners", null));
-				continue;
-			}
-			ChangeEvent decoded;
-			try {
-				decoded = RowChangeDecoder.decode(schema, change, keyspace, shard, transactionPosition, commitTime);
-			}
-			catch (RuntimeException ex) {
-				this.invoker.undecodable(ex);
-				continue;
-			}
-			Operation op = decoded.op();
-			for (VStreamListenerEndpoint listener : listeners) {
-				if (!listener.accepts(op)) {
-					continue;
-				}
-				if (!this.checks.isEmpty()) {
-					RowCondition condition = this.checks.get(listener);
-					if (condition != null && !condition.matchesEither(schema, decoded.before(), decoded.after())) {
-						continue;
-					}
-				}
-				if (listener.getAdapter().isBatch()) {
-					this.batches.hold(listener, decoded);
-				}
-				else {
-					this.invoker.invoke(listener, decoded, () -> listener.getAdapter().invoke(decoded));
-				}
-			}
-			if (commitTime != null) {
-				this.status.setLastCommitTime(commitTime);
-			}
-		}
-	}
-
 	private void onCopyCompleted(VEvent event) {
 		if (logger.isDebugEnabled()) {
 			logger.debug(
@@ -427,11 +315,6 @@ final class EventDispatcher {
 		this.batches.clear();
 		this.copyProgress.abandon();
 		this.checkpointer.rollback();
-	}
-
-	private static String unqualified(String table) {
-		int dot = table.indexOf('.');
-		return (dot >= 0) ? table.substring(dot + 1) : table;
 	}
 
 }

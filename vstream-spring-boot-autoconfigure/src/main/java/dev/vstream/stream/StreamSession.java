@@ -83,7 +83,7 @@ final class StreamSession {
 		VStreamSettings settings = this.container.getSettings();
 		// Looked up at each connect: a reconnect after a schema change asks for what the
 		// table has now.
-		boolean autoProject = this.container.isAutoProject();
+		boolean autoProject = this.container.getContainerOptions().isAutoProject();
 		Map<String, Map<String, RuleFilters.TableRule>> rules = VStreamRequestFactory.rules(this.endpoints,
 				this.container.keyspaces()::keyspaceOf, this.container.getKeyspaces(), (keyspace, table) -> autoProject
 						? VtgateQueries.columns(this.container.channel(), keyspace, table) : null);

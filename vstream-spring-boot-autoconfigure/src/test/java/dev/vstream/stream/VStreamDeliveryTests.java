@@ -81,7 +81,7 @@ class VStreamDeliveryTests {
 			Recorder recorder = new Recorder();
 			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"),
 					VStreamErrorHandler.stopStream());
-			container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
+			container.getContainerOptions().setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
 			container.start();
 			await().until(() -> position(2).equals(container.getPosition()));
 			assertThat(offsets().load("test")).as("two of three transactions: not saved yet").isEmpty();
@@ -94,7 +94,7 @@ class VStreamDeliveryTests {
 			vtgate().thenSend(transaction(1), transaction(2), transaction(3), transaction(4));
 			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
 					VStreamErrorHandler.stopStream());
-			container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
+			container.getContainerOptions().setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
 			container.start();
 			await().until(() -> position(4).equals(container.getPosition()));
 			assertThat(offsets().load("test")).contains(position(3));
@@ -120,7 +120,7 @@ class VStreamDeliveryTests {
 			vtgate().thenSend(transaction(1));
 			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
 					VStreamErrorHandler.stopStream());
-			container.setCheckpointPolicy(new CheckpointPolicy(1000, Duration.ofMillis(200)));
+			container.getContainerOptions().setCheckpointPolicy(new CheckpointPolicy(1000, Duration.ofMillis(200)));
 			container.start();
 			await().until(() -> position(1).equals(container.getPosition()));
 			// No further transaction: the heartbeats vtgate sends on an idle stream are
@@ -502,7 +502,7 @@ class VStreamDeliveryTests {
 	private DefaultVStreamContainer startInTransactions(EffectWriter writer, DataSource dataSource) {
 		DefaultVStreamContainer container = container(this.fixture.endpoint("writer", "corder", writer, "write"),
 				VStreamErrorHandler.stopStream());
-		container.setTransactionManager(new DataSourceTransactionManager(dataSource));
+		container.getContainerOptions().setTransactionManager(new DataSourceTransactionManager(dataSource));
 		container.start();
 		return container;
 	}

@@ -131,58 +131,10 @@ public final class Bench {
 			}
 			results.forEach((consumer, trials) -> medians.put(consumer + "/" + size, Trial.median(trials)));
 		}
-		report(sizes, consumers, medians);
+		BenchReport.medians(sizes, consumers, medians, this::say);
 		String backPressure = backPressure();
 		String latency = latency();
-		summary(sizes, medians, backPressure, latency);
-	}
-
-	private void report(List<Integer> sizes, List<String> consumers, Map<String, Trial> medians) {
-		say("");
-		say("medians (rows/s | bytes allocated per row | client CPU cores | server CPU cores)");
-		List<String> all = new ArrayList<>();
-		all.add("discard");
-		all.addAll(consumers);
-		for (int size : sizes) {
-			for (String consumer : all) {
-				Trial t = medians.get(consumer + "/" + size);
-				if (t != null) {
-					say(String.format(Locale.ROOT, "  tx=%-3d %-16s %s", size, consumer, t));
-				}
-			}
-		}
-	}
-
-	private void summary(List<Integer> sizes, Map<String, Trial> medians, String backPressure, String latency) {
-		StringBuilder line = new StringBuilder("SUMMARY");
-		for (int size : sizes) {
-			Trial limit = medians.get("limit/" + size);
-			Trial batched = medians.get("starter-batched/" + size);
-			Trial perTx = medians.get("starter-tx/" + size);
-			Trial memory = medians.get("starter-memory/" + size);
-			Trial debezium = medians.get("debezium/" + size);
-			line.append(" | tx=").append(size);
-			if (batched != null && limit != null) {
-				line.append(ratio(" starter/limit=", batched, limit));
-			}
-			if (batched != null && debezium != null) {
-				line.append(ratio(" starter/debezium=", batched, debezium));
-			}
-			if (batched != null && memory != null) {
-				line.append(String.format(Locale.ROOT, " checkpoint-cost batched=%.1f%%",
-						100 * (1 - batched.rate() / memory.rate())));
-			}
-			if (perTx != null && memory != null) {
-				line.append(String.format(Locale.ROOT, " per-tx=%.1f%%", 100 * (1 - perTx.rate() / memory.rate())));
-			}
-		}
-		line.append(" | ").append(backPressure).append(" | ").append(latency);
-		say("");
-		say(line.toString());
-	}
-
-	private static String ratio(String label, Trial a, Trial b) {
-		return String.format(Locale.ROOT, "%s%.2f", label, a.rate() / b.rate());
+		BenchReport.summary(sizes, medians, backPressure, latency, this::say);
 	}
 
 	private Trial trial(String consumer, int size, long offered) throws Exception {
@@ -408,37 +360,6 @@ public final class Bench {
 		System.out.println(line);
 		System.out.flush();
 		this.log.println("## " + line);
-	}
-
-	/**
-	 * One trial's figures.
-	 *
-	 * @param rate rows per second
-	 * @param allocPerRow bytes allocated per row, all threads of the consumer's JVM
-	 * @param clientCores the consumer JVM's CPU time over wall time
-	 * @param serverCores the harness JVM's (the server's) CPU time over wall time
-	 */
-	record Trial(double rate, double allocPerRow, double clientCores, double serverCores) {
-
-		static final Trial FAILED = new Trial(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-
-		static Trial median(List<Trial> trials) {
-			List<Trial> sorted = trials.stream()
-				.filter((t) -> !Double.isNaN(t.rate()))
-				.sorted((a, b) -> Double.compare(a.rate(), b.rate()))
-				.toList();
-			return sorted.isEmpty() ? FAILED : sorted.get(sorted.size() / 2);
-		}
-
-		@Override
-		public String toString() {
-			if (Double.isNaN(this.rate)) {
-				return "FAILED";
-			}
-			return String.format(Locale.ROOT, "%,10.0f rows/s | %,7.0f B/row | client %.2f cores | server %.2f cores",
-					this.rate, this.allocPerRow, this.clientCores, this.serverCores);
-		}
-
 	}
 
 }
