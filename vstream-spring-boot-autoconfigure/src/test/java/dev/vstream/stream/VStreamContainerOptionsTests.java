@@ -9,6 +9,7 @@ import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.position.StartPosition;
+import dev.vstream.test.InMemoryRunMarker;
 import dev.vstream.test.StreamFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -100,22 +101,7 @@ class VStreamContainerOptionsTests {
 			return definition;
 		}
 		if (type == StreamRunMarker.class) {
-			return new StreamRunMarker() {
-
-				@Override
-				public boolean hasRun(String streamId) {
-					return true;
-				}
-
-				@Override
-				public void markRun(String streamId) {
-				}
-
-				@Override
-				public void forget(String streamId) {
-				}
-
-			};
+			return new InMemoryRunMarker();
 		}
 		throw new AssertionError("No test value for an option of type " + type.getName()
 				+ ": add one here, and make sure VStreamContainerOptions.copyFrom copies it");
