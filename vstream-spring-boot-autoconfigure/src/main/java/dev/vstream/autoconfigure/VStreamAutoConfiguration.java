@@ -278,8 +278,9 @@ public final class VStreamAutoConfiguration {
 			container.setTaskExecutor(new VirtualThreadTaskExecutor("vstream-" + properties.getId() + "-"));
 		}
 		monitor.ifUnique(container::setMonitor);
-		options.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
-				properties.getCheckpoint().getInterval()));
+		VStreamProperties.Checkpoint checkpoint = properties.getCheckpoint();
+		options.setCheckpointPolicy(new CheckpointPolicy(checkpoint.getTransactions(), checkpoint.getInterval(),
+				checkpoint.getGroup().getTransactions(), checkpoint.getGroup().getInterval()));
 		if (properties.getJdbc().isTransactional() && JDBC_PRESENT
 				&& offsetRepository instanceof JdbcOffsetRepository) {
 			options.setTransactionManager(

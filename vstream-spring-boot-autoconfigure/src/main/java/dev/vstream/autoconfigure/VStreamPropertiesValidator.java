@@ -68,6 +68,10 @@ final class VStreamPropertiesValidator {
 			errors.rejectValue("checkpoint.transactions", "range", "must be at least 1");
 		}
 		notNegative(errors, "checkpoint.interval", properties.getCheckpoint().getInterval());
+		if (properties.getCheckpoint().getGroup().getTransactions() < 1) {
+			errors.rejectValue("checkpoint.group.transactions", "range", "must be at least 1");
+		}
+		notNegative(errors, "checkpoint.group.interval", properties.getCheckpoint().getGroup().getInterval());
 		VStreamProperties.Error.Retry retry = properties.getError().getRetry();
 		if (retry.getAttempts() < 0) {
 			errors.rejectValue("error.retry.attempts", "range", "must not be negative");

@@ -124,6 +124,18 @@ final class Checkpointer {
 	 * @param force whether to save now whatever the policy says
 	 */
 	void saveIfDue(boolean force) {
+		saveIfDue(force, false);
+	}
+
+	/**
+	 * Save the handled position when the policy says so (or when forced), unless the
+	 * stream is behind and the policy groups saves under load (see
+	 * {@link CheckpointPolicy}); commit the listeners' transaction with it, or anyway
+	 * when there is nothing to save.
+	 * @param force whether to save now whatever the policy says
+	 * @param behind whether more of vtgate's events are already received and waiting
+	 */
+	void saveIfDue(boolean force, boolean behind) {
 		StreamPosition handled = this.position;
 		// Only a position vtgate sent after handled changes is worth saving: the
 		// configured start ("current" in particular) must never be stored as if it had
@@ -135,7 +147,8 @@ final class Checkpointer {
 		CheckpointPolicy policy = this.options.getCheckpointPolicy();
 		boolean due = force || this.unsavedTransactions >= policy.transactions() || (!policy.interval().isZero()
 				&& System.nanoTime() - this.lastSaveNanos >= policy.interval().toNanos());
-		if (!due) {
+		if (!due || (!force && behind
+				&& policy.groups(this.unsavedTransactions, System.nanoTime() - this.lastSaveNanos))) {
 			return;
 		}
 		long start = System.nanoTime();
@@ -150,10 +163,6 @@ final class Checkpointer {
 		this.saved.accept(handled, System.nanoTime() - start);
 	}
 
-	/**
-	 * Begin the transaction of the listeners' work, unless there is none or it is open
-	 * already.
-	 */
 	/**
 	 * Save through the store's compare-and-set. A stored position that is gone while this
 	 * stream had saved one was lost by the store (Redis restarted without persistence, a
@@ -178,6 +187,10 @@ final class Checkpointer {
 		}
 	}
 
+	/**
+	 * Begin the transaction of the listeners' work, unless there is none or it is open
+	 * already.
+	 */
 	void beginTransaction() {
 		PlatformTransactionManager manager = this.options.getTransactionManager();
 		if (manager != null && this.transaction == null) {

@@ -72,6 +72,12 @@ final class EventDispatcher {
 	/** Whether a transaction was handled on this connection. */
 	private boolean progressed;
 
+	/** Events of the response in hand after the one being handled. */
+	private int eventsAfter;
+
+	/** Whether another response of vtgate is received and waiting. */
+	private BooleanSupplier responseWaiting = () -> false;
+
 	EventDispatcher(DefaultVStreamContainer container, Collection<VStreamListenerEndpoint> endpoints,
 			Function<VStreamListenerEndpoint, String> keyspaceOf, Set<String> keyspaces) {
 		this.id = container.getId();
@@ -131,6 +137,15 @@ final class EventDispatcher {
 		return this.progressed;
 	}
 
+	/**
+	 * Tell where to ask whether another response is received and waiting: the stream is
+	 * behind then, and saves may be grouped (see {@link CheckpointPolicy}).
+	 * @param responseWaiting whether a response waits
+	 */
+	void setResponseWaiting(BooleanSupplier responseWaiting) {
+		this.responseWaiting = responseWaiting;
+	}
+
 	void handle(VStreamResponse response) {
 		List<VEvent> events = response.getEventsList();
 		if (logger.isTraceEnabled()) {
@@ -148,6 +163,7 @@ final class EventDispatcher {
 		this.status.setLastEventTime(Instant.now());
 		for (int i = 0; i < events.size(); i++) {
 			VEvent event = events.get(i);
+			this.eventsAfter = events.size() - 1 - i;
 			switch (event.getType()) {
 				case BEGIN -> this.inTransaction = true;
 				case FIELD -> this.rows.onField(event);
@@ -208,6 +224,7 @@ final class EventDispatcher {
 				break;
 			}
 		}
+		this.eventsAfter = 0;
 		if (!this.inTransaction) {
 			// Also where an idle stream's heartbeats flush a batch whose interval ran
 			// out.
@@ -291,7 +308,8 @@ final class EventDispatcher {
 			this.progressed = true;
 		}
 		this.copyProgress.transactionHandled(reached);
-		this.checkpointer.saveIfDue(forceSave);
+		// Behind: more events are at hand already, and a save may cover them too.
+		this.checkpointer.saveIfDue(forceSave, !flush && (this.eventsAfter > 0 || this.responseWaiting.getAsBoolean()));
 	}
 
 	/**

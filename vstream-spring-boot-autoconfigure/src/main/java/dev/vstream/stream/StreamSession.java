@@ -102,6 +102,7 @@ final class StreamSession {
 				// Published before the running flag is read: a stop either sees it and
 				// wakes it, or is seen by nextResponse.
 				this.responses = responses;
+				this.dispatcher.setResponseWaiting(responses::isResponseWaiting);
 				StreamEvents.IdleWatch idle = this.container.events().watch(this.status.changesHandled.get());
 				// Paused after the response arrived: it waits, unhandled, for the resume.
 				while (nextResponse(responses) && resumed()) {

@@ -196,7 +196,11 @@ class VStreamAutoConfigurationTests {
 		this.runner.withPropertyValues("vstream.checkpoint.transactions=50", "vstream.checkpoint.interval=2s")
 			.run((context) -> assertThat(
 					context.getBean(VStreamContainer.class).getContainerOptions().getCheckpointPolicy())
-				.isEqualTo(new CheckpointPolicy(50, Duration.ofSeconds(2))));
+				.isEqualTo(new CheckpointPolicy(50, Duration.ofSeconds(2), 100, Duration.ofMillis(100))));
+		this.runner.withPropertyValues("vstream.checkpoint.group.transactions=1", "vstream.checkpoint.group.interval=0")
+			.run((context) -> assertThat(
+					context.getBean(VStreamContainer.class).getContainerOptions().getCheckpointPolicy())
+				.isEqualTo(CheckpointPolicy.EVERY_TRANSACTION));
 	}
 
 	@Test
@@ -241,6 +245,14 @@ class VStreamAutoConfigurationTests {
 	void checkpointCountMustBePositive() {
 		this.runner.withPropertyValues("vstream.checkpoint.transactions=0")
 			.run((context) -> assertThat(failure(context)).contains("checkpoint.transactions"));
+	}
+
+	@Test
+	void groupCommitCountMustBePositiveAndIntervalNotNegative() {
+		this.runner.withPropertyValues("vstream.checkpoint.group.transactions=0")
+			.run((context) -> assertThat(failure(context)).contains("checkpoint.group.transactions"));
+		this.runner.withPropertyValues("vstream.checkpoint.group.interval=-1s")
+			.run((context) -> assertThat(failure(context)).contains("checkpoint.group.interval"));
 	}
 
 	@Test
