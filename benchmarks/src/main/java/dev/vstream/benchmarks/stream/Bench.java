@@ -33,7 +33,8 @@ import com.sun.management.OperatingSystemMXBean;
  * third not measured; {@code rows-tx1} for 1-row transactions, default a quarter of it;
  * Debezium gets a quarter of either), {@code rounds} (3), {@code tx} (transaction sizes,
  * "1,10,100"), {@code consumers}
- * ("limit,starter-memory,starter-batched,starter-tx,debezium"; also
+ * ("limit,starter-memory,starter-batched,starter-tx,debezium"; starter-tx is the default
+ * checkpoint policy, with group commit; also {@code starter-tx-nogroup} without it,
  * {@code starter-batched:N} and {@code starter-memory-h2}, memory offsets with an H2 file
  * database opened at start-up), {@code debezium-cp} (classpath of the Debezium consumer;
  * empty skips it), {@code java} (the child JVMs' java), {@code jvm-args} (extra child JVM
@@ -196,6 +197,10 @@ public final class Bench {
 			case "starter-tx" -> args.addAll(List.of("--vstream.offset-store=jdbc",
 					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
 					"--vstream.checkpoint.transactions=1"));
+			// the default policy without group commit (as before it existed)
+			case "starter-tx-nogroup" -> args.addAll(List.of("--vstream.offset-store=jdbc",
+					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
+					"--vstream.checkpoint.transactions=1", "--vstream.checkpoint.group.transactions=1"));
 			case "starter-batched" -> args.addAll(List.of("--vstream.offset-store=jdbc",
 					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
 					"--vstream.checkpoint.transactions=1000", "--vstream.checkpoint.interval=1s"));

@@ -58,6 +58,9 @@ final class BenchReport {
 				line.append(String.format(Locale.ROOT, " checkpoint-cost batched=%.1f%%",
 						100 * (1 - batched.rate() / memory.rate())));
 			}
+			if (perTx != null && batched != null) {
+				line.append(ratio(" default/batched=", perTx, batched));
+			}
 			if (perTx != null && memory != null) {
 				line.append(String.format(Locale.ROOT, " per-tx=%.1f%%", 100 * (1 - perTx.rate() / memory.rate())));
 			}
