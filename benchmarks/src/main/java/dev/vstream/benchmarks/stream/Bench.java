@@ -35,6 +35,8 @@ import com.sun.management.OperatingSystemMXBean;
  * "1,10,100"), {@code consumers}
  * ("limit,starter-memory,starter-batched,starter-tx,debezium"; starter-tx is the default
  * checkpoint policy, with group commit; also {@code starter-tx-nogroup} without it,
+ * {@code limit-spin} and {@code limit-park} (the bare loop spinning or parking before
+ * each response; {@code limit} spins at 1-row transactions only, where that is faster),
  * {@code starter-batched:N} and {@code starter-memory-h2}, memory offsets with an H2 file
  * database opened at start-up), {@code debezium-cp} (classpath of the Debezium consumer;
  * empty skips it), {@code java} (the child JVMs' java), {@code jvm-args} (extra child JVM
@@ -54,6 +56,9 @@ public final class Bench {
 	 */
 	private static final Logger NETTY_SERVER_LOG = Logger
 		.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
+
+	/** How often the spinning bare loop looks for a response before it parks. */
+	private static final int SPINS = 2000;
 
 	private final Map<String, String> options;
 
@@ -152,6 +157,12 @@ public final class Bench {
 		// A third is warm-up: the starter's Spring stack needs a few seconds of JIT
 		// before its steady state.
 		command.add("-Dbench.warmup=" + rows / 3);
+		if (consumer.startsWith("limit")) {
+			// The fastest bare loop per size: spinning before parking wins with 1-row
+			// transactions and loses with larger ones on 2 cores (AheadIterator).
+			boolean spin = consumer.equals("limit-spin") || (consumer.equals("limit") && size == 1);
+			command.add("-Dbench.spins=" + (spin ? SPINS : 0));
+		}
 		String extra = option("jvm-args", "");
 		if (!extra.isBlank()) {
 			command.addAll(List.of(extra.replace("{trial}", consumer + "-tx" + size + "-" + n).split(" ")));
@@ -166,7 +177,8 @@ public final class Bench {
 			command.add(System.getProperty("java.class.path"));
 			switch (consumer) {
 				case "discard" -> command.addAll(List.of(DiscardConsumer.class.getName(), address, "" + size));
-				case "limit" -> command.addAll(List.of(LimitConsumer.class.getName(), address));
+				case "limit", "limit-spin", "limit-park" ->
+					command.addAll(List.of(LimitConsumer.class.getName(), address));
 				default -> {
 					command.add("dev.vstream.benchmarks.stream.starter.StarterConsumer");
 					command.addAll(starterArguments(consumer, address, n));
