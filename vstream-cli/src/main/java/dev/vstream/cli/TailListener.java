@@ -67,20 +67,22 @@ final class TailListener implements VStreamMonitor, ApplicationListener<VStreamE
 	 */
 	void register(VStreamListenerEndpointRegistry registry, RowMapperFactory mappers) {
 		Method method = ReflectionUtils.findMethod(TailListener.class, "onChange", RowChange.class);
-		registry.register(new VStreamListenerEndpoint("tail", this.options.keyspace(), this.options.table(), Set.of(),
-				true, new ListenerMethodAdapter(this, Objects.requireNonNull(method), mappers)));
+		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint("tail", this.options.keyspace(),
+				this.options.table(), Set.of(), true,
+				new ListenerMethodAdapter(this, Objects.requireNonNull(method), mappers));
+		// Pushed down: vtgate sends only the rows that match (the starter checks in the
+		// JVM what vtgate cannot).
+		endpoint.setWhere(this.options.where());
+		registry.register(endpoint);
 		registry.registerDdlListener(new DdlListenerEndpoint("tail-ddl", this.options.keyspace(), this::onDdl));
 	}
 
 	/**
-	 * Print a change, unless the filter drops it or the limit was reached.
+	 * Print a change, unless the limit was reached.
 	 * @param change the change
 	 */
 	public void onChange(RowChange<Map<String, @Nullable Object>> change) {
 		if (this.exitCode.isDone()) {
-			return;
-		}
-		if (!this.options.where().matches(change.before()) && !this.options.where().matches(change.after())) {
 			return;
 		}
 		this.printer.change(change);

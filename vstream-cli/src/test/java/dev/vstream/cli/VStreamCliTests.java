@@ -80,15 +80,17 @@ class VStreamCliTests {
 	}
 
 	@Test
-	void whereDropsRowsThatDoNotMatch() {
+	void whereIsPushedDownToVtgate() {
+		// The scripted vtgate does not filter: it sends what a real one would for the
+		// condition (TailCliIT shows a real one filtering).
 		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
-				insert("commerce", "0", "corder", row(1, 7, "a", "1.00")),
-				insert("commerce", "0", "corder", row(2, 8, "b", "20.00")),
 				insert("commerce", "0", "corder", row(3, 7, "c", "30.00")),
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-5")), commit()));
-		int code = tail("tail", "commerce.corder", "--where", "customer_id=7 and price>=10", "--limit", "1");
+		int code = tail("tail", "commerce.corder", "--where", "customer_id = 7 and price >= 10", "--limit", "1");
 		assertThat(code).as(errText()).isZero();
 		assertThat(outText()).isEqualTo("op\torder_id\tcustomer_id\tsku\tprice\n+\t3\t7\tc\t30.00\n");
+		assertThat(this.vtgate.requests().get(0).getFilter().getRules(0).getFilter())
+			.isEqualTo("select * from `corder` where `customer_id` = 7 and `price` >= 10");
 	}
 
 	@Test
@@ -173,7 +175,7 @@ class VStreamCliTests {
 		assertThat(tail("tail", "commerce.corder", "--from", "yesterday")).isEqualTo(2);
 		assertThat(errText()).contains("--from: expected copy, current or a position as JSON, got 'yesterday'");
 		assertThat(tail("tail", "commerce.corder", "--where", "price ~ 3")).isEqualTo(2);
-		assertThat(errText()).contains("--where: cannot read 'price ~ 3'");
+		assertThat(errText()).contains("--where: ").contains("price ~ 3");
 		assertThat(tail("follow", "commerce.corder")).isEqualTo(2);
 		assertThat(tail("--help")).isZero();
 		assertThat(outText()).startsWith("Usage: java -jar vstream-cli.jar tail <keyspace>.<table> [options]");
