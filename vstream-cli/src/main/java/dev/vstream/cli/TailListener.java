@@ -1,6 +1,7 @@
 package dev.vstream.cli;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +18,7 @@ import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.listener.VStreamListenerEndpointRegistry;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.stream.CopyProgress;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamEvent;
@@ -39,6 +41,9 @@ import org.springframework.util.ReflectionUtils;
  */
 final class TailListener implements VStreamMonitor, ApplicationListener<VStreamEvent> {
 
+	/** How often --verbose prints the copy's progress. */
+	private static final Duration COPY_PROGRESS_INTERVAL = Duration.ofSeconds(1);
+
 	private final TailOptions options;
 
 	private final ChangePrinter printer;
@@ -54,6 +59,8 @@ final class TailListener implements VStreamMonitor, ApplicationListener<VStreamE
 	private @Nullable Instant lastHeartbeat;
 
 	private @Nullable StreamState lastState;
+
+	private long lastProgressNanos = System.nanoTime();
 
 	TailListener(TailOptions options, ChangePrinter printer) {
 		this.options = options;
@@ -128,11 +135,29 @@ final class TailListener implements VStreamMonitor, ApplicationListener<VStreamE
 		if (this.lastState == StreamState.COPYING && state == StreamState.STREAMING) {
 			this.printer.copyCompleted();
 		}
+		if (state == StreamState.COPYING) {
+			printCopyProgress(container);
+		}
 		this.lastState = state;
 		Instant heartbeat = container.getLastHeartbeatTime();
 		if (heartbeat != null && !heartbeat.equals(this.lastHeartbeat)) {
 			this.lastHeartbeat = heartbeat;
 			this.printer.heartbeat(heartbeat);
+		}
+	}
+
+	/** At most once a second: how far the copy of the tailed table is. */
+	private void printCopyProgress(VStreamContainer container) {
+		long now = System.nanoTime();
+		if (now - this.lastProgressNanos < COPY_PROGRESS_INTERVAL.toNanos()) {
+			return;
+		}
+		for (CopyProgress progress : container.getCopyProgress()) {
+			if (progress.keyspace().equals(this.options.keyspace()) && progress.table().equals(this.options.table())
+					&& !progress.completed()) {
+				this.lastProgressNanos = now;
+				this.printer.copyProgress(progress);
+			}
 		}
 	}
 

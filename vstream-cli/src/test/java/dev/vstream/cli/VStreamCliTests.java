@@ -113,6 +113,27 @@ class VStreamCliTests {
 	}
 
 	@Test
+	void verbosePrintsTheCopysProgress() {
+		// A copy as vtgate sends it: rows without a timestamp, then the last primary key.
+		this.vtgate.withTableRows("commerce", "0", "corder", 4);
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0")),
+				response(vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-3"))),
+				response(Events.copied(1), vgtidEvent(Events.copying("MySQL56/a:1-3", 1)), commit()));
+		CompletableFuture<Integer> code = CompletableFuture
+			.supplyAsync(() -> tail("tail", "commerce.corder", "--from", "copy", "--verbose", "--limit", "2"));
+		// Printed at most once a second, as responses arrive: vtgate's heartbeats do.
+		await().atMost(Duration.ofSeconds(30)).until(() -> {
+			this.vtgate.send(response(Events.vtgateHeartbeat()));
+			return outText().contains("# copy commerce.corder: 1 rows copied of ~4 (25%)");
+		});
+		this.vtgate.send(response(vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-3")), Events.copyCompleted()),
+				response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", row(2, 7, "b", "1")),
+						vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-4")), commit()));
+		assertThat(code).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(0);
+		assertThat(outText().indexOf("# copy commerce.corder")).isLessThan(outText().indexOf("# copy completed"));
+	}
+
+	@Test
 	void printsDdlOfTheTableAndTheNewHeader() {
 		this.vtgate.thenSend(changes(),
 				response(vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-4")),
