@@ -72,6 +72,9 @@ final class EventDispatcher {
 
 	private final Map<String, List<VStreamListenerEndpoint>> routes = new HashMap<>();
 
+	/** Tells when a DDL drops a listened table (a MoveTables' complete). */
+	private final RemovedTables removedTables;
+
 	/** Checks each position vtgate sends on this connection. */
 	private final ReceivedPositions received;
 
@@ -111,6 +114,10 @@ final class EventDispatcher {
 				.computeIfAbsent(keyspaceOf.apply(endpoint) + "/" + endpoint.getTable(), (k) -> new ArrayList<>())
 				.add(endpoint);
 		}
+		Map<String, List<String>> listenerIds = new HashMap<>();
+		this.routes.forEach((table, listeners) -> listenerIds.put(table,
+				listeners.stream().map(VStreamListenerEndpoint::getId).toList()));
+		this.removedTables = new RemovedTables(this.id, listenerIds);
 	}
 
 	/**
@@ -273,6 +280,10 @@ final class EventDispatcher {
 				(event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null);
 		logger.info("Stream '" + this.id + "' received DDL on " + LogSafeText.of(ddl.keyspace(), 64) + "/"
 				+ LogSafeText.of(ddl.shard(), 64) + ": " + LogSafeText.of(ddl.statement(), 2000));
+		String removed = this.removedTables.warning(ddl.keyspace(), ddl.shard(), ddl.statement());
+		if (removed != null) {
+			logger.warn(removed);
+		}
 		for (DdlListenerEndpoint listener : this.ddlListeners.get()) {
 			if (listener.accepts(ddl.keyspace())) {
 				try {
