@@ -32,7 +32,10 @@ import dev.vstream.stream.VStreamContainerRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
@@ -54,13 +57,15 @@ import static org.awaitility.Awaitility.await;
  * {@code reshardmv} ({@code ops.sh movetables}).
  */
 @ExtendWith(OutputCaptureExtension.class)
+// The shards each test starts from: -80,80- for the first, -40,40-80,80- for the second.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReshardIT {
 
 	static final String KEYSPACE = "reshardks";
 
 	static final String MOVE_TARGET = "reshardmv";
 
-	private static final Duration LEASE = Duration.ofSeconds(5);
+	private static final Duration LEASE = Duration.ofSeconds(10);
 
 	private final long firstOrderId = 1_000_000L * ThreadLocalRandom.current().nextInt(1, 1_000_000);
 
@@ -107,6 +112,7 @@ class ReshardIT {
 	 * its shard over to the new ones, which the instances then take).
 	 */
 	@Test
+	@Order(1)
 	void singleModeFollowsTheNewShardsAndShardDistributedHandsThemOver() throws Exception {
 		String id = "reshard-single";
 		ConfigurableApplicationContext app = start(id);
@@ -114,7 +120,11 @@ class ReshardIT {
 		String distributedId = "reshard-dist-" + UUID.randomUUID().toString().substring(0, 8);
 		List<ConfigurableApplicationContext> instances = List.of(startDistributed(distributedId, "node-1"),
 				startDistributed(distributedId, "node-2"));
+		// Started together, so that both take a shard.
+		instances.forEach((instance) -> instance.getBean(ShardDistributedCoordinator.class).start());
 		awaitOwned(instances, Set.of("reshardks/-80", "reshardks/80-"));
+		System.out.println("ReshardIT shard-distributed: shards owned before the reshard "
+				+ instances.stream().map((i) -> owned(i).toString()).collect(Collectors.joining(" ")));
 		RowWriter writer = writer(RowWriter.orders(KEYSPACE, this.firstOrderId));
 		await().atMost(Duration.ofSeconds(20)).until(() -> writer.committed.size() >= 100);
 		Instant reshardStart = Instant.now();
@@ -122,7 +132,6 @@ class ReshardIT {
 		Duration reshard = Duration.between(reshardStart, Instant.now());
 		Set<String> newShards = Set.of("reshardks/-40", "reshardks/40-80", "reshardks/80-");
 		awaitOwned(instances, newShards);
-		Duration handedOver = Duration.between(reshardStart, Instant.now());
 		long afterHandover = writer.committed.size();
 		await().atMost(Duration.ofSeconds(20)).until(() -> writer.committed.size() >= afterHandover + 100);
 		Set<Long> committed = writer.stop();
@@ -143,8 +152,9 @@ class ReshardIT {
 		List<Arrival> distributed = new CopyOnWriteArrayList<>();
 		instances.forEach((instance) -> distributed.addAll(instance.getBean(Received.class).arrivals));
 		Result handover = Arrivals.arrived(distributed, committed);
+		Duration handoverGap = Arrivals.longestGap(distributed, reshardStart, Set.of("-80", "-40", "40-80")::contains);
 		Arrivals.report("shard-distributed, 2 instances: -80 -> -40,40-80", committed, handover, writer, reshard,
-				"new shards streamed " + handedOver.toMillis() + " ms after the reshard started; owners "
+				"longest gap of the resharded shards " + handoverGap.toMillis() + " ms; shards owned afterwards "
 						+ instances.stream().map((i) -> owned(i).toString()).collect(Collectors.joining(" ")));
 		assertThat(handover.lost()).as("lost (shard-distributed)").isEmpty();
 		assertThat(handover.repeated()).as("repeated (shard-distributed)").isEmpty();
@@ -163,6 +173,10 @@ class ReshardIT {
 				store.load(ShardDistributedCoordinator.positionKey(distributedId, KEYSPACE + "/-80")).orElseThrow()))
 			.as("hand-over record of the retired shard")
 			.containsExactlyInAnyOrder("-40", "40-80");
+		for (String key : List.of("#shards", "@reshardks/-80", "@reshardks/80-", "@reshardks/-40",
+				"@reshardks/40-80")) {
+			store.delete(distributedId + key);
+		}
 	}
 
 	/**
@@ -170,6 +184,7 @@ class ReshardIT {
 	 * message saying what to do; restarted as it says, it carries on with nothing lost.
 	 */
 	@Test
+	@Order(2)
 	void stopOnReshardStopsAtTheJournalAndARestartCarriesOn() throws Exception {
 		String id = "reshard-stop";
 		ConfigurableApplicationContext app = start(id, "vstream.stop-on-reshard=true");
@@ -218,6 +233,7 @@ class ReshardIT {
 	 * in a WARN naming the table and what to do. The other table goes on.
 	 */
 	@Test
+	@Order(3)
 	void moveTablesOfAListenedTableIsReported(CapturedOutput output) throws Exception {
 		Instant createStart = Instant.now();
 		RealCluster.ops("create-keyspace", MOVE_TARGET, "0", unshardedSchema().toString());
@@ -299,7 +315,7 @@ class ReshardIT {
 						"spring.datasource.password=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"),
 						"spring.datasource.hikari.maximum-pool-size=4", "vstream.scaling.mode=shard-distributed",
 						"vstream.scaling.instance-id=" + instance, "vstream.scaling.lease=" + LEASE.toSeconds() + "s",
-						"vstream.scaling.check-interval=1s"));
+						"vstream.scaling.check-interval=1s", "vstream.auto-startup=false"));
 	}
 
 	private static Set<String> owned(ConfigurableApplicationContext instance) {
