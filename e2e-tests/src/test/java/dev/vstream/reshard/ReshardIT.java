@@ -315,7 +315,7 @@ class ReshardIT {
 						"spring.datasource.password=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"),
 						"spring.datasource.hikari.maximum-pool-size=4", "vstream.scaling.mode=shard-distributed",
 						"vstream.scaling.instance-id=" + instance, "vstream.scaling.lease=" + LEASE.toSeconds() + "s",
-						"vstream.scaling.check-interval=1s", "vstream.auto-startup=false"));
+						"vstream.scaling.check-interval=1s", "vstream.stop-timeout=5s", "vstream.auto-startup=false"));
 	}
 
 	private static Set<String> owned(ConfigurableApplicationContext instance) {
