@@ -184,7 +184,8 @@ class VStreamCliTests {
 		int code = tail("tail", "commerce.nosuch");
 		assertThat(code).isEqualTo(1);
 		assertThat(errText()).contains("vstream-cli: Listener 'tail' listens to table 'nosuch', which keyspace "
-				+ "'commerce' does not have (it has [corder, customer])");
+				+ "'commerce' does not have (it has [corder, customer]); if a MoveTables workflow moved it to another "
+				+ "keyspace, listen to it there");
 		assertThat(outText()).isEmpty();
 		assertThat(this.vtgate.requests()).isEmpty();
 	}

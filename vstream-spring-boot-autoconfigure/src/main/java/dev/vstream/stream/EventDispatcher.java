@@ -1,7 +1,9 @@
 package dev.vstream.stream;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +61,9 @@ final class EventDispatcher {
 	/** Routes the rows to their listeners. */
 	private final RowRouter rows;
 
+	/** Tells when a DDL drops a listened table (a MoveTables' complete). */
+	private final RemovedTables removedTables;
+
 	/** Checks each position vtgate sends on this connection. */
 	private final ReceivedPositions received;
 
@@ -95,6 +100,13 @@ final class EventDispatcher {
 		this.received = new ReceivedPositions(this.id, keyspaces, container.channel(), this.checkpointer);
 		this.rows = new RowRouter(this.id, this.invoker, this.batches, this.copyProgress, this.status, endpoints,
 				keyspaceOf);
+		Map<String, List<String>> listenerIds = new HashMap<>();
+		for (VStreamListenerEndpoint endpoint : endpoints) {
+			listenerIds
+				.computeIfAbsent(keyspaceOf.apply(endpoint) + "/" + endpoint.getTable(), (k) -> new ArrayList<>())
+				.add(endpoint.getId());
+		}
+		this.removedTables = new RemovedTables(this.id, listenerIds);
 	}
 
 	/**
@@ -259,6 +271,10 @@ final class EventDispatcher {
 				(event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null);
 		logger.info("Stream '" + this.id + "' received DDL on " + LogSafeText.of(ddl.keyspace(), 64) + "/"
 				+ LogSafeText.of(ddl.shard(), 64) + ": " + LogSafeText.of(ddl.statement(), 2000));
+		String removed = this.removedTables.warning(ddl.keyspace(), ddl.shard(), ddl.statement());
+		if (removed != null) {
+			logger.warn(removed);
+		}
 		for (DdlListenerEndpoint listener : this.ddlListeners.get()) {
 			if (listener.accepts(ddl.keyspace())) {
 				try {
