@@ -4,8 +4,6 @@ import java.util.Map;
 
 import dev.vstream.stream.DefaultVStreamContainer;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -21,25 +19,19 @@ import org.springframework.core.type.AnnotationMetadata;
  * {@link VStreamContainerFactory} as the default stream is. Being beans, they start and
  * stop with the context and are found wherever streams are (registry, endpoint, health,
  * meters). They are fallback beans: an injection point of one {@code VStreamContainer}
- * still gets the default stream.
+ * still gets the default stream. As with conditions, the streams are those configured
+ * when the bean definitions are made: at build time for an AOT-processed application.
  */
-final class NamedStreamsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+final class NamedStreamsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
 	/** The bean name of a named stream's container is this prefix and its id. */
 	static final String BEAN_NAME_PREFIX = "vstreamContainer-";
 
 	private Environment environment;
 
-	private BeanFactory beanFactory;
-
 	@Override
 	public void setEnvironment(Environment environment) {
 		this.environment = environment;
-	}
-
-	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = beanFactory;
 	}
 
 	@Override
@@ -50,9 +42,12 @@ final class NamedStreamsRegistrar implements ImportBeanDefinitionRegistrar, Envi
 			.bind("vstream.streams", Bindable.mapOf(String.class, Object.class))
 			.orElse(Map.of());
 		for (String id : streams.keySet()) {
-			BeanFactory factory = this.beanFactory;
-			RootBeanDefinition definition = new RootBeanDefinition(DefaultVStreamContainer.class,
-					() -> factory.getBean("vstreamContainerFactory", VStreamContainerFactory.class).createNamed(id));
+			// A factory method rather than an instance supplier: AOT can generate it.
+			RootBeanDefinition definition = new RootBeanDefinition();
+			definition.setTargetType(DefaultVStreamContainer.class);
+			definition.setFactoryBeanName("vstreamContainerFactory");
+			definition.setFactoryMethodName("createNamed");
+			definition.getConstructorArgumentValues().addIndexedArgumentValue(0, id);
 			definition.setFallback(true);
 			registry.registerBeanDefinition(BEAN_NAME_PREFIX + id, definition);
 		}
