@@ -14,6 +14,7 @@ import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.CheckpointPolicy;
+import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
 import dev.vstream.test.vtgate.ScriptedVtgate;
@@ -139,10 +140,7 @@ class NamedStreamsTests {
 		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
 			vtgate.otherwise((request, call) -> {
 			});
-			AutoConfigurationContexts.withEmbeddedOffsets()
-				.withPropertyValues("vstream.offset-store=memory", "vstream.verify-tables=false",
-						"vstream.streams.audit.start-position=current")
-				.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel)
+			scripted(vtgate).withPropertyValues("vstream.streams.audit.start-position=current")
 				.withUserConfiguration(TwoStreamListeners.class)
 				.run((context) -> {
 					TwoStreamListeners listeners = context.getBean(TwoStreamListeners.class);
@@ -158,6 +156,15 @@ class NamedStreamsTests {
 					assertThat(listeners.projection).containsExactly(1L, 2L, 3L);
 					assertThat(listeners.audit).containsExactly(1L, 2L);
 					assertThat(gtid(offsets, "audit")).isEqualTo("MySQL56/a:1-2");
+					MeterRegistry meters = context.getBean(MeterRegistry.class);
+					assertThat(meters.get(MicrometerVStreamMonitor.CHANGES_DISPATCHED)
+						.tag("stream", "audit")
+						.timer()
+						.count()).isEqualTo(2);
+					assertThat(meters.get(MicrometerVStreamMonitor.CHANGES_DISPATCHED)
+						.tag("stream", "default")
+						.timer()
+						.count()).isEqualTo(3);
 					registry.getRequiredContainer("audit").start();
 					await().until(() -> vtgate.requests().size() == 3);
 					assertThat(vtgate.requests().get(2).getVgtid().getShardGtids(0).getGtid())
@@ -166,8 +173,67 @@ class NamedStreamsTests {
 		}
 	}
 
+	@Test
+	void eachStreamRecoversFromListenerFailuresAsItIsConfigured() {
+		try (ScriptedVtgate vtgate = new ScriptedVtgate()) {
+			vtgate.otherwise((request, call) -> {
+			});
+			scripted(vtgate)
+				.withPropertyValues("vstream.error.retry.attempts=0", "vstream.streams.audit.error.recovery=skip")
+				.withUserConfiguration(FailingListeners.class)
+				.run((context) -> {
+					FailingListeners listeners = context.getBean(FailingListeners.class);
+					VStreamContainerRegistry registry = context.getBean(VStreamContainerRegistry.class);
+					await().until(() -> vtgate.requests().size() == 2);
+					vtgate.send(transaction(1), transaction(2), transaction(3));
+					await().until(() -> listeners.audit.size() == 2);
+					await().until(() -> registry.getRequiredContainer("default").getState() == StreamState.FAILED);
+					assertThat(listeners.audit).as("audit skips order 2").containsExactly(1L, 3L);
+					assertThat(listeners.projection).as("the default stream stops at order 2").containsExactly(1L);
+					VStreamContainer audit = registry.getRequiredContainer("audit");
+					assertThat(audit.isRunning()).isTrue();
+					assertThat(audit.getState()).isNotEqualTo(StreamState.FAILED);
+				});
+		}
+	}
+
+	private static ApplicationContextRunner scripted(ScriptedVtgate vtgate) {
+		return AutoConfigurationContexts.withEmbeddedOffsets()
+			.withConfiguration(AutoConfigurations.of(VStreamMetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("vstream.offset-store=memory", "vstream.verify-tables=false")
+			.withBean("vstreamChannel", ManagedChannel.class, vtgate::channel);
+	}
+
 	private static String gtid(OffsetRepository offsets, String stream) {
 		return offsets.load(stream).map(StreamPosition::toVGtid).map((v) -> v.getShardGtids(0).getGtid()).orElse("");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FailingListeners {
+
+		final List<Long> projection = new CopyOnWriteArrayList<>();
+
+		final List<Long> audit = new CopyOnWriteArrayList<>();
+
+		@VStreamListener(table = "corder", id = "projection")
+		void projection(Map<String, Object> row) {
+			this.projection.add(handle(row));
+		}
+
+		@VStreamListener(table = "corder", id = "audit", stream = "audit")
+		void audit(Map<String, Object> row) {
+			this.audit.add(handle(row));
+		}
+
+		private static long handle(Map<String, Object> row) {
+			long orderId = ((Number) row.get("order_id")).longValue();
+			if (orderId == 2) {
+				throw new IllegalStateException("order 2 cannot be handled");
+			}
+			return orderId;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
