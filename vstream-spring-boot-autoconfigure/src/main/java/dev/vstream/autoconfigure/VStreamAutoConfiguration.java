@@ -34,6 +34,7 @@ import io.grpc.TlsChannelCredentials;
 import io.vitess.proto.Topodata.TabletType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -120,14 +121,24 @@ public final class VStreamAutoConfiguration {
 	@ConditionalOnMissingBean
 	VStreamErrorHandler vstreamErrorHandler(VStreamProperties properties,
 			ObjectProvider<DeadLetterHandler> deadLetterHandler) {
-		ErrorRecovery recovery = properties.getError().getRecovery().toErrorRecovery();
-		DeadLetterHandler handler = deadLetterHandler.getIfUnique();
-		if (recovery == ErrorRecovery.DEAD_LETTER && handler == null) {
-			throw new IllegalStateException(
-					"vstream.error.recovery=dead-letter needs a DeadLetterHandler bean; define one or choose stop or skip");
+		return errorHandler("vstream", properties.getError(), deadLetterHandler.getIfUnique());
+	}
+
+	/**
+	 * The error handler of a stream's {@code error.*} settings.
+	 * @param prefix the prefix of the settings, for the message
+	 * @param error the settings
+	 * @param deadLetterHandler the application's dead-letter handler, if any
+	 * @return the error handler
+	 */
+	static DefaultVStreamErrorHandler errorHandler(String prefix, VStreamProperties.Error error,
+			@Nullable DeadLetterHandler deadLetterHandler) {
+		ErrorRecovery recovery = error.getRecovery().toErrorRecovery();
+		if (recovery == ErrorRecovery.DEAD_LETTER && deadLetterHandler == null) {
+			throw new IllegalStateException(prefix
+					+ ".error.recovery=dead-letter needs a DeadLetterHandler bean; define one or choose stop or skip");
 		}
-		return new DefaultVStreamErrorHandler(listenerRetryBackOff(properties.getError().getRetry()), recovery,
-				handler);
+		return new DefaultVStreamErrorHandler(listenerRetryBackOff(error.getRetry()), recovery, deadLetterHandler);
 	}
 
 	/**

@@ -5,8 +5,6 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import dev.vstream.listener.DeadLetterHandler;
-import dev.vstream.listener.DefaultVStreamErrorHandler;
-import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.listener.VStreamListenerEndpointRegistry;
@@ -188,14 +186,8 @@ final class VStreamContainerFactory {
 	 * @return the error handler
 	 */
 	VStreamErrorHandler errorHandler(StreamDefinition stream) {
-		ErrorRecovery recovery = stream.error().getRecovery().toErrorRecovery();
-		DeadLetterHandler handler = this.deadLetterHandler.getIfUnique();
-		if (recovery == ErrorRecovery.DEAD_LETTER && handler == null) {
-			throw new IllegalStateException(stream.prefix()
-					+ ".error.recovery=dead-letter needs a DeadLetterHandler bean; define one or choose stop or skip");
-		}
-		return new DefaultVStreamErrorHandler(VStreamAutoConfiguration.listenerRetryBackOff(stream.error().getRetry()),
-				recovery, handler);
+		return VStreamAutoConfiguration.errorHandler(stream.prefix(), stream.error(),
+				this.deadLetterHandler.getIfUnique());
 	}
 
 	/**
