@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * stream may have of its own. A setting left unset takes the top-level {@code vstream.*}
  * value (the default stream's); the connection to vtgate, the offset store, the request
  * flags and the timeouts are shared by every stream. Only fields and their documentation:
- * {@link VStreamPropertiesValidator} checks the values and {@link StreamDefinition}
+ * {@code VStreamPropertiesValidator} checks the values and {@code StreamDefinition}
  * merges them with the top-level ones.
  */
 public class NamedStreamProperties {
