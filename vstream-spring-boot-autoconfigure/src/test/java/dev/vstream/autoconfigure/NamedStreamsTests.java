@@ -14,6 +14,7 @@ import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.stream.CheckpointPolicy;
+import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
@@ -51,6 +52,7 @@ class NamedStreamsTests {
 			.withPropertyValues("vstream.checkpoint.transactions=7", "vstream.tables-to-copy=corder",
 					"vstream.streams.audit.start-position=current", "vstream.streams.audit.keyspace=customer",
 					"vstream.streams.audit.checkpoint.interval=5s")
+			.withBean(RecordingCustomizer.class, RecordingCustomizer::new)
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasBean("vstreamContainer").hasBean("vstreamContainer-audit");
 				VStreamContainer defaultStream = context.getBean("vstreamContainer", VStreamContainer.class);
@@ -67,7 +69,20 @@ class NamedStreamsTests {
 				assertThat(context.getBean(VStreamContainer.class)).isSameAs(defaultStream);
 				assertThat(context.getBean(VStreamContainerRegistry.class).getContainerIds())
 					.containsExactlyInAnyOrder("default", "audit");
+				assertThat(context.getBean(RecordingCustomizer.class).ids).as("customizers apply to every stream")
+					.containsExactlyInAnyOrder("default", "audit");
 			});
+	}
+
+	static final class RecordingCustomizer implements VStreamContainerCustomizer {
+
+		final List<String> ids = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void customize(DefaultVStreamContainer container) {
+			this.ids.add(container.getId());
+		}
+
 	}
 
 	@Test
@@ -252,7 +267,7 @@ class NamedStreamsTests {
 		void explicitDefault(Map<String, Object> row) {
 		}
 
-		@VStreamListener(table = "corder", id = "audit", stream = "audit")
+		@VStreamListener(table = "corder", id = "audit", stream = "${audit.stream:audit}")
 		void audit(Map<String, Object> row) {
 			this.audit.add(((Number) row.get("order_id")).longValue());
 		}
