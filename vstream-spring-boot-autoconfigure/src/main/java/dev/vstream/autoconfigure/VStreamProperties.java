@@ -189,8 +189,19 @@ public class VStreamProperties implements Validator {
 	@NestedConfigurationProperty
 	private final VStreamFlagsProperties flags = new VStreamFlagsProperties();
 
+	/**
+	 * Further streams by id, each with its own saved position, for listeners that name
+	 * the stream (@VStreamListener(stream = "<id>")); a setting a stream does not set
+	 * takes the top-level value. The top-level settings are the default stream's.
+	 */
+	private final Map<String, NamedStreamProperties> streams = new LinkedHashMap<>();
+
 	public VStreamFlagsProperties getFlags() {
 		return this.flags;
+	}
+
+	public Map<String, NamedStreamProperties> getStreams() {
+		return this.streams;
 	}
 
 	public boolean isEnabled() {
