@@ -4,11 +4,16 @@
 #   grpc-java loop ("limit"), the starter (memory / JDBC batched / JDBC per transaction
 #   checkpoints) and Debezium's embedded Vitess connector, alternating, medians of the rounds;
 #   back-pressure (1 ms/row listener, 5 M-row copy offered, -Xmx512m);
-#   latency from a commit on a real vtgate to the listener call (own Vitess cluster, see below).
+#   latency from a commit on a real vtgate to the listener call (own Vitess cluster, see below);
+#   a real client on a real vtgate: Vitess's own Go client (vtgateconn.VStream, benchmarks/go-client)
+#   and the starter copy the same 1 M-row table, then stream 200 k live rows, alternating.
 #
 #   scripts/bench.sh            full run (~15 min on 2 cores)
 #   scripts/bench.sh --quick    1 round, 1.5 M rows per trial, 30 s back-pressure, 20 s latency
-#   scripts/bench.sh --no-vitess   skip the latency run (no cluster started)
+#   scripts/bench.sh --no-vitess   skip the latency and real-client runs (no cluster started)
+#   scripts/bench.sh --real-client only the real-client run (Go client vs starter on the cluster);
+#                               --real-rows N (1000000), --real-live N (200000), --real-rounds N (2)
+#                               size it (--quick: 300000, 50000, 1); --no-real-client skips it
 #   scripts/bench.sh --full-backpressure   the whole 5 M-row copy at 1 ms/row (~85 min)
 #   Any other arguments go to the harness (dev.vstream.benchmarks.stream.Bench), e.g.
 #   --rows 4000000 --rounds 5 --tx 1,100 --consumers limit,starter-batched --jvm-args "-XX:+..."
@@ -17,7 +22,8 @@
 #   VSTREAM_VITESS_RUN (default /tmp/vstream-vitess-bench), VSTREAM_VITESS_BASE_PORT (default
 #   18990: gRPC 18991, MySQL 18993). It is started if needed and left running; stop it with
 #   VSTREAM_VITESS_RUN=/tmp/vstream-vitess-bench VSTREAM_VITESS_BASE_PORT=18990 scripts/vitess/stop.sh
-# Output: the figures on stdout; every child's output in benchmarks/target/bench.log.
+# Output: the figures on stdout; every child's output in benchmarks/target/bench.log
+# (bench-real.log for the real-client run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,19 +32,31 @@ export VSTREAM_VITESS_BASE_PORT="${VSTREAM_VITESS_BASE_PORT:-18990}"
 
 args=()
 vitess=1
-for a in "$@"; do
-  case "$a" in
-    --quick) args+=(--rows 1500000 --rounds 1 --bp-seconds 30 --latency-seconds 20) ;;
+synthetic=1
+real=1
+real_args=(--rows 1000000 --live 200000 --rounds 2)
+real_extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) args+=(--rows 1500000 --rounds 1 --bp-seconds 30 --latency-seconds 20)
+             real_args=(--rows 300000 --live 50000 --rounds 1) ;;
     --no-vitess) vitess=0 ;;
     --full-backpressure) args+=(--bp-seconds 5200) ;;
-    *) args+=("$a") ;;
+    --real-client) synthetic=0 ;;
+    --no-real-client) real=0 ;;
+    --real-rows) real_extra+=(--rows "$2"); shift ;;
+    --real-live) real_extra+=(--live "$2"); shift ;;
+    --real-rounds) real_extra+=(--rounds "$2"); shift ;;
+    *) args+=("$1") ;;
   esac
+  shift
 done
+[ "$vitess" = 1 ] || real=0
 
 echo "== building (reactor, no tests; nothing is installed)"
 mvn -B -ntp -q -pl benchmarks -am package -DskipTests
 # Debezium runs on its own classpath (its Vitess gRPC classes clash with the starter's).
-mvn -B -ntp -q -f benchmarks/debezium-consumer/pom.xml package
+[ "$synthetic" = 0 ] || mvn -B -ntp -q -f benchmarks/debezium-consumer/pom.xml package
 
 latency=()
 if [ "$vitess" = 1 ]; then
@@ -49,9 +67,27 @@ if [ "$vitess" = 1 ]; then
   latency=(--vtgate "127.0.0.1:$grpc_port" --mysql-url "jdbc:mariadb://127.0.0.1:$mysql_port/commerce")
 fi
 
+go_client=""
+if [ "$real" = 1 ]; then
+  echo "== Go client (benchmarks/go-client, built from the cluster's Vitess module)"
+  go_client="$(benchmarks/go-client/build.sh)" || { echo "   cannot build the Go client: real-client run skipped"; real=0; }
+fi
+
 echo "== machine: $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB; $(uptime)"
 cp="benchmarks/target/classes:$(cat benchmarks/target/bench.classpath)"
-exec java -Xmx2g -cp "$cp" dev.vstream.benchmarks.stream.Bench \
-  --debezium-cp "benchmarks/debezium-consumer/target/classes:benchmarks/debezium-consumer/target/lib/*" \
-  --log benchmarks/target/bench.log \
-  "${latency[@]}" "${args[@]}"
+if [ "$synthetic" = 1 ]; then
+  java -Xmx2g -cp "$cp" dev.vstream.benchmarks.stream.Bench \
+    --debezium-cp "benchmarks/debezium-consumer/target/classes:benchmarks/debezium-consumer/target/lib/*" \
+    --log benchmarks/target/bench.log \
+    "${latency[@]}" "${args[@]}"
+fi
+if [ "$real" = 1 ]; then
+  # The bulk load goes straight to the keyspace's MySQL database (same rows, same binary log,
+  # several times faster than through vtgate); the live rows go through vtgate.
+  java -Xmx1g -cp "$cp" dev.vstream.benchmarks.stream.real.RealClientBench \
+    --go-client "$go_client" --vtgate "127.0.0.1:$grpc_port" \
+    --mysql-url "jdbc:mariadb://127.0.0.1:$mysql_port/commerce" \
+    --load-url "jdbc:mariadb://127.0.0.1:$((VSTREAM_VITESS_BASE_PORT + 2))/vt_commerce_0" \
+    --log benchmarks/target/bench-real.log "${real_args[@]}" "${real_extra[@]}"
+  echo "== $(uptime)"
+fi

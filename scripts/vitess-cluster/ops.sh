@@ -36,7 +36,7 @@
 #       WORKFLOW_TYPE=Reshard|MoveTables, default Reshard)
 #   ops.sh create-keyspace KS SHARDS [SCHEMA_DIR]
 #       a new sharded keyspace (durability none) with 2 tablets per shard (SHARDS comma-
-#       separated, e.g. -80,80-; uids from the next free hundreds), the schema and vschema of
+#       separated, e.g. -80,80-; uids from the lowest free hundreds), the schema and vschema of
 #       SCHEMA_DIR (default scripts/vitess/schema/customer: customer, corder, hash vindex);
 #       waits until vtgate serves every shard. For tests that reshard a keyspace of their own.
 #   ops.sh drop-keyspace KS
@@ -59,6 +59,16 @@ resolve() {
   UID_="$(uid_of "$1")"
   ALIAS_="$(tablet_alias "$UID_")"
   [ -f "$TABLET_DIR/$UID_" ] || die "unknown tablet $1 (tablet.sh list)"
+}
+
+# free_groups -> the tablet uid groups (1..9: uids 100..909) no tablet uses, lowest first;
+# a group a reshard's complete or drop-keyspace freed is used again (tablet.sh remove deletes
+# the tablet's record, data and topology entry), so that a test can reshard more than twice
+free_groups() {
+  local g
+  for g in 1 2 3 4 5 6 7 8 9; do
+    compgen -G "$TABLET_DIR/${g}0[0-9]" >/dev/null || echo "$g"
+  done
 }
 
 tablet_type() { vtctl GetTablets 2>/dev/null | awk -v a="$1" '$1 == a {print $4}'; }
@@ -294,11 +304,11 @@ case "$cmd" in
     if [ "$cmd" = reshard ]; then
       IFS=, read -r -a targets <<<"$dst"
       add_jobs=()
-      g="$(ls "$TABLET_DIR" | sed 's/..$//' | sort -n | tail -1)"
+      free=($(free_groups))
       for s in "${targets[@]}"; do
         if ! grep -qxF -- "$ks $s" "$TABLET_DIR"/* 2>/dev/null; then
-          g=$((g + 1))
-          [ "$g" -le 9 ] || die "no free tablet uid group left for $ks/$s"
+          [ "${#free[@]}" -gt 0 ] || die "no free tablet uid group left for $ks/$s"
+          g="${free[0]}"; free=("${free[@]:1}")
           "$SCRIPT_DIR/tablet.sh" add "$ks" "$s" $((g * 100)) $((g * 100 + 1)) >/dev/null &
           add_jobs+=($!)
         fi
@@ -342,10 +352,10 @@ case "$cmd" in
     run_vtctl CreateKeyspace --durability-policy=none "$ks" >/dev/null || die "CreateKeyspace $ks failed"
     IFS=, read -r -a new_shards <<<"$shards"
     add_jobs=()
-    g="$(ls "$TABLET_DIR" | sed 's/..$//' | sort -n | tail -1)"
+    free=($(free_groups))
     for s in "${new_shards[@]}"; do
-      g=$((g + 1))
-      [ "$g" -le 9 ] || die "no free tablet uid group left for $ks/$s"
+      [ "${#free[@]}" -gt 0 ] || die "no free tablet uid group left for $ks/$s"
+      g="${free[0]}"; free=("${free[@]:1}")
       "$SCRIPT_DIR/tablet.sh" add "$ks" "$s" $((g * 100)) $((g * 100 + 1)) >/dev/null &
       add_jobs+=($!)
     done

@@ -90,7 +90,9 @@ class ScaleOutIT {
 			assertThat(twice).filteredOn((h) -> !h.instance().equals(run.killed()))
 				.allSatisfy((h) -> assertThat(h.started()).isAfterOrEqualTo(run.killedAt()));
 		}
-		assertThat(run.duplicates()).as("changes handled twice").hasSizeLessThan(10);
+		// The killed owner streamed one shard: at most one group of saves
+		// (vstream.checkpoint.group.transactions, 100 by default) comes again.
+		assertThat(run.duplicates()).as("changes handled twice").hasSizeLessThanOrEqualTo(100);
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package dev.vstream.cli;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import dev.vstream.listener.DdlEvent;
 import dev.vstream.listener.Operation;
 import dev.vstream.listener.RowChange;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.stream.CopyProgress;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -123,6 +125,29 @@ final class ChangePrinter {
 	 */
 	synchronized void heartbeat(Instant time) {
 		println(this.json ? "{\"op\":\"heartbeat\",\"time\":\"" + time + "\"}" : "# heartbeat " + time);
+	}
+
+	/**
+	 * Print how far the copy of the table is.
+	 * @param progress the table's copy progress
+	 */
+	synchronized void copyProgress(CopyProgress progress) {
+		Integer percent = progress.percent();
+		Duration remaining = progress.remaining();
+		if (this.json) {
+			println(String.format(Locale.ROOT,
+					"{\"op\":\"copy_progress\",\"table\":\"%s\",\"rows_copied\":%d,\"estimated_rows\":%s,"
+							+ "\"rows_per_second\":%.0f,\"seconds_left\":%s}",
+					progress.qualifiedName(), progress.rowsCopied(), progress.estimatedRows(), progress.rowsPerSecond(),
+					(remaining != null) ? remaining.toSeconds() : null));
+		}
+		else {
+			println(String.format(Locale.ROOT, "# copy %s: %,d rows copied%s, %,.0f rows/s%s", progress.qualifiedName(),
+					progress.rowsCopied(),
+					(progress.estimatedRows() != null) ? " of ~"
+							+ String.format(Locale.ROOT, "%,d", progress.estimatedRows()) + " (" + percent + "%)" : "",
+					progress.rowsPerSecond(), (remaining != null) ? ", " + remaining.toSeconds() + " s left" : ""));
+		}
 	}
 
 	/** Print that the copy phase has ended: live changes follow. */

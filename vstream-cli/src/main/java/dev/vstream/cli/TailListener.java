@@ -1,6 +1,7 @@
 package dev.vstream.cli;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +18,7 @@ import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.listener.VStreamListenerEndpointRegistry;
 import dev.vstream.mapping.RowMapperFactory;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.stream.CopyProgress;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamEvent;
@@ -39,6 +41,9 @@ import org.springframework.util.ReflectionUtils;
  */
 final class TailListener implements VStreamMonitor, ApplicationListener<VStreamEvent> {
 
+	/** How often --verbose prints the copy's progress. */
+	private static final Duration COPY_PROGRESS_INTERVAL = Duration.ofSeconds(1);
+
 	private final TailOptions options;
 
 	private final ChangePrinter printer;
@@ -55,6 +60,8 @@ final class TailListener implements VStreamMonitor, ApplicationListener<VStreamE
 
 	private @Nullable StreamState lastState;
 
+	private long lastProgressNanos = System.nanoTime();
+
 	TailListener(TailOptions options, ChangePrinter printer) {
 		this.options = options;
 		this.printer = printer;
@@ -67,20 +74,22 @@ final class TailListener implements VStreamMonitor, ApplicationListener<VStreamE
 	 */
 	void register(VStreamListenerEndpointRegistry registry, RowMapperFactory mappers) {
 		Method method = ReflectionUtils.findMethod(TailListener.class, "onChange", RowChange.class);
-		registry.register(new VStreamListenerEndpoint("tail", this.options.keyspace(), this.options.table(), Set.of(),
-				true, new ListenerMethodAdapter(this, Objects.requireNonNull(method), mappers)));
+		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint("tail", this.options.keyspace(),
+				this.options.table(), Set.of(), true,
+				new ListenerMethodAdapter(this, Objects.requireNonNull(method), mappers));
+		// Pushed down: vtgate sends only the rows that match (the starter checks in the
+		// JVM what vtgate cannot).
+		endpoint.setWhere(this.options.where());
+		registry.register(endpoint);
 		registry.registerDdlListener(new DdlListenerEndpoint("tail-ddl", this.options.keyspace(), this::onDdl));
 	}
 
 	/**
-	 * Print a change, unless the filter drops it or the limit was reached.
+	 * Print a change, unless the limit was reached.
 	 * @param change the change
 	 */
 	public void onChange(RowChange<Map<String, @Nullable Object>> change) {
 		if (this.exitCode.isDone()) {
-			return;
-		}
-		if (!this.options.where().matches(change.before()) && !this.options.where().matches(change.after())) {
 			return;
 		}
 		this.printer.change(change);
@@ -126,11 +135,29 @@ final class TailListener implements VStreamMonitor, ApplicationListener<VStreamE
 		if (this.lastState == StreamState.COPYING && state == StreamState.STREAMING) {
 			this.printer.copyCompleted();
 		}
+		if (state == StreamState.COPYING) {
+			printCopyProgress(container);
+		}
 		this.lastState = state;
 		Instant heartbeat = container.getLastHeartbeatTime();
 		if (heartbeat != null && !heartbeat.equals(this.lastHeartbeat)) {
 			this.lastHeartbeat = heartbeat;
 			this.printer.heartbeat(heartbeat);
+		}
+	}
+
+	/** At most once a second: how far the copy of the tailed table is. */
+	private void printCopyProgress(VStreamContainer container) {
+		long now = System.nanoTime();
+		if (now - this.lastProgressNanos < COPY_PROGRESS_INTERVAL.toNanos()) {
+			return;
+		}
+		for (CopyProgress progress : container.getCopyProgress()) {
+			if (progress.keyspace().equals(this.options.keyspace()) && progress.table().equals(this.options.table())
+					&& !progress.completed()) {
+				this.lastProgressNanos = now;
+				this.printer.copyProgress(progress);
+			}
 		}
 	}
 

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.vstream.listener.RowCondition;
 import dev.vstream.position.StreamPosition;
 import io.vitess.proto.Topodata.TabletType;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -20,15 +22,15 @@ import tools.jackson.databind.node.ObjectNode;
  * @param table the table
  * @param vtgate vtgate's gRPC address, {@code host:port}
  * @param from {@code copy}, {@code current} or a position as VGtid JSON
- * @param where the row condition
+ * @param where the row condition vtgate applies, {@code null} for every row
  * @param json whether to print JSON lines
  * @param verbose whether to print positions, heartbeats and the end of the copy
  * @param limit how many changes to print before stopping, {@code 0} for no limit
  * @param tabletType the tablet type to stream from
  * @param properties further {@code vstream.*} properties ({@code --vstream.x=y})
  */
-record TailOptions(String keyspace, String table, String vtgate, String from, RowFilter where, boolean json,
-		boolean verbose, long limit, String tabletType, Map<String, String> properties) {
+record TailOptions(String keyspace, String table, String vtgate, String from, @Nullable RowCondition where,
+		boolean json, boolean verbose, long limit, String tabletType, Map<String, String> properties) {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -48,12 +50,12 @@ record TailOptions(String keyspace, String table, String vtgate, String from, Ro
 			                           a position: the changes after it; as VGtid JSON (what
 			                           --verbose prints), or a stream's position as
 			                           /actuator/vstream/<id> shows it (its whole answer will do)
-			  --where <condition>      print only rows that match, checked in this JVM on the old
-			                           and the new row (a change matches if either does):
-			                           col=value, col!=value, col<value, col<=value, col>value,
-			                           col>=value, col is null, col is not null, joined by 'and';
-			                           numbers compare as numbers, other values as text;
-			                           quote a value with spaces
+			  --where <condition>      print only rows that match, filtered by vtgate (a change
+			                           matches if its old or its new row does): what Vitess's
+			                           VStream filter accepts, e.g. customer_id = 7 and
+			                           price >= 10, sku in ('a', 'b'), note is not null,
+			                           in_keyrange('-80'); no 'or', no 'not in'; string
+			                           values quoted ('a')
 			  --json                   one JSON object per change: op, keyspace, shard, table,
 			                           before, after
 			  --verbose                also print positions, heartbeats and the end of the copy
@@ -71,6 +73,21 @@ record TailOptions(String keyspace, String table, String vtgate, String from, Ro
 			""";
 
 	/**
+	 * The {@code --where} condition, parsed by the starter as a listener's {@code where}.
+	 */
+	private static @Nullable RowCondition where(String text) {
+		if (text.isBlank()) {
+			return null;
+		}
+		try {
+			return RowCondition.parse(text);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("--where: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Parse the arguments after {@code tail}.
 	 * @param args the arguments
 	 * @return the options
@@ -80,7 +97,7 @@ record TailOptions(String keyspace, String table, String vtgate, String from, Ro
 		String target = null;
 		String vtgate = "localhost:15991";
 		String from = "current";
-		RowFilter where = RowFilter.ALL;
+		RowCondition where = null;
 		boolean json = false;
 		boolean verbose = false;
 		long limit = 0;
@@ -99,7 +116,7 @@ record TailOptions(String keyspace, String table, String vtgate, String from, Ro
 			switch (name) {
 				case "--vtgate" -> vtgate = (value != null) ? value : next(rest, name);
 				case "--from" -> from = (value != null) ? value : next(rest, name);
-				case "--where" -> where = RowFilter.parse((value != null) ? value : next(rest, name));
+				case "--where" -> where = where((value != null) ? value : next(rest, name));
 				case "--limit" -> limit = parseLimit((value != null) ? value : next(rest, name));
 				case "--tablet-type" -> tabletType = (value != null) ? value : next(rest, name);
 				case "--json" -> json = true;

@@ -80,15 +80,17 @@ class VStreamCliTests {
 	}
 
 	@Test
-	void whereDropsRowsThatDoNotMatch() {
+	void whereIsPushedDownToVtgate() {
+		// The scripted vtgate does not filter: it sends what a real one would for the
+		// condition (TailCliIT shows a real one filtering).
 		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0"),
-				insert("commerce", "0", "corder", row(1, 7, "a", "1.00")),
-				insert("commerce", "0", "corder", row(2, 8, "b", "20.00")),
 				insert("commerce", "0", "corder", row(3, 7, "c", "30.00")),
 				vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-5")), commit()));
-		int code = tail("tail", "commerce.corder", "--where", "customer_id=7 and price>=10", "--limit", "1");
+		int code = tail("tail", "commerce.corder", "--where", "customer_id = 7 and price >= 10", "--limit", "1");
 		assertThat(code).as(errText()).isZero();
 		assertThat(outText()).isEqualTo("op\torder_id\tcustomer_id\tsku\tprice\n+\t3\t7\tc\t30.00\n");
+		assertThat(this.vtgate.requests().get(0).getFilter().getRules(0).getFilter())
+			.isEqualTo("select * from `corder` where `customer_id` = 7 and `price` >= 10");
 	}
 
 	@Test
@@ -108,6 +110,27 @@ class VStreamCliTests {
 			.endsWith("+\t2\t7\tb\t1\n");
 		assertThat(outText().indexOf("# copy completed")).isLessThan(outText().indexOf("+\t2\t"));
 		assertThat(this.vtgate.requests().get(0).getVgtid().getShardGtids(0).getGtid()).as("--from copy").isEmpty();
+	}
+
+	@Test
+	void verbosePrintsTheCopysProgress() {
+		// A copy as vtgate sends it: rows without a timestamp, then the last primary key.
+		this.vtgate.withTableRows("commerce", "0", "corder", 4);
+		this.vtgate.thenSend(response(begin(), corderFields("commerce", "0")),
+				response(vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-3"))),
+				response(Events.copied(1), vgtidEvent(Events.copying("MySQL56/a:1-3", 1)), commit()));
+		CompletableFuture<Integer> code = CompletableFuture
+			.supplyAsync(() -> tail("tail", "commerce.corder", "--from", "copy", "--verbose", "--limit", "2"));
+		// Printed at most once a second, as responses arrive: vtgate's heartbeats do.
+		await().atMost(Duration.ofSeconds(30)).until(() -> {
+			this.vtgate.send(response(Events.vtgateHeartbeat()));
+			return outText().contains("# copy commerce.corder: 1 rows copied of ~4 (25%)");
+		});
+		this.vtgate.send(response(vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-3")), Events.copyCompleted()),
+				response(begin(), corderFields("commerce", "0"), insert("commerce", "0", "corder", row(2, 7, "b", "1")),
+						vgtidEvent(vgtid("commerce", "0", "MySQL56/a:1-4")), commit()));
+		assertThat(code).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(0);
+		assertThat(outText().indexOf("# copy commerce.corder")).isLessThan(outText().indexOf("# copy completed"));
 	}
 
 	@Test
@@ -161,7 +184,8 @@ class VStreamCliTests {
 		int code = tail("tail", "commerce.nosuch");
 		assertThat(code).isEqualTo(1);
 		assertThat(errText()).contains("vstream-cli: Listener 'tail' listens to table 'nosuch', which keyspace "
-				+ "'commerce' does not have (it has [corder, customer])");
+				+ "'commerce' does not have (it has [corder, customer]); if a MoveTables workflow moved it to another "
+				+ "keyspace, listen to it there");
 		assertThat(outText()).isEmpty();
 		assertThat(this.vtgate.requests()).isEmpty();
 	}
@@ -173,7 +197,7 @@ class VStreamCliTests {
 		assertThat(tail("tail", "commerce.corder", "--from", "yesterday")).isEqualTo(2);
 		assertThat(errText()).contains("--from: expected copy, current or a position as JSON, got 'yesterday'");
 		assertThat(tail("tail", "commerce.corder", "--where", "price ~ 3")).isEqualTo(2);
-		assertThat(errText()).contains("--where: cannot read 'price ~ 3'");
+		assertThat(errText()).contains("--where: ").contains("price ~ 3");
 		assertThat(tail("follow", "commerce.corder")).isEqualTo(2);
 		assertThat(tail("--help")).isZero();
 		assertThat(outText()).startsWith("Usage: java -jar vstream-cli.jar tail <keyspace>.<table> [options]");

@@ -19,6 +19,10 @@ import org.springframework.aot.hint.annotation.Reflective;
  * stops the stream without moving its position past the DDL (the DDL is delivered again
  * after a restart). Vitess streams every DDL of the keyspace, not only those of listened
  * tables; the statement tells which table it touches.
+ *
+ * <p>
+ * DDL listeners belong to the default stream ({@code vstream.*}): the named streams of
+ * {@code vstream.streams.<id>} do not call them.
  */
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)

@@ -80,6 +80,16 @@ public @interface VStreamListener {
 	Operation[] ops() default {};
 
 	/**
+	 * The stream that delivers this listener's changes: the id of a stream configured
+	 * under {@code vstream.streams.<id>}, each with its own saved position, start
+	 * position, checkpoints and error handling; empty (or the default stream's id,
+	 * {@code vstream.id}) for the default stream. A stream that is not configured fails
+	 * start-up. Accepts a placeholder.
+	 * @return the stream id, or empty
+	 */
+	String stream() default "";
+
+	/**
 	 * The listener id, unique in the application; defaults to
 	 * {@code beanName.methodName}.
 	 * @return the id

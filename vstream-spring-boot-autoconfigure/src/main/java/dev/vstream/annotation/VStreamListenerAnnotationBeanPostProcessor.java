@@ -135,6 +135,7 @@ public class VStreamListenerAnnotationBeanPostProcessor implements BeanPostProce
 		VStreamListenerEndpoint endpoint = new VStreamListenerEndpoint(id, resolve(annotation.keyspace()), table, ops,
 				start, adapter);
 		endpoint.setErrorRecovery(annotation.errorRecovery());
+		endpoint.setStream(resolve(annotation.stream()).trim());
 		String where = resolve(annotation.where());
 		if (StringUtils.hasText(where)) {
 			try {

@@ -13,15 +13,12 @@ import dev.vstream.listener.ErrorRecovery;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpointRegistry;
 import dev.vstream.mapping.RowMapperFactory;
-import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.scaling.LockFence;
 import dev.vstream.scaling.ScalingCoordinator;
 import dev.vstream.scaling.ScalingMode;
-import dev.vstream.stream.CheckpointPolicy;
-import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
 import dev.vstream.stream.VStreamMonitor;
@@ -53,21 +50,18 @@ import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslStoreBundle;
-import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
-import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.ResourceTransactionManager;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Auto-configuration of {@code @VStreamListener} support: finds listener methods,
- * connects to vtgate and runs one stream over them, with positions saved in the
- * configured offset store.
+ * connects to vtgate and runs the default stream over them, and a stream per
+ * {@code vstream.streams.<id>} over the listeners that name it, with positions saved in
+ * the configured offset store.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -78,13 +72,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
 		OffsetStoreConfigurations.Memory.class, OffsetStoreConfigurations.RunMarker.class,
 		OffsetStoreConfigurations.Missing.class, VStreamScalingConfigurations.JdbcLocks.class,
 		VStreamScalingConfigurations.RedisLocks.class, VStreamScalingConfigurations.Coordinators.class,
-		VStreamScalingConfigurations.MissingIntegration.class })
+		VStreamScalingConfigurations.MissingIntegration.class, NamedStreamsRegistrar.class })
 public final class VStreamAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(VStreamAutoConfiguration.class);
-
-	private static final boolean JDBC_PRESENT = ClassUtils.isPresent("org.springframework.jdbc.core.JdbcOperations",
-			VStreamAutoConfiguration.class.getClassLoader());
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -130,14 +121,24 @@ public final class VStreamAutoConfiguration {
 	@ConditionalOnMissingBean
 	VStreamErrorHandler vstreamErrorHandler(VStreamProperties properties,
 			ObjectProvider<DeadLetterHandler> deadLetterHandler) {
-		ErrorRecovery recovery = properties.getError().getRecovery().toErrorRecovery();
-		DeadLetterHandler handler = deadLetterHandler.getIfUnique();
-		if (recovery == ErrorRecovery.DEAD_LETTER && handler == null) {
-			throw new IllegalStateException(
-					"vstream.error.recovery=dead-letter needs a DeadLetterHandler bean; define one or choose stop or skip");
+		return errorHandler("vstream", properties.getError(), deadLetterHandler.getIfUnique());
+	}
+
+	/**
+	 * The error handler of a stream's {@code error.*} settings.
+	 * @param prefix the prefix of the settings, for the message
+	 * @param error the settings
+	 * @param deadLetterHandler the application's dead-letter handler, if any
+	 * @return the error handler
+	 */
+	static DefaultVStreamErrorHandler errorHandler(String prefix, VStreamProperties.Error error,
+			@Nullable DeadLetterHandler deadLetterHandler) {
+		ErrorRecovery recovery = error.getRecovery().toErrorRecovery();
+		if (recovery == ErrorRecovery.DEAD_LETTER && deadLetterHandler == null) {
+			throw new IllegalStateException(prefix
+					+ ".error.recovery=dead-letter needs a DeadLetterHandler bean; define one or choose stop or skip");
 		}
-		return new DefaultVStreamErrorHandler(listenerRetryBackOff(properties.getError().getRetry()), recovery,
-				handler);
+		return new DefaultVStreamErrorHandler(listenerRetryBackOff(error.getRetry()), recovery, deadLetterHandler);
 	}
 
 	/**
@@ -237,69 +238,32 @@ public final class VStreamAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	VStreamContainer vstreamContainer(VStreamProperties properties, ManagedChannel vstreamChannel,
+	VStreamContainerFactory vstreamContainerFactory(VStreamProperties properties, ManagedChannel vstreamChannel,
 			OffsetRepository offsetRepository, VStreamListenerEndpointRegistry registry,
-			VStreamErrorHandler errorHandler, ObjectProvider<DataSource> dataSource,
-			ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<VStreamMonitor> monitor,
-			ObjectProvider<LockFence> lockFence, ObjectProvider<StreamRunMarker> runMarker,
-			ObjectProvider<VStreamContainerCustomizer> customizers, Environment environment,
-			ObjectProvider<VStreamRequestCustomizer> requestCustomizers) {
-		warnIfStopOutlastsShutdown(properties, environment);
-		VStreamSettings settings = settings(properties).withRequestOptions(VStreamFlagsSettings
-			.requestOptions(properties.getFlags(), requestCustomizers.orderedStream().toList()));
-		DefaultVStreamContainer container = new DefaultVStreamContainer(settings, vstreamChannel,
-				VStreamScalingConfigurations.streamOffsets(properties, offsetRepository, lockFence),
-				registry::getEndpoints, errorHandler);
-		container.setDdlListeners(registry::getDdlListeners);
-		// Scaled: the coordinator decides when (and whether) this instance runs the
-		// stream.
-		container.setAutoStartup(properties.isAutoStartup() && properties.getScaling().getMode() == ScalingMode.SINGLE);
-		container.setVerifyTables(properties.isVerifyTables());
-		container.setAutoProject(properties.isAutoProject());
-		StreamRunMarker marker = runMarker.getIfUnique();
-		if (properties.isRequireSavedPosition() && marker == null) {
-			throw new IllegalStateException("vstream.require-saved-position=true needs a run marker to tell a first "
-					+ "start from a lost position: a DataSource (or vstream.offset-store=jdbc with the embedded "
-					+ "database), or a StreamRunMarker bean"
-					+ ((properties.getOffsetStore() == VStreamProperties.OffsetStore.MEMORY)
-							? "; vstream.offset-store=memory loses every position by design" : ""));
-		}
-		container.setRunMarker(marker);
-		container.setRequireSavedPosition(properties.isRequireSavedPosition());
-		container.setCopyNewTables(properties.isCopyNewTables());
-		container.setProgressTimeout(properties.getProgressTimeout());
-		container.setCopyProgressLogInterval(properties.getCopy().getProgressLogInterval());
-		container.setStallTimeout(properties.getStallTimeout());
-		container.setStopTimeout(properties.getStopTimeout());
-		container.setIdleEventInterval(properties.getIdleEventInterval());
-		if (Threading.VIRTUAL.isActive(environment)) {
-			container.setTaskExecutor(new VirtualThreadTaskExecutor("vstream-" + properties.getId() + "-"));
-		}
-		monitor.ifUnique(container::setMonitor);
-		container.setCheckpointPolicy(new CheckpointPolicy(properties.getCheckpoint().getTransactions(),
-				properties.getCheckpoint().getInterval()));
-		if (properties.getJdbc().isTransactional() && JDBC_PRESENT
-				&& offsetRepository instanceof JdbcOffsetRepository) {
-			container.setTransactionManager(
-					sharedTransactionManager(dataSource.getIfUnique(), transactionManager.getIfUnique()));
-		}
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
-		return container;
+			ObjectProvider<VStreamErrorHandler> errorHandler, ObjectProvider<DeadLetterHandler> deadLetterHandler,
+			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
+			ObjectProvider<VStreamMonitor> monitor, ObjectProvider<StreamRunMarker> runMarker,
+			ObjectProvider<VStreamContainerCustomizer> customizers,
+			ObjectProvider<VStreamRequestCustomizer> requestCustomizers, Environment environment) {
+		return new VStreamContainerFactory(properties, vstreamChannel, offsetRepository, registry, errorHandler,
+				deadLetterHandler, dataSource, transactionManager, monitor, runMarker, customizers, requestCustomizers,
+				environment);
 	}
 
-	/**
-	 * The transaction manager of the DataSource the offset table lives in, when the
-	 * application has one: listeners writing through that DataSource then commit with the
-	 * position.
-	 */
-	private static @Nullable PlatformTransactionManager sharedTransactionManager(@Nullable DataSource dataSource,
-			@Nullable PlatformTransactionManager transactionManager) {
-		if (dataSource != null && transactionManager instanceof ResourceTransactionManager resource
-				&& resource.getResourceFactory() == dataSource) {
-			return transactionManager;
-		}
-		return null;
+	@Bean
+	@ConditionalOnMissingBean
+	VStreamContainer vstreamContainer(VStreamContainerFactory vstreamContainerFactory, VStreamProperties properties,
+			OffsetRepository offsetRepository, VStreamErrorHandler errorHandler, ObjectProvider<LockFence> lockFence,
+			Environment environment) {
+		warnIfStopOutlastsShutdown(properties, environment);
+		return vstreamContainerFactory.create(StreamDefinition.ofDefault(properties),
+				VStreamScalingConfigurations.streamOffsets(properties, offsetRepository, lockFence), errorHandler);
+	}
+
+	@Bean
+	static ListenerStreamCheck vstreamListenerStreamCheck(ObjectProvider<VStreamListenerEndpointRegistry> registry,
+			ObjectProvider<VStreamProperties> properties) {
+		return new ListenerStreamCheck(registry, properties);
 	}
 
 	/**
@@ -333,6 +297,13 @@ public final class VStreamAutoConfiguration {
 	}
 
 	static VStreamSettings settings(VStreamProperties properties) {
+		return settings(properties, StreamDefinition.ofDefault(properties));
+	}
+
+	/**
+	 * A stream's settings: its own from its definition, the rest shared.
+	 */
+	static VStreamSettings settings(VStreamProperties properties, StreamDefinition stream) {
 		VStreamProperties.Reconnect reconnect = properties.getReconnect();
 		ExponentialBackOff backOff = new ExponentialBackOff(reconnect.getInitialInterval().toMillis(),
 				reconnect.getMultiplier());
@@ -340,12 +311,12 @@ public final class VStreamAutoConfiguration {
 		backOff.setJitter(Math.min(reconnect.getJitter().toMillis(), reconnect.getInitialInterval().toMillis()));
 		backOff.setMaxElapsedTime(
 				reconnect.getMaxElapsedTime().isZero() ? Long.MAX_VALUE : reconnect.getMaxElapsedTime().toMillis());
-		StreamPosition explicitStart = properties.getStartVgtid().isEmpty() ? null
-				: StreamPosition.fromJson(properties.getStartVgtid());
-		return new VStreamSettings(properties.getId(), properties.getKeyspace(), properties.getStartPosition(),
+		StreamPosition explicitStart = stream.startVgtid().isEmpty() ? null
+				: StreamPosition.fromJson(stream.startVgtid());
+		return new VStreamSettings(stream.id(), stream.keyspace(), stream.startPosition(),
 				TabletType.valueOf(properties.getTabletType().name()), properties.getHeartbeatInterval(),
-				properties.isStopOnReshard(), backOff, List.of(), properties.getTablesToCopy(), properties.getShards(),
-				explicitStart, properties.isResetOnStart());
+				properties.isStopOnReshard(), backOff, List.of(), stream.tablesToCopy(), stream.shards(), explicitStart,
+				stream.resetOnStart());
 	}
 
 	/**

@@ -198,8 +198,19 @@ public class VStreamProperties implements Validator {
 	@NestedConfigurationProperty
 	private final VStreamFlagsProperties flags = new VStreamFlagsProperties();
 
+	/**
+	 * Further streams by id, each with its own saved position, for listeners that name
+	 * the stream (@VStreamListener(stream = "<id>")); a setting a stream does not set
+	 * takes the top-level value. The top-level settings are the default stream's.
+	 */
+	private final Map<String, NamedStreamProperties> streams = new LinkedHashMap<>();
+
 	public VStreamFlagsProperties getFlags() {
 		return this.flags;
+	}
+
+	public Map<String, NamedStreamProperties> getStreams() {
+		return this.streams;
 	}
 
 	public boolean isEnabled() {
@@ -1068,8 +1079,17 @@ public class VStreamProperties implements Validator {
 		 */
 		private Duration interval = Duration.ZERO;
 
+		/**
+		 * Group commit while the stream is behind.
+		 */
+		private final Group group = new Group();
+
 		public int getTransactions() {
 			return this.transactions;
+		}
+
+		public Group getGroup() {
+			return this.group;
 		}
 
 		public void setTransactions(int transactions) {
@@ -1082,6 +1102,44 @@ public class VStreamProperties implements Validator {
 
 		public void setInterval(Duration interval) {
 			this.interval = interval;
+		}
+
+		/**
+		 * Group commit: while the stream is behind (when a transaction ends, more of
+		 * vtgate's events are already received and waiting), a save that is due waits for
+		 * the transactions at hand, so that one save covers them. At idle every due save
+		 * happens at once.
+		 */
+		public static class Group {
+
+			/**
+			 * While behind, a due save waits until this many transactions are unsaved;
+			 * after a crash under load, at most this many transactions are delivered
+			 * again. 1 turns group commit off.
+			 */
+			private int transactions = 100;
+
+			/**
+			 * While behind, a due save waits at most this long since the last save.
+			 */
+			private Duration interval = Duration.ofMillis(100);
+
+			public int getTransactions() {
+				return this.transactions;
+			}
+
+			public void setTransactions(int transactions) {
+				this.transactions = transactions;
+			}
+
+			public Duration getInterval() {
+				return this.interval;
+			}
+
+			public void setInterval(Duration interval) {
+				this.interval = interval;
+			}
+
 		}
 
 	}

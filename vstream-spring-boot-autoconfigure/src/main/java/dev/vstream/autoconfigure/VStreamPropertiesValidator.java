@@ -1,10 +1,12 @@
 package dev.vstream.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import dev.vstream.position.StreamPosition;
 import dev.vstream.scaling.ScalingMode;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
@@ -68,6 +70,10 @@ final class VStreamPropertiesValidator {
 			errors.rejectValue("checkpoint.transactions", "range", "must be at least 1");
 		}
 		notNegative(errors, "checkpoint.interval", properties.getCheckpoint().getInterval());
+		if (properties.getCheckpoint().getGroup().getTransactions() < 1) {
+			errors.rejectValue("checkpoint.group.transactions", "range", "must be at least 1");
+		}
+		notNegative(errors, "checkpoint.group.interval", properties.getCheckpoint().getGroup().getInterval());
 		VStreamProperties.Error.Retry retry = properties.getError().getRetry();
 		if (retry.getAttempts() < 0) {
 			errors.rejectValue("error.retry.attempts", "range", "must not be negative");
@@ -93,6 +99,72 @@ final class VStreamPropertiesValidator {
 		}
 		validateScaling(properties, errors);
 		validateRequest(properties, errors);
+		properties.getStreams().forEach((id, stream) -> validateStream(properties, id, stream, errors));
+	}
+
+	/**
+	 * A named stream's own settings ({@code vstream.streams.<id>.*}); the top-level ones
+	 * it takes are checked above. The messages name the whole property: the rejected
+	 * field is the map.
+	 */
+	private static void validateStream(VStreamProperties properties, String id, NamedStreamProperties stream,
+			Errors errors) {
+		String prefix = "vstream.streams." + id;
+		if (!id.matches("[A-Za-z0-9_-]+")) {
+			reject(errors, prefix, "invalid-id",
+					"a stream id may hold letters, digits, '_' and '-' only (it names the stream's health "
+							+ "component, endpoint path and saved position)");
+			return;
+		}
+		if (id.equals(properties.getId())) {
+			reject(errors, prefix, "default-id", "'" + id + "' is the default stream's id (vstream.id): name the "
+					+ "named stream differently, or change vstream.id");
+		}
+		String keyspace = stream.getKeyspace();
+		if (keyspace != null && (keyspace.startsWith("/") || !keyspace.matches("[^,\\s]*"))) {
+			reject(errors, prefix + ".keyspace", "keyspace", "must name one keyspace");
+		}
+		Integer transactions = stream.getCheckpoint().getTransactions();
+		if (transactions != null && transactions < 1) {
+			reject(errors, prefix + ".checkpoint.transactions", "range", "must be at least 1");
+		}
+		ownNotNegative(errors, prefix + ".checkpoint.interval", stream.getCheckpoint().getInterval());
+		NamedStreamProperties.Error.Retry retry = stream.getError().getRetry();
+		if (retry.getAttempts() != null && retry.getAttempts() < 0) {
+			reject(errors, prefix + ".error.retry.attempts", "range", "must not be negative");
+		}
+		ownNotNegative(errors, prefix + ".error.retry.initial-interval", retry.getInitialInterval());
+		ownNotNegative(errors, prefix + ".error.retry.max-interval", retry.getMaxInterval());
+		if (retry.getMultiplier() != null && retry.getMultiplier() < 1.0) {
+			reject(errors, prefix + ".error.retry.multiplier", "range", "must be at least 1");
+		}
+		if (stream.getStartVgtid() != null && !stream.getStartVgtid().isEmpty()) {
+			try {
+				StreamPosition.fromJson(stream.getStartVgtid());
+			}
+			catch (IllegalArgumentException ex) {
+				reject(errors, prefix + ".start-vgtid", "invalid", ex.getMessage());
+			}
+		}
+		for (String entry : (stream.getTablesToCopy() != null) ? stream.getTablesToCopy() : List.<String>of()) {
+			if (entry == null || !entry.matches("[^.\\s]+(\\.[^.\\s]+)?")) {
+				reject(errors, prefix + ".tables-to-copy", "invalid",
+						"entries must be a table name or keyspace.table; got '" + entry + "'");
+			}
+		}
+		ScalingMode mode = (stream.getScaling().getMode() != null) ? stream.getScaling().getMode()
+				: properties.getScaling().getMode();
+		if (mode != null && mode != ScalingMode.SINGLE) {
+			reject(errors, prefix + ".scaling.mode", "scaling",
+					"named streams run in single mode only, not "
+							+ mode.name().toLowerCase(Locale.ROOT).replace('_', '-')
+							+ ((stream.getScaling().getMode() == null) ? " (taken from vstream.scaling.mode)" : "")
+							+ ": set " + prefix + ".scaling.mode=single, or run the stream as the default stream");
+		}
+	}
+
+	private static void reject(Errors errors, String property, String code, String message) {
+		errors.rejectValue("streams", code, property + " " + message);
 	}
 
 	/**
@@ -165,6 +237,12 @@ final class VStreamPropertiesValidator {
 			errors.rejectValue("reset-on-start", "scaling",
 					"cannot be used with vstream.scaling.mode other than single: every instance would discard "
 							+ "the shared position");
+		}
+	}
+
+	private static void ownNotNegative(Errors errors, String property, @Nullable Duration value) {
+		if (value != null && value.isNegative()) {
+			reject(errors, property, "negative", "must not be negative");
 		}
 	}
 

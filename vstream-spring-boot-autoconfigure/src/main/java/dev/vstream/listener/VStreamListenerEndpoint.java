@@ -33,6 +33,8 @@ public final class VStreamListenerEndpoint {
 
 	private List<String> columns = List.of();
 
+	private String stream = "";
+
 	private final ListenerStatistics statistics = new ListenerStatistics();
 
 	/**
@@ -119,6 +121,21 @@ public final class VStreamListenerEndpoint {
 	 */
 	public void setErrorRecovery(ErrorRecovery errorRecovery) {
 		this.errorRecovery = errorRecovery;
+	}
+
+	/**
+	 * @return the id of the stream this listener belongs to, empty for the default stream
+	 */
+	public String getStream() {
+		return this.stream;
+	}
+
+	/**
+	 * Set the stream this listener belongs to.
+	 * @param stream the stream id, empty for the default stream
+	 */
+	public void setStream(String stream) {
+		this.stream = stream;
 	}
 
 	/**

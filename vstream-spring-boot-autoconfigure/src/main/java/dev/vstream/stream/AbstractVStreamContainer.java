@@ -19,8 +19,8 @@ import org.springframework.util.Assert;
  * {@link #stop(Runnable)} does the same without waiting and calls back once the thread
  * has ended, so that a listener that hangs delays the application's shutdown only as long
  * as Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}. A stop that finds a
- * transaction in hand lets the stream finish it for up to the {@linkplain #setStopTimeout
- * stop timeout}.
+ * transaction in hand lets the stream finish it for up to the
+ * {@linkplain VStreamContainerOptions#setStopTimeout stop timeout}.
  *
  * <p>
  * Concurrency: {@link #start()}, {@link #stop()}, {@link #stop(Runnable)} and
@@ -45,7 +45,7 @@ public abstract class AbstractVStreamContainer implements VStreamContainer, Appl
 
 	private volatile boolean running;
 
-	private volatile Duration stopTimeout = Duration.ofSeconds(10);
+	private final VStreamContainerOptions options = new VStreamContainerOptions();
 
 	/**
 	 * When the last stop was asked for ({@link System#nanoTime()}); written before the
@@ -130,8 +130,8 @@ public abstract class AbstractVStreamContainer implements VStreamContainer, Appl
 	/**
 	 * Stop the stream and wait until its thread has ended: the transaction in hand is
 	 * finished, reading the rest of it from vtgate for up to the
-	 * {@linkplain #setStopTimeout stop timeout} (a change whose listener is in its retry
-	 * back-off is given up), and the position reached is saved.
+	 * {@linkplain VStreamContainerOptions#setStopTimeout stop timeout} (a change whose
+	 * listener is in its retry back-off is given up), and the position reached is saved.
 	 */
 	@Override
 	public void stop() {
@@ -183,26 +183,9 @@ public abstract class AbstractVStreamContainer implements VStreamContainer, Appl
 		return this.running;
 	}
 
-	/**
-	 * Set how long a stop that finds a transaction in hand, split over several of
-	 * vtgate's responses, waits for the rest of it, counted from the stop request. The
-	 * stream goes on reading and handling until the transaction's commit, then saves the
-	 * position; once the time is up it stops anyway at the next response (or at once
-	 * while waiting for one), logs a WARN and the transaction comes again whole on the
-	 * next start. A stop between transactions ends at once whatever this is set to. Keep
-	 * it below Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}, which the
-	 * application's shutdown waits for the stream at most.
-	 * @param stopTimeout the timeout, zero not to wait
-	 */
-	public void setStopTimeout(Duration stopTimeout) {
-		this.stopTimeout = stopTimeout;
-	}
-
-	/**
-	 * @return how long a stop waits for the rest of the transaction in hand
-	 */
-	public Duration getStopTimeout() {
-		return this.stopTimeout;
+	@Override
+	public VStreamContainerOptions getContainerOptions() {
+		return this.options;
 	}
 
 	/**
@@ -210,7 +193,7 @@ public abstract class AbstractVStreamContainer implements VStreamContainer, Appl
 	 * once it ran out; meaningful once the stream is not running
 	 */
 	long stopNanosLeft() {
-		Duration left = this.stopTimeout.minusNanos(System.nanoTime() - this.stopRequestedNanos);
+		Duration left = this.options.getStopTimeout().minusNanos(System.nanoTime() - this.stopRequestedNanos);
 		// A timeout of centuries waits for ever rather than overflow.
 		return (left.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L) ? Long.MAX_VALUE : left.toNanos();
 	}

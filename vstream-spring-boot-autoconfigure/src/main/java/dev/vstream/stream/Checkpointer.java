@@ -12,7 +12,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionStatus;
 
 /**
@@ -44,11 +43,7 @@ final class Checkpointer {
 
 	private final ObjLongConsumer<StreamPosition> saved;
 
-	private volatile CheckpointPolicy policy = CheckpointPolicy.EVERY_TRANSACTION;
-
-	private volatile @Nullable PlatformTransactionManager transactionManager;
-
-	private volatile TransactionDefinition transactionDefinition = TransactionDefinition.withDefaults();
+	private final VStreamContainerOptions options;
 
 	private volatile @Nullable StreamPosition position;
 
@@ -65,38 +60,17 @@ final class Checkpointer {
 	 * @param id the stream id, also the key of its position
 	 * @param offsets where positions are saved
 	 * @param status where an unavailable store is reported
+	 * @param options the checkpoint policy and transaction settings, read at each use
 	 * @param saved called after each save with the position and how long the save took,
 	 * in nanoseconds
 	 */
-	Checkpointer(String id, OffsetRepository offsets, StreamStatus status, ObjLongConsumer<StreamPosition> saved) {
+	Checkpointer(String id, OffsetRepository offsets, StreamStatus status, VStreamContainerOptions options,
+			ObjLongConsumer<StreamPosition> saved) {
 		this.id = id;
 		this.offsets = offsets;
 		this.status = status;
+		this.options = options;
 		this.saved = saved;
-	}
-
-	CheckpointPolicy getPolicy() {
-		return this.policy;
-	}
-
-	void setPolicy(CheckpointPolicy policy) {
-		this.policy = policy;
-	}
-
-	@Nullable PlatformTransactionManager getTransactionManager() {
-		return this.transactionManager;
-	}
-
-	void setTransactionManager(@Nullable PlatformTransactionManager transactionManager) {
-		this.transactionManager = transactionManager;
-	}
-
-	TransactionDefinition getTransactionDefinition() {
-		return this.transactionDefinition;
-	}
-
-	void setTransactionDefinition(TransactionDefinition transactionDefinition) {
-		this.transactionDefinition = transactionDefinition;
 	}
 
 	OffsetStoreWatch getStoreWatch() {
@@ -151,6 +125,18 @@ final class Checkpointer {
 	 * @param force whether to save now whatever the policy says
 	 */
 	void saveIfDue(boolean force) {
+		saveIfDue(force, false);
+	}
+
+	/**
+	 * Save the handled position when the policy says so (or when forced), unless the
+	 * stream is behind and the policy groups saves under load (see
+	 * {@link CheckpointPolicy}); commit the listeners' transaction with it, or anyway
+	 * when there is nothing to save.
+	 * @param force whether to save now whatever the policy says
+	 * @param behind whether more of vtgate's events are already received and waiting
+	 */
+	void saveIfDue(boolean force, boolean behind) {
 		StreamPosition handled = this.position;
 		// Only a position vtgate sent after handled changes is worth saving: the
 		// configured start ("current" in particular) must never be stored as if it had
@@ -159,10 +145,11 @@ final class Checkpointer {
 			commitTransaction();
 			return;
 		}
-		CheckpointPolicy policy = this.policy;
+		CheckpointPolicy policy = this.options.getCheckpointPolicy();
 		boolean due = force || this.unsavedTransactions >= policy.transactions() || (!policy.interval().isZero()
 				&& System.nanoTime() - this.lastSaveNanos >= policy.interval().toNanos());
-		if (!due) {
+		if (!due || (!force && behind
+				&& policy.groups(this.unsavedTransactions, System.nanoTime() - this.lastSaveNanos))) {
 			return;
 		}
 		long start = System.nanoTime();
@@ -177,10 +164,6 @@ final class Checkpointer {
 		this.saved.accept(handled, System.nanoTime() - start);
 	}
 
-	/**
-	 * Begin the transaction of the listeners' work, unless there is none or it is open
-	 * already.
-	 */
 	/**
 	 * Save through the store's compare-and-set. A stored position that is gone while this
 	 * stream had saved one was lost by the store (Redis restarted without persistence, a
@@ -205,17 +188,21 @@ final class Checkpointer {
 		}
 	}
 
+	/**
+	 * Begin the transaction of the listeners' work, unless there is none or it is open
+	 * already.
+	 */
 	void beginTransaction() {
-		PlatformTransactionManager manager = this.transactionManager;
+		PlatformTransactionManager manager = this.options.getTransactionManager();
 		if (manager != null && this.transaction == null) {
 			storeCall("begin the transaction of its listeners' work",
-					() -> this.transaction = manager.getTransaction(this.transactionDefinition));
+					() -> this.transaction = manager.getTransaction(this.options.getTransactionDefinition()));
 		}
 	}
 
 	private void commitTransaction() {
 		TransactionStatus status = this.transaction;
-		PlatformTransactionManager manager = this.transactionManager;
+		PlatformTransactionManager manager = this.options.getTransactionManager();
 		if (status != null && manager != null) {
 			this.transaction = null;
 			storeCall("commit its listeners' work and position", () -> manager.commit(status));
@@ -228,7 +215,7 @@ final class Checkpointer {
 	 */
 	void rollback() {
 		TransactionStatus status = this.transaction;
-		PlatformTransactionManager manager = this.transactionManager;
+		PlatformTransactionManager manager = this.options.getTransactionManager();
 		if (status != null && manager != null) {
 			this.transaction = null;
 			try {

@@ -54,8 +54,6 @@ final class CopyProgressTracker {
 
 	private final DefaultVStreamContainer container;
 
-	private volatile Duration logInterval = Duration.ofSeconds(30);
-
 	/** The tables of this start, in the order their copy began. */
 	private final List<Table> tables = new CopyOnWriteArrayList<>();
 
@@ -74,14 +72,6 @@ final class CopyProgressTracker {
 
 	CopyProgressTracker(DefaultVStreamContainer container) {
 		this.container = container;
-	}
-
-	void setLogInterval(Duration logInterval) {
-		this.logInterval = logInterval;
-	}
-
-	Duration getLogInterval() {
-		return this.logInterval;
 	}
 
 	/**
@@ -166,7 +156,7 @@ final class CopyProgressTracker {
 				}
 			}
 		}
-		long interval = this.logInterval.toMillis();
+		long interval = this.container.getContainerOptions().getCopyProgressLogInterval().toMillis();
 		if (this.open && interval > 0 && now - this.lastLogMillis >= interval) {
 			this.lastLogMillis = now;
 			for (Table table : this.tables) {

@@ -1,6 +1,5 @@
 package dev.vstream.stream;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -11,16 +10,12 @@ import dev.vstream.listener.DdlListenerEndpoint;
 import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.offset.OffsetRepository;
-import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import io.grpc.Channel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 
 /**
  * The stream container: owns one VStream against vtgate, whose changes it dispatches in
@@ -74,10 +69,6 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 
 	private volatile @Nullable ReshardHandler reshardHandler;
 
-	private volatile boolean verifyTables = true;
-
-	private volatile boolean autoProject = true;
-
 	private volatile @Nullable StreamStart lastStart;
 
 	private volatile boolean resharded;
@@ -99,12 +90,13 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		this.offsets = offsets;
 		this.endpoints = endpoints;
 		this.errorHandler = errorHandler;
-		this.positionGuard = new ShardPositionGuard(channel, settings.id());
+		this.positionGuard = new ShardPositionGuard(channel, settings.id(), getContainerOptions());
 		this.keyspaces = new StreamKeyspaces(settings, endpoints);
-		this.checkpointer = new Checkpointer(settings.id(), offsets, status(), (position, nanos) -> {
-			this.startPositions.positionSaved();
-			this.streamMonitor.checkpointSaved(this, position, nanos);
-		});
+		this.checkpointer = new Checkpointer(settings.id(), offsets, status(), getContainerOptions(),
+				(position, nanos) -> {
+					this.startPositions.positionSaved();
+					this.streamMonitor.checkpointSaved(this, position, nanos);
+				});
 		this.invoker = new ListenerInvoker(this, this::getMonitor, errorHandler, status(), this.checkpointer,
 				() -> !isRunning());
 	}
@@ -160,164 +152,11 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 	}
 
 	/**
-	 * Set when positions are saved.
-	 * @param checkpointPolicy the policy
-	 */
-	public void setCheckpointPolicy(CheckpointPolicy checkpointPolicy) {
-		this.checkpointer.setPolicy(checkpointPolicy);
-	}
-
-	@Override
-	public CheckpointPolicy getCheckpointPolicy() {
-		return this.checkpointer.getPolicy();
-	}
-
-	/**
-	 * Run the listeners' work and the position save in one transaction of this manager,
-	 * committed when the position is saved: with the offset store in the same database as
-	 * the listeners' writes, a crash at any point neither loses nor repeats an effect.
-	 * @param transactionManager the transaction manager, {@code null} for none
-	 */
-	public void setTransactionManager(@Nullable PlatformTransactionManager transactionManager) {
-		this.checkpointer.setTransactionManager(transactionManager);
-	}
-
-	@Override
-	public @Nullable PlatformTransactionManager getTransactionManager() {
-		return this.checkpointer.getTransactionManager();
-	}
-
-	/**
-	 * Set the attributes of the transaction shared by the listeners' work and the
-	 * position save (isolation, timeout...); {@link TransactionDefinition#withDefaults()}
-	 * unless set.
-	 * @param transactionDefinition the definition
-	 */
-	public void setTransactionDefinition(TransactionDefinition transactionDefinition) {
-		this.checkpointer.setTransactionDefinition(transactionDefinition);
-	}
-
-	/**
-	 * @return the attributes of the transaction listeners' work and position saves share
-	 */
-	public TransactionDefinition getTransactionDefinition() {
-		return this.checkpointer.getTransactionDefinition();
-	}
-
-	/**
-	 * Set whether {@link #start()} asks vtgate for each listened keyspace's tables and
-	 * refuses listeners of tables that do not exist. The check is skipped when vtgate
-	 * cannot answer.
-	 * @param verifyTables whether to check
-	 */
-	public void setVerifyTables(boolean verifyTables) {
-		this.verifyTables = verifyTables;
-	}
-
-	/**
-	 * Set whether vtgate sends a record or bean listener only the columns its type maps
-	 * (looked up in the table at each connect); otherwise every column.
-	 * @param autoProject whether to narrow the columns
-	 */
-	public void setAutoProject(boolean autoProject) {
-		this.autoProject = autoProject;
-	}
-
-	boolean isAutoProject() {
-		return this.autoProject;
-	}
-
-	/**
-	 * Set where the stream records that it has run, so that a start without a saved
-	 * position can tell a first start from an offset store that lost the position.
-	 * @param runMarker the marker, {@code null} for none (such a start cannot tell)
-	 */
-	public void setRunMarker(@Nullable StreamRunMarker runMarker) {
-		this.startPositions.setRunMarker(runMarker);
-	}
-
-	@Override
-	public @Nullable StreamRunMarker getRunMarker() {
-		return this.startPositions.getRunMarker();
-	}
-
-	/**
-	 * Set whether {@link #start()} refuses to start without a saved position when the
-	 * stream ran before (or the run marker cannot tell), instead of starting at the
-	 * configured start again.
-	 * @param requireSavedPosition whether to refuse
-	 */
-	public void setRequireSavedPosition(boolean requireSavedPosition) {
-		this.startPositions.setRequireSavedPosition(requireSavedPosition);
-	}
-
-	@Override
-	public boolean isRequireSavedPosition() {
-		return this.startPositions.isRequireSavedPosition();
-	}
-
-	/**
-	 * Set whether a listened table that the position resumed from does not cover (its
-	 * listener was added, or removed and added back, since) has its existing rows copied
-	 * first, as a first start would copy them; otherwise a warning names it and only its
-	 * changes from the position on are delivered. On by default.
-	 * @param copyNewTables whether to copy such tables
-	 */
-	public void setCopyNewTables(boolean copyNewTables) {
-		this.startPositions.setCopyNewTables(copyNewTables);
-	}
-
-	/**
-	 * @return whether a listened table the position does not cover is copied first
-	 */
-	public boolean isCopyNewTables() {
-		return this.startPositions.isCopyNewTables();
-	}
-
-	/**
-	 * Set how long a shard's position in the stream may stand still while the shard's own
-	 * position has moved past it before the stream fails: vtgate keeps a stream open,
-	 * without news of that shard, when its tablets cannot stream from the requested
-	 * position. Every (re)connect also checks that each shard still has the position,
-	 * whatever this is set to.
-	 * @param progressTimeout the timeout, zero to never fail for this
-	 */
-	public void setProgressTimeout(Duration progressTimeout) {
-		this.positionGuard.setProgressTimeout(progressTimeout);
-	}
-
-	@Override
-	public Duration getProgressTimeout() {
-		return this.positionGuard.getProgressTimeout();
-	}
-
-	/**
-	 * Set how long a shard's position in the stream may stand still while the shard's own
-	 * position has moved past it before the stream reconnects (without failing): after a
-	 * reparent or tablet restart vtgate may wait 30 s for a serving tablet inside the
-	 * open call, while a new call picks the new tablet at once. Looked for only while the
-	 * progress timeout is above zero.
-	 * @param stallTimeout the timeout, zero to leave it to vtgate
-	 */
-	public void setStallTimeout(Duration stallTimeout) {
-		this.positionGuard.setStallTimeout(stallTimeout);
-	}
-
-	/**
 	 * Set the callbacks for metrics and tracing.
 	 * @param streamMonitor the monitor
 	 */
 	public void setMonitor(VStreamMonitor streamMonitor) {
 		this.streamMonitor = streamMonitor;
-	}
-
-	/**
-	 * Set how often the copy phase logs its progress (INFO, a line per table being
-	 * copied).
-	 * @param interval the interval, zero for never
-	 */
-	public void setCopyProgressLogInterval(Duration interval) {
-		this.copyProgress.setLogInterval(interval);
 	}
 
 	@Override
@@ -362,20 +201,9 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 					.filter((e) -> this.keyspaces.keyspaceOf(e).equals(keyspace))
 					.toList(),
 				this.errorHandler);
-		shardContainer.setCheckpointPolicy(getCheckpointPolicy());
-		shardContainer.setTransactionManager(getTransactionManager());
-		shardContainer.setTransactionDefinition(getTransactionDefinition());
+		shardContainer.getContainerOptions().copyFrom(getContainerOptions());
 		shardContainer.setMonitor(this.streamMonitor);
 		shardContainer.setDdlListeners(this.ddlListeners);
-		shardContainer.setVerifyTables(this.verifyTables);
-		shardContainer.setAutoProject(this.autoProject);
-		shardContainer.setRunMarker(getRunMarker());
-		shardContainer.setRequireSavedPosition(isRequireSavedPosition());
-		shardContainer.setCopyNewTables(isCopyNewTables());
-		shardContainer.setProgressTimeout(getProgressTimeout());
-		shardContainer.setCopyProgressLogInterval(this.copyProgress.getLogInterval());
-		shardContainer.setStallTimeout(this.positionGuard.getStallTimeout());
-		shardContainer.setStopTimeout(getStopTimeout());
 		copyThreadAndEventsTo(shardContainer);
 		shardContainer.setAutoStartup(false);
 		return shardContainer;
@@ -390,7 +218,8 @@ public class DefaultVStreamContainer extends AbstractVStreamContainer {
 		}
 		StreamStart start;
 		try {
-			new StartupChecks(getId(), this.channel).check(listeners, this.keyspaces::keyspaceOf, this.verifyTables);
+			new StartupChecks(getId(), this.channel).check(listeners, this.keyspaces::keyspaceOf,
+					getContainerOptions().isVerifyTables());
 			start = resolveStart();
 		}
 		catch (RuntimeException ex) {

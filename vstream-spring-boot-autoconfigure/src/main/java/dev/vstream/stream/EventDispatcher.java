@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,19 +11,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import binlogdata.Binlogdata.FieldEvent;
-import binlogdata.Binlogdata.RowChange;
-import binlogdata.Binlogdata.RowEvent;
 import binlogdata.Binlogdata.VEvent;
 import binlogdata.Binlogdata.VEventType;
-import dev.vstream.listener.ChangeEvent;
 import dev.vstream.listener.DdlEvent;
 import dev.vstream.listener.DdlListenerEndpoint;
-import dev.vstream.listener.Operation;
-import dev.vstream.listener.RowCondition;
 import dev.vstream.listener.VStreamListenerEndpoint;
-import dev.vstream.mapping.RowMappingException;
-import dev.vstream.mapping.TableSchema;
 import dev.vstream.position.LogSafeText;
 import dev.vstream.position.StreamPosition;
 import io.vitess.proto.Vtgate.VStreamResponse;
@@ -34,11 +25,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the events of one connection into listener calls and positions: the VEvent
- * switch, the schema cache (FIELD events), rows decoded and routed to their listeners,
- * changes of lists held until COMMIT or buffered across transactions
- * ({@link ListenerBatches}), VGTIDs checked ({@link ReceivedPositions}) and the per-shard
- * guard, DDL, copy completion and reshard journals. A transaction's end hands its
- * position to the {@link Checkpointer}.
+ * switch, rows handed to the {@link RowRouter}, changes of lists held until COMMIT or
+ * buffered across transactions ({@link ListenerBatches}), VGTIDs checked
+ * ({@link ReceivedPositions}) and the per-shard guard, DDL, copy completion and reshard
+ * journals. A transaction's end hands its position to the {@link Checkpointer}.
  *
  * <p>
  * One instance per connection: its schemas and open transaction end with it. Used on the
@@ -68,24 +58,20 @@ final class EventDispatcher {
 
 	private final BooleanSupplier running;
 
-	private final Map<String, TableSchema> schemas = new HashMap<>();
+	/** Routes the rows to their listeners. */
+	private final RowRouter rows;
 
-	private final Map<String, List<VStreamListenerEndpoint>> routes = new HashMap<>();
+	/** Tells when a DDL drops a listened table (a MoveTables' complete). */
+	private final RemovedTables removedTables;
 
 	/** Checks each position vtgate sends on this connection. */
 	private final ReceivedPositions received;
 
-	/** Changes held for listeners of lists: transactions, batches across transactions. */
-	private final ListenerBatches batches;
-
 	/** The tables this connection's positions cover; set before the first response. */
 	private @Nullable TableCoverage coverage;
 
-	/** Listeners whose condition vtgate does not apply in full, checked here. */
-	private Map<VStreamListenerEndpoint, RowCondition> checks = Map.of();
-
-	/** The tables (keyspace/table) of which vtgate sends only some columns. */
-	private Set<String> projected = Set.of();
+	/** Changes held for listeners of lists: transactions, batches across transactions. */
+	private final ListenerBatches batches;
 
 	private @Nullable StreamPosition pending;
 
@@ -93,6 +79,12 @@ final class EventDispatcher {
 
 	/** Whether a transaction was handled on this connection. */
 	private boolean progressed;
+
+	/** Events of the response in hand after the one being handled. */
+	private int eventsAfter;
+
+	/** Whether another response of vtgate is received and waiting. */
+	private BooleanSupplier responseWaiting = () -> false;
 
 	EventDispatcher(DefaultVStreamContainer container, Collection<VStreamListenerEndpoint> endpoints,
 			Function<VStreamListenerEndpoint, String> keyspaceOf, Set<String> keyspaces) {
@@ -109,11 +101,15 @@ final class EventDispatcher {
 		this.batches = new ListenerBatches(this.invoker);
 		this.copyProgress = container.copyProgress();
 		this.received = new ReceivedPositions(this.id, keyspaces, container.channel(), this.checkpointer);
+		this.rows = new RowRouter(this.id, this.invoker, this.batches, this.copyProgress, this.status, endpoints,
+				keyspaceOf);
+		Map<String, List<String>> listenerIds = new HashMap<>();
 		for (VStreamListenerEndpoint endpoint : endpoints) {
-			this.routes
+			listenerIds
 				.computeIfAbsent(keyspaceOf.apply(endpoint) + "/" + endpoint.getTable(), (k) -> new ArrayList<>())
-				.add(endpoint);
+				.add(endpoint.getId());
 		}
+		this.removedTables = new RemovedTables(this.id, listenerIds);
 	}
 
 	/**
@@ -131,16 +127,7 @@ final class EventDispatcher {
 	 * @param rules per keyspace and table, its rule
 	 */
 	void useRules(Map<String, Map<String, RuleFilters.TableRule>> rules) {
-		Map<VStreamListenerEndpoint, RowCondition> conditions = new HashMap<>();
-		Set<String> narrowed = new HashSet<>();
-		rules.forEach((keyspace, tables) -> tables.forEach((table, rule) -> {
-			conditions.putAll(rule.checks());
-			if (rule.projected()) {
-				narrowed.add(keyspace + "/" + table);
-			}
-		}));
-		this.checks = conditions;
-		this.projected = narrowed;
+		this.rows.useRules(rules);
 	}
 
 	/**
@@ -174,6 +161,15 @@ final class EventDispatcher {
 		return this.progressed;
 	}
 
+	/**
+	 * Tell where to ask whether another response is received and waiting: the stream is
+	 * behind then, and saves may be grouped (see {@link CheckpointPolicy}).
+	 * @param responseWaiting whether a response waits
+	 */
+	void setResponseWaiting(BooleanSupplier responseWaiting) {
+		this.responseWaiting = responseWaiting;
+	}
+
 	void handle(VStreamResponse response) {
 		List<VEvent> events = response.getEventsList();
 		if (logger.isTraceEnabled()) {
@@ -191,14 +187,15 @@ final class EventDispatcher {
 		this.status.setLastEventTime(Instant.now());
 		for (int i = 0; i < events.size(); i++) {
 			VEvent event = events.get(i);
+			this.eventsAfter = events.size() - 1 - i;
 			switch (event.getType()) {
 				case BEGIN -> this.inTransaction = true;
-				case FIELD -> onField(event);
+				case FIELD -> this.rows.onField(event);
 				case ROW -> {
 					if (transactionPositions == null) {
 						transactionPositions = positionsAhead(events);
 					}
-					onRow(event, transactionPositions[i]);
+					this.rows.onRow(event, transactionPositions[i], this.pending);
 				}
 				case VGTID -> {
 					// Checked already when a row of this response asked for the positions
@@ -251,6 +248,7 @@ final class EventDispatcher {
 				break;
 			}
 		}
+		this.eventsAfter = 0;
 		if (!this.inTransaction) {
 			// Also where an idle stream's heartbeats flush a batch whose interval ran
 			// out.
@@ -292,6 +290,10 @@ final class EventDispatcher {
 				(event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null);
 		logger.info("Stream '" + this.id + "' received DDL on " + LogSafeText.of(ddl.keyspace(), 64) + "/"
 				+ LogSafeText.of(ddl.shard(), 64) + ": " + LogSafeText.of(ddl.statement(), 2000));
+		String removed = this.removedTables.warning(ddl.keyspace(), ddl.shard(), ddl.statement());
+		if (removed != null) {
+			logger.warn(removed);
+		}
 		for (DdlListenerEndpoint listener : this.ddlListeners.get()) {
 			if (listener.accepts(ddl.keyspace())) {
 				try {
@@ -300,87 +302,6 @@ final class EventDispatcher {
 				catch (RuntimeException ex) {
 					this.invoker.ddlListenerFailed(ex);
 				}
-			}
-		}
-	}
-
-	private void onField(VEvent event) {
-		FieldEvent field = event.getFieldEvent();
-		if (field.getIsInternalTable()) {
-			// A sidecar table (vstream.flags.stream-keyspace-heartbeats): not the user's
-			// table of that name.
-			return;
-		}
-		String keyspace = field.getKeyspace().isEmpty() ? event.getKeyspace() : field.getKeyspace();
-		String shard = field.getShard().isEmpty() ? event.getShard() : field.getShard();
-		TableSchema schema = TableSchema.of(field);
-		this.schemas.put(keyspace + "/" + shard + "/" + schema.table(), schema);
-	}
-
-	private void onRow(VEvent event, @Nullable StreamPosition transactionPosition) {
-		RowEvent rows = event.getRowEvent();
-		if (rows.getIsInternalTable()) {
-			return;
-		}
-		String keyspace = rows.getKeyspace().isEmpty() ? event.getKeyspace() : rows.getKeyspace();
-		String shard = rows.getShard().isEmpty() ? event.getShard() : rows.getShard();
-		String table = unqualified(rows.getTableName());
-		if (event.getTimestamp() == 0) {
-			// Copied, not read from the binlog (whose changes carry their commit time).
-			this.copyProgress.rowsCopied(keyspace, table, rows.getRowChangesCount(),
-					(transactionPosition != null) ? transactionPosition : this.pending);
-		}
-		List<VStreamListenerEndpoint> listeners = this.routes.get(keyspace + "/" + table);
-		if (listeners == null) {
-			return;
-		}
-		TableSchema schema = this.schemas.get(keyspace + "/" + shard + "/" + table);
-		if (schema == null) {
-			throw new VStreamException("Stream '" + this.id + "' received rows of " + keyspace + "/" + shard + " "
-					+ table + " before its FIELD event");
-		}
-		// Rows of the copy phase were not read from the binlog: they carry no commit
-		// time.
-		Instant commitTime = (event.getTimestamp() > 0) ? Instant.ofEpochSecond(event.getTimestamp()) : null;
-		for (RowChange change : rows.getRowChangesList()) {
-			if ((change.hasDataColumns() || change.hasJsonPartialValues()) && !this.projected.isEmpty()
-					&& this.projected.contains(keyspace + "/" + table)) {
-				// Their bitmaps count the table's columns, not the rule's.
-				this.invoker.undecodable(new RowMappingException("A partial row image of " + keyspace + "/" + shard
-						+ " " + table + " cannot be decoded: vtgate sends only some of its columns (a projection "
-						+ "through @VStreamListener(columns) or the row type), which partial images "
-						+ "(binlog_row_image=noblob, binlog_row_value_options=PARTIAL_JSON) do not support; set "
-						+ "vstream.auto-project=false and drop the columns of its listeners", null));
-				continue;
-			}
-			ChangeEvent decoded;
-			try {
-				decoded = RowChangeDecoder.decode(schema, change, keyspace, shard, transactionPosition, commitTime);
-			}
-			catch (RuntimeException ex) {
-				this.invoker.undecodable(ex);
-				continue;
-			}
-			Operation op = decoded.op();
-			for (VStreamListenerEndpoint listener : listeners) {
-				if (!listener.accepts(op)) {
-					continue;
-				}
-				if (!this.checks.isEmpty()) {
-					RowCondition condition = this.checks.get(listener);
-					if (condition != null && !condition.matchesEither(schema, decoded.before(), decoded.after())) {
-						continue;
-					}
-				}
-				if (listener.getAdapter().isBatch()) {
-					this.batches.hold(listener, decoded);
-				}
-				else {
-					this.invoker.invoke(listener, decoded, () -> listener.getAdapter().invoke(decoded));
-				}
-			}
-			if (commitTime != null) {
-				this.status.setLastCommitTime(commitTime);
 			}
 		}
 	}
@@ -428,7 +349,8 @@ final class EventDispatcher {
 			this.progressed = true;
 		}
 		this.copyProgress.transactionHandled(reached);
-		this.checkpointer.saveIfDue(forceSave);
+		// Behind: more events are at hand already, and a save may cover them too.
+		this.checkpointer.saveIfDue(forceSave, !flush && (this.eventsAfter > 0 || this.responseWaiting.getAsBoolean()));
 	}
 
 	/**
@@ -452,11 +374,6 @@ final class EventDispatcher {
 		this.batches.clear();
 		this.copyProgress.abandon();
 		this.checkpointer.rollback();
-	}
-
-	private static String unqualified(String table) {
-		int dot = table.indexOf('.');
-		return (dot >= 0) ? table.substring(dot + 1) : table;
 	}
 
 }

@@ -136,6 +136,16 @@ final class MergedResponses implements VStreamResponses {
 	}
 
 	@Override
+	public boolean isResponseWaiting() {
+		for (ResponseStream call : this.calls) {
+			if (call.isResponseWaiting()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	@Override
 	public void wake() {
 		this.woken.set(true);
 		this.arrivals.release();

@@ -187,7 +187,7 @@ final class ReconnectLoop implements Runnable {
 				logger.warn("Stream '" + id() + "' stopped in the middle of a transaction: " + unfinished
 						+ ". The transaction comes again whole on the next start, which resumes from "
 						+ this.checkpointer.getSavedPosition()
-						+ ((this.checkpointer.getTransactionManager() != null)
+						+ ((this.container.getContainerOptions().getTransactionManager() != null)
 								? "; the listeners' work since that position was rolled back"
 								: "; its changes handled so far are delivered again"));
 			}
@@ -216,7 +216,7 @@ final class ReconnectLoop implements Runnable {
 		// was ended by it.
 		if (session.isStopTimedOut() || this.container.stopNanosLeft() <= 0) {
 			return "the rest of it did not arrive within vstream.stop-timeout ("
-					+ this.container.getStopTimeout().toMillis() + " ms)";
+					+ this.container.getContainerOptions().getStopTimeout().toMillis() + " ms)";
 		}
 		return otherwise;
 	}
@@ -258,7 +258,8 @@ final class ReconnectLoop implements Runnable {
 		this.status.setLastError(conflict);
 		this.status.setState(StreamState.RECONNECTING);
 		ConflictStandby standby = this.conflictStandby;
-		this.container.sleep(standby.standBy(conflict, saved, this.checkpointer.getTransactionManager() != null));
+		this.container.sleep(
+				standby.standBy(conflict, saved, this.container.getContainerOptions().getTransactionManager() != null));
 		if (this.container.isRunning()) {
 			try {
 				this.container.resolveStart();

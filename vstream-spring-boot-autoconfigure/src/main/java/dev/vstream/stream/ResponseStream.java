@@ -281,6 +281,19 @@ final class ResponseStream implements VStreamResponses {
 		}
 	}
 
+	@Override
+	public boolean isResponseWaiting() {
+		if (this.next instanceof VStreamResponse) {
+			return true;
+		}
+		for (Object queued : this.queue) {
+			if (queued instanceof VStreamResponse) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** Responses requested from vtgate and not yet taken (for tests). */
 	int outstanding() {
 		return this.outstanding;

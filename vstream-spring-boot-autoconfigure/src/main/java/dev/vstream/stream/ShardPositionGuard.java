@@ -59,9 +59,7 @@ final class ShardPositionGuard {
 
 	private final String streamId;
 
-	private volatile Duration progressTimeout = Duration.ofMinutes(2);
-
-	private volatile Duration stallTimeout = Duration.ofSeconds(10);
+	private final VStreamContainerOptions options;
 
 	/** Why the stream should reconnect at its next transaction boundary, if it should. */
 	private @Nullable String reconnectReason;
@@ -97,25 +95,10 @@ final class ShardPositionGuard {
 
 	private final Map<ShardKey, Long> movedPastSince = new HashMap<>();
 
-	ShardPositionGuard(Channel channel, String streamId) {
+	ShardPositionGuard(Channel channel, String streamId, VStreamContainerOptions options) {
 		this.channel = channel;
 		this.streamId = streamId;
-	}
-
-	void setProgressTimeout(Duration progressTimeout) {
-		this.progressTimeout = progressTimeout;
-	}
-
-	Duration getProgressTimeout() {
-		return this.progressTimeout;
-	}
-
-	void setStallTimeout(Duration stallTimeout) {
-		this.stallTimeout = stallTimeout;
-	}
-
-	Duration getStallTimeout() {
-		return this.stallTimeout;
+		this.options = options;
 	}
 
 	/**
@@ -220,12 +203,12 @@ final class ShardPositionGuard {
 	 * timeout).
 	 */
 	private void check(StreamPosition reached, long now) {
-		Duration timeout = this.progressTimeout;
+		Duration timeout = this.options.getProgressTimeout();
 		if (timeout.isZero()) {
 			return;
 		}
 		long half = timeout.toNanos() / 2;
-		long stall = this.stallTimeout.toNanos();
+		long stall = this.options.getStallTimeout().toNanos();
 		for (Map.Entry<ShardKey, String> moved : this.movedPast.entrySet()) {
 			long still = now - this.shardSince.getOrDefault(moved.getKey(), this.connectedNanos);
 			if (still >= timeout.toNanos() && now - this.movedPastSince.get(moved.getKey()) >= half) {
@@ -234,7 +217,7 @@ final class ShardPositionGuard {
 			if (stall > 0 && this.reconnectReason == null && still >= stall && now - this.sessionNanos >= stall) {
 				this.reconnectReason = "shard " + moved.getKey() + " sent no new position for "
 						+ readable(Duration.ofNanos(still)) + " although it moved on to " + moved.getValue()
-						+ " (vstream.stall-timeout " + readable(this.stallTimeout)
+						+ " (vstream.stall-timeout " + readable(this.options.getStallTimeout())
 						+ "): vtgate is waiting for a serving tablet, a new call picks one at once";
 			}
 		}
@@ -331,8 +314,9 @@ final class ShardPositionGuard {
 
 	private VStreamException noProgress(StreamPosition reached, ShardKey shard, String current, Duration still) {
 		return new VStreamException("Stream '" + this.streamId + "' received no new position of shard " + shard
-				+ " for " + readable(still) + " (vstream.progress-timeout " + readable(this.progressTimeout)
-				+ ") although the shard had moved on to " + current + "; the stream is at " + reached
+				+ " for " + readable(still) + " (vstream.progress-timeout "
+				+ readable(this.options.getProgressTimeout()) + ") although the shard had moved on to " + current
+				+ "; the stream is at " + reached
 				+ ". vtgate is retrying a tablet that cannot stream from it (its log says 'vstream for " + shard
 				+ " error, retrying'). If the tablets are only lagging or throttled, restart the stream or raise "
 				+ "vstream.progress-timeout. If the cluster no longer has the position, start over: " + whatToDo());

@@ -24,42 +24,12 @@ final class StartPositionResolver {
 
 	private final DefaultVStreamContainer container;
 
-	private volatile @Nullable StreamRunMarker runMarker;
-
-	private volatile boolean requireSavedPosition;
-
-	private volatile boolean copyNewTables = true;
-
 	private boolean resetDone;
 
 	private volatile boolean marked;
 
 	StartPositionResolver(DefaultVStreamContainer container) {
 		this.container = container;
-	}
-
-	void setRunMarker(@Nullable StreamRunMarker runMarker) {
-		this.runMarker = runMarker;
-	}
-
-	@Nullable StreamRunMarker getRunMarker() {
-		return this.runMarker;
-	}
-
-	void setRequireSavedPosition(boolean requireSavedPosition) {
-		this.requireSavedPosition = requireSavedPosition;
-	}
-
-	boolean isRequireSavedPosition() {
-		return this.requireSavedPosition;
-	}
-
-	void setCopyNewTables(boolean copyNewTables) {
-		this.copyNewTables = copyNewTables;
-	}
-
-	boolean isCopyNewTables() {
-		return this.copyNewTables;
 	}
 
 	/**
@@ -111,18 +81,23 @@ final class StartPositionResolver {
 		String consequence = consequence(start);
 		// A memory store never keeps a position across starts: starting without one is
 		// its normal case.
-		boolean memory = this.runMarker == null && !this.requireSavedPosition
+		VStreamContainerOptions options = this.container.getContainerOptions();
+		boolean memory = options.getRunMarker() == null && !options.isRequireSavedPosition()
 				&& this.container.getOffsetRepository() instanceof InMemoryOffsetRepository;
 		if (Boolean.FALSE.equals(start.ranBefore()) || memory) {
 			logger.info("Stream '" + id + "' has no saved position and has not run before; starting at "
 					+ configured(start) + " for " + start.position());
 			return start;
 		}
-		String ran = Boolean.TRUE.equals(start.ranBefore())
-				? "although it ran before (according to its run marker in " + describe() + "): the offset store lost it"
-				: "and cannot tell whether it ran before (" + ((this.runMarker != null)
-						? "its run marker in " + describe() + " cannot be read" : "no run marker") + ")";
-		if (this.requireSavedPosition) {
+		String ran = Boolean.TRUE.equals(
+				start.ranBefore())
+						? "although it ran before (according to its run marker in " + describe()
+								+ "): the offset store lost it"
+						: "and cannot tell whether it ran before ("
+								+ ((options.getRunMarker() != null)
+										? "its run marker in " + describe() + " cannot be read" : "no run marker")
+								+ ")";
+		if (options.isRequireSavedPosition()) {
 			throw new VStreamException("Stream '" + id + "' refuses to start: it has no saved position " + ran
 					+ ", and vstream.require-saved-position is true. Starting at " + configured(start) + " would mean: "
 					+ consequence + ". To start there anyway, start once with "
@@ -141,7 +116,7 @@ final class StartPositionResolver {
 	 */
 	private void logNewTables(String id, StreamPosition saved, VStreamSettings settings) {
 		TableCoverage coverage = TableCoverage.of(saved, this.container.keyspaces().listenedTables(), settings,
-				this.copyNewTables);
+				this.container.getContainerOptions().isCopyNewTables());
 		if (coverage.isUnknown()) {
 			logger.info("Stream '" + id + "' has a saved position that does not record which tables it covers (saved "
 					+ "by an earlier version, or set by hand): every listened table counts as covered, and positions "
@@ -200,7 +175,7 @@ final class StartPositionResolver {
 	 * the next.
 	 */
 	void positionSaved() {
-		StreamRunMarker marker = this.runMarker;
+		StreamRunMarker marker = this.container.getContainerOptions().getRunMarker();
 		if (marker == null || this.marked) {
 			return;
 		}
@@ -218,7 +193,7 @@ final class StartPositionResolver {
 	 * The saved position was deleted on purpose: the next start without one is expected.
 	 */
 	void positionDeleted() {
-		StreamRunMarker marker = this.runMarker;
+		StreamRunMarker marker = this.container.getContainerOptions().getRunMarker();
 		this.marked = false;
 		if (marker != null) {
 			marker.forget(this.container.getId());
@@ -226,7 +201,7 @@ final class StartPositionResolver {
 	}
 
 	private @Nullable Boolean ranBefore(String id) {
-		StreamRunMarker marker = this.runMarker;
+		StreamRunMarker marker = this.container.getContainerOptions().getRunMarker();
 		if (marker == null) {
 			return null;
 		}
@@ -240,7 +215,7 @@ final class StartPositionResolver {
 	}
 
 	private String describe() {
-		StreamRunMarker marker = this.runMarker;
+		StreamRunMarker marker = this.container.getContainerOptions().getRunMarker();
 		return (marker != null) ? marker.describe() : "none";
 	}
 

@@ -97,7 +97,9 @@ final class StartupChecks {
 				if (!tables.contains(listener.getTable().toLowerCase(Locale.ROOT))) {
 					throw new VStreamException("Listener '" + listener.getId() + "' listens to table '"
 							+ listener.getTable() + "', which keyspace '" + keyspace + "' does not have (it has "
-							+ LogSafeText.of(new TreeSet<>(tables).toString(), 2000) + ")");
+							+ LogSafeText.of(new TreeSet<>(tables).toString(), 2000) + "); if a MoveTables workflow "
+							+ "moved it to another keyspace, listen to it there (@VStreamListener(keyspace)) in a "
+							+ "stream of its own");
 				}
 				checkFilter(keyspace, listener);
 			}

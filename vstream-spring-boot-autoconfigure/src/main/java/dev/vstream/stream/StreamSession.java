@@ -83,7 +83,7 @@ final class StreamSession {
 		VStreamSettings settings = this.container.getSettings();
 		// Looked up at each connect: a reconnect after a schema change asks for what the
 		// table has now.
-		boolean autoProject = this.container.isAutoProject();
+		boolean autoProject = this.container.getContainerOptions().isAutoProject();
 		Map<String, Map<String, RuleFilters.TableRule>> rules = VStreamRequestFactory.rules(this.endpoints,
 				this.container.keyspaces()::keyspaceOf, this.container.getKeyspaces(), (keyspace, table) -> autoProject
 						? VtgateQueries.columns(this.container.channel(), keyspace, table) : null);
@@ -91,7 +91,7 @@ final class StreamSession {
 		// Recomputed at each connect from the handled position: a table whose copy a
 		// broken connection cut off is copied on.
 		TableCoverage coverage = TableCoverage.of(from, StreamKeyspaces.tables(rules), settings,
-				this.container.isCopyNewTables());
+				this.container.getContainerOptions().isCopyNewTables());
 		this.dispatcher.useCoverage(coverage);
 		List<VStreamRequest> requests = VStreamRequestFactory.requests(settings,
 				VStreamRequestFactory.calls(settings, rules, coverage.added()), from);
@@ -108,6 +108,7 @@ final class StreamSession {
 				// Published before the running flag is read: a stop either sees it and
 				// wakes it, or is seen by nextResponse.
 				this.responses = responses;
+				this.dispatcher.setResponseWaiting(responses::isResponseWaiting);
 				StreamEvents.IdleWatch idle = this.container.events().watch(this.status.changesHandled.get());
 				// Paused after the response arrived: it waits, unhandled, for the resume.
 				while (nextResponse(responses) && resumed()) {

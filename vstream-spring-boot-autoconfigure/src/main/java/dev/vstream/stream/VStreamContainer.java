@@ -8,13 +8,11 @@ import java.util.Set;
 
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.offset.OffsetRepository;
-import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * One VStream against vtgate, as the rest of the application sees it: its lifecycle, what
@@ -178,30 +176,10 @@ public interface VStreamContainer extends SmartLifecycle {
 	VStreamMonitor getMonitor();
 
 	/**
-	 * @return when positions are saved
+	 * @return how the stream runs (checkpoints, transactions, checks, timeouts); set
+	 * before the stream starts
 	 */
-	CheckpointPolicy getCheckpointPolicy();
-
-	/**
-	 * @return the transaction manager listeners' work and position saves share, if any
-	 */
-	@Nullable PlatformTransactionManager getTransactionManager();
-
-	/**
-	 * @return where the stream records that it has run, if anywhere
-	 */
-	@Nullable StreamRunMarker getRunMarker();
-
-	/**
-	 * @return whether a start without a saved position is refused once the stream ran
-	 * before
-	 */
-	boolean isRequireSavedPosition();
-
-	/**
-	 * @return how long a shard's position may stand still while the shard moves on
-	 */
-	Duration getProgressTimeout();
+	VStreamContainerOptions getContainerOptions();
 
 	/**
 	 * Stop pulling from vtgate without ending the stream. The transaction in hand is

@@ -24,4 +24,11 @@ interface VStreamResponses extends Iterator<VStreamResponse> {
 	 */
 	void wake();
 
+	/**
+	 * Whether a response is received and waits to be taken, so that {@link #next()} would
+	 * not wait for the network. Called on the consumer's thread.
+	 * @return whether a response waits
+	 */
+	boolean isResponseWaiting();
+
 }

@@ -1,6 +1,5 @@
 package dev.vstream.actuate;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -10,21 +9,18 @@ import dev.vstream.listener.VStreamErrorHandler;
 import dev.vstream.listener.VStreamListenerEndpoint;
 import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
-import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
-import dev.vstream.stream.CheckpointPolicy;
 import dev.vstream.stream.DefaultVStreamContainer;
 import dev.vstream.stream.ReshardHandler;
 import dev.vstream.stream.StreamStart;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
+import dev.vstream.stream.VStreamContainerOptions;
 import dev.vstream.stream.VStreamMonitor;
 import dev.vstream.stream.VStreamSettings;
 import io.grpc.ManagedChannel;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * A container, never started, whose state, error, reconnect and commit times a test sets:
@@ -166,28 +162,8 @@ class ScriptedContainer implements VStreamContainer {
 	}
 
 	@Override
-	public CheckpointPolicy getCheckpointPolicy() {
-		return this.real.getCheckpointPolicy();
-	}
-
-	@Override
-	public @Nullable PlatformTransactionManager getTransactionManager() {
-		return this.real.getTransactionManager();
-	}
-
-	@Override
-	public @Nullable StreamRunMarker getRunMarker() {
-		return this.real.getRunMarker();
-	}
-
-	@Override
-	public boolean isRequireSavedPosition() {
-		return this.real.isRequireSavedPosition();
-	}
-
-	@Override
-	public Duration getProgressTimeout() {
-		return this.real.getProgressTimeout();
+	public VStreamContainerOptions getContainerOptions() {
+		return this.real.getContainerOptions();
 	}
 
 	@Override

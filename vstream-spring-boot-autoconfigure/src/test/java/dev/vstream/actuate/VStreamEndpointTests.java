@@ -97,7 +97,7 @@ class VStreamEndpointTests extends AbstractStreamTests {
 	@Test
 	void streamThatLostItsPositionSaysWhereItStartedAndThatItRanBefore() {
 		DefaultVStreamContainer lost = container("orders", StartPosition.CURRENT);
-		lost.setRunMarker(everyStreamRanBefore());
+		lost.getContainerOptions().setRunMarker(everyStreamRanBefore());
 		start(lost, (waiting) -> this.vtgate.requests().size() == 1);
 		DefaultVStreamContainer notStarted = container("customers", StartPosition.CURRENT);
 

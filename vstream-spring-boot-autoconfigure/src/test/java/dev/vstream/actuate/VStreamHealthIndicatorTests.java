@@ -55,7 +55,7 @@ class VStreamHealthIndicatorTests extends AbstractStreamTests {
 	@Test
 	void streamThatLostItsPositionSaysWhereItStartedAndThatItRanBefore() {
 		DefaultVStreamContainer container = container("orders", StartPosition.COPY);
-		container.setRunMarker(everyStreamRanBefore());
+		container.getContainerOptions().setRunMarker(everyStreamRanBefore());
 		start(container, (waiting) -> this.vtgate.requests().size() == 1);
 
 		Health health = indicator(container).health();

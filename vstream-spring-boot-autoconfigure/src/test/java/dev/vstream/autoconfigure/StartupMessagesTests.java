@@ -58,17 +58,19 @@ class StartupMessagesTests {
 		this.runner.withPropertyValues("vstream.require-saved-position=true").run((context) -> {
 			assertThat(context).hasSingleBean(JdbcStreamRunMarker.class);
 			VStreamContainer container = context.getBean(VStreamContainer.class);
-			assertThat(container.getRunMarker()).isSameAs(context.getBean(StreamRunMarker.class));
-			assertThat(container.isRequireSavedPosition()).isTrue();
-			assertThat(((JdbcStreamRunMarker) container.getRunMarker()).getTableName()).isEqualTo("vstream_offset_run");
-			assertThat(container.getRunMarker().hasRun("default")).isFalse();
+			assertThat(container.getContainerOptions().getRunMarker()).isSameAs(context.getBean(StreamRunMarker.class));
+			assertThat(container.getContainerOptions().isRequireSavedPosition()).isTrue();
+			assertThat(((JdbcStreamRunMarker) container.getContainerOptions().getRunMarker()).getTableName())
+				.isEqualTo("vstream_offset_run");
+			assertThat(container.getContainerOptions().getRunMarker().hasRun("default")).isFalse();
 		});
 	}
 
 	@Test
 	void theMemoryStoreHasNoRunMarker() {
 		this.runner.withPropertyValues("vstream.offset-store=memory")
-			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getRunMarker()).isNull());
+			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getContainerOptions().getRunMarker())
+				.isNull());
 	}
 
 	@Test

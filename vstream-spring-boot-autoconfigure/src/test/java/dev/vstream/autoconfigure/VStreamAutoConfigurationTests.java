@@ -93,13 +93,18 @@ class VStreamAutoConfigurationTests {
 					// a transaction manager of another database cannot cover the offset
 					// table
 					() -> new DataSourceTransactionManager(new DataSourceConfiguration().dataSource()))
-			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getTransactionManager()).isNull());
+			.run((context) -> assertThat(
+					context.getBean(VStreamContainer.class).getContainerOptions().getTransactionManager())
+				.isNull());
 		this.runner.withUserConfiguration(DataSourceConfiguration.class, TransactionManagerConfiguration.class)
-			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getTransactionManager())
+			.run((context) -> assertThat(
+					context.getBean(VStreamContainer.class).getContainerOptions().getTransactionManager())
 				.isSameAs(context.getBean(PlatformTransactionManager.class)));
 		this.runner.withUserConfiguration(DataSourceConfiguration.class, TransactionManagerConfiguration.class)
 			.withPropertyValues("vstream.jdbc.transactional=false")
-			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getTransactionManager()).isNull());
+			.run((context) -> assertThat(
+					context.getBean(VStreamContainer.class).getContainerOptions().getTransactionManager())
+				.isNull());
 	}
 
 	@Test
@@ -189,18 +194,25 @@ class VStreamAutoConfigurationTests {
 	@Test
 	void checkpointPolicyFromProperties() {
 		this.runner.withPropertyValues("vstream.checkpoint.transactions=50", "vstream.checkpoint.interval=2s")
-			.run((context) -> assertThat(context.getBean(VStreamContainer.class).getCheckpointPolicy())
-				.isEqualTo(new CheckpointPolicy(50, Duration.ofSeconds(2))));
+			.run((context) -> assertThat(
+					context.getBean(VStreamContainer.class).getContainerOptions().getCheckpointPolicy())
+				.isEqualTo(new CheckpointPolicy(50, Duration.ofSeconds(2), 100, Duration.ofMillis(100))));
+		this.runner.withPropertyValues("vstream.checkpoint.group.transactions=1", "vstream.checkpoint.group.interval=0")
+			.run((context) -> assertThat(
+					context.getBean(VStreamContainer.class).getContainerOptions().getCheckpointPolicy())
+				.isEqualTo(CheckpointPolicy.EVERY_TRANSACTION));
 	}
 
 	@Test
 	void stopTimeoutFromPropertiesAndTenSecondsByDefault() {
 		this.runner.run((context) -> assertThat(
-				((DefaultVStreamContainer) context.getBean(VStreamContainer.class)).getStopTimeout())
+				((DefaultVStreamContainer) context.getBean(VStreamContainer.class)).getContainerOptions()
+					.getStopTimeout())
 			.isEqualTo(Duration.ofSeconds(10)));
 		this.runner.withPropertyValues("vstream.stop-timeout=2500ms")
 			.run((context) -> assertThat(
-					((DefaultVStreamContainer) context.getBean(VStreamContainer.class)).getStopTimeout())
+					((DefaultVStreamContainer) context.getBean(VStreamContainer.class)).getContainerOptions()
+						.getStopTimeout())
 				.isEqualTo(Duration.ofMillis(2500)));
 		this.runner.withPropertyValues("vstream.stop-timeout=-1s")
 			.run((context) -> assertThat(failure(context)).contains("stop-timeout").contains("must not be negative"));
@@ -233,6 +245,14 @@ class VStreamAutoConfigurationTests {
 	void checkpointCountMustBePositive() {
 		this.runner.withPropertyValues("vstream.checkpoint.transactions=0")
 			.run((context) -> assertThat(failure(context)).contains("checkpoint.transactions"));
+	}
+
+	@Test
+	void groupCommitCountMustBePositiveAndIntervalNotNegative() {
+		this.runner.withPropertyValues("vstream.checkpoint.group.transactions=0")
+			.run((context) -> assertThat(failure(context)).contains("checkpoint.group.transactions"));
+		this.runner.withPropertyValues("vstream.checkpoint.group.interval=-1s")
+			.run((context) -> assertThat(failure(context)).contains("checkpoint.group.interval"));
 	}
 
 	@Test

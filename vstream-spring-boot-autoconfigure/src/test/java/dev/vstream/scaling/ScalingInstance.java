@@ -98,7 +98,7 @@ final class ScalingInstance implements AutoCloseable {
 		}
 		DefaultVStreamContainer container = StreamFixture.newContainer(settings, this.vtgate, streamOffsets,
 				() -> List.of(endpoint), VStreamErrorHandler.stopStream());
-		container.setVerifyTables(false);
+		container.getContainerOptions().setVerifyTables(false);
 		return container;
 	}
 

@@ -213,7 +213,7 @@ class BatchListenerTests {
 				List.of(this.fixture.endpoint("writer", "corder", writer, "write"),
 						batchEndpoint(batches, new BatchPolicy(2, LONG))),
 				VStreamErrorHandler.stopStream());
-		container.setTransactionManager(new DataSourceTransactionManager(dataSource));
+		container.getContainerOptions().setTransactionManager(new DataSourceTransactionManager(dataSource));
 		container.start();
 		await().until(() -> writer.calls.get() == 1);
 		assertThat(jdbc.queryForObject("select count(*) from effect", Integer.class))

@@ -241,7 +241,7 @@ class CopyProgressTests {
 				this.fixture.endpoint("orders", "corder", this.orders, "on"));
 		container.setClock(this.clock);
 		container.setMonitor(new MicrometerVStreamMonitor(this.meters, null, null));
-		container.setCopyProgressLogInterval(Duration.ofSeconds(1));
+		container.getContainerOptions().setCopyProgressLogInterval(Duration.ofSeconds(1));
 		return this.fixture.start(container);
 	}
 

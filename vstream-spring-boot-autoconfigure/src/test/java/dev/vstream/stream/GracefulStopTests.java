@@ -98,8 +98,8 @@ class GracefulStopTests {
 		EffectWriter writer = new EffectWriter(jdbc);
 		DefaultVStreamContainer container = container(offsets,
 				this.fixture.endpoint("writer", "corder", writer, "write"));
-		container.setTransactionManager(new DataSourceTransactionManager(dataSource));
-		container.setCheckpointPolicy(new CheckpointPolicy(5, Duration.ZERO));
+		container.getContainerOptions().setTransactionManager(new DataSourceTransactionManager(dataSource));
+		container.getContainerOptions().setCheckpointPolicy(new CheckpointPolicy(5, Duration.ZERO));
 		container.start();
 		await().until(() -> writer.calls.get() == 4);
 		assertThat(offsets.load("test")).as("three of five transactions: not saved yet").isEmpty();
@@ -120,7 +120,7 @@ class GracefulStopTests {
 		Recorder rows = new Recorder();
 		DefaultVStreamContainer container = container(this.fixture.offsets(),
 				this.fixture.endpoint("rows", "corder", rows, "onChange"));
-		container.setStopTimeout(Duration.ofMillis(500));
+		container.getContainerOptions().setStopTimeout(Duration.ofMillis(500));
 		container.start();
 		await().until(() -> rows.changes.size() == 2);
 		long started = System.nanoTime();
@@ -140,7 +140,7 @@ class GracefulStopTests {
 		this.vtgate.thenSend(transaction(1));
 		DefaultVStreamContainer container = container(this.fixture.offsets(),
 				this.fixture.endpoint("rows", "corder", new Recorder(), "onChange"));
-		container.setStopTimeout(Duration.ofMinutes(1));
+		container.getContainerOptions().setStopTimeout(Duration.ofMinutes(1));
 		container.start();
 		await().until(() -> position(1).equals(container.getSavedPosition()));
 		long started = System.nanoTime();

@@ -76,7 +76,7 @@ class LostPositionTests {
 	@Test
 	void aFirstStartIsNoLostPosition(CapturedOutput output) {
 		DefaultVStreamContainer container = container(this.marker);
-		container.setRequireSavedPosition(true);
+		container.getContainerOptions().setRequireSavedPosition(true);
 		container.start();
 		assertThat(container.getStart().from()).isEqualTo(StreamStart.From.COPY);
 		assertThat(container.getStart().ranBefore()).isFalse();
@@ -91,7 +91,7 @@ class LostPositionTests {
 		runOnceAndStop();
 		assertThat(this.marker.hasRun("test")).isTrue();
 		DefaultVStreamContainer container = container(this.marker);
-		container.setRequireSavedPosition(true);
+		container.getContainerOptions().setRequireSavedPosition(true);
 		container.start();
 		assertThat(container.getStart().from()).isEqualTo(StreamStart.From.SAVED_POSITION);
 		assertThat(container.getStart().withoutSavedPosition()).isFalse();
@@ -122,7 +122,7 @@ class LostPositionTests {
 		this.jdbc.update("delete from vstream_offset");
 		int requests = this.vtgate.requests().size();
 		DefaultVStreamContainer container = container(this.marker);
-		container.setRequireSavedPosition(true);
+		container.getContainerOptions().setRequireSavedPosition(true);
 		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
 			.withMessageContaining("Stream 'test' refuses to start: it has no saved position although it ran before")
 			.withMessageContaining("vstream.require-saved-position is true")
@@ -141,7 +141,7 @@ class LostPositionTests {
 		first.resetPosition(null);
 		assertThat(this.marker.hasRun("test")).isFalse();
 		DefaultVStreamContainer container = container(this.marker);
-		container.setRequireSavedPosition(true);
+		container.getContainerOptions().setRequireSavedPosition(true);
 		container.start();
 		assertThat(container.getStart().ranBefore()).isFalse();
 	}
@@ -156,7 +156,7 @@ class LostPositionTests {
 		assertThat(missing("unknown")).isEqualTo(1.0);
 		container.stop();
 		DefaultVStreamContainer required = container(null);
-		required.setRequireSavedPosition(true);
+		required.getContainerOptions().setRequireSavedPosition(true);
 		assertThatExceptionOfType(VStreamException.class).isThrownBy(required::start)
 			.withMessageContaining("cannot tell whether it ran before");
 	}
@@ -169,7 +169,7 @@ class LostPositionTests {
 				this.vtgate.channel(), new InMemoryOffsetRepository(), () -> List.of(endpoint()),
 				VStreamErrorHandler.stopStream());
 		this.containers.add(container);
-		container.setRunMarker(ran);
+		container.getContainerOptions().setRunMarker(ran);
 		container.start();
 		assertThat(container.getStart().from()).isEqualTo(StreamStart.From.CURRENT);
 		assertThat(output).contains("Starting at vstream.start-position=current: only changes committed from now on "
@@ -196,7 +196,7 @@ class LostPositionTests {
 	private DefaultVStreamContainer container(StreamRunMarker marker) {
 		DefaultVStreamContainer container = StreamFixture.newContainer(settings(StartPosition.COPY),
 				this.vtgate.channel(), this.offsets, () -> List.of(endpoint()), VStreamErrorHandler.stopStream());
-		container.setRunMarker(marker);
+		container.getContainerOptions().setRunMarker(marker);
 		container.setMonitor(new MicrometerVStreamMonitor(this.meters, null, null));
 		this.containers.add(container);
 		return container;

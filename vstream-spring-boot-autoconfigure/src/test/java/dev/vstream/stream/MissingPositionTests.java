@@ -262,8 +262,8 @@ class MissingPositionTests {
 				Duration.ofSeconds(1), false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
 		DefaultVStreamContainer container = this.fixture.container(settings, VStreamErrorHandler.stopStream(),
 				this.fixture.endpoint("orders", "corder", this.orders, "on"));
-		container.setProgressTimeout(progressTimeout);
-		container.setStallTimeout(stallTimeout);
+		container.getContainerOptions().setProgressTimeout(progressTimeout);
+		container.getContainerOptions().setStallTimeout(stallTimeout);
 		container.setApplicationEventPublisher((event) -> {
 			if (event instanceof VStreamReconnectingEvent reconnect) {
 				this.reconnecting.add(reconnect);

@@ -228,7 +228,7 @@ class NewTableCopyTests {
 				StreamFixture.settings("commerce", start, Duration.ofSeconds(5)), VStreamErrorHandler.stopStream(),
 				this.fixture.endpoint("orders", "commerce", "corder", this.orders, "onChange"),
 				this.fixture.endpoint("customers", "commerce", "customer", this.customers, "onChange"));
-		container.setCopyNewTables(copyNewTables);
+		container.getContainerOptions().setCopyNewTables(copyNewTables);
 		return container;
 	}
 

@@ -71,7 +71,7 @@ class StartupChecksTests {
 	@Test
 	void aKeyspacePatternFailsTheStartNamingTheListener() {
 		DefaultVStreamContainer container = container(this.vtgate.channel(), endpoint("/.*"));
-		container.setVerifyTables(false);
+		container.getContainerOptions().setVerifyTables(false);
 		assertThatExceptionOfType(VStreamException.class).isThrownBy(container::start)
 			.withMessageContaining("Listener 'onOrder' of stream 'test' streams keyspace '/.*', a pattern")
 			.withMessageContaining("not supported");

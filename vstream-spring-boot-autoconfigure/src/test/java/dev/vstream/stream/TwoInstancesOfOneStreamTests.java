@@ -111,7 +111,8 @@ class TwoInstancesOfOneStreamTests {
 				Duration.ZERO, false, new FixedBackOff(10, Long.MAX_VALUE), List.of());
 		DefaultVStreamContainer container = this.fixture.container(settings, VStreamErrorHandler.stopStream(),
 				this.fixture.endpoint("writer", "corder", new EffectWriter(this.jdbc, instance), "write"));
-		container.setTransactionManager(new DataSourceTransactionManager((DataSource) this.database));
+		container.getContainerOptions()
+			.setTransactionManager(new DataSourceTransactionManager((DataSource) this.database));
 		return container;
 	}
 

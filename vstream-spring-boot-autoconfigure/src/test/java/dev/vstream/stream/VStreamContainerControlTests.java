@@ -52,7 +52,7 @@ class VStreamContainerControlTests {
 		this.vtgate.thenSend(transaction(1));
 		DefaultVStreamContainer container = container();
 		// Batched checkpoints: only the pause can have saved the position below.
-		container.setCheckpointPolicy(new CheckpointPolicy(100, Duration.ZERO));
+		container.getContainerOptions().setCheckpointPolicy(new CheckpointPolicy(100, Duration.ZERO));
 		container.start();
 		await().until(() -> position(1).equals(container.getPosition()));
 

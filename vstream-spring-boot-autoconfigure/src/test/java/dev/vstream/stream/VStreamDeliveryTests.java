@@ -23,11 +23,13 @@ import dev.vstream.offset.OffsetStoreException;
 import dev.vstream.position.StartPosition;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.test.Order;
+import dev.vstream.test.RecordingOffsets;
 import dev.vstream.test.StreamFixture;
 import dev.vstream.test.vtgate.Events;
 import dev.vstream.test.vtgate.ScriptedVtgate;
 import io.grpc.Status;
 import io.vitess.proto.Topodata.TabletType;
+import io.vitess.proto.Vtgate.VStreamResponse;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -81,7 +83,7 @@ class VStreamDeliveryTests {
 			Recorder recorder = new Recorder();
 			DefaultVStreamContainer container = container(endpoint(recorder, "onChange"),
 					VStreamErrorHandler.stopStream());
-			container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
+			container.getContainerOptions().setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
 			container.start();
 			await().until(() -> position(2).equals(container.getPosition()));
 			assertThat(offsets().load("test")).as("two of three transactions: not saved yet").isEmpty();
@@ -94,11 +96,54 @@ class VStreamDeliveryTests {
 			vtgate().thenSend(transaction(1), transaction(2), transaction(3), transaction(4));
 			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
 					VStreamErrorHandler.stopStream());
-			container.setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
+			container.getContainerOptions().setCheckpointPolicy(new CheckpointPolicy(3, Duration.ZERO));
 			container.start();
 			await().until(() -> position(4).equals(container.getPosition()));
 			assertThat(offsets().load("test")).contains(position(3));
 			assertThat(container.getSavedPosition()).isEqualTo(position(3));
+		}
+
+		@Test
+		void groupCommitSavesTransactionsThatArriveTogetherOnce() {
+			RecordingOffsets recording = new RecordingOffsets();
+			useOffsets(recording);
+			vtgate().thenSend(together(1, 5), transaction(6));
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
+					VStreamErrorHandler.stopStream());
+			container.getContainerOptions()
+				.setCheckpointPolicy(new CheckpointPolicy(1, Duration.ZERO, 100, Duration.ofMinutes(1)));
+			container.start();
+			await().until(() -> position(6).equals(container.getSavedPosition()));
+			// Five transactions in one response: behind until its end. The sixth may have
+			// been waiting then too; either way the first save covers all five.
+			assertThat(recording.saved).first().isIn(position(5), position(6));
+			assertThat(recording.saved).hasSizeLessThanOrEqualTo(2).last().isEqualTo(position(6));
+		}
+
+		@Test
+		void groupCommitSavesOnceTheGroupIsFullWhileBehind() {
+			RecordingOffsets recording = new RecordingOffsets();
+			useOffsets(recording);
+			vtgate().thenSend(together(1, 7));
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
+					VStreamErrorHandler.stopStream());
+			container.getContainerOptions()
+				.setCheckpointPolicy(new CheckpointPolicy(1, Duration.ZERO, 3, Duration.ofMinutes(1)));
+			container.start();
+			await().until(() -> position(7).equals(container.getSavedPosition()));
+			assertThat(recording.saved).containsExactly(position(3), position(6), position(7));
+		}
+
+		@Test
+		void withoutGroupCommitEveryTransactionOfAResponseIsSaved() {
+			RecordingOffsets recording = new RecordingOffsets();
+			useOffsets(recording);
+			vtgate().thenSend(together(1, 3));
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
+					VStreamErrorHandler.stopStream());
+			container.start();
+			await().until(() -> position(3).equals(container.getSavedPosition()));
+			assertThat(recording.saved).containsExactly(position(1), position(2), position(3));
 		}
 
 		@Test
@@ -120,7 +165,7 @@ class VStreamDeliveryTests {
 			vtgate().thenSend(transaction(1));
 			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
 					VStreamErrorHandler.stopStream());
-			container.setCheckpointPolicy(new CheckpointPolicy(1000, Duration.ofMillis(200)));
+			container.getContainerOptions().setCheckpointPolicy(new CheckpointPolicy(1000, Duration.ofMillis(200)));
 			container.start();
 			await().until(() -> position(1).equals(container.getPosition()));
 			// No further transaction: the heartbeats vtgate sends on an idle stream are
@@ -438,6 +483,15 @@ class VStreamDeliveryTests {
 		return this.fixture;
 	}
 
+	/** One response holding the one-row transactions {@code first} to {@code last}. */
+	private static VStreamResponse together(long first, long last) {
+		VStreamResponse.Builder response = VStreamResponse.newBuilder();
+		for (long order = first; order <= last; order++) {
+			response.addAllEvents(transaction(order).getEventsList());
+		}
+		return response.build();
+	}
+
 	private ScriptedVtgate vtgate() {
 		return this.vtgate;
 	}
@@ -502,7 +556,7 @@ class VStreamDeliveryTests {
 	private DefaultVStreamContainer startInTransactions(EffectWriter writer, DataSource dataSource) {
 		DefaultVStreamContainer container = container(this.fixture.endpoint("writer", "corder", writer, "write"),
 				VStreamErrorHandler.stopStream());
-		container.setTransactionManager(new DataSourceTransactionManager(dataSource));
+		container.getContainerOptions().setTransactionManager(new DataSourceTransactionManager(dataSource));
 		container.start();
 		return container;
 	}

@@ -186,7 +186,7 @@ class VStreamRequestTests {
 				Map.of("my-ks", List.of("-80")), null, false);
 		DefaultVStreamContainer container = this.fixture.container(settings, VStreamErrorHandler.stopStream(),
 				this.fixture.endpoint("orders", "corder", listener, "onChange"));
-		container.setVerifyTables(true);
+		container.getContainerOptions().setVerifyTables(true);
 		this.fixture.start(container);
 		await().until(() -> this.vtgate.requests().size() == 1);
 		assertThat(this.vtgate.requests().get(0).getVgtid().getShardGtidsList()).singleElement()

@@ -29,9 +29,10 @@ final class AheadIterator<T> implements Iterator<T> {
 
 	/**
 	 * How many times the consuming thread looks for the next response before it parks:
-	 * {@code bench.spins}, 0 (the default) to park at once. 2000 (tens of microseconds)
-	 * made the limit ~25 % faster with 1-row transactions and slower with 100-row ones on
-	 * 2 cores (2026-12-02), where the spinning thread takes a core from gRPC's.
+	 * {@code bench.spins}, 0 (the default) to park at once; the harness sets 2000 (tens
+	 * of microseconds) for its {@code limit} consumer at 1-row transactions. That made
+	 * the limit ~25 % faster with 1-row transactions and slower with 100-row ones on 2
+	 * cores (2026-12-02), where the spinning thread takes a core from gRPC's.
 	 */
 	private static final int SPINS = Integer.getInteger("bench.spins", 0);
 

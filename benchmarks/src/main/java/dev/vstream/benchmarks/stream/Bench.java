@@ -33,7 +33,10 @@ import com.sun.management.OperatingSystemMXBean;
  * third not measured; {@code rows-tx1} for 1-row transactions, default a quarter of it;
  * Debezium gets a quarter of either), {@code rounds} (3), {@code tx} (transaction sizes,
  * "1,10,100"), {@code consumers}
- * ("limit,starter-memory,starter-batched,starter-tx,debezium"; also
+ * ("limit,starter-memory,starter-batched,starter-tx,debezium"; starter-tx is the default
+ * checkpoint policy, with group commit; also {@code starter-tx-nogroup} without it,
+ * {@code limit-spin} and {@code limit-park} (the bare loop spinning or parking before
+ * each response; {@code limit} spins at 1-row transactions only, where that is faster),
  * {@code starter-batched:N} and {@code starter-memory-h2}, memory offsets with an H2 file
  * database opened at start-up), {@code debezium-cp} (classpath of the Debezium consumer;
  * empty skips it), {@code java} (the child JVMs' java), {@code jvm-args} (extra child JVM
@@ -53,6 +56,9 @@ public final class Bench {
 	 */
 	private static final Logger NETTY_SERVER_LOG = Logger
 		.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
+
+	/** How often the spinning bare loop looks for a response before it parks. */
+	private static final int SPINS = 2000;
 
 	private final Map<String, String> options;
 
@@ -131,58 +137,10 @@ public final class Bench {
 			}
 			results.forEach((consumer, trials) -> medians.put(consumer + "/" + size, Trial.median(trials)));
 		}
-		report(sizes, consumers, medians);
+		BenchReport.medians(sizes, consumers, medians, this::say);
 		String backPressure = backPressure();
 		String latency = latency();
-		summary(sizes, medians, backPressure, latency);
-	}
-
-	private void report(List<Integer> sizes, List<String> consumers, Map<String, Trial> medians) {
-		say("");
-		say("medians (rows/s | bytes allocated per row | client CPU cores | server CPU cores)");
-		List<String> all = new ArrayList<>();
-		all.add("discard");
-		all.addAll(consumers);
-		for (int size : sizes) {
-			for (String consumer : all) {
-				Trial t = medians.get(consumer + "/" + size);
-				if (t != null) {
-					say(String.format(Locale.ROOT, "  tx=%-3d %-16s %s", size, consumer, t));
-				}
-			}
-		}
-	}
-
-	private void summary(List<Integer> sizes, Map<String, Trial> medians, String backPressure, String latency) {
-		StringBuilder line = new StringBuilder("SUMMARY");
-		for (int size : sizes) {
-			Trial limit = medians.get("limit/" + size);
-			Trial batched = medians.get("starter-batched/" + size);
-			Trial perTx = medians.get("starter-tx/" + size);
-			Trial memory = medians.get("starter-memory/" + size);
-			Trial debezium = medians.get("debezium/" + size);
-			line.append(" | tx=").append(size);
-			if (batched != null && limit != null) {
-				line.append(ratio(" starter/limit=", batched, limit));
-			}
-			if (batched != null && debezium != null) {
-				line.append(ratio(" starter/debezium=", batched, debezium));
-			}
-			if (batched != null && memory != null) {
-				line.append(String.format(Locale.ROOT, " checkpoint-cost batched=%.1f%%",
-						100 * (1 - batched.rate() / memory.rate())));
-			}
-			if (perTx != null && memory != null) {
-				line.append(String.format(Locale.ROOT, " per-tx=%.1f%%", 100 * (1 - perTx.rate() / memory.rate())));
-			}
-		}
-		line.append(" | ").append(backPressure).append(" | ").append(latency);
-		say("");
-		say(line.toString());
-	}
-
-	private static String ratio(String label, Trial a, Trial b) {
-		return String.format(Locale.ROOT, "%s%.2f", label, a.rate() / b.rate());
+		BenchReport.summary(sizes, medians, backPressure, latency, this::say);
 	}
 
 	private Trial trial(String consumer, int size, long offered) throws Exception {
@@ -199,6 +157,12 @@ public final class Bench {
 		// A third is warm-up: the starter's Spring stack needs a few seconds of JIT
 		// before its steady state.
 		command.add("-Dbench.warmup=" + rows / 3);
+		if (consumer.startsWith("limit")) {
+			// The fastest bare loop per size: spinning before parking wins with 1-row
+			// transactions and loses with larger ones on 2 cores (AheadIterator).
+			boolean spin = consumer.equals("limit-spin") || (consumer.equals("limit") && size == 1);
+			command.add("-Dbench.spins=" + (spin ? SPINS : 0));
+		}
 		String extra = option("jvm-args", "");
 		if (!extra.isBlank()) {
 			command.addAll(List.of(extra.replace("{trial}", consumer + "-tx" + size + "-" + n).split(" ")));
@@ -213,7 +177,8 @@ public final class Bench {
 			command.add(System.getProperty("java.class.path"));
 			switch (consumer) {
 				case "discard" -> command.addAll(List.of(DiscardConsumer.class.getName(), address, "" + size));
-				case "limit" -> command.addAll(List.of(LimitConsumer.class.getName(), address));
+				case "limit", "limit-spin", "limit-park" ->
+					command.addAll(List.of(LimitConsumer.class.getName(), address));
 				default -> {
 					command.add("dev.vstream.benchmarks.stream.starter.StarterConsumer");
 					command.addAll(starterArguments(consumer, address, n));
@@ -244,6 +209,10 @@ public final class Bench {
 			case "starter-tx" -> args.addAll(List.of("--vstream.offset-store=jdbc",
 					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
 					"--vstream.checkpoint.transactions=1"));
+			// the default policy without group commit (as before it existed)
+			case "starter-tx-nogroup" -> args.addAll(List.of("--vstream.offset-store=jdbc",
+					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
+					"--vstream.checkpoint.transactions=1", "--vstream.checkpoint.group.transactions=1"));
 			case "starter-batched" -> args.addAll(List.of("--vstream.offset-store=jdbc",
 					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
 					"--vstream.checkpoint.transactions=1000", "--vstream.checkpoint.interval=1s"));
@@ -408,37 +377,6 @@ public final class Bench {
 		System.out.println(line);
 		System.out.flush();
 		this.log.println("## " + line);
-	}
-
-	/**
-	 * One trial's figures.
-	 *
-	 * @param rate rows per second
-	 * @param allocPerRow bytes allocated per row, all threads of the consumer's JVM
-	 * @param clientCores the consumer JVM's CPU time over wall time
-	 * @param serverCores the harness JVM's (the server's) CPU time over wall time
-	 */
-	record Trial(double rate, double allocPerRow, double clientCores, double serverCores) {
-
-		static final Trial FAILED = new Trial(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-
-		static Trial median(List<Trial> trials) {
-			List<Trial> sorted = trials.stream()
-				.filter((t) -> !Double.isNaN(t.rate()))
-				.sorted((a, b) -> Double.compare(a.rate(), b.rate()))
-				.toList();
-			return sorted.isEmpty() ? FAILED : sorted.get(sorted.size() / 2);
-		}
-
-		@Override
-		public String toString() {
-			if (Double.isNaN(this.rate)) {
-				return "FAILED";
-			}
-			return String.format(Locale.ROOT, "%,10.0f rows/s | %,7.0f B/row | client %.2f cores | server %.2f cores",
-					this.rate, this.allocPerRow, this.clientCores, this.serverCores);
-		}
-
 	}
 
 }

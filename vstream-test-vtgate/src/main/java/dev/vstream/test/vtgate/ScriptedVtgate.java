@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -27,11 +25,9 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.vitess.proto.Query;
 import io.vitess.proto.Vtgate;
 import io.vitess.proto.Vtgate.VStreamRequest;
 import io.vitess.proto.Vtgate.VStreamResponse;
-import io.vitess.proto.Vtrpc;
 import io.vitess.proto.grpc.VitessGrpc;
 
 /**
@@ -51,21 +47,11 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 
 	private final List<VStreamRequest> requests = new CopyOnWriteArrayList<>();
 
-	private final Map<String, List<String>> tables = new ConcurrentHashMap<>();
-
-	private final Set<String> unknownKeyspaces = ConcurrentHashMap.newKeySet();
-
 	private final List<ServerCallStreamObserver<VStreamResponse>> open = new CopyOnWriteArrayList<>();
 
 	private final Map<ServerCallStreamObserver<VStreamResponse>, VStreamRequest> openRequests = new ConcurrentHashMap<>();
 
-	private final Map<String, List<String>> shards = new ConcurrentHashMap<>();
-
-	private final Map<String, String> shardPositions = new ConcurrentHashMap<>();
-
-	private final Map<String, List<String>> tabletShards = new ConcurrentHashMap<>();
-
-	private final Map<String, Long> tableRows = new ConcurrentHashMap<>();
+	private final ScriptedQueries queries = new ScriptedQueries();
 
 	private volatile BiConsumer<VStreamRequest, ServerCallStreamObserver<VStreamResponse>> unscripted = (request,
 			observer) -> {
@@ -231,7 +217,7 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 	 * @return this
 	 */
 	public ScriptedVtgate withTables(String keyspace, String... tables) {
-		this.tables.put(keyspace, List.of(tables));
+		this.queries.tables.put(keyspace, List.of(tables));
 		return this;
 	}
 
@@ -242,7 +228,7 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 	 * @return this
 	 */
 	public ScriptedVtgate withUnknownKeyspace(String keyspace) {
-		this.unknownKeyspaces.add(keyspace);
+		this.queries.unknownKeyspaces.add(keyspace);
 		return this;
 	}
 
@@ -254,7 +240,7 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 	 * @return this
 	 */
 	public ScriptedVtgate withShards(String keyspace, String... keyspaceShards) {
-		this.shards.put(keyspace, List.of(keyspaceShards));
+		this.queries.shards.put(keyspace, List.of(keyspaceShards));
 		return this;
 	}
 
@@ -268,7 +254,7 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 	 * @return this
 	 */
 	public ScriptedVtgate withTablets(String keyspace, String... keyspaceShards) {
-		this.tabletShards.put(keyspace, List.of(keyspaceShards));
+		this.queries.tabletShards.put(keyspace, List.of(keyspaceShards));
 		return this;
 	}
 
@@ -284,16 +270,15 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 	 * @return this
 	 */
 	public ScriptedVtgate withShardPosition(String keyspace, String shard, String gtidSet) {
-		this.shardPositions.put(keyspace + ":" + shard + "@primary", gtidSet);
+		this.queries.shardPositions.put(keyspace + ":" + shard + "@primary", gtidSet);
 		return this;
 	}
 
 	/**
-	 * Answer {@code select table_rows from information_schema.tables where table_schema =
-	 * database() and table_name = '
-	<table>
-	'} on a shard ({@code keyspace:shard}, any tablet type) with this estimate, as a
-	 * shard's MySQL does through vtgate.
+	 * Answer the row estimate of a table ({@code select table_rows from
+	 * information_schema.tables where table_schema = database() and table_name = ...}) on
+	 * a shard ({@code keyspace:shard}, any tablet type) with this estimate, as a shard's
+	 * MySQL does through vtgate.
 	 * @param keyspace the keyspace
 	 * @param shard the shard
 	 * @param table the table
@@ -301,7 +286,7 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 	 * @return this
 	 */
 	public ScriptedVtgate withTableRows(String keyspace, String shard, String table, long rows) {
-		this.tableRows.put(keyspace + ":" + shard + "/" + table, rows);
+		this.queries.tableRows.put(keyspace + ":" + shard + "/" + table, rows);
 		return this;
 	}
 
@@ -353,77 +338,12 @@ public final class ScriptedVtgate extends VitessGrpc.VitessImplBase implements A
 
 	@Override
 	public void execute(Vtgate.ExecuteRequest request, StreamObserver<Vtgate.ExecuteResponse> responseObserver) {
-		if (request.getQuery().getSql().equalsIgnoreCase("show vitess_shards")) {
-			Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
-				.addFields(Query.Field.newBuilder().setName("Shards").setType(Query.Type.VARCHAR));
-			this.shards.forEach(
-					(keyspace, names) -> names.forEach((name) -> result.addRows(Events.row(keyspace + "/" + name))));
-			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
-			responseObserver.onCompleted();
-			return;
-		}
-		if (request.getQuery().getSql().equalsIgnoreCase("show vitess_tablets") && !this.tabletShards.isEmpty()) {
-			Query.QueryResult.Builder result = Query.QueryResult.newBuilder();
-			for (String field : List.of("Cell", "Keyspace", "Shard", "TabletType", "State", "Alias", "Hostname",
-					"PrimaryTermStartTime")) {
-				result.addFields(Query.Field.newBuilder().setName(field).setType(Query.Type.VARCHAR));
-			}
-			this.tabletShards.forEach((keyspace, names) -> names.forEach((name) -> result
-				.addRows(Events.row("zone1", keyspace, name, "PRIMARY", "NOT_SERVING", "zone1-100", "localhost", ""))));
-			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
-			responseObserver.onCompleted();
-			return;
-		}
-		if (this.unknownKeyspaces.contains(request.getSession().getTargetString())) {
-			responseObserver
-				.onNext(Vtgate.ExecuteResponse.newBuilder()
-					.setError(Vtrpc.RPCError.newBuilder()
-						.setCode(Vtrpc.Code.NOT_FOUND)
-						.setMessage("VT05003: unknown database '" + request.getSession().getTargetString()
-								+ "' in vschema"))
-					.build());
-			responseObserver.onCompleted();
-			return;
-		}
-		String sql = request.getQuery().getSql().toLowerCase(Locale.ROOT);
-		if (sql.startsWith("select table_rows from information_schema.tables") && sql.contains("table_name = '")) {
-			String target = request.getSession().getTargetString().replaceFirst("@.*$", "");
-			int start = sql.indexOf("table_name = '") + "table_name = '".length();
-			Long rows = this.tableRows.get(target + "/" + sql.substring(start, sql.indexOf('\'', start)));
-			Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
-				.addFields(Query.Field.newBuilder().setName("TABLE_ROWS").setType(Query.Type.UINT64));
-			if (rows != null) {
-				result.addRows(Events.row(rows));
-			}
-			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
-			responseObserver.onCompleted();
-			return;
-		}
-		String position = this.shardPositions.get(request.getSession().getTargetString());
-		if (position != null
-				&& request.getQuery().getSql().toLowerCase(Locale.ROOT).startsWith("select @@global.gtid_")) {
-			Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
-				.addFields(Query.Field.newBuilder()
-					.setName(request.getQuery().getSql().substring(7))
-					.setType(Query.Type.VARCHAR))
-				.addRows(Events.row(position));
-			responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
-			responseObserver.onCompleted();
-			return;
-		}
-		List<String> keyspaceTables = this.tables.get(request.getSession().getTargetString());
-		if (keyspaceTables == null || !request.getQuery().getSql().equalsIgnoreCase("show tables")) {
+		Vtgate.ExecuteResponse response = this.queries.answer(request);
+		if (response == null) {
 			super.execute(request, responseObserver);
 			return;
 		}
-		Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
-			.addFields(Query.Field.newBuilder()
-				.setName("Tables_in_" + request.getSession().getTargetString())
-				.setType(Query.Type.VARCHAR));
-		for (String table : keyspaceTables) {
-			result.addRows(Events.row(table));
-		}
-		responseObserver.onNext(Vtgate.ExecuteResponse.newBuilder().setResult(result).build());
+		responseObserver.onNext(response);
 		responseObserver.onCompleted();
 	}
 
