@@ -85,25 +85,24 @@ class TwoStreamsIT {
 		endpoint.control("audit", "start", null, null);
 		List<String> copied = new ArrayList<>(first);
 		copied.addAll(whileStopped);
-		await().atMost(TIMEOUT)
-			.until(() -> mine(audit.skus.subList(auditBeforeRestart, audit.skus.size())).size() == 10);
+		await().atMost(TIMEOUT).until(() -> mine(since(audit.skus, auditBeforeRestart)).size() == 10);
 		List<String> last = insert(3);
 
 		List<String> committed = new ArrayList<>(copied);
 		committed.addAll(last);
 		await().atMost(TIMEOUT)
 			.until(() -> mine(projection.skus).size() == 13
-					&& mine(audit.skus.subList(auditBeforeRestart, audit.skus.size())).size() == 13);
+					&& mine(since(audit.skus, auditBeforeRestart)).size() == 13);
 		assertThat(mine(projection.skus)).as("default stream: every committed order once, in commit order")
 			.containsExactlyElementsOf(committed);
-		assertThat(mine(audit.skus.subList(auditBeforeRestart, audit.skus.size())))
+		assertThat(mine(since(audit.skus, auditBeforeRestart)))
 			.as("audit stream after its reset: every order once (copied, then live)")
 			.containsExactlyInAnyOrderElementsOf(committed)
 			.endsWith(last.toArray(String[]::new));
 		System.out.println("TwoStreamsIT: committed " + committed.size() + ", default stream received "
 				+ mine(projection.skus).size() + ", audit stream received " + mine(audit.skus).size() + " ("
-				+ auditBeforeRestart + " before its reset, "
-				+ mine(audit.skus.subList(auditBeforeRestart, audit.skus.size())).size() + " after, copy included)");
+				+ auditBeforeRestart + " before its reset, " + mine(since(audit.skus, auditBeforeRestart)).size()
+				+ " after, copy included)");
 	}
 
 	private List<String> insert(int orders) {
@@ -115,6 +114,12 @@ class TwoStreamsIT {
 			skus.add(sku);
 		}
 		return skus;
+	}
+
+	/** What a listener received from an index on, copied first: it goes on receiving. */
+	private static List<String> since(List<String> received, int from) {
+		List<String> snapshot = List.copyOf(received);
+		return snapshot.subList(from, snapshot.size());
 	}
 
 	private List<String> mine(List<String> skus) {

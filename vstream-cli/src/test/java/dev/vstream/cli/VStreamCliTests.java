@@ -106,7 +106,8 @@ class VStreamCliTests {
 		assertThat(outText()).contains("+\t1\t7\ta\t1\n")
 			.contains("# copy completed\n")
 			.contains(
-					"# position {\"shardGtids\":[{\"keyspace\":\"commerce\",\"shard\":\"0\",\"gtid\":\"MySQL56/a:1-3\"}]}")
+					"# position {\"shardGtids\":[{\"keyspace\":\"commerce\",\"shard\":\"0\",\"gtid\":\"MySQL56/a:1-3\"}],"
+							+ "\"coveredTables\":[{\"keyspace\":\"commerce\",\"tables\":[\"corder\"]}]}")
 			.endsWith("+\t2\t7\tb\t1\n");
 		assertThat(outText().indexOf("# copy completed")).isLessThan(outText().indexOf("+\t2\t"));
 		assertThat(this.vtgate.requests().get(0).getVgtid().getShardGtids(0).getGtid()).as("--from copy").isEmpty();

@@ -204,18 +204,8 @@ final class TableCoverage {
 	 * an empty list copies every listened table.
 	 */
 	static Set<String> copiedTables(List<String> entries, String keyspace, Set<String> tables) {
-		if (entries.isEmpty()) {
-			return new TreeSet<>(tables);
-		}
-		Set<String> copied = new TreeSet<>();
-		for (String entry : entries) {
-			int dot = entry.indexOf('.');
-			String table = (dot >= 0) ? entry.substring(dot + 1) : entry;
-			if ((dot < 0 || entry.substring(0, dot).equals(keyspace)) && tables.contains(table)) {
-				copied.add(table);
-			}
-		}
-		return copied;
+		return entries.isEmpty() ? new TreeSet<>(tables)
+				: VStreamRequestFactory.tablesToCopy(entries, keyspace, tables);
 	}
 
 	/**

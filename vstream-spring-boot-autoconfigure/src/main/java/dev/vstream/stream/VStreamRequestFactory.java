@@ -162,7 +162,7 @@ final class VStreamRequestFactory {
 	 * filter: a bare name counts in every keyspace, {@code keyspace.table} in its
 	 * keyspace.
 	 */
-	private static Set<String> tablesToCopy(List<String> entries, String keyspace, Set<String> tables) {
+	static Set<String> tablesToCopy(List<String> entries, String keyspace, Set<String> tables) {
 		Set<String> copied = new TreeSet<>();
 		for (String entry : entries) {
 			int dot = entry.indexOf('.');
