@@ -122,7 +122,7 @@ final class TableCoverage {
 			if (keyspaceKnown == null) {
 				// vtgate copies what the shards' positions say, as it always did; a shard
 				// past its copy phase copies nothing.
-				if (idleShards.size() < shards.size()) {
+				if (idleShards.size() < shards.size() && !copied.isEmpty()) {
 					covered.removeAll(copied);
 					pending.addAll(copied);
 					Map<String, Set<String>> done = new HashMap<>();
@@ -267,12 +267,14 @@ final class TableCoverage {
 		for (ShardGtid shard : received.toVGtid().getShardGtidsList()) {
 			String keyspace = shard.getKeyspace();
 			Map<String, Set<String>> done = this.doneOn.get(keyspace);
-			if (done == null) {
+			Map<String, Set<String>> listedOn = this.listed.get(keyspace);
+			// Only keyspaces with tables still to copy are followed.
+			if (done == null || listedOn == null) {
 				continue;
 			}
 			shardsNow.computeIfAbsent(keyspace, (k) -> new HashSet<>()).add(shard.getShard());
 			Set<String> now = names(shard);
-			Set<String> before = this.listed.get(keyspace).put(shard.getShard(), now);
+			Set<String> before = listedOn.put(shard.getShard(), now);
 			if (before != null) {
 				for (String table : before) {
 					if (!now.contains(table) && done.containsKey(table)) {
