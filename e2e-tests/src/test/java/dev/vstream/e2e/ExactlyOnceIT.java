@@ -44,7 +44,7 @@ class ExactlyOnceIT {
 
 	private static final int ORDERS = 150;
 
-	private static final int KILLS = 6;
+	private static final int KILLS = 4;
 
 	/**
 	 * The last number of each GTID (MariaDB domain-server-sequence, MySQL uuid:1-n), by
@@ -56,8 +56,7 @@ class ExactlyOnceIT {
 
 	private final String effectTable = "effect_" + this.tag;
 
-	private final ChildJvm.Launcher launcher = ChildJvm.launcher("dev.vstream.crashapp.CrashApplication")
-		.jvmOptions("-Xmx256m");
+	private final ChildJvm.Launcher launcher = ChildJvm.launcher("dev.vstream.crashapp.CrashApplication");
 
 	private final JdbcTemplate postgres = postgres();
 

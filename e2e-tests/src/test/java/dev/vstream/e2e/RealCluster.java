@@ -25,6 +25,12 @@ import java.util.Map;
  */
 public final class RealCluster {
 
+	/**
+	 * The JUnit resource lock of the test classes on this cluster: they run one at a
+	 * time, beside the classes on the one-process cluster.
+	 */
+	public static final String LOCK = "vitess-cluster";
+
 	private static final String START_HINT = "start it with scripts/vitess-cluster/start.sh "
 			+ "(scripts/test.sh does; scripts/vitess-cluster/status.sh shows what is running)";
 

@@ -25,9 +25,9 @@ class ShutdownSavesPositionIT extends WithDefaultStoreApps {
 
 	@Test
 	void defaultEmbeddedStore() throws Exception {
-		// Every fourth round starts a stream with nothing saved yet; the others resume a
+		// Every other round starts a stream with nothing saved yet; the others resume a
 		// saved position.
-		sigtermRounds(8, 4, DefaultStoreApps.NO_DATASOURCE);
+		sigtermRounds(4, 2, DefaultStoreApps.NO_DATASOURCE);
 		assertThat(DefaultStoreApps.read(this.apps.workDir.resolve("app-1.log")))
 			.contains("Stream positions are kept in the embedded H2 database "
 					+ this.apps.workDir.toRealPath().resolve(".vstream/offsets"));

@@ -15,6 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.vstream.e2e.InJvmApps;
 import dev.vstream.e2e.LocalVitess;
 import dev.vstream.e2e.RealCluster;
@@ -36,10 +39,11 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,7 +60,8 @@ import static org.awaitility.Awaitility.await;
  * tablets removed: {@code ops.sh reshard}); the third moves table {@code customer} to
  * {@code reshardmv} ({@code ops.sh movetables}).
  */
-@ExtendWith(OutputCaptureExtension.class)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(RealCluster.LOCK)
 // The shards each test starts from: -80,80- for the first, -40,40-80,80- for the second.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReshardIT {
@@ -234,7 +239,22 @@ class ReshardIT {
 	 */
 	@Test
 	@Order(3)
-	void moveTablesOfAListenedTableIsReported(CapturedOutput output) throws Exception {
+	void moveTablesOfAListenedTableIsReported() throws Exception {
+		// The stream's own log, not System.out: the other test classes run beside this
+		// one.
+		ListAppender<ILoggingEvent> streamLog = new ListAppender<>();
+		Logger streamLogger = (Logger) LoggerFactory.getLogger("dev.vstream.stream");
+		streamLog.start();
+		streamLogger.addAppender(streamLog);
+		try {
+			moveTablesOfAListenedTable(streamLog);
+		}
+		finally {
+			streamLogger.detachAppender(streamLog);
+		}
+	}
+
+	private void moveTablesOfAListenedTable(ListAppender<ILoggingEvent> streamLog) throws Exception {
 		Instant createStart = Instant.now();
 		RealCluster.ops("create-keyspace", MOVE_TARGET, "0", unshardedSchema().toString());
 		Duration create = Duration.between(createStart, Instant.now());
@@ -273,8 +293,9 @@ class ReshardIT {
 		assertThat(notStreamed).as("customers written to the target keyspace").isNotEmpty();
 		assertThat(received.ddl).extracting((ddl) -> ddl.statement().toLowerCase(Locale.ROOT))
 			.anyMatch((s) -> s.contains("drop table") && s.contains("customer"));
-		assertThat(output).contains("table 'customer' of keyspace 'reshardks', which listener", "was dropped on shard",
-				"If a MoveTables workflow moved it");
+		assertThat(streamLog.list).extracting(ILoggingEvent::getFormattedMessage)
+			.anySatisfy((line) -> assertThat(line).contains("table 'customer' of keyspace 'reshardks', which listener",
+					"was dropped on shard", "If a MoveTables workflow moved it"));
 	}
 
 	private RowWriter writer(RowWriter writer) {
