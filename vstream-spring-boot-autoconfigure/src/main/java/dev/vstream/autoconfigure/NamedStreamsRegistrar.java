@@ -61,7 +61,7 @@ final class NamedStreamsRegistrar implements ImportBeanDefinitionRegistrar, Envi
 		// Only the ids and modes are read here: the values are bound and validated with
 		// VStreamProperties when a container is created.
 		Binder binder = Binder.get(this.environment);
-		for (String id : VStreamScalingConfigurations.namedStreamIds(binder)) {
+		for (String id : ScalingModes.namedStreamIds(binder)) {
 			rejectSharedScalingSettings(binder, id);
 			// A factory method rather than an instance supplier: AOT can generate it.
 			RootBeanDefinition definition = new RootBeanDefinition();
@@ -71,7 +71,7 @@ final class NamedStreamsRegistrar implements ImportBeanDefinitionRegistrar, Envi
 			definition.getConstructorArgumentValues().addIndexedArgumentValue(0, id);
 			definition.setFallback(true);
 			registry.registerBeanDefinition(BEAN_NAME_PREFIX + id, definition);
-			ScalingMode mode = VStreamScalingConfigurations.modeOf(binder, id);
+			ScalingMode mode = ScalingModes.modeOf(binder, id);
 			// Without Spring Integration, VStreamScalingConfigurations.MissingIntegration
 			// fails start-up naming the mode.
 			if (mode != ScalingMode.SINGLE && ClassUtils.isPresent(LOCK_REGISTRY, this.classLoader)) {

@@ -282,7 +282,7 @@ public final class VStreamAutoConfiguration {
 					+ "stream. Lower vstream.stop-timeout or raise the phase timeout");
 		}
 		Duration lease = properties.getScaling().getLease();
-		if (VStreamScalingConfigurations.anyScaled(properties) && stopTimeout.compareTo(lease) >= 0) {
+		if (ScalingModes.anyScaled(properties) && stopTimeout.compareTo(lease) >= 0) {
 			logger.warn("vstream.stop-timeout (" + stopTimeout + ") is not below vstream.scaling.lease (" + lease
 					+ "): another instance may take a shard over while a stopping owner still finishes a "
 					+ "transaction on it. Lower vstream.stop-timeout or raise the lease");

@@ -3,11 +3,7 @@ package dev.vstream.autoconfigure;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import javax.sql.DataSource;
 
 import dev.vstream.offset.OffsetRepository;
@@ -24,22 +20,16 @@ import io.grpc.ManagedChannel;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
@@ -101,7 +91,7 @@ final class VStreamScalingConfigurations {
 	 * @return the exception, naming the scaled streams' mode properties
 	 */
 	static IllegalStateException missing(VStreamProperties properties, String needs) {
-		return missing(scaledModes(properties), properties, needs);
+		return missing(ScalingModes.scaledModes(properties), properties, needs);
 	}
 
 	/**
@@ -114,84 +104,6 @@ final class VStreamScalingConfigurations {
 	static IllegalStateException missing(String modes, VStreamProperties properties, String needs) {
 		return new IllegalStateException(modes + " with vstream.offset-store="
 				+ properties.getOffsetStore().name().toLowerCase(Locale.ROOT) + " needs " + needs);
-	}
-
-	/**
-	 * The mode properties of the scaled streams, as {@code property=mode}: the top-level
-	 * one (also taken by the named streams that set none), and each named stream's own.
-	 */
-	static String scaledModes(VStreamProperties properties) {
-		List<String> modes = new ArrayList<>();
-		if (properties.getScaling().getMode() != ScalingMode.SINGLE) {
-			modes.add("vstream.scaling.mode=" + modeName(properties.getScaling().getMode()));
-		}
-		properties.getStreams().forEach((id, stream) -> {
-			ScalingMode own = stream.getScaling().getMode();
-			if (own != null && own != ScalingMode.SINGLE) {
-				modes.add("vstream.streams." + id + ".scaling.mode=" + modeName(own));
-			}
-		});
-		return String.join(", ", modes);
-	}
-
-	/**
-	 * @param properties the properties
-	 * @return whether any stream, the default one or a named one, is scaled
-	 */
-	static boolean anyScaled(VStreamProperties properties) {
-		if (properties.getScaling().getMode() != ScalingMode.SINGLE) {
-			return true;
-		}
-		return properties.getStreams()
-			.values()
-			.stream()
-			.anyMatch((stream) -> stream.getScaling().getMode() != null
-					&& stream.getScaling().getMode() != ScalingMode.SINGLE);
-	}
-
-	/**
-	 * A stream's scaling mode, as bound from the environment: a named stream's own, else
-	 * the top-level one.
-	 * @param binder the binder of the environment
-	 * @param id a named stream's id, {@code null} for the default stream
-	 * @return the mode
-	 */
-	static ScalingMode modeOf(Binder binder, @Nullable String id) {
-		ScalingMode shared = binder.bind("vstream.scaling.mode", ScalingMode.class).orElse(ScalingMode.SINGLE);
-		return (id != null) ? binder.bind("vstream.streams." + id + ".scaling.mode", ScalingMode.class).orElse(shared)
-				: shared;
-	}
-
-	/**
-	 * @param binder the binder of the environment
-	 * @return the ids of the named streams, {@code vstream.streams.<id>}
-	 */
-	static Set<String> namedStreamIds(Binder binder) {
-		return binder.bind("vstream.streams", Bindable.mapOf(String.class, Object.class)).orElse(Map.of()).keySet();
-	}
-
-	/**
-	 * Matches when any stream's scaling mode, {@code vstream.scaling.mode} or a
-	 * {@code vstream.streams.<id>.scaling.mode}, is not {@code single}.
-	 */
-	static final class OnScaledMode extends SpringBootCondition {
-
-		@Override
-		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			Binder binder = Binder.get(context.getEnvironment());
-			ScalingMode mode = modeOf(binder, null);
-			if (mode != ScalingMode.SINGLE) {
-				return ConditionOutcome.match("vstream.scaling.mode is " + mode);
-			}
-			for (String id : namedStreamIds(binder)) {
-				ScalingMode own = modeOf(binder, id);
-				if (own != ScalingMode.SINGLE) {
-					return ConditionOutcome.match("vstream.streams." + id + ".scaling.mode is " + own);
-				}
-			}
-			return ConditionOutcome.noMatch("every stream's scaling mode is single");
-		}
-
 	}
 
 	/**
@@ -214,7 +126,7 @@ final class VStreamScalingConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Conditional(OnScaledMode.class)
+	@Conditional(ScalingModes.OnScaledMode.class)
 	@ConditionalOnClass(name = { "org.springframework.integration.jdbc.lock.JdbcLockRegistry",
 			"org.springframework.jdbc.core.JdbcOperations" })
 	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "jdbc", matchIfMissing = true)
@@ -298,7 +210,7 @@ final class VStreamScalingConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Conditional(OnScaledMode.class)
+	@Conditional(ScalingModes.OnScaledMode.class)
 	@ConditionalOnClass(name = { "org.springframework.integration.redis.util.RedisLockRegistry",
 			"org.springframework.data.redis.core.StringRedisTemplate" })
 	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "redis")
@@ -334,7 +246,7 @@ final class VStreamScalingConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Conditional(OnScaledMode.class)
+	@Conditional(ScalingModes.OnScaledMode.class)
 	@ConditionalOnClass(name = "org.springframework.integration.support.locks.LockRegistry")
 	static class Coordinators {
 
@@ -367,7 +279,7 @@ final class VStreamScalingConfigurations {
 
 	/** Scaling was asked for, but Spring Integration is not on the classpath. */
 	@Configuration(proxyBeanMethods = false)
-	@Conditional(OnScaledMode.class)
+	@Conditional(ScalingModes.OnScaledMode.class)
 	@ConditionalOnMissingClass("org.springframework.integration.support.locks.LockRegistry")
 	static class MissingIntegration {
 
