@@ -7,7 +7,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.vstream.actuate.VStreamEndpoint;
+import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.StreamPosition;
+import dev.vstream.scaling.ActiveStandbyCoordinator;
+import dev.vstream.scaling.LockFence;
+import dev.vstream.scaling.ScalingCoordinator;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
@@ -18,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,8 +35,9 @@ import static org.awaitility.Awaitility.await;
  * stopped and reset to copy through the {@code /actuator/vstream} operations while more
  * orders are written, which the default stream goes on receiving, its saved position
  * moving while the audit stream's stands; started again, the audit stream copies the
- * table and ends with every order. Committed against received for each stream. Other
- * tests' orders on the shared keyspace are told apart by their sku.
+ * table and ends with every order. And a named stream in active-standby mode beside the
+ * default stream in single mode. Committed against received for each stream. Other tests'
+ * orders on the shared keyspace are told apart by their sku.
  */
 class TwoStreamsIT {
 
@@ -42,9 +49,20 @@ class TwoStreamsIT {
 
 	private int next;
 
+	/** Where the active-standby test keeps positions and locks; cleaned after it. */
+	private JdbcTemplate postgres;
+
+	private final List<String> postgresStreams = new ArrayList<>();
+
 	@AfterEach
 	void stop() {
 		this.apps.close();
+		if (this.postgres != null) {
+			for (String stream : this.postgresStreams) {
+				this.postgres.update("delete from vstream_offset where stream_id = ?", stream);
+			}
+			this.postgres.update("delete from INT_LOCK where REGION = ?", this.tag);
+		}
 	}
 
 	@Test
@@ -103,6 +121,72 @@ class TwoStreamsIT {
 				+ mine(projection.skus).size() + ", audit stream received " + mine(audit.skus).size() + " ("
 				+ auditBeforeRestart + " before its reset, " + mine(since(audit.skus, auditBeforeRestart)).size()
 				+ " after, copy included)");
+	}
+
+	/**
+	 * A named stream in active-standby mode beside the default stream in single mode,
+	 * positions and locks in PostgreSQL ({@code JdbcLockRegistry}): elected, the named
+	 * stream streams under its own lock {@code vstream:<id>}, its saves fenced by it,
+	 * while the default stream streams without a lock; both get every order.
+	 */
+	@Test
+	void aNamedStreamInActiveStandbyModeStreamsBesideTheSingleDefaultStream() {
+		String audit = "audit-" + this.tag.substring("streams-".length());
+		this.postgres = new JdbcTemplate(new SingleConnectionDataSource(LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"),
+				LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"), LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"),
+				true));
+		this.postgresStreams.addAll(List.of(this.tag, audit));
+		long started = System.nanoTime();
+		ConfigurableApplicationContext app = this.apps.start(this.tag, "vstream.offset-store=jdbc",
+				"spring.datasource.url=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_URL"),
+				"spring.datasource.username=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_USER"),
+				"spring.datasource.password=" + LocalVitess.get("VSTREAM_TEST_POSTGRES_PASSWORD"),
+				"vstream.start-position=current", "streams.audit=" + audit,
+				"vstream.streams." + audit + ".start-position=current",
+				"vstream.streams." + audit + ".scaling.mode=active-standby", "vstream.scaling.instance-id=" + this.tag,
+				"vstream.scaling.jdbc.region=" + this.tag, "vstream.scaling.lease=5s",
+				"vstream.scaling.check-interval=1s", "vstream.stop-timeout=2s");
+		long appStarted = System.nanoTime();
+		assertThat(app.getBeansOfType(ScalingCoordinator.class)).containsOnlyKeys("vstreamScalingCoordinator-" + audit);
+		ActiveStandbyCoordinator coordinator = app.getBean("vstreamScalingCoordinator-" + audit,
+				ActiveStandbyCoordinator.class);
+		VStreamContainerRegistry registry = app.getBean(VStreamContainerRegistry.class);
+		VStreamContainer defaultStream = registry.getRequiredContainer(this.tag);
+		VStreamContainer auditStream = registry.getRequiredContainer(audit);
+		await().atMost(TIMEOUT).until(coordinator::isLeader);
+		await().atMost(TIMEOUT)
+			.until(() -> defaultStream.getState() == StreamState.STREAMING
+					&& auditStream.getState() == StreamState.STREAMING);
+
+		long writing = System.nanoTime();
+		List<String> committed = insert(5);
+		Projection projection = app.getBean(Projection.class);
+		Audit auditLog = app.getBean(Audit.class);
+		await().atMost(TIMEOUT).until(() -> mine(projection.skus).size() == 5 && mine(auditLog.skus).size() == 5);
+		long received = System.nanoTime();
+		assertThat(mine(projection.skus)).as("default stream (single)").containsExactlyElementsOf(committed);
+		assertThat(mine(auditLog.skus)).as("named stream (active-standby)").containsExactlyElementsOf(committed);
+
+		OffsetRepository offsets = app.getBean(OffsetRepository.class);
+		await().atMost(TIMEOUT).until(() -> offsets.load(audit).isPresent() && offsets.load(this.tag).isPresent());
+		assertThat(auditStream.getOffsetRepository()).as("the named stream's saves are fenced by its lock")
+			.hasToString("fenced by lock 'vstream:" + audit + "': " + offsets);
+		LockFence fence = app.getBean(LockFence.class);
+		assertThat(fence.owner(ActiveStandbyCoordinator.lockKey(audit))).isEqualTo(this.tag);
+		assertThat(fence.owner(ActiveStandbyCoordinator.lockKey(this.tag))).as("the default stream holds no lock")
+			.isNull();
+		assertThat(
+				this.postgres.queryForObject("select count(*) from INT_LOCK where REGION = ?", Integer.class, this.tag))
+			.as("one lock row: the named stream's")
+			.isEqualTo(1);
+		System.out.println("TwoStreamsIT (active-standby): committed " + committed.size() + ", default stream "
+				+ mine(projection.skus).size() + ", named stream " + mine(auditLog.skus).size() + "; application start "
+				+ millis(started, appStarted) + " ms, elected and streaming " + millis(appStarted, writing)
+				+ " ms later, orders written and received by both in " + millis(writing, received) + " ms");
+	}
+
+	private static long millis(long from, long to) {
+		return Duration.ofNanos(to - from).toMillis();
 	}
 
 	private List<String> insert(int orders) {

@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Bean;
  * The application of {@code TwoStreamsIT} (its own package, so that no other end-to-end
  * application scans it): a projection of {@code commerce.corder} on the default stream
  * and an audit log of the same table on the named stream {@code audit}
- * ({@code vstream.streams.audit.*}), each recording the skus it receives.
+ * ({@code vstream.streams.audit.*}; another id with {@code streams.audit=<id>}), each
+ * recording the skus it receives.
  */
 @SpringBootApplication
 public class TwoStreamsApplication {
@@ -46,7 +47,8 @@ public class TwoStreamsApplication {
 
 		public final List<String> skus = new CopyOnWriteArrayList<>();
 
-		@VStreamListener(table = "corder", stream = "audit")
+		// The stream id can be set, so that a test can give it one of its own.
+		@VStreamListener(table = "corder", stream = "${streams.audit:audit}")
 		void record(Order order) {
 			this.skus.add(order.sku());
 		}

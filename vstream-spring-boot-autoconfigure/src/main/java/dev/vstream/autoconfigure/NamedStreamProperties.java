@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * Configuration of one named stream, {@code vstream.streams.<id>.*}: the settings a
  * stream may have of its own. A setting left unset takes the top-level {@code vstream.*}
  * value (the default stream's); the connection to vtgate, the offset store, the request
- * flags and the timeouts are shared by every stream. Only fields and their documentation:
+ * flags, the timeouts and the lock store of the scaled modes (lease, check interval,
+ * instance id) are shared by every stream. Only fields and their documentation:
  * {@code VStreamPropertiesValidator} checks the values and {@code StreamDefinition}
  * merges them with the top-level ones.
  */
@@ -54,6 +55,12 @@ public class NamedStreamProperties {
 	 * Whether this stream starts with the application.
 	 */
 	private @Nullable Boolean autoStartup;
+
+	/**
+	 * Whether a listened table of this stream that its saved position does not cover has
+	 * its existing rows copied first; false logs a WARN naming it.
+	 */
+	private @Nullable Boolean copyNewTables;
 
 	private final Checkpoint checkpoint = new Checkpoint();
 
@@ -117,6 +124,14 @@ public class NamedStreamProperties {
 		this.autoStartup = autoStartup;
 	}
 
+	public @Nullable Boolean getCopyNewTables() {
+		return this.copyNewTables;
+	}
+
+	public void setCopyNewTables(@Nullable Boolean copyNewTables) {
+		this.copyNewTables = copyNewTables;
+	}
+
 	public Checkpoint getCheckpoint() {
 		return this.checkpoint;
 	}
@@ -145,6 +160,8 @@ public class NamedStreamProperties {
 		 */
 		private @Nullable Duration interval;
 
+		private final Group group = new Group();
+
 		public @Nullable Integer getTransactions() {
 			return this.transactions;
 		}
@@ -159,6 +176,46 @@ public class NamedStreamProperties {
 
 		public void setInterval(@Nullable Duration interval) {
 			this.interval = interval;
+		}
+
+		public Group getGroup() {
+			return this.group;
+		}
+
+		/**
+		 * Group commit of this stream: how long a due save waits while the stream is
+		 * behind.
+		 */
+		public static class Group {
+
+			/**
+			 * While this stream is behind, a due save waits until this many transactions
+			 * are unsaved; 1 turns group commit off.
+			 */
+			private @Nullable Integer transactions;
+
+			/**
+			 * While this stream is behind, a due save waits at most this long since the
+			 * last save.
+			 */
+			private @Nullable Duration interval;
+
+			public @Nullable Integer getTransactions() {
+				return this.transactions;
+			}
+
+			public void setTransactions(@Nullable Integer transactions) {
+				this.transactions = transactions;
+			}
+
+			public @Nullable Duration getInterval() {
+				return this.interval;
+			}
+
+			public void setInterval(@Nullable Duration interval) {
+				this.interval = interval;
+			}
+
 		}
 
 	}
@@ -255,7 +312,9 @@ public class NamedStreamProperties {
 	public static class Scaling {
 
 		/**
-		 * Scaling mode of this stream: only 'single' is supported for named streams.
+		 * How instances share this stream: 'single', 'active-standby' or
+		 * 'shard-distributed'. The lock store and its settings (vstream.scaling.*) are
+		 * shared by every stream.
 		 */
 		private @Nullable ScalingMode mode;
 

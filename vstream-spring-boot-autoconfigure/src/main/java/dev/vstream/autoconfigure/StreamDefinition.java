@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * @param shards the shards to stream, per keyspace
  * @param resetOnStart whether to discard the saved position at start
  * @param autoStartup whether the stream starts with the application
- * @param checkpoint when positions are saved
+ * @param copyNewTables whether a listened table its saved position does not cover is
+ * copied first
+ * @param checkpoint when positions are saved, group commit included
  * @param error the listener error handling
  * @param ownErrorHandling whether the stream sets error handling of its own (and so needs
  * an error handler of its own)
@@ -31,8 +33,8 @@ import org.jspecify.annotations.Nullable;
  */
 record StreamDefinition(String id, String prefix, boolean named, String keyspace, StartPosition startPosition,
 		String startVgtid, List<String> tablesToCopy, Map<String, List<String>> shards, boolean resetOnStart,
-		boolean autoStartup, VStreamProperties.Checkpoint checkpoint, VStreamProperties.Error error,
-		boolean ownErrorHandling, ScalingMode scalingMode) {
+		boolean autoStartup, boolean copyNewTables, VStreamProperties.Checkpoint checkpoint,
+		VStreamProperties.Error error, boolean ownErrorHandling, ScalingMode scalingMode) {
 
 	/**
 	 * The default stream, from the top-level properties.
@@ -43,7 +45,8 @@ record StreamDefinition(String id, String prefix, boolean named, String keyspace
 		return new StreamDefinition(properties.getId(), "vstream", false, properties.getKeyspace(),
 				properties.getStartPosition(), properties.getStartVgtid(), properties.getTablesToCopy(),
 				properties.getShards(), properties.isResetOnStart(), properties.isAutoStartup(),
-				properties.getCheckpoint(), properties.getError(), false, properties.getScaling().getMode());
+				properties.isCopyNewTables(), properties.getCheckpoint(), properties.getError(), false,
+				properties.getScaling().getMode());
 	}
 
 	/**
@@ -61,6 +64,10 @@ record StreamDefinition(String id, String prefix, boolean named, String keyspace
 		checkpoint
 			.setTransactions(or(own.getCheckpoint().getTransactions(), properties.getCheckpoint().getTransactions()));
 		checkpoint.setInterval(or(own.getCheckpoint().getInterval(), properties.getCheckpoint().getInterval()));
+		NamedStreamProperties.Checkpoint.Group ownGroup = own.getCheckpoint().getGroup();
+		VStreamProperties.Checkpoint.Group sharedGroup = properties.getCheckpoint().getGroup();
+		checkpoint.getGroup().setTransactions(or(ownGroup.getTransactions(), sharedGroup.getTransactions()));
+		checkpoint.getGroup().setInterval(or(ownGroup.getInterval(), sharedGroup.getInterval()));
 		NamedStreamProperties.Error.Retry ownRetry = own.getError().getRetry();
 		VStreamProperties.Error.Retry sharedRetry = properties.getError().getRetry();
 		VStreamProperties.Error error = new VStreamProperties.Error();
@@ -77,8 +84,16 @@ record StreamDefinition(String id, String prefix, boolean named, String keyspace
 				or(own.getStartVgtid(), properties.getStartVgtid()),
 				or(own.getTablesToCopy(), properties.getTablesToCopy()), or(own.getShards(), properties.getShards()),
 				or(own.getResetOnStart(), properties.isResetOnStart()),
-				or(own.getAutoStartup(), properties.isAutoStartup()), checkpoint, error, ownErrorHandling,
+				or(own.getAutoStartup(), properties.isAutoStartup()),
+				or(own.getCopyNewTables(), properties.isCopyNewTables()), checkpoint, error, ownErrorHandling,
 				or(own.getScaling().getMode(), properties.getScaling().getMode()));
+	}
+
+	/**
+	 * @return the property that sets this stream's scaling mode, for messages
+	 */
+	String scalingModeProperty() {
+		return this.prefix + ".scaling.mode";
 	}
 
 	private static <T> T or(@Nullable T own, T shared) {

@@ -18,7 +18,6 @@ import dev.vstream.offset.StreamRunMarker;
 import dev.vstream.position.StreamPosition;
 import dev.vstream.scaling.LockFence;
 import dev.vstream.scaling.ScalingCoordinator;
-import dev.vstream.scaling.ScalingMode;
 import dev.vstream.stream.VStreamContainer;
 import dev.vstream.stream.VStreamContainerRegistry;
 import dev.vstream.stream.VStreamMonitor;
@@ -244,20 +243,19 @@ public final class VStreamAutoConfiguration {
 			ObjectProvider<DataSource> dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
 			ObjectProvider<VStreamMonitor> monitor, ObjectProvider<StreamRunMarker> runMarker,
 			ObjectProvider<VStreamContainerCustomizer> customizers,
-			ObjectProvider<VStreamRequestCustomizer> requestCustomizers, Environment environment) {
+			ObjectProvider<VStreamRequestCustomizer> requestCustomizers, ObjectProvider<LockFence> lockFence,
+			Environment environment) {
 		return new VStreamContainerFactory(properties, vstreamChannel, offsetRepository, registry, errorHandler,
 				deadLetterHandler, dataSource, transactionManager, monitor, runMarker, customizers, requestCustomizers,
-				environment);
+				lockFence, environment);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	VStreamContainer vstreamContainer(VStreamContainerFactory vstreamContainerFactory, VStreamProperties properties,
-			OffsetRepository offsetRepository, VStreamErrorHandler errorHandler, ObjectProvider<LockFence> lockFence,
 			Environment environment) {
 		warnIfStopOutlastsShutdown(properties, environment);
-		return vstreamContainerFactory.create(StreamDefinition.ofDefault(properties),
-				VStreamScalingConfigurations.streamOffsets(properties, offsetRepository, lockFence), errorHandler);
+		return vstreamContainerFactory.create(StreamDefinition.ofDefault(properties));
 	}
 
 	@Bean
@@ -284,7 +282,7 @@ public final class VStreamAutoConfiguration {
 					+ "stream. Lower vstream.stop-timeout or raise the phase timeout");
 		}
 		Duration lease = properties.getScaling().getLease();
-		if (properties.getScaling().getMode() != ScalingMode.SINGLE && stopTimeout.compareTo(lease) >= 0) {
+		if (ScalingModes.anyScaled(properties) && stopTimeout.compareTo(lease) >= 0) {
 			logger.warn("vstream.stop-timeout (" + stopTimeout + ") is not below vstream.scaling.lease (" + lease
 					+ "): another instance may take a shard over while a stopping owner still finishes a "
 					+ "transaction on it. Lower vstream.stop-timeout or raise the lease");

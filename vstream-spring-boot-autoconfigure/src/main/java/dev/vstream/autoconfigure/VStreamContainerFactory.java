@@ -11,6 +11,7 @@ import dev.vstream.listener.VStreamListenerEndpointRegistry;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.offset.StreamRunMarker;
+import dev.vstream.scaling.LockFence;
 import dev.vstream.scaling.ScalingMode;
 import dev.vstream.stream.CheckpointPolicy;
 import dev.vstream.stream.DefaultVStreamContainer;
@@ -64,6 +65,8 @@ final class VStreamContainerFactory {
 
 	private final ObjectProvider<VStreamRequestCustomizer> requestCustomizers;
 
+	private final ObjectProvider<LockFence> lockFence;
+
 	private final Environment environment;
 
 	VStreamContainerFactory(VStreamProperties properties, ManagedChannel channel, OffsetRepository offsetRepository,
@@ -71,7 +74,8 @@ final class VStreamContainerFactory {
 			ObjectProvider<DeadLetterHandler> deadLetterHandler, ObjectProvider<DataSource> dataSource,
 			ObjectProvider<PlatformTransactionManager> transactionManager, ObjectProvider<VStreamMonitor> monitor,
 			ObjectProvider<StreamRunMarker> runMarker, ObjectProvider<VStreamContainerCustomizer> customizers,
-			ObjectProvider<VStreamRequestCustomizer> requestCustomizers, Environment environment) {
+			ObjectProvider<VStreamRequestCustomizer> requestCustomizers, ObjectProvider<LockFence> lockFence,
+			Environment environment) {
 		this.properties = properties;
 		this.channel = channel;
 		this.offsetRepository = offsetRepository;
@@ -84,6 +88,7 @@ final class VStreamContainerFactory {
 		this.runMarker = runMarker;
 		this.customizers = customizers;
 		this.requestCustomizers = requestCustomizers;
+		this.lockFence = lockFence;
 		this.environment = environment;
 	}
 
@@ -96,26 +101,31 @@ final class VStreamContainerFactory {
 	}
 
 	/**
-	 * The container of a named stream ({@code vstream.streams.<id>}): positions saved
-	 * under its id in the shared offset store, its own error handler when it sets error
-	 * handling of its own (the {@link VStreamErrorHandler} bean otherwise).
+	 * The container of a named stream ({@code vstream.streams.<id>}).
 	 * @param id the stream id
 	 * @return the container
+	 * @see #create(StreamDefinition)
 	 */
 	DefaultVStreamContainer createNamed(String id) {
-		StreamDefinition stream = StreamDefinition.ofNamed(this.properties, id);
-		VStreamErrorHandler handler = stream.ownErrorHandling() ? errorHandler(stream) : this.errorHandler.getObject();
-		return create(stream, this.offsetRepository, handler);
+		return create(StreamDefinition.ofNamed(this.properties, id));
 	}
 
 	/**
-	 * A stream's container, with the customizers applied.
+	 * A stream's container, the default stream's or a named one's: positions saved under
+	 * its id in the shared offset store (fenced by the stream's lock in
+	 * {@code active-standby} mode), with its own error handler when it sets error
+	 * handling of its own (the {@link VStreamErrorHandler} bean otherwise), the
+	 * customizers applied.
 	 * @param stream the stream's own settings
-	 * @param offsets where its positions are saved
-	 * @param errorHandler what it does with a change a listener failed on
 	 * @return the container
 	 */
-	DefaultVStreamContainer create(StreamDefinition stream, OffsetRepository offsets,
+	DefaultVStreamContainer create(StreamDefinition stream) {
+		VStreamErrorHandler handler = stream.ownErrorHandling() ? errorHandler(stream) : this.errorHandler.getObject();
+		return create(stream, VStreamScalingConfigurations.streamOffsets(stream, this.properties, this.offsetRepository,
+				this.lockFence), handler);
+	}
+
+	private DefaultVStreamContainer create(StreamDefinition stream, OffsetRepository offsets,
 			VStreamErrorHandler errorHandler) {
 		VStreamProperties properties = this.properties;
 		VStreamSettings settings = VStreamAutoConfiguration.settings(properties, stream)
@@ -143,7 +153,7 @@ final class VStreamContainerFactory {
 		}
 		options.setRunMarker(marker);
 		options.setRequireSavedPosition(properties.isRequireSavedPosition());
-		options.setCopyNewTables(properties.isCopyNewTables());
+		options.setCopyNewTables(stream.copyNewTables());
 		options.setProgressTimeout(properties.getProgressTimeout());
 		options.setCopyProgressLogInterval(properties.getCopy().getProgressLogInterval());
 		options.setStallTimeout(properties.getStallTimeout());
@@ -153,9 +163,7 @@ final class VStreamContainerFactory {
 			container.setTaskExecutor(new VirtualThreadTaskExecutor("vstream-" + stream.id() + "-"));
 		}
 		this.monitor.ifUnique(container::setMonitor);
-		// Group commit is shared: it bounds what a crash under load repeats, the same
-		// for every stream.
-		VStreamProperties.Checkpoint.Group group = properties.getCheckpoint().getGroup();
+		VStreamProperties.Checkpoint.Group group = stream.checkpoint().getGroup();
 		options.setCheckpointPolicy(new CheckpointPolicy(stream.checkpoint().getTransactions(),
 				stream.checkpoint().getInterval(), group.getTransactions(), group.getInterval()));
 		if (properties.getJdbc().isTransactional() && JDBC_PRESENT

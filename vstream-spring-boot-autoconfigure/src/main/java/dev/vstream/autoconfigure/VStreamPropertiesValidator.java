@@ -3,6 +3,7 @@ package dev.vstream.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.vstream.position.StreamPosition;
 import dev.vstream.scaling.ScalingMode;
@@ -152,14 +153,40 @@ final class VStreamPropertiesValidator {
 						"entries must be a table name or keyspace.table; got '" + entry + "'");
 			}
 		}
-		ScalingMode mode = (stream.getScaling().getMode() != null) ? stream.getScaling().getMode()
-				: properties.getScaling().getMode();
-		if (mode != null && mode != ScalingMode.SINGLE) {
-			reject(errors, prefix + ".scaling.mode", "scaling",
-					"named streams run in single mode only, not "
-							+ mode.name().toLowerCase(Locale.ROOT).replace('_', '-')
-							+ ((stream.getScaling().getMode() == null) ? " (taken from vstream.scaling.mode)" : "")
-							+ ": set " + prefix + ".scaling.mode=single, or run the stream as the default stream");
+		NamedStreamProperties.Checkpoint.Group group = stream.getCheckpoint().getGroup();
+		if (group.getTransactions() != null && group.getTransactions() < 1) {
+			reject(errors, prefix + ".checkpoint.group.transactions", "range", "must be at least 1");
+		}
+		ownNotNegative(errors, prefix + ".checkpoint.group.interval", group.getInterval());
+		validateStreamScaling(properties, prefix, stream, errors);
+	}
+
+	/**
+	 * What a named stream's scaling mode (its own, or the top-level one it takes) cannot
+	 * go with, as for the default stream.
+	 */
+	private static void validateStreamScaling(VStreamProperties properties, String prefix, NamedStreamProperties stream,
+			Errors errors) {
+		ScalingMode own = stream.getScaling().getMode();
+		ScalingMode mode = (own != null) ? own : properties.getScaling().getMode();
+		if (mode == null || mode == ScalingMode.SINGLE) {
+			return;
+		}
+		String modeProperty = (own != null) ? prefix + ".scaling.mode" : "vstream.scaling.mode";
+		String setting = modeProperty + "=" + mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
+		if (own != null && properties.getOffsetStore() == VStreamProperties.OffsetStore.MEMORY) {
+			reject(errors, prefix + ".scaling.mode", "store",
+					setting + " needs a shared offset store: set vstream.offset-store to jdbc or redis, not memory");
+		}
+		Map<String, List<String>> shards = (stream.getShards() != null) ? stream.getShards() : properties.getShards();
+		if (mode == ScalingMode.SHARD_DISTRIBUTED && !shards.isEmpty()) {
+			String shardsProperty = (stream.getShards() != null) ? prefix + ".shards" : "vstream.shards";
+			reject(errors, setting, "shards", "distributes every shard; remove " + shardsProperty);
+		}
+		boolean reset = (stream.getResetOnStart() != null) ? stream.getResetOnStart() : properties.isResetOnStart();
+		if (reset) {
+			reject(errors, prefix + ".reset-on-start", "scaling",
+					"cannot be used with " + setting + ": every instance would discard the shared position");
 		}
 	}
 

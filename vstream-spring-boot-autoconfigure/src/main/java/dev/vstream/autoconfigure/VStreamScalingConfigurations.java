@@ -15,27 +15,21 @@ import dev.vstream.scaling.RedisLockFence;
 import dev.vstream.scaling.ScalingCoordinator;
 import dev.vstream.scaling.ScalingMode;
 import dev.vstream.scaling.ShardDistributedCoordinator;
-import dev.vstream.scaling.VtgateShardDiscovery;
 import dev.vstream.stream.VStreamContainer;
 import io.grpc.ManagedChannel;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
@@ -50,10 +44,13 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.ResourceTransactionManager;
 
 /**
- * Scale-out ({@code vstream.scaling.mode} other than {@code single}): a Spring
- * Integration lock registry over the offset store (JDBC or Redis), the fence that ties
- * position saves to its locks, and the coordinator that decides what this instance
- * streams. Every bean can be replaced.
+ * Scale-out (a {@code vstream.scaling.mode} or {@code vstream.streams.<id>.scaling.mode}
+ * other than {@code single}): a Spring Integration lock registry over the offset store
+ * (JDBC or Redis) and the fence that ties position saves to its locks, shared by every
+ * scaled stream, and per scaled stream the coordinator that decides what this instance
+ * streams, built by {@link ScalingCoordinatorFactory} (the default stream's here, the
+ * named streams' by {@link NamedStreamsRegistrar}). Every bean of the default stream can
+ * be replaced.
  */
 final class VStreamScalingConfigurations {
 
@@ -87,24 +84,26 @@ final class VStreamScalingConfigurations {
 		return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
+	/**
+	 * The failure of a scaled mode that lacks something.
+	 * @param properties the properties
+	 * @param needs what is missing
+	 * @return the exception, naming the scaled streams' mode properties
+	 */
 	static IllegalStateException missing(VStreamProperties properties, String needs) {
-		return new IllegalStateException(
-				"vstream.scaling.mode=" + modeName(properties.getScaling().getMode()) + " with vstream.offset-store="
-						+ properties.getOffsetStore().name().toLowerCase(Locale.ROOT) + " needs " + needs);
+		return missing(ScalingModes.scaledModes(properties), properties, needs);
 	}
 
-	/** Matches when {@code vstream.scaling.mode} is not {@code single}. */
-	static final class OnScaledMode extends SpringBootCondition {
-
-		@Override
-		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			ScalingMode mode = Binder.get(context.getEnvironment())
-				.bind("vstream.scaling.mode", ScalingMode.class)
-				.orElse(ScalingMode.SINGLE);
-			return (mode != ScalingMode.SINGLE) ? ConditionOutcome.match("vstream.scaling.mode is " + mode)
-					: ConditionOutcome.noMatch("vstream.scaling.mode is single");
-		}
-
+	/**
+	 * The failure of a scaled mode that lacks something.
+	 * @param modes the mode properties to name, as {@code property=mode}
+	 * @param properties the properties
+	 * @param needs what is missing
+	 * @return the exception
+	 */
+	static IllegalStateException missing(String modes, VStreamProperties properties, String needs) {
+		return new IllegalStateException(modes + " with vstream.offset-store="
+				+ properties.getOffsetStore().name().toLowerCase(Locale.ROOT) + " needs " + needs);
 	}
 
 	/**
@@ -127,7 +126,7 @@ final class VStreamScalingConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Conditional(OnScaledMode.class)
+	@Conditional(ScalingModes.OnScaledMode.class)
 	@ConditionalOnClass(name = { "org.springframework.integration.jdbc.lock.JdbcLockRegistry",
 			"org.springframework.jdbc.core.JdbcOperations" })
 	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "jdbc", matchIfMissing = true)
@@ -211,7 +210,7 @@ final class VStreamScalingConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Conditional(OnScaledMode.class)
+	@Conditional(ScalingModes.OnScaledMode.class)
 	@ConditionalOnClass(name = { "org.springframework.integration.redis.util.RedisLockRegistry",
 			"org.springframework.data.redis.core.StringRedisTemplate" })
 	@ConditionalOnProperty(name = "vstream.offset-store", havingValue = "redis")
@@ -247,56 +246,40 @@ final class VStreamScalingConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Conditional(OnScaledMode.class)
+	@Conditional(ScalingModes.OnScaledMode.class)
 	@ConditionalOnClass(name = "org.springframework.integration.support.locks.LockRegistry")
 	static class Coordinators {
+
+		@Bean
+		ScalingCoordinatorFactory vstreamScalingCoordinatorFactory(ObjectProvider<LockRegistry<?>> locks,
+				ObjectProvider<LockFence> fence, OffsetRepository offsetRepository, ManagedChannel vstreamChannel,
+				VStreamProperties properties) {
+			return new ScalingCoordinatorFactory(properties, locks, fence, offsetRepository, vstreamChannel);
+		}
 
 		@Bean
 		@ConditionalOnMissingBean(ScalingCoordinator.class)
 		@ConditionalOnProperty(name = "vstream.scaling.mode", havingValue = "active-standby")
 		ActiveStandbyCoordinator vstreamActiveStandbyCoordinator(VStreamContainer vstreamContainer,
-				ObjectProvider<LockRegistry<?>> locks, ObjectProvider<LockFence> fence, VStreamProperties properties) {
-			VStreamProperties.Scaling scaling = properties.getScaling();
-			ActiveStandbyCoordinator coordinator = new ActiveStandbyCoordinator(vstreamContainer,
-					required(locks.getIfUnique(), properties), required(fence.getIfUnique(), properties),
-					scaling.getCheckInterval(), scaling.getLease());
-			coordinator.setAutoStartup(properties.isAutoStartup());
-			return coordinator;
+				ScalingCoordinatorFactory vstreamScalingCoordinatorFactory, VStreamProperties properties) {
+			return vstreamScalingCoordinatorFactory.activeStandby(StreamDefinition.ofDefault(properties),
+					vstreamContainer);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(ScalingCoordinator.class)
 		@ConditionalOnProperty(name = "vstream.scaling.mode", havingValue = "shard-distributed")
 		ShardDistributedCoordinator vstreamShardDistributedCoordinator(VStreamContainer vstreamContainer,
-				ObjectProvider<LockRegistry<?>> locks, ObjectProvider<LockFence> fence,
-				OffsetRepository offsetRepository, ManagedChannel vstreamChannel, VStreamProperties properties) {
-			VStreamProperties.Scaling scaling = properties.getScaling();
-			LockRegistry<?> registry = required(locks.getIfUnique(), properties);
-			if (!(registry instanceof RenewableLockRegistry<?> renewable)) {
-				throw missing(properties,
-						"a lock registry whose locks can be renewed (RenewableLockRegistry), not " + registry);
-			}
-			ShardDistributedCoordinator coordinator = new ShardDistributedCoordinator(vstreamContainer, renewable,
-					required(fence.getIfUnique(), properties), offsetRepository,
-					new VtgateShardDiscovery(vstreamChannel), scaling.getLease(), scaling.getCheckInterval(),
-					scaling.getMaxShardsPerInstance());
-			coordinator.setAutoStartup(properties.isAutoStartup());
-			return coordinator;
-		}
-
-		private static <T> T required(@Nullable T bean, VStreamProperties properties) {
-			if (bean == null) {
-				throw missing(properties, "a LockRegistry and a LockFence: spring-integration-jdbc (offset-store jdbc) "
-						+ "or spring-integration-redis (offset-store redis) on the classpath, or beans of your own");
-			}
-			return bean;
+				ScalingCoordinatorFactory vstreamScalingCoordinatorFactory, VStreamProperties properties) {
+			return vstreamScalingCoordinatorFactory.shardDistributed(StreamDefinition.ofDefault(properties),
+					vstreamContainer);
 		}
 
 	}
 
 	/** Scaling was asked for, but Spring Integration is not on the classpath. */
 	@Configuration(proxyBeanMethods = false)
-	@Conditional(OnScaledMode.class)
+	@Conditional(ScalingModes.OnScaledMode.class)
 	@ConditionalOnMissingClass("org.springframework.integration.support.locks.LockRegistry")
 	static class MissingIntegration {
 
@@ -309,24 +292,32 @@ final class VStreamScalingConfigurations {
 	}
 
 	/**
-	 * The offsets a stream saves through: fenced by the active-standby lock in that mode,
-	 * so that an instance that lost leadership cannot overwrite its successor's position.
+	 * The offsets a stream saves through: fenced by the stream's active-standby lock in
+	 * that mode, so that an instance that lost leadership cannot overwrite its
+	 * successor's position. (In shard-distributed mode each shard stream gets a view
+	 * fenced by its shard's lock from the coordinator.)
+	 * @param stream the stream
+	 * @param properties the properties
+	 * @param offsets the offset store
+	 * @param fence the lock fence, present when a stream is scaled
+	 * @return the offsets the stream saves through
 	 */
-	static OffsetRepository streamOffsets(VStreamProperties properties, OffsetRepository offsets,
-			ObjectProvider<LockFence> fence) {
-		if (properties.getScaling().getMode() != ScalingMode.ACTIVE_STANDBY) {
+	static OffsetRepository streamOffsets(StreamDefinition stream, VStreamProperties properties,
+			OffsetRepository offsets, ObjectProvider<LockFence> fence) {
+		if (stream.scalingMode() != ScalingMode.ACTIVE_STANDBY) {
 			return offsets;
 		}
+		String mode = stream.scalingModeProperty() + "=" + modeName(stream.scalingMode());
 		LockFence lockFence = fence.getIfUnique();
 		if (lockFence == null) {
-			throw missing(properties, "a LockFence: spring-integration-jdbc (offset-store jdbc) or "
+			throw missing(mode, properties, "a LockFence: spring-integration-jdbc (offset-store jdbc) or "
 					+ "spring-integration-redis (offset-store redis) on the classpath");
 		}
 		try {
-			return lockFence.fenced(ActiveStandbyCoordinator.lockKey(properties.getId()), offsets);
+			return lockFence.fenced(ActiveStandbyCoordinator.lockKey(stream.id()), offsets);
 		}
 		catch (IllegalArgumentException ex) {
-			throw missing(properties,
+			throw missing(mode, properties,
 					"an offset repository the lock fence can write atomically with the lock check: " + ex.getMessage());
 		}
 	}

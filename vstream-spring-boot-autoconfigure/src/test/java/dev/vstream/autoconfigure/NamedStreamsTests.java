@@ -144,10 +144,28 @@ class NamedStreamsTests {
 	}
 
 	@Test
-	void aNamedStreamRunsInSingleModeOnly() {
-		this.runner.withPropertyValues("vstream.streams.audit.scaling.mode=active-standby")
-			.run((context) -> assertThat(failure(context)).contains("vstream.streams.audit.scaling.mode")
-				.contains("named streams run in single mode only, not active-standby"));
+	void aNamedStreamHasItsOwnCopyNewTablesAndGroupCommitOrTakesTheTopLevelOnes() {
+		this.runner.withPropertyValues("vstream.copy-new-tables=false", "vstream.checkpoint.group.transactions=50",
+				"vstream.streams.audit.copy-new-tables=true", "vstream.streams.audit.checkpoint.group.transactions=5",
+				"vstream.streams.audit.checkpoint.group.interval=2s", "vstream.streams.logs.start-position=current")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				VStreamContainer audit = context.getBean("vstreamContainer-audit", VStreamContainer.class);
+				VStreamContainer logs = context.getBean("vstreamContainer-logs", VStreamContainer.class);
+				VStreamContainer defaultStream = context.getBean("vstreamContainer", VStreamContainer.class);
+				assertThat(audit.getContainerOptions().isCopyNewTables()).isTrue();
+				assertThat(audit.getContainerOptions().getCheckpointPolicy())
+					.isEqualTo(new CheckpointPolicy(1, Duration.ZERO, 5, Duration.ofSeconds(2)));
+				assertThat(logs.getContainerOptions().isCopyNewTables()).isFalse();
+				assertThat(logs.getContainerOptions().getCheckpointPolicy())
+					.isEqualTo(new CheckpointPolicy(1, Duration.ZERO, 50, Duration.ofMillis(100)));
+				assertThat(defaultStream.getContainerOptions().isCopyNewTables()).isFalse();
+				assertThat(defaultStream.getContainerOptions().getCheckpointPolicy())
+					.isEqualTo(new CheckpointPolicy(1, Duration.ZERO, 50, Duration.ofMillis(100)));
+			});
+		this.runner.withPropertyValues("vstream.streams.audit.checkpoint.group.transactions=0")
+			.run((context) -> assertThat(failure(context))
+				.contains("vstream.streams.audit.checkpoint.group.transactions must be at least 1"));
 	}
 
 	@Test
