@@ -3,11 +3,9 @@ package dev.vstream.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.vstream.actuate.VStreamEndpoint;
 import dev.vstream.actuate.VStreamHealthContributor;
-import dev.vstream.annotation.VStreamListener;
 import dev.vstream.offset.JdbcOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.position.StreamPosition;
@@ -27,7 +25,6 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.util.UUIDConverter;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -49,7 +46,7 @@ class NamedStreamScalingTests {
 		.withPropertyValues("vstream.verify-tables=false", "management.endpoints.web.exposure.include=vstream",
 				"vstream.scaling.instance-id=node-1", "vstream.scaling.lease=2s",
 				"vstream.scaling.check-interval=200ms")
-		.withUserConfiguration(TwoStreamListeners.class);
+		.withUserConfiguration(NamedStreamsTests.TwoStreamListeners.class);
 
 	@Test
 	void aNamedStreamInActiveStandbyModeHasItsOwnCoordinatorAndLockBesideASingleDefaultStream() {
@@ -77,7 +74,8 @@ class NamedStreamScalingTests {
 					assertThat(lockHolders(context)).containsExactly(Map.of(lockKey("vstream:audit"), "node-1"));
 
 					// The fenced save of the elected stream goes through.
-					TwoStreamListeners listeners = context.getBean(TwoStreamListeners.class);
+					NamedStreamsTests.TwoStreamListeners listeners = context
+						.getBean(NamedStreamsTests.TwoStreamListeners.class);
 					vtgate.send(transaction(1));
 					await().until(() -> listeners.audit.size() == 1 && listeners.projection.size() == 1);
 					OffsetRepository offsets = context.getBean(OffsetRepository.class);
@@ -224,25 +222,6 @@ class NamedStreamScalingTests {
 
 	private static String lockKey(String key) {
 		return UUIDConverter.getUUID(key).toString();
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class TwoStreamListeners {
-
-		final List<Long> projection = new CopyOnWriteArrayList<>();
-
-		final List<Long> audit = new CopyOnWriteArrayList<>();
-
-		@VStreamListener(table = "corder", id = "projection")
-		void projection(Map<String, Object> row) {
-			this.projection.add(((Number) row.get("order_id")).longValue());
-		}
-
-		@VStreamListener(table = "corder", id = "audit", stream = "audit")
-		void audit(Map<String, Object> row) {
-			this.audit.add(((Number) row.get("order_id")).longValue());
-		}
-
 	}
 
 }
