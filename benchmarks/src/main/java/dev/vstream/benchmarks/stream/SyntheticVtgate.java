@@ -111,8 +111,8 @@ public final class SyntheticVtgate implements AutoCloseable {
 
 	/**
 	 * Serve {@code shards} shards: the keyspace's stream takes its transactions from each
-	 * shard in turn; a stream of one shard gets {@code rows / shards} of them. Copy
-	 * phases are not served in this setup.
+	 * shard in turn; a stream of one shard gets {@code rows / shards} of them. No copy
+	 * phase is modelled here (a copy request gets the live transactions).
 	 * @param shards how many shards (named as {@link SyntheticStream#shardNames(int)})
 	 * @param transactionSize rows per transaction
 	 * @param rows rows of the keyspace's stream
@@ -235,6 +235,8 @@ public final class SyntheticVtgate implements AutoCloseable {
 				start = new ArrayList<>(SyntheticVtgate.this.waiting);
 				SyntheticVtgate.this.waiting.clear();
 			}
+			// On this call's thread: each drain is synchronized, so no call is written to
+			// by two threads at once.
 			start.forEach(Runnable::run);
 		}
 
