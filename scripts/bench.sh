@@ -2,13 +2,20 @@
 # Runs the benchmarks of BENCHMARKS.md in one go (not part of scripts/test.sh or CI):
 #   throughput of the same synthetic VStream (grpc-java server on loopback) consumed by a bare
 #   grpc-java loop ("limit"), the starter (memory / JDBC batched / JDBC per transaction
-#   checkpoints) and Debezium's embedded Vitess connector, alternating, medians of the rounds;
+#   checkpoints; "starter-observed": JDBC batched with Actuator, its SimpleMeterRegistry and the
+#   listener observation on) and Debezium's embedded Vitess connector, alternating, medians of
+#   the rounds; SUMMARY gives observed/plain (starter-observed / starter-batched) per size;
+#   many shards: the synthetic vtgate serves the keyspace as 1 and 16 shards, consumed by one
+#   app in single mode ("shards-single", one VStream of all shards) and one in shard-distributed
+#   mode owning all of them ("shards-distributed", a stream per shard, Spring Integration's
+#   JDBC locks on the embedded H2), both JDBC batched, at 10-row transactions: rows/s, CPU per
+#   row, threads and heap per shard count, growth in the SUMMARY-SHARDS line;
 #   back-pressure (1 ms/row listener, 5 M-row copy offered, -Xmx512m);
 #   latency from a commit on a real vtgate to the listener call (own Vitess cluster, see below);
 #   a real client on a real vtgate: Vitess's own Go client (vtgateconn.VStream, benchmarks/go-client)
 #   and the starter copy the same 1 M-row table, then stream 200 k live rows, alternating.
 #
-#   scripts/bench.sh            full run (~15 min on 2 cores)
+#   scripts/bench.sh            full run (~20 min on 2 cores)
 #   scripts/bench.sh --quick    1 round, 1.5 M rows per trial, 30 s back-pressure, 20 s latency
 #   scripts/bench.sh --no-vitess   skip the latency and real-client runs (no cluster started)
 #   scripts/bench.sh --real-client only the real-client run (Go client vs starter on the cluster);
@@ -17,6 +24,14 @@
 #   scripts/bench.sh --full-backpressure   the whole 5 M-row copy at 1 ms/row (~85 min)
 #   Any other arguments go to the harness (dev.vstream.benchmarks.stream.Bench), e.g.
 #   --rows 4000000 --rounds 5 --tx 1,100 --consumers limit,starter-batched --jvm-args "-XX:+..."
+#   Consumers (default: limit,starter-memory,starter-batched,starter-observed,starter-tx,debezium,
+#   shards-single,shards-distributed): also starter-metered (Actuator, observation off, as the
+#   sample app runs), starter-tx-nogroup, starter-batched:N, starter-memory-h2, limit-spin,
+#   limit-park. The shards-* consumers run only in the shard trials: --shards 1,16 (shard
+#   counts; 0 skips them), --shards-tx 10, --shards-rows N (default --rows), --shards-rounds N
+#   (default --rounds). Just these, e.g.:
+#   scripts/bench.sh --no-vitess --tx 10 --consumers starter-batched,starter-observed --bp-seconds 0
+#   scripts/bench.sh --no-vitess --consumers shards-single,shards-distributed --bp-seconds 0
 #
 # The latency run uses its own Vitess cluster (never the tests' shared one):
 #   VSTREAM_VITESS_RUN (default /tmp/vstream-vitess-bench), VSTREAM_VITESS_BASE_PORT (default
@@ -78,6 +93,8 @@ cp="benchmarks/target/classes:$(cat benchmarks/target/bench.classpath)"
 if [ "$synthetic" = 1 ]; then
   java -Xmx2g -cp "$cp" dev.vstream.benchmarks.stream.Bench \
     --debezium-cp "benchmarks/debezium-consumer/target/classes:benchmarks/debezium-consumer/target/lib/*" \
+    --observed-cp "$(cat benchmarks/target/bench-observed.classpath)" \
+    --scaling-cp "$(cat benchmarks/target/bench-scaling.classpath)" \
     --log benchmarks/target/bench.log \
     "${latency[@]}" "${args[@]}"
 fi

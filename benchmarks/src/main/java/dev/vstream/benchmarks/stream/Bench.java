@@ -1,6 +1,7 @@
 package dev.vstream.benchmarks.stream;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -25,25 +26,35 @@ import com.sun.management.OperatingSystemMXBean;
  * The benchmark harness (see BENCHMARKS.md; run by {@code scripts/bench.sh}). It owns the
  * {@link SyntheticVtgate} and runs each consumer of the identical stream in its own child
  * JVM, alternating them round after round, then reports medians: rows/s, bytes allocated
- * per row and the ratios; then the back-pressure run and the latency run against a real
- * vtgate.
+ * per row and the ratios; then the shard trials ({@link ShardBench}), the back-pressure
+ * run and the latency run against a real vtgate ({@link BoundedRuns}).
  *
  * <p>
  * Options ({@code --name value}): {@code rows} (per trial, default 6000000, the first
  * third not measured; {@code rows-tx1} for 1-row transactions, default a quarter of it;
  * Debezium gets a quarter of either), {@code rounds} (3), {@code tx} (transaction sizes,
- * "1,10,100"), {@code consumers}
- * ("limit,starter-memory,starter-batched,starter-tx,debezium"; starter-tx is the default
+ * "1,10,100"), {@code consumers} ("limit,starter-memory,starter-batched,starter-observed,
+ * starter-tx,debezium,shards-single,shards-distributed"; starter-tx is the default
  * checkpoint policy, with group commit; also {@code starter-tx-nogroup} without it,
  * {@code limit-spin} and {@code limit-park} (the bare loop spinning or parking before
  * each response; {@code limit} spins at 1-row transactions only, where that is faster),
- * {@code starter-batched:N} and {@code starter-memory-h2}, memory offsets with an H2 file
- * database opened at start-up), {@code debezium-cp} (classpath of the Debezium consumer;
- * empty skips it), {@code java} (the child JVMs' java), {@code jvm-args} (extra child JVM
+ * {@code starter-batched:N}, {@code starter-memory-h2}, memory offsets with an H2 file
+ * database opened at start-up, and {@code starter-metered}, starter-observed without the
+ * listener observation), {@code debezium-cp} (classpath of the Debezium consumer; empty
+ * skips it), {@code observed-cp} (what starter-observed and starter-metered add to the
+ * classpath: Actuator; empty skips them), {@code scaling-cp} (what the shard consumers
+ * add: Spring Integration; empty skips shards-distributed), {@code shards} (shard counts
+ * of the shard trials, "1,16"), {@code shards-tx} (their transaction sizes, "10"),
+ * {@code shards-rows} (their rows, default {@code rows}), {@code shards-rounds} (default
+ * {@code rounds}), {@code java} (the child JVMs' java), {@code jvm-args} (extra child JVM
  * options, e.g. a profiler), {@code bp-seconds} (back-pressure window, 90; 0 skips it),
  * {@code bp-rows} (5000000), {@code vtgate} and {@code mysql-url} (real cluster for the
  * latency run; empty skips it), {@code latency-rate} (100), {@code latency-seconds} (60),
  * {@code log} (file for the children's output).
+ *
+ * <p>
+ * The shard consumers ({@code shards-*}) run only in the shard trials, the others only
+ * per transaction size; a list of shard consumers alone runs just the shard trials.
  */
 public final class Bench {
 
@@ -56,6 +67,9 @@ public final class Bench {
 	 */
 	private static final Logger NETTY_SERVER_LOG = Logger
 		.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
+
+	private static final String DEFAULT_CONSUMERS = "limit,starter-memory,starter-batched,starter-observed,starter-tx,"
+			+ "debezium,shards-single,shards-distributed";
 
 	/** How often the spinning bare loop looks for a response before it parks. */
 	private static final int SPINS = 2000;
@@ -99,7 +113,7 @@ public final class Bench {
 		}
 	}
 
-	private String option(String name, String defaultValue) {
+	String option(String name, String defaultValue) {
 		return this.options.getOrDefault(name, defaultValue);
 	}
 
@@ -107,47 +121,94 @@ public final class Bench {
 		long rows = Long.parseLong(option("rows", "6000000"));
 		int rounds = Integer.parseInt(option("rounds", "3"));
 		List<Integer> sizes = Arrays.stream(option("tx", "1,10,100").split(",")).map(Integer::parseInt).toList();
-		List<String> consumers = new ArrayList<>(
-				List.of(option("consumers", "limit,starter-memory,starter-batched,starter-tx,debezium").split(",")));
+		List<String> consumers = new ArrayList<>(List.of(option("consumers", DEFAULT_CONSUMERS).split(",")));
 		if (option("debezium-cp", "").isEmpty()) {
 			consumers.remove("debezium");
 		}
+		if (option("observed-cp", "").isEmpty()
+				&& consumers.removeAll(List.of("starter-observed", "starter-metered"))) {
+			say("no --observed-cp (Actuator's classpath): starter-observed and starter-metered skipped");
+		}
+		if (option("scaling-cp", "").isEmpty() && consumers.remove("shards-distributed")) {
+			say("no --scaling-cp (Spring Integration's classpath): shards-distributed skipped");
+		}
+		// The shard consumers run in trials of their own (ShardBench), the others per
+		// transaction size.
+		List<String> shardConsumers = consumers.stream().filter((c) -> c.startsWith("shards-")).toList();
+		consumers.removeAll(shardConsumers);
 		say("machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, java "
 				+ System.getProperty("java.version") + ", load average "
 				+ String.format(Locale.ROOT, "%.2f", OS.getSystemLoadAverage()));
-		say("synthetic vtgate on 127.0.0.1:" + this.vtgate.port() + "; " + rows + " rows per trial (a quarter for "
-				+ "1-row transactions, a quarter of that for Debezium; the first third is warm-up, not measured), "
-				+ rounds + " rounds, consumers " + consumers);
 		Map<String, Trial> medians = new LinkedHashMap<>();
-		for (int size : sizes) {
-			// One response per row costs gRPC a message hand-off per row: a quarter of
-			// the rows keeps the single-row trials as long as the others.
-			long trialRows = (size == 1) ? Long.parseLong(option("rows-tx1", "" + rows / 4)) : rows;
-			this.vtgate.configure(new SyntheticStream(size, false), trialRows);
-			Trial server = trial("discard", size, trialRows);
-			say(String.format(Locale.ROOT, "tx=%d server alone (discarding client): %s", size, server));
-			medians.put("discard/" + size, server);
-			Map<String, List<Trial>> results = new LinkedHashMap<>();
-			for (int round = 1; round <= rounds; round++) {
-				for (String consumer : consumers) {
-					Trial trial = trial(consumer, size, trialRows);
-					say(String.format(Locale.ROOT, "tx=%d round %d %-16s %s", size, round, consumer, trial));
-					results.computeIfAbsent(consumer, (c) -> new ArrayList<>()).add(trial);
-				}
+		if (!consumers.isEmpty()) {
+			say("synthetic vtgate on 127.0.0.1:" + this.vtgate.port() + "; " + rows + " rows per trial (a quarter for "
+					+ "1-row transactions, a quarter of that for Debezium; the first third is warm-up, not measured), "
+					+ rounds + " rounds, consumers " + consumers);
+			for (int size : sizes) {
+				runSize(size, rows, rounds, consumers, medians);
 			}
-			results.forEach((consumer, trials) -> medians.put(consumer + "/" + size, Trial.median(trials)));
+			BenchReport.medians(sizes, consumers, medians, this::say);
 		}
-		BenchReport.medians(sizes, consumers, medians, this::say);
-		String backPressure = backPressure();
-		String latency = latency();
-		BenchReport.summary(sizes, medians, backPressure, latency, this::say);
+		ShardBench shards = new ShardBench(this, this.vtgate, shardConsumers,
+				Arrays.stream(option("shards", "1,16").split(",")).map(Integer::parseInt).toList(),
+				Arrays.stream(option("shards-tx", "10").split(",")).map(Integer::parseInt).toList(),
+				Long.parseLong(option("shards-rows", "" + rows)),
+				Integer.parseInt(option("shards-rounds", "" + rounds)));
+		shards.run();
+		BoundedRuns bounded = new BoundedRuns(this, this.vtgate, this.work);
+		String backPressure = bounded.backPressure();
+		String latency = bounded.latency();
+		BenchReport.summary(consumers.isEmpty() ? List.of() : sizes, medians, backPressure, latency, this::say);
+		shards.summary();
+	}
+
+	private void runSize(int size, long rows, int rounds, List<String> consumers, Map<String, Trial> medians)
+			throws Exception {
+		// One response per row costs gRPC a message hand-off per row: a quarter of the
+		// rows keeps the single-row trials as long as the others.
+		long trialRows = (size == 1) ? Long.parseLong(option("rows-tx1", "" + rows / 4)) : rows;
+		this.vtgate.configure(new SyntheticStream(size, false), trialRows);
+		Trial server = trial("discard", size, trialRows);
+		say(String.format(Locale.ROOT, "tx=%d server alone (discarding client): %s", size, server));
+		medians.put("discard/" + size, server);
+		Map<String, List<Trial>> results = new LinkedHashMap<>();
+		for (int round = 1; round <= rounds; round++) {
+			for (String consumer : consumers) {
+				Trial trial = trial(consumer, size, trialRows);
+				say(String.format(Locale.ROOT, "tx=%d round %d %-16s %s", size, round, consumer, trial));
+				results.computeIfAbsent(consumer, (c) -> new ArrayList<>()).add(trial);
+			}
+		}
+		results.forEach((consumer, trials) -> medians.put(consumer + "/" + size, Trial.median(trials)));
 	}
 
 	private Trial trial(String consumer, int size, long offered) throws Exception {
-		int n = ++this.trialNumber;
 		// Debezium is an order of magnitude slower: a quarter of the rows still measures
 		// it for longer than the others, and keeps the run within minutes.
 		long rows = consumer.equals("debezium") ? offered / 4 : offered;
+		return toTrial(runTrial(consumer, size, rows, List.of()));
+	}
+
+	Trial toTrial(Map<String, String> result) {
+		if (result == null) {
+			return Trial.FAILED;
+		}
+		long measured = Long.parseLong(result.get("rows"));
+		long nanos = Long.parseLong(result.get("nanos"));
+		return new Trial(measured * 1e9 / nanos, (double) Long.parseLong(result.get("alloc")) / measured,
+				(double) Long.parseLong(result.get("cpu")) / nanos, this.serverCpu);
+	}
+
+	/**
+	 * Run one consumer in its child JVM on the stream the vtgate is configured with.
+	 * @param consumer the consumer's name
+	 * @param size rows per transaction
+	 * @param rows rows the consumer waits for
+	 * @param jvmOptions extra options of the child JVM
+	 * @return the child's {@code RESULT} pairs, {@code null} when it failed
+	 */
+	Map<String, String> runTrial(String consumer, int size, long rows, List<String> jvmOptions) throws Exception {
+		int n = ++this.trialNumber;
 		String address = "127.0.0.1:" + this.vtgate.port();
 		List<String> command = new ArrayList<>();
 		String java = option("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -157,6 +218,7 @@ public final class Bench {
 		// A third is warm-up: the starter's Spring stack needs a few seconds of JIT
 		// before its steady state.
 		command.add("-Dbench.warmup=" + rows / 3);
+		command.addAll(jvmOptions);
 		if (consumer.startsWith("limit")) {
 			// The fastest bare loop per size: spinning before parking wins with 1-row
 			// transactions and loses with larger ones on 2 cores (AheadIterator).
@@ -174,7 +236,7 @@ public final class Bench {
 			command.add(address);
 		}
 		else {
-			command.add(System.getProperty("java.class.path"));
+			command.add(classpath(consumer));
 			switch (consumer) {
 				case "discard" -> command.addAll(List.of(DiscardConsumer.class.getName(), address, "" + size));
 				case "limit", "limit-spin", "limit-park" ->
@@ -186,14 +248,23 @@ public final class Bench {
 			}
 		}
 		long timeoutSeconds = 120 + rows / 10_000;
-		Map<String, String> result = runChild(command, "RESULT ", timeoutSeconds, rows);
-		if (result == null) {
-			return Trial.FAILED;
+		return runChild(command, "RESULT ", timeoutSeconds, rows);
+	}
+
+	/**
+	 * The harness's classpath, plus Actuator for the observed consumers and Spring
+	 * Integration for the shard trials (each kept off the other consumers' classpath).
+	 */
+	private String classpath(String consumer) {
+		String extra = "";
+		if (consumer.equals("starter-observed") || consumer.equals("starter-metered")) {
+			extra = option("observed-cp", "");
 		}
-		long measured = Long.parseLong(result.get("rows"));
-		long nanos = Long.parseLong(result.get("nanos"));
-		return new Trial(measured * 1e9 / nanos, (double) Long.parseLong(result.get("alloc")) / measured,
-				(double) Long.parseLong(result.get("cpu")) / nanos, this.serverCpu);
+		else if (consumer.startsWith("shards-")) {
+			extra = option("scaling-cp", "");
+		}
+		String own = System.getProperty("java.class.path");
+		return extra.isEmpty() ? own : own + File.pathSeparator + extra;
 	}
 
 	private List<String> starterArguments(String consumer, String address, int n) {
@@ -213,9 +284,23 @@ public final class Bench {
 			case "starter-tx-nogroup" -> args.addAll(List.of("--vstream.offset-store=jdbc",
 					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
 					"--vstream.checkpoint.transactions=1", "--vstream.checkpoint.group.transactions=1"));
-			case "starter-batched" -> args.addAll(List.of("--vstream.offset-store=jdbc",
-					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
-					"--vstream.checkpoint.transactions=1000", "--vstream.checkpoint.interval=1s"));
+			case "starter-batched", "shards-single" -> args.addAll(batched(n));
+			// starter-batched with Actuator (SimpleMeterRegistry, as the sample app gets)
+			// and the listener observation on; starter-metered without the observation
+			case "starter-observed" -> {
+				args.addAll(batched(n));
+				args.add("--vstream.observation.enabled=true");
+			}
+			case "starter-metered" -> args.addAll(batched(n));
+			// Every shard its own stream, locks and fenced positions on the same H2 file.
+			// A short lease: the instance takes one shard per check during its first
+			// lease, and the trial's streams start once it owns them all.
+			// (The stop timeout only kept below the lease, as the starter asks.)
+			case "shards-distributed" -> {
+				args.addAll(batched(n));
+				args.addAll(List.of("--vstream.scaling.mode=shard-distributed", "--vstream.scaling.lease=4s",
+						"--vstream.scaling.check-interval=1s", "--vstream.stop-timeout=3s"));
+			}
 			default -> {
 				// starter-batched:N saves every N transactions (and once a second)
 				if (!consumer.startsWith("starter-batched:")) {
@@ -231,6 +316,13 @@ public final class Bench {
 		return args;
 	}
 
+	/** The JDBC/H2 offset store saving every 1,000 transactions or once a second. */
+	private List<String> batched(int n) {
+		return List.of("--vstream.offset-store=jdbc",
+				"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
+				"--vstream.checkpoint.transactions=1000", "--vstream.checkpoint.interval=1s");
+	}
+
 	private volatile double serverCpu;
 
 	/**
@@ -238,8 +330,7 @@ public final class Bench {
 	 * Meanwhile watch this JVM's CPU time (it is the server's) while the server streams
 	 * the measured rows.
 	 */
-	private Map<String, String> runChild(List<String> command, String marker, long timeoutSeconds, long rows)
-			throws Exception {
+	Map<String, String> runChild(List<String> command, String marker, long timeoutSeconds, long rows) throws Exception {
 		this.log.println("$ " + String.join(" ", command));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		Map<String, String> result = new HashMap<>();
@@ -302,78 +393,7 @@ public final class Bench {
 		}
 	}
 
-	private String backPressure() throws Exception {
-		long seconds = Long.parseLong(option("bp-seconds", "90"));
-		if (seconds <= 0) {
-			return "back-pressure skipped";
-		}
-		long rows = Long.parseLong(option("bp-rows", "5000000"));
-		this.vtgate.configure(new SyntheticStream(100, false), rows);
-		long sent0 = this.vtgate.rowsSent();
-		say("");
-		say("back-pressure: listener takes 1 ms per row, copy phase of " + rows + " rows offered, -Xmx512m, " + seconds
-				+ " s");
-		List<String> command = new ArrayList<>(List.of(option("java", "java"), "-Xmx512m", "-Dbench.delay-micros=1000",
-				"-Dbench.seconds=" + seconds, "-cp", System.getProperty("java.class.path"),
-				"dev.vstream.benchmarks.stream.starter.StarterConsumer",
-				"--vstream.vtgate.address=127.0.0.1:" + this.vtgate.port(),
-				"--vstream.keyspace=" + SyntheticStream.KEYSPACE, "--spring.main.banner-mode=off",
-				"--logging.level.root=WARN", "--vstream.start-position=copy", "--vstream.offset-store=jdbc",
-				"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-bp")));
-		Map<String, String> result = runChild(command, "RESULT-BP ", seconds + 120, Long.MAX_VALUE / 2);
-		if (result == null) {
-			say("back-pressure run failed (see the log)");
-			return "back-pressure failed";
-		}
-		long sent = this.vtgate.rowsSent() - sent0;
-		String line = String.format(Locale.ROOT,
-				"back-pressure: %s rows handled in %s s, server sent %d rows (flow control held the rest); heap peak %d MiB, "
-						+ "max used %d MiB, max after GC %d MiB, committed %d MiB",
-				result.get("rows"), result.get("seconds"), sent, mib(result.get("peak")), mib(result.get("maxUsed")),
-				mib(result.get("maxAfterGc")), mib(result.get("committed")));
-		say(line);
-		return "bp-peak=" + mib(result.get("peak")) + "MiB after-gc-max=" + mib(result.get("maxAfterGc")) + "MiB";
-	}
-
-	private static long mib(String bytes) {
-		return Long.parseLong(bytes) / (1024 * 1024);
-	}
-
-	private String latency() throws Exception {
-		String vtgateAddress = option("vtgate", "");
-		if (vtgateAddress.isEmpty()) {
-			return "latency skipped";
-		}
-		int rate = Integer.parseInt(option("latency-rate", "100"));
-		int seconds = Integer.parseInt(option("latency-seconds", "60"));
-		say("");
-		say("latency against the real vtgate " + vtgateAddress + ": " + rate + " commits/s for " + seconds + " s");
-		List<String> command = new ArrayList<>(List.of(option("java", "java"), "-Xmx512m",
-				"-Dbench.mysql-url=" + option("mysql-url", "jdbc:mariadb://127.0.0.1:18993/commerce"),
-				"-Dbench.rate=" + rate, "-Dbench.seconds=" + seconds, "-cp", System.getProperty("java.class.path"),
-				"dev.vstream.benchmarks.stream.latency.LatencyProbe", "--vstream.vtgate.address=" + vtgateAddress,
-				"--vstream.keyspace=commerce", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
-				"--vstream.start-position=current", "--vstream.offset-store=memory"));
-		Map<String, String> result = runChild(command, "RESULT-LAT ", seconds + 120, Long.MAX_VALUE / 2);
-		if (result == null || result.containsKey("error")) {
-			say("latency run failed: " + result);
-			return "latency failed";
-		}
-		String line = String.format(Locale.ROOT,
-				"latency: commit on vtgate -> listener call at %s commits/s for %s s: p50 %.1f ms, p99 %.1f ms, max %.1f ms "
-						+ "(%s samples, %s missing)",
-				result.get("rate"), result.get("seconds"), ms(result.get("p50")), ms(result.get("p99")),
-				ms(result.get("max")), result.get("samples"), result.get("missing"));
-		say(line);
-		return String.format(Locale.ROOT, "latency p50=%.1fms p99=%.1fms @%s/s", ms(result.get("p50")),
-				ms(result.get("p99")), result.get("rate"));
-	}
-
-	private static double ms(String nanos) {
-		return Long.parseLong(nanos) / 1e6;
-	}
-
-	private void say(String line) {
+	void say(String line) {
 		System.out.println(line);
 		System.out.flush();
 		this.log.println("## " + line);

@@ -47,12 +47,20 @@ final class BenchReport {
 			Trial perTx = medians.get("starter-tx/" + size);
 			Trial memory = medians.get("starter-memory/" + size);
 			Trial debezium = medians.get("debezium/" + size);
+			Trial observed = medians.get("starter-observed/" + size);
+			Trial metered = medians.get("starter-metered/" + size);
 			line.append(" | tx=").append(size);
 			if (batched != null && limit != null) {
 				line.append(ratio(" starter/limit=", batched, limit));
 			}
 			if (batched != null && debezium != null) {
 				line.append(ratio(" starter/debezium=", batched, debezium));
+			}
+			if (observed != null && batched != null) {
+				line.append(ratio(" observed/plain=", observed, batched));
+			}
+			if (metered != null && batched != null) {
+				line.append(ratio(" metered/plain=", metered, batched));
 			}
 			if (batched != null && memory != null) {
 				line.append(String.format(Locale.ROOT, " checkpoint-cost batched=%.1f%%",

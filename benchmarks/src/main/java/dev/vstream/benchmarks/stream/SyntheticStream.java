@@ -2,6 +2,7 @@ package dev.vstream.benchmarks.stream;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import binlogdata.Binlogdata.FieldEvent;
@@ -20,14 +21,17 @@ import io.vitess.proto.Vtgate.VStreamResponse;
 /**
  * The stream the synthetic vtgate serves: a realistic 10-column order table (BIGINT, INT,
  * VARCHAR, DECIMAL, DATETIME, TIMESTAMP, JSON) in keyspace {@value #KEYSPACE}, shard
- * {@value #SHARD}, one transaction per response as vtgate sends them when it is not
- * batching: {@code BEGIN, ROW(n row changes), VGTID, COMMIT}, with the table's FIELD
- * event in the first transaction of every stream.
+ * {@value #SHARD} (or several shards), one transaction per response as vtgate sends them
+ * when it is not batching: {@code BEGIN, ROW(n row changes), VGTID, COMMIT}, with the
+ * table's FIELD event in the first transaction of every shard.
+ *
+ * <p>
+ * A stream of several shards takes its transactions from the shards in turn, and each
+ * VGTID lists every shard of the stream with its own GTID set, as vtgate's does.
  *
  * <p>
  * A cycle of responses is built once per transaction size, so serving costs the server
- * only the protobuf serialization; the consumers must still parse every byte of every
- * response.
+ * only copying bytes; the consumers must still parse every byte of every response.
  */
 public final class SyntheticStream {
 
@@ -41,7 +45,7 @@ public final class SyntheticStream {
 	public static final String TABLE = "orders";
 
 	/** Rows per cycle of pre-built responses (ids and positions repeat after it). */
-	private static final int CYCLE_ROWS = 60_000;
+	static final int CYCLE_ROWS = 60_000;
 
 	private static final String SOURCE_UUID = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
 
@@ -49,34 +53,82 @@ public final class SyntheticStream {
 
 	private final boolean copy;
 
-	private final List<VStreamResponse> cycle;
+	private final List<String> shards;
 
-	private final VStreamResponse first;
+	/** The first transaction of each shard, with its FIELD event. */
+	private final List<byte[]> firstBytes;
 
 	private final List<byte[]> cycleBytes;
 
-	private final byte[] firstBytes;
-
 	/**
-	 * Build the responses for one transaction size.
+	 * Build the responses of shard {@value #SHARD} for one transaction size.
 	 * @param transactionSize rows per transaction
 	 * @param copy whether to look like vtgate's copy phase (no commit times, VGTIDs with
 	 * the table's last primary key)
 	 */
 	public SyntheticStream(int transactionSize, boolean copy) {
+		this(transactionSize, copy, List.of(SHARD), CYCLE_ROWS);
+	}
+
+	/**
+	 * Build the responses of a stream of several shards of {@value #KEYSPACE}.
+	 * @param transactionSize rows per transaction
+	 * @param copy whether to look like vtgate's copy phase
+	 * @param shards the shards the stream covers; transactions come from each in turn
+	 * @param cycleRows rows after which the responses repeat
+	 */
+	public SyntheticStream(int transactionSize, boolean copy, List<String> shards, int cycleRows) {
 		this.transactionSize = transactionSize;
 		this.copy = copy;
-		int transactions = Math.max(1, CYCLE_ROWS / transactionSize);
-		this.cycle = new ArrayList<>(transactions);
+		this.shards = List.copyOf(shards);
+		int n = shards.size();
+		// A whole number of rounds over the shards, so that the cycle repeats cleanly.
+		int transactions = Math.max(1, cycleRows / transactionSize / n) * n;
+		long[] sequences = new long[n];
+		Arrays.fill(sequences, 1000);
+		List<byte[]> cycle = new ArrayList<>(transactions);
+		List<byte[]> first = new ArrayList<>(n);
 		long id = 1;
 		for (int t = 0; t < transactions; t++) {
-			this.cycle.add(VStreamResponse.newBuilder().addAllEvents(transaction(t, id, false)).build());
+			sequences[t % n]++;
+			// Serialized once: the server then only copies bytes to the transport.
+			cycle.add(response(t, id, false, sequences));
+			if (t < n) {
+				first.add(response(t, id, true, sequences));
+			}
 			id += transactionSize;
 		}
-		this.first = VStreamResponse.newBuilder().addAllEvents(transaction(0, 1, true)).build();
-		// Serialized once: the server then only copies bytes to the transport.
-		this.cycleBytes = this.cycle.stream().map(VStreamResponse::toByteArray).toList();
-		this.firstBytes = this.first.toByteArray();
+		this.cycleBytes = cycle;
+		this.firstBytes = first;
+	}
+
+	private byte[] response(int t, long firstId, boolean withFields, long[] sequences) {
+		return VStreamResponse.newBuilder()
+			.addAllEvents(transaction(t, firstId, withFields, sequences))
+			.build()
+			.toByteArray();
+	}
+
+	/**
+	 * Vitess's names for {@code n} equal key ranges: {@value #SHARD} for one, else
+	 * {@code -10, 10-20, ..., f0-} (for 16).
+	 * @param n how many shards, 1 to 256
+	 * @return the shard names
+	 */
+	public static List<String> shardNames(int n) {
+		if (n < 1 || n > 256) {
+			throw new IllegalArgumentException("shards must be 1 to 256, not " + n);
+		}
+		if (n == 1) {
+			return List.of(SHARD);
+		}
+		List<String> names = new ArrayList<>(n);
+		for (int i = 0; i < n; i++) {
+			String from = (i == 0) ? "" : String.format("%02x", i * 256 / n);
+			String to = (i == n - 1) ? "" : String.format("%02x", (i + 1) * 256 / n);
+			names.add(from + "-" + to);
+		}
+		return names;
 	}
 
 	/**
@@ -85,7 +137,15 @@ public final class SyntheticStream {
 	 * @return the response's bytes
 	 */
 	public byte[] responseBytes(long n) {
-		return (n == 0) ? this.firstBytes : this.cycleBytes.get((int) (n % this.cycleBytes.size()));
+		return (n < this.firstBytes.size()) ? this.firstBytes.get((int) n)
+				: this.cycleBytes.get((int) (n % this.cycleBytes.size()));
+	}
+
+	/**
+	 * @return the shards the stream covers
+	 */
+	public List<String> shards() {
+		return this.shards;
 	}
 
 	/**
@@ -96,22 +156,15 @@ public final class SyntheticStream {
 	}
 
 	/**
-	 * The response carrying the given transaction of a stream.
-	 * @param n the transaction's index in the stream, from 0
-	 * @return the pre-built response
-	 */
-	public VStreamResponse response(long n) {
-		return (n == 0) ? this.first : this.cycle.get((int) (n % this.cycle.size()));
-	}
-
-	/**
-	 * @return the end of a copy: COPY_COMPLETED for the shard, then for the whole stream
+	 * @return the end of a copy: COPY_COMPLETED for each shard, then for the whole stream
 	 */
 	public VStreamResponse copyCompleted() {
-		return VStreamResponse.newBuilder()
-			.addEvents(VEvent.newBuilder().setType(VEventType.COPY_COMPLETED).setKeyspace(KEYSPACE).setShard(SHARD))
-			.addEvents(VEvent.newBuilder().setType(VEventType.COPY_COMPLETED))
-			.build();
+		VStreamResponse.Builder response = VStreamResponse.newBuilder();
+		for (String shard : this.shards) {
+			response.addEvents(
+					VEvent.newBuilder().setType(VEventType.COPY_COMPLETED).setKeyspace(KEYSPACE).setShard(shard));
+		}
+		return response.addEvents(VEvent.newBuilder().setType(VEventType.COPY_COMPLETED)).build();
 	}
 
 	/**
@@ -159,19 +212,20 @@ public final class SyntheticStream {
 
 	private static final int PRI_KEY = 1 << 1;
 
-	private List<VEvent> transaction(int t, long firstId, boolean withFields) {
+	private List<VEvent> transaction(int t, long firstId, boolean withFields, long[] sequences) {
 		long timestamp = 1_795_000_000L + t;
+		String shard = this.shards.get(t % this.shards.size());
 		List<VEvent> events = new ArrayList<>(5);
 		events.add(VEvent.newBuilder().setType(VEventType.BEGIN).setTimestamp(this.copy ? 0 : timestamp).build());
 		if (withFields) {
 			events.add(VEvent.newBuilder()
 				.setType(VEventType.FIELD)
 				.setKeyspace(KEYSPACE)
-				.setShard(SHARD)
+				.setShard(shard)
 				.setFieldEvent(FieldEvent.newBuilder()
 					.setTableName(KEYSPACE + "." + TABLE)
 					.setKeyspace(KEYSPACE)
-					.setShard(SHARD)
+					.setShard(shard)
 					.setEnumSetStringValues(true)
 					.addAllFields(fields()))
 				.build());
@@ -179,7 +233,7 @@ public final class SyntheticStream {
 		RowEvent.Builder rows = RowEvent.newBuilder()
 			.setTableName(KEYSPACE + "." + TABLE)
 			.setKeyspace(KEYSPACE)
-			.setShard(SHARD);
+			.setShard(shard);
 		for (int i = 0; i < this.transactionSize; i++) {
 			rows.addRowChanges(RowChange.newBuilder().setAfter(row(values(firstId + i))));
 		}
@@ -187,23 +241,28 @@ public final class SyntheticStream {
 			.setType(VEventType.ROW)
 			.setTimestamp(this.copy ? 0 : timestamp)
 			.setKeyspace(KEYSPACE)
-			.setShard(SHARD)
+			.setShard(shard)
 			.setRowEvent(rows)
 			.build());
-		ShardGtid.Builder gtid = ShardGtid.newBuilder()
-			.setKeyspace(KEYSPACE)
-			.setShard(SHARD)
-			.setGtid("MySQL56/" + SOURCE_UUID + ":1-" + (1000 + t));
-		if (this.copy) {
-			long lastId = firstId + this.transactionSize - 1;
-			gtid.addTablePKs(TableLastPK.newBuilder()
-				.setTableName(TABLE)
-				.setLastpk(Query.QueryResult.newBuilder()
-					.addFields(fields().get(0))
-					.addRows(row(new String[] { Long.toString(lastId) }))));
+		VGtid.Builder vgtid = VGtid.newBuilder();
+		for (int s = 0; s < this.shards.size(); s++) {
+			// Each shard is its own MySQL server: its own source UUID.
+			String uuid = (s == 0) ? SOURCE_UUID : SOURCE_UUID.substring(0, 24) + String.format("%012x", s);
+			ShardGtid.Builder gtid = ShardGtid.newBuilder()
+				.setKeyspace(KEYSPACE)
+				.setShard(this.shards.get(s))
+				.setGtid("MySQL56/" + uuid + ":1-" + sequences[s]);
+			if (this.copy) {
+				long lastId = firstId + this.transactionSize - 1;
+				gtid.addTablePKs(TableLastPK.newBuilder()
+					.setTableName(TABLE)
+					.setLastpk(Query.QueryResult.newBuilder()
+						.addFields(fields().get(0))
+						.addRows(row(new String[] { Long.toString(lastId) }))));
+			}
+			vgtid.addShardGtids(gtid);
 		}
-		events.add(
-				VEvent.newBuilder().setType(VEventType.VGTID).setVgtid(VGtid.newBuilder().addShardGtids(gtid)).build());
+		events.add(VEvent.newBuilder().setType(VEventType.VGTID).setVgtid(vgtid).build());
 		events.add(VEvent.newBuilder().setType(VEventType.COMMIT).setTimestamp(this.copy ? 0 : timestamp).build());
 		return events;
 	}

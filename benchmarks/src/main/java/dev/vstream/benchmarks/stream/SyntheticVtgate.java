@@ -6,8 +6,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,6 +44,13 @@ import io.vitess.proto.grpc.VitessGrpc;
  * live transactions; a stream from an empty GTID gets them as a copy phase followed by
  * {@code COPY_COMPLETED}. After the last row the call stays open and idle, like a quiet
  * vtgate.
+ *
+ * <p>
+ * With {@link #configureShards several shards} a request for the keyspace (no shard
+ * named) gets the rows of all shards in one stream, and a request naming one shard (as
+ * each stream of the shard-distributed mode sends) gets that shard's part of the rows;
+ * such per-shard streams start only once all shards are asked for, so that a measurement
+ * does not begin while the consumer is still taking its shards.
  */
 public final class SyntheticVtgate implements AutoCloseable {
 
@@ -51,6 +61,15 @@ public final class SyntheticVtgate implements AutoCloseable {
 	private volatile SyntheticStream copyStream;
 
 	private volatile long rows;
+
+	/** Per shard when several are configured: its own stream, for requests naming it. */
+	private volatile Map<String, SyntheticStream> shardStreams = Map.of();
+
+	/** Single-shard streams waiting for the others to be asked for. */
+	private final List<Runnable> waiting = new ArrayList<>();
+
+	/** Whether every shard was asked for since the last configuration. */
+	private volatile boolean shardsReleased;
 
 	private final AtomicLong rowsSent = new AtomicLong();
 
@@ -87,6 +106,35 @@ public final class SyntheticVtgate implements AutoCloseable {
 		this.stream = stream;
 		this.copyStream = new SyntheticStream(stream.transactionSize(), true);
 		this.rows = rows;
+		this.shardStreams = Map.of();
+	}
+
+	/**
+	 * Serve {@code shards} shards: the keyspace's stream takes its transactions from each
+	 * shard in turn; a stream of one shard gets {@code rows / shards} of them. No copy
+	 * phase is modelled here (a copy request gets the live transactions).
+	 * @param shards how many shards (named as {@link SyntheticStream#shardNames(int)})
+	 * @param transactionSize rows per transaction
+	 * @param rows rows of the keyspace's stream
+	 */
+	public void configureShards(int shards, int transactionSize, long rows) {
+		List<String> names = SyntheticStream.shardNames(shards);
+		Map<String, SyntheticStream> perShard = new LinkedHashMap<>();
+		if (shards > 1) {
+			for (String shard : names) {
+				// A cycle as long as the keyspace's in all: the same bytes to hold.
+				perShard.put(shard, new SyntheticStream(transactionSize, false, List.of(shard),
+						Math.max(transactionSize, SyntheticStream.CYCLE_ROWS / shards)));
+			}
+		}
+		this.stream = new SyntheticStream(transactionSize, false, names, SyntheticStream.CYCLE_ROWS);
+		this.copyStream = this.stream;
+		this.rows = rows;
+		this.shardStreams = perShard;
+		synchronized (this.waiting) {
+			this.waiting.clear();
+			this.shardsReleased = false;
+		}
 	}
 
 	/**
@@ -129,9 +177,18 @@ public final class SyntheticVtgate implements AutoCloseable {
 			List<ShardGtid> shards = request.getVgtid().getShardGtidsList();
 			boolean copy = !shards.isEmpty() && shards.get(0).getGtid().isEmpty();
 			SyntheticStream source = copy ? SyntheticVtgate.this.copyStream : SyntheticVtgate.this.stream;
+			long streamRows = SyntheticVtgate.this.rows;
+			Map<String, SyntheticStream> perShard = SyntheticVtgate.this.shardStreams;
+			String named = shards.isEmpty() ? "" : shards.get(0).getShard();
+			SyntheticStream single = perShard.get(named);
+			if (single != null) {
+				source = single;
+				streamRows = streamRows / perShard.size();
+			}
 			int size = source.transactionSize();
-			long transactions = (SyntheticVtgate.this.rows + size - 1) / size;
+			long transactions = (streamRows + size - 1) / size;
 			SyntheticVtgate.this.streams.incrementAndGet();
+			SyntheticStream responses = source;
 			Runnable drain = new Runnable() {
 
 				private long next;
@@ -139,16 +196,19 @@ public final class SyntheticVtgate implements AutoCloseable {
 				private boolean done;
 
 				@Override
-				public void run() {
+				public synchronized void run() {
+					if (single != null && !SyntheticVtgate.this.shardsReleased) {
+						return;
+					}
 					// Called again by gRPC whenever the transport can take more.
 					while (!this.done && observer.isReady() && !observer.isCancelled()) {
 						if (this.next < transactions) {
-							observer.onNext(source.responseBytes(this.next++));
+							observer.onNext(responses.responseBytes(this.next++));
 							SyntheticVtgate.this.rowsSent.addAndGet(size);
 						}
 						else {
 							if (copy) {
-								observer.onNext(source.copyCompleted().toByteArray());
+								observer.onNext(responses.copyCompleted().toByteArray());
 							}
 							this.done = true;
 						}
@@ -159,27 +219,48 @@ public final class SyntheticVtgate implements AutoCloseable {
 			observer.setOnCancelHandler(() -> {
 			});
 			observer.setOnReadyHandler(drain);
-			drain.run();
+			if (single == null) {
+				drain.run();
+				return;
+			}
+			// One shard of several: hold it until every shard is asked for.
+			List<Runnable> start;
+			synchronized (SyntheticVtgate.this.waiting) {
+				SyntheticVtgate.this.waiting.add(drain);
+				if (!SyntheticVtgate.this.shardsReleased && SyntheticVtgate.this.waiting.size() < perShard.size()) {
+					return;
+				}
+				// Later calls (a reconnect) start at once.
+				SyntheticVtgate.this.shardsReleased = true;
+				start = new ArrayList<>(SyntheticVtgate.this.waiting);
+				SyntheticVtgate.this.waiting.clear();
+			}
+			// On this call's thread: each drain is synchronized, so no call is written to
+			// by two threads at once.
+			start.forEach(Runnable::run);
 		}
 
 		void execute(ExecuteRequest request, StreamObserver<ExecuteResponse> responseObserver) {
 			String sql = request.getQuery().getSql().toLowerCase(Locale.ROOT);
-			String value;
+			List<String> values;
 			if (sql.contains("show vitess_shards")) {
-				value = SyntheticStream.KEYSPACE + "/" + SyntheticStream.SHARD;
+				values = SyntheticVtgate.this.stream.shards()
+					.stream()
+					.map((shard) -> SyntheticStream.KEYSPACE + "/" + shard)
+					.toList();
 			}
 			else if (sql.contains("show tables")) {
-				value = SyntheticStream.TABLE;
+				values = List.of(SyntheticStream.TABLE);
 			}
 			else if (sql.contains("show databases")) {
-				value = SyntheticStream.KEYSPACE;
+				values = List.of(SyntheticStream.KEYSPACE);
 			}
 			else {
-				value = null;
+				values = List.of();
 			}
 			Query.QueryResult.Builder result = Query.QueryResult.newBuilder()
 				.addFields(Query.Field.newBuilder().setName("value").setType(Query.Type.VARCHAR));
-			if (value != null) {
+			for (String value : values) {
 				result.addRows(Query.Row.newBuilder()
 					.addLengths(value.getBytes(StandardCharsets.UTF_8).length)
 					.setValues(ByteString.copyFromUtf8(value)));

@@ -23,7 +23,10 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * <p>
  * System properties: {@code bench.rows} / {@code bench.warmup} (see {@link Meter}); with
  * {@code bench.delay-micros} the listener takes that long per row and {@link HeapWatch}
- * reports the heap for {@code bench.seconds} instead of the meter measuring throughput.
+ * reports the heap for {@code bench.seconds} instead of the meter measuring throughput;
+ * {@code bench.footprint=true} adds threads and heap over the measured window to the
+ * result ({@link HeapWatch#window()}); {@code bench.shared-meter=true} counts rows from
+ * several listener threads (shard-distributed mode: one stream per shard).
  */
 @SpringBootApplication(proxyBeanMethods = false)
 public class StarterConsumer {
@@ -62,7 +65,12 @@ public class StarterConsumer {
 
 	@Bean
 	OrderListener orderListener() {
-		return new OrderListener(Meter.fromSystemProperties(), Long.getLong("bench.delay-micros", 0) * 1000);
+		Meter meter = Meter.fromSystemProperties();
+		if (Boolean.getBoolean("bench.footprint")) {
+			meter.with(HeapWatch.window());
+		}
+		return new OrderListener(meter, Long.getLong("bench.delay-micros", 0) * 1000,
+				Boolean.getBoolean("bench.shared-meter"));
 	}
 
 	/** Touches every field of every row, like a projection would read them. */
@@ -72,11 +80,17 @@ public class StarterConsumer {
 
 		private final long delayNanos;
 
+		private final boolean shared;
+
+		/**
+		 * Racy with several streams: it only keeps the reads from being optimized away.
+		 */
 		private long sink;
 
-		OrderListener(Meter meter, long delayNanos) {
+		OrderListener(Meter meter, long delayNanos, boolean shared) {
 			this.meter = meter;
 			this.delayNanos = delayNanos;
+			this.shared = shared;
 		}
 
 		@VStreamListener(table = "orders")
@@ -88,6 +102,9 @@ public class StarterConsumer {
 			if (this.delayNanos > 0) {
 				LockSupport.parkNanos(this.delayNanos);
 				HeapWatch.rowHandled();
+			}
+			else if (this.shared) {
+				this.meter.addShared(1);
 			}
 			else {
 				this.meter.add(1);
