@@ -7,8 +7,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.awaitility.core.ConditionTimeoutException;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The multi-process Vitess cluster of {@code scripts/vitess-cluster/} (etcd, vtctld, a
@@ -30,6 +36,8 @@ public final class RealCluster {
 	 * time, beside the classes on the one-process cluster.
 	 */
 	public static final String LOCK = "vitess-cluster";
+
+	private static final Duration SERVING_WAIT = Duration.ofSeconds(30);
 
 	private static final String START_HINT = "start it with scripts/vitess-cluster/start.sh "
 			+ "(scripts/test.sh does; scripts/vitess-cluster/status.sh shows what is running)";
@@ -75,17 +83,29 @@ public final class RealCluster {
 	}
 
 	/**
-	 * Fail unless the cluster serves: vtgate answers and every shard has a serving
-	 * primary ({@code status.sh} exits with 0).
+	 * Fail unless the cluster serves within 30 s: vtgate answers and every shard has a
+	 * serving primary ({@code status.sh} exits with 0). The wait covers vtgate's next
+	 * topology refresh after another test class's operations.
 	 */
-	public static void requireServing() throws IOException, InterruptedException {
+	public static void requireServing() {
 		settings();
+		AtomicReference<IllegalStateException> failure = new AtomicReference<>();
 		try {
-			ProjectScripts.run("vitess-cluster/status.sh", env(), "vitess-cluster-status.log");
+			await().atMost(SERVING_WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+				try {
+					ProjectScripts.run("vitess-cluster/status.sh", env(), "vitess-cluster-status.log");
+					return true;
+				}
+				catch (IllegalStateException ex) {
+					failure.set(ex);
+					return false;
+				}
+			});
 		}
-		catch (IllegalStateException ex) {
-			throw new IllegalStateException(
-					"The multi-process Vitess cluster does not serve (" + ex.getMessage() + "): " + START_HINT, ex);
+		catch (ConditionTimeoutException ex) {
+			throw new IllegalStateException("The multi-process Vitess cluster does not serve ("
+					+ failure.get().getMessage() + ") after " + SERVING_WAIT.toSeconds() + " s: " + START_HINT,
+					failure.get());
 		}
 	}
 
