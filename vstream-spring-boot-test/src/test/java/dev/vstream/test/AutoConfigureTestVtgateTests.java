@@ -18,6 +18,7 @@ import dev.vstream.offset.InMemoryOffsetRepository;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.stream.StreamState;
 import dev.vstream.stream.VStreamContainer;
+import dev.vstream.stream.VStreamReconnectingEvent;
 import io.grpc.Status;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -147,7 +149,11 @@ class AutoConfigureTestVtgateTests {
 		VStreamTestUtils.awaitReconnect(this.stream,
 				() -> this.vtgate.fail(Status.UNAVAILABLE.withDescription("vttablet restarted")));
 
-		assertThat(this.stream.getLastError()).hasMessageContaining("vttablet restarted");
+		// Not getLastError(): the stream clears it once vtgate answers again, which may
+		// be
+		// before this line runs.
+		assertThat(this.listeners.reconnecting).extracting(VStreamReconnectingEvent::getCause)
+			.anySatisfy((cause) -> assertThat(cause).hasMessageContaining("vttablet restarted"));
 		VStreamTestUtils.awaitHandled(this.stream,
 				this.orders.insert(Map.of("order_id", 601, "customer_id", 2, "sku", "jar", "price", "5.00")));
 		assertThat(this.listeners.orders).extracting(Order::orderId).contains(601L);
@@ -193,6 +199,8 @@ class AutoConfigureTestVtgateTests {
 
 		final List<DdlEvent> ddl = new CopyOnWriteArrayList<>();
 
+		final List<VStreamReconnectingEvent> reconnecting = new CopyOnWriteArrayList<>();
+
 		@VStreamListener(table = "corder")
 		void on(RowChange<Order> change) {
 			this.changes.add(change);
@@ -204,6 +212,11 @@ class AutoConfigureTestVtgateTests {
 		@VStreamDdlListener
 		void on(DdlEvent event) {
 			this.ddl.add(event);
+		}
+
+		@EventListener
+		void on(VStreamReconnectingEvent event) {
+			this.reconnecting.add(event);
 		}
 
 	}
