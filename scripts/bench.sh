@@ -24,8 +24,9 @@
 #   scripts/bench.sh --full-backpressure   the whole 5 M-row copy at 1 ms/row (~85 min)
 #   Any other arguments go to the harness (dev.vstream.benchmarks.stream.Bench), e.g.
 #   --rows 4000000 --rounds 5 --tx 1,100 --consumers limit,starter-batched --jvm-args "-XX:+..."
-#   Consumers (default: limit,starter-memory,starter-batched,starter-observed,starter-tx,debezium,
-#   shards-single,shards-distributed): also starter-metered (Actuator, observation off, as the
+#   Consumers (default: limit,starter-memory,starter-batched,starter-narrow,starter-observed,
+#   starter-tx,debezium,shards-single,shards-distributed; starter-narrow: a record of 3 of the
+#   10 columns, which the starter projects): also starter-metered (Actuator, observation off, as the
 #   sample app runs), starter-tx-nogroup, starter-batched:N, starter-memory-h2, limit-spin,
 #   limit-park. The shards-* consumers run only in the shard trials: --shards 1,16 (shard
 #   counts; 0 skips them), --shards-tx 10, --shards-rows N (default --rows), --shards-rounds N

@@ -33,8 +33,9 @@ import com.sun.management.OperatingSystemMXBean;
  * Options ({@code --name value}): {@code rows} (per trial, default 6000000, the first
  * third not measured; {@code rows-tx1} for 1-row transactions, default a quarter of it;
  * Debezium gets a quarter of either), {@code rounds} (3), {@code tx} (transaction sizes,
- * "1,10,100"), {@code consumers} ("limit,starter-memory,starter-batched,starter-observed,
- * starter-tx,debezium,shards-single,shards-distributed"; starter-tx is the default
+ * "1,10,100"), {@code consumers} ("limit,starter-memory,starter-batched,starter-narrow,
+ * starter-observed,starter-tx,debezium,shards-single,shards-distributed"; starter-narrow
+ * is starter-batched with a record of 3 of the 10 columns; starter-tx is the default
  * checkpoint policy, with group commit; also {@code starter-tx-nogroup} without it,
  * {@code limit-spin} and {@code limit-park} (the bare loop spinning or parking before
  * each response; {@code limit} spins at 1-row transactions only, where that is faster),
@@ -68,7 +69,7 @@ public final class Bench {
 	private static final Logger NETTY_SERVER_LOG = Logger
 		.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
 
-	private static final String DEFAULT_CONSUMERS = "limit,starter-memory,starter-batched,starter-observed,starter-tx,"
+	private static final String DEFAULT_CONSUMERS = "limit,starter-memory,starter-batched,starter-narrow,starter-observed,starter-tx,"
 			+ "debezium,shards-single,shards-distributed";
 
 	/** How often the spinning bare loop looks for a response before it parks. */
@@ -292,6 +293,11 @@ public final class Bench {
 				args.add("--vstream.observation.enabled=true");
 			}
 			case "starter-metered" -> args.addAll(batched(n));
+			// batched, with a record of 3 of the 10 columns (projected by the starter)
+			case "starter-narrow" -> {
+				args.addAll(batched(n));
+				args.add("--bench.narrow=true");
+			}
 			// Every shard its own stream, locks and fenced positions on the same H2 file.
 			// A short lease: the instance takes one shard per check during its first
 			// lease, and the trial's streams start once it owns them all.

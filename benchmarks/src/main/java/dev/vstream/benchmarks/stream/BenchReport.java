@@ -49,9 +49,13 @@ final class BenchReport {
 			Trial debezium = medians.get("debezium/" + size);
 			Trial observed = medians.get("starter-observed/" + size);
 			Trial metered = medians.get("starter-metered/" + size);
+			Trial narrow = medians.get("starter-narrow/" + size);
 			line.append(" | tx=").append(size);
 			if (batched != null && limit != null) {
 				line.append(ratio(" starter/limit=", batched, limit));
+			}
+			if (narrow != null && limit != null) {
+				line.append(ratio(" narrow/limit=", narrow, limit));
 			}
 			if (batched != null && debezium != null) {
 				line.append(ratio(" starter/debezium=", batched, debezium));

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import binlogdata.Binlogdata.FieldEvent;
 import binlogdata.Binlogdata.RowChange;
@@ -55,6 +56,9 @@ public final class SyntheticStream {
 
 	private final List<String> shards;
 
+	/** The indexes of the columns sent, in the order sent; {@code null} for all. */
+	private final int[] columns;
+
 	/** The first transaction of each shard, with its FIELD event. */
 	private final List<byte[]> firstBytes;
 
@@ -78,9 +82,24 @@ public final class SyntheticStream {
 	 * @param cycleRows rows after which the responses repeat
 	 */
 	public SyntheticStream(int transactionSize, boolean copy, List<String> shards, int cycleRows) {
+		this(transactionSize, copy, shards, cycleRows, null);
+	}
+
+	/**
+	 * Build the responses of a stream that sends some columns only, as vtgate does for a
+	 * rule's {@code select <columns> from ...}.
+	 * @param transactionSize rows per transaction
+	 * @param copy whether to look like vtgate's copy phase
+	 * @param shards the shards the stream covers
+	 * @param cycleRows rows after which the responses repeat
+	 * @param columns indexes (in {@link #fields()}) of the columns sent, in the order
+	 * sent; {@code null} for every column
+	 */
+	public SyntheticStream(int transactionSize, boolean copy, List<String> shards, int cycleRows, int[] columns) {
 		this.transactionSize = transactionSize;
 		this.copy = copy;
 		this.shards = List.copyOf(shards);
+		this.columns = columns;
 		int n = shards.size();
 		// A whole number of rounds over the shards, so that the cycle repeats cleanly.
 		int transactions = Math.max(1, cycleRows / transactionSize / n) * n;
@@ -227,7 +246,7 @@ public final class SyntheticStream {
 					.setKeyspace(KEYSPACE)
 					.setShard(shard)
 					.setEnumSetStringValues(true)
-					.addAllFields(fields()))
+					.addAllFields(project(fields())))
 				.build());
 		}
 		RowEvent.Builder rows = RowEvent.newBuilder()
@@ -235,7 +254,7 @@ public final class SyntheticStream {
 			.setKeyspace(KEYSPACE)
 			.setShard(shard);
 		for (int i = 0; i < this.transactionSize; i++) {
-			rows.addRowChanges(RowChange.newBuilder().setAfter(row(values(firstId + i))));
+			rows.addRowChanges(RowChange.newBuilder().setAfter(row(project(values(firstId + i)))));
 		}
 		events.add(VEvent.newBuilder()
 			.setType(VEventType.ROW)
@@ -265,6 +284,61 @@ public final class SyntheticStream {
 		events.add(VEvent.newBuilder().setType(VEventType.VGTID).setVgtid(vgtid).build());
 		events.add(VEvent.newBuilder().setType(VEventType.COMMIT).setTimestamp(this.copy ? 0 : timestamp).build());
 		return events;
+	}
+
+	private List<Query.Field> project(List<Query.Field> all) {
+		if (this.columns == null) {
+			return all;
+		}
+		List<Query.Field> sent = new ArrayList<>(this.columns.length);
+		for (int column : this.columns) {
+			sent.add(all.get(column));
+		}
+		return sent;
+	}
+
+	private String[] project(String[] all) {
+		if (this.columns == null) {
+			return all;
+		}
+		String[] sent = new String[this.columns.length];
+		for (int i = 0; i < sent.length; i++) {
+			sent[i] = all[this.columns[i]];
+		}
+		return sent;
+	}
+
+	/**
+	 * The columns a rule's filter selects ({@code select `id`, `status` from `orders`},
+	 * as the starter projects), as indexes in {@link #fields()}.
+	 * @param filter the rule's filter
+	 * @return the indexes in the order selected, {@code null} for every column (or a
+	 * filter this does not read)
+	 */
+	public static int[] columnsOf(String filter) {
+		String sql = filter.trim().toLowerCase(Locale.ROOT);
+		int from = sql.indexOf(" from ");
+		if (!sql.startsWith("select ") || from < 0) {
+			return null;
+		}
+		String list = sql.substring("select ".length(), from).trim();
+		if (list.equals("*")) {
+			return null;
+		}
+		List<String> names = fields().stream().map(Query.Field::getName).toList();
+		String[] selected = list.split(",");
+		int[] columns = new int[selected.length];
+		for (int i = 0; i < selected.length; i++) {
+			columns[i] = names.indexOf(selected[i].replace("`", "").trim());
+			if (columns[i] < 0) {
+				return null;
+			}
+		}
+		boolean all = columns.length == names.size();
+		for (int i = 0; all && i < columns.length; i++) {
+			all = columns[i] == i;
+		}
+		return all ? null : columns;
 	}
 
 	private static Query.Field field(String name, Type type, String columnType, int flags) {

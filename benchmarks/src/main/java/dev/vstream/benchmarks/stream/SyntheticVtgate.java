@@ -7,10 +7,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -71,6 +73,12 @@ public final class SyntheticVtgate implements AutoCloseable {
 	/** Whether every shard was asked for since the last configuration. */
 	private volatile boolean shardsReleased;
 
+	/**
+	 * The keyspace's stream with some columns only, by the columns a request's rule
+	 * selects (the starter's projection of a narrow row type), built on first request.
+	 */
+	private final Map<String, SyntheticStream> projected = new ConcurrentHashMap<>();
+
 	private final AtomicLong rowsSent = new AtomicLong();
 
 	private final AtomicLong streams = new AtomicLong();
@@ -107,6 +115,7 @@ public final class SyntheticVtgate implements AutoCloseable {
 		this.copyStream = new SyntheticStream(stream.transactionSize(), true);
 		this.rows = rows;
 		this.shardStreams = Map.of();
+		this.projected.clear();
 	}
 
 	/**
@@ -185,6 +194,15 @@ public final class SyntheticVtgate implements AutoCloseable {
 				source = single;
 				streamRows = streamRows / perShard.size();
 			}
+			if (single == null && request.getFilter().getRulesCount() == 1) {
+				int[] columns = SyntheticStream.columnsOf(request.getFilter().getRules(0).getFilter());
+				if (columns != null) {
+					SyntheticStream all = source;
+					source = SyntheticVtgate.this.projected.computeIfAbsent(copy + Arrays.toString(columns),
+							(key) -> new SyntheticStream(all.transactionSize(), copy, all.shards(),
+									SyntheticStream.CYCLE_ROWS, columns));
+				}
+			}
 			int size = source.transactionSize();
 			long transactions = (streamRows + size - 1) / size;
 			SyntheticVtgate.this.streams.incrementAndGet();
@@ -251,6 +269,9 @@ public final class SyntheticVtgate implements AutoCloseable {
 			}
 			else if (sql.contains("show tables")) {
 				values = List.of(SyntheticStream.TABLE);
+			}
+			else if (sql.contains("show columns from")) {
+				values = SyntheticStream.fields().stream().map(Query.Field::getName).toList();
 			}
 			else if (sql.contains("show databases")) {
 				values = List.of(SyntheticStream.KEYSPACE);

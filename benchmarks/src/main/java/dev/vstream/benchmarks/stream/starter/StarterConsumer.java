@@ -10,6 +10,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -64,6 +65,7 @@ public class StarterConsumer {
 	}
 
 	@Bean
+	@ConditionalOnProperty(name = "bench.narrow", havingValue = "false", matchIfMissing = true)
 	OrderListener orderListener() {
 		Meter meter = Meter.fromSystemProperties();
 		if (Boolean.getBoolean("bench.footprint")) {
@@ -71,6 +73,18 @@ public class StarterConsumer {
 		}
 		return new OrderListener(meter, Long.getLong("bench.delay-micros", 0) * 1000,
 				Boolean.getBoolean("bench.shared-meter"));
+	}
+
+	/**
+	 * With {@code --bench.narrow=true} (consumer {@code starter-narrow}): a listener of a
+	 * record of 3 of the table's 10 columns, which the starter projects (vtgate then
+	 * sends those 3 only).
+	 * @return the listener
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "bench.narrow", havingValue = "true")
+	NarrowListener narrowListener() {
+		return new NarrowListener(Meter.fromSystemProperties());
 	}
 
 	/** Touches every field of every row, like a projection would read them. */
@@ -109,6 +123,26 @@ public class StarterConsumer {
 			else {
 				this.meter.add(1);
 			}
+		}
+
+	}
+
+	/** Reads the three fields of {@link BenchOrderStatus} of every row. */
+	static class NarrowListener {
+
+		private final Meter meter;
+
+		private long sink;
+
+		NarrowListener(Meter meter) {
+			this.meter = meter;
+		}
+
+		@VStreamListener(table = "orders")
+		void on(RowChange<BenchOrderStatus> change) {
+			BenchOrderStatus order = change.after();
+			this.sink += order.id() + order.status().length() + order.price().scale();
+			this.meter.add(1);
 		}
 
 	}
