@@ -391,13 +391,14 @@ case "$cmd" in
     # vtgate forgets the removed tablets only at its next topology refresh
     # (--tablet-refresh-interval): until then status.sh sees their shards without a serving
     # primary. Wait for it, so that the cluster serves when this returns.
+    listed() {
+      vtgate_mysql -N -e 'show vitess_tablets' 2>/dev/null | awk -v ks="$ks" '$2 == ks { f = 1 } END { exit !f }'
+    }
     for _ in $(seq 1 60); do
-      vtgate_mysql -N -e 'show vitess_tablets' 2>/dev/null | awk -v ks="$ks" '$2 == ks { f = 1 } END { exit !f }' || break
+      listed || break
       sleep 0.5
     done
-    if vtgate_mysql -N -e 'show vitess_tablets' 2>/dev/null | awk -v ks="$ks" '$2 == ks { f = 1 } END { exit !f }'; then
-      log "vtgate still lists tablets of keyspace $ks after 30 s (see status.sh)"
-    fi
+    ! listed || log "vtgate still lists tablets of keyspace $ks after 30 s (see status.sh)"
     write_state
     done_log "keyspace $ks dropped (tablets: ${uids[*]:-none})" ;;
   vtctl)

@@ -137,10 +137,7 @@ class FailoverIT {
 		}
 		// every shard with a serving primary again, for the next run and other tests
 		RealCluster.ops("start-vtgate");
-		await().atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofSeconds(2))
-			.ignoreExceptions()
-			.untilAsserted(RealCluster::requireServing);
+		RealCluster.requireServing(Duration.ofSeconds(60));
 	}
 
 	@Test

@@ -88,10 +88,18 @@ public final class RealCluster {
 	 * topology refresh after another test class's operations.
 	 */
 	public static void requireServing() {
+		requireServing(SERVING_WAIT);
+	}
+
+	/**
+	 * Fail unless the cluster serves within {@code timeout}.
+	 * @param timeout how long to wait for it
+	 */
+	public static void requireServing(Duration timeout) {
 		settings();
 		AtomicReference<IllegalStateException> failure = new AtomicReference<>();
 		try {
-			await().atMost(SERVING_WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+			await().atMost(timeout).pollInterval(Duration.ofSeconds(1)).until(() -> {
 				try {
 					ProjectScripts.run("vitess-cluster/status.sh", env(), "vitess-cluster-status.log");
 					return true;
@@ -103,9 +111,10 @@ public final class RealCluster {
 			});
 		}
 		catch (ConditionTimeoutException ex) {
-			throw new IllegalStateException("The multi-process Vitess cluster does not serve ("
-					+ failure.get().getMessage() + ") after " + SERVING_WAIT.toSeconds() + " s: " + START_HINT,
-					failure.get());
+			// No failure yet when the first status.sh outlasted the timeout.
+			Exception cause = (failure.get() != null) ? failure.get() : ex;
+			throw new IllegalStateException("The multi-process Vitess cluster does not serve (" + cause.getMessage()
+					+ ") after " + timeout.toSeconds() + " s: " + START_HINT, cause);
 		}
 	}
 

@@ -3,7 +3,6 @@ package dev.vstream.autoconfigure;
 import dev.vstream.offset.OffsetRepository;
 import dev.vstream.scaling.ActiveStandbyCoordinator;
 import dev.vstream.scaling.LockFence;
-import dev.vstream.scaling.ScalingMode;
 import dev.vstream.scaling.ShardDistributedCoordinator;
 import dev.vstream.scaling.VtgateShardDiscovery;
 import dev.vstream.stream.VStreamContainer;
@@ -89,7 +88,7 @@ final class ScalingCoordinatorFactory {
 		VStreamProperties.Scaling scaling = this.properties.getScaling();
 		LockRegistry<?> registry = required(this.locks, stream);
 		if (!(registry instanceof RenewableLockRegistry<?> renewable)) {
-			throw VStreamScalingConfigurations.missing(mode(stream), this.properties,
+			throw VStreamScalingConfigurations.missing(stream.scalingModeSetting(), this.properties,
 					"a lock registry whose locks can be renewed (RenewableLockRegistry), not " + registry);
 		}
 		ShardDistributedCoordinator coordinator = new ShardDistributedCoordinator(container, renewable,
@@ -102,16 +101,11 @@ final class ScalingCoordinatorFactory {
 	private <T> T required(ObjectProvider<T> beans, StreamDefinition stream) {
 		@Nullable T bean = beans.getIfUnique();
 		if (bean == null) {
-			throw VStreamScalingConfigurations.missing(mode(stream), this.properties,
+			throw VStreamScalingConfigurations.missing(stream.scalingModeSetting(), this.properties,
 					"a LockRegistry and a LockFence: spring-integration-jdbc (offset-store jdbc) "
 							+ "or spring-integration-redis (offset-store redis) on the classpath, or beans of your own");
 		}
 		return bean;
-	}
-
-	private static String mode(StreamDefinition stream) {
-		ScalingMode mode = stream.scalingMode();
-		return stream.scalingModeProperty() + "=" + VStreamScalingConfigurations.modeName(mode);
 	}
 
 }

@@ -50,14 +50,7 @@ final class ScalingModes {
 	 * @return whether any stream, the default one or a named one, is scaled
 	 */
 	static boolean anyScaled(VStreamProperties properties) {
-		if (properties.getScaling().getMode() != ScalingMode.SINGLE) {
-			return true;
-		}
-		return properties.getStreams()
-			.values()
-			.stream()
-			.anyMatch((stream) -> stream.getScaling().getMode() != null
-					&& stream.getScaling().getMode() != ScalingMode.SINGLE);
+		return !scaledModes(properties).isEmpty();
 	}
 
 	/**

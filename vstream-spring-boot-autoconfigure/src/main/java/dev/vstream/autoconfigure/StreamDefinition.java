@@ -90,10 +90,11 @@ record StreamDefinition(String id, String prefix, boolean named, String keyspace
 	}
 
 	/**
-	 * @return the property that sets this stream's scaling mode, for messages
+	 * @return this stream's scaling mode as the property that sets it, for messages
+	 * ({@code vstream.streams.audit.scaling.mode=active-standby})
 	 */
-	String scalingModeProperty() {
-		return this.prefix + ".scaling.mode";
+	String scalingModeSetting() {
+		return this.prefix + ".scaling.mode=" + VStreamScalingConfigurations.modeName(this.scalingMode);
 	}
 
 	private static <T> T or(@Nullable T own, T shared) {

@@ -2,7 +2,6 @@ package dev.vstream.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import dev.vstream.position.StreamPosition;
@@ -173,7 +172,7 @@ final class VStreamPropertiesValidator {
 			return;
 		}
 		String modeProperty = (own != null) ? prefix + ".scaling.mode" : "vstream.scaling.mode";
-		String setting = modeProperty + "=" + mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
+		String setting = modeProperty + "=" + VStreamScalingConfigurations.modeName(mode);
 		if (own != null && properties.getOffsetStore() == VStreamProperties.OffsetStore.MEMORY) {
 			reject(errors, prefix + ".scaling.mode", "store",
 					setting + " needs a shared offset store: set vstream.offset-store to jdbc or redis, not memory");
@@ -253,7 +252,7 @@ final class VStreamPropertiesValidator {
 		}
 		if (properties.getOffsetStore() == VStreamProperties.OffsetStore.MEMORY) {
 			errors.rejectValue("scaling.mode", "store",
-					"vstream.scaling.mode=" + scaling.getMode().name().toLowerCase(Locale.ROOT).replace('_', '-')
+					"vstream.scaling.mode=" + VStreamScalingConfigurations.modeName(scaling.getMode())
 							+ " needs a shared offset store: set vstream.offset-store to jdbc or redis, not memory");
 		}
 		if (scaling.getMode() == ScalingMode.SHARD_DISTRIBUTED && !properties.getShards().isEmpty()) {

@@ -307,7 +307,7 @@ final class VStreamScalingConfigurations {
 		if (stream.scalingMode() != ScalingMode.ACTIVE_STANDBY) {
 			return offsets;
 		}
-		String mode = stream.scalingModeProperty() + "=" + modeName(stream.scalingMode());
+		String mode = stream.scalingModeSetting();
 		LockFence lockFence = fence.getIfUnique();
 		if (lockFence == null) {
 			throw missing(mode, properties, "a LockFence: spring-integration-jdbc (offset-store jdbc) or "
