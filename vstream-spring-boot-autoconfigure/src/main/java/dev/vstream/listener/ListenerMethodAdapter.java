@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import dev.vstream.mapping.RowMapper;
 import dev.vstream.mapping.RowMapperFactory;
@@ -203,7 +202,7 @@ public final class ListenerMethodAdapter {
 			Class<?> type = this.method.getParameterTypes()[i];
 			args[i] = (type == List.class) ? List.copyOf(changes) : this.resolvers[i].resolve(last, null);
 		}
-		call(args, () -> events.size() + " changes ending with " + last);
+		call(args, last, events.size());
 	}
 
 	/**
@@ -218,7 +217,7 @@ public final class ListenerMethodAdapter {
 		for (int i = 0; i < args.length; i++) {
 			args[i] = this.resolvers[i].resolve(event, mapper);
 		}
-		call(args, event::toString);
+		call(args, event, 0);
 	}
 
 	/**
@@ -243,13 +242,15 @@ public final class ListenerMethodAdapter {
 	/**
 	 * The description is built only when the call fails: describing a change costs more
 	 * than mapping it.
+	 * @param batchSize the changes of a list listener's call, 0 for a single change
 	 */
-	private void call(Object[] args, Supplier<String> what) {
+	private void call(Object[] args, ChangeEvent last, int batchSize) {
 		try {
 			this.method.invoke(this.bean, args);
 		}
 		catch (InvocationTargetException ex) {
-			throw new ListenerExecutionFailedException("Listener " + describe(this.method) + " failed on " + what.get(),
+			String what = (batchSize == 0) ? last.toString() : batchSize + " changes ending with " + last;
+			throw new ListenerExecutionFailedException("Listener " + describe(this.method) + " failed on " + what,
 					ex.getTargetException());
 		}
 		catch (IllegalAccessException ex) {

@@ -185,17 +185,30 @@ public final class TableSchema {
 		}
 		ByteString data = row.getValues();
 		int size = data.size();
-		checkLengths(row, size);
 		byte[] bytes = scratch(size);
 		data.copyTo(bytes, 0);
 		@Nullable Object[] values = new Object[count];
+		// One pass: each length is checked against the bytes left before its value is
+		// read, so no value is decoded from a neighbour's bytes or from an earlier row's
+		// bytes left in the scratch buffer; a mismatch is then explained from the whole
+		// row.
 		int offset = 0;
 		for (int i = 0; i < count; i++) {
-			int length = (int) row.getLengths(i);
-			if (length >= 0) {
-				values[i] = decodeValue(i, bytes, offset, length);
-				offset += length;
+			long length = row.getLengths(i);
+			if (length < 0) {
+				if (length != -1) {
+					throw corrupt(row, size);
+				}
+				continue;
 			}
+			if (length > size - offset) {
+				throw corrupt(row, size);
+			}
+			values[i] = decodeValue(i, bytes, offset, (int) length, row, size);
+			offset += (int) length;
+		}
+		if (offset != size) {
+			throw corrupt(row, size);
 		}
 		return values;
 	}
@@ -213,18 +226,26 @@ public final class TableSchema {
 	}
 
 	/**
-	 * Refuse lengths that do not describe the row's bytes exactly: each at least -1
-	 * (NULL), added without overflow to exactly the size. Checked before any value is
-	 * read, so that no value is decoded from a neighbour's bytes or from an earlier row's
-	 * bytes left in the scratch buffer; it also keeps every length within {@code int}.
+	 * The error for lengths that do not describe the row's bytes exactly: each at least
+	 * -1 (NULL), added without overflow to exactly the size. A row whose lengths are
+	 * wrong is reported as such even when a value read before the mismatch also failed to
+	 * decode.
 	 */
-	private void checkLengths(Query.Row row, int size) {
+	private RowMappingException corrupt(Query.Row row, int size) {
+		RowMappingException error = lengthsError(row, size);
+		// Only called on a mismatch, which lengthsError always finds
+		return (error != null) ? error : new RowMappingException(
+				"Row of table '" + this.table + "' has lengths that do not match its " + size + " bytes of values",
+				null);
+	}
+
+	private @Nullable RowMappingException lengthsError(Query.Row row, int size) {
 		long total = 0;
 		boolean overflow = false;
 		for (int i = 0; i < this.decoders.length; i++) {
 			long length = row.getLengths(i);
 			if (length < -1) {
-				throw new RowMappingException("Row of table '" + this.table + "' has invalid length " + length
+				return new RowMappingException("Row of table '" + this.table + "' has invalid length " + length
 						+ " for column '" + this.columns.get(i).name() + "'", null);
 			}
 			if (length > 0 && !overflow) {
@@ -237,15 +258,20 @@ public final class TableSchema {
 			}
 		}
 		if (overflow || total != size) {
-			throw new RowMappingException("Row of table '" + this.table + "' is corrupt: its lengths add up to "
+			return new RowMappingException("Row of table '" + this.table + "' is corrupt: its lengths add up to "
 					+ (overflow ? "more than " + Long.MAX_VALUE : total) + " bytes but it has " + size
 					+ " bytes of values", null);
 		}
+		return null;
 	}
 
-	private @Nullable Object decodeValue(int index, byte[] bytes, int offset, int length) {
+	private @Nullable Object decodeValue(int index, byte[] bytes, int offset, int length, Query.Row row, int size) {
 		ValueDecoder decoder = this.decoders[index];
 		if (decoder == null) {
+			RowMappingException corrupt = lengthsError(row, size);
+			if (corrupt != null) {
+				throw corrupt;
+			}
 			Column column = this.columns.get(index);
 			throw new RowMappingException("Column '" + column.name() + "' of table '" + this.table
 					+ "' has unsupported type " + column.type() + " (" + this.typeCodes[index] + ")", null);
@@ -254,6 +280,10 @@ public final class TableSchema {
 			return decoder.decode(bytes, offset, length);
 		}
 		catch (RuntimeException ex) {
+			RowMappingException corrupt = lengthsError(row, size);
+			if (corrupt != null) {
+				throw corrupt;
+			}
 			Column column = this.columns.get(index);
 			String text = ValueDecoders.utf8(bytes, offset, Math.min(length, 64)) + ((length > 64) ? "..." : "");
 			throw new RowMappingException("Cannot decode column '" + column.name() + "' of table '" + this.table + "' ("

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.Month;
 import java.time.Year;
 import java.time.ZoneOffset;
 
@@ -31,6 +30,17 @@ final class TemporalValues {
 	}
 
 	static @Nullable LocalDateTime parseDateTime(byte[] bytes, int offset, int length) {
+		// The usual case (a valid date and time, separated by a space) with each field
+		// read once; anything else takes the general path, which also words the errors.
+		long fields = fields(bytes, offset, length);
+		if (fields >= 0) {
+			return LocalDateTime.of(year(fields), month(fields), day(fields), hour(fields), minute(fields),
+					second(fields), fraction(bytes, offset + 19, offset + length));
+		}
+		return parseDateTimeText(bytes, offset, length);
+	}
+
+	private static @Nullable LocalDateTime parseDateTimeText(byte[] bytes, int offset, int length) {
 		if (length < 19 || (bytes[offset + 10] != ' ' && bytes[offset + 10] != 'T') || bytes[offset + 13] != ':'
 				|| bytes[offset + 16] != ':') {
 			throw new DateTimeException("not a DATETIME (yyyy-MM-dd HH:mm:ss[.ffffff])");
@@ -45,37 +55,87 @@ final class TemporalValues {
 
 	static @Nullable Instant parseTimestamp(byte[] bytes, int offset, int length) {
 		// The usual case straight to epoch seconds, without the LocalDate, LocalTime and
-		// LocalDateTime in between; anything unusual (zero or invalid dates, malformed
-		// text) takes the general path, which also produces the error messages.
-		if (length >= 19 && bytes[offset + 4] == '-' && bytes[offset + 7] == '-' && bytes[offset + 10] == ' '
-				&& bytes[offset + 13] == ':' && bytes[offset + 16] == ':' && allDigits(bytes, offset, 4)
-				&& allDigits(bytes, offset + 5, 2) && allDigits(bytes, offset + 8, 2)
-				&& allDigits(bytes, offset + 11, 2) && allDigits(bytes, offset + 14, 2)
-				&& allDigits(bytes, offset + 17, 2)) {
-			int year = digits(bytes, offset, 4);
-			int month = digits(bytes, offset + 5, 2);
-			int day = digits(bytes, offset + 8, 2);
-			int hour = digits(bytes, offset + 11, 2);
-			int minute = digits(bytes, offset + 14, 2);
-			int second = digits(bytes, offset + 17, 2);
-			if (month >= 1 && month <= 12 && day >= 1 && day <= Month.of(month).length(Year.isLeap(year)) && hour <= 23
-					&& minute <= 59 && second <= 59) {
-				int nanos = fraction(bytes, offset + 19, offset + length);
-				long seconds = epochDay(year, month, day) * 86_400L + hour * 3_600L + minute * 60L + second;
-				return Instant.ofEpochSecond(seconds, nanos);
-			}
+		// LocalDateTime in between.
+		long fields = fields(bytes, offset, length);
+		if (fields >= 0) {
+			long seconds = epochDay(year(fields), month(fields), day(fields)) * 86_400L + hour(fields) * 3_600L
+					+ minute(fields) * 60L + second(fields);
+			return Instant.ofEpochSecond(seconds, fraction(bytes, offset + 19, offset + length));
 		}
-		LocalDateTime dateTime = parseDateTime(bytes, offset, length);
+		LocalDateTime dateTime = parseDateTimeText(bytes, offset, length);
 		return (dateTime != null) ? dateTime.toInstant(ZoneOffset.UTC) : null;
 	}
 
-	private static boolean allDigits(byte[] bytes, int offset, int count) {
-		for (int i = offset; i < offset + count; i++) {
-			if (bytes[i] < '0' || bytes[i] > '9') {
-				return false;
-			}
+	/**
+	 * The fields of {@code yyyy-MM-dd HH:mm:ss} packed into one {@code long} (year in
+	 * bits 40+, then month, day, hour, minute and second, 8 bits each), or -1 when the
+	 * text is not exactly that with a valid date and time (zero dates, out-of-range
+	 * fields, a {@code T} separator): the caller then takes the general path. Packing
+	 * keeps the fast path free of any object besides the result.
+	 */
+	private static long fields(byte[] bytes, int offset, int length) {
+		if (length < 19 || bytes[offset + 4] != '-' || bytes[offset + 7] != '-' || bytes[offset + 10] != ' '
+				|| bytes[offset + 13] != ':' || bytes[offset + 16] != ':') {
+			return -1;
 		}
-		return true;
+		int century = twoDigits(bytes, offset);
+		int yearOfCentury = twoDigits(bytes, offset + 2);
+		int month = twoDigits(bytes, offset + 5);
+		int day = twoDigits(bytes, offset + 8);
+		int hour = twoDigits(bytes, offset + 11);
+		int minute = twoDigits(bytes, offset + 14);
+		int second = twoDigits(bytes, offset + 17);
+		if ((century | yearOfCentury | month | day | hour | minute | second) < 0) {
+			return -1;
+		}
+		int year = century * 100 + yearOfCentury;
+		if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59
+				|| second > 59) {
+			return -1;
+		}
+		return ((long) year << 40) | ((long) month << 32) | ((long) day << 24) | (hour << 16) | (minute << 8) | second;
+	}
+
+	private static int year(long fields) {
+		return (int) (fields >>> 40);
+	}
+
+	private static int month(long fields) {
+		return (int) (fields >>> 32) & 0xFF;
+	}
+
+	private static int day(long fields) {
+		return (int) (fields >>> 24) & 0xFF;
+	}
+
+	private static int hour(long fields) {
+		return (int) (fields >>> 16) & 0xFF;
+	}
+
+	private static int minute(long fields) {
+		return (int) (fields >>> 8) & 0xFF;
+	}
+
+	private static int second(long fields) {
+		return (int) fields & 0xFF;
+	}
+
+	private static int daysInMonth(int year, int month) {
+		if (month == 2) {
+			return Year.isLeap(year) ? 29 : 28;
+		}
+		// 31 days in the odd months up to July and the even ones from August
+		return 30 + ((month + (month >> 3)) & 1);
+	}
+
+	/**
+	 * Two ASCII digits as a number, or a negative number when either is not a digit (one
+	 * test for both: any of the four differences below zero).
+	 */
+	private static int twoDigits(byte[] bytes, int offset) {
+		int high = bytes[offset] - '0';
+		int low = bytes[offset + 1] - '0';
+		return ((high | low | (9 - high) | (9 - low)) < 0) ? -1 : high * 10 + low;
 	}
 
 	/**

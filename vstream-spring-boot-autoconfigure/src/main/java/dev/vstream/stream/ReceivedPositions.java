@@ -101,20 +101,44 @@ final class ReceivedPositions {
 				.asRuntimeException();
 		}
 		this.lastChecked = vgtid;
-		// Checked for every transaction: compare against the connection's keyspaces
-		// without copying.
-		Set<String> covered = new HashSet<>();
-		for (ShardGtid shard : vgtid.getShardGtidsList()) {
-			covered.add(shard.getKeyspace());
-		}
-		if (!covered.equals(this.keyspaces)) {
-			covered = new TreeSet<>(covered);
+		if (!coversExactly(vgtid)) {
+			Set<String> covered = new TreeSet<>();
+			for (ShardGtid shard : vgtid.getShardGtidsList()) {
+				covered.add(shard.getKeyspace());
+			}
 			Set<String> wanted = new TreeSet<>(this.keyspaces);
 			throw new VStreamException("Stream '" + this.id + "' received a VGTID covering keyspaces " + covered
 					+ " but it streams " + wanted + "; stopped before it, at " + this.checkpointer.getPosition());
 		}
 		TableCoverage tables = this.coverage;
 		return (tables != null) ? tables.tag(StreamPosition.of(vgtid)) : StreamPosition.of(vgtid);
+	}
+
+	/**
+	 * Whether the VGtid's shards belong to exactly the connection's keyspaces. Checked
+	 * for every transaction, so without a set of its own: every shard's keyspace is one
+	 * of them, and (with several) each of them has a shard.
+	 */
+	private boolean coversExactly(VGtid vgtid) {
+		int count = vgtid.getShardGtidsCount();
+		for (int i = 0; i < count; i++) {
+			if (!this.keyspaces.contains(vgtid.getShardGtids(i).getKeyspace())) {
+				return false;
+			}
+		}
+		if (this.keyspaces.size() == 1) {
+			return count > 0;
+		}
+		for (String keyspace : this.keyspaces) {
+			boolean found = false;
+			for (int i = 0; i < count && !found; i++) {
+				found = vgtid.getShardGtids(i).getKeyspace().equals(keyspace);
+			}
+			if (!found) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.CallOptions;
@@ -87,6 +88,14 @@ final class ResponseStream implements VStreamResponses {
 
 	/** Whether a {@link #WAKE} waits in the queue: at most one does. */
 	private final AtomicBoolean wakeQueued = new AtomicBoolean();
+
+	/**
+	 * Responses in the queue: counted rather than found by walking the queue, as an
+	 * iterator of an {@link ArrayBlockingQueue} costs its every later put and take some
+	 * bookkeeping. Raised before a response is queued, so it may run ahead of the queue
+	 * for a moment, never behind it.
+	 */
+	private final AtomicInteger queuedResponses = new AtomicInteger();
 
 	private @Nullable Object next;
 
@@ -171,6 +180,7 @@ final class ResponseStream implements VStreamResponses {
 					public void onNext(VStreamResponse response) {
 						// Never blocks: no more than prefetch responses were requested
 						// and not yet taken.
+						ResponseStream.this.queuedResponses.incrementAndGet();
 						ResponseStream.this.queue.add(response);
 						onArrival.run();
 					}
@@ -265,6 +275,9 @@ final class ResponseStream implements VStreamResponses {
 			this.wakeQueued.set(false);
 			return false;
 		}
+		if (head instanceof VStreamResponse) {
+			this.queuedResponses.decrementAndGet();
+		}
 		this.next = head;
 		return true;
 	}
@@ -283,15 +296,7 @@ final class ResponseStream implements VStreamResponses {
 
 	@Override
 	public boolean isResponseWaiting() {
-		if (this.next instanceof VStreamResponse) {
-			return true;
-		}
-		for (Object queued : this.queue) {
-			if (queued instanceof VStreamResponse) {
-				return true;
-			}
-		}
-		return false;
+		return this.next instanceof VStreamResponse || this.queuedResponses.get() > 0;
 	}
 
 	/** Responses requested from vtgate and not yet taken (for tests). */
