@@ -116,6 +116,21 @@ final class PropertyValue {
 		return this.index >= 0;
 	}
 
+	/**
+	 * Whether the value is the column at that position as it is, unconverted: a row's
+	 * values can then be passed on without a copy.
+	 */
+	boolean isColumnAsIs(int position) {
+		return this.index == position && this.conversion == null;
+	}
+
+	/**
+	 * Whether a SQL NULL must be replaced by the default of a primitive property.
+	 */
+	boolean isPrimitive() {
+		return this.targetType.getType().isPrimitive();
+	}
+
 	String property() {
 		return this.property;
 	}

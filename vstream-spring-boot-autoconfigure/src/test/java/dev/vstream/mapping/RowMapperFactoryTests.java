@@ -74,6 +74,20 @@ class RowMapperFactoryTests {
 	}
 
 	@Test
+	void recordOfEveryColumnInTableOrderTakesTheValuesAsTheyAre() {
+		TableSchema schema = schema("t", field("id", Type.INT64), field("name", Type.VARCHAR),
+				field("count", Type.INT32));
+		RowMapper<InOrder> mapper = this.factory.mapperFor(schema, InOrder.class);
+		Object[] values = schema.decode(row("7", "seven", "3"));
+		assertThat(mapper.map(values)).isEqualTo(new InOrder(7L, "seven", 3));
+		// SQL NULL of a primitive component still becomes its default, of a reference
+		// null; the row's values stay as decoded
+		Object[] nulls = schema.decode(row("8", null, null));
+		assertThat(mapper.map(nulls)).isEqualTo(new InOrder(8L, null, 0));
+		assertThat(nulls).containsExactly(8L, null, null);
+	}
+
+	@Test
 	void sqlNullToPrimitiveIsDefault() {
 		TableSchema schema = schema("t", field("order_id", Type.INT64), field("count", Type.INT32),
 				field("active", Type.INT8));
@@ -283,6 +297,9 @@ class RowMapperFactoryTests {
 	}
 
 	record Times(LocalDateTime created, OffsetDateTime updated, LocalTime opens) {
+	}
+
+	record InOrder(long id, String name, int count) {
 	}
 
 	record Id(long id) {
