@@ -1,6 +1,5 @@
 package dev.vstream.listener;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +14,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Calls a listener method with arguments served from a {@link ChangeEvent}. The
@@ -27,6 +25,8 @@ public final class ListenerMethodAdapter {
 	private final Object bean;
 
 	private final Method method;
+
+	private final MethodInvoker invoker;
 
 	private final ArgumentResolver[] resolvers;
 
@@ -107,7 +107,7 @@ public final class ListenerMethodAdapter {
 		}
 		this.payloadType = payload;
 		this.batch = batchPayload;
-		ReflectionUtils.makeAccessible(method);
+		this.invoker = MethodInvoker.of(method);
 	}
 
 	/**
@@ -246,15 +246,11 @@ public final class ListenerMethodAdapter {
 	 */
 	private void call(Object[] args, ChangeEvent last, int batchSize) {
 		try {
-			this.method.invoke(this.bean, args);
+			this.invoker.invoke(this.bean, args);
 		}
-		catch (InvocationTargetException ex) {
+		catch (Throwable ex) {
 			String what = (batchSize == 0) ? last.toString() : batchSize + " changes ending with " + last;
-			throw new ListenerExecutionFailedException("Listener " + describe(this.method) + " failed on " + what,
-					ex.getTargetException());
-		}
-		catch (IllegalAccessException ex) {
-			throw new IllegalStateException(ex);
+			throw new ListenerExecutionFailedException("Listener " + describe(this.method) + " failed on " + what, ex);
 		}
 	}
 

@@ -103,6 +103,8 @@ public final class TableSchema {
 
 	private final int[] typeCodes;
 
+	private final int[] kinds;
+
 	private final Shape shape;
 
 	/**
@@ -116,11 +118,13 @@ public final class TableSchema {
 
 	private static final int MAX_RETAINED_SCRATCH = 64 * 1024;
 
-	private TableSchema(String table, List<Column> columns, @Nullable ValueDecoder[] decoders, int[] typeCodes) {
+	private TableSchema(String table, List<Column> columns, @Nullable ValueDecoder[] decoders, int[] typeCodes,
+			int[] kinds) {
 		this.table = table;
 		this.columns = columns;
 		this.decoders = decoders;
 		this.typeCodes = typeCodes;
+		this.kinds = kinds;
 		this.shape = new Shape(table, columns);
 	}
 
@@ -139,14 +143,16 @@ public final class TableSchema {
 		List<Column> columns = new ArrayList<>(count);
 		ValueDecoder[] decoders = new ValueDecoder[count];
 		int[] typeCodes = new int[count];
+		int[] kinds = new int[count];
 		for (int i = 0; i < count; i++) {
 			Query.Field field = event.getFields(i);
 			Decoding decoding = ValueDecoders.forField(field, event.getEnumSetStringValues());
 			columns.add(new Column(field.getName(), field.getType(), decoding.javaType()));
 			decoders[i] = decoding.decoder();
 			typeCodes[i] = field.getTypeValue();
+			kinds[i] = decoding.kind();
 		}
-		return new TableSchema(table, Collections.unmodifiableList(columns), decoders, typeCodes);
+		return new TableSchema(table, Collections.unmodifiableList(columns), decoders, typeCodes, kinds);
 	}
 
 	/**
@@ -277,7 +283,7 @@ public final class TableSchema {
 					+ "' has unsupported type " + column.type() + " (" + this.typeCodes[index] + ")", null);
 		}
 		try {
-			return decoder.decode(bytes, offset, length);
+			return ValueDecoders.decode(this.kinds[index], decoder, bytes, offset, length);
 		}
 		catch (RuntimeException ex) {
 			RowMappingException corrupt = lengthsError(row, size);

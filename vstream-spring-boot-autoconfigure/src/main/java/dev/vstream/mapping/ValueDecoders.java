@@ -53,7 +53,54 @@ final class ValueDecoders {
 	 * @param javaType the type of the decoded values
 	 * @param decoder the decoder, {@code null} when the column type is not supported
 	 */
-	record Decoding(Class<?> javaType, @Nullable ValueDecoder decoder) {
+	record Decoding(Class<?> javaType, @Nullable ValueDecoder decoder, int kind) {
+
+		Decoding(Class<?> javaType, @Nullable ValueDecoder decoder) {
+			this(javaType, decoder, OTHER);
+		}
+
+	}
+
+	/** A decoder called through its interface. */
+	static final int OTHER = 0;
+
+	/** The most common decoders, called by {@link #decode} without the interface. */
+	static final int UTF8 = 1;
+
+	static final int INT = 2;
+
+	static final int LONG = 3;
+
+	static final int DECIMAL = 4;
+
+	static final int DATETIME = 5;
+
+	static final int TIMESTAMP = 6;
+
+	static final int DATE = 7;
+
+	/**
+	 * Decode one non-NULL value. A row mixes many decoders, so a call through the
+	 * interface cannot be inlined (the call site sees them all); a switch over the common
+	 * ones can.
+	 * @param kind the decoding's kind
+	 * @param decoder the decoding's decoder
+	 * @param bytes the row's bytes
+	 * @param offset where the value starts
+	 * @param length its length
+	 * @return the value
+	 */
+	static @Nullable Object decode(int kind, ValueDecoder decoder, byte[] bytes, int offset, int length) {
+		return switch (kind) {
+			case UTF8 -> utf8(bytes, offset, length);
+			case INT -> Integer.valueOf(parseInt(bytes, offset, length));
+			case LONG -> Long.valueOf(parseLong(bytes, offset, length));
+			case DECIMAL -> parseDecimal(bytes, offset, length);
+			case DATETIME -> TemporalValues.parseDateTime(bytes, offset, length);
+			case TIMESTAMP -> TemporalValues.parseTimestamp(bytes, offset, length);
+			case DATE -> TemporalValues.parseDate(bytes, offset, length);
+			default -> decoder.decode(bytes, offset, length);
+		};
 	}
 
 	static Decoding forField(Query.Field field, boolean enumSetStringValues) {
@@ -68,24 +115,24 @@ final class ValueDecoders {
 			return new Decoding(String.class, EnumSetValues.decoder(field, set, enumSetStringValues));
 		}
 		if (isText(field)) {
-			return new Decoding(String.class, ValueDecoders::utf8);
+			return new Decoding(String.class, ValueDecoders::utf8, UTF8);
 		}
 		return switch (field.getType()) {
 			case INT8, UINT8, INT16, UINT16, INT24, UINT24, INT32, YEAR ->
-				new Decoding(Integer.class, ValueDecoders::parseInt);
-			case UINT32, INT64 -> new Decoding(Long.class, ValueDecoders::parseLong);
+				new Decoding(Integer.class, ValueDecoders::parseInt, INT);
+			case UINT32, INT64 -> new Decoding(Long.class, ValueDecoders::parseLong, LONG);
 			case UINT64 -> new Decoding(BigInteger.class, ValueDecoders::parseUnsignedLong);
 			case FLOAT32 ->
 				new Decoding(Float.class, (bytes, offset, length) -> Float.parseFloat(ascii(bytes, offset, length)));
 			case FLOAT64 ->
 				new Decoding(Double.class, (bytes, offset, length) -> Double.parseDouble(ascii(bytes, offset, length)));
-			case DECIMAL -> new Decoding(BigDecimal.class, ValueDecoders::parseDecimal);
-			case DATE -> new Decoding(LocalDate.class, TemporalValues::parseDate);
-			case DATETIME -> new Decoding(LocalDateTime.class, TemporalValues::parseDateTime);
-			case TIMESTAMP -> new Decoding(Instant.class, TemporalValues::parseTimestamp);
+			case DECIMAL -> new Decoding(BigDecimal.class, ValueDecoders::parseDecimal, DECIMAL);
+			case DATE -> new Decoding(LocalDate.class, TemporalValues::parseDate, DATE);
+			case DATETIME -> new Decoding(LocalDateTime.class, TemporalValues::parseDateTime, DATETIME);
+			case TIMESTAMP -> new Decoding(Instant.class, TemporalValues::parseTimestamp, TIMESTAMP);
 			case TIME -> new Decoding(Duration.class, TemporalValues::parseTime);
 			case CHAR, VARCHAR, TEXT, JSON, EXPRESSION, HEXNUM, HEXVAL, BITNUM ->
-				new Decoding(String.class, ValueDecoders::utf8);
+				new Decoding(String.class, ValueDecoders::utf8, UTF8);
 			case BINARY, VARBINARY, BLOB, GEOMETRY, VECTOR, RAW -> new Decoding(byte[].class,
 					(bytes, offset, length) -> Arrays.copyOfRange(bytes, offset, offset + length));
 			case BIT -> new Decoding(Long.class, ValueDecoders::parseBit);
