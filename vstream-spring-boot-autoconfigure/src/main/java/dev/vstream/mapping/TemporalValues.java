@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.Year;
 import java.time.ZoneOffset;
+import java.time.temporal.Temporal;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,22 +24,59 @@ final class TemporalValues {
 	private TemporalValues() {
 	}
 
+	/**
+	 * Decodes the DATE or DATETIME values of one column, reusing the previous value's
+	 * {@link LocalDate} while the date repeats, as it mostly does from one row to the
+	 * next (the changes of a day, a copied range of rows in key order): one object less
+	 * per value.
+	 */
+	static final class DateColumn implements ValueDecoders.ValueDecoder {
+
+		private final boolean withTime;
+
+		/**
+		 * The last date decoded. Read and written without synchronization: a
+		 * {@link LocalDate} is immutable (its fields are final, so a thread seeing the
+		 * reference sees the whole date), and a stale one only costs a new one.
+		 */
+		private @Nullable LocalDate last;
+
+		DateColumn(boolean withTime) {
+			this.withTime = withTime;
+		}
+
+		@Override
+		public @Nullable Temporal decode(byte[] bytes, int offset, int length) {
+			if (!this.withTime) {
+				long fields = (length == 10) ? dateFields(bytes, offset) : -1;
+				return (fields >= 0) ? date(year(fields), month(fields), day(fields))
+						: parseDate(bytes, offset, length);
+			}
+			long fields = fields(bytes, offset, length);
+			if (fields < 0) {
+				return parseDateTimeText(bytes, offset, length);
+			}
+			return LocalDateTime.of(date(year(fields), month(fields), day(fields)), LocalTime.of(hour(fields),
+					minute(fields), second(fields), fraction(bytes, offset + 19, offset + length)));
+		}
+
+		private LocalDate date(int year, int month, int day) {
+			LocalDate date = this.last;
+			if (date == null || date.getDayOfMonth() != day || date.getMonthValue() != month
+					|| date.getYear() != year) {
+				date = LocalDate.of(year, month, day);
+				this.last = date;
+			}
+			return date;
+		}
+
+	}
+
 	static @Nullable LocalDate parseDate(byte[] bytes, int offset, int length) {
 		if (length != 10) {
 			throw new DateTimeException("not a DATE (yyyy-MM-dd)");
 		}
 		return date(bytes, offset);
-	}
-
-	static @Nullable LocalDateTime parseDateTime(byte[] bytes, int offset, int length) {
-		// The usual case (a valid date and time, separated by a space) with each field
-		// read once; anything else takes the general path, which also words the errors.
-		long fields = fields(bytes, offset, length);
-		if (fields >= 0) {
-			return LocalDateTime.of(year(fields), month(fields), day(fields), hour(fields), minute(fields),
-					second(fields), fraction(bytes, offset + 19, offset + length));
-		}
-		return parseDateTimeText(bytes, offset, length);
 	}
 
 	private static @Nullable LocalDateTime parseDateTimeText(byte[] bytes, int offset, int length) {
@@ -74,26 +113,39 @@ final class TemporalValues {
 	 * keeps the fast path free of any object besides the result.
 	 */
 	private static long fields(byte[] bytes, int offset, int length) {
-		if (length < 19 || bytes[offset + 4] != '-' || bytes[offset + 7] != '-' || bytes[offset + 10] != ' '
-				|| bytes[offset + 13] != ':' || bytes[offset + 16] != ':') {
+		if (length < 19 || bytes[offset + 10] != ' ' || bytes[offset + 13] != ':' || bytes[offset + 16] != ':') {
+			return -1;
+		}
+		long date = dateFields(bytes, offset);
+		int hour = twoDigits(bytes, offset + 11);
+		int minute = twoDigits(bytes, offset + 14);
+		int second = twoDigits(bytes, offset + 17);
+		if (date < 0 || (hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) {
+			return -1;
+		}
+		return date | (hour << 16) | (minute << 8) | second;
+	}
+
+	/**
+	 * The fields of a valid {@code yyyy-MM-dd} at the offset, packed as by
+	 * {@link #fields}, or -1.
+	 */
+	private static long dateFields(byte[] bytes, int offset) {
+		if (bytes[offset + 4] != '-' || bytes[offset + 7] != '-') {
 			return -1;
 		}
 		int century = twoDigits(bytes, offset);
 		int yearOfCentury = twoDigits(bytes, offset + 2);
 		int month = twoDigits(bytes, offset + 5);
 		int day = twoDigits(bytes, offset + 8);
-		int hour = twoDigits(bytes, offset + 11);
-		int minute = twoDigits(bytes, offset + 14);
-		int second = twoDigits(bytes, offset + 17);
-		if ((century | yearOfCentury | month | day | hour | minute | second) < 0) {
+		if ((century | yearOfCentury | month | day) < 0) {
 			return -1;
 		}
 		int year = century * 100 + yearOfCentury;
-		if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59
-				|| second > 59) {
+		if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
 			return -1;
 		}
-		return ((long) year << 40) | ((long) month << 32) | ((long) day << 24) | (hour << 16) | (minute << 8) | second;
+		return ((long) year << 40) | ((long) month << 32) | ((long) day << 24);
 	}
 
 	private static int year(long fields) {

@@ -96,9 +96,9 @@ final class ValueDecoders {
 			case INT -> Integer.valueOf(parseInt(bytes, offset, length));
 			case LONG -> Long.valueOf(parseLong(bytes, offset, length));
 			case DECIMAL -> parseDecimal(bytes, offset, length);
-			case DATETIME -> TemporalValues.parseDateTime(bytes, offset, length);
+			case DATETIME -> ((TemporalValues.DateColumn) decoder).decode(bytes, offset, length);
 			case TIMESTAMP -> TemporalValues.parseTimestamp(bytes, offset, length);
-			case DATE -> TemporalValues.parseDate(bytes, offset, length);
+			case DATE -> ((TemporalValues.DateColumn) decoder).decode(bytes, offset, length);
 			default -> decoder.decode(bytes, offset, length);
 		};
 	}
@@ -127,8 +127,8 @@ final class ValueDecoders {
 			case FLOAT64 ->
 				new Decoding(Double.class, (bytes, offset, length) -> Double.parseDouble(ascii(bytes, offset, length)));
 			case DECIMAL -> new Decoding(BigDecimal.class, ValueDecoders::parseDecimal, DECIMAL);
-			case DATE -> new Decoding(LocalDate.class, TemporalValues::parseDate, DATE);
-			case DATETIME -> new Decoding(LocalDateTime.class, TemporalValues::parseDateTime, DATETIME);
+			case DATE -> new Decoding(LocalDate.class, new TemporalValues.DateColumn(false), DATE);
+			case DATETIME -> new Decoding(LocalDateTime.class, new TemporalValues.DateColumn(true), DATETIME);
 			case TIMESTAMP -> new Decoding(Instant.class, TemporalValues::parseTimestamp, TIMESTAMP);
 			case TIME -> new Decoding(Duration.class, TemporalValues::parseTime);
 			case CHAR, VARCHAR, TEXT, JSON, EXPRESSION, HEXNUM, HEXVAL, BITNUM ->

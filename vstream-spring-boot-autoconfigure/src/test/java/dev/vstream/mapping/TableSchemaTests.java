@@ -79,6 +79,28 @@ class TableSchemaTests {
 	}
 
 	@Test
+	void rowsOfOneDateShareItsLocalDateAndOtherDatesAreTheirOwn() {
+		TableSchema schema = schema("t", field("created_at", Type.DATETIME), field("day", Type.DATE));
+		Object[] first = schema.decode(row("2024-05-06 07:08:09", "2024-02-29"));
+		Object[] second = schema.decode(row("2024-05-06 23:59:59.5", "2024-02-29"));
+		Object[] third = schema.decode(row("2024-05-07 00:00:00", "0000-00-00"));
+		Object[] fourth = schema.decode(row("2024-05-07 00:00:01", "2024-03-01"));
+		assertThat(first).containsExactly(LocalDateTime.of(2024, 5, 6, 7, 8, 9), LocalDate.of(2024, 2, 29));
+		assertThat(second).containsExactly(LocalDateTime.of(2024, 5, 6, 23, 59, 59, 500_000_000),
+				LocalDate.of(2024, 2, 29));
+		assertThat(third).containsExactly(LocalDateTime.of(2024, 5, 7, 0, 0), null);
+		assertThat(fourth).containsExactly(LocalDateTime.of(2024, 5, 7, 0, 0, 1), LocalDate.of(2024, 3, 1));
+		assertThat(((LocalDateTime) second[0]).toLocalDate()).isSameAs(((LocalDateTime) first[0]).toLocalDate());
+		assertThat(second[1]).isSameAs(first[1]);
+		assertThatExceptionOfType(RowMappingException.class)
+			.isThrownBy(() -> schema.decode(row("2024-02-30 00:00:00", "2024-03-01")))
+			.withMessageContaining("created_at");
+		assertThatExceptionOfType(RowMappingException.class)
+			.isThrownBy(() -> schema.decode(row("2024-05-07 00:00:01", "2023-02-29")))
+			.withMessageContaining("day");
+	}
+
+	@Test
 	void longs() {
 		assertThat(decodeOne(Type.UINT32, "4294967295")).isEqualTo(4294967295L);
 		assertThat(decodeOne(Type.INT64, "-9223372036854775808")).isEqualTo(Long.MIN_VALUE);
