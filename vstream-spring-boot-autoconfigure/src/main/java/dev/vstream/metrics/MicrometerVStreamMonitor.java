@@ -4,7 +4,6 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@value #CHANGES_DISPATCHED} (timer, tags {@code listener}, {@code keyspace},
  * {@code shard}, {@code table}, {@code op}, {@code outcome} = {@code success} |
  * {@code failure}): listener calls and how long they took; not recorded while listener
- * calls are observed, whose observation's timer (Boot's meter handler) replaces it;</li>
+ * calls are observed, whose observation's timer replaces it (recorded by
+ * {@link VStreamListenerMeterObservationHandler});</li>
  * <li>{@value #CHANGES_FAILED} (counter, tags {@code listener}, {@code keyspace},
  * {@code shard}, {@code table}, {@code op}, {@code exception}, the simple class name of
  * what the listener threw): listener calls that threw (before retries), and rows that
@@ -108,26 +108,26 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 
 	private final @Nullable VStreamListenerObservationConvention convention;
 
-	// The lag gauge of each stream id: it needs the container, which only the callbacks
-	// hand over, and a container replaced under its id (a shard stream started again)
-	// must neither be read nor kept alive by it.
-	private final Map<String, LagSource> lagSources = new ConcurrentHashMap<>();
+	// The lag gauge and events counter of each stream id: the gauge needs the container,
+	// which only the callbacks hand over, and a container replaced under its id (a shard
+	// stream started again) must neither be read nor kept alive by it.
+	private final Map<String, StreamMeters> streamMeters = new ConcurrentHashMap<>();
 
 	// The copy meters of each stream id, keyspace and table.
 	private final Map<List<String>, CopyMeters> copyMeters = new ConcurrentHashMap<>();
 
-	// Successful listener calls are recorded for every row: looking their timer up by a
-	// small key is far cheaper than building and sorting tags and asking the registry
-	// each time.
-	private final Map<Dispatch, Timer> successTimers = new ConcurrentHashMap<>();
+	// Listener calls are reported for every row: what their tags and key values give is
+	// built once per combination of them, found without allocating.
+	private final Dispatches dispatches = new Dispatches();
 
 	/**
 	 * Create a monitor.
 	 * @param meterRegistry where meters go, {@code null} for no meters
 	 * @param observationRegistry where listener observations go, {@code null} for none;
 	 * while it observes (has handlers), listener calls are not timed by
-	 * {@value #CHANGES_DISPATCHED}: with Boot's meter handler the observation's own timer
-	 * times them
+	 * {@value #CHANGES_DISPATCHED}: with a meter handler (see
+	 * {@link VStreamListenerMeterObservationHandler}) the observation's own timer times
+	 * them
 	 * @param convention replaces {@link DefaultVStreamListenerObservationConvention}, may
 	 * be {@code null}
 	 */
@@ -145,13 +145,13 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 		if (registry == null) {
 			return;
 		}
-		this.lagSources.computeIfAbsent(container.getId(), (id) -> LagSource.register(registry, id)).follow(container);
+		StreamMeters meters = this.streamMeters.get(container.getId());
+		if (meters == null) {
+			meters = this.streamMeters.computeIfAbsent(container.getId(), (id) -> StreamMeters.register(registry, id));
+		}
+		meters.lag.follow(container);
 		if (events > 0) {
-			Counter.builder(EVENTS_RECEIVED)
-				.description("Events received from vtgate")
-				.tag("stream", container.getId())
-				.register(registry)
-				.increment(events);
+			meters.eventsReceived.increment(events);
 		}
 	}
 
@@ -164,7 +164,7 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 			return;
 		}
 		VStreamListenerObservationContext context = new VStreamListenerObservationContext(container.getId(), listener,
-				event);
+				event, this.dispatches.get(container.getId(), listener, event));
 		VStreamListenerObservation.LISTENER_OBSERVATION
 			.observation(this.convention, DefaultVStreamListenerObservationConvention.INSTANCE, () -> context, registry)
 			.observe(invocation);
@@ -177,26 +177,25 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 		if (registry == null) {
 			return;
 		}
-		// An observed call is timed by the observation (Boot's meter handler): once.
+		// An observed call is timed by the observation's meter handler: once.
 		ObservationRegistry observations = this.observationRegistry;
 		boolean timed = observations == null || observations.isNoop();
-		Dispatch dispatch = new Dispatch(container.getId(), listener.getId(), event.keyspace(), event.shard(),
-				event.table(), op(listener, event));
 		if (error == null) {
 			if (timed) {
-				this.successTimers.computeIfAbsent(dispatch, (key) -> dispatched(registry, key.tags(), "success"))
+				this.dispatches.get(container.getId(), listener, event)
+					.success(registry)
 					.record(nanos, TimeUnit.NANOSECONDS);
 			}
 			return;
 		}
-		Tags tags = dispatch.tags();
+		Tags tags = this.dispatches.get(container.getId(), listener, event).tags;
 		if (timed) {
 			dispatched(registry, tags, "failure").record(nanos, TimeUnit.NANOSECONDS);
 		}
 		failed(registry, tags.and("exception", exception(error)));
 	}
 
-	private static Timer dispatched(MeterRegistry registry, Tags tags, String outcome) {
+	static Timer dispatched(MeterRegistry registry, Tags tags, String outcome) {
 		return Timer.builder(CHANGES_DISPATCHED)
 			.description("Listener calls")
 			.tags(tags)
@@ -219,7 +218,12 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 		if (listener.getAdapter().isBatch()) {
 			return (listener.getBatchPolicy() != null) ? "batch" : "transaction";
 		}
-		return event.op().name().toLowerCase(Locale.ROOT);
+		// Constants: called for every row.
+		return switch (event.op()) {
+			case INSERT -> "insert";
+			case UPDATE -> "update";
+			case DELETE -> "delete";
+		};
 	}
 
 	@Override
@@ -272,12 +276,15 @@ public class MicrometerVStreamMonitor implements VStreamMonitor {
 
 	}
 
-	/** The tags of a listener call but its outcome. */
-	private record Dispatch(String stream, String listener, String keyspace, String shard, String table, String op) {
+	/** The meters of a stream id that are recorded for every response. */
+	private record StreamMeters(LagSource lag, Counter eventsReceived) {
 
-		Tags tags() {
-			return Tags.of("stream", this.stream, "listener", this.listener, "keyspace", this.keyspace, "shard",
-					this.shard, "table", this.table, "op", this.op);
+		static StreamMeters register(MeterRegistry registry, String id) {
+			return new StreamMeters(LagSource.register(registry, id),
+					Counter.builder(EVENTS_RECEIVED)
+						.description("Events received from vtgate")
+						.tag("stream", id)
+						.register(registry));
 		}
 
 	}

@@ -15,10 +15,10 @@ import io.micrometer.observation.docs.ObservationDocumentation;
  * observed like the first call. Opt-in: {@code vstream.observation.enabled}. With a
  * tracer (for example {@code micrometer-tracing-bridge-otel}), each call becomes a span
  * named <code>&lt;keyspace&gt;.&lt;table&gt; process</code>, and the listener's own
- * observed work (JDBC, HTTP clients) becomes its children; with metrics, Boot's
- * observation handler records a {@code vstream.listener} timer tagged with the
- * low-cardinality key values, in place of
- * {@link MicrometerVStreamMonitor#CHANGES_DISPATCHED}.
+ * observed work (JDBC, HTTP clients) becomes its children; with metrics,
+ * {@link VStreamListenerMeterObservationHandler} (asked before Boot's default meter
+ * handler) records a {@code vstream.listener} timer tagged with the low-cardinality key
+ * values, in place of {@link MicrometerVStreamMonitor#CHANGES_DISPATCHED}.
  */
 public enum VStreamListenerObservation implements ObservationDocumentation {
 
