@@ -25,7 +25,8 @@
 #                               --jvm-args applies to the starter's JVMs there too, e.g.
 #                               --jvm-args "-Dbench.jfr=/tmp/h2jfr/{trial}.jfr" records each live
 #                               phase with JFR ("profile" settings), -Dbench.threads=true prints
-#                               the live phase's CPU per thread into bench-real.log
+#                               the live phase's CPU per thread into bench-real.log,
+#                               -Dbench.live-warmup=N leaves the starter's first N live rows out
 #   scripts/bench.sh --full-backpressure   the whole 5 M-row copy at 1 ms/row (~85 min)
 #   Any other arguments go to the harness (dev.vstream.benchmarks.stream.Bench), e.g.
 #   --rows 4000000 --rounds 5 --tx 1,100 --consumers limit,starter-batched --jvm-args "-XX:+..."

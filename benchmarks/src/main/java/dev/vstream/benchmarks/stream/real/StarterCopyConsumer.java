@@ -35,9 +35,10 @@ import org.springframework.context.annotation.Bean;
  * Profiling the live phase: {@code -Dbench.jfr=file} records it with JFR's "profile"
  * settings; {@code -Dbench.threads=true} prints each thread's CPU time over it
  * ({@code THREAD-CPU} lines, {@link ThreadCpu}: the JVM's compiler and GC threads too);
- * {@code -Dbench.exit=true} ends the process with {@code System.exit} instead of
- * {@code halt}, so that shutdown hooks (a JFR recording started by
- * {@code -XX:StartFlightRecording}) run.
+ * {@code -Dbench.live-warmup=N} leaves the first N live rows out of the figures (a long
+ * live phase's steady state); {@code -Dbench.exit=true} ends the process with
+ * {@code System.exit} instead of {@code halt}, so that shutdown hooks (a JFR recording
+ * started by {@code -XX:StartFlightRecording}) run.
  */
 @SpringBootApplication(proxyBeanMethods = false)
 public class StarterCopyConsumer {
@@ -124,6 +125,10 @@ public class StarterCopyConsumer {
 
 		private long sink;
 
+		// Live rows not measured: -Dbench.live-warmup=N shows the steady state of a long
+		// live phase (the first minute or so is mostly the JIT compiling the live path).
+		private final long liveWarmup = Long.getLong("bench.live-warmup", 0);
+
 		private Recording recording;
 
 		private ThreadCpu threadCpu;
@@ -163,7 +168,7 @@ public class StarterCopyConsumer {
 		}
 
 		private void live() {
-			if (this.liveRows++ == 0) {
+			if (this.liveRows++ == this.liveWarmup) {
 				startProfiling();
 				this.liveStartNanos = System.nanoTime();
 				this.liveStartCpu = OS.getProcessCpuTime();
@@ -174,8 +179,8 @@ public class StarterCopyConsumer {
 				endProfiling();
 				System.out.println("RESULT copyRows=" + this.copyRows + " copyNanos="
 						+ (this.copyEndNanos - this.startNanos) + " copyCpuNanos=" + (this.copyEndCpu - this.startCpu)
-						+ " firstRowNanos=" + this.firstRowNanos + " liveRows=" + this.liveRows + " liveNanos="
-						+ liveNanos + " liveCpuNanos=" + liveCpu + " sink=" + (this.sink & 1));
+						+ " firstRowNanos=" + this.firstRowNanos + " liveRows=" + (this.liveRows - this.liveWarmup)
+						+ " liveNanos=" + liveNanos + " liveCpuNanos=" + liveCpu + " sink=" + (this.sink & 1));
 				System.out.flush();
 				if (Boolean.getBoolean("bench.exit")) {
 					// From another thread: the application's shutdown waits for this
@@ -207,7 +212,7 @@ public class StarterCopyConsumer {
 		private void endProfiling() {
 			if (this.threadCpu != null) {
 				ThreadCpu.now()
-					.since(this.threadCpu, this.liveTarget, "row")
+					.since(this.threadCpu, this.liveTarget - this.liveWarmup, "row")
 					.forEach((line) -> System.out.println("THREAD-CPU " + line));
 			}
 			if (this.recording != null) {
