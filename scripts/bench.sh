@@ -20,7 +20,13 @@
 #   scripts/bench.sh --no-vitess   skip the latency and real-client runs (no cluster started)
 #   scripts/bench.sh --real-client only the real-client run (Go client vs starter on the cluster);
 #                               --real-rows N (1000000), --real-live N (200000), --real-rounds N (2)
-#                               size it (--quick: 300000, 50000, 1); --no-real-client skips it
+#                               size it (--quick: 300000, 50000, 1); --no-real-client skips it;
+#                               --real-consumers go,starter-memory,starter-jdbc (the default) picks;
+#                               --jvm-args applies to the starter's JVMs there too, e.g.
+#                               --jvm-args "-Dbench.jfr=/tmp/h2jfr/{trial}.jfr" records each live
+#                               phase with JFR ("profile" settings), -Dbench.threads=true prints
+#                               the live phase's CPU per thread into bench-real.log,
+#                               -Dbench.live-warmup=N leaves the starter's first N live rows out
 #   scripts/bench.sh --full-backpressure   the whole 5 M-row copy at 1 ms/row (~85 min)
 #   Any other arguments go to the harness (dev.vstream.benchmarks.stream.Bench), e.g.
 #   --rows 4000000 --rounds 5 --tx 1,100 --consumers limit,starter-batched --jvm-args "-XX:+..."
@@ -63,6 +69,8 @@ while [ $# -gt 0 ]; do
     --real-rows) real_extra+=(--rows "$2"); shift ;;
     --real-live) real_extra+=(--live "$2"); shift ;;
     --real-rounds) real_extra+=(--rounds "$2"); shift ;;
+    --real-consumers) real_extra+=(--consumers "$2"); shift ;;
+    --jvm-args) args+=(--jvm-args "$2"); real_extra+=(--jvm-args "$2"); shift ;;
     *) args+=("$1") ;;
   esac
   shift

@@ -127,9 +127,16 @@ else
 fi
 cd "$RUN_DIR"
 # setsid: own session/process group, so the cluster outlives the calling shell or JVM.
-# setsid, env and setpriv all exec, so $! is vttestserver's pid. 8>&-: the cluster must not
-# inherit (and hold forever) the start lock.
-setsid env HOME="$RUN_DIR/home" VTROOT="$VTROOT" VTDATAROOT="$DATA_DIR" VT_MYSQL_ROOT=/usr \
+# The subshell, setsid, env and setpriv all exec, so $! is vttestserver's pid. The subshell
+# first closes every descriptor above 2: the cluster must not inherit (and hold forever) the
+# start lock, nor a caller's, e.g. flock's on /tmp/bench.lock (scripts/bench.sh starts the
+# cluster under it, and a cluster holding it blocks every later benchmark).
+(
+for fd in /proc/$BASHPID/fd/*; do
+  fd="${fd##*/}"
+  [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+done
+exec setsid env HOME="$RUN_DIR/home" VTROOT="$VTROOT" VTDATAROOT="$DATA_DIR" VT_MYSQL_ROOT=/usr \
   PATH="/usr/sbin:/usr/bin:/sbin:/bin" \
   "${RUN_AS[@]}" "$VTROOT/bin/vttestserver" \
     --port "$BASE_PORT" \
@@ -144,7 +151,8 @@ setsid env HOME="$RUN_DIR/home" VTROOT="$VTROOT" VTDATAROOT="$DATA_DIR" VT_MYSQL
     --tablet-hostname 127.0.0.1 \
     --charset utf8mb4 \
     "${EXTRA_ARGS[@]}" \
-    </dev/null >"$LOG_FILE" 2>&1 8>&- &
+    </dev/null >"$LOG_FILE" 2>&1
+) &
 VTTESTSERVER_PID=$!
 echo "$VTTESTSERVER_PID" >"$PID_FILE"
 log "vttestserver pid $VTTESTSERVER_PID, log $LOG_FILE"

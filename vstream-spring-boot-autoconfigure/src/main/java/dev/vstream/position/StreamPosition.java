@@ -47,6 +47,10 @@ public final class StreamPosition {
 
 	private final Map<String, Set<String>> copyingTables;
 
+	// Printed once: a stream saves the position it reached and compares with it at the
+	// next save. Racy but benign: every thread computes the same text.
+	private @Nullable String json;
+
 	private StreamPosition(VGtid vgtid, @Nullable Map<String, Set<String>> coveredTables,
 			Map<String, Set<String>> copyingTables) {
 		this.vgtid = Objects.requireNonNull(vgtid, "vgtid");
@@ -218,10 +222,16 @@ public final class StreamPosition {
 	 * @return JSON text
 	 */
 	public String toJson() {
+		String json = this.json;
+		if (json != null) {
+			return json;
+		}
 		try {
-			return (this.coveredTables != null)
+			json = (this.coveredTables != null)
 					? StoredPositionFormat.print(this.vgtid, this.coveredTables, this.copyingTables, PRINTER)
 					: PRINTER.print(this.vgtid);
+			this.json = json;
+			return json;
 		}
 		catch (InvalidProtocolBufferException ex) {
 			throw new IllegalStateException("Cannot print VGtid", ex);

@@ -36,7 +36,9 @@ import com.sun.management.OperatingSystemMXBean;
  * the clean-up), {@code load-url} (where the bulk load goes, by default the same; the
  * keyspace's MySQL database is faster), {@code rows} (copied, 1000000), {@code live}
  * (200000), {@code live-tx} (rows per live transaction, 100), {@code rounds} (2),
- * {@code consumers} ("go,starter-memory,starter-jdbc"), {@code log}.
+ * {@code consumers} ("go,starter-memory,starter-jdbc"), {@code jvm-args} (extra options
+ * of the starter's JVMs, split at spaces; {@code {trial}} becomes consumer-round, e.g.
+ * {@code -Dbench.jfr=/tmp/h2jfr/{trial}.jfr} to record the live phase), {@code log}.
  */
 public final class RealClientBench {
 
@@ -136,8 +138,12 @@ public final class RealClientBench {
 		}
 		else {
 			command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-					"-Dbench.copy-rows=" + rows, "-Dbench.live-rows=" + live, "-cp",
-					System.getProperty("java.class.path"), StarterCopyConsumer.class.getName(),
+					"-Dbench.copy-rows=" + rows, "-Dbench.live-rows=" + live));
+			String extra = option("jvm-args", "");
+			if (!extra.isBlank()) {
+				command.addAll(List.of(extra.trim().replace("{trial}", consumer + "-" + round).split(" +")));
+			}
+			command.addAll(List.of("-cp", System.getProperty("java.class.path"), StarterCopyConsumer.class.getName(),
 					"--vstream.vtgate.address=" + vtgate, "--vstream.keyspace=commerce",
 					"--vstream.start-position=copy", "--spring.main.banner-mode=off", "--logging.level.root=WARN"));
 			switch (consumer) {

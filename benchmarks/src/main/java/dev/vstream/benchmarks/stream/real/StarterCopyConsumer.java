@@ -1,11 +1,17 @@
 package dev.vstream.benchmarks.stream.real;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.text.ParseException;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.vstream.annotation.VStreamListener;
+import dev.vstream.benchmarks.stream.ThreadCpu;
 import dev.vstream.listener.RowChange;
 import dev.vstream.stream.VStreamContainer;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -24,6 +30,15 @@ import org.springframework.context.annotation.Bean;
  * containers start (a lifecycle bean of the phase just before theirs) to the last copied
  * row; CPU is the process's ({@link OperatingSystemMXBean#getProcessCpuTime()}: all
  * threads, JIT and GC included).
+ *
+ * <p>
+ * Profiling the live phase: {@code -Dbench.jfr=file} records it with JFR's "profile"
+ * settings; {@code -Dbench.threads=true} prints each thread's CPU time over it
+ * ({@code THREAD-CPU} lines, {@link ThreadCpu}: the JVM's compiler and GC threads too);
+ * {@code -Dbench.live-warmup=N} leaves the first N live rows out of the figures (a long
+ * live phase's steady state); {@code -Dbench.exit=true} ends the process with
+ * {@code System.exit} instead of {@code halt}, so that shutdown hooks (a JFR recording
+ * started by {@code -XX:StartFlightRecording}) run.
  */
 @SpringBootApplication(proxyBeanMethods = false)
 public class StarterCopyConsumer {
@@ -110,6 +125,14 @@ public class StarterCopyConsumer {
 
 		private long sink;
 
+		// Live rows not measured: -Dbench.live-warmup=N shows the steady state of a long
+		// live phase (the first minute or so is mostly the JIT compiling the live path).
+		private final long liveWarmup = Long.getLong("bench.live-warmup", 0);
+
+		private Recording recording;
+
+		private ThreadCpu threadCpu;
+
 		CopyListener(long copyTarget, long liveTarget) {
 			this.copyTarget = copyTarget;
 			this.liveTarget = liveTarget;
@@ -145,19 +168,62 @@ public class StarterCopyConsumer {
 		}
 
 		private void live() {
-			if (this.liveRows++ == 0) {
+			if (this.liveRows++ == this.liveWarmup) {
+				startProfiling();
 				this.liveStartNanos = System.nanoTime();
 				this.liveStartCpu = OS.getProcessCpuTime();
 			}
 			if (this.liveRows == this.liveTarget) {
 				long liveNanos = System.nanoTime() - this.liveStartNanos;
 				long liveCpu = OS.getProcessCpuTime() - this.liveStartCpu;
+				endProfiling();
 				System.out.println("RESULT copyRows=" + this.copyRows + " copyNanos="
 						+ (this.copyEndNanos - this.startNanos) + " copyCpuNanos=" + (this.copyEndCpu - this.startCpu)
-						+ " firstRowNanos=" + this.firstRowNanos + " liveRows=" + this.liveRows + " liveNanos="
-						+ liveNanos + " liveCpuNanos=" + liveCpu + " sink=" + (this.sink & 1));
+						+ " firstRowNanos=" + this.firstRowNanos + " liveRows=" + (this.liveRows - this.liveWarmup)
+						+ " liveNanos=" + liveNanos + " liveCpuNanos=" + liveCpu + " sink=" + (this.sink & 1));
 				System.out.flush();
+				if (Boolean.getBoolean("bench.exit")) {
+					// From another thread: the application's shutdown waits for this
+					// (the stream's) thread.
+					new Thread(() -> System.exit(0)).start();
+					return;
+				}
 				Runtime.getRuntime().halt(0);
+			}
+		}
+
+		private void startProfiling() {
+			String jfr = System.getProperty("bench.jfr");
+			if (jfr != null) {
+				try {
+					this.recording = new Recording(Configuration.getConfiguration("profile"));
+					this.recording.setDestination(Path.of(jfr));
+					this.recording.start();
+				}
+				catch (IOException | ParseException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+			if (Boolean.getBoolean("bench.threads")) {
+				this.threadCpu = ThreadCpu.now();
+			}
+		}
+
+		private void endProfiling() {
+			if (this.threadCpu != null) {
+				ThreadCpu.now()
+					.since(this.threadCpu, this.liveTarget - this.liveWarmup, "row")
+					.forEach((line) -> System.out.println("THREAD-CPU " + line));
+			}
+			if (this.recording != null) {
+				try {
+					// stop() writes the destination
+					this.recording.stop();
+					this.recording.close();
+				}
+				catch (RuntimeException ex) {
+					System.out.println("JFR: " + ex);
+				}
 			}
 		}
 
