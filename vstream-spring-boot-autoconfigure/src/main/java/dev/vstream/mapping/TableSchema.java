@@ -245,6 +245,17 @@ public final class TableSchema {
 				null);
 	}
 
+	/**
+	 * A row whose lengths are wrong is reported as such, before what went wrong with one
+	 * of its values.
+	 */
+	private void rejectWrongLengths(Query.Row row, int size) {
+		RowMappingException error = lengthsError(row, size);
+		if (error != null) {
+			throw error;
+		}
+	}
+
 	private @Nullable RowMappingException lengthsError(Query.Row row, int size) {
 		long total = 0;
 		boolean overflow = false;
@@ -274,10 +285,7 @@ public final class TableSchema {
 	private @Nullable Object decodeValue(int index, byte[] bytes, int offset, int length, Query.Row row, int size) {
 		ValueDecoder decoder = this.decoders[index];
 		if (decoder == null) {
-			RowMappingException corrupt = lengthsError(row, size);
-			if (corrupt != null) {
-				throw corrupt;
-			}
+			rejectWrongLengths(row, size);
 			Column column = this.columns.get(index);
 			throw new RowMappingException("Column '" + column.name() + "' of table '" + this.table
 					+ "' has unsupported type " + column.type() + " (" + this.typeCodes[index] + ")", null);
@@ -286,10 +294,7 @@ public final class TableSchema {
 			return ValueDecoders.decode(this.kinds[index], decoder, bytes, offset, length);
 		}
 		catch (RuntimeException ex) {
-			RowMappingException corrupt = lengthsError(row, size);
-			if (corrupt != null) {
-				throw corrupt;
-			}
+			rejectWrongLengths(row, size);
 			Column column = this.columns.get(index);
 			String text = ValueDecoders.utf8(bytes, offset, Math.min(length, 64)) + ((length > 64) ? "..." : "");
 			throw new RowMappingException("Cannot decode column '" + column.name() + "' of table '" + this.table + "' ("

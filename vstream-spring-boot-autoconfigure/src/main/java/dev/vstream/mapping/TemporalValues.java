@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.Month;
 import java.time.Year;
 import java.time.ZoneOffset;
 import java.time.temporal.Temporal;
@@ -142,7 +143,7 @@ final class TemporalValues {
 			return -1;
 		}
 		int year = century * 100 + yearOfCentury;
-		if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+		if (month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year))) {
 			return -1;
 		}
 		return ((long) year << 40) | ((long) month << 32) | ((long) day << 24);
@@ -170,14 +171,6 @@ final class TemporalValues {
 
 	private static int second(long fields) {
 		return (int) fields & 0xFF;
-	}
-
-	private static int daysInMonth(int year, int month) {
-		if (month == 2) {
-			return Year.isLeap(year) ? 29 : 28;
-		}
-		// 31 days in the odd months up to July and the even ones from August
-		return 30 + ((month + (month >> 3)) & 1);
 	}
 
 	/**
