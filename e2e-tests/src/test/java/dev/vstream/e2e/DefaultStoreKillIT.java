@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
  * with SIGKILL at random points while it delivers them and restarted each time; nothing
  * is lost and each kill repeats at most the default checkpoint policy's bound: the
  * transaction in hand at idle, at most {@code vstream.checkpoint.group.transactions}
- * (100) transactions while the stream is behind (group commit).
+ * (1000) transactions while the stream is behind (group commit).
  */
 class DefaultStoreKillIT extends WithDefaultStoreApps {
 
@@ -28,7 +28,7 @@ class DefaultStoreKillIT extends WithDefaultStoreApps {
 	private static final int MAX_ORDERS = 4000;
 
 	/** The default of {@code vstream.checkpoint.group.transactions}. */
-	private static final int GROUP = 100;
+	private static final int GROUP = 1000;
 
 	@Test
 	void killedAtRandomPointsLosesNothingAndRepeatsAtMostTheStatedBoundPerKill() throws Exception {

@@ -1117,7 +1117,7 @@ public class VStreamProperties implements Validator {
 			 * after a crash under load, at most this many transactions are delivered
 			 * again. 1 turns group commit off.
 			 */
-			private int transactions = 100;
+			private int transactions = 1000;
 
 			/**
 			 * While behind, a due save waits at most this long since the last save.

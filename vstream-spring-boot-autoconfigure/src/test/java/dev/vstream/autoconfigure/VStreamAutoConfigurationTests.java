@@ -196,7 +196,7 @@ class VStreamAutoConfigurationTests {
 		this.runner.withPropertyValues("vstream.checkpoint.transactions=50", "vstream.checkpoint.interval=2s")
 			.run((context) -> assertThat(
 					context.getBean(VStreamContainer.class).getContainerOptions().getCheckpointPolicy())
-				.isEqualTo(new CheckpointPolicy(50, Duration.ofSeconds(2), 100, Duration.ofMillis(100))));
+				.isEqualTo(new CheckpointPolicy(50, Duration.ofSeconds(2), 1000, Duration.ofMillis(100))));
 		this.runner.withPropertyValues("vstream.checkpoint.group.transactions=1", "vstream.checkpoint.group.interval=0")
 			.run((context) -> assertThat(
 					context.getBean(VStreamContainer.class).getContainerOptions().getCheckpointPolicy())
