@@ -22,8 +22,6 @@ import org.springframework.core.ResolvableType;
  */
 public final class ListenerMethodAdapter {
 
-	private final Object bean;
-
 	private final Method method;
 
 	private final MethodInvoker invoker;
@@ -46,7 +44,6 @@ public final class ListenerMethodAdapter {
 	 * @throws IllegalStateException naming the method when a parameter cannot be served
 	 */
 	public ListenerMethodAdapter(Object bean, Method method, RowMapperFactory mapperFactory) {
-		this.bean = bean;
 		this.method = method;
 		this.mapperFactory = mapperFactory;
 		this.resolvers = new ArgumentResolver[method.getParameterCount()];
@@ -107,7 +104,7 @@ public final class ListenerMethodAdapter {
 		}
 		this.payloadType = payload;
 		this.batch = batchPayload;
-		this.invoker = MethodInvoker.of(method);
+		this.invoker = MethodInvoker.of(bean, method);
 	}
 
 	/**
@@ -246,7 +243,7 @@ public final class ListenerMethodAdapter {
 	 */
 	private void call(Object[] args, ChangeEvent last, int batchSize) {
 		try {
-			this.invoker.invoke(this.bean, args);
+			this.invoker.invoke(args);
 		}
 		catch (Throwable ex) {
 			String what = (batchSize == 0) ? last.toString() : batchSize + " changes ending with " + last;

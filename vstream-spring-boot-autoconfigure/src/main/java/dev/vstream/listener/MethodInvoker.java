@@ -8,6 +8,8 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,35 +17,39 @@ import org.springframework.core.NativeDetector;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Calls a listener method, once per row. Reflection costs a check of the receiver and of
- * every argument per call plus a call the JIT cannot see through; for methods of one or
- * two parameters a class made by {@link LambdaMetafactory} calls the method directly
- * instead, as a lambda would. Reflection stays where no such class can be made: more
- * parameters, static methods, a native image, a method its class loader does not let this
- * one reach.
+ * Calls a listener method on its bean, once per row. Reflection costs a check of the
+ * receiver and of every argument per call plus a call the JIT cannot see through; for
+ * methods of one or two parameters a class made by {@link LambdaMetafactory} calls the
+ * method directly instead, as a lambda would. That class is made in the bean class's
+ * package (so that it reaches package-private and private methods) and implements
+ * {@link Consumer} or {@link BiConsumer} with the bean captured: public JDK interfaces,
+ * which any package may implement. Reflection stays where no such class can be made: more
+ * parameters, primitive parameters, static methods, a native image, a method its class
+ * loader does not let this one reach.
  */
 abstract class MethodInvoker {
 
 	/**
 	 * Call the method.
-	 * @param bean the bean
 	 * @param args the arguments, as many as the method has parameters
 	 * @throws Throwable whatever the method threw, unwrapped
 	 */
-	abstract void invoke(Object bean, @Nullable Object[] args) throws Throwable;
+	abstract void invoke(@Nullable Object[] args) throws Throwable;
 
 	/**
-	 * The fastest invoker that can call the method.
+	 * The fastest invoker that can call the method on the bean.
+	 * @param bean the bean
 	 * @param method the listener method
 	 * @return its invoker
 	 */
-	static MethodInvoker of(Method method) {
+	static MethodInvoker of(Object bean, Method method) {
 		ReflectionUtils.makeAccessible(method);
-		MethodInvoker direct = direct(method);
-		return (direct != null) ? direct : new Reflective(method);
+		MethodInvoker direct = direct(bean, method);
+		return (direct != null) ? direct : new Reflective(bean, method);
 	}
 
-	private static @Nullable MethodInvoker direct(Method method) {
+	@SuppressWarnings("unchecked")
+	private static @Nullable MethodInvoker direct(Object bean, Method method) {
 		int parameters = method.getParameterCount();
 		if (NativeDetector.inNativeImage() || Modifier.isStatic(method.getModifiers()) || parameters < 1
 				|| parameters > 2) {
@@ -53,70 +59,65 @@ abstract class MethodInvoker {
 			MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(method.getDeclaringClass(),
 					MethodHandles.lookup());
 			MethodHandle target = lookup.unreflect(method);
-			MethodType erased = MethodType.genericMethodType(parameters + 1).changeReturnType(void.class);
 			if (parameters == 1) {
-				OneArgument call = (OneArgument) implementation(lookup, target, OneArgument.class, erased);
+				Consumer<Object> call = (Consumer<Object>) implementation(lookup, target, bean, Consumer.class,
+						"accept");
 				return new MethodInvoker() {
 
 					@Override
-					void invoke(Object bean, @Nullable Object[] args) {
-						call.invoke(bean, args[0]);
+					void invoke(@Nullable Object[] args) {
+						call.accept(args[0]);
 					}
 
 				};
 			}
-			TwoArguments call = (TwoArguments) implementation(lookup, target, TwoArguments.class, erased);
+			BiConsumer<Object, Object> call = (BiConsumer<Object, Object>) implementation(lookup, target, bean,
+					BiConsumer.class, "accept");
 			return new MethodInvoker() {
 
 				@Override
-				void invoke(Object bean, @Nullable Object[] args) {
-					call.invoke(bean, args[0], args[1]);
+				void invoke(@Nullable Object[] args) {
+					call.accept(args[0], args[1]);
 				}
 
 			};
 		}
 		catch (Throwable ex) {
-			// Not reachable this way (another module, a class loader that hides it):
-			// reflection still works.
+			// Not reachable this way (another module, a class loader that hides it, a
+			// primitive parameter): reflection still works.
 			return null;
 		}
 	}
 
-	private static Object implementation(MethodHandles.Lookup lookup, MethodHandle target, Class<?> type,
-			MethodType erased) throws Throwable {
-		CallSite site = LambdaMetafactory.metafactory(lookup, "invoke", MethodType.methodType(type), erased, target,
-				target.type().changeReturnType(void.class));
-		return site.getTarget().invoke();
-	}
-
-	/** Implemented by the class {@link LambdaMetafactory} makes for one parameter. */
-	@FunctionalInterface
-	interface OneArgument {
-
-		void invoke(Object bean, @Nullable Object argument);
-
-	}
-
-	/** Implemented by the class {@link LambdaMetafactory} makes for two parameters. */
-	@FunctionalInterface
-	interface TwoArguments {
-
-		void invoke(Object bean, @Nullable Object first, @Nullable Object second);
-
+	/**
+	 * An instance of {@code type} whose {@code name} method calls the target on the bean,
+	 * its arguments cast to the target's parameter types (a wrong one fails the call with
+	 * a {@link ClassCastException}) and its return value dropped.
+	 */
+	private static Object implementation(MethodHandles.Lookup lookup, MethodHandle target, Object bean, Class<?> type,
+			String name) throws Throwable {
+		MethodType called = target.type().dropParameterTypes(0, 1).changeReturnType(void.class);
+		MethodType erased = MethodType.genericMethodType(called.parameterCount()).changeReturnType(void.class);
+		CallSite site = LambdaMetafactory.metafactory(lookup, name,
+				MethodType.methodType(type, target.type().parameterType(0)), erased, target, called);
+		return site.getTarget().invoke(bean);
 	}
 
 	private static final class Reflective extends MethodInvoker {
 
+		private final Object bean;
+
 		private final Method method;
 
-		Reflective(Method method) {
+		Reflective(Object bean, Method method) {
+			this.bean = bean;
 			this.method = method;
 		}
 
 		@Override
-		void invoke(Object bean, @Nullable Object[] args) throws Throwable {
+		void invoke(@Nullable Object[] args) throws Throwable {
 			try {
-				this.method.invoke(bean, args);
+				this.method.invoke(this.bean, args);
 			}
 			catch (InvocationTargetException ex) {
 				throw ex.getTargetException();
