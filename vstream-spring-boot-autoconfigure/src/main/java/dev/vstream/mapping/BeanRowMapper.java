@@ -42,7 +42,7 @@ final class BeanRowMapper<T> implements RowMapper<T> {
 		this.table = schema.table();
 		this.columnCount = schema.columns().size();
 		this.constructor = noArgConstructor(type);
-		ReflectionUtils.makeAccessible(this.constructor);
+		Accessible.open(this.constructor);
 		List<Method> setters = new ArrayList<>();
 		List<PropertyValue> values = new ArrayList<>();
 		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
@@ -55,7 +55,7 @@ final class BeanRowMapper<T> implements RowMapper<T> {
 			PropertyValue value = PropertyValue.resolve(schema, type, descriptor.getName(),
 					columnAnnotation(type, descriptor), targetType, conversions);
 			if (value.hasColumn()) {
-				ReflectionUtils.makeAccessible(setter);
+				Accessible.open(setter);
 				setters.add(setter);
 				values.add(value);
 			}

@@ -8,7 +8,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.core.convert.TypeDescriptor;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Maps rows to a record through its canonical constructor.
@@ -39,7 +38,7 @@ final class RecordRowMapper<T> implements RowMapper<T> {
 		this.table = schema.table();
 		this.columnCount = schema.columns().size();
 		this.constructor = canonicalConstructor(type);
-		ReflectionUtils.makeAccessible(this.constructor);
+		Accessible.open(this.constructor);
 		RecordComponent[] components = type.getRecordComponents();
 		this.arguments = new PropertyValue[components.length];
 		for (int i = 0; i < components.length; i++) {

@@ -107,17 +107,6 @@ public final class TableSchema {
 
 	private final Shape shape;
 
-	/**
-	 * Where a row's value bytes are copied for decoding: the decoders copy out what they
-	 * keep, so one buffer per thread serves every row instead of a new array per row (a
-	 * large share of the garbage per row otherwise). Rows larger than
-	 * {@link #MAX_RETAINED_SCRATCH} get their own array, so that one huge row does not
-	 * stay pinned to the stream's thread.
-	 */
-	private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1024]);
-
-	private static final int MAX_RETAINED_SCRATCH = 64 * 1024;
-
 	private TableSchema(String table, List<Column> columns, @Nullable ValueDecoder[] decoders, int[] typeCodes,
 			int[] kinds) {
 		this.table = table;
@@ -191,13 +180,13 @@ public final class TableSchema {
 		}
 		ByteString data = row.getValues();
 		int size = data.size();
-		byte[] bytes = scratch(size);
-		data.copyTo(bytes, 0);
+		RowBytes source = RowBytes.of(data);
+		byte[] bytes = source.array();
+		int start = source.offset();
 		@Nullable Object[] values = new Object[count];
 		// One pass: each length is checked against the bytes left before its value is
-		// read, so no value is decoded from a neighbour's bytes or from an earlier row's
-		// bytes left in the scratch buffer; a mismatch is then explained from the whole
-		// row.
+		// read, so no value is decoded from a neighbour's bytes or from bytes of the
+		// array beyond this row's; a mismatch is then explained from the whole row.
 		int offset = 0;
 		for (int i = 0; i < count; i++) {
 			long length = row.getLengths(i);
@@ -210,25 +199,13 @@ public final class TableSchema {
 			if (length > size - offset) {
 				throw corrupt(row, size);
 			}
-			values[i] = decodeValue(i, bytes, offset, (int) length, row, size);
+			values[i] = decodeValue(i, bytes, start + offset, (int) length, row, size);
 			offset += (int) length;
 		}
 		if (offset != size) {
 			throw corrupt(row, size);
 		}
 		return values;
-	}
-
-	private static byte[] scratch(int size) {
-		if (size > MAX_RETAINED_SCRATCH) {
-			return new byte[size];
-		}
-		byte[] bytes = SCRATCH.get();
-		if (bytes.length < size) {
-			bytes = new byte[Math.max(size, Math.min(2 * bytes.length, MAX_RETAINED_SCRATCH))];
-			SCRATCH.set(bytes);
-		}
-		return bytes;
 	}
 
 	/**
