@@ -184,7 +184,7 @@ public class NamedStreamProperties {
 
 		/**
 		 * Group commit of this stream: how long a due save waits while the stream is
-		 * behind.
+		 * behind, and how far apart saves are while it keeps up.
 		 */
 		public static class Group {
 
@@ -200,6 +200,12 @@ public class NamedStreamProperties {
 			 */
 			private @Nullable Duration interval;
 
+			/**
+			 * While this stream keeps up, the least time between two saves; a save due
+			 * sooner is put off until then. Zero saves every due transaction at once.
+			 */
+			private @Nullable Duration minInterval;
+
 			public @Nullable Integer getTransactions() {
 				return this.transactions;
 			}
@@ -214,6 +220,14 @@ public class NamedStreamProperties {
 
 			public void setInterval(@Nullable Duration interval) {
 				this.interval = interval;
+			}
+
+			public @Nullable Duration getMinInterval() {
+				return this.minInterval;
+			}
+
+			public void setMinInterval(@Nullable Duration minInterval) {
+				this.minInterval = minInterval;
 			}
 
 		}

@@ -68,6 +68,7 @@ record StreamDefinition(String id, String prefix, boolean named, String keyspace
 		VStreamProperties.Checkpoint.Group sharedGroup = properties.getCheckpoint().getGroup();
 		checkpoint.getGroup().setTransactions(or(ownGroup.getTransactions(), sharedGroup.getTransactions()));
 		checkpoint.getGroup().setInterval(or(ownGroup.getInterval(), sharedGroup.getInterval()));
+		checkpoint.getGroup().setMinInterval(or(ownGroup.getMinInterval(), sharedGroup.getMinInterval()));
 		NamedStreamProperties.Error.Retry ownRetry = own.getError().getRetry();
 		VStreamProperties.Error.Retry sharedRetry = properties.getError().getRetry();
 		VStreamProperties.Error error = new VStreamProperties.Error();

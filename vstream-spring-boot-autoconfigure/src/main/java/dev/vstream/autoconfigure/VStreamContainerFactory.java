@@ -164,8 +164,9 @@ final class VStreamContainerFactory {
 		}
 		this.monitor.ifUnique(container::setMonitor);
 		VStreamProperties.Checkpoint.Group group = stream.checkpoint().getGroup();
-		options.setCheckpointPolicy(new CheckpointPolicy(stream.checkpoint().getTransactions(),
-				stream.checkpoint().getInterval(), group.getTransactions(), group.getInterval()));
+		options.setCheckpointPolicy(
+				new CheckpointPolicy(stream.checkpoint().getTransactions(), stream.checkpoint().getInterval(),
+						group.getTransactions(), group.getInterval(), group.getMinInterval()));
 		if (properties.getJdbc().isTransactional() && JDBC_PRESENT
 				&& this.offsetRepository instanceof JdbcOffsetRepository) {
 			options.setTransactionManager(

@@ -1124,6 +1124,16 @@ public class VStreamProperties implements Validator {
 			 */
 			private Duration interval = Duration.ofMillis(100);
 
+			/**
+			 * While the stream keeps up (nothing waiting when a transaction ends), the
+			 * least time between two saves: a save due sooner is put off until this long
+			 * passed since the last one, then made whether or not more arrives; after a
+			 * quieter spell a transaction is saved as it ends. After a crash, at most the
+			 * transactions of this long are delivered again. Zero saves every due
+			 * transaction at once.
+			 */
+			private Duration minInterval = Duration.ofMillis(10);
+
 			public int getTransactions() {
 				return this.transactions;
 			}
@@ -1138,6 +1148,14 @@ public class VStreamProperties implements Validator {
 
 			public void setInterval(Duration interval) {
 				this.interval = interval;
+			}
+
+			public Duration getMinInterval() {
+				return this.minInterval;
+			}
+
+			public void setMinInterval(Duration minInterval) {
+				this.minInterval = minInterval;
 			}
 
 		}

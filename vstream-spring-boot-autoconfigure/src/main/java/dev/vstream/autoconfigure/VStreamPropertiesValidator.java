@@ -74,6 +74,7 @@ final class VStreamPropertiesValidator {
 			errors.rejectValue("checkpoint.group.transactions", "range", "must be at least 1");
 		}
 		notNegative(errors, "checkpoint.group.interval", properties.getCheckpoint().getGroup().getInterval());
+		notNegative(errors, "checkpoint.group.min-interval", properties.getCheckpoint().getGroup().getMinInterval());
 		VStreamProperties.Error.Retry retry = properties.getError().getRetry();
 		if (retry.getAttempts() < 0) {
 			errors.rejectValue("error.retry.attempts", "range", "must not be negative");
@@ -157,6 +158,7 @@ final class VStreamPropertiesValidator {
 			reject(errors, prefix + ".checkpoint.group.transactions", "range", "must be at least 1");
 		}
 		ownNotNegative(errors, prefix + ".checkpoint.group.interval", group.getInterval());
+		ownNotNegative(errors, prefix + ".checkpoint.group.min-interval", group.getMinInterval());
 		validateStreamScaling(properties, prefix, stream, errors);
 	}
 

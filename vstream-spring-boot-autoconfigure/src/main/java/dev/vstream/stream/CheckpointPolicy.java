@@ -12,10 +12,14 @@ import java.time.Duration;
  * Group commit: while the stream is behind (when a transaction ends, more of vtgate's
  * events are already received and waiting), a save that is due waits until
  * {@code groupTransactions} transactions are unsaved or {@code groupInterval} passed
- * since the last save, so that one save covers the transactions that arrived together. At
- * idle nothing waits and every due save happens at once. A crash then repeats at most the
- * larger of the two bounds' transactions; {@code groupTransactions} of 1 turns grouping
- * off.
+ * since the last save, so that one save covers the transactions that arrived together.
+ * While the stream keeps up (nothing waiting), saves are at least
+ * {@code groupMinInterval} apart: a save due sooner is put off until that much passed
+ * since the last one, and made then whether or not more arrives; after a quieter spell it
+ * happens at once. A crash then repeats at most the larger of the two bounds'
+ * transactions under load, the transactions of the last {@code groupMinInterval}
+ * otherwise; {@code groupTransactions} of 1 and a zero {@code groupMinInterval} turn
+ * grouping off.
  *
  * @param transactions save once this many transactions were handled since the last save
  * @param interval save once this long passed since the last save (checked as events
@@ -24,8 +28,11 @@ import java.time.Duration;
  * are unsaved; 1 for no grouping
  * @param groupInterval while behind, a due save waits at most this long since the last
  * save
+ * @param groupMinInterval while the stream keeps up, the least time between two saves;
+ * zero saves every due transaction at once
  */
-public record CheckpointPolicy(int transactions, Duration interval, int groupTransactions, Duration groupInterval) {
+public record CheckpointPolicy(int transactions, Duration interval, int groupTransactions, Duration groupInterval,
+		Duration groupMinInterval) {
 
 	/** Save after every transaction. */
 	public static final CheckpointPolicy EVERY_TRANSACTION = new CheckpointPolicy(1, Duration.ZERO);
@@ -43,6 +50,24 @@ public record CheckpointPolicy(int transactions, Duration interval, int groupTra
 		if (groupInterval.isNegative()) {
 			throw new IllegalArgumentException("groupInterval must not be negative, was " + groupInterval);
 		}
+		if (groupMinInterval.isNegative()) {
+			throw new IllegalArgumentException("groupMinInterval must not be negative, was " + groupMinInterval);
+		}
+	}
+
+	/**
+	 * A policy whose saves, while the stream keeps up, happen as soon as they are due.
+	 * @param transactions save once this many transactions were handled since the last
+	 * save
+	 * @param interval save once this long passed since the last save; zero for no time
+	 * limit
+	 * @param groupTransactions while behind, a due save waits until this many
+	 * transactions are unsaved; 1 for no grouping
+	 * @param groupInterval while behind, a due save waits at most this long since the
+	 * last save
+	 */
+	public CheckpointPolicy(int transactions, Duration interval, int groupTransactions, Duration groupInterval) {
+		this(transactions, interval, groupTransactions, groupInterval, Duration.ZERO);
 	}
 
 	/**
@@ -53,7 +78,7 @@ public record CheckpointPolicy(int transactions, Duration interval, int groupTra
 	 * limit
 	 */
 	public CheckpointPolicy(int transactions, Duration interval) {
-		this(transactions, interval, 1, Duration.ZERO);
+		this(transactions, interval, 1, Duration.ZERO, Duration.ZERO);
 	}
 
 	/**
@@ -64,6 +89,18 @@ public record CheckpointPolicy(int transactions, Duration interval, int groupTra
 	 */
 	boolean groups(int unsavedTransactions, long nanosSinceSave) {
 		return unsavedTransactions < this.groupTransactions && nanosSinceSave < this.groupInterval.toNanos();
+	}
+
+	/**
+	 * Whether a due save is put off although the stream keeps up, because the last one
+	 * was too recent.
+	 * @param unsavedTransactions transactions handled since the last save
+	 * @param nanosSinceSave time since the last save
+	 * @return whether to put it off until {@code groupMinInterval} passed since the last
+	 * save
+	 */
+	boolean putsOff(int unsavedTransactions, long nanosSinceSave) {
+		return unsavedTransactions < this.groupTransactions && nanosSinceSave < this.groupMinInterval.toNanos();
 	}
 
 }

@@ -53,6 +53,12 @@ final class Checkpointer {
 
 	private long lastSaveNanos;
 
+	/**
+	 * Whether a due save was put off while the stream kept up (see
+	 * {@link #putOffNanosLeft}).
+	 */
+	private boolean putOff;
+
 	private @Nullable TransactionStatus transaction;
 
 	/**
@@ -96,6 +102,32 @@ final class Checkpointer {
 		this.savedPosition = savedPosition;
 		this.unsavedTransactions = 0;
 		this.lastSaveNanos = System.nanoTime();
+		this.putOff = false;
+	}
+
+	/**
+	 * How long until a save put off while the stream kept up is to be made (see
+	 * {@link CheckpointPolicy#groupMinInterval()}): the stream waits for more of vtgate's
+	 * events at most that long, then calls {@link #savePutOff()}.
+	 * @return nanoseconds, 0 when it is due now, -1 when no save is put off
+	 */
+	long putOffNanosLeft() {
+		if (!this.putOff) {
+			return -1;
+		}
+		long left = this.options.getCheckpointPolicy().groupMinInterval().toNanos()
+				- (System.nanoTime() - this.lastSaveNanos);
+		return Math.max(0, left);
+	}
+
+	/**
+	 * Make the save put off while the stream kept up, between transactions, once nothing
+	 * else arrived in time.
+	 */
+	void savePutOff() {
+		if (this.putOff) {
+			saveIfDue(true);
+		}
 	}
 
 	/** Forget the outage of an earlier run. */
@@ -148,9 +180,18 @@ final class Checkpointer {
 		CheckpointPolicy policy = this.options.getCheckpointPolicy();
 		boolean due = force || this.unsavedTransactions >= policy.transactions() || (!policy.interval().isZero()
 				&& System.nanoTime() - this.lastSaveNanos >= policy.interval().toNanos());
-		if (!due || (!force && behind
-				&& policy.groups(this.unsavedTransactions, System.nanoTime() - this.lastSaveNanos))) {
+		if (!due) {
 			return;
+		}
+		if (!force) {
+			long sinceSave = System.nanoTime() - this.lastSaveNanos;
+			if (behind && policy.groups(this.unsavedTransactions, sinceSave)) {
+				return;
+			}
+			if (!behind && policy.putsOff(this.unsavedTransactions, sinceSave)) {
+				this.putOff = true;
+				return;
+			}
 		}
 		long start = System.nanoTime();
 		storeCall("save its position " + handled, () -> {
@@ -161,6 +202,7 @@ final class Checkpointer {
 		this.savedPosition = handled;
 		this.unsavedTransactions = 0;
 		this.lastSaveNanos = System.nanoTime();
+		this.putOff = false;
 		this.saved.accept(handled, System.nanoTime() - start);
 	}
 

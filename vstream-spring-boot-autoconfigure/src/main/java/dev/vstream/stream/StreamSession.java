@@ -148,19 +148,25 @@ final class StreamSession {
 	}
 
 	/**
-	 * Wait for the next response: while the stream runs, for as long as it takes; once it
-	 * is asked to stop, only for the rest of a transaction in hand, and only within the
-	 * stop timeout.
+	 * Wait for the next response: while the stream runs, for as long as it takes (making
+	 * a save put off while the stream kept up when it comes due); once it is asked to
+	 * stop, only for the rest of a transaction in hand, and only within the stop timeout.
 	 * @return whether a response is at hand; {@code false} when vtgate ended the call or
 	 * the session stops here (a failed call throws its status)
 	 */
 	private boolean nextResponse(VStreamResponses responses) {
 		while (true) {
 			if (this.container.isRunning()) {
-				if (responses.await(-1)) {
+				long putOff = this.dispatcher.isInTransaction() ? -1 : this.checkpointer.putOffNanosLeft();
+				if (responses.await(putOff)) {
 					return responses.hasNext();
 				}
-				// Woken by a stop: look again.
+				if (putOff >= 0 && !this.dispatcher.isInTransaction()) {
+					// Nothing arrived before the save put off was due (or a stop woke
+					// the wait): make it now.
+					this.checkpointer.savePutOff();
+				}
+				// Woken by a stop, or the save made: look again.
 				continue;
 			}
 			if (!this.dispatcher.isInTransaction()) {

@@ -61,8 +61,8 @@ class NamedStreamsTests {
 				assertThat(audit.getSettings().startPosition()).isEqualTo(StartPosition.CURRENT);
 				assertThat(audit.getSettings().defaultKeyspace()).isEqualTo("customer");
 				assertThat(audit.getSettings().tablesToCopy()).containsExactly("corder");
-				assertThat(audit.getContainerOptions().getCheckpointPolicy())
-					.isEqualTo(new CheckpointPolicy(7, Duration.ofSeconds(5), 1000, Duration.ofMillis(100)));
+				assertThat(audit.getContainerOptions().getCheckpointPolicy()).isEqualTo(new CheckpointPolicy(7,
+						Duration.ofSeconds(5), 1000, Duration.ofMillis(100), Duration.ofMillis(10)));
 				assertThat(defaultStream.getSettings().startPosition()).isEqualTo(StartPosition.COPY);
 				assertThat(defaultStream.getSettings().defaultKeyspace()).isEqualTo("commerce");
 				// One VStreamContainer injected by type is still the default stream.
@@ -147,7 +147,9 @@ class NamedStreamsTests {
 	void aNamedStreamHasItsOwnCopyNewTablesAndGroupCommitOrTakesTheTopLevelOnes() {
 		this.runner.withPropertyValues("vstream.copy-new-tables=false", "vstream.checkpoint.group.transactions=50",
 				"vstream.streams.audit.copy-new-tables=true", "vstream.streams.audit.checkpoint.group.transactions=5",
-				"vstream.streams.audit.checkpoint.group.interval=2s", "vstream.streams.logs.start-position=current")
+				"vstream.streams.audit.checkpoint.group.interval=2s",
+				"vstream.streams.audit.checkpoint.group.min-interval=0", "vstream.checkpoint.group.min-interval=20ms",
+				"vstream.streams.logs.start-position=current")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				VStreamContainer audit = context.getBean("vstreamContainer-audit", VStreamContainer.class);
@@ -155,13 +157,13 @@ class NamedStreamsTests {
 				VStreamContainer defaultStream = context.getBean("vstreamContainer", VStreamContainer.class);
 				assertThat(audit.getContainerOptions().isCopyNewTables()).isTrue();
 				assertThat(audit.getContainerOptions().getCheckpointPolicy())
-					.isEqualTo(new CheckpointPolicy(1, Duration.ZERO, 5, Duration.ofSeconds(2)));
+					.isEqualTo(new CheckpointPolicy(1, Duration.ZERO, 5, Duration.ofSeconds(2), Duration.ZERO));
 				assertThat(logs.getContainerOptions().isCopyNewTables()).isFalse();
-				assertThat(logs.getContainerOptions().getCheckpointPolicy())
-					.isEqualTo(new CheckpointPolicy(1, Duration.ZERO, 50, Duration.ofMillis(100)));
+				assertThat(logs.getContainerOptions().getCheckpointPolicy()).isEqualTo(
+						new CheckpointPolicy(1, Duration.ZERO, 50, Duration.ofMillis(100), Duration.ofMillis(20)));
 				assertThat(defaultStream.getContainerOptions().isCopyNewTables()).isFalse();
-				assertThat(defaultStream.getContainerOptions().getCheckpointPolicy())
-					.isEqualTo(new CheckpointPolicy(1, Duration.ZERO, 50, Duration.ofMillis(100)));
+				assertThat(defaultStream.getContainerOptions().getCheckpointPolicy()).isEqualTo(
+						new CheckpointPolicy(1, Duration.ZERO, 50, Duration.ofMillis(100), Duration.ofMillis(20)));
 			});
 		this.runner.withPropertyValues("vstream.streams.audit.checkpoint.group.transactions=0")
 			.run((context) -> assertThat(failure(context))

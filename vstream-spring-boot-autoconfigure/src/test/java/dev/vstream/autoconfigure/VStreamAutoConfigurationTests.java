@@ -196,8 +196,11 @@ class VStreamAutoConfigurationTests {
 		this.runner.withPropertyValues("vstream.checkpoint.transactions=50", "vstream.checkpoint.interval=2s")
 			.run((context) -> assertThat(
 					context.getBean(VStreamContainer.class).getContainerOptions().getCheckpointPolicy())
-				.isEqualTo(new CheckpointPolicy(50, Duration.ofSeconds(2), 1000, Duration.ofMillis(100))));
-		this.runner.withPropertyValues("vstream.checkpoint.group.transactions=1", "vstream.checkpoint.group.interval=0")
+				.isEqualTo(new CheckpointPolicy(50, Duration.ofSeconds(2), 1000, Duration.ofMillis(100),
+						Duration.ofMillis(10))));
+		this.runner
+			.withPropertyValues("vstream.checkpoint.group.transactions=1", "vstream.checkpoint.group.interval=0",
+					"vstream.checkpoint.group.min-interval=0")
 			.run((context) -> assertThat(
 					context.getBean(VStreamContainer.class).getContainerOptions().getCheckpointPolicy())
 				.isEqualTo(CheckpointPolicy.EVERY_TRANSACTION));
@@ -253,6 +256,8 @@ class VStreamAutoConfigurationTests {
 			.run((context) -> assertThat(failure(context)).contains("checkpoint.group.transactions"));
 		this.runner.withPropertyValues("vstream.checkpoint.group.interval=-1s")
 			.run((context) -> assertThat(failure(context)).contains("checkpoint.group.interval"));
+		this.runner.withPropertyValues("vstream.checkpoint.group.min-interval=-1ms")
+			.run((context) -> assertThat(failure(context)).contains("checkpoint.group.min-interval"));
 	}
 
 	@Test

@@ -135,6 +135,41 @@ class VStreamDeliveryTests {
 		}
 
 		@Test
+		void savesWhileTheStreamKeepsUpAreAtLeastTheMinIntervalApart() {
+			RecordingOffsets recording = new RecordingOffsets();
+			useOffsets(recording);
+			// Whether or not the first two arrive together, the last ends with nothing
+			// waiting: without the min interval it would be saved at once.
+			vtgate().thenSend(transaction(1), transaction(2), transaction(3));
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
+					VStreamErrorHandler.stopStream());
+			container.getContainerOptions()
+				.setCheckpointPolicy(
+						new CheckpointPolicy(1, Duration.ZERO, 100, Duration.ofMinutes(1), Duration.ofMinutes(1)));
+			container.start();
+			await().until(() -> position(3).equals(container.getPosition()));
+			assertThat(recording.saved).as("within a minute of the start: put off").isEmpty();
+			container.stop();
+			assertThat(recording.saved).as("a graceful stop saves what was put off").containsExactly(position(3));
+		}
+
+		@Test
+		void aSavePutOffIsMadeWhenItsTimeComesThoughNothingElseArrives() {
+			RecordingOffsets recording = new RecordingOffsets();
+			useOffsets(recording);
+			vtgate().thenSend(transaction(1));
+			DefaultVStreamContainer container = container(endpoint(new Recorder(), "onChange"),
+					VStreamErrorHandler.stopStream());
+			container.getContainerOptions()
+				.setCheckpointPolicy(
+						new CheckpointPolicy(1, Duration.ZERO, 100, Duration.ofMinutes(1), Duration.ofMillis(300)));
+			container.start();
+			await().until(() -> position(1).equals(container.getSavedPosition()));
+			assertThat(container.isRunning()).isTrue();
+			assertThat(recording.saved).containsExactly(position(1));
+		}
+
+		@Test
 		void withoutGroupCommitEveryTransactionOfAResponseIsSaved() {
 			RecordingOffsets recording = new RecordingOffsets();
 			useOffsets(recording);
