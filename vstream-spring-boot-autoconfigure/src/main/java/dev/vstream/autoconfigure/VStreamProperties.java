@@ -1107,8 +1107,9 @@ public class VStreamProperties implements Validator {
 		/**
 		 * Group commit: while the stream is behind (when a transaction ends, more of
 		 * vtgate's events are already received and waiting), a save that is due waits for
-		 * the transactions at hand, so that one save covers them. At idle every due save
-		 * happens at once.
+		 * the transactions at hand, so that one save covers them; while it keeps up,
+		 * saves are at least a minimum interval apart. At idle every due save happens at
+		 * once.
 		 */
 		public static class Group {
 

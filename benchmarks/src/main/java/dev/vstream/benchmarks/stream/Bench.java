@@ -284,7 +284,8 @@ public final class Bench {
 			// the default policy without group commit (as before it existed)
 			case "starter-tx-nogroup" -> args.addAll(List.of("--vstream.offset-store=jdbc",
 					"--vstream.jdbc.embedded-url=jdbc:h2:file:" + this.work.resolve("offsets-" + n),
-					"--vstream.checkpoint.transactions=1", "--vstream.checkpoint.group.transactions=1"));
+					"--vstream.checkpoint.transactions=1", "--vstream.checkpoint.group.transactions=1",
+					"--vstream.checkpoint.group.min-interval=0"));
 			case "starter-batched", "shards-single" -> args.addAll(batched(n));
 			// starter-batched with Actuator (SimpleMeterRegistry, as the sample app gets)
 			// and the listener observation on; starter-metered without the observation
