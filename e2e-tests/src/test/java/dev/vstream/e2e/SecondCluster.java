@@ -29,12 +29,6 @@ import static org.awaitility.Awaitility.await;
  */
 record SecondCluster(String runDir, int basePort) {
 
-	/**
-	 * The lock of the classes on a second cluster: they run beside the classes on the
-	 * shared cluster (their cluster is their own), one at a time.
-	 */
-	static final String LOCK = "second-vitess-cluster";
-
 	int grpcPort() {
 		return this.basePort + 1;
 	}

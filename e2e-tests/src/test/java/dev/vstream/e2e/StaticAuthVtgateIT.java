@@ -29,8 +29,10 @@ import static org.awaitility.Awaitility.await;
  * {@code --grpc-auth-mode static} and a password file the test writes. Stopped (data
  * removed) afterwards.
  */
+// Beside the main thread, one at a time with the classes on the multi-process cluster
+// (junit-platform.properties): its cluster is its own.
 @Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(SecondCluster.LOCK)
+@ResourceLock(RealCluster.LOCK)
 class StaticAuthVtgateIT {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);

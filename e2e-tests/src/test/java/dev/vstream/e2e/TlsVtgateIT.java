@@ -37,8 +37,10 @@ import static org.awaitility.Awaitility.await;
  * subject contains {@code CN=vstream-client}), with certificates generated for the run.
  * Stopped (data removed) afterwards.
  */
+// Beside the main thread, one at a time with the classes on the multi-process cluster
+// (junit-platform.properties): its cluster is its own.
 @Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(SecondCluster.LOCK)
+@ResourceLock(RealCluster.LOCK)
 class TlsVtgateIT {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
