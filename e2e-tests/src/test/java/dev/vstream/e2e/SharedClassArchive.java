@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * exits ({@code -XX:ArchiveClassesAtExit}), and every child started after that maps them
  * from the archive ({@code -XX:SharedArchiveFile}) instead of reading, parsing and
  * verifying them again, which halves a Spring Boot child's start-up (about 7 s to 3.5 s
- * to streaming on a loaded 2-core machine; the e2e suite starts some 40 children). The
- * children run the same classes either way; only how they are loaded changes.
+ * to streaming on a loaded 2-core machine; the e2e suite starts some 35 such children).
+ * The children run the same classes either way; only how they are loaded changes.
  * <p>
  * JDK 17 archives classes from jars only, so the children's class path is this JVM's with
  * each directory (the test classes) packed into a jar under {@code target/child-jvm}. A
