@@ -27,7 +27,8 @@ record ChildJvm(Process process, Path log) {
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
 	/**
-	 * A launcher for one main class.
+	 * A launcher for one main class, started with the test class path and the classes the
+	 * first such child loaded ({@link SharedClassArchive}).
 	 * @param mainClass the application's main class (on the test class path)
 	 * @return the launcher
 	 */
@@ -132,20 +133,30 @@ record ChildJvm(Process process, Path log) {
 		 * @return the running child
 		 */
 		ChildJvm start(Path log, List<String> args) throws IOException {
-			List<String> command = new ArrayList<>();
-			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-			command.addAll(this.jvmOptions);
-			command.addAll((this.jar != null) ? List.of("-jar", this.jar.toString())
-					: List.of("-cp", System.getProperty("java.class.path"), this.mainClass));
-			command.addAll(args);
+			Process process;
+			if (this.jar != null) {
+				List<String> command = new ArrayList<>();
+				command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+				command.addAll(this.jvmOptions);
+				command.addAll(List.of("-jar", this.jar.toString()));
+				command.addAll(args);
+				process = start(command, log);
+			}
+			else {
+				process = SharedClassArchive.start(this.jvmOptions, this.mainClass, args,
+						(command) -> start(command, log));
+			}
+			this.started.add(process);
+			return new ChildJvm(process, log);
+		}
+
+		private Process start(List<String> command, Path log) throws IOException {
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
 			if (this.workDir != null) {
 				builder.directory(this.workDir.toFile());
 			}
-			Process process = builder.start();
-			this.started.add(process);
-			return new ChildJvm(process, log);
+			return builder.start();
 		}
 
 		@Override

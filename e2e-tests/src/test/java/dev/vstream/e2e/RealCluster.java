@@ -33,7 +33,9 @@ public final class RealCluster {
 
 	/**
 	 * The JUnit resource lock of the test classes on this cluster: they run one at a
-	 * time, beside the classes on the one-process cluster.
+	 * time, beside the classes on the one-process cluster. The classes on a second
+	 * cluster of their own ({@link SecondCluster}) take it too: one class at most runs
+	 * beside the main thread.
 	 */
 	public static final String LOCK = "vitess-cluster";
 

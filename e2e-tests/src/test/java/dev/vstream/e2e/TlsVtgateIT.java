@@ -17,8 +17,10 @@ import dev.vstream.test.vtgate.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
@@ -35,7 +37,10 @@ import static org.awaitility.Awaitility.await;
  * subject contains {@code CN=vstream-client}), with certificates generated for the run.
  * Stopped (data removed) afterwards.
  */
-@Order(Integer.MAX_VALUE - 1)
+// Beside the main thread, one at a time with the classes on the multi-process cluster
+// (junit-platform.properties): its cluster is its own.
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(RealCluster.LOCK)
 class TlsVtgateIT {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
