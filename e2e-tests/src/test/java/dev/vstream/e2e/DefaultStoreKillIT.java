@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
  * with SIGKILL at random points while it delivers them and restarted each time; nothing
  * is lost and each kill repeats at most the default checkpoint policy's bound: the
  * transaction in hand at idle, the transactions of the last
- * {@code vstream.checkpoint.group.min-interval} (10 ms) while the stream keeps up, at
+ * {@code vstream.checkpoint.group.min-interval} (100 ms) while the stream keeps up, at
  * most {@code vstream.checkpoint.group.transactions} (1000) transactions while it is
  * behind (group commit).
  */

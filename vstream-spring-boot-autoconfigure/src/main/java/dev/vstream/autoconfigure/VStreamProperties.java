@@ -1133,7 +1133,7 @@ public class VStreamProperties implements Validator {
 			 * transactions of this long are delivered again. Zero saves every due
 			 * transaction at once.
 			 */
-			private Duration minInterval = Duration.ofMillis(10);
+			private Duration minInterval = Duration.ofMillis(100);
 
 			public int getTransactions() {
 				return this.transactions;

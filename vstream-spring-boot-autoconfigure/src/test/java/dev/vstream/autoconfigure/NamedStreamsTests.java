@@ -62,7 +62,7 @@ class NamedStreamsTests {
 				assertThat(audit.getSettings().defaultKeyspace()).isEqualTo("customer");
 				assertThat(audit.getSettings().tablesToCopy()).containsExactly("corder");
 				assertThat(audit.getContainerOptions().getCheckpointPolicy()).isEqualTo(new CheckpointPolicy(7,
-						Duration.ofSeconds(5), 1000, Duration.ofMillis(100), Duration.ofMillis(10)));
+						Duration.ofSeconds(5), 1000, Duration.ofMillis(100), Duration.ofMillis(100)));
 				assertThat(defaultStream.getSettings().startPosition()).isEqualTo(StartPosition.COPY);
 				assertThat(defaultStream.getSettings().defaultKeyspace()).isEqualTo("commerce");
 				// One VStreamContainer injected by type is still the default stream.

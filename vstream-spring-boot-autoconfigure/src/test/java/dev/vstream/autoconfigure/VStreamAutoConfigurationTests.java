@@ -197,7 +197,7 @@ class VStreamAutoConfigurationTests {
 			.run((context) -> assertThat(
 					context.getBean(VStreamContainer.class).getContainerOptions().getCheckpointPolicy())
 				.isEqualTo(new CheckpointPolicy(50, Duration.ofSeconds(2), 1000, Duration.ofMillis(100),
-						Duration.ofMillis(10))));
+						Duration.ofMillis(100))));
 		this.runner
 			.withPropertyValues("vstream.checkpoint.group.transactions=1", "vstream.checkpoint.group.interval=0",
 					"vstream.checkpoint.group.min-interval=0")
