@@ -1131,7 +1131,8 @@ public class VStreamProperties implements Validator {
 			 * passed since the last one, then made whether or not more arrives; after a
 			 * quieter spell a transaction is saved as it ends. After a crash, at most the
 			 * transactions of this long are delivered again. Zero saves every due
-			 * transaction at once.
+			 * transaction at once. Not applied when the listeners' work commits with the
+			 * position (vstream.jdbc.transactional).
 			 */
 			private Duration minInterval = Duration.ofMillis(100);
 

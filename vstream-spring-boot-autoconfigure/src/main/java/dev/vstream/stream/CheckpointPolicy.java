@@ -16,10 +16,11 @@ import java.time.Duration;
  * While the stream keeps up (nothing waiting), saves are at least
  * {@code groupMinInterval} apart: a save due sooner is put off until that much passed
  * since the last one, and made then whether or not more arrives; after a quieter spell it
- * happens at once. A crash then repeats at most the larger of the two bounds'
- * transactions under load, the transactions of the last {@code groupMinInterval}
- * otherwise; {@code groupTransactions} of 1 and a zero {@code groupMinInterval} turn
- * grouping off.
+ * happens at once, and always with a transaction manager (the listeners' transaction is
+ * not kept open between transactions, where a broken call would roll it back). A crash
+ * then repeats at most the larger of the two bounds' transactions under load, the
+ * transactions of the last {@code groupMinInterval} otherwise; {@code groupTransactions}
+ * of 1 and a zero {@code groupMinInterval} turn grouping off.
  *
  * @param transactions save once this many transactions were handled since the last save
  * @param interval save once this long passed since the last save (checked as events

@@ -188,7 +188,11 @@ final class Checkpointer {
 			if (behind && policy.groups(this.unsavedTransactions, sinceSave)) {
 				return;
 			}
-			if (!behind && policy.putsOff(this.unsavedTransactions, sinceSave)) {
+			// Not with the listeners' transaction: put off, it would stay open between
+			// transactions, and a broken call would roll it back and deliver its
+			// transactions again.
+			if (!behind && this.options.getTransactionManager() == null
+					&& policy.putsOff(this.unsavedTransactions, sinceSave)) {
 				this.putOff = true;
 				return;
 			}

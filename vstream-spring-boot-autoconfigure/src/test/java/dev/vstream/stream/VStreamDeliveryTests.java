@@ -246,6 +246,25 @@ class VStreamDeliveryTests {
 	class SharedTransaction {
 
 		@Test
+		void aTransactionIsSavedAsItEndsWhateverTheMinIntervalSoThatABrokenCallRepeatsNothing() {
+			DataSource dataSource = effectDatabase();
+			JdbcOffsetRepository repository = (JdbcOffsetRepository) offsets();
+			vtgate().thenFail(Status.UNAVAILABLE.withDescription("cut"), transaction(1)).thenSend(transaction(2));
+			EffectWriter writer = new EffectWriter(new JdbcTemplate(dataSource));
+			DefaultVStreamContainer container = container(
+					VStreamDeliveryTests.this.fixture.endpoint("writer", "corder", writer, "write"),
+					VStreamErrorHandler.stopStream());
+			container.getContainerOptions()
+				.setCheckpointPolicy(
+						new CheckpointPolicy(1, Duration.ZERO, 100, Duration.ofMinutes(1), Duration.ofMinutes(1)));
+			container.getContainerOptions().setTransactionManager(new DataSourceTransactionManager(dataSource));
+			container.start();
+			await().until(() -> repository.load("test").equals(Optional.of(position(2))));
+			assertThat(writer.calls.get()).as("order 1 was saved before the call broke: not written again")
+				.isEqualTo(2);
+		}
+
+		@Test
 		void listenerWritesAndPositionCommitTogetherAndABrokenTransactionIsRolledBack() {
 			DataSource dataSource = effectDatabase();
 			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
