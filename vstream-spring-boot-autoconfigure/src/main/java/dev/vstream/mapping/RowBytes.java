@@ -16,14 +16,19 @@ import com.google.protobuf.UnsafeByteOperations;
  */
 final class RowBytes extends ByteOutput {
 
-	private byte[] array;
+	private static final byte[] EMPTY = {};
+
+	private byte[] array = EMPTY;
 
 	private int offset;
 
-	private int pieces;
+	/** Arrays handed out as they are. */
+	private int arrays;
+
+	/** Whether anything else was written (bytes to copy, a buffer). */
+	private boolean other;
 
 	private RowBytes() {
-		this.array = new byte[0];
 	}
 
 	/**
@@ -38,9 +43,9 @@ final class RowBytes extends ByteOutput {
 		}
 		catch (IOException ex) {
 			// not thrown: nothing here does I/O
-			bytes.pieces = -1;
+			bytes.other = true;
 		}
-		if (bytes.pieces != 1) {
+		if (bytes.arrays != 1 || bytes.other) {
 			bytes.array = data.toByteArray();
 			bytes.offset = 0;
 		}
@@ -63,7 +68,7 @@ final class RowBytes extends ByteOutput {
 
 	@Override
 	public void writeLazy(byte[] value, int offset, int length) {
-		this.pieces++;
+		this.arrays++;
 		this.array = value;
 		this.offset = offset;
 	}
@@ -72,22 +77,22 @@ final class RowBytes extends ByteOutput {
 
 	@Override
 	public void write(byte value) {
-		this.pieces += 2;
+		this.other = true;
 	}
 
 	@Override
 	public void write(byte[] value, int offset, int length) {
-		this.pieces += 2;
+		this.other = true;
 	}
 
 	@Override
 	public void write(ByteBuffer value) {
-		this.pieces += 2;
+		this.other = true;
 	}
 
 	@Override
 	public void writeLazy(ByteBuffer value) {
-		this.pieces += 2;
+		this.other = true;
 	}
 
 }

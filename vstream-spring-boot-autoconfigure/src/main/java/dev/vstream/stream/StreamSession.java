@@ -161,7 +161,7 @@ final class StreamSession {
 				if (responses.await(putOff)) {
 					return responses.hasNext();
 				}
-				if (putOff >= 0 && !this.dispatcher.isInTransaction()) {
+				if (putOff >= 0) {
 					// Nothing arrived before the save put off was due (or a stop woke
 					// the wait): make it now.
 					this.checkpointer.savePutOff();

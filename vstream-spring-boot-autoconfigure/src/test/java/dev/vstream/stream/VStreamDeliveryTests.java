@@ -251,14 +251,8 @@ class VStreamDeliveryTests {
 			JdbcOffsetRepository repository = (JdbcOffsetRepository) offsets();
 			vtgate().thenFail(Status.UNAVAILABLE.withDescription("cut"), transaction(1)).thenSend(transaction(2));
 			EffectWriter writer = new EffectWriter(new JdbcTemplate(dataSource));
-			DefaultVStreamContainer container = container(
-					VStreamDeliveryTests.this.fixture.endpoint("writer", "corder", writer, "write"),
-					VStreamErrorHandler.stopStream());
-			container.getContainerOptions()
-				.setCheckpointPolicy(
-						new CheckpointPolicy(1, Duration.ZERO, 100, Duration.ofMinutes(1), Duration.ofMinutes(1)));
-			container.getContainerOptions().setTransactionManager(new DataSourceTransactionManager(dataSource));
-			container.start();
+			startInTransactions(writer, dataSource,
+					new CheckpointPolicy(1, Duration.ZERO, 100, Duration.ofMinutes(1), Duration.ofMinutes(1)));
 			await().until(() -> repository.load("test").equals(Optional.of(position(2))));
 			assertThat(writer.calls.get()).as("order 1 was saved before the call broke: not written again")
 				.isEqualTo(2);
@@ -608,8 +602,18 @@ class VStreamDeliveryTests {
 	 * transaction that saves the position.
 	 */
 	private DefaultVStreamContainer startInTransactions(EffectWriter writer, DataSource dataSource) {
+		return startInTransactions(writer, dataSource, CheckpointPolicy.EVERY_TRANSACTION);
+	}
+
+	/**
+	 * Start a stream whose listener {@code writer} writes into {@code dataSource} in the
+	 * transaction that saves the position, under a checkpoint policy.
+	 */
+	private DefaultVStreamContainer startInTransactions(EffectWriter writer, DataSource dataSource,
+			CheckpointPolicy policy) {
 		DefaultVStreamContainer container = container(this.fixture.endpoint("writer", "corder", writer, "write"),
 				VStreamErrorHandler.stopStream());
+		container.getContainerOptions().setCheckpointPolicy(policy);
 		container.getContainerOptions().setTransactionManager(new DataSourceTransactionManager(dataSource));
 		container.start();
 		return container;
