@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -122,6 +123,29 @@ class VStreamEndToEndIT {
 					(p) -> p != null && shardsOf(p, "customer").equals(Set.of("-80", "80-")));
 		assertThat(shardsOf(saved, "commerce")).isNotEmpty();
 		assertThat(saved.shards()).allSatisfy((s) -> assertThat(s.gtid()).isNotBlank());
+	}
+
+	@Test
+	void aSavePutOffByTheMinIntervalIsMadeThoughNothingElseArrives() {
+		// Redis: no listeners' transaction, so the min interval applies; 8 s so that the
+		// five changes are handled well within it.
+		ConfigurableApplicationContext app = start("put-off", "vstream.offset-store=redis",
+				"spring.data.redis.host=" + LocalVitess.get("VSTREAM_TEST_REDIS_HOST"),
+				"spring.data.redis.port=" + LocalVitess.get("VSTREAM_TEST_REDIS_PORT"),
+				"vstream.checkpoint.group.min-interval=8s");
+		awaitConnected(app);
+		VStreamContainer container = app.getBean(VStreamContainer.class);
+		OffsetRepository offsets = app.getBean(OffsetRepository.class);
+		insertOrders("p", 5);
+		Recorder recorder = app.getBean(Recorder.class);
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(mine(recorder.orders)).hasSize(5));
+		StreamPosition handled = container.getPosition();
+		assertThat(offsets.load(streamId("put-off"))).as("within the min interval: put off")
+			.isNotEqualTo(Optional.of(handled));
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(offsets.load(streamId("put-off"))).as("saved when its time came")
+				.contains(container.getPosition()));
+		assertThat(container.getState()).isEqualTo(StreamState.STREAMING);
 	}
 
 	@ParameterizedTest
